@@ -1,0 +1,43 @@
+# PartnerOS — `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup run test lint format bench drills migrate demo worker beat clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+## setup: the virtual environment from the committed lock file (idempotent)
+setup: $(UV)
+	@$(UV) sync --frozen --quiet
+	@mkdir -p var/broker/queue var/broker/control var/mail var/media
+
+## run: the app with demo data on SQLite + filesystem broker, with a Celery worker and beat
+run: setup
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} scripts/run.sh
+
+## test: the whole suite (SQLite by default; PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set)
+test: setup
+	PARTNEROS_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+clean:
+	rm -rf var/partneros.sqlite3 var/broker var/celerybeat-schedule* var/mail

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from apps.partners.models import Partner
+
+from .models import Role, User
+
+LOGINS = [
+    ("admin", "admin", "partneros-admin"),
+    ("partner manager", "maria", "partneros-manager"),
+    ("partner user, Northwind", "nora", "partneros-partner"),
+    ("partner user, Contoso", "carl", "partneros-partner"),
+]
+
+
+def already_seeded() -> bool:
+    return User.objects.filter(username="admin").exists()
+
+
+def _user(username, password, role, first, last, partner=None, **extra) -> User:
+    user = User(
+        username=username,
+        email=f"{username}@example.com",
+        role=role,
+        partner=partner,
+        first_name=first,
+        last_name=last,
+        **extra,
+    )
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def seed(ctx: dict) -> None:
+    northwind = Partner.objects.create(
+        name="Northwind Traders", website="https://northwind.example"
+    )
+    contoso = Partner.objects.create(name="Contoso Solutions", website="https://contoso.example")
+    ctx["admin"] = _user("admin", "partneros-admin", Role.ADMIN, "Ada", "Admin", is_staff=True)
+    ctx["manager"] = _user("maria", "partneros-manager", Role.MANAGER, "Maria", "Manager")
+    ctx["northwind"], ctx["contoso"] = northwind, contoso
+    ctx["nora"] = _user("nora", "partneros-partner", Role.PARTNER, "Nora", "North", northwind)
+    ctx["carl"] = _user("carl", "partneros-partner", Role.PARTNER, "Carl", "Conway", contoso)

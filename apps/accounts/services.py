@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.core.errors import InvalidInput
+
+from .models import Role, User
+
+
+@transaction.atomic
+def user_create(*, username: str, email: str, password: str, role: str, partner=None) -> User:
+    errors: dict[str, list[str]] = {}
+    if role == Role.PARTNER and partner is None:
+        errors["partner"] = ["Required for a partner user."]
+    if role != Role.PARTNER and partner is not None:
+        errors["partner"] = ["Only partner users belong to a partner."]
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["A user with that username already exists."]
+    user = User(username=username, email=email, role=role, partner=partner)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise InvalidInput(errors)
+    user.set_password(password)
+    user.is_staff = role == Role.ADMIN  # admins may use the Django admin
+    user.is_superuser = False
+    user.save()
+    return user

@@ -1,0 +1,99 @@
+"""Who may open which door: the main app (admins, managers) and the portal (partner users)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+def _anonymous(request):
+    return redirect_to_login(request.get_full_path())
+
+
+def staff_required(view):
+    """Main-app pages: admins and managers. Partner users are sent to their portal."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return _anonymous(request)
+        if user.is_partner_user:
+            return redirect("portal:home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def admin_required(view):
+    """Program configuration: admins only (managers get 403, partner users their portal)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return _anonymous(request)
+        if user.is_partner_user:
+            return redirect("portal:home")
+        if not user.is_admin:
+            raise PermissionDenied("Only admins configure the program.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def portal_required(view):
+    """Portal pages: partner users whose company still has portal access."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return _anonymous(request)
+        if not user.is_partner_user:
+            return redirect("home")
+        if not user.has_portal_access:
+            raise PermissionDenied("Your company no longer has access to the partner portal.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class IsStaffRole(BasePermission):
+    message = "Only admins and partner managers may do this."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_staff_role)
+
+
+class IsAdminRole(BasePermission):
+    message = "Only admins may do this."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_admin)
+
+
+class IsAdminOrReadOnly(BasePermission):
+    message = "Only admins may change this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or user.is_admin
+
+
+class HasAccess(BasePermission):
+    """Any authenticated user, but partner users only while their company has portal access."""
+
+    message = "Your company no longer has access to PartnerOS."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return not user.is_partner_user or user.has_portal_access

@@ -1,0 +1,93 @@
+"""API plumbing shared by every app: pagination, the error contract, the transitions endpoints."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import transitions
+from .errors import DomainError, InvalidInput, NotPermitted
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    unmet = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, InvalidInput):
+        return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, NotPermitted):
+        return Response({"detail": exc.detail}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DjangoValidationError):
+        body = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
+
+
+class TransitionRow(serializers.Serializer):
+    name = serializers.CharField()
+    target = serializers.CharField()
+    allowed = serializers.BooleanField()
+    unmet = serializers.ListField(child=serializers.CharField())
+
+
+class TransitionsMixin:
+    """Adds GET {id}/transitions/ and POST {id}/transitions/{name}/ to a ModelViewSet.
+
+    The view set names its state field, its input serializer per transition, and implements
+    `perform_transition(obj, name, data)` by calling its app's one transition service.
+    """
+
+    transition_field = "status"
+    transition_inputs: dict[str, type[serializers.Serializer]] = {}
+
+    def state_label(self, state: str) -> str:
+        return state.replace("_", " ")
+
+    def perform_transition(self, obj, name: str, data: dict):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @extend_schema(responses={200: TransitionRow(many=True)}, request=None)
+    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None)
+    def transitions(self, request, *args, **kwargs):
+        obj = self.get_object()
+        rows = transitions.describe(obj, self.transition_field, self.state_label, request.user)
+        return Response(rows)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: OpenApiResponse(description="The updated object"),
+            400: OpenApiResponse(description="Invalid input"),
+            409: ConflictSerializer,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"transitions/(?P<name>[a-z_]+)",
+        url_name="run-transition",
+    )
+    def run_transition(self, request, name: str, *args, **kwargs):
+        obj = self.get_object()
+        if name not in transitions.names(obj, self.transition_field):
+            raise NotFound(f"There is no transition called “{name}”.")
+        input_class = self.transition_inputs.get(name)
+        data = {}
+        if input_class is not None:
+            serializer = input_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        obj = self.perform_transition(obj, name, data)
+        return Response(self.get_serializer(obj).data)

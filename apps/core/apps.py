@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    label = "core"
+
+    def ready(self) -> None:
+        # Each domain app registers its periodic sweeps in its own sweeps.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("sweeps")

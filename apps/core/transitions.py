@@ -1,0 +1,118 @@
+"""One mechanism for every django-fsm state machine in PartnerOS.
+
+A condition is a function of the object returning True when it holds; it carries the sentence a
+user reads when it does not (`@condition("...")`). `describe` lists the transitions of an object
+with what blocks each; `apply` runs one, raising a DomainError that says why it cannot. Domain
+services wrap `apply` with their own history and side effects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django_fsm import ConcurrentTransition, can_proceed
+
+from .errors import ConcurrentChange, ConditionsUnmet, NotPermitted, TransitionNotAllowed
+
+
+def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        func.unmet_message = message  # type: ignore[attr-defined]
+        return func
+
+    return decorate
+
+
+def _transitions(obj: models.Model, field: str):
+    return list(getattr(obj, f"get_all_{field}_transitions")())
+
+
+def _by_name(obj: models.Model, field: str) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for t in _transitions(obj, field):
+        found.setdefault(t.name, []).append(t)
+    return found
+
+
+def names(model: type[models.Model] | models.Model, field: str) -> list[str]:
+    """Every transition name of the model's machine, in declaration order."""
+    obj = model() if isinstance(model, type) else model
+    return list(_by_name(obj, field))
+
+
+def unmet_conditions(obj: models.Model, field: str, name: str) -> list[str]:
+    state = getattr(obj, field)
+    for t in _by_name(obj, field).get(name, []):
+        if t.source in (state, "*", "+"):
+            return [getattr(c, "unmet_message", c.__name__) for c in t.conditions if not c(obj)]
+    return []
+
+
+def _permitted(t, obj: models.Model, user) -> bool:
+    return user is None or t.has_perm(obj, user)
+
+
+def describe(
+    obj: models.Model, field: str, labels: Callable[[str], str] = str, user=None
+) -> list[dict]:
+    """[{name, target, allowed, unmet}] for every transition of the object's machine."""
+    state = getattr(obj, field)
+    rows = []
+    for name, variants in _by_name(obj, field).items():
+        here = next((t for t in variants if t.source in (state, "*", "+")), None)
+        if here is None:
+            rows.append(
+                {
+                    "name": name,
+                    "target": variants[0].target,
+                    "allowed": False,
+                    "unmet": [f"Not possible while {labels(state)}."],
+                }
+            )
+            continue
+        unmet = [getattr(c, "unmet_message", c.__name__) for c in here.conditions if not c(obj)]
+        if not _permitted(here, obj, user):
+            unmet.insert(0, "Your role may not do this.")
+        rows.append({"name": name, "target": here.target, "allowed": not unmet, "unmet": unmet})
+    return rows
+
+
+def apply(
+    obj: models.Model,
+    field: str,
+    name: str,
+    labels: Callable[[str], str] = str,
+    user=None,
+    **kwargs,
+):
+    """Run transition `name` on obj and save it; the caller holds the transaction.
+
+    `user`, when given, is checked against the transition's django-fsm `permission`.
+    """
+    variants = _by_name(obj, field)
+    if name not in variants:
+        raise TransitionNotAllowed(f"There is no transition called “{name}”.")
+    method = getattr(obj, name)
+    state = getattr(obj, field)
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionNotAllowed(
+            f"“{name.replace('_', ' ')}” is not possible while {labels(state)}."
+        )
+    here = next(t for t in variants[name] if t.source in (state, "*", "+"))
+    if not _permitted(here, obj, user):
+        raise NotPermitted(f"Your role may not {name.replace('_', ' ')} this.")
+    unmet = unmet_conditions(obj, field, name)
+    if unmet:
+        raise ConditionsUnmet(
+            f"“{name.replace('_', ' ')}” cannot run yet: " + " ".join(unmet), unmet=unmet
+        )
+    result = method(**kwargs)
+    try:
+        obj.save()
+    except ConcurrentTransition as exc:
+        raise ConcurrentChange(
+            "This record was changed by someone else meanwhile. Reload it and try again."
+        ) from exc
+    return result

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .models import Notification
+from .selectors import notifications_for
+from .services import mark_read
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "link", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return notifications_for(self.request.user)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        return Response(self.get_serializer(mark_read(notification=self.get_object())).data)
+
+
+routes = [("notifications", NotificationViewSet, "notification")]

@@ -1,0 +1,46 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from apps.accounts.api import ObtainToken
+from apps.core.views import healthz
+from apps.dashboard.views import root
+
+API_APPS = ["accounts", "notifications", "partners", "program", "agreements", "deals", "qbrs"]
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+for _app in API_APPS:
+    for prefix, viewset, basename in import_module(f"apps.{_app}.api").routes:
+        router.register(prefix, viewset, basename=basename)
+
+api_patterns = [
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", root, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("partners/", include("apps.partners.urls")),
+    path("program/", include("apps.program.urls")),
+    path("agreements/", include("apps.agreements.urls")),
+    path("registrations/", include("apps.deals.urls")),
+    path("qbrs/", include("apps.qbrs.urls")),
+    path("portal/", include("apps.portal.urls")),
+    path("api/v1/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,65 @@
+"""Named users for permission tests: alice (admin), bob (manager), charlie (partner user of
+Acme), dave (partner user of Globex) — two different partner companies."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.factories import AdminFactory, ManagerFactory, PartnerFactory, PartnerUserFactory
+
+
+@pytest.fixture
+def acme(db):
+    return PartnerFactory(name="Acme Resellers")
+
+
+@pytest.fixture
+def globex(db):
+    return PartnerFactory(name="Globex Integrators")
+
+
+@pytest.fixture
+def alice(db):
+    return AdminFactory(username="alice", first_name="Alice")
+
+
+@pytest.fixture
+def bob(db):
+    return ManagerFactory(username="bob", first_name="Bob")
+
+
+@pytest.fixture
+def charlie(acme):
+    return PartnerUserFactory(username="charlie", first_name="Charlie", partner=acme)
+
+
+@pytest.fixture
+def dave(globex):
+    return PartnerUserFactory(username="dave", first_name="Dave", partner=globex)
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a logged-in django.test.Client."""
+
+    def make(user) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def api_for():
+    """api_for(user) -> an APIClient authenticated as the user (None: anonymous)."""
+
+    def make(user=None) -> APIClient:
+        c = APIClient()
+        if user is not None:
+            c.force_authenticate(user)
+        return c
+
+    return make
