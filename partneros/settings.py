@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.agreements",
     "apps.deals",
     "apps.qbrs",
+    "apps.tiers",
     "apps.dashboard",
     "apps.portal",
 ]

@@ -10,7 +10,7 @@ from apps.accounts.api import ObtainToken
 from apps.core.views import healthz
 from apps.dashboard.views import root
 
-API_APPS = ["accounts", "notifications", "partners", "program", "agreements", "deals", "qbrs"]
+API_APPS = ["accounts", "notifications", "partners", "program", "agreements", "deals", "qbrs", "tiers"]
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -35,6 +35,7 @@ urlpatterns = [
     path("agreements/", include("apps.agreements.urls")),
     path("registrations/", include("apps.deals.urls")),
     path("qbrs/", include("apps.qbrs.urls")),
+    path("tiers/", include("apps.tiers.urls")),
     path("portal/", include("apps.portal.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),

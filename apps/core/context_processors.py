@@ -9,7 +9,7 @@ MAIN_NAV = [
     ("Onboarding", "partners:onboarding", "staff"),
     ("Registrations", "deals:queue", "staff"),
     ("QBRs", "qbrs:list", "staff"),
-    ("Tier proposals", "program:tier_proposals", "staff"),
+    ("Tier proposals", "tiers:proposals", "staff"),
     ("Program", "program:settings", "admin"),
 ]
 PORTAL_NAV = [
@@ -19,6 +19,7 @@ PORTAL_NAV = [
     ("Onboarding", "portal:tasks"),
     ("Agreements", "portal:agreements"),
     ("QBRs", "portal:qbrs"),
+    ("Tier", "portal:tier"),
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-SECTION_APPS = ["partners", "program", "agreements", "deals", "qbrs", "dashboard"]
+SECTION_APPS = ["partners", "program", "agreements", "deals", "qbrs", "tiers", "dashboard"]
 
 
 def collect(page: str, *args) -> list[dict]:

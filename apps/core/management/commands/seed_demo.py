@@ -7,7 +7,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_APPS = ["accounts", "partners", "agreements", "deals", "qbrs", "program"]
+DEMO_APPS = ["accounts", "partners", "agreements", "deals", "qbrs", "program", "tiers"]
 
 
 class Command(BaseCommand):
