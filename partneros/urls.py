@@ -10,7 +10,16 @@ from apps.accounts.api import ObtainToken
 from apps.core.views import healthz
 from apps.dashboard.views import root
 
-API_APPS = ["accounts", "notifications", "partners", "program", "agreements", "deals", "qbrs", "tiers"]
+API_APPS = [
+    "accounts",
+    "notifications",
+    "partners",
+    "program",
+    "agreements",
+    "deals",
+    "qbrs",
+    "tiers",
+]
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

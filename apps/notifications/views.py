@@ -26,7 +26,9 @@ def read(request, pk: int):
     notification = get_object_or_404(notifications_for(request.user), pk=pk)
     mark_read(notification=notification)
     if request.htmx:
-        return render(request, "notifications/_row.html", {"n": notification})
+        response = render(request, "notifications/_row.html", {"n": notification})
+        response["HX-Trigger"] = "notificationsChanged"  # the bell refreshes its count
+        return response
     if request.POST.get("follow") and notification.link.startswith("/"):
         return redirect(notification.link)
     return redirect("notifications:list")

@@ -1,0 +1,91 @@
+"""Role routing for every page of the main app and the portal, generated from the URL conf."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+SKIP_PREFIXES = ("api/", "admin/", "accounts/", "healthz", "static/", "media/")
+
+
+def _parameterless_get_pages(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _parameterless_get_pages(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            if "<" in route or "(?P" in route or route.startswith(SKIP_PREFIXES):
+                continue
+            yield "/" + route.lstrip("^").rstrip("$")
+
+
+def _pages():
+    main = sorted(p for p in set(_parameterless_get_pages()) if not p.startswith("/portal/"))
+    portal = sorted(p for p in set(_parameterless_get_pages()) if p.startswith("/portal/"))
+    return main, portal
+
+
+SHARED = {"/notifications/", "/notifications/bell/"}
+POST_ONLY_SUFFIXES = ("/read-all/",)
+
+
+def test_it_refuses_anonymous_users_everywhere(client):
+    main, portal = _pages()
+    for url in main + portal:
+        if url.endswith(POST_ONLY_SUFFIXES):
+            continue
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/"), url
+
+
+def test_it_sends_partner_users_from_the_main_app_to_the_portal(client_for, charlie):
+    c = client_for(charlie)
+    main, _ = _pages()
+    for url in main:
+        if url in SHARED or url.endswith(POST_ONLY_SUFFIXES):
+            continue
+        response = c.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == "/portal/", url
+
+
+def test_it_sends_staff_from_the_portal_to_the_main_app(client_for, bob, alice):
+    _, portal = _pages()
+    assert "/portal/" in portal
+    for user in (alice, bob):
+        c = client_for(user)
+        for url in portal:
+            response = c.get(url)
+            assert response.status_code == 302, url
+            assert response["Location"] == "/", url
+
+
+def test_it_lets_partner_users_open_their_portal(client_for, charlie):
+    c = client_for(charlie)
+    _, portal = _pages()
+    for url in portal:
+        response = c.get(url)
+        assert response.status_code == 200, url
+
+
+def test_it_lets_staff_open_the_main_app(client_for, bob, alice):
+    main, _ = _pages()
+    for url in main:
+        if url.endswith(POST_ONLY_SUFFIXES):
+            continue
+        response = client_for(alice).get(url)
+        assert response.status_code == 200, url
+
+
+def test_it_forbids_managers_the_admin_only_pages(client_for, bob):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse("program:settings")
+    except NoReverseMatch:
+        pytest.skip("program settings page not built yet")
+    assert client_for(bob).get(url).status_code == 403
