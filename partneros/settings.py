@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "apps.deals",
     "apps.qbrs",
     "apps.tiers",
+    "apps.onboarding",
     "apps.dashboard",
     "apps.portal",
 ]
@@ -185,6 +186,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -197,12 +199,22 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "600"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The beat schedule, in one place: each entry runs one registered sweep (apps/*/sweeps.py).
+# name: seconds between runs; SWEEP_<NAME>_SECONDS overrides one.
 SWEEP_SCHEDULE = {
-    # name: seconds between runs
-    "notification_delivery": int(os.environ.get("SWEEP_NOTIFICATION_DELIVERY_SECONDS", "60")),
+    "notification_delivery": 60,
+    "onboarding_deadlines": 3600,
+    "agreement_renewals": 3600,
+    "qbr_scheduling": 3600,
+    "qbr_reminders": 3600,
+    "deal_review_sla": 900,
+    "deal_expiry": 3600,
 }
 CELERY_BEAT_SCHEDULE = {
-    f"sweep:{name}": {"task": "sweeps.run", "schedule": seconds, "args": (name,)}
+    f"sweep:{name}": {
+        "task": "sweeps.run",
+        "schedule": float(os.environ.get(f"SWEEP_{name.upper()}_SECONDS", seconds)),
+        "args": (name,),
+    }
     for name, seconds in SWEEP_SCHEDULE.items()
 }
 

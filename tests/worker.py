@@ -59,7 +59,11 @@ def celery_worker(queue: str | None = None, *, beat: bool = False, **env):
         args += ["--beat", "--schedule", f"/tmp/celerybeat-{queue}"]
     log = open(f"/tmp/celery-{queue}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        args, cwd=ROOT, env=worker_env(**env), stdout=log, stderr=subprocess.STDOUT
+        args,
+        cwd=ROOT,
+        env=worker_env(CELERY_TASK_DEFAULT_QUEUE=queue, **env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield queue

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 MAIN_NAV = [
     ("Dashboard", "home", "staff"),
     ("Partners", "partners:list", "staff"),
-    ("Onboarding", "partners:onboarding", "staff"),
+    ("Onboarding", "onboarding:overview", "staff"),
     ("Registrations", "deals:queue", "staff"),
     ("QBRs", "qbrs:list", "staff"),
     ("Tier proposals", "tiers:proposals", "staff"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -19,6 +20,18 @@ def _key(key: str, recipient_id: int) -> str:
     return f"{key}:u{recipient_id}"[:255]
 
 
+@dataclass(frozen=True)
+class Message:
+    """One reason to tell some people something; `key` names the reason and its date."""
+
+    recipients: Iterable
+    kind: str
+    subject: str
+    key: str
+    body: str = ""
+    link: str = ""
+
+
 def notify(
     *, recipients: Iterable, kind: str, subject: str, key: str, body: str = "", link: str = ""
 ) -> int:
@@ -28,23 +41,28 @@ def notify(
     Delivery by e-mail happens from the outbox (the notification_delivery sweep), and is nudged
     right after commit so it need not wait for the next beat.
     """
-    rows = [
-        Notification(
-            recipient_id=getattr(r, "pk", r),
-            kind=kind,
-            subject=subject[:200],
-            body=body,
-            link=link[:500],
-            key=_key(key, getattr(r, "pk", r)),
-        )
-        for r in {getattr(r, "pk", r) for r in recipients}
-    ]
+    return notify_batch([Message(recipients, kind, subject, key, body, link)])
+
+
+def notify_batch(messages: Iterable[Message]) -> int:
+    """notify() for many messages in two queries, whatever their number (for sweeps)."""
+    rows: dict[str, Notification] = {}
+    for m in messages:
+        for recipient_id in {getattr(r, "pk", r) for r in m.recipients}:
+            row = Notification(
+                recipient_id=recipient_id,
+                kind=m.kind,
+                subject=m.subject[:200],
+                body=m.body,
+                link=m.link[:500],
+                key=_key(m.key, recipient_id),
+            )
+            rows.setdefault(row.key, row)
     if not rows:
         return 0
-    keys = [row.key for row in rows]
-    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
-    fresh = [row for row in rows if row.key not in existing]
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    existing = set(Notification.objects.filter(key__in=list(rows)).values_list("key", flat=True))
+    fresh = [row for key, row in rows.items() if key not in existing]
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
     if fresh and settings.NOTIFY_NUDGE_DELIVERY:
         transaction.on_commit(_nudge_delivery)
     return len(fresh)
