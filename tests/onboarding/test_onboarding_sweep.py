@@ -83,7 +83,7 @@ def test_it_sends_only_the_urgent_reminder_when_both_marks_were_missed(onboardin
 
 def test_it_alerts_manager_and_admins_the_day_after_the_due_date(onboarding, bob):
     partner, ingrid = onboarding
-    alice = AdminFactory(username="alice")
+    AdminFactory(username="alice")
     run(at(DUE, 23))  # the due day itself is not overdue
     assert not Notification.objects.filter(kind="onboarding_overdue").exists()
     assert run(at(DUE + timedelta(days=1)))["overdue"] == 1
