@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Kind
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(choices=Kind.choices, label="What the file holds")
+    file = forms.FileField(
+        label="CSV file", help_text="UTF-8 CSV with a header row; at most 5 MB and 10,000 rows."
+    )

@@ -1,0 +1,194 @@
+"""Importing rows through the owning apps' services, all or nothing.
+
+The same function validates (a dry run rolled back at the end, so the preview's errors are the
+ones the real run would meet) and imports (committed only when no row failed).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.deals.normalize import InvalidDomain, normalize_domain
+from apps.deals.services import registration_create
+from apps.partners.models import Partner
+from apps.partners.services import partner_create
+from apps.program.models import PartnerType, Tier
+
+from .models import Kind
+
+COLUMNS = {
+    Kind.PARTNERS: ["name", "website", "partner_type", "tier", "manager"],
+    Kind.REGISTRATIONS: [
+        "partner", "customer_name", "customer_domain", "customer_country", "contact_name",
+        "contact_email", "product", "estimated_value", "currency", "expected_close_date",
+        "description",
+    ],
+}  # fmt: skip
+REQUIRED = {
+    Kind.PARTNERS: ["name", "partner_type"],
+    Kind.REGISTRATIONS: ["partner", "customer_name", "customer_domain", "estimated_value"],
+}
+EXAMPLES = {
+    Kind.PARTNERS: ["Northwind Traders", "https://northwind.example", "reseller", "Bronze", ""],
+    Kind.REGISTRATIONS: [
+        "Northwind Traders", "Initech LLC", "initech.example", "US", "Bill Lumbergh",
+        "bill@initech.example", "Analytics suite", "125000.00", "USD", "2031-06-30",
+        "Migrated from the old PRM",
+    ],
+}  # fmt: skip
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _messages(exc: Exception) -> list[str]:
+    if isinstance(exc, InvalidInput):
+        return [
+            f"{field.replace('_', ' ')}: {msg}" if field != "non_field_errors" else msg
+            for field, msgs in exc.errors.items()
+            for msg in msgs
+        ]
+    if isinstance(exc, (DomainError, NotPermitted)):
+        return [exc.detail]
+    raise exc
+
+
+def _lookups_partners(rows: list[dict]) -> dict:
+    cells = [r["cells"] for r in rows]
+    names = {c["name"].casefold() for c in cells if c["name"]}
+    users = {c["manager"].casefold() for c in cells if c["manager"]}
+    existing = set(
+        Partner.objects.annotate(key=Lower("name"))
+        .filter(key__in={n.lower() for n in names})
+        .values_list("key", flat=True)
+    )
+    managers = {}
+    for u in get_user_model().objects.filter(
+        Q(username__in=[c["manager"] for c in cells if c["manager"]])
+        | Q(email__in=[c["manager"] for c in cells if c["manager"]]),
+        role__in=["admin", "manager"],
+        is_active=True,
+    ):
+        managers[u.username.casefold()] = u
+        if u.email:
+            managers[u.email.casefold()] = u
+    return {
+        "types": {t.key: t for t in PartnerType.objects.all()},
+        "tiers": {t.name.casefold(): t for t in Tier.objects.all()},
+        "managers": {k: v for k, v in managers.items() if k in users},
+        "existing": {n.casefold() for n in existing},
+    }
+
+
+def _partner_row(cells: dict, seen: dict, line: int, found: dict, actor, now) -> list[str]:
+    errors = []
+    key = cells["name"].casefold()
+    if not cells["name"]:
+        errors.append("name: this cell is required.")
+    elif key in seen:
+        errors.append(f"Duplicate of line {seen[key]}: the same partner name appears twice.")
+    elif key in found["existing"]:
+        errors.append(f"A partner named “{cells['name']}” already exists.")
+    else:
+        seen[key] = line
+    partner_type = found["types"].get(cells["partner_type"].strip().lower())
+    if partner_type is None:
+        errors.append(
+            f"partner_type: “{cells['partner_type']}” is not a partner type; use one of "
+            f"{', '.join(sorted(found['types']))}."
+        )
+    tier = None
+    if cells["tier"]:
+        tier = found["tiers"].get(cells["tier"].casefold())
+        if tier is None:
+            errors.append(f"tier: there is no tier named “{cells['tier']}”.")
+    manager = None
+    if cells["manager"]:
+        manager = found["managers"].get(cells["manager"].casefold())
+        if manager is None:
+            errors.append(f"manager: no active partner manager “{cells['manager']}”.")
+    if errors:
+        return errors
+    try:
+        partner_create(
+            actor=actor,
+            name=cells["name"],
+            website=cells["website"],
+            partner_type=partner_type,
+            tier=tier,
+            manager=manager,
+        )
+    except (InvalidInput, DomainError, NotPermitted) as exc:
+        return _messages(exc)
+    return []
+
+
+def _lookups_registrations(rows: list[dict]) -> dict:
+    refs = {r["cells"]["partner"].strip() for r in rows if r["cells"]["partner"].strip()}
+    ids = {int(x) for x in refs if x.isdigit()}
+    partners = {}
+    for p in Partner.objects.filter(Q(pk__in=ids) | Q(name__in=refs)):
+        partners[str(p.pk)] = p
+        partners[p.name.casefold()] = p
+    return {"partners": partners}
+
+
+def _registration_row(cells: dict, seen: dict, line: int, found: dict, actor, now) -> list[str]:
+    ref = cells["partner"].strip()
+    partner = found["partners"].get(ref if ref.isdigit() else ref.casefold())
+    if partner is None:
+        return [f"partner: no partner “{ref}” (use its exact name or id)."]
+    try:
+        key = (partner.pk, normalize_domain(cells["customer_domain"]))
+    except InvalidDomain:
+        key = None
+    if key is not None:
+        if key in seen:
+            return [f"Duplicate of line {seen[key]}: the same partner and customer domain."]
+        seen[key] = line
+    data = {k: v for k, v in cells.items() if k != "partner"}
+    data = {k: (v if v != "" or k == "description" else None) for k, v in data.items()}
+    try:
+        registration_create(partner=partner, submitted_by=actor, data=data, now=now)
+    except (InvalidInput, DomainError, NotPermitted) as exc:
+        return _messages(exc)
+    return []
+
+
+HANDLERS = {
+    Kind.PARTNERS: (_lookups_partners, _partner_row),
+    Kind.REGISTRATIONS: (_lookups_registrations, _registration_row),
+}
+
+
+def run(kind: str, rows: list[dict], *, actor, now: datetime, commit: bool) -> tuple[list, int]:
+    """Import `rows` (as parsed by csvio.parse) in one transaction. Returns (rows with their
+    errors, rows created). With commit=False, or when any row fails, nothing is written."""
+    lookups, handle = HANDLERS[Kind(kind)]
+    checked = [dict(row, errors=list(row.get("parse_errors", []))) for row in rows]
+    created = 0
+    try:
+        with transaction.atomic():
+            found = lookups(rows)
+            seen: dict = {}
+            for row in checked:
+                if row["errors"]:
+                    continue
+                with transaction.atomic():  # a savepoint: one failing row leaves no trace
+                    row["errors"] = handle(row["cells"], seen, row["line"], found, actor, now)
+                    if row["errors"]:
+                        transaction.set_rollback(True)
+                    else:
+                        created += 1
+            if not commit or any(row["errors"] for row in checked):
+                raise _DryRun
+    except _DryRun:
+        pass  # rolled back: a preview, or a failed row — all or nothing
+    return checked, created

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.partners.models import StageHistory
+from tests.factories import PartnerFactory, TaskFactory, TierFactory
+from tests.qbrs.factories import ActionItemFactory, QBRFactory, registration
+
+pytestmark = pytest.mark.django_db
+
+
+def populate(n: int, manager=None, tier=None) -> None:
+    """n active partners with history, registrations of every kind, QBRs, tasks."""
+    now = timezone.now()
+    for i in range(n):
+        p = PartnerFactory(
+            stage="growth",
+            manager=manager,
+            tier=tier if i % 2 else None,
+            stage_entered_at=now - timedelta(days=200 + i),
+            onboarding_started_at=now - timedelta(days=300),
+        )
+        StageHistory.objects.create(
+            partner=p,
+            transition="start_onboarding",
+            from_stage="recruitment",
+            to_stage="onboarding",
+            at=now - timedelta(days=300),
+        )
+        StageHistory.objects.create(
+            partner=p,
+            transition="complete_onboarding",
+            from_stage="onboarding",
+            to_stage="growth",
+            at=now - timedelta(days=60),
+        )
+        day = timedelta(days=1)
+        registration(p, submitted_at=now - 3 * day)
+        registration(
+            p,
+            status="approved",
+            submitted_at=now - 9 * day,
+            reviewed_at=now - 8 * day,
+            approved_at=now - 8 * day,
+        )
+        registration(
+            p,
+            status="won",
+            submitted_at=now - 20 * day,
+            approved_at=now - 19 * day,
+            reviewed_at=now - 19 * day,
+            closed_at=now - 2 * day,
+        )
+        registration(
+            p,
+            status="lost",
+            submitted_at=now - 20 * day,
+            approved_at=now - 19 * day,
+            reviewed_at=now - 19 * day,
+            closed_at=now - 2 * day,
+            currency="EUR",
+        )
+        registration(p, status="rejected", submitted_at=now - 20 * day, reviewed_at=now - 19 * day)
+        qbr = QBRFactory(
+            partner=p,
+            status="completed",
+            outcome="continue",
+            satisfaction_score=7,
+            scheduled_for=now - 10 * day,
+            completed_at=now - 10 * day,
+        )
+        ActionItemFactory(qbr=qbr, due_date=timezone.localdate() - day)
+        TaskFactory(partner=p, due_date=timezone.localdate() - day)  # fmt: skip
+
+
+def test_it_shows_the_dashboard_to_managers(client_for, bob):
+    populate(3, manager=bob)
+    response = client_for(bob).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for heading in ("Stage funnel", "Time in stage", "Onboarding", "Deal registrations",
+                    "QBRs and the growth", "Partner health"):  # fmt: skip
+        assert heading in html
+    assert 'role="img"' in html and '<title id="chart-funnel-title">' in html
+    # every bar of the funnel opens the list behind it
+    assert f'href="{reverse("partners:list")}?stage=growth"' in html
+
+
+def test_it_sends_partner_users_to_their_portal_and_anonymous_to_login(client_for, charlie, client):
+    assert client_for(charlie).get("/").url == reverse("portal:home")
+    assert client.get("/").url.startswith(reverse("login"))
+
+
+def test_it_links_a_bottleneck_to_the_partner(client_for, alice):
+    stuck = PartnerFactory(
+        name="Stuck Ltd", stage="evaluation", stage_entered_at=timezone.now() - timedelta(days=400)
+    )
+    html = client_for(alice).get("/").content.decode()
+    assert f'href="{reverse("partners:detail", args=[stuck.pk])}">Stuck Ltd</a>' in html
+
+
+def test_it_narrows_to_my_partners_and_keeps_the_filter_in_links(client_for, bob, alice):
+    PartnerFactory(
+        name="Bobs Own",
+        stage="evaluation",
+        manager=bob,
+        stage_entered_at=timezone.now() - timedelta(days=400),
+    )
+    PartnerFactory(
+        name="Someone Elses",
+        stage="evaluation",
+        manager=alice,
+        stage_entered_at=timezone.now() - timedelta(days=400),
+    )
+    html = client_for(bob).get("/?mine=1&period=30").content.decode()
+    assert "Bobs Own" in html and "Someone Elses" not in html
+    assert f"stage=growth&amp;manager={bob.pk}" in html
+    assert 'value="30" selected' in html
+    everyone = client_for(bob).get("/").content.decode()
+    assert "Someone Elses" in everyone
+
+
+@pytest.mark.parametrize("period", ["abc", "7", "-1", "99999999999999999999", ""])
+def test_it_falls_back_to_the_default_period_on_bad_input(client_for, bob, period):
+    response = client_for(bob).get("/", {"period": period, "mine": "x"})
+    assert response.status_code == 200
+    assert 'value="90" selected' in response.content.decode()
+
+
+def test_it_costs_the_same_queries_at_small_and_larger_data(client_for, bob):
+    # session, user; funnel 3 (per stage, entries with their outcome, partners created);
+    # stage names 1 in the view and 1 each in time in stage, bottlenecks and health; time in
+    # stage 1 (window functions + percentiles); bottlenecks 2 (rows, count); onboarding 2
+    # (ramp percentiles, aggregate); registrations 6 (settings, 3 weekly counts, review
+    # percentiles, aggregate); money 4 (settings, by partner, by tier, missing currencies);
+    # QBRs 5 (tiers, compliance, overdue, loops per partner, loop totals); health 1; the
+    # navigation and notification bell.
+    tier = TierFactory(name="Silver Test", rank=70)
+    client = client_for(bob)
+    populate(2, manager=bob, tier=tier)
+    client.get("/")  # warm caches that are not per-request (e.g. the rates table check)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/").status_code == 200
+    populate(25, manager=bob, tier=tier)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/").status_code == 200
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]

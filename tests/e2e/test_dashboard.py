@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.dashboard.test_views import populate
+from tests.factories import PartnerFactory, TierFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_manager_reads_the_dashboard_and_opens_a_bottleneck(page, live_server, login, shot, bob):
+    populate(6, manager=bob, tier=TierFactory(name="Silver", rank=2))
+    stuck = PartnerFactory(
+        name="Stuck Systems",
+        stage="evaluation",
+        manager=bob,
+        stage_entered_at=timezone.now() - timedelta(days=400),
+    )
+    login(bob)
+    expect(page).to_have_url(f"{live_server.url}/")
+
+    for chart in ("Partners per stage now", "Median days in stage", "Registrations per week"):
+        expect(page.get_by_role("img", name=chart)).to_be_visible()
+    expect(page.locator("svg[data-chart] rect")).not_to_have_count(0)
+    expect(page.locator("#health tbody tr")).not_to_have_count(0)
+    shot("dashboard-home")
+
+    page.get_by_label("Period").select_option("30")
+    page.get_by_label("My partners only").check()
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(f"{live_server.url}/?period=30&mine=1")
+    expect(page.get_by_text("for the partners you manage")).to_be_visible()
+    shot("dashboard-mine-30")
+
+    page.locator("#bottlenecks").get_by_role("link", name="Stuck Systems").click()
+    expect(page).to_have_url(f"{live_server.url}/partners/{stuck.pk}/")
+    expect(page.get_by_role("heading", name="Stuck Systems")).to_be_visible()
+    shot("dashboard-bottleneck-partner")
