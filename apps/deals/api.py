@@ -1,2 +1,224 @@
-# Routes this app adds to /api/v1/: (prefix, view set, basename).
-routes: list = []
+"""/api/v1/deal-registrations/ (DESIGN.md section 8)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from apps.core.api import TransitionsMixin
+from apps.partners.models import Partner
+
+from .models import MAX_VALUE, DealRegistration, Status
+from .selectors import (
+    conflicts_for,
+    filter_registrations,
+    find_conflicts,
+    partner_told_of_conflict,
+    registrations_for,
+)
+from .services import registration_create, registration_transition, status_label
+
+FIELDS = [
+    "id",
+    "partner",
+    "status",
+    "customer_name",
+    "customer_domain",
+    "customer_country",
+    "contact_name",
+    "contact_email",
+    "product",
+    "estimated_value",
+    "currency",
+    "expected_close_date",
+    "description",
+    "submitted_at",
+    "reviewed_at",
+    "approved_at",
+    "expires_at",
+    "extensions_used",
+    "rejection_reason",
+    "conflict",
+]
+
+
+class ConflictRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    partner = serializers.IntegerField()
+    partner_name = serializers.CharField()
+    customer_name = serializers.CharField()
+    customer_domain = serializers.CharField()
+    status = serializers.CharField()
+    same_domain = serializers.BooleanField()
+    similarity = serializers.FloatField(allow_null=True)
+
+
+class DealRegistrationSerializer(serializers.ModelSerializer):
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.all(),
+        required=False,
+        help_text="Managers: the partner registered for. Ignored for partner users (their own).",
+    )
+    # Any domain or website address; stored normalized (https://WWW.Acme.com/about → acme.com).
+    customer_domain = serializers.CharField(max_length=2000)
+    currency = serializers.CharField(max_length=3, help_text="ISO 4217, e.g. EUR")
+    customer_country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    estimated_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
+    )
+    description = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
+    conflict = serializers.SerializerMethodField(
+        help_text="Another open registration claims this customer (who is not said)."
+    )
+
+    class Meta:
+        model = DealRegistration
+        fields = FIELDS
+        read_only_fields = [
+            "id",
+            "status",
+            "submitted_at",
+            "reviewed_at",
+            "approved_at",
+            "expires_at",
+            "extensions_used",
+            "rejection_reason",
+            "conflict",
+        ]
+
+    def _conflicts(self, obj):
+        cache = self.context.setdefault("conflicts", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = find_conflicts(obj)
+        return cache[obj.pk]
+
+    def get_conflict(self, obj) -> bool:
+        request = self.context.get("request")
+        if request is not None and request.user.is_partner_user:
+            return partner_told_of_conflict(obj, self._conflicts(obj))
+        return bool(self._conflicts(obj))
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context.get("request")
+        if request is not None and request.user.is_staff_role:
+            data["conflicts"] = [
+                {
+                    "id": c.registration.pk,
+                    "partner": c.registration.partner_id,
+                    "partner_name": c.registration.partner.name,
+                    "customer_name": c.registration.customer_name,
+                    "customer_domain": c.registration.customer_domain,
+                    "status": c.registration.status,
+                    "same_domain": c.same_domain,
+                    "similarity": round(c.similarity, 3) if c.similarity is not None else None,
+                }
+                for c in self._conflicts(obj)
+            ]
+        return data
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        if user.is_partner_user:
+            partner = user.partner  # whatever `partner` was sent: their own company only
+        else:
+            partner = validated_data.get("partner")
+            if partner is None:
+                raise serializers.ValidationError({"partner": ["Choose the partner."]})
+        return registration_create(partner=partner, submitted_by=user, data=validated_data)
+
+
+class ManagerRegistrationSerializer(DealRegistrationSerializer):
+    conflicts = ConflictRowSerializer(many=True, read_only=True)
+
+    class Meta(DealRegistrationSerializer.Meta):
+        fields = [*FIELDS, "conflicts"]
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExtendInput(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=90)
+
+
+class WonInput(serializers.Serializer):
+    actual_value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=MAX_VALUE,
+        required=False,
+        allow_null=True,
+    )
+
+
+class LostInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("search", str),
+            OpenApiParameter("partner", int, description="Managers only"),
+        ],
+        responses=ManagerRegistrationSerializer(many=True),
+    ),
+    retrieve=extend_schema(responses=ManagerRegistrationSerializer),
+    create=extend_schema(responses={201: ManagerRegistrationSerializer}),
+)
+class DealRegistrationViewSet(
+    TransitionsMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = DealRegistrationSerializer
+    transition_field = "status"
+    transition_inputs = {
+        "reject": RejectInput,
+        "extend": ExtendInput,
+        "mark_won": WonInput,
+        "mark_lost": LostInput,
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return DealRegistration.objects.none()
+        user = self.request.user
+        qs = registrations_for(user).order_by("-submitted_at", "-id")
+        if self.action == "list":
+            qs = filter_registrations(qs, self.request.query_params, staff=user.is_staff_role)
+        return qs
+
+    def state_label(self, state: str) -> str:
+        return status_label(state)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        serializer = self.get_serializer(page, many=True)
+        serializer.context["conflicts"] = conflicts_for(page)
+        return self.get_paginated_response(serializer.data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = serializer.save()
+        return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)
+
+    def perform_transition(self, obj, name, data):
+        return registration_transition(
+            registration=obj, name=name, actor=self.request.user, via="API", **data
+        )
+
+
+routes = [("deal-registrations", DealRegistrationViewSet, "deal-registration")]

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "deals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
+    path(
+        "<int:pk>/extension-requests/<int:request_pk>/decline/",
+        views.decline_extension,
+        name="decline_extension",
+    ),
+]

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from apps.core.errors import InvalidInput
+
+from .iso import COUNTRIES, CURRENCIES
+from .models import MAX_VALUE
+from .services import clean_close_date, clean_domain, registration_validate
+
+
+def _choices(mapping: dict[str, str], *, by_name: bool) -> list[tuple[str, str]]:
+    items = sorted(mapping.items(), key=lambda kv: kv[1] if by_name else kv[0])
+    return [("", "—"), *[(code, f"{name} ({code})") for code, name in items]]
+
+
+class RegistrationForm(forms.Form):
+    customer_name = forms.CharField(max_length=200)
+    customer_domain = forms.CharField(
+        label="Customer domain or website",
+        max_length=2000,
+        help_text="e.g. acme.com or https://www.acme.com — we keep just the domain.",
+        widget=forms.TextInput(
+            attrs={
+                "hx-get": reverse_lazy("portal:deal_hint"),
+                "hx-trigger": "input changed delay:400ms, change",
+                "hx-target": "#domain-hint",
+                "hx-sync": "this:replace",
+                "autocomplete": "off",
+                "aria-describedby": "domain-hint",
+            }
+        ),
+    )
+    customer_country = forms.ChoiceField(choices=_choices(COUNTRIES, by_name=True))
+    contact_name = forms.CharField(max_length=200)
+    contact_email = forms.EmailField(max_length=254)
+    product = forms.CharField(label="Product or solution", max_length=200)
+    estimated_value = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
+    )
+    currency = forms.ChoiceField(choices=_choices(CURRENCIES, by_name=False))
+    expected_close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean_customer_domain(self):
+        return clean_domain(self.cleaned_data["customer_domain"])
+
+    def clean_expected_close_date(self):
+        value = self.cleaned_data["expected_close_date"]
+        clean_close_date(value, timezone.localdate())
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            return registration_validate(cleaned, today=timezone.localdate())
+        except InvalidInput as exc:
+            for field, messages in exc.errors.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class ExtensionRequestForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=90, initial=30, label="Extra days")
+    reason = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for rejecting", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label="Extend by (days)", min_value=1, max_value=90, initial=30)
+
+
+class WonForm(forms.Form):
+    actual_value = forms.DecimalField(
+        label="Actual value (optional)",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_VALUE,
+        required=False,
+    )
+
+
+class LostForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it was lost (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+TRANSITION_FORMS = {
+    "reject": RejectForm,
+    "extend": ExtendForm,
+    "mark_won": WonForm,
+    "mark_lost": LostForm,
+}
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.CharField(required=False)
+    q = forms.CharField(required=False, max_length=100)

@@ -1,0 +1,343 @@
+"""A partner's claim on a customer opportunity, its review and its protection window."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from apps.core.transitions import condition
+
+from .iso import COUNTRIES, CURRENCIES
+from .normalize import MAX_DOMAIN_LENGTH, name_key
+
+MAX_VALUE = Decimal("999999999999.99")  # 14 digits: more than any single deal, less than absurd
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    EXPIRED = "expired", "Expired"
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.APPROVED)
+CLOSED_STATUSES = (Status.WON, Status.LOST, Status.EXPIRED)
+
+
+# Bidi overrides and isolates can make a name read differently from what is stored.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ are part of how some scripts are written
+
+
+def no_control_characters(value: str) -> None:
+    """One-line texts: no NUL, no control, bidi-override or unassigned characters."""
+    for ch in value:
+        if ch in _JOINERS:
+            continue
+        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+            raise ValidationError("Remove the control characters from this text.")
+
+
+def _staff(registration: DealRegistration, user) -> bool:
+    return bool(getattr(user, "is_staff_role", False))
+
+
+def _registering_partner(registration: DealRegistration, user) -> bool:
+    return bool(
+        getattr(user, "is_partner_user", False) and user.partner_id == registration.partner_id
+    )
+
+
+def _system_only(registration: DealRegistration, user) -> bool:
+    return False  # run by the deal_expiry sweep (actor None), never by a person
+
+
+TRANSITION_PERMISSIONS = {
+    "approve": _staff,
+    "reject": _staff,
+    "withdraw": _registering_partner,
+    "extend": _staff,
+    "mark_won": _staff,
+    "mark_lost": _staff,
+    "expire": _system_only,
+}
+
+
+@condition("Another partner's approved registration protects this customer domain.")
+def domain_free(registration: DealRegistration) -> bool:
+    return not registration.domain_holder().exists()
+
+
+@condition("The maximum number of extensions has been used.")
+def extensions_left(registration: DealRegistration) -> bool:
+    from .program import program_rules
+
+    return registration.extensions_used < program_rules().max_extensions
+
+
+class DealRegistration(ConcurrentTransitionMixin, models.Model):
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="registrations"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations_submitted",
+    )
+    status = FSMField(default=Status.SUBMITTED, choices=Status.choices, protected=True)
+    customer_name = models.CharField(
+        max_length=200, validators=[no_control_characters, ProhibitNullCharactersValidator()]
+    )
+    # Normalized (see normalize.normalize_domain): what conflicts and protection compare.
+    customer_domain = models.CharField(max_length=MAX_DOMAIN_LENGTH)
+    customer_country = models.CharField(max_length=2, choices=sorted(COUNTRIES.items()))
+    contact_name = models.CharField(max_length=200, validators=[no_control_characters])
+    contact_email = models.EmailField(max_length=254)
+    product = models.CharField(
+        "product or solution", max_length=200, validators=[no_control_characters]
+    )
+    estimated_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_VALUE)],
+    )
+    currency = models.CharField(max_length=3, choices=sorted(CURRENCIES.items()))
+    expected_close_date = models.DateField()
+    description = models.TextField(
+        blank=True, validators=[MaxLengthValidator(5000), ProhibitNullCharactersValidator()]
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations_reviewed",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    extensions_used = models.PositiveSmallIntegerField(default=0)
+    rejection_reason = models.TextField(blank=True)
+    actual_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_VALUE)],
+    )
+    lost_reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Derived from customer_name on save (normalize.name_key): what name similarity is scored
+    # on, with a trigram index on PostgreSQL. Not part of the contract; nobody else reads it.
+    customer_name_key = models.CharField(max_length=200, editable=False, default="")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # The guarantee behind "domain_protected": one approved registration per customer.
+            models.UniqueConstraint(
+                fields=["customer_domain"],
+                condition=models.Q(status="approved"),
+                name="deal_one_approved_per_domain",
+            ),
+            models.CheckConstraint(
+                name="deal_estimated_value_positive", condition=models.Q(estimated_value__gt=0)
+            ),
+            models.CheckConstraint(
+                name="deal_status_valid",
+                condition=models.Q(status__in=[s.value for s in Status]),
+            ),
+        ]
+        indexes = [
+            # Conflict detection by domain. Not partial: a partial index on the open statuses
+            # tempts the planner to use it as a status filter for the name lookup.
+            models.Index(fields=["customer_domain"], name="deal_domain_idx"),
+            # The review queue (oldest waiting first) and the SLA sweep.
+            models.Index(
+                fields=["submitted_at"],
+                name="deal_waiting_idx",
+                condition=models.Q(status="submitted"),
+            ),
+            # The expiry sweep.
+            models.Index(
+                fields=["expires_at"],
+                name="deal_protected_until_idx",
+                condition=models.Q(status="approved"),
+            ),
+            # Similar names: a pg_trgm GIN index on customer_name_key, created by migration 0002
+            # on PostgreSQL only (SQLite has no trigram index; selectors fall back to Python).
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        self.customer_name_key = name_key(self.customer_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "customer_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "customer_name_key"}
+        super().save(*args, **kwargs)
+
+    # --- reads -------------------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def won_value(self) -> Decimal:
+        return self.actual_value if self.actual_value is not None else self.estimated_value
+
+    def domain_holder(self):
+        """The other registration holding this customer's protection, as a queryset."""
+        return DealRegistration.objects.filter(
+            customer_domain=self.customer_domain, status=Status.APPROVED
+        ).exclude(pk=self.pk)
+
+    def waiting(self, now=None) -> timedelta:
+        end = self.reviewed_at or now or timezone.now()
+        return max(end - self.submitted_at, timedelta(0))
+
+    def protection_left(self, now=None) -> timedelta | None:
+        if self.status != Status.APPROVED or self.expires_at is None:
+            return None
+        return max(self.expires_at - (now or timezone.now()), timedelta(0))
+
+    # --- the machine (state changes only; services.registration_transition runs them) ------
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.APPROVED,
+        conditions=[domain_free],
+        permission=_staff,
+    )
+    def approve(self, *, now, actor, protection_days: int):
+        self.reviewed_at = self.approved_at = now
+        self.reviewed_by = actor
+        self.expires_at = now + timedelta(days=protection_days)
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED, permission=_staff)
+    def reject(self, *, now, actor, reason: str):
+        self.reviewed_at, self.reviewed_by = now, actor
+        self.rejection_reason = reason
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.WITHDRAWN,
+        permission=_registering_partner,
+    )
+    def withdraw(self, *, now, actor):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.APPROVED,
+        conditions=[extensions_left],
+        permission=_staff,
+    )
+    def extend(self, *, now, actor, days: int):
+        self.expires_at = (self.expires_at or now) + timedelta(days=days)
+        self.extensions_used += 1
+
+    @transition(field=status, source=Status.APPROVED, target=Status.WON, permission=_staff)
+    def mark_won(self, *, now, actor, actual_value: Decimal | None = None):
+        self.actual_value = actual_value
+        self.closed_at = now
+
+    @transition(field=status, source=Status.APPROVED, target=Status.LOST, permission=_staff)
+    def mark_lost(self, *, now, actor, reason: str = ""):
+        self.lost_reason = reason
+        self.closed_at = now
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.EXPIRED,
+        permission=_system_only,
+    )
+    def expire(self, *, now, actor):
+        self.closed_at = now
+
+
+class RegistrationEvent(models.Model):
+    """The registration's history: its submission and every transition, by any door."""
+
+    registration = models.ForeignKey(
+        DealRegistration, on_delete=models.CASCADE, related_name="events"
+    )
+    transition = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    via = models.CharField(max_length=100, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["registration", "at"], name="deal_event_reg_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.transition} → {self.to_status}"
+
+
+class ExtensionRequest(models.Model):
+    """A partner asks for more protection time; the manager grants it (an `extend`) or not."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        GRANTED = "granted", "Granted"
+        DECLINED = "declined", "Declined"
+
+    registration = models.ForeignKey(
+        DealRegistration, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    reason = models.TextField(
+        blank=True, validators=[MaxLengthValidator(2000), ProhibitNullCharactersValidator()]
+    )
+    status = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(status="pending"),
+                name="deal_one_pending_extension",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days} days ({self.get_status_display()})"

@@ -1,0 +1,177 @@
+"""Portal pages: a partner user registers deals and follows their company's registrations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.access import portal_required
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
+
+from .forms import ExtensionRequestForm, RegistrationForm
+from .models import ExtensionRequest, Status
+from .normalize import InvalidDomain, normalize_domain
+from .program import partner_is_active, program_rules
+from .selectors import (
+    conflicts_for,
+    domain_standing,
+    filter_registrations,
+    partner_told_of_conflict,
+    registrations_for,
+    review_clock,
+)
+from .services import PartnerInactive, extension_request_create, registration_create
+
+PAGE_SIZE = 25
+
+
+@portal_required
+def deal_list(request):
+    qs = filter_registrations(registrations_for(request.user), request.GET, staff=False)
+    page = Paginator(qs.order_by("-submitted_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    regs = list(page.object_list)
+    conflicts = conflicts_for(regs)
+    now, sla = timezone.now(), program_rules().review_sla_hours
+    rows = [
+        {
+            "reg": r,
+            "clock": review_clock(r, now, sla),
+            "conflict": partner_told_of_conflict(r, conflicts[r.pk]),
+        }
+        for r in regs
+    ]
+    return render(
+        request,
+        "deals/portal/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "now": now,
+            "statuses": Status.choices,
+            "status": request.GET.get("status", ""),
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+@portal_required
+def deal_new(request):
+    partner = request.user.partner
+    active = partner_is_active(partner)
+    status = 200
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            try:
+                reg = registration_create(
+                    partner=partner, submitted_by=request.user, data=form.cleaned_data
+                )
+            except PartnerInactive as exc:
+                form.add_error(None, exc.detail)
+                status = 409
+            except InvalidInput as exc:
+                for field, msgs in exc.errors.items():
+                    for m in msgs:
+                        form.add_error(field if field in form.fields else None, m)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    "Registration submitted. Your partner manager reviews it; you will be told "
+                    "the outcome.",
+                )
+                return redirect("portal:deal_detail", pk=reg.pk)
+        else:
+            status = 400
+    else:
+        form = RegistrationForm(initial={"currency": program_rules().base_currency})
+    return render(request, "deals/portal/new.html", {"form": form, "active": active}, status=status)
+
+
+@portal_required
+@require_GET
+def deal_hint(request):
+    """Whether the customer is already registered or protected — never by whom."""
+    raw = (request.GET.get("customer_domain") or "").strip()[:2000]
+    hint = {"state": "empty"}
+    if raw:
+        try:
+            domain = normalize_domain(raw)
+        except InvalidDomain as exc:
+            hint = {"state": "invalid", "message": str(exc)}
+        else:
+            hint = {"state": domain_standing(domain) or "free", "domain": domain}
+    return render(request, "deals/portal/_hint.html", {"hint": hint})
+
+
+def _own(request, pk: int):
+    return get_object_or_404(registrations_for(request.user), pk=pk)
+
+
+@portal_required
+def deal_detail(request, pk: int, extension_form=None, status=200):
+    reg = _own(request, pk)
+    rules = program_rules()
+    return render(
+        request,
+        "deals/portal/detail.html",
+        {
+            "reg": reg,
+            "now": timezone.now(),
+            "clock": review_clock(reg, timezone.now(), rules.review_sla_hours),
+            "conflict": partner_told_of_conflict(reg, conflicts_for([reg])[reg.pk]),
+            "events": reg.events.select_related("actor"),
+            "pending_extension": reg.extension_requests.filter(
+                status=ExtensionRequest.Decision.PENDING
+            ).first(),
+            "extensions_left": max(rules.max_extensions - reg.extensions_used, 0),
+            "extension_form": extension_form or ExtensionRequestForm(),
+        },
+        status=status,
+    )
+
+
+@portal_required
+@require_POST
+def deal_withdraw(request, pk: int):
+    from .services import registration_transition
+
+    reg = _own(request, pk)
+    try:
+        registration_transition(registration=reg, name="withdraw", actor=request.user)
+    except (DomainError, NotPermitted) as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Registration withdrawn.")
+    return redirect("portal:deal_detail", pk=reg.pk)
+
+
+@portal_required
+@require_POST
+def deal_extension(request, pk: int):
+    reg = _own(request, pk)
+    form = ExtensionRequestForm(request.POST)
+    if not form.is_valid():
+        return deal_detail(request, pk, extension_form=form, status=400)
+    try:
+        extension_request_create(
+            registration=reg,
+            requested_by=request.user,
+            days=form.cleaned_data["days"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (DomainError, NotPermitted) as exc:
+        messages.error(request, exc.detail)
+    except InvalidInput as exc:
+        for field, msgs in exc.errors.items():
+            for m in msgs:
+                form.add_error(field if field in form.fields else None, m)
+        return deal_detail(request, pk, extension_form=form, status=400)
+    else:
+        messages.success(request, "Extension requested. Your partner manager decides.")
+    return redirect("portal:deal_detail", pk=reg.pk)

@@ -1,0 +1,216 @@
+"""Reads on deal registrations: who sees which, conflicts, the review clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from .models import OPEN_STATUSES, DealRegistration, ExtensionRequest, Status
+from .normalize import trigram_similarity
+from .program import program_rules
+
+# Names at least this similar (pg_trgm similarity of the name keys) are shown as conflicts.
+NAME_SIMILARITY = 0.5
+DUE_SOON_FRACTION = 0.75
+
+
+@dataclass(frozen=True)
+class Conflict:
+    registration: DealRegistration
+    same_domain: bool
+    similarity: float | None  # of the customer names, when they are similar
+
+    @property
+    def reasons(self) -> list[str]:
+        out = []
+        if self.same_domain:
+            out.append("same domain")
+        if self.similarity is not None:
+            out.append(f"similar name ({self.similarity:.0%})")
+        return out
+
+
+def registrations_for(user) -> QuerySet[DealRegistration]:
+    """What a user may see: everything for staff; their own company's for a partner user."""
+    qs = DealRegistration.objects.select_related("partner", "submitted_by")
+    if user.is_staff_role:
+        return qs
+    if user.is_partner_user:
+        return qs.filter(partner_id=user.partner_id)
+    return qs.none()
+
+
+def with_pending_extension(qs: QuerySet[DealRegistration]) -> QuerySet[DealRegistration]:
+    pending = ExtensionRequest.objects.filter(
+        registration=OuterRef("pk"), status=ExtensionRequest.Decision.PENDING
+    )
+    return qs.annotate(extension_pending=Exists(pending))
+
+
+def filter_registrations(qs, params, *, staff: bool) -> QuerySet[DealRegistration]:
+    status = (params.get("status") or "").strip()
+    if status == "extension":
+        qs = with_pending_extension(qs).filter(extension_pending=True)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    search = (params.get("q") or params.get("search") or "").strip()[:100]
+    if search:
+        qs = qs.filter(
+            Q(customer_name__icontains=search)
+            | Q(customer_domain__icontains=search)
+            | Q(product__icontains=search)
+        )
+    if staff:
+        partner = (params.get("partner") or "").strip()
+        if partner.isdigit() and len(partner) < 19:
+            qs = qs.filter(partner_id=int(partner))
+    return qs
+
+
+def review_queue(params=None) -> QuerySet[DealRegistration]:
+    """Oldest waiting first (deal_waiting_idx); other statuses by their latest submission."""
+    params = params or {}
+    status = (params.get("status") or Status.SUBMITTED).strip()
+    qs = filter_registrations(
+        DealRegistration.objects.select_related("partner"),
+        {"q": params.get("q", ""), "partner": params.get("partner", ""), "status": status},
+        staff=True,
+    )
+    if status == Status.SUBMITTED:
+        return qs.order_by("submitted_at", "id")
+    return qs.order_by("-submitted_at", "-id")
+
+
+# --- conflicts --------------------------------------------------------------------------------
+def _similar_names(registrations: list[DealRegistration]) -> dict[int, dict[int, float]]:
+    """{registration id: {other id: similarity}} for open registrations with similar names."""
+    found: dict[int, dict[int, float]] = {r.pk: {} for r in registrations}
+    if not registrations:
+        return found
+    if connection.vendor == "postgresql":
+        # `%` is pg_trgm's indexed similarity operator (deal_name_trgm_idx); its threshold is
+        # set to ours per connection (receivers.trigram_threshold), and checked again here in
+        # case a connection did not get it. One branch per
+        # key, each with the key as a constant: the planner can only estimate (and so choose)
+        # the trigram index for a constant, not for a value joined in from elsewhere.
+        branch = """
+            (SELECT %s::bigint, id, similarity(customer_name_key, %s)
+             FROM deals_dealregistration
+             WHERE customer_name_key %% %s
+               AND status IN ('submitted', 'approved')
+               AND id <> %s
+               AND similarity(customer_name_key, %s) >= %s)
+        """
+        params: list = []
+        for r in registrations:
+            key = r.customer_name_key
+            params += [r.pk, key, key, r.pk, key, NAME_SIMILARITY]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join([branch] * len(registrations)), params)
+            for a, b, score in cursor.fetchall():
+                found[a][b] = float(score)
+        return found
+    # SQLite: no trigram index; score the open registrations in Python with the same formula.
+    others = DealRegistration.objects.filter(status__in=OPEN_STATUSES).values_list(
+        "pk", "customer_name_key"
+    )
+    for other_pk, other_key in others.iterator():
+        for r in registrations:
+            if other_pk == r.pk:
+                continue
+            score = trigram_similarity(r.customer_name_key, other_key)
+            if score >= NAME_SIMILARITY:
+                found[r.pk][other_pk] = score
+    return found
+
+
+def conflicts_for(registrations) -> dict[int, list[Conflict]]:
+    """Conflicts of each open registration, in two queries whatever their number.
+
+    Another open (submitted or approved) registration conflicts when it has the same normalized
+    domain or a similar customer name.
+    """
+    regs = [r for r in registrations if r.status in OPEN_STATUSES]
+    result: dict[int, list[Conflict]] = {r.pk: [] for r in registrations}
+    if not regs:
+        return result
+    names = _similar_names(regs)
+    other_ids = {pk for scores in names.values() for pk in scores}
+    domains = {r.customer_domain for r in regs}
+    others = list(
+        DealRegistration.objects.select_related("partner")
+        .filter(Q(status__in=OPEN_STATUSES, customer_domain__in=domains) | Q(pk__in=other_ids))
+        .order_by("submitted_at", "id")
+    )
+    for r in regs:
+        for o in others:
+            if o.pk == r.pk:
+                continue
+            same = o.customer_domain == r.customer_domain and o.status in OPEN_STATUSES
+            score = names[r.pk].get(o.pk)
+            if same or score is not None:
+                result[r.pk].append(Conflict(o, same, score))
+    return result
+
+
+def partner_told_of_conflict(registration: DealRegistration, conflicts: list[Conflict]) -> bool:
+    """What a partner user learns: only while their registration waits for review, and only that
+    the customer is already registered or protected. The holder of a protection is not told
+    that someone else has since registered the customer."""
+    return registration.status == Status.SUBMITTED and bool(conflicts)
+
+
+def find_conflicts(registration: DealRegistration) -> list[Conflict]:
+    return conflicts_for([registration])[registration.pk]
+
+
+def domain_standing(domain: str) -> str | None:
+    """'protected' / 'registered' / None for a normalized domain — never by whom."""
+    states = set(
+        DealRegistration.objects.filter(
+            customer_domain=domain, status__in=OPEN_STATUSES
+        ).values_list("status", flat=True)[:5]
+    )
+    if Status.APPROVED in states:
+        return "protected"
+    if Status.SUBMITTED in states:
+        return "registered"
+    return None
+
+
+# --- the review clock -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Clock:
+    waited: timedelta
+    state: str  # on_time / due_soon / breached / decided
+    label: str
+
+    @property
+    def hours(self) -> int:
+        return int(self.waited.total_seconds() // 3600)
+
+
+def review_clock(registration: DealRegistration, now: datetime, sla_hours: int) -> Clock:
+    waited = registration.waiting(now)
+    if registration.status != Status.SUBMITTED:
+        return Clock(waited, "decided", "decided")
+    sla = timedelta(hours=sla_hours)
+    if waited >= sla:
+        return Clock(waited, "breached", "SLA breached")
+    if waited >= sla * DUE_SOON_FRACTION:
+        return Clock(waited, "due_soon", "due soon")
+    return Clock(waited, "on_time", "on time")
+
+
+def sla_hours() -> int:
+    return program_rules().review_sla_hours
+
+
+def status_counts(qs) -> dict[str, int]:
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
+    counts = {s.value: 0 for s in Status}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

@@ -1,0 +1,151 @@
+"""Manager pages: the review queue and the registration page (conflicts side by side)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.core import transitions
+from apps.core.access import staff_required
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.partners.models import Partner
+
+from .forms import TRANSITION_FORMS, ExtendForm, LostForm, RejectForm, WonForm
+from .models import DealRegistration, ExtensionRequest, Status
+from .selectors import conflicts_for, review_clock, review_queue, sla_hours, with_pending_extension
+from .services import extension_request_decline, registration_transition, status_label
+
+QUEUE_PAGE_SIZE = 50
+
+
+@staff_required
+def queue(request):
+    params = request.GET
+    status = params.get("status") or Status.SUBMITTED
+    qs = with_pending_extension(review_queue(params))
+    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(params.get("page"))
+    regs = list(page.object_list)
+    conflicts = conflicts_for(regs)
+    now, sla = timezone.now(), sla_hours()
+    rows = [
+        {"reg": r, "clock": review_clock(r, now, sla), "conflicts": conflicts[r.pk]} for r in regs
+    ]
+    return render(
+        request,
+        "deals/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "sla_hours": sla,
+            "status": status,
+            "statuses": [*Status.choices, ("extension", "Extension requested"), ("all", "All")],
+            "partners": Partner.objects.order_by("name"),
+            "q": params.get("q", ""),
+            "partner_id": params.get("partner", ""),
+        },
+    )
+
+
+def _registration(pk: int) -> DealRegistration:
+    return get_object_or_404(
+        DealRegistration.objects.select_related(
+            "partner", "partner__tier", "partner__manager", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+def _page_context(request, reg: DealRegistration, forms: dict | None = None) -> dict:
+    now = timezone.now()
+    rows = transitions.describe(reg, "status", status_label, request.user)
+    actions = {row["name"]: row for row in rows if row["name"] != "expire"}
+    forms = forms or {}
+    return {
+        "reg": reg,
+        "clock": review_clock(reg, now, sla_hours()),
+        "conflicts": conflicts_for([reg])[reg.pk],
+        "events": reg.events.select_related("actor"),
+        "pending_extension": reg.extension_requests.filter(
+            status=ExtensionRequest.Decision.PENDING
+        ).first(),
+        "actions": actions,
+        "reject_form": forms.get("reject") or RejectForm(),
+        "extend_form": forms.get("extend") or ExtendForm(),
+        "won_form": forms.get("mark_won") or WonForm(),
+        "lost_form": forms.get("mark_lost") or LostForm(),
+        "now": now,
+    }
+
+
+@staff_required
+def detail(request, pk: int):
+    reg = _registration(pk)
+    return render(request, "deals/detail.html", _page_context(request, reg))
+
+
+def _respond(request, reg, *, forms=None, status=200):
+    if request.htmx:
+        # htmx swaps only 2xx responses by default: the outcome is in the partial itself.
+        return render(request, "deals/_registration.html", _page_context(request, reg, forms))
+    if forms:
+        return render(request, "deals/detail.html", _page_context(request, reg, forms), status=400)
+    return redirect("deals:detail", pk=reg.pk)
+
+
+@staff_required
+@require_POST
+def transition(request, pk: int, name: str):
+    reg = _registration(pk)
+    if name not in transitions.names(reg, "status") or name == "expire":
+        raise Http404("No such action.")
+    data = {}
+    form_class = TRANSITION_FORMS.get(name)
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request,
+                "Check the form: "
+                + " ".join(f"{e}" for errors in form.errors.values() for e in errors),
+            )
+            return _respond(request, reg, forms={name: form})
+        data = form.cleaned_data
+    try:
+        registration_transition(registration=reg, name=name, actor=request.user, **data)
+    except (DomainError, NotPermitted) as exc:
+        messages.error(request, exc.detail)
+        reg = _registration(pk)
+    except InvalidInput as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+        reg = _registration(pk)
+    else:
+        done = {
+            "approve": "Approved: the customer is protected for this partner until {until}.",
+            "reject": "Rejected.",
+            "extend": "Protection extended until {until}.",
+            "mark_won": "Marked as won.",
+            "mark_lost": "Marked as lost.",
+            "withdraw": "Withdrawn.",
+        }[name]
+        until = timezone.localtime(reg.expires_at).strftime("%d %b %Y") if reg.expires_at else ""
+        messages.success(request, done.format(until=until))
+        reg = _registration(pk)
+    return _respond(request, reg)
+
+
+@staff_required
+@require_POST
+def decline_extension(request, pk: int, request_pk: int):
+    reg = _registration(pk)
+    ext = get_object_or_404(ExtensionRequest, pk=request_pk, registration=reg)
+    try:
+        extension_request_decline(request=ext, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Extension request declined.")
+    return _respond(request, reg)
