@@ -1,0 +1,130 @@
+"""Reads of the QBR app, with their joins decided once."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from . import metrics
+from .models import QBR, ActionItem, Status
+
+ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value: str | None) -> int | None:
+    """A query-string id, or None: ASCII digits that fit a bigint ("²".isdigit() is True)."""
+    return int(value) if value and ID.fullmatch(value) else None
+
+
+# The manager's list: overdue first, then those being held, upcoming, completed, cancelled.
+BUCKETS = {0: "Overdue", 1: "In progress", 2: "Upcoming", 3: "Completed", 4: "Cancelled"}
+
+
+def qbrs_for(user) -> QuerySet[QBR]:
+    """Every QBR the user may see: staff all, a partner user their company's (not cancelled)."""
+    qs = QBR.objects.select_related("partner")
+    if user.is_partner_user:
+        return qs.filter(partner_id=user.partner_id).exclude(status=Status.CANCELLED)
+    return qs
+
+
+def action_items_for(user) -> QuerySet[ActionItem]:
+    qs = ActionItem.objects.select_related("qbr", "qbr__partner")
+    if user.is_partner_user:
+        return qs.filter(qbr__partner_id=user.partner_id).exclude(qbr__status=Status.CANCELLED)
+    return qs
+
+
+def manager_list(
+    *, now: datetime, status: str = "", mine_of=None, search: str = ""
+) -> QuerySet[QBR]:
+    qs = QBR.objects.select_related("partner", "partner__manager", "partner__tier").annotate(
+        bucket=Case(
+            When(status=Status.SCHEDULED, scheduled_for__lt=now, then=Value(0)),
+            When(status=Status.IN_PROGRESS, then=Value(1)),
+            When(status=Status.SCHEDULED, then=Value(2)),
+            When(status=Status.COMPLETED, then=Value(3)),
+            default=Value(4),
+            output_field=IntegerField(),
+        ),
+        open_at=Case(
+            When(status__in=[Status.SCHEDULED, Status.IN_PROGRESS], then=F("scheduled_for")),
+            default=None,
+        ),
+    )
+    if status == "overdue":
+        qs = qs.filter(status=Status.SCHEDULED, scheduled_for__lt=now)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if mine_of is not None:
+        qs = qs.filter(partner__manager=mine_of)
+    if search:
+        qs = qs.filter(Q(partner__name__icontains=search) | Q(quarter__icontains=search))
+    return qs.order_by("bucket", F("open_at").asc(nulls_last=True), "-completed_at", "-id")
+
+
+def qbr_pages(user) -> QuerySet[QBR]:
+    """QBRs with what their page shows joined: partner, manager, tier, action items."""
+    return (
+        qbrs_for(user)
+        .select_related("partner__manager", "partner__tier")
+        .prefetch_related(
+            Prefetch("action_items", queryset=ActionItem.objects.select_related("done_by"))
+        )
+    )
+
+
+def quarter_points(qbr: QBR, live: dict | None) -> list[dict]:
+    """Up to four quarters ending with this QBR's: for each earlier quarter the frozen figures of
+    its last completed QBR, then this one's (frozen if completed, `live` if still open)."""
+    # values(), not only(): a QBR instance reads its status on creation (concurrency guard).
+    earlier = (
+        QBR.objects.filter(partner_id=qbr.partner_id, status=Status.COMPLETED)
+        .exclude(pk=qbr.pk)
+        .filter(quarter__lt=qbr.quarter)
+        .order_by("-quarter", "-completed_at")
+        .values("quarter", "metrics", "satisfaction_score")[:12]  # a monthly cadence: 3 a quarter
+    )
+    latest: dict[str, dict] = {}
+    for q in earlier:
+        latest.setdefault(q["quarter"], q)
+    points = [
+        {
+            "quarter": q["quarter"],
+            "figures": (q["metrics"] or {}).get("figures", {}),
+            "score": q["satisfaction_score"],
+            "current": False,
+        }
+        for q in reversed(list(latest.values())[:3])
+    ]
+    mine = qbr.metrics if qbr.status == Status.COMPLETED else live
+    if mine:
+        points.append(
+            {
+                "quarter": qbr.quarter,
+                "figures": mine.get("figures", {}),
+                "score": qbr.satisfaction_score,
+                "current": True,
+            }
+        )
+    return points[-4:]
+
+
+def live_metrics(qbr: QBR, now: datetime) -> dict | None:
+    """An open QBR's figures so far (not frozen); None once completed or cancelled."""
+    return metrics.snapshot(qbr, now) if qbr.is_open else None
+
+
+def next_qbr(partner) -> QBR | None:
+    """The partner's open QBR, if any (a partner or its id)."""
+    return (
+        QBR.objects.filter(partner=partner, status__in=[Status.SCHEDULED, Status.IN_PROGRESS])
+        .order_by("scheduled_for")
+        .first()
+    )
+
+
+def recent_qbrs(partner, *, limit: int = 5) -> list[QBR]:
+    return list(QBR.objects.filter(partner=partner).order_by("-scheduled_for", "-id")[:limit])
