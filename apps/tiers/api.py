@@ -1,2 +1,235 @@
-# Routes this app adds to /api/v1/: (prefix, view set, basename).
-routes: list = []
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from apps.core.access import IsAdminOrReadOnly, IsAdminRole, IsStaffRole
+from apps.core.api import TransitionsMixin
+from apps.core.errors import InvalidInput
+from apps.program.models import Tier
+
+from .models import ExchangeRate, ProposalStatus, TierProposal
+from .services import (
+    BOUNDS,
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    base_currency,
+    exchange_rate_save,
+    proposal_transition,
+    tier_config_errors,
+    tier_delete,
+)
+
+
+class TierSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(max_length=NAME_MAX)
+    rank = serializers.IntegerField(min_value=BOUNDS["rank"][0], max_value=BOUNDS["rank"][1])
+    min_won_value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=BOUNDS["min_won_value"][0],
+        max_value=BOUNDS["min_won_value"][1],
+    )
+    min_won_deals = serializers.IntegerField(
+        min_value=BOUNDS["min_won_deals"][0], max_value=BOUNDS["min_won_deals"][1]
+    )
+    protection_days = serializers.IntegerField(
+        min_value=BOUNDS["protection_days"][0], max_value=BOUNDS["protection_days"][1]
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=BOUNDS["discount_percent"][0],
+        max_value=BOUNDS["discount_percent"][1],
+    )
+    qbr_cadence_months = serializers.IntegerField(
+        min_value=BOUNDS["qbr_cadence_months"][0], max_value=BOUNDS["qbr_cadence_months"][1]
+    )
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX, required=False, allow_blank=True
+    )
+
+    class Meta:
+        model = Tier
+        fields = [
+            "id",
+            "name",
+            "rank",
+            "min_won_value",
+            "min_won_deals",
+            "protection_days",
+            "discount_percent",
+            "qbr_cadence_months",
+            "description",
+        ]
+
+    def validate(self, attrs):
+        def value(field):
+            if field in attrs:
+                return attrs[field]
+            return getattr(self.instance, field)
+
+        if self.instance is None:
+            missing = [
+                f
+                for f in (
+                    "min_won_value",
+                    "min_won_deals",
+                    "protection_days",
+                    "discount_percent",
+                    "qbr_cadence_months",
+                )
+                if f not in attrs
+            ]
+            if missing:
+                raise serializers.ValidationError({f: ["This field is required."] for f in missing})
+        errors = tier_config_errors(
+            instance=self.instance,
+            name=value("name"),
+            rank=value("rank"),
+            min_won_value=value("min_won_value"),
+            min_won_deals=value("min_won_deals"),
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        description="Refused with 409 `conditions_unmet` while the tier is in use."
+    )
+)
+class TierViewSet(viewsets.ModelViewSet):
+    """The program's tiers: everyone reads them, admins change them."""
+
+    queryset = Tier.objects.order_by("rank")
+    serializer_class = TierSerializer
+    permission_classes = [IsAdminOrReadOnly]
+
+    def _save(self, serializer):
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError as exc:  # another admin took the name or rank meanwhile
+            raise InvalidInput(
+                {"rank": ["Another tier took this name or rank meanwhile."]}
+            ) from exc
+
+    perform_create = _save
+    perform_update = _save
+
+    def perform_destroy(self, instance):
+        tier_delete(tier=instance)
+
+
+class TierProposalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TierProposal
+        fields = [
+            "id",
+            "partner",
+            "current_tier",
+            "proposed_tier",
+            "current_tier_name",
+            "proposed_tier_name",
+            "direction",
+            "figures",
+            "status",
+            "created_at",
+            "decided_at",
+            "decided_by",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class DecisionInput(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=ProposalStatus.values, description="default: all"),
+            OpenApiParameter("partner", int, description="only this partner's proposals"),
+        ]
+    )
+)
+class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
+    """Tier proposals from the nightly evaluation; managers approve or dismiss them."""
+
+    serializer_class = TierProposalSerializer
+    permission_classes = [IsStaffRole]
+    transition_field = "status"
+    transition_inputs = {"approve": DecisionInput, "dismiss": DecisionInput}
+
+    def get_queryset(self):
+        qs = TierProposal.objects.order_by("-created_at", "-id")
+        status = self.request.query_params.get("status")
+        if status:
+            if status not in ProposalStatus.values:
+                raise InvalidInput({"status": [f"Use one of: {', '.join(ProposalStatus.values)}."]})
+            qs = qs.filter(status=status)
+        partner = self.request.query_params.get("partner")
+        if partner:
+            if not partner.isdigit() or len(partner) > 18:
+                raise InvalidInput({"partner": ["Give a partner id."]})
+            qs = qs.filter(partner_id=int(partner))
+        return qs
+
+    def perform_transition(self, obj, name, data):
+        return proposal_transition(
+            proposal=obj, name=name, actor=self.request.user, note=data.get("note", "")
+        )
+
+
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    currency = serializers.RegexField(r"^[A-Za-z]{3}\Z", max_length=3)
+    rate_to_base = serializers.DecimalField(
+        max_digits=18, decimal_places=8, min_value=Decimal("0.00000001")
+    )
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["id", "currency", "rate_to_base", "effective_date"]
+
+    def validate_currency(self, value):
+        value = value.upper()
+        if value == base_currency():
+            raise serializers.ValidationError(f"{value} is the base currency; it needs no rate.")
+        return value
+
+    def validate(self, attrs):
+        currency = attrs.get("currency", getattr(self.instance, "currency", None))
+        day = attrs.get("effective_date", getattr(self.instance, "effective_date", None))
+        taken = ExchangeRate.objects.filter(currency=currency, effective_date=day)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(
+                {"effective_date": ["There is already a rate for this currency from this date."]}
+            )
+        return attrs
+
+    def save(self, **kwargs):
+        instance = super().save(**kwargs)
+        return exchange_rate_save(rate=instance)
+
+
+class ExchangeRateViewSet(viewsets.ModelViewSet):
+    """Exchange rates to the program's base currency (admins)."""
+
+    queryset = ExchangeRate.objects.order_by("currency", "-effective_date")
+    serializer_class = ExchangeRateSerializer
+    permission_classes = [IsAdminRole]
+
+
+routes = [
+    ("tiers", TierViewSet, "tier"),
+    ("tier-proposals", TierProposalViewSet, "tier-proposal"),
+    ("exchange-rates", ExchangeRateViewSet, "exchange-rate"),
+]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from apps.program.models import Tier
+
+from .models import ExchangeRate
+from .services import BOUNDS, DESCRIPTION_MAX, NAME_MAX, tier_config_errors
+
+
+def _bounded_int(name: str, label: str, help_text: str = "") -> forms.IntegerField:
+    low, high = BOUNDS[name]
+    return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
+
+
+class TierForm(forms.ModelForm):
+    """The tier settings form, used on the program settings pages and in Django admin."""
+
+    name = forms.CharField(max_length=NAME_MAX, strip=True)
+    rank = _bounded_int("rank", "Rank", "1 is the entry tier; a higher rank is a higher tier.")
+    min_won_value = forms.DecimalField(
+        label="Won value required",
+        min_value=BOUNDS["min_won_value"][0],
+        max_value=BOUNDS["min_won_value"][1],
+        max_digits=14,
+        decimal_places=2,
+        help_text="Won registrations' value in the trailing 12 months, in the base currency.",
+    )
+    min_won_deals = _bounded_int(
+        "min_won_deals", "Won deals required", "Won registrations in the trailing 12 months."
+    )
+    protection_days = _bounded_int(
+        "protection_days",
+        "Deal protection (days)",
+        "How long an approved registration is protected.",
+    )
+    discount_percent = forms.DecimalField(
+        label="Discount (%)",
+        min_value=BOUNDS["discount_percent"][0],
+        max_value=BOUNDS["discount_percent"][1],
+        max_digits=5,
+        decimal_places=2,
+    )
+    qbr_cadence_months = _bounded_int(
+        "qbr_cadence_months",
+        "QBR every (months)",
+        "How often QBRs are scheduled for partners in this tier.",
+    )
+    description = forms.CharField(
+        label="Other benefits",
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    class Meta:
+        model = Tier
+        fields = [
+            "name",
+            "rank",
+            "min_won_value",
+            "min_won_deals",
+            "protection_days",
+            "discount_percent",
+            "qbr_cadence_months",
+            "description",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        errors = tier_config_errors(
+            instance=self.instance if self.instance.pk else None,
+            name=data["name"],
+            rank=data["rank"],
+            min_won_value=data["min_won_value"],
+            min_won_deals=data["min_won_deals"],
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field, message)
+        return data
+
+    def validate_unique(self):
+        # tier_config_errors already says which tier holds the name or rank, in plainer words.
+        if not self.errors:
+            super().validate_unique()
+
+
+class ExchangeRateForm(forms.ModelForm):
+    currency = forms.RegexField(
+        regex=r"^[A-Za-z]{3}\Z",
+        max_length=3,
+        label="Currency",
+        help_text="ISO 4217 code, e.g. EUR.",
+        error_messages={"invalid": "Use a three-letter ISO 4217 code, e.g. EUR."},
+    )
+    rate_to_base = forms.DecimalField(
+        label="Rate to base currency",
+        min_value=Decimal("0.00000001"),
+        max_digits=18,
+        decimal_places=8,
+        help_text="What one unit of this currency is worth in the base currency.",
+    )
+    effective_date = forms.DateField(
+        label="Effective from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "rate_to_base", "effective_date"]
+
+    def __init__(self, *args, base_currency: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_currency = base_currency.upper()
+        if base_currency:
+            self.fields["rate_to_base"].label = f"Rate to {self.base_currency}"
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].upper()
+        if currency == self.base_currency:
+            raise forms.ValidationError(
+                f"{currency} is the base currency; it needs no exchange rate."
+            )
+        return currency
+
+    def clean_effective_date(self):
+        value = self.cleaned_data["effective_date"]
+        if value.year < 2000 or value.year > 2100:
+            raise forms.ValidationError("Enter a date between 2000 and 2100.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        currency, day = data.get("currency"), data.get("effective_date")
+        if currency and day:
+            taken = ExchangeRate.objects.filter(currency=currency, effective_date=day)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "effective_date",
+                    f"There is already a {currency} rate from {day:%Y-%m-%d}; edit that one instead.",
+                )
+        return data

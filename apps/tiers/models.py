@@ -1,0 +1,202 @@
+"""Tier placement: exchange rates for money figures, the nightly evaluation's proposals, and the
+history of every tier change. The Tier itself is program configuration (apps.program)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from apps.core.transitions import condition
+
+currency_code = RegexValidator(r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 code, e.g. EUR.")
+
+
+class ExchangeRate(models.Model):
+    """One unit of `currency` is worth `rate_to_base` units of the program's base currency from
+    `effective_date` until the next rate for that currency takes effect."""
+
+    currency = models.CharField(max_length=3, validators=[currency_code])
+    rate_to_base = models.DecimalField(
+        max_digits=18, decimal_places=8, validators=[MinValueValidator(0)]
+    )
+    effective_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["currency", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "effective_date"], name="one_rate_per_currency_per_day"
+            ),
+            models.CheckConstraint(
+                name="rate_to_base_positive", condition=models.Q(rate_to_base__gt=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate_to_base} (from {self.effective_date})"
+
+
+class Direction(models.TextChoices):
+    PROMOTION = "promotion", "Promotion"
+    DEMOTION = "demotion", "Demotion"
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    APPROVED = "approved", "Approved"
+    DISMISSED = "dismissed", "Dismissed"
+    # Closed by the evaluation itself: the partner's figures no longer call for this change.
+    WITHDRAWN = "withdrawn", "Withdrawn (no longer applies)"
+
+
+def _is_staff(proposal, user) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff_role)
+
+
+class TierProposal(ConcurrentTransitionMixin, models.Model):
+    """A tier change the evaluation suggests; a manager approves or dismisses it.
+
+    Tier names are kept beside the foreign keys so the record still reads right after an admin
+    renames or deletes a tier.
+    """
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="tier_proposals"
+    )
+    current_tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    current_tier_name = models.CharField(max_length=60, blank=True)
+    proposed_tier_name = models.CharField(max_length=60, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    figures = models.JSONField(default=dict)
+    status = FSMField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN, protected=True
+    )
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=models.Q(status="open"),
+                name="one_open_tier_proposal_per_partner",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="tierprop_status_idx"),
+            models.Index(fields=["partner", "status", "decided_at"], name="tierprop_partner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} of {self.partner} to {self.proposed_label}"
+
+    @property
+    def current_label(self) -> str:
+        return self.current_tier_name or "No tier"
+
+    @property
+    def proposed_label(self) -> str:
+        return self.proposed_tier_name or "No tier"
+
+    @condition(
+        "The partner's tier has changed since this was proposed; wait for the next evaluation."
+    )
+    def tier_unchanged(self) -> bool:
+        return self.partner.tier_id == self.current_tier_id
+
+    @condition("The proposed tier no longer exists.")
+    def target_exists(self) -> bool:
+        return self.proposed_tier_id is not None or not self.proposed_tier_name
+
+    @transition(
+        field=status,
+        source=ProposalStatus.OPEN,
+        target=ProposalStatus.APPROVED,
+        conditions=[tier_unchanged, target_exists],
+        permission=_is_staff,
+    )
+    def approve(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=ProposalStatus.OPEN,
+        target=ProposalStatus.DISMISSED,
+        permission=_is_staff,
+    )
+    def dismiss(self) -> None:
+        pass
+
+
+class TierChange(models.Model):
+    """The partner's tier history: every change, by whom, why, and the figures at the time."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="tier_changes"
+    )
+    from_tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_tier_name = models.CharField(max_length=60, blank=True)
+    to_tier_name = models.CharField(max_length=60, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    figures = models.JSONField(default=dict)
+    proposal = models.OneToOneField(
+        TierProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="change"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["partner", "at"], name="tierchange_partner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return self.from_tier_name or "No tier"
+
+    @property
+    def to_label(self) -> str:
+        return self.to_tier_name or "No tier"
+
+
+class TierStanding(models.Model):
+    """What the last evaluation found for a partner, and since when it has been short of its
+    tier's requirements (the demotion grace period counts from `short_since`)."""
+
+    partner = models.OneToOneField(
+        "partners.Partner", primary_key=True, on_delete=models.CASCADE, related_name="tier_standing"
+    )
+    qualifying_tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    won_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    won_deals = models.PositiveIntegerField(default=0)
+    missing_rates = models.JSONField(default=list, blank=True)
+    short_since = models.DateTimeField(null=True, blank=True)
+    evaluated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.partner} standing at {self.evaluated_at:%Y-%m-%d}"

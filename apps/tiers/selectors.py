@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.program.models import Tier
+
+from .models import ExchangeRate, ProposalStatus, TierChange, TierProposal
+from .services import Figures, base_currency, figures_for
+
+
+def tiers() -> QuerySet[Tier]:
+    return Tier.objects.order_by("rank")
+
+
+def proposals(status: str = ProposalStatus.OPEN) -> QuerySet[TierProposal]:
+    qs = TierProposal.objects.select_related("partner", "decided_by").filter(status=status)
+    if status == ProposalStatus.OPEN:
+        return qs.order_by("created_at", "id")  # oldest first: the queue
+    return qs.order_by("-decided_at", "-id")
+
+
+def exchange_rates() -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.order_by("currency", "-effective_date")
+
+
+def tier_history(partner, limit: int = 20) -> list[TierChange]:
+    return list(
+        TierChange.objects.filter(partner=partner)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def _bar(have, need) -> dict:
+    need = Decimal(need)
+    have = Decimal(have)
+    percent = 100 if need <= 0 else min(100, int(have * 100 / need))
+    return {
+        "have": have,
+        "need": need,
+        "missing": max(Decimal(0), need - have),
+        "percent": percent,
+        "met": have >= need,
+    }
+
+
+def tier_progress(partner, now: datetime | None = None, *, base: str | None = None) -> dict:
+    """The partner's tier, its benefits, and how far it is from the next tier — for the portal
+    and the partner detail. Three queries: the tiers, the settings, one aggregation."""
+    now = now or timezone.now()
+    all_tiers = list(tiers())
+    current = next((t for t in all_tiers if t.pk == partner.tier_id), None)
+    rank = current.rank if current else 0
+    next_tier = next((t for t in all_tiers if t.rank > rank), None)
+    figures: Figures = figures_for(partner, now, base=base)
+    progress = None
+    if next_tier is not None:
+        value = _bar(figures.won_value, next_tier.min_won_value)
+        deals = _bar(figures.won_deals, next_tier.min_won_deals)
+        progress = {
+            "tier": next_tier,
+            "value": value,
+            "deals": deals,
+            "met": value["met"] and deals["met"],
+        }
+    return {
+        "partner": partner,
+        "tier": current,
+        "next": progress,
+        "tiers": all_tiers,
+        "figures": figures,
+        "short_of_current": current is not None and not figures.meets(current),
+        "base_currency": figures.base,
+    }
+
+
+__all__ = ["base_currency", "exchange_rates", "proposals", "tier_history", "tier_progress", "tiers"]

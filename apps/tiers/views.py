@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.core.access import admin_required, portal_required, staff_required
+from apps.core.errors import DomainError, NotPermitted
+from apps.program.models import Tier
+
+from . import selectors
+from .forms import ExchangeRateForm, TierForm
+from .models import ExchangeRate, ProposalStatus, TierProposal
+from .services import (
+    base_currency,
+    exchange_rate_save,
+    proposal_transition,
+    tier_delete,
+    tier_usage,
+)
+
+# --- tier configuration (admins) ------------------------------------------------------------------
+
+OWN_TABS = [("tiers:settings", "Tiers"), ("tiers:rates", "Exchange rates")]
+
+
+def program_tabs() -> list[tuple[str, str]]:
+    """The program settings tabs (owned by the program app) with the tier pages beside them."""
+    try:
+        from apps.program.views import TABS
+    except ImportError:  # pragma: no cover - the program pages are not there
+        TABS = []
+    names = {name for name, _ in TABS}
+    return list(TABS) + [tab for tab in OWN_TABS if tab[0] not in names]
+
+
+@admin_required
+def tier_settings(request):
+    return render(
+        request,
+        "tiers/settings.html",
+        {
+            "tiers": list(selectors.tiers()),
+            "base_currency": base_currency(),
+            "tabs": program_tabs(),
+            "tab": "tiers:settings",
+        },
+    )
+
+
+def _save_tier(request, form, template, context):
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                tier = form.save()
+        except IntegrityError:  # another admin took the name or rank meanwhile
+            form.add_error(
+                None, "Another tier took this name or rank meanwhile. Check and save again."
+            )
+        else:
+            messages.success(request, f"Tier {tier.name} saved.")
+            return redirect("tiers:settings")
+    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
+
+
+@admin_required
+def tier_create(request):
+    form = TierForm(request.POST or None)
+    return _save_tier(request, form, "tiers/tier_form.html", {"base_currency": base_currency()})
+
+
+@admin_required
+def tier_edit(request, pk: int):
+    tier = get_object_or_404(Tier, pk=pk)
+    form = TierForm(request.POST or None, instance=tier)
+    return _save_tier(
+        request, form, "tiers/tier_form.html", {"tier": tier, "base_currency": base_currency()}
+    )
+
+
+@admin_required
+def tier_delete_view(request, pk: int):
+    tier = get_object_or_404(Tier, pk=pk)
+    if request.method == "POST":
+        try:
+            tier_delete(tier=tier)
+        except DomainError as exc:
+            return render(
+                request,
+                "tiers/tier_delete.html",
+                {"tier": tier, "uses": exc.unmet or [exc.detail]},
+                status=409,
+            )
+        messages.success(request, f"Tier {tier.name} deleted.")
+        return redirect("tiers:settings")
+    return render(request, "tiers/tier_delete.html", {"tier": tier, "uses": tier_usage(tier)})
+
+
+# --- exchange rates (admins) ---------------------------------------------------------------------
+
+
+@admin_required
+def rates(request):
+    base = base_currency()
+    form = ExchangeRateForm(request.POST or None, base_currency=base)
+    if request.method == "POST" and form.is_valid():
+        rate = exchange_rate_save(rate=form.save(commit=False))
+        messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} saved.")
+        return redirect("tiers:rates")
+    page = Paginator(selectors.exchange_rates(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tiers/rates.html",
+        {
+            "form": form,
+            "page": page,
+            "base_currency": base,
+            "tabs": program_tabs(),
+            "tab": "tiers:rates",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_required
+def rate_edit(request, pk: int):
+    rate = get_object_or_404(ExchangeRate, pk=pk)
+    base = base_currency()
+    form = ExchangeRateForm(request.POST or None, instance=rate, base_currency=base)
+    if request.method == "POST" and form.is_valid():
+        exchange_rate_save(rate=form.save(commit=False))
+        messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} saved.")
+        return redirect("tiers:rates")
+    return render(
+        request,
+        "tiers/rate_form.html",
+        {"form": form, "rate": rate, "base_currency": base},
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_required
+@require_POST
+def rate_delete(request, pk: int):
+    rate = get_object_or_404(ExchangeRate, pk=pk)
+    rate.delete()
+    messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} deleted.")
+    return redirect("tiers:rates")
+
+
+# --- the proposals queue (managers) ------------------------------------------------------------------
+
+STATUS_TABS = [
+    (ProposalStatus.OPEN, "Open"),
+    (ProposalStatus.APPROVED, "Approved"),
+    (ProposalStatus.DISMISSED, "Dismissed"),
+    (ProposalStatus.WITHDRAWN, "Withdrawn"),
+]
+
+
+@staff_required
+def proposal_list(request):
+    status = request.GET.get("status", ProposalStatus.OPEN)
+    if status not in ProposalStatus.values:
+        status = ProposalStatus.OPEN
+    page = Paginator(selectors.proposals(status), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tiers/proposals.html",
+        {"page": page, "status": status, "tabs": STATUS_TABS},
+    )
+
+
+@staff_required
+@require_POST
+def proposal_act(request, pk: int, name: str):
+    proposal = get_object_or_404(TierProposal.objects.select_related("partner"), pk=pk)
+    error = ""
+    if name not in ("approve", "dismiss"):
+        error = f"There is no action called “{name}”."
+    else:
+        note = request.POST.get("note", "")[:500]
+        try:
+            proposal = proposal_transition(
+                proposal=proposal, name=name, actor=request.user, note=note
+            )
+        except NotPermitted as exc:
+            error = exc.detail
+        except DomainError as exc:
+            error = exc.detail
+    if request.htmx:
+        proposal = (
+            TierProposal.objects.select_related("partner", "decided_by").filter(pk=pk).first()
+        )
+        return render(
+            request,
+            "tiers/_proposal_row.html",
+            {"p": proposal, "error": error},
+            status=200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        verb = "approved" if name == "approve" else "dismissed"
+        messages.success(
+            request,
+            f"{proposal.get_direction_display()} of {proposal.partner.name} to "
+            f"{proposal.proposed_label} {verb}.",
+        )
+    return redirect("tiers:proposals")
+
+
+# --- portal --------------------------------------------------------------------------------------
+
+
+@portal_required
+def portal_tier(request):
+    progress = selectors.tier_progress(request.user.partner)
+    return render(request, "tiers/portal_tier.html", {**progress, "progress_ctx": progress})
