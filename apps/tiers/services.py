@@ -777,35 +777,17 @@ def _notify_missing_rates(figures_by_partner: dict[int, Figures], now: datetime)
 
 
 def notify_many(messages: list[dict]) -> int:
-    """Like notifications.services.notify for many messages at once: one read of the keys that
-    already exist and one insert, whatever the number of messages (the sweep must not cost a
-    query per partner). Keys follow notify()'s per-recipient convention, so both stay idempotent
-    together."""
-    from django.conf import settings
+    """The sweep's messages, batched: one read of existing keys and one insert in all."""
+    from apps.notifications.services import Message, notify_batch
 
-    from apps.notifications.models import Notification
-    from apps.notifications.services import _key, _nudge_delivery
-
-    rows = []
-    for m in messages:
-        for recipient in {getattr(r, "pk", r) for r in m["recipients"]}:
-            rows.append(
-                Notification(
-                    recipient_id=recipient,
-                    kind=m["kind"],
-                    subject=m["subject"][:200],
-                    body=m.get("body", ""),
-                    link=m.get("link", "")[:500],
-                    key=_key(m["key"], recipient),
-                )
-            )
-    if not rows:
-        return 0
-    existing = set(
-        Notification.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True)
+    return notify_batch(
+        Message(
+            recipients=m["recipients"],
+            kind=m["kind"],
+            subject=m["subject"],
+            key=m["key"],
+            body=m.get("body", ""),
+            link=m.get("link", ""),
+        )
+        for m in messages
     )
-    fresh = [r for r in rows if r.key not in existing]
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
-    if fresh and settings.NOTIFY_NUDGE_DELIVERY:
-        transaction.on_commit(_nudge_delivery)
-    return len(fresh)
