@@ -1,19 +1,51 @@
 from __future__ import annotations
 
+import datetime
+
 import factory
+from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.partners.models import Partner
+from apps.agreements.models import Agreement
+from apps.partners.models import Partner, Stage, Task
+from apps.program.models import PartnerType, Tier
 
 PASSWORD = "correct-horse-battery-staple"
 
 
+class PartnerTypeFactory(factory.django.DjangoModelFactory):
+    """PartnerTypeFactory(key="oem", onboarding_days=120): the seeded row when it exists."""
+
+    class Meta:
+        model = PartnerType
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"type-{n}")
+    name = factory.LazyAttribute(lambda t: t.key.replace("-", " ").title())
+    onboarding_days = 90
+
+
+class TierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tier
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Tier {n}")
+    rank = factory.Sequence(lambda n: n + 100)
+
+
 class PartnerFactory(factory.django.DjangoModelFactory):
+    """PartnerFactory(stage=Stage.GROWTH, tier=..., manager=...): stage is settable only here."""
+
     class Meta:
         model = Partner
 
     name = factory.Sequence(lambda n: f"Partner {n:03d}")
     website = factory.LazyAttribute(lambda p: f"https://{p.name.lower().replace(' ', '-')}.example")
+    partner_type = factory.SubFactory(PartnerTypeFactory, key="reseller", name="Reseller")
+    stage = Stage.RECRUITMENT
+    tier = None
+    manager = None
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -44,3 +76,37 @@ class ManagerFactory(UserFactory):
 class PartnerUserFactory(UserFactory):
     role = Role.PARTNER
     partner = factory.SubFactory(PartnerFactory)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """AgreementFactory(status="active") for a signed one; status is settable only here."""
+
+    class Meta:
+        model = Agreement
+
+    partner = factory.SubFactory(PartnerFactory)
+    kind = "reseller"
+    title = factory.Sequence(lambda n: f"Reseller agreement {n}")
+    start_date = factory.LazyFunction(timezone.localdate)
+    end_date = factory.LazyAttribute(lambda a: a.start_date + datetime.timedelta(days=365))
+    notice_period_days = 30
+    status = "draft"
+    signed_at = factory.LazyAttribute(
+        lambda a: timezone.now() if a.status in ("active", "expired", "terminated") else None
+    )
+    signed_by_name = factory.LazyAttribute(lambda a: "Pat Signer" if a.signed_at else "")
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """A task of the partner's current visit of its current stage, unless told otherwise."""
+
+    class Meta:
+        model = Task
+
+    partner = factory.SubFactory(PartnerFactory)
+    stage = factory.LazyAttribute(lambda t: t.partner.stage)
+    stage_visit = factory.LazyAttribute(lambda t: t.partner.stage_entered_at)
+    title = factory.Sequence(lambda n: f"Task {n}")
+    owner_side = "partner"
+    required = True
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))

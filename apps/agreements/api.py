@@ -1,2 +1,120 @@
-# Routes this app adds to /api/v1/: (prefix, view set, basename).
-routes: list = []
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import mixins, serializers, viewsets
+
+from apps.core.access import HasAccess, IsStaffRole
+from apps.core.api import TransitionsMixin
+from apps.partners.models import Partner
+
+from .models import Agreement, Kind
+from .selectors import visible_agreements
+from .services import agreement_create, agreement_transition, agreement_update, status_label
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    title = serializers.CharField(max_length=200)
+    exit_clauses = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    document_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "partner",
+            "kind",
+            "title",
+            "start_date",
+            "end_date",
+            "auto_renew",
+            "notice_period_days",
+            "exit_clauses",
+            "status",
+            "sent_at",
+            "signed_at",
+            "signed_by_name",
+            "terminated_at",
+            "termination_reason",
+            "notice_ends_on",
+            "document_url",
+        ]
+        read_only_fields = [
+            "status",
+            "sent_at",
+            "signed_at",
+            "signed_by_name",
+            "terminated_at",
+            "termination_reason",
+            "notice_ends_on",
+        ]
+
+    def get_document_url(self, agreement) -> str | None:
+        if not agreement.document:
+            return None
+        return reverse("agreements:document", args=[agreement.pk])
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_date": ["Ends before it starts."]})
+        partner = attrs.get("partner")
+        if self.instance is not None and partner and partner.pk != self.instance.partner_id:
+            raise serializers.ValidationError({"partner": ["An agreement stays with its partner."]})
+        return attrs
+
+    def create(self, validated_data):
+        return agreement_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return agreement_update(
+            agreement=instance, actor=self.context["request"].user, **validated_data
+        )
+
+
+class SignInput(serializers.Serializer):
+    signed_by_name = serializers.CharField(max_length=200)
+
+
+class TerminateInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RenewInput(serializers.Serializer):
+    end_date = serializers.DateField()
+
+
+class AgreementViewSet(
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Agreement.objects.none()  # for the schema; get_queryset decides visibility
+    serializer_class = AgreementSerializer
+    transition_inputs = {"sign": SignInput, "terminate": TerminateInput, "renew": RenewInput}
+
+    def state_label(self, state: str) -> str:
+        return status_label(state)
+
+    def get_permissions(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return [IsStaffRole()]
+        return [HasAccess()]
+
+    def get_queryset(self):
+        qs = visible_agreements(self.request.user)
+        partner = self.request.query_params.get("partner", "")
+        if partner.isdigit() and len(partner) < 16:
+            qs = qs.filter(partner_id=int(partner))
+        return qs.order_by("-start_date", "-id")
+
+    def perform_transition(self, obj, name, data):
+        return agreement_transition(agreement=obj, name=name, actor=self.request.user, **data)
+
+
+routes = [("agreements", AgreementViewSet, "agreement")]

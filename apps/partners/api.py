@@ -1,1 +1,216 @@
-routes: list = []
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+
+from apps.core.access import HasAccess, IsStaffRole
+from apps.core.api import TransitionsMixin
+from apps.program.models import PartnerType, ProgramSettings, Tier
+
+from . import selectors
+from .models import QUALIFICATION_FIELDS, Partner, Stage, StageHistory, Task
+from .services import (
+    partner_create,
+    partner_transition,
+    partner_update,
+    stage_label,
+    task_set_done,
+)
+
+
+class KeyField(serializers.SlugRelatedField):
+    def to_internal_value(self, data):
+        # PostgreSQL refuses NUL in a text parameter; say "no such type" instead of failing.
+        if isinstance(data, str) and ("\x00" in data or len(data) > 100):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:100])
+        return super().to_internal_value(data)
+
+
+def _score():
+    return serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    partner_type = KeyField(slug_field="key", queryset=PartnerType.objects.all())
+    tier = serializers.PrimaryKeyRelatedField(
+        queryset=Tier.objects.all(), allow_null=True, required=False
+    )
+    manager = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(role__in=["admin", "manager"], is_active=True),
+        allow_null=True,
+        required=False,
+    )
+    name = serializers.CharField(max_length=200)
+    website = serializers.URLField(max_length=300, required=False, allow_blank=True)
+    qualification_customer = _score()
+    qualification_credibility = _score()
+    qualification_capability = _score()
+    qualification_commitment = _score()
+    qualification_score = serializers.IntegerField(read_only=True, allow_null=True)
+    is_qualified = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Partner
+        fields = [
+            "id",
+            "name",
+            "website",
+            "partner_type",
+            "tier",
+            "manager",
+            "stage",
+            "stage_entered_at",
+            *QUALIFICATION_FIELDS,
+            "qualification_score",
+            "is_qualified",
+            "onboarding_due_date",
+        ]
+        read_only_fields = ["stage", "stage_entered_at", "onboarding_due_date"]
+
+    def get_is_qualified(self, partner: Partner) -> bool:
+        # One read of the threshold per response, not one per row.
+        if "threshold" not in self.context:
+            self.context["threshold"] = ProgramSettings.get().qualification_threshold
+        return partner.qualified_against(self.context["threshold"])
+
+    def create(self, validated_data):
+        return partner_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return partner_update(
+            partner=instance, actor=self.context["request"].user, **validated_data
+        )
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    # Plain strings (the stage keys): one Stage enum in the schema is Partner.stage's.
+    from_stage = serializers.CharField(read_only=True)
+    to_stage = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = StageHistory
+        fields = ["transition", "from_stage", "to_stage", "actor", "note", "reason", "via", "at"]
+
+    def get_actor(self, row) -> str | None:
+        return row.actor.username if row.actor else None
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "stage",
+            "title",
+            "description",
+            "owner_side",
+            "due_date",
+            "required",
+            "done",
+            "done_at",
+        ]
+        read_only_fields = [f for f in fields if f != "done"]
+
+    def update(self, instance, validated_data):
+        if "done" not in validated_data:
+            return instance
+        return task_set_done(
+            task=instance, done=validated_data["done"], actor=self.context["request"].user
+        )
+
+
+class TransitionInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ExitInput(TransitionInput):
+    reason = serializers.CharField(max_length=2000)
+
+
+STAGE_PARAMS = [
+    OpenApiParameter("stage", str, enum=[s.value for s in Stage]),
+    OpenApiParameter("search", str),
+]
+
+
+@extend_schema(parameters=STAGE_PARAMS)
+class PartnerViewSet(
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Partner.objects.none()  # for the schema; get_queryset decides visibility
+    serializer_class = PartnerSerializer
+    transition_field = "stage"
+    transition_inputs = {
+        **{name: TransitionInput for name in ["start_onboarding", "complete_onboarding"]},
+        **{name: TransitionInput for name in ["start_evaluation", "continue_growth"]},
+        **{name: TransitionInput for name in ["start_expansion", "complete_expansion"]},
+        "reengage": TransitionInput,
+        "exit": ExitInput,
+    }
+    staff_actions = {"create", "update", "partial_update", "run_transition", "history"}
+
+    def state_label(self, state: str) -> str:
+        return stage_label(state)
+
+    def get_permissions(self):
+        if self.action in self.staff_actions:
+            return [IsStaffRole()]
+        return [HasAccess()]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        stage = params.get("stage", "")
+        if stage and stage not in Stage.values:
+            raise ValidationError({"stage": [f"Choose one of: {', '.join(Stage.values)}."]})
+        if self.action != "list":
+            return selectors.visible_partners(self.request.user)
+        return selectors.partner_list(
+            self.request.user,
+            search=params.get("search", "").replace("\x00", "")[:200],
+            stage=stage,
+        )
+
+    def perform_transition(self, obj, name, data):
+        return partner_transition(
+            partner=obj,
+            name=name,
+            actor=self.request.user,
+            note=data.get("note", ""),
+            reason=data.get("reason", ""),
+        )
+
+    @extend_schema(responses=HistorySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        partner = self.get_object()
+        page = self.paginate_queryset(selectors.partner_history(partner))
+        return self.get_paginated_response(HistorySerializer(page, many=True).data)
+
+    @extend_schema(responses=TaskSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def tasks(self, request, pk=None):
+        partner = self.get_object()
+        page = self.paginate_queryset(selectors.partner_tasks(partner))
+        return self.get_paginated_response(TaskSerializer(page, many=True).data)
+
+
+class TaskViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    queryset = Task.objects.none()  # for the schema; get_queryset decides visibility
+    serializer_class = TaskSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.visible_tasks(self.request.user)
+
+
+routes = [("partners", PartnerViewSet, "partner"), ("tasks", TaskViewSet, "task")]

@@ -1,19 +1,279 @@
+"""A partner company and its lifecycle: the stage machine, its history and playbook tasks."""
+
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from apps.core.transitions import condition
+
+from .stages import ACTIVE_STAGES, Stage
+
+__all__ = ["ACTIVE_STAGES", "Partner", "Stage", "StageHistory", "Task"]
+
+QUALIFICATION_FIELDS = (
+    "qualification_customer",
+    "qualification_credibility",
+    "qualification_capability",
+    "qualification_commitment",
+)
+DEFAULT_ONBOARDING_DAYS = 90
 
 
-class Partner(models.Model):
+def _score_field(label: str, help_text: str):
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=help_text,
+    )
+
+
+def _staff(instance, user) -> bool:
+    return bool(getattr(user, "is_staff_role", False))
+
+
+@condition("The partner is not qualified: its 4C score is below the program's threshold.")
+def qualified_by_4c(partner: Partner) -> bool:
+    return partner.is_qualified
+
+
+@condition("The partner has no active (signed) agreement.")
+def has_active_agreement(partner: Partner) -> bool:
+    return partner.agreements.filter(status="active").exists()
+
+
+@condition("Some required onboarding tasks are not done yet.")
+def onboarding_tasks_done(partner: Partner) -> bool:
+    return not partner.open_required_tasks(Stage.ONBOARDING).exists()
+
+
+@condition("Some required expansion tasks are not done yet.")
+def expansion_tasks_done(partner: Partner) -> bool:
+    return not partner.open_required_tasks(Stage.EXPANSION).exists()
+
+
+class Partner(ConcurrentTransitionMixin, models.Model):
     name = models.CharField(max_length=200)
     website = models.URLField(max_length=300, blank=True)
+    partner_type = models.ForeignKey(
+        "program.PartnerType",
+        null=True,  # the form and the API require it; rows made before the program existed
+        on_delete=models.PROTECT,
+        related_name="partners",
+    )
+    tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="partners"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_partners",
+        help_text="The partner manager who owns this partnership.",
+    )
+    stage = FSMField(
+        default=Stage.RECRUITMENT, choices=Stage.choices, protected=True, db_index=True
+    )
+    stage_entered_at = models.DateTimeField(default=timezone.now)
+    qualification_customer = _score_field("Customer", "Do they reach the customers we want?")
+    qualification_credibility = _score_field("Credibility", "Reputation and references.")
+    qualification_capability = _score_field("Capability", "Skills to sell and deliver.")
+    qualification_commitment = _score_field("Commitment", "Resources they will invest.")
+    onboarding_started_at = models.DateTimeField(null=True, blank=True)
+    onboarding_due_date = models.DateField(null=True, blank=True)
+    onboarding_completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name=f"partner_{field}_1_5",
+                condition=models.Q(**{f"{field}__isnull": True})
+                | models.Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+            )
+            for field in QUALIFICATION_FIELDS
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("partners:detail", args=[self.pk])
+
+    # --- qualification (4C) -------------------------------------------------------------------
+    @property
+    def qualification_scores(self) -> list[int | None]:
+        return [getattr(self, f) for f in QUALIFICATION_FIELDS]
+
+    @property
+    def qualification_score(self) -> int | None:
+        scores = [s for s in self.qualification_scores if s is not None]
+        return sum(scores) if scores else None
+
+    def qualified_against(self, threshold: int) -> bool:
+        scores = self.qualification_scores
+        return None not in scores and sum(scores) >= threshold
+
+    @property
+    def is_qualified(self) -> bool:
+        from apps.program.models import ProgramSettings
+
+        # A page that has read the settings already sets _threshold to spare a query.
+        threshold = getattr(self, "_threshold", None)
+        if threshold is None:
+            threshold = ProgramSettings.get().qualification_threshold
+        return self.qualified_against(threshold)
+
+    # --- access and time ----------------------------------------------------------------------
     @property
     def has_portal_access(self) -> bool:
-        return True
+        return self.stage != Stage.EXITED
+
+    @property
+    def is_active_partner(self) -> bool:
+        return self.stage in ACTIVE_STAGES
+
+    def days_in_stage(self, now=None) -> int:
+        return max(0, ((now or timezone.now()) - self.stage_entered_at).days)
+
+    def open_required_tasks(self, stage: str):
+        """Required tasks of this visit of the stage (an earlier visit's tasks don't count)."""
+        return self.tasks.filter(
+            stage=stage, required=True, done=False, stage_visit=self.stage_entered_at
+        )
+
+    def _enter(self, now) -> None:
+        self.stage_entered_at = now
+
+    # --- the lifecycle (transitions only change state; services/partner_transition does the rest)
+    @transition(
+        field=stage,
+        source=Stage.RECRUITMENT,
+        target=Stage.ONBOARDING,
+        conditions=[qualified_by_4c, has_active_agreement],
+        permission=_staff,
+    )
+    def start_onboarding(self, now=None):
+        now = now or timezone.now()
+        self._enter(now)
+        days = self.partner_type.onboarding_days if self.partner_type else DEFAULT_ONBOARDING_DAYS
+        self.onboarding_started_at = now
+        self.onboarding_due_date = timezone.localdate(now) + timedelta(days=days)
+        self.onboarding_completed_at = None
+
+    @transition(
+        field=stage,
+        source=Stage.ONBOARDING,
+        target=Stage.GROWTH,
+        conditions=[onboarding_tasks_done],
+        permission=_staff,
+    )
+    def complete_onboarding(self, now=None):
+        now = now or timezone.now()
+        self._enter(now)
+        self.onboarding_completed_at = now
+
+    @transition(field=stage, source=Stage.GROWTH, target=Stage.EVALUATION, permission=_staff)
+    def start_evaluation(self, now=None):
+        self._enter(now or timezone.now())
+
+    @transition(field=stage, source=Stage.EVALUATION, target=Stage.GROWTH, permission=_staff)
+    def continue_growth(self, now=None):
+        self._enter(now or timezone.now())
+
+    @transition(field=stage, source=Stage.EVALUATION, target=Stage.EXPANSION, permission=_staff)
+    def start_expansion(self, now=None):
+        self._enter(now or timezone.now())
+
+    @transition(
+        field=stage,
+        source=Stage.EXPANSION,
+        target=Stage.GROWTH,
+        conditions=[expansion_tasks_done],
+        permission=_staff,
+    )
+    def complete_expansion(self, now=None):
+        self._enter(now or timezone.now())
+
+    @transition(
+        field=stage,
+        source=[Stage.RECRUITMENT, *ACTIVE_STAGES],
+        target=Stage.EXITED,
+        permission=_staff,
+    )
+    def exit(self, now=None):
+        self._enter(now or timezone.now())
+
+    @transition(field=stage, source=Stage.EXITED, target=Stage.RECRUITMENT, permission=_staff)
+    def reengage(self, now=None):
+        self._enter(now or timezone.now())
+
+
+class StageHistory(models.Model):
+    """One transition of a partner: who, when, from, to, why. Never edited."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="history")
+    transition = models.CharField(max_length=40)
+    from_stage = models.CharField(max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    via = models.CharField(max_length=200, blank=True, help_text="What drove it, e.g. a QBR.")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "stage history"
+        indexes = [models.Index(fields=["partner", "at"], name="stagehistory_partner_at")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.from_stage} → {self.to_stage}"
+
+
+class Task(models.Model):
+    """A playbook task of one partner, for one visit of a stage."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tasks")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    # The partner's stage_entered_at when the task was made: which visit of the stage it serves.
+    stage_visit = models.DateTimeField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner_side = models.CharField(
+        max_length=10, choices=[("vendor", "Vendor (us)"), ("partner", "Partner")]
+    )
+    due_date = models.DateField(null=True, blank=True)
+    required = models.BooleanField(default=True)
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["stage_visit", "order", "id"]
+        indexes = [models.Index(fields=["partner", "stage", "stage_visit"], name="task_visit")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today=None) -> bool:
+        return (
+            not self.done
+            and self.due_date is not None
+            and self.due_date < (today or timezone.localdate())
+        )

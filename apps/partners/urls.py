@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "partners"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.partner_list, name="list"),
+    path("board/", views.partner_board, name="board"),
+    path("new/", views.partner_create_view, name="create"),
+    path("<int:pk>/", views.partner_detail, name="detail"),
+    path("<int:pk>/edit/", views.partner_edit, name="edit"),
+    path(
+        "<int:pk>/transitions/<slug:name>/",
+        views.partner_run_transition,
+        name="transition",
+    ),
+    path("<int:pk>/qualification/", views.partner_qualification, name="qualification"),
+    path("<int:pk>/tasks/<int:task_pk>/done/", views.task_toggle, name="task_toggle"),
+]

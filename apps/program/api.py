@@ -1,2 +1,83 @@
-# Routes this app adds to /api/v1/: (prefix, view set, basename).
-routes: list = []
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+
+from apps.core.access import IsAdminOrReadOnly, IsStaffRole
+
+from .models import ProgramSettings
+from .services import program_settings_update
+
+
+def _days():
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=365), max_length=10
+    )
+
+
+class ProgramSettingsSerializer(serializers.ModelSerializer):
+    base_currency = serializers.RegexField(r"^[A-Z]{3}\Z", max_length=3)
+    onboarding_reminder_days = _days()
+    agreement_reminder_days = _days()
+    qbr_reminder_days = _days()
+
+    class Meta:
+        model = ProgramSettings
+        fields = [
+            "base_currency",
+            "qualification_threshold",
+            "review_sla_hours",
+            "max_extensions",
+            "max_extension_days",
+            "onboarding_reminder_days",
+            "agreement_reminder_days",
+            "deal_expiry_reminder_days",
+            "qbr_reminder_days",
+            "auto_apply_promotions",
+            "demotion_grace_days",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class SingleObjectSchema(AutoSchema):
+    """The settings are one object, though served by the collection route."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+class ProgramViewSet(viewsets.GenericViewSet):
+    """GET /program/ (staff), PATCH /program/ (admins): the single program settings row."""
+
+    serializer_class = ProgramSettingsSerializer
+    pagination_class = None
+    schema = SingleObjectSchema()
+    permission_classes = [IsStaffRole, IsAdminOrReadOnly]
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        # The settings are one object at the collection's own address: PATCH /program/.
+        if actions and actions.get("get") == "list":
+            actions = {"get": "list", "patch": "settings_update"}
+        return super().as_view(actions, **initkwargs)
+
+    def get_object(self):
+        return ProgramSettings.get()
+
+    @extend_schema(responses=ProgramSettingsSerializer)
+    def list(self, request):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=ProgramSettingsSerializer, responses=ProgramSettingsSerializer)
+    def settings_update(self, request):
+        settings = self.get_object()
+        serializer = self.get_serializer(settings, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        settings = program_settings_update(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(settings).data)
+
+
+routes = [("program", ProgramViewSet, "program")]

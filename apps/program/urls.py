@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "program"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.settings_view, name="settings"),
+    path("stages/", views.stages, name="stages"),
+    path("playbooks/", views.playbooks, name="playbooks"),
+    path("playbooks/new/", views.playbook_edit, name="playbook_new"),
+    path("playbooks/<int:pk>/", views.playbook_edit, name="playbook_edit"),
+    path("playbooks/<int:pk>/delete/", views.playbook_delete, name="playbook_delete"),
+    path("partner-types/", views.partner_types, name="partner_types"),
+    path("partner-types/new/", views.partner_type_edit, name="partner_type_new"),
+    path("partner-types/<int:pk>/", views.partner_type_edit, name="partner_type_edit"),
+]

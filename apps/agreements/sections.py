@@ -1,0 +1,18 @@
+"""Parts of composite pages: the partner page's agreements, the portal home's ones to sign."""
+
+from __future__ import annotations
+
+from .models import Status
+from .selectors import agreements_of, visible_agreements
+
+
+def partner_detail(request, partner):
+    return "agreements/_partner_section.html", {
+        "partner": partner,
+        "agreements": list(agreements_of(partner)),
+    }
+
+
+def portal_home(request):
+    to_sign = list(visible_agreements(request.user).filter(status=Status.SENT)[:10])
+    return "agreements/_portal_home.html", {"to_sign": to_sign}

@@ -1,0 +1,163 @@
+"""Manager pages for agreements, and the document download both sides use."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.core import transitions
+from apps.core.access import staff_required
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.partners.models import Partner
+
+from .forms import AgreementForm, RecordSignatureForm, RenewForm, TerminateForm
+from .models import Agreement, Status
+from .selectors import visible_agreements
+from .services import agreement_create, agreement_transition, agreement_update, status_label
+
+FORMS = {"sign": RecordSignatureForm, "terminate": TerminateForm, "renew": RenewForm}
+VERBS = {
+    "send": "Send for signature",
+    "sign": "Record signature",
+    "renew": "Renew",
+    "terminate": "Terminate",
+    "expire": "Mark expired",
+}
+
+
+def _errors_to_form(form, exc: InvalidInput) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@staff_required
+def agreement_list(request):
+    qs = visible_agreements(request.user).order_by("-start_date", "-id")
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/list.html",
+        {"page": page, "statuses": Status.choices, "status": status},
+    )
+
+
+@staff_required
+def agreement_create_view(request):
+    initial = {}
+    partner_id = request.GET.get("partner", "")
+    if partner_id.isdigit() and len(partner_id) < 16:
+        partner = Partner.objects.filter(pk=int(partner_id)).first()
+        if partner:
+            initial = {"partner": partner, "title": f"{partner.name} partner agreement"}
+    form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = agreement_create(actor=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Agreement drafted.")
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/form.html", {"form": form, "agreement": None})
+
+
+@staff_required
+def agreement_edit(request, pk: int):
+    agreement = get_object_or_404(visible_agreements(request.user), pk=pk)
+    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "partner"}
+        if data.get("document") is False:  # "clear" ticked
+            data["document"] = ""
+        elif data.get("document") is None:
+            data.pop("document")
+        try:
+            agreement_update(agreement=agreement, actor=request.user, **data)
+        except InvalidInput as exc:
+            _errors_to_form(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, "Agreement saved.")
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/form.html", {"form": form, "agreement": agreement})
+
+
+def _detail_context(request, agreement, forms=None, error=None) -> dict:
+    rows = [
+        {**row, "verb": VERBS.get(row["name"], row["name"]), "form": (forms or {}).get(row["name"])}
+        for row in transitions.describe(agreement, "status", status_label, request.user)
+        if row["allowed"] or not row["unmet"][0].startswith("Not possible")
+    ]
+    for row in rows:
+        if row["form"] is None and row["name"] in FORMS:
+            row["form"] = FORMS[row["name"]](prefix=row["name"])
+    return {"agreement": agreement, "rows": rows, "error": error}
+
+
+@staff_required
+def agreement_detail(request, pk: int):
+    agreement = get_object_or_404(visible_agreements(request.user), pk=pk)
+    return render(request, "agreements/detail.html", _detail_context(request, agreement))
+
+
+@staff_required
+@require_POST
+def agreement_run_transition(request, pk: int, name: str):
+    agreement = get_object_or_404(visible_agreements(request.user), pk=pk)
+    if name not in transitions.names(Agreement, "status"):
+        raise Http404("No such transition.")
+    form_class = FORMS.get(name)
+    data = {}
+    form = None
+    if form_class:
+        form = form_class(request.POST, prefix=name)
+        if not form.is_valid():
+            ctx = _detail_context(request, agreement, forms={name: form})
+            return render(request, "agreements/detail.html", ctx, status=400)
+        data = form.cleaned_data
+    try:
+        agreement_transition(agreement=agreement, name=name, actor=request.user, **data)
+    except InvalidInput as exc:
+        form = form or form_class(prefix=name)
+        _errors_to_form(form, exc)
+        ctx = _detail_context(request, agreement, forms={name: form})
+        return render(request, "agreements/detail.html", ctx, status=400)
+    except (DomainError, NotPermitted) as exc:
+        agreement.refresh_from_db()
+        ctx = _detail_context(request, agreement, error=exc.detail)
+        return render(request, "agreements/detail.html", ctx, status=409)
+    messages.success(request, f"Agreement is now {status_label(agreement.status)}.")
+    return redirect("agreements:detail", pk=agreement.pk)
+
+
+@login_required
+def agreement_document(request, pk: int):
+    """The signed PDF: staff, and the users of the agreement's own partner (once sent)."""
+    user = request.user
+    if user.is_partner_user and not user.has_portal_access:
+        raise Http404
+    agreement = get_object_or_404(visible_agreements(user), pk=pk)
+    if not agreement.document:
+        raise Http404("This agreement has no document.")
+    try:
+        handle = agreement.document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The document file is missing.") from exc
+    response = FileResponse(
+        handle,
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=f"agreement-{agreement.pk}.pdf",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,93 @@
+"""Reads of the partners app, with their joins decided once."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Partner, Stage, StageHistory, Task
+
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "stage": ("stage", "name"),
+    "entered": ("stage_entered_at", "id"),
+    "-entered": ("-stage_entered_at", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+}
+
+
+def visible_partners(user) -> QuerySet[Partner]:
+    """Every partner for staff; a partner user's own company only."""
+    qs = Partner.objects.select_related("partner_type", "tier", "manager")
+    if user.is_staff_role:
+        return qs
+    if user.is_partner_user:
+        return qs.filter(pk=user.partner_id)
+    return qs.none()
+
+
+def partner_list(
+    user,
+    *,
+    search: str = "",
+    stage: str = "",
+    partner_type: str = "",
+    tier: int | None = None,
+    manager: int | None = None,
+    sort: str = "name",
+) -> QuerySet[Partner]:
+    qs = visible_partners(user)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(website__icontains=search))
+    if stage:
+        qs = qs.filter(stage=stage)
+    if partner_type:
+        qs = qs.filter(partner_type__key=partner_type)
+    if tier:
+        qs = qs.filter(tier_id=tier)
+    if manager:
+        qs = qs.filter(manager_id=manager)
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def stage_counts() -> dict[str, int]:
+    rows = Partner.objects.values("stage").annotate(n=Count("id"))
+    counts = {s.value: 0 for s in Stage}
+    counts.update({r["stage"]: r["n"] for r in rows})
+    return counts
+
+
+def partner_history(partner: Partner) -> QuerySet[StageHistory]:
+    return partner.history.select_related("actor").order_by("at", "id")
+
+
+def partner_tasks(partner: Partner) -> QuerySet[Task]:
+    return partner.tasks.select_related("done_by").order_by("-stage_visit", "order", "id")
+
+
+def current_tasks(partner: Partner) -> QuerySet[Task]:
+    """The tasks of the partner's present visit of its present stage."""
+    return partner.tasks.filter(stage=partner.stage, stage_visit=partner.stage_entered_at)
+
+
+def visible_tasks(user) -> QuerySet[Task]:
+    qs = Task.objects.select_related("partner")
+    if user.is_staff_role:
+        return qs
+    if user.is_partner_user:
+        return qs.filter(partner_id=user.partner_id)
+    return qs.none()
+
+
+def onboarding_tasks_for_portal(partner: Partner) -> QuerySet[Task]:
+    """The checklist a partner works: its latest onboarding visit's tasks."""
+    latest = (
+        partner.tasks.filter(stage=Stage.ONBOARDING)
+        .order_by("-stage_visit")
+        .values_list("stage_visit", flat=True)
+        .first()
+    )
+    if latest is None:
+        return Task.objects.none()
+    return partner.tasks.filter(stage=Stage.ONBOARDING, stage_visit=latest).order_by("order", "id")

@@ -1,0 +1,208 @@
+"""Writes of the partners app. `partner_transition` is the one door every stage change uses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+
+from apps.core import transitions
+from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
+from apps.notifications.services import notify
+from apps.program.models import Tier
+
+from .models import QUALIFICATION_FIELDS, Partner, Stage, StageHistory, Task
+from .signals import partner_exited
+
+MAX_TEXT = 2000
+# The input each transition takes besides a note: exit needs a reason.
+NEEDS_REASON = {"exit"}
+
+
+def stage_label(stage: str) -> str:
+    return "exited" if stage == Stage.EXITED else f"in {Stage(stage).label.lower()}"
+
+
+def _clean_text(field: str, value: str | None, errors: dict) -> str:
+    value = (value or "").strip()
+    if len(value) > MAX_TEXT:
+        errors[field] = [f"Keep it under {MAX_TEXT} characters."]
+    return value
+
+
+def partner_transition(
+    *,
+    partner: Partner,
+    name: str,
+    actor=None,
+    note: str = "",
+    reason: str = "",
+    via: str = "",
+    now: datetime | None = None,
+) -> Partner:
+    """Run transition `name` on the partner: the stage change, its history, its playbook, and
+    (for exit) the announcement to the apps that close what the partner had open.
+
+    Raises TransitionNotAllowed / ConditionsUnmet / ConcurrentChange (409), NotPermitted (403)
+    and InvalidInput (400). `actor` None means the system (a sweep); a partner user never may.
+    """
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    note = _clean_text("note", note, errors)
+    reason = _clean_text("reason", reason, errors)
+    if name in NEEDS_REASON and not reason and "reason" not in errors:
+        errors["reason"] = ["Say why the partnership ends."]
+    if errors:
+        raise InvalidInput(errors)
+    if actor is not None and not getattr(actor, "is_staff_role", False):
+        raise NotPermitted("Only partner managers and admins move a partner between stages.")
+
+    with transaction.atomic():
+        from_stage = partner.stage
+        transitions.apply(partner, "stage", name, stage_label, user=actor, now=now)
+        StageHistory.objects.create(
+            partner=partner,
+            transition=name,
+            from_stage=from_stage,
+            to_stage=partner.stage,
+            actor=actor,
+            note=note,
+            reason=reason,
+            via=via[:200],
+            at=now,
+        )
+        instantiate_playbook(partner=partner, now=now)
+        if partner.stage == Stage.EXITED:
+            partner_exited.send(
+                sender=Partner, partner=partner, actor=actor, reason=reason, now=now
+            )
+        _tell_manager(partner, name, actor, now)
+    return partner
+
+
+def _tell_manager(partner: Partner, name: str, actor, now: datetime) -> None:
+    manager = partner.manager
+    if manager is None or (actor is not None and actor.pk == manager.pk):
+        return
+    notify(
+        recipients=[manager],
+        kind="partner-stage",
+        subject=f"{partner.name} is now {stage_label(partner.stage)}",
+        body=f"{partner.name}: {name.replace('_', ' ')}.",
+        key=f"partner-stage:{partner.pk}:{now.isoformat()}",
+        link=f"/partners/{partner.pk}/",
+    )
+
+
+def instantiate_playbook(*, partner: Partner, now: datetime) -> list[Task]:
+    """Copy the current stage's playbook to the partner's tasks for this visit of the stage."""
+    from apps.program.models import PlaybookTaskTemplate
+
+    today = timezone.localdate(now)
+    templates = PlaybookTaskTemplate.objects.filter(stage=partner.stage).order_by("order", "id")
+    return Task.objects.bulk_create(
+        Task(
+            partner=partner,
+            stage=partner.stage,
+            stage_visit=partner.stage_entered_at,
+            title=t.title,
+            description=t.description,
+            owner_side=t.owner_side,
+            due_date=today + timedelta(days=t.due_offset_days),
+            required=t.required,
+            order=t.order,
+        )
+        for t in templates
+    )
+
+
+def task_set_done(*, task: Task, done: bool, actor, now: datetime | None = None) -> Task:
+    """Complete or reopen a task; only the side that owns it may (staff may do either side's)."""
+    if actor.is_partner_user:
+        if actor.partner_id != task.partner_id:
+            raise NotPermitted("This task belongs to another partner.")
+        if task.owner_side != "partner":
+            raise NotPermitted("This task is ours to do; your partner manager completes it.")
+    elif not actor.is_staff_role:
+        raise NotPermitted()
+    if task.done == done:
+        return task
+    task.done = done
+    task.done_at = (now or timezone.now()) if done else None
+    task.done_by = actor if done else None
+    task.save(update_fields=["done", "done_at", "done_by"])
+    return task
+
+
+def partner_create(*, actor, **fields) -> Partner:
+    if not actor.is_staff_role:
+        raise NotPermitted("Only partner managers and admins add partners.")
+    # stage is protected: it is set only here, at creation, and by transitions afterwards.
+    fields.pop("stage", None)
+    tier = fields.pop("tier", None)
+    partner = Partner(**fields)
+    _validate(partner)
+    with transaction.atomic():
+        partner.save()
+        if tier is not None:
+            _set_tier(partner, tier, actor)
+    return partner
+
+
+def _set_tier(partner: Partner, tier, actor) -> None:
+    """Every tier change is recorded by the tiers app; without it, the column alone changes."""
+    try:
+        from apps.tiers.services import tier_set_by_hand
+    except ImportError:  # pragma: no cover - the tiers app ships alongside
+        Partner.objects.filter(pk=partner.pk).update(tier=tier)
+        partner.tier = tier
+        return
+    tier_set_by_hand(partner=partner, to_tier=tier, actor=actor)
+
+
+def _validate(partner: Partner, only: list[str] | None = None) -> None:
+    # clean_fields() re-assigns every field it checks; the protected stage must be left out.
+    exclude = ["stage"]
+    if only is not None:
+        exclude += [f.name for f in Partner._meta.fields if f.name not in only]
+    try:
+        partner.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise InvalidInput(exc.message_dict) from exc
+
+
+def partner_update(*, partner: Partner, actor, **fields) -> Partner:
+    if not actor.is_staff_role:
+        raise NotPermitted("Only partner managers and admins edit partners.")
+    fields.pop("stage", None)
+    new_tier = fields.pop("tier", partner.tier)
+    changed = []
+    for key, value in fields.items():
+        setattr(partner, key, value)
+        changed.append(key)
+    _validate(partner, changed)
+    with transaction.atomic():
+        if changed:
+            try:
+                partner.save(update_fields=changed)
+            except ConcurrentTransition as exc:
+                raise ConcurrentChange(
+                    "This partner was changed by someone else meanwhile. Reload it and try again."
+                ) from exc
+        # A ModelForm may have set partner.tier already: compare with the stored row.
+        stored = Partner.objects.filter(pk=partner.pk).values_list("tier_id", flat=True).first()
+        if (new_tier.pk if new_tier else None) != stored:
+            partner.tier = Tier.objects.filter(pk=stored).first() if stored else None
+            _set_tier(partner, new_tier, actor)
+    return partner
+
+
+def partner_qualify(*, partner: Partner, actor, scores: dict[str, int | None]) -> Partner:
+    return partner_update(
+        partner=partner,
+        actor=actor,
+        **{k: v for k, v in scores.items() if k in QUALIFICATION_FIELDS},
+    )

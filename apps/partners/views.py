@@ -1,0 +1,322 @@
+"""Manager pages: the partners list and board, a partner's page, create and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.core import transitions
+from apps.core.access import staff_required
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.sections import collect
+from apps.program.models import PartnerType, ProgramSettings, StageConfig, Tier
+
+from . import selectors
+from .diagram import lifecycle_svg
+from .forms import PartnerFilterForm, PartnerForm, QualificationForm, TransitionForm, staff_users
+from .models import Partner, Stage
+from .services import (
+    NEEDS_REASON,
+    partner_create,
+    partner_qualify,
+    partner_transition,
+    partner_update,
+    stage_label,
+    task_set_done,
+)
+
+PAGE_SIZE = 25
+BOARD_LIMIT = 40
+# What each transition is called on its button.
+VERBS = {
+    "start_onboarding": "Start onboarding",
+    "complete_onboarding": "Complete onboarding",
+    "start_evaluation": "Start evaluation",
+    "continue_growth": "Continue growth",
+    "start_expansion": "Start expansion",
+    "complete_expansion": "Complete expansion",
+    "exit": "Exit partner",
+    "reengage": "Re-engage",
+}
+
+
+def stage_configs() -> dict[str, StageConfig]:
+    """Display names and targets by stage (one query); missing rows fall back to defaults."""
+    found = {c.stage: c for c in StageConfig.objects.all()}
+    for stage in Stage:
+        found.setdefault(stage.value, StageConfig(stage=stage, display_name=stage.label))
+    return found
+
+
+@staff_required
+def partner_list(request):
+    types = list(PartnerType.objects.order_by("name"))
+    tiers = list(Tier.objects.order_by("rank"))
+    managers = list(staff_users())
+    form = PartnerFilterForm(request.GET or None, types=types, tiers=tiers, managers=managers)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = selectors.partner_list(
+        request.user,
+        search=filters.get("search", ""),
+        stage=filters.get("stage", ""),
+        partner_type=filters.get("partner_type", ""),
+        tier=filters.get("tier"),
+        manager=filters.get("manager"),
+        sort=filters.get("sort") or "name",
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    configs = stage_configs()
+    now = timezone.now()
+    rows = [
+        {
+            "partner": p,
+            "days": p.days_in_stage(now),
+            "target": configs[p.stage].target_days,
+            "stage_name": configs[p.stage].display_name,
+        }
+        for p in page
+    ]
+    context = {"form": form, "page": page, "rows": rows, "filtered": bool(filters)}
+    template = "partners/_list_table.html" if request.htmx else "partners/list.html"
+    return render(request, template, context)
+
+
+@staff_required
+def partner_board(request):
+    configs = stage_configs()
+    counts = selectors.stage_counts()
+    now = timezone.now()
+    columns = []
+    base = selectors.visible_partners(request.user).order_by("stage_entered_at", "id")
+    for stage in Stage:
+        config = configs[stage.value]
+        cards = []
+        for p in base.filter(stage=stage)[:BOARD_LIMIT]:
+            days = p.days_in_stage(now)
+            cards.append(
+                {
+                    "partner": p,
+                    "days": days,
+                    "over": config.target_days is not None and days > config.target_days,
+                }
+            )
+        columns.append(
+            {
+                "stage": stage.value,
+                "name": config.display_name,
+                "target": config.target_days,
+                "count": counts[stage.value],
+                "cards": cards,
+                "more": max(0, counts[stage.value] - BOARD_LIMIT),
+            }
+        )
+    return render(request, "partners/board.html", {"columns": columns})
+
+
+def _transition_rows(partner: Partner, user) -> list[dict]:
+    """The transitions open from the partner's stage, each with what blocks it, in words."""
+    here = {
+        t.name for t in partner.get_all_stage_transitions() if t.source in (partner.stage, "*", "+")
+    }
+    rows = []
+    order = list(VERBS)
+    described = transitions.describe(partner, "stage", stage_label, user)
+    described.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
+    for row in described:
+        if row["name"] not in here:
+            continue
+        rows.append(
+            {
+                **row,
+                "verb": VERBS.get(row["name"], row["name"].replace("_", " ").capitalize()),
+                "needs_reason": row["name"] in NEEDS_REASON,
+                "danger": row["name"] == "exit",
+            }
+        )
+    return rows
+
+
+def _detail_context(request, partner: Partner, **extra) -> dict:
+    configs = stage_configs()
+    settings = ProgramSettings.get()
+    partner._threshold = settings.qualification_threshold
+    rows = _transition_rows(partner, request.user)
+    labels = {stage: config.display_name for stage, config in configs.items()}
+    tasks = list(selectors.partner_tasks(partner))
+    current = [
+        t for t in tasks if t.stage == partner.stage and t.stage_visit == partner.stage_entered_at
+    ]
+    earlier = [t for t in tasks if t not in current]
+    today = timezone.localdate()
+    history = list(selectors.partner_history(partner))
+    for h in history:
+        h.from_label, h.to_label = labels.get(h.from_stage), labels.get(h.to_stage)
+    for row in rows:
+        row["target_label"] = labels.get(row["target"], row["target"])
+    config = configs[partner.stage]
+    days = partner.days_in_stage()
+    return {
+        "partner": partner,
+        "stage_name": config.display_name,
+        "target_days": config.target_days,
+        "days_in_stage": days,
+        "over_target": config.target_days is not None and days > config.target_days,
+        "diagram": lifecycle_svg(partner.stage, labels, {r["name"] for r in rows if r["allowed"]}),
+        "transition_rows": rows,
+        "transition_errors": extra.pop("transition_errors", {}),
+        "current_tasks": current,
+        "earlier_tasks": earlier,
+        "task_progress": _progress(current),
+        "today": today,
+        "history": list(reversed(history)),
+        "labels": labels,
+        "threshold": settings.qualification_threshold,
+        "qualified": partner.qualified_against(settings.qualification_threshold),
+        "qualification_form": extra.pop("qualification_form", None)
+        or QualificationForm(instance=partner, prefix="q"),
+        "sections": collect("partner_detail", request, partner),
+        **extra,
+    }
+
+
+def _progress(tasks) -> dict:
+    total = len(tasks)
+    done = sum(1 for t in tasks if t.done)
+    return {"total": total, "done": done, "percent": round(100 * done / total) if total else 0}
+
+
+def _get_partner(request, pk: int) -> Partner:
+    return get_object_or_404(selectors.visible_partners(request.user), pk=pk)
+
+
+@staff_required
+def partner_detail(request, pk: int):
+    partner = _get_partner(request, pk)
+    return render(request, "partners/detail.html", _detail_context(request, partner))
+
+
+@staff_required
+def partner_create_view(request):
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = partner_create(actor=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{partner.name} added in recruitment.")
+            return redirect("partners:detail", pk=partner.pk)
+    return render(request, "partners/form.html", {"form": form, "partner": None})
+
+
+@staff_required
+def partner_edit(request, pk: int):
+    partner = _get_partner(request, pk)
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner_update(partner=partner, actor=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, "Partner saved.")
+            return redirect("partners:detail", pk=partner.pk)
+    return render(request, "partners/form.html", {"form": form, "partner": partner})
+
+
+def _form_errors(form, exc: InvalidInput) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _detail_response(request, partner, status=200, **extra):
+    template = "partners/_detail_body.html" if request.htmx else "partners/detail.html"
+    return render(request, template, _detail_context(request, partner, **extra), status=status)
+
+
+@staff_required
+@require_POST
+def partner_run_transition(request, pk: int, name: str):
+    partner = _get_partner(request, pk)
+    if name not in transitions.names(Partner, "stage"):
+        raise Http404("No such transition.")
+    form = TransitionForm(request.POST)
+    errors: dict[str, list[str]] = {}
+    if not form.is_valid():
+        errors = {k: list(v) for k, v in form.errors.items() if k in ("note", "reason")}
+        if not errors:
+            errors = {"general": ["This page is out of date; reload it and try again."]}
+    else:
+        data = form.cleaned_data
+        try:
+            if data["from_stage"] != partner.stage:
+                # The page was older than the partner: someone moved it meanwhile.
+                raise DomainError(
+                    "This partner was moved by someone else meanwhile; check its new stage.",
+                    code="concurrent_change",
+                )
+            partner_transition(
+                partner=partner,
+                name=name,
+                actor=request.user,
+                note=data["note"],
+                reason=data["reason"],
+            )
+        except InvalidInput as exc:
+            errors = exc.errors
+        except (DomainError, NotPermitted) as exc:
+            errors = {"general": [exc.detail]}
+            partner.refresh_from_db()
+    if errors:
+        if not request.htmx:
+            return _detail_response(
+                request,
+                partner,
+                status=409 if "general" in errors else 400,
+                transition_errors={"name": name, **errors},
+            )
+        return _detail_response(request, partner, transition_errors={"name": name, **errors})
+    message = f"{partner.name}: {VERBS.get(name, name)} — now {stage_label(partner.stage)}."
+    if request.htmx:
+        return _detail_response(request, partner, flash=message)
+    messages.success(request, message)
+    return redirect("partners:detail", pk=partner.pk)
+
+
+@staff_required
+@require_POST
+def partner_qualification(request, pk: int):
+    partner = _get_partner(request, pk)
+    form = QualificationForm(request.POST, instance=Partner.objects.get(pk=partner.pk), prefix="q")
+    if not form.is_valid():
+        return _detail_response(request, partner, status=400, qualification_form=form)
+    try:
+        partner_qualify(partner=partner, actor=request.user, scores=form.cleaned_data)
+    except (DomainError, InvalidInput) as exc:
+        partner.refresh_from_db()
+        detail = getattr(exc, "detail", None) or "; ".join(
+            m for msgs in exc.errors.values() for m in msgs
+        )
+        return _detail_response(request, partner, status=409, flash_error=detail)
+    if request.htmx:
+        return _detail_response(request, partner, flash="4C qualification saved.")
+    messages.success(request, "4C qualification saved.")
+    return redirect("partners:detail", pk=partner.pk)
+
+
+@staff_required
+@require_POST
+def task_toggle(request, pk: int, task_pk: int):
+    partner = _get_partner(request, pk)
+    task = get_object_or_404(partner.tasks, pk=task_pk)
+    task_set_done(task=task, done=request.POST.get("done") == "1", actor=request.user)
+    if request.htmx:
+        return _detail_response(request, partner)
+    return redirect(f"{partner.get_absolute_url()}#tasks")

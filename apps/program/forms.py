@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, StageConfig
+
+
+class DayListField(forms.CharField):
+    """A list of day counts typed as "14, 7"."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return []
+        days = []
+        for part in value.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1 <= int(part) <= 365:
+                raise forms.ValidationError("Whole numbers of days from 1 to 365, comma separated.")
+            days.append(int(part))
+        if len(days) > 10:
+            raise forms.ValidationError("At most ten reminders.")
+        return sorted(set(days), reverse=True)
+
+
+class ProgramSettingsForm(forms.ModelForm):
+    onboarding_reminder_days = DayListField(
+        required=False, max_length=100, help_text="Days before the onboarding due date, e.g. 14, 7"
+    )
+    agreement_reminder_days = DayListField(
+        required=False, max_length=100, help_text="Days before an agreement ends, e.g. 60, 30"
+    )
+    qbr_reminder_days = DayListField(
+        required=False, max_length=100, help_text="Days before a QBR, e.g. 7, 1"
+    )
+    base_currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        max_length=3,
+        error_messages={"invalid": "An ISO 4217 code in capitals, e.g. USD."},
+    )
+
+    class Meta:
+        model = ProgramSettings
+        fields = [
+            "qualification_threshold",
+            "base_currency",
+            "review_sla_hours",
+            "max_extensions",
+            "max_extension_days",
+            "onboarding_reminder_days",
+            "agreement_reminder_days",
+            "deal_expiry_reminder_days",
+            "qbr_reminder_days",
+            "auto_apply_promotions",
+            "demotion_grace_days",
+        ]
+
+
+class StageConfigForm(forms.ModelForm):
+    class Meta:
+        model = StageConfig
+        fields = ["display_name", "target_days"]
+
+
+StageConfigFormSet = forms.modelformset_factory(
+    StageConfig, form=StageConfigForm, extra=0, can_delete=False, max_num=6, validate_max=True
+)
+
+
+class PlaybookTaskForm(forms.ModelForm):
+    class Meta:
+        model = PlaybookTaskTemplate
+        fields = [
+            "stage",
+            "title",
+            "description",
+            "owner_side",
+            "due_offset_days",
+            "required",
+            "order",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class PartnerTypeForm(forms.ModelForm):
+    class Meta:
+        model = PartnerType
+        fields = ["key", "name", "onboarding_days"]
+        help_texts = {"key": "Lowercase letters, digits and hyphens; used by the API."}
