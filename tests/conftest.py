@@ -10,6 +10,31 @@ from rest_framework.test import APIClient
 from tests.factories import AdminFactory, ManagerFactory, PartnerFactory, PartnerUserFactory
 
 
+@pytest.fixture(autouse=True)
+def _default_program(request):
+    """The program a fresh installation has (partner types, tiers, stages, playbooks), as its
+    data migration seeds it. A transactional test's flush deletes those rows; this puts them
+    back so no test depends on the order tests run in."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in names and "transactional_db" not in names:
+        return
+    transactional = (
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from apps.program.models import StageConfig
+
+    if not StageConfig.objects.exists():
+        import_module("apps.program.migrations.0002_default_program").seed(apps, None)
+
+
 @pytest.fixture
 def acme(db):
     return PartnerFactory(name="Acme Resellers")
