@@ -8,8 +8,6 @@ urlpatterns = [
     path("partners.csv", views.export_partners, name="partners_csv"),
     path("registrations.csv", views.export_registrations, name="registrations_csv"),
     path("qbrs.csv", views.export_qbrs, name="qbrs_csv"),
-    # Partner users: their own company's registrations (the portal's door to the export).
-    path("portal/registrations.csv", views.portal_registrations, name="portal_registrations_csv"),
     path("templates/<slug:kind>.csv", views.template_csv, name="template"),
     path("import/", views.upload, name="upload"),
     path("import/<uuid:pk>/", views.preview, name="preview"),

@@ -6,5 +6,5 @@ from . import views
 
 app_name = "portal"
 urlpatterns = [path("", views.home, name="home")]
-for _app in ["partners", "agreements", "deals", "qbrs", "program", "tiers"]:
+for _app in ["partners", "agreements", "deals", "qbrs", "program", "tiers", "exchange"]:
     urlpatterns += import_module(f"apps.{_app}.portal_urls").urlpatterns

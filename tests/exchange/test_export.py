@@ -81,7 +81,7 @@ def test_it_lets_partner_users_export_only_their_own_registrations(client_for, c
     RegistrationFactory(partner=dave.partner, customer_name="Globex Secret Customer")
 
     response = client_for(charlie).get(
-        reverse("exchange:portal_registrations_csv"), {"partner": dave.partner.pk}
+        reverse("portal:registrations_csv"), {"partner": dave.partner.pk}
     )
     rows = read(response)
 
@@ -102,7 +102,7 @@ def test_it_keeps_partner_users_out_of_the_manager_exports(client_for, charlie, 
 
 
 def test_it_sends_managers_away_from_the_portal_export(client_for, bob):
-    assert client_for(bob).get(reverse("exchange:portal_registrations_csv")).status_code == 302
+    assert client_for(bob).get(reverse("portal:registrations_csv")).status_code == 302
 
 
 def test_it_streams_a_large_export_in_constant_queries(client_for, bob, django_assert_num_queries):

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+# Inside the "portal" namespace (apps/portal/urls.py): a partner user's own registrations.
+urlpatterns = [
+    path("registrations.csv", views.portal_registrations, name="registrations_csv"),
+]
