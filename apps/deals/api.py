@@ -13,11 +13,13 @@ from apps.partners.models import Partner
 
 from .models import MAX_VALUE, DealRegistration, Status
 from .selectors import (
-    conflicts_for,
+    conflict_row,
     filter_registrations,
     find_conflicts,
     partner_told_of_conflict,
     registrations_for,
+    stored_conflict_counts,
+    stored_conflict_rows,
 )
 from .services import registration_create, registration_transition, status_label
 
@@ -91,10 +93,36 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
             "conflict",
         ]
 
-    def _conflicts(self, obj):
+    def _staff(self) -> bool:
+        request = self.context.get("request")
+        return request is not None and request.user.is_staff_role
+
+    def _conflicts(self, obj) -> list[dict] | int:
+        """Staff: the conflicting registrations as rows; partner users: only how many.
+
+        Lists read what submission stored (the view fills the cache in one query); a new
+        registration carries what its submission found; one registration is checked live."""
         cache = self.context.setdefault("conflicts", {})
         if obj.pk not in cache:
-            cache[obj.pk] = find_conflicts(obj)
+            found = getattr(obj, "conflicts_found", None)
+            if found is not None and not self._staff():
+                cache[obj.pk] = len(found)
+            elif found is not None:
+                cache[obj.pk] = stored_conflict_rows([obj])[obj.pk]
+            else:
+                cache[obj.pk] = [
+                    conflict_row(
+                        c.registration.pk,
+                        c.registration.partner_id,
+                        c.registration.partner.name,
+                        c.registration.customer_name,
+                        c.registration.customer_domain,
+                        c.registration.status,
+                        c.same_domain,
+                        c.similarity,
+                    )
+                    for c in find_conflicts(obj)
+                ]
         return cache[obj.pk]
 
     def get_conflict(self, obj) -> bool:
@@ -105,21 +133,8 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
 
     def to_representation(self, obj):
         data = super().to_representation(obj)
-        request = self.context.get("request")
-        if request is not None and request.user.is_staff_role:
-            data["conflicts"] = [
-                {
-                    "id": c.registration.pk,
-                    "partner": c.registration.partner_id,
-                    "partner_name": c.registration.partner.name,
-                    "customer_name": c.registration.customer_name,
-                    "customer_domain": c.registration.customer_domain,
-                    "status": c.registration.status,
-                    "same_domain": c.same_domain,
-                    "similarity": round(c.similarity, 3) if c.similarity is not None else None,
-                }
-                for c in self._conflicts(obj)
-            ]
+        if self._staff():
+            data["conflicts"] = self._conflicts(obj)
         return data
 
     def create(self, validated_data):
@@ -206,7 +221,12 @@ class DealRegistrationViewSet(
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         serializer = self.get_serializer(page, many=True)
-        serializer.context["conflicts"] = conflicts_for(page)
+        # What submission stored, in one query for the page: no similarity query per list.
+        regs = page if page is not None else []
+        if request.user.is_staff_role:
+            serializer.context["conflicts"] = stored_conflict_rows(regs)
+        else:
+            serializer.context["conflicts"] = stored_conflict_counts(regs)
         return self.get_paginated_response(serializer.data)
 
     def create(self, request, *args, **kwargs):

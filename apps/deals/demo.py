@@ -147,6 +147,7 @@ def seed(ctx: dict) -> None:
     users = {"northwind": ctx.get("nora"), "contoso": ctx.get("carl")}
     manager = ctx.get("manager")
     from .normalize import normalize_domain
+    from .services import record_conflicts
 
     for key, customer, domain, status, hours, value, product in ROWS:
         partner = ctx[key]
@@ -212,6 +213,7 @@ def seed(ctx: dict) -> None:
                 )
             )
         reg.save()
+        record_conflicts(reg)  # what submission would have stored (open registrations only)
         RegistrationEvent.objects.bulk_create(
             RegistrationEvent(
                 registration=reg, transition=t, from_status=f, to_status=to, actor=a, note=n, at=at

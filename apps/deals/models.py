@@ -170,11 +170,18 @@ class DealRegistration(ConcurrentTransitionMixin, models.Model):
             # Conflict detection by domain. Not partial: a partial index on the open statuses
             # tempts the planner to use it as a status filter for the name lookup.
             models.Index(fields=["customer_domain"], name="deal_domain_idx"),
-            # The review queue (oldest waiting first) and the SLA sweep.
+            # The review queue (oldest waiting first, ties by id) and the SLA sweep; its count
+            # is an index-only scan.
             models.Index(
-                fields=["submitted_at"],
+                fields=["submitted_at", "id"],
                 name="deal_waiting_idx",
                 condition=models.Q(status="submitted"),
+            ),
+            # A partner's registrations, newest first (the portal list and the partner's API
+            # list): the page is the first rows of this index, the count an index-only scan.
+            models.Index(
+                fields=["partner", "-submitted_at", "-id"],
+                name="deal_partner_recent_idx",
             ),
             # The expiry sweep.
             models.Index(
@@ -276,6 +283,34 @@ class DealRegistration(ConcurrentTransitionMixin, models.Model):
     )
     def expire(self, *, now, actor):
         self.closed_at = now
+
+
+class RegistrationConflict(models.Model):
+    """A conflict found when a registration was submitted, stored both ways (A→B and B→A).
+
+    Written once by `services.registration_create` (conflict detection runs on submission): the
+    other open registrations with the same normalized domain or a similar customer name. A pair
+    conflicts while both registrations are open, so readers join the other side's status (and
+    check their own): nothing has to be updated when a registration leaves the open states, and
+    statuses never return to open. Lists and the queue read these rows; no similarity query."""
+
+    registration = models.ForeignKey(
+        DealRegistration,
+        on_delete=models.CASCADE,
+        related_name="conflict_links",
+        db_index=False,  # deal_conflict_pair (registration, other) serves it
+    )
+    other = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="+")
+    same_domain = models.BooleanField(default=False)
+    similarity = models.FloatField(null=True, blank=True)  # of the names, when they are similar
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "other"], name="deal_conflict_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} ↔ {self.other_id}"
 
 
 class RegistrationEvent(models.Model):

@@ -16,12 +16,12 @@ from .models import ExtensionRequest, Status
 from .normalize import InvalidDomain, normalize_domain
 from .program import partner_is_active, program_rules
 from .selectors import (
-    conflicts_for,
     domain_standing,
     filter_registrations,
     partner_told_of_conflict,
     registrations_for,
     review_clock,
+    stored_conflict_counts,
 )
 from .services import PartnerInactive, extension_request_create, registration_create
 
@@ -35,7 +35,7 @@ def deal_list(request):
         request.GET.get("page")
     )
     regs = list(page.object_list)
-    conflicts = conflicts_for(regs)
+    conflicts = stored_conflict_counts(regs)  # found on submission: no similarity query here
     now, sla = timezone.now(), program_rules().review_sla_hours
     rows = [
         {
@@ -124,7 +124,7 @@ def deal_detail(request, pk: int, extension_form=None, status=200):
             "reg": reg,
             "now": timezone.now(),
             "clock": review_clock(reg, timezone.now(), rules.review_sla_hours),
-            "conflict": partner_told_of_conflict(reg, conflicts_for([reg])[reg.pk]),
+            "conflict": partner_told_of_conflict(reg, stored_conflict_counts([reg])[reg.pk]),
             "events": reg.events.select_related("actor"),
             "pending_extension": reg.extension_requests.filter(
                 status=ExtensionRequest.Decision.PENDING

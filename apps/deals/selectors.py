@@ -8,7 +8,13 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from .models import OPEN_STATUSES, DealRegistration, ExtensionRequest, Status
+from .models import (
+    OPEN_STATUSES,
+    DealRegistration,
+    ExtensionRequest,
+    RegistrationConflict,
+    Status,
+)
 from .normalize import trigram_similarity
 from .program import program_rules
 
@@ -156,11 +162,69 @@ def conflicts_for(registrations) -> dict[int, list[Conflict]]:
     return result
 
 
+# --- stored conflicts (found on submission; what lists and the queue read) ---------------------
+def _open_links(registrations):
+    ids = [r.pk for r in registrations if r.status in OPEN_STATUSES]
+    # A stored pair is a conflict while both sides are open: statuses never return to open.
+    return ids, RegistrationConflict.objects.filter(
+        registration_id__in=ids, other__status__in=OPEN_STATUSES
+    )
+
+
+def stored_conflict_counts(registrations) -> dict[int, int]:
+    """{id: number of open registrations it conflicts with}, in one query whatever the count."""
+    registrations = list(registrations)
+    result = {r.pk: 0 for r in registrations}
+    ids, links = _open_links(registrations)
+    if ids:
+        rows = links.order_by().values_list("registration_id").annotate(n=Count("id"))
+        result.update(dict(rows))
+    return result
+
+
+def stored_conflict_rows(registrations) -> dict[int, list[dict]]:
+    """{id: [the conflicting registrations as API rows]}, in one query, oldest first."""
+    registrations = list(registrations)
+    result: dict[int, list[dict]] = {r.pk: [] for r in registrations}
+    ids, links = _open_links(registrations)
+    if not ids:
+        return result
+    rows = links.order_by("other__submitted_at", "other_id").values_list(
+        "registration_id",
+        "other_id",
+        "other__partner_id",
+        "other__partner__name",
+        "other__customer_name",
+        "other__customer_domain",
+        "other__status",
+        "same_domain",
+        "similarity",
+    )
+    for reg_id, pk, partner, partner_name, name, domain, status, same, score in rows:
+        result[reg_id].append(
+            conflict_row(pk, partner, partner_name, name, domain, status, same, score)
+        )
+    return result
+
+
+def conflict_row(pk, partner, partner_name, name, domain, status, same, score) -> dict:
+    return {
+        "id": pk,
+        "partner": partner,
+        "partner_name": partner_name,
+        "customer_name": name,
+        "customer_domain": domain,
+        "status": status,
+        "same_domain": same,
+        "similarity": round(score, 3) if score is not None else None,
+    }
+
+
 def partner_told_of_conflict(registration: DealRegistration, conflicts: list[Conflict]) -> bool:
     """What a partner user learns: only while their registration waits for review, and only that
     the customer is already registered or protected. The holder of a protection is not told
     that someone else has since registered the customer."""
-    return registration.status == Status.SUBMITTED and bool(conflicts)
+    return registration.status == Status.SUBMITTED and bool(conflicts)  # a list or a count
 
 
 def find_conflicts(registration: DealRegistration) -> list[Conflict]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,13 +17,15 @@ from apps.notifications.services import notify
 
 from .models import (
     MAX_VALUE,
+    OPEN_STATUSES,
     TRANSITION_PERMISSIONS,
     DealRegistration,
     ExtensionRequest,
+    RegistrationConflict,
     RegistrationEvent,
     Status,
 )
-from .normalize import InvalidDomain, normalize_domain
+from .normalize import InvalidDomain, name_key, normalize_domain
 from .program import partner_is_active, program_rules, protection_days
 
 CREATE_FIELDS = (
@@ -153,6 +155,109 @@ def registration_validate(data: dict, *, today) -> dict:
     return cleaned
 
 
+# --- conflict detection (on submission) ------------------------------------------------------
+# At most this many similar names are stored per submission (the most similar first): a bound
+# on the work a very common name can cause. Same-domain conflicts are bounded the same way.
+MAX_STORED_CONFLICTS = 200
+
+_DETECT_SQL = """
+WITH by_name AS (
+    SELECT id, similarity(customer_name_key, %(key)s) AS s
+    FROM deals_dealregistration
+    WHERE customer_name_key %% %(key)s
+      AND status IN ('submitted', 'approved')
+      AND id <> %(id)s
+      AND similarity(customer_name_key, %(key)s) >= %(threshold)s
+    ORDER BY s DESC, id
+    LIMIT %(limit)s
+), by_domain AS (
+    SELECT id FROM deals_dealregistration
+    WHERE customer_domain = %(domain)s AND status IN ('submitted', 'approved') AND id <> %(id)s
+    ORDER BY id
+    LIMIT %(limit)s
+), found AS (
+    SELECT id, bool_or(same) AS same, max(s) AS s FROM (
+        SELECT id, false AS same, s FROM by_name
+        UNION ALL SELECT id, true, NULL FROM by_domain
+    ) pairs GROUP BY id
+), stored AS (
+    INSERT INTO deals_registrationconflict (registration_id, other_id, same_domain, similarity)
+    SELECT %(id)s, id, same, s FROM found
+    UNION ALL SELECT id, %(id)s, same, s FROM found
+    ON CONFLICT (registration_id, other_id) DO NOTHING
+)
+SELECT id, same, s FROM found
+"""
+
+
+def _lock_for_detection(registration: DealRegistration) -> None:
+    """Two submissions for the same domain or the same name key detect one after the other,
+    so each sees the other (transaction-level advisory locks, released at commit)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite serializes writers anyway
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(74001, hashtext(%s)), "
+            "pg_advisory_xact_lock(74002, hashtext(%s))",
+            [registration.customer_domain, registration.customer_name_key],
+        )
+
+
+def record_conflicts(registration: DealRegistration) -> dict[int, tuple[bool, float | None]]:
+    """Find the open registrations conflicting with a newly submitted one and store the pairs
+    both ways. {other id: (same domain, name similarity or None)}. One query on PostgreSQL
+    (the trigram GIN index through `%`, the domain index, the insert)."""
+    from .selectors import NAME_SIMILARITY
+
+    if registration.status not in OPEN_STATUSES:
+        return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _DETECT_SQL,
+                {
+                    "id": registration.pk,
+                    "key": registration.customer_name_key,
+                    "domain": registration.customer_domain,
+                    "threshold": NAME_SIMILARITY,
+                    "limit": MAX_STORED_CONFLICTS,
+                },
+            )
+            return {
+                other: (same, float(s) if s is not None else None)
+                for other, same, s in cursor.fetchall()
+            }
+    from .normalize import trigram_similarity
+
+    found: dict[int, tuple[bool, float | None]] = {}
+    others = (
+        DealRegistration.objects.filter(status__in=OPEN_STATUSES)
+        .exclude(pk=registration.pk)
+        .values_list("pk", "customer_name_key", "customer_domain")
+    )
+    for pk, key, domain in others.iterator():
+        score = trigram_similarity(registration.customer_name_key, key)
+        similar = score >= NAME_SIMILARITY
+        if similar or domain == registration.customer_domain:
+            found[pk] = (domain == registration.customer_domain, score if similar else None)
+    RegistrationConflict.objects.bulk_create(
+        [
+            RegistrationConflict(
+                registration=registration, other_id=pk, same_domain=d, similarity=s
+            )
+            for pk, (d, s) in found.items()
+        ]
+        + [
+            RegistrationConflict(
+                registration_id=pk, other=registration, same_domain=d, similarity=s
+            )
+            for pk, (d, s) in found.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return found
+
+
 # --- creation ---------------------------------------------------------------------------------
 @transaction.atomic
 def registration_create(
@@ -165,9 +270,14 @@ def registration_create(
         raise NotPermitted()
     _require_active(partner)
     cleaned = registration_validate(data, today=timezone.localdate(now))
-    registration = DealRegistration.objects.create(
+    registration = DealRegistration(
         partner=partner, submitted_by=submitted_by, submitted_at=now, **cleaned
     )
+    registration.customer_name_key = name_key(registration.customer_name)
+    _lock_for_detection(registration)
+    registration.save(force_insert=True)
+    # Conflict detection runs once, here: lists and the queue read the stored pairs.
+    registration.conflicts_found = record_conflicts(registration)
     RegistrationEvent.objects.create(
         registration=registration,
         transition="submit",

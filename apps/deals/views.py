@@ -16,7 +16,14 @@ from apps.partners.models import Partner
 
 from .forms import TRANSITION_FORMS, ExtendForm, LostForm, RejectForm, WonForm
 from .models import DealRegistration, ExtensionRequest, Status
-from .selectors import conflicts_for, review_clock, review_queue, sla_hours, with_pending_extension
+from .selectors import (
+    conflicts_for,
+    review_clock,
+    review_queue,
+    sla_hours,
+    stored_conflict_counts,
+    with_pending_extension,
+)
 from .services import extension_request_decline, registration_transition, status_label
 
 QUEUE_PAGE_SIZE = 50
@@ -29,7 +36,7 @@ def queue(request):
     qs = with_pending_extension(review_queue(params))
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(params.get("page"))
     regs = list(page.object_list)
-    conflicts = conflicts_for(regs)
+    conflicts = stored_conflict_counts(regs)  # found on submission: no similarity query here
     now, sla = timezone.now(), sla_hours()
     rows = [
         {"reg": r, "clock": review_clock(r, now, sla), "conflicts": conflicts[r.pk]} for r in regs

@@ -23,6 +23,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = DealRegistration
+        skip_postgeneration_save = True
 
     partner = factory.SubFactory(PartnerFactory, stage=Stage.GROWTH)
     submitted_by = None
@@ -39,6 +40,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     currency = "USD"
     expected_close_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
     submitted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def conflicts(obj, create, extracted, **kwargs):
+        """Store its conflicts as submission does (only while open; see record_conflicts)."""
+        if create:
+            from apps.deals.services import record_conflicts
+
+            record_conflicts(obj)
 
     class Params:
         approved = factory.Trait(
