@@ -41,3 +41,14 @@ demo: migrate
 
 clean:
 	rm -rf var/partneros.sqlite3 var/broker var/celerybeat-schedule* var/mail
+
+## bench: the benchmark on PostgreSQL + Redis (BENCH_QUICK=1 for the few-minute CI size)
+bench: setup
+	$(PY) -m bench.run
+
+## drills: failure drills on real PostgreSQL, Redis and Celery (private redis :6390, private PG :5433)
+drills: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/partneros_drills} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/13} \
+	CELERY_BROKER_URL=redis://127.0.0.1:$${DRILL_REDIS_PORT:-6390}/0 PARTNEROS_TESTING=1 \
+	$(PY) -m pytest drills --ds drills.settings -p no:cacheprovider -v -s -rA $(PYTEST_ARGS)

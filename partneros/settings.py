@@ -64,7 +64,9 @@ INSTALLED_APPS = [
     "apps.tiers",
     "apps.onboarding",
     "apps.dashboard",
+    "apps.exchange",
     "apps.portal",
+    "apps.audit",
 ]
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "apps.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "partneros.urls"
@@ -208,6 +211,7 @@ SWEEP_SCHEDULE = {
     "qbr_reminders": 3600,
     "deal_review_sla": 900,
     "deal_expiry": 3600,
+    "tier_evaluation": 86400,
 }
 CELERY_BEAT_SCHEDULE = {
     f"sweep:{name}": {

@@ -46,6 +46,7 @@ urlpatterns = [
     path("qbrs/", include("apps.qbrs.urls")),
     path("tiers/", include("apps.tiers.urls")),
     path("onboarding/", include("apps.onboarding.urls")),
+    path("exchange/", include("apps.exchange.urls")),
     path("portal/", include("apps.portal.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from apps.core.access import HasAccess, IsStaffRole
 from apps.core.api import TransitionsMixin
+from apps.core.params import query_id
 from apps.partners.models import Partner
 
 from .models import Agreement, Kind
@@ -108,9 +109,9 @@ class AgreementViewSet(
 
     def get_queryset(self):
         qs = visible_agreements(self.request.user)
-        partner = self.request.query_params.get("partner", "")
-        if partner.isdigit() and len(partner) < 16:
-            qs = qs.filter(partner_id=int(partner))
+        partner = query_id(self.request.query_params.get("partner"))
+        if partner is not None:
+            qs = qs.filter(partner_id=partner)
         return qs.order_by("-start_date", "-id")
 
     def perform_transition(self, obj, name, data):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.core import transitions
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.params import query_id
 from apps.partners.models import Partner
 
 from .forms import AgreementForm, RecordSignatureForm, RenewForm, TerminateForm
@@ -52,9 +53,9 @@ def agreement_list(request):
 @staff_required
 def agreement_create_view(request):
     initial = {}
-    partner_id = request.GET.get("partner", "")
-    if partner_id.isdigit() and len(partner_id) < 16:
-        partner = Partner.objects.filter(pk=int(partner_id)).first()
+    partner_id = query_id(request.GET.get("partner"))
+    if partner_id is not None:
+        partner = Partner.objects.filter(pk=partner_id).first()
         if partner:
             initial = {"partner": partner, "title": f"{partner.name} partner agreement"}
     form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from apps.core.params import query_id, query_text
+
 from .models import (
     OPEN_STATUSES,
     DealRegistration,
@@ -62,7 +64,7 @@ def filter_registrations(qs, params, *, staff: bool) -> QuerySet[DealRegistratio
         qs = with_pending_extension(qs).filter(extension_pending=True)
     elif status in Status.values:
         qs = qs.filter(status=status)
-    search = (params.get("q") or params.get("search") or "").strip()[:100]
+    search = query_text(params.get("q") or params.get("search"))
     if search:
         qs = qs.filter(
             Q(customer_name__icontains=search)
@@ -70,9 +72,9 @@ def filter_registrations(qs, params, *, staff: bool) -> QuerySet[DealRegistratio
             | Q(product__icontains=search)
         )
     if staff:
-        partner = (params.get("partner") or "").strip()
-        if partner.isdigit() and len(partner) < 19:
-            qs = qs.filter(partner_id=int(partner))
+        partner = query_id(params.get("partner"))
+        if partner is not None:
+            qs = qs.filter(partner_id=partner)
     return qs
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from apps.core.params import query_id
+
 from . import metrics
 from .models import QBR, ActionItem, Status
 
-ID = re.compile(r"[0-9]{1,18}")
-
-
-def parse_id(value: str | None) -> int | None:
-    """A query-string id, or None: ASCII digits that fit a bigint ("²".isdigit() is True)."""
-    return int(value) if value and ID.fullmatch(value) else None
+parse_id = query_id  # kept for the callers in this app
 
 
 # The manager's list: overdue first, then those being held, upcoming, completed, cancelled.

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput
+from apps.core.params import query_text
 
 from . import charts, metrics, selectors, services
 from .forms import ActionItemForm, CompleteForm, NotesForm, ScheduleForm
@@ -32,8 +33,7 @@ def qbr_list(request):
     now = timezone.now()
     status = request.GET.get("status", "")
     mine = request.GET.get("mine") == "1"
-    # NUL is refused by PostgreSQL; nobody searches for it.
-    search = request.GET.get("q", "").replace("\x00", "")[:100]
+    search = query_text(request.GET.get("q"))
     qs = selectors.manager_list(
         now=now, status=status, mine_of=request.user if mine else None, search=search
     )

@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from apps.core.access import IsAdminOrReadOnly, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
+from apps.core.params import query_id
 from apps.program.models import Tier
 
 from .models import ExchangeRate, ProposalStatus, TierProposal
@@ -176,9 +177,9 @@ class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(status=status)
         partner = self.request.query_params.get("partner")
         if partner:
-            if not partner.isdigit() or len(partner) > 18:
+            if query_id(partner) is None:
                 raise InvalidInput({"partner": ["Give a partner id."]})
-            qs = qs.filter(partner_id=int(partner))
+            qs = qs.filter(partner_id=query_id(partner))
         return qs
 
     def perform_transition(self, obj, name, data):

@@ -1,0 +1,597 @@
+"""A realistic partner program at scale, for the benchmark (bench/) and the drills.
+
+`manage.py seed_scale --partners 10000 --registrations 1000000` makes: managers and one partner
+user per partner (password `--password`), partners in every stage with the stage history that
+led there, their playbook tasks, an agreement each, deal registrations in every status with
+customer domains that collide the way real ones do (a shared pool of customers, some registered
+by several partners; at most one approved registration per domain, as the database demands),
+their history events, and QBRs (completed ones, one open per active partner) with action items.
+
+Rows get explicit ids (after the current maximum) so relations are known without reading back;
+on PostgreSQL they go in with COPY in batches and the id sequences are moved past them after,
+elsewhere with bulk_create. It adds to what is there; `--flush` first empties these tables.
+Deterministic for a given `--seed`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+BATCH = 20_000
+STAGE_PATHS = {
+    # the transitions that lead to each stage, oldest first: (name, from, to)
+    "recruitment": [],
+    "onboarding": [("start_onboarding", "recruitment", "onboarding")],
+    "growth": [
+        ("start_onboarding", "recruitment", "onboarding"),
+        ("complete_onboarding", "onboarding", "growth"),
+    ],
+    "evaluation": [
+        ("start_onboarding", "recruitment", "onboarding"),
+        ("complete_onboarding", "onboarding", "growth"),
+        ("start_evaluation", "growth", "evaluation"),
+    ],
+    "expansion": [
+        ("start_onboarding", "recruitment", "onboarding"),
+        ("complete_onboarding", "onboarding", "growth"),
+        ("start_evaluation", "growth", "evaluation"),
+        ("start_expansion", "evaluation", "expansion"),
+    ],
+    "exited": [
+        ("start_onboarding", "recruitment", "onboarding"),
+        ("complete_onboarding", "onboarding", "growth"),
+        ("exit", "growth", "exited"),
+    ],
+}
+STAGE_WEIGHTS = {
+    "recruitment": 10,
+    "onboarding": 15,
+    "growth": 40,
+    "evaluation": 15,
+    "expansion": 10,
+    "exited": 10,
+}
+# Closed statuses dominate a mature program; a small share waits for review or is protected.
+STATUS_WEIGHTS = {
+    "submitted": 3,
+    "approved": 12,
+    "rejected": 10,
+    "withdrawn": 5,
+    "won": 30,
+    "lost": 25,
+    "expired": 15,
+}
+ACTIVE = ("onboarding", "growth", "evaluation", "expansion")
+TYPES = ["reseller", "referral", "technology", "integrator", "oem"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ze",
+    "tu",
+    "vo",
+    "ni",
+    "sa",
+    "pe",
+    "do",
+    "qui",
+    "bel",
+    "tor",
+    "an",
+    "ex",
+    "gri",
+    "fen",
+    "mar",
+    "lux",
+]
+SUFFIXES = ["Inc", "LLC", "GmbH", "Ltd", "S.A.", "Corp", "", "Group", "AG", "BV"]
+TLDS = ["com", "io", "de", "co.uk", "net", "fr", "nl", "com.au"]
+PRODUCTS = ["Analytics suite", "Data platform", "Security gateway", "CRM connector", "Support"]
+COUNTRIES = ["US", "DE", "GB", "FR", "NL", "AU", "CA", "JP", "BR", "IN"]
+CURRENCIES = ["USD", "EUR", "GBP", "USD", "EUR"]
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+
+
+class Writer:
+    """Rows as dicts of field attnames → values, written with COPY (PostgreSQL) or bulk_create."""
+
+    def __init__(self, stdout):
+        self.pg = connection.vendor == "postgresql"
+        self.stdout = stdout
+        self.counts: dict[str, int] = {}
+
+    def next_id(self, model) -> int:
+        agg = model.objects.aggregate(m=models.Max("pk"))["m"]
+        return (agg or 0) + 1
+
+    def write(self, model, rows) -> None:
+        fields = [f for f in model._meta.concrete_fields]
+        defaults = {}
+        for f in fields:
+            if f.has_default():
+                defaults[f.attname] = f.get_default()
+            elif getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+                defaults[f.attname] = timezone.now()
+            elif f.null:
+                defaults[f.attname] = None
+            elif f.blank and f.empty_strings_allowed:
+                defaults[f.attname] = ""
+        n = 0
+        batch: list[dict] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                n += self._flush(model, fields, defaults, batch)
+                batch = []
+        if batch:
+            n += self._flush(model, fields, defaults, batch)
+        self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + n
+
+    def _flush(self, model, fields, defaults, batch) -> int:
+        if not self.pg:
+            objs = []
+            for row in batch:
+                obj = model(**{**defaults, **row})
+                objs.append(obj)
+            model.objects.bulk_create(objs, batch_size=500)
+            return len(batch)
+        if model._meta.pk.attname not in batch[0]:  # let the sequence number the rows
+            fields = [f for f in fields if f is not model._meta.pk]
+        columns = [f.column for f in fields]
+        json_cols = {f.attname for f in fields if isinstance(f, models.JSONField)}
+        table = connection.ops.quote_name(model._meta.db_table)
+        sql = (
+            f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN"
+        )
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in batch:
+                values = []
+                for f in fields:
+                    v = row.get(f.attname, defaults.get(f.attname))
+                    if f.attname in json_cols and v is not None:
+                        v = json.dumps(v)
+                    values.append(v)
+                copy.write_row(values)
+        return len(batch)
+
+    def reset_sequences(self, model_list) -> None:
+        for sql in connection.ops.sequence_reset_sql(no_style(), model_list):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+
+class Command(BaseCommand):
+    requires_system_checks: list = []
+    help = "Generate a realistic program at scale (partners, history, registrations, QBRs, tasks)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--partners", type=int, default=1000)
+        parser.add_argument("--registrations", type=int, default=100_000)
+        parser.add_argument("--managers", type=int, default=0, help="default: partners/250 + 2")
+        parser.add_argument("--password", default="bench-password-1")
+        parser.add_argument("--seed", type=int, default=9)
+        parser.add_argument("--flush", action="store_true", help="empty these tables first")
+
+    def handle(self, *args, partners, registrations, managers, password, seed, flush, **opts):
+        from apps.accounts.models import User
+        from apps.agreements.models import Agreement
+        from apps.deals.models import DealRegistration, RegistrationEvent
+        from apps.deals.normalize import name_key
+        from apps.notifications.models import Notification
+        from apps.partners.models import Partner, StageHistory, Task
+        from apps.program.models import PartnerType, PlaybookTaskTemplate, Tier
+        from apps.qbrs.models import QBR, ActionItem
+
+        started = time.monotonic()
+        rng = random.Random(seed)
+        now = timezone.now().replace(microsecond=0)
+        today = timezone.localdate(now)
+        w = Writer(self.stdout)
+        touched = [
+            User,
+            Partner,
+            StageHistory,
+            Task,
+            Agreement,
+            DealRegistration,
+            RegistrationEvent,
+            QBR,
+            ActionItem,
+        ]
+        if flush:
+            self._flush(touched + [Notification])
+
+        types = {t.key: t for t in PartnerType.objects.all()}
+        if not types:
+            for key in TYPES:
+                types[key] = PartnerType.objects.create(key=key, name=key.title())
+        type_ids = [t.pk for t in types.values()]
+        onboarding_days = {t.pk: t.onboarding_days for t in types.values()}
+        tier_ids = list(Tier.objects.order_by("rank").values_list("pk", flat=True)) or [None]
+        playbook = {
+            stage: list(PlaybookTaskTemplate.objects.filter(stage=stage).order_by("order"))
+            for stage in ("onboarding", "expansion", "exited")
+        }
+        hashed = make_password(password)
+
+        with transaction.atomic():
+            # --- people ---------------------------------------------------------------------
+            managers = managers or partners // 250 + 2
+            uid = w.next_id(User)
+            manager_ids = list(range(uid, uid + managers))
+            w.write(
+                User,
+                (
+                    {
+                        "id": i,
+                        "username": f"scale-manager-{i}",
+                        "email": f"manager{i}@vendor.example",
+                        "password": hashed,
+                        "role": "manager",
+                        "is_active": True,
+                        "date_joined": now,
+                    }
+                    for i in manager_ids
+                ),
+            )
+
+            # --- partners, their history, tasks and agreements -------------------------------
+            pid = w.next_id(Partner)
+            stages = rng.choices(
+                list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()), k=partners
+            )
+            partner_rows = []
+            for n, stage in enumerate(stages):
+                created = now - timedelta(days=rng.randint(30, 1100), minutes=rng.randint(0, 1440))
+                steps = STAGE_PATHS[stage]
+                times = sorted(
+                    created
+                    + timedelta(seconds=rng.randint(0, int((now - created).total_seconds())))
+                    for _ in steps
+                )
+                type_id = rng.choice(type_ids)
+                name = f"{_word(rng).title()} {rng.choice(['Partners', 'Solutions', 'Systems', 'Consulting', 'Digital'])} {n}"
+                row = {
+                    "id": pid + n,
+                    "name": name,
+                    "website": f"https://{name.split()[0].lower()}{n}.example",
+                    "partner_type_id": type_id,
+                    "tier_id": rng.choice(tier_ids),
+                    "manager_id": rng.choice(manager_ids),
+                    "stage": stage,
+                    "stage_entered_at": times[-1] if times else created,
+                    "qualification_customer": rng.randint(2, 5),
+                    "qualification_credibility": rng.randint(2, 5),
+                    "qualification_capability": rng.randint(2, 5),
+                    "qualification_commitment": rng.randint(2, 5),
+                    "created_at": created,
+                    "_times": times,
+                }
+                if steps:
+                    row["onboarding_started_at"] = times[0]
+                    row["onboarding_due_date"] = timezone.localdate(times[0]) + timedelta(
+                        days=onboarding_days[type_id]
+                    )
+                    if len(steps) > 1:
+                        row["onboarding_completed_at"] = times[1]
+                partner_rows.append(row)
+            w.write(Partner, ({k: v for k, v in r.items() if k != "_times"} for r in partner_rows))
+
+            def history():
+                for r in partner_rows:
+                    for (name, frm, to), at in zip(
+                        STAGE_PATHS[r["stage"]], r["_times"], strict=True
+                    ):
+                        yield {
+                            "partner_id": r["id"],
+                            "transition": name,
+                            "from_stage": frm,
+                            "to_stage": to,
+                            "actor_id": r["manager_id"],
+                            "note": "",
+                            "reason": "Strategic fit ended" if name == "exit" else "",
+                            "via": "",
+                            "at": at,
+                        }
+
+            w.write(StageHistory, history())
+
+            def tasks():
+                for r in partner_rows:
+                    templates = playbook.get(r["stage"]) or []
+                    if not templates and r["stage"] in ("onboarding", "expansion"):
+                        templates = [None, None, None]
+                    entered = r["stage_entered_at"]
+                    for order, t in enumerate(templates):
+                        done = rng.random() < 0.5
+                        yield {
+                            "partner_id": r["id"],
+                            "stage": r["stage"],
+                            "stage_visit": entered,
+                            "title": t.title if t else f"Playbook step {order + 1}",
+                            "description": t.description if t else "",
+                            "owner_side": t.owner_side if t else rng.choice(["vendor", "partner"]),
+                            "due_date": timezone.localdate(entered)
+                            + timedelta(days=(t.due_offset_days if t else 14 * (order + 1))),
+                            "required": t.required if t else True,
+                            "done": done,
+                            "done_at": entered + timedelta(days=1) if done else None,
+                            "order": order,
+                        }
+
+            w.write(Task, tasks())
+
+            def agreements():
+                for r in partner_rows:
+                    if r["stage"] == "recruitment":
+                        continue
+                    start = timezone.localdate(r["_times"][0])
+                    exited = r["stage"] == "exited"
+                    yield {
+                        "partner_id": r["id"],
+                        "kind": "reseller",
+                        "title": f"Reseller agreement {r['id']}",
+                        "start_date": start,
+                        "end_date": start + timedelta(days=rng.choice([365, 730, 1095])),
+                        "notice_period_days": 30,
+                        "status": "terminated" if exited else "active",
+                        "signed_at": r["_times"][0],
+                        "signed_by_name": "Pat Signer",
+                        "terminated_at": r["stage_entered_at"] if exited else None,
+                        "termination_reason": "Partnership exited" if exited else "",
+                        "created_at": r["_times"][0],
+                    }
+
+            w.write(Agreement, agreements())
+
+            # One partner user per partner: the portal and the API as a partner.
+            uid = w.next_id(User)
+            w.write(
+                User,
+                (
+                    {
+                        "id": uid + n,
+                        "username": f"scale-partner-{r['id']}",
+                        "email": f"user{r['id']}@partner.example",
+                        "password": hashed,
+                        "role": "partner",
+                        "partner_id": r["id"],
+                        "is_active": True,
+                        "date_joined": r["created_at"],
+                    }
+                    for n, r in enumerate(partner_rows)
+                ),
+            )
+
+            # --- registrations -----------------------------------------------------------------
+            # Customers: a pool about a third the size of the registrations, so most customers
+            # are registered more than once (by the same or other partners): realistic collisions.
+            pool_size = max(10, registrations // 3)
+            customers = []
+            for c in range(pool_size):
+                word = _word(rng)
+                suffix = rng.choice(SUFFIXES)
+                cname = f"{word.title()} {suffix}".strip()
+                customers.append((cname, f"{word}{c}.{rng.choice(TLDS)}", name_key(cname)))
+            dealing = [r for r in partner_rows if r["stage"] != "recruitment"] or partner_rows
+            # Bigger partners register more: a skewed pick.
+            weights = [1.0 / (1 + i % 50) for i in range(len(dealing))]
+            # What is already protected stays the one approval of its domain.
+            approved_domains: set[str] = set(
+                DealRegistration.objects.filter(status="approved").values_list(
+                    "customer_domain", flat=True
+                )
+            )
+            rid = w.next_id(DealRegistration)
+            statuses = rng.choices(
+                list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=registrations
+            )
+            picks = rng.choices(range(len(dealing)), weights=weights, k=registrations)
+            self.reg_meta: list[tuple[int, str, object, object, int, int]] = []
+
+            def regs():
+                for n in range(registrations):
+                    status = statuses[n]
+                    partner = dealing[picks[n]]
+                    cname, domain, key = customers[rng.randrange(pool_size)]
+                    if status == "approved":
+                        if domain in approved_domains:
+                            status = "rejected"
+                        else:
+                            approved_domains.add(domain)
+                    if partner["stage"] not in ACTIVE and status in ("submitted", "approved"):
+                        status = "expired" if status == "approved" else "withdrawn"
+                    if status == "submitted":
+                        submitted = now - timedelta(minutes=rng.randint(5, 60 * 24 * 6))
+                    else:
+                        submitted = now - timedelta(
+                            minutes=rng.randint(60 * 24 * 7, 60 * 24 * 1000)
+                        )
+                    row = {
+                        "id": rid + n,
+                        "partner_id": partner["id"],
+                        "submitted_by_id": None,
+                        "status": status,
+                        "customer_name": cname,
+                        "customer_domain": domain,
+                        "customer_country": rng.choice(COUNTRIES),
+                        "contact_name": "Jordan Buyer",
+                        "contact_email": f"jordan@{domain}",
+                        "product": rng.choice(PRODUCTS),
+                        "estimated_value": Decimal(rng.randint(1_000, 500_000)),
+                        "currency": rng.choice(CURRENCIES),
+                        "expected_close_date": today + timedelta(days=rng.randint(-400, 365)),
+                        "description": "",
+                        "submitted_at": submitted,
+                        "extensions_used": 0,
+                        "customer_name_key": key,
+                    }
+                    if status not in ("submitted", "withdrawn"):
+                        reviewed = submitted + timedelta(hours=rng.randint(1, 96))
+                        row["reviewed_at"] = reviewed
+                        row["reviewed_by_id"] = partner["manager_id"]
+                        if status == "rejected":
+                            row["rejection_reason"] = "Customer already engaged directly."
+                        else:
+                            row["approved_at"] = reviewed
+                            row["expires_at"] = reviewed + timedelta(days=90)
+                            if status == "approved":
+                                # Protected now: most for weeks yet, a few lapse for the sweep.
+                                row["approved_at"] = row["reviewed_at"] = now - timedelta(
+                                    days=rng.randint(1, 89)
+                                )
+                                row["expires_at"] = row["approved_at"] + timedelta(days=90)
+                                if rng.random() < 0.01:
+                                    row["expires_at"] = now - timedelta(hours=rng.randint(1, 48))
+                            else:
+                                row["closed_at"] = min(
+                                    now, reviewed + timedelta(days=rng.randint(5, 90))
+                                )
+                                if status == "won":
+                                    row["actual_value"] = row["estimated_value"]
+                                if status == "lost":
+                                    row["lost_reason"] = "Chose a competitor."
+                    self.reg_meta.append(
+                        (
+                            row["id"],
+                            status,
+                            submitted,
+                            row.get("reviewed_at"),
+                            partner["manager_id"],
+                            0,
+                        )
+                    )
+                    yield row
+
+            w.write(DealRegistration, regs())
+
+            def events():
+                for reg_id, status, submitted, reviewed, manager_id, _ in self.reg_meta:
+                    yield {
+                        "registration_id": reg_id,
+                        "transition": "submit",
+                        "from_status": "",
+                        "to_status": "submitted",
+                        "at": submitted,
+                    }
+                    if status == "withdrawn":
+                        yield {
+                            "registration_id": reg_id,
+                            "transition": "withdraw",
+                            "from_status": "submitted",
+                            "to_status": "withdrawn",
+                            "at": submitted + timedelta(days=1),
+                        }
+                    elif reviewed is not None:
+                        decision = "reject" if status == "rejected" else "approve"
+                        yield {
+                            "registration_id": reg_id,
+                            "transition": decision,
+                            "from_status": "submitted",
+                            "to_status": "rejected" if status == "rejected" else "approved",
+                            "actor_id": manager_id,
+                            "at": reviewed,
+                        }
+
+            w.write(RegistrationEvent, events())
+            del self.reg_meta
+
+            # --- QBRs: two completed ones per active/exited partner, one open per active -----
+            qid = w.next_id(QBR)
+            qbr_rows = []
+            for r in partner_rows:
+                if r["stage"] in ("recruitment", "onboarding"):
+                    continue
+                for back in (2, 1):
+                    at = now - timedelta(days=91 * back + rng.randint(0, 20))
+                    qbr_rows.append(
+                        {
+                            "id": qid + len(qbr_rows),
+                            "partner_id": r["id"],
+                            "quarter": f"{at.year}-Q{(at.month - 1) // 3 + 1}",
+                            "scheduled_for": at,
+                            "status": "completed",
+                            "satisfaction_score": rng.randint(4, 10),
+                            "outcome": "continue",
+                            "metrics": {"registrations_submitted": rng.randint(0, 40)},
+                            "started_at": at,
+                            "completed_at": at + timedelta(hours=1),
+                            "created_at": at - timedelta(days=30),
+                        }
+                    )
+                if r["stage"] in ACTIVE:
+                    status = "in_progress" if r["stage"] == "evaluation" else "scheduled"
+                    at = now + timedelta(days=rng.randint(-3, 60), hours=rng.randint(0, 23))
+                    qbr_rows.append(
+                        {
+                            "id": qid + len(qbr_rows),
+                            "partner_id": r["id"],
+                            "quarter": f"{at.year}-Q{(at.month - 1) // 3 + 1}",
+                            "scheduled_for": at,
+                            "status": status,
+                            "started_at": now if status == "in_progress" else None,
+                            "metrics": {},
+                            "created_at": now - timedelta(days=30),
+                        }
+                    )
+            w.write(QBR, qbr_rows)
+            w.write(
+                ActionItem,
+                (
+                    {
+                        "qbr_id": q["id"],
+                        "title": f"Follow up {k + 1}",
+                        "owner_side": rng.choice(["vendor", "partner"]),
+                        "due_date": timezone.localdate(q["scheduled_for"]) + timedelta(days=14),
+                        "done": q["status"] == "completed" and rng.random() < 0.7,
+                        "created_at": q["scheduled_for"],
+                    }
+                    for q in qbr_rows
+                    if q["status"] == "completed"
+                    for k in range(2)
+                ),
+            )
+            w.reset_sequences(touched)
+        if w.pg:
+            with connection.cursor() as cursor:
+                for model in touched:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        for label, n in w.counts.items():
+            self.stdout.write(f"  {label:<32} {n:>10,}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded in {time.monotonic() - started:.1f} s (password {password!r})."
+            )
+        )
+
+    def _flush(self, model_list) -> None:
+        """Empty the generated tables. On PostgreSQL TRUNCATE … CASCADE also empties the users
+        (they reference partners): meant for a dedicated benchmark database."""
+        from apps.accounts.models import User
+
+        if connection.vendor == "postgresql":
+            tables = [m._meta.db_table for m in model_list]
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
+                cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+            return
+        User.objects.filter(partner__isnull=False).delete()
+        for m in reversed(model_list):
+            if m is User:
+                User.objects.filter(username__startswith="scale-").delete()
+            else:
+                m.objects.all().delete()

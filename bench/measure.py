@@ -1,0 +1,171 @@
+"""In-process timings on one seeded database (run by bench.run in a subprocess):
+`python -m bench.measure OUT.json [--iterations N] [--sweeps]`. Prints nothing but errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import sys
+import time
+import uuid
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from datetime import timedelta  # noqa: E402
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from apps.accounts.models import User  # noqa: E402
+from apps.core import sweeps  # noqa: E402
+from apps.deals.models import DealRegistration  # noqa: E402
+
+
+def stats(samples: list[float]) -> dict:
+    s = sorted(samples)
+    return {
+        "n": len(s),
+        "median_ms": round(statistics.median(s), 2),
+        "p95_ms": round(s[max(0, math.ceil(0.95 * len(s)) - 1)], 2),
+    }
+
+
+def timed(fn, iterations: int, warmup: int = 3) -> tuple[dict, int]:
+    for _ in range(warmup):
+        fn(0)
+    samples = []
+    queries = 0
+    for i in range(iterations):
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            fn(i + 1)
+            samples.append((time.perf_counter() - t0) * 1000)
+        queries = len(ctx.captured_queries)
+    return {**stats(samples), "queries": queries}, queries
+
+
+def actors():
+    manager = User.objects.filter(role="manager", username__startswith="scale-manager-").first()
+    busiest = (
+        DealRegistration.objects.filter(partner__stage="growth")
+        .values("partner_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:20]
+    )
+    ids = [row["partner_id"] for row in busiest]
+    partner_users = list(User.objects.filter(role="partner", partner_id__in=ids, is_active=True))
+    return manager, partner_users
+
+
+def submission_payload(n: int, domains: list[str]) -> dict:
+    today = timezone.localdate()
+    return {
+        "customer_name": f"Benchmark Customer {uuid.uuid4().hex[:10]}",
+        # Existing customers' domains: conflict detection finds the other registrations.
+        "customer_domain": f"https://www.{domains[n % len(domains)]}/contact",
+        "customer_country": "DE",
+        "contact_name": "Jordan Buyer",
+        "contact_email": "jordan@example.com",
+        "product": "Analytics suite",
+        "estimated_value": "48000.00",
+        "currency": "EUR",
+        "expected_close_date": (today + timedelta(days=45)).isoformat(),
+        "description": "Benchmark submission.",
+    }
+
+
+def main() -> None:
+    out = sys.argv[1]
+    iterations = int(os.environ.get("BENCH_ITERATIONS", "30"))
+    run_sweeps = "--sweeps" in sys.argv
+    manager, partner_users = actors()
+    partner = partner_users[0]
+    token = Token.objects.get_or_create(user=partner)[0].key
+    domains = list(
+        DealRegistration.objects.filter(status__in=["submitted", "approved"])
+        .order_by("-id")
+        .values_list("customer_domain", flat=True)[:200]
+    )
+    staff = Client()
+    staff.force_login(manager)
+    portal = Client()
+    portal.force_login(partner)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    results: dict = {"endpoints": {}, "sweeps": {}}
+
+    def ok(response, code=200):
+        assert response.status_code == code, (response.status_code, response.content[:300])
+
+    def submit(n):
+        ok(
+            api.post(
+                "/api/v1/deal-registrations/",
+                submission_payload(n, domains),
+                content_type="application/json",
+            ),
+            201,
+        )
+
+    endpoints = {
+        "api_deal_submission": submit,
+        "review_queue_page": lambda n: ok(staff.get("/registrations/")),
+        "portal_registration_list": lambda n: ok(portal.get("/portal/registrations/")),
+        "api_registration_list": lambda n: ok(api.get("/api/v1/deal-registrations/")),
+        "dashboard": lambda n: ok(staff.get("/")),
+    }
+    for name, fn in endpoints.items():
+        results["endpoints"][name], _ = timed(fn, iterations)
+
+    if run_sweeps:
+        # Each sweep over the whole data set, in a transaction rolled back after, so every run
+        # sees the same data: the first pass catches up on everything due, the second finds
+        # nothing left to do (what a sweep costs on its next beat).
+        for name in sorted(sweeps.REGISTRY, key=lambda n: n == "notification_delivery"):
+            first, repeat, did = [], [], {}
+            try:
+                _sweep_runs(name, first, repeat, did)
+            except Exception as exc:  # an app still being built: report it, measure the rest
+                results["sweeps"][name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+                continue
+            results["sweeps"][name] = {
+                "catch_up": stats(first),
+                "repeat": stats(repeat),
+                "did": did,
+            }
+    results["rows"] = {
+        "partners": connection.cursor()
+        .execute("SELECT count(*) FROM partners_partner")
+        .fetchone()[0],
+        "registrations": DealRegistration.objects.count(),
+    }
+    with open(out, "w") as fh:
+        json.dump(results, fh, indent=2, default=str)
+
+
+def _sweep_runs(name, first, repeat, did) -> None:
+    for _ in range(int(os.environ.get("BENCH_SWEEP_RUNS", "3"))):
+        with transaction.atomic():
+            now = timezone.now()
+            t0 = time.perf_counter()
+            done = sweeps.run(name, now)
+            first.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            sweeps.run(name, now)
+            repeat.append((time.perf_counter() - t0) * 1000)
+            transaction.set_rollback(True)
+        did.clear()
+        did.update(done)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,326 @@
+"""`make bench`: seed (or reuse) two databases at 1% and 100% of the program, time the endpoints
+and sweeps in-process on each, then load gunicorn over loopback: deal submission, the portal
+list and the framework-ceiling view. Writes bench/results.json and prints a markdown table.
+
+Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/partneros_bench; the 1%
+database is the same name + `_small`, created if missing), REDIS_URL (default db 14 on
+127.0.0.1:6379), BENCH_QUICK=1 (500 partners / 50,000 registrations, shorter load),
+BENCH_PARTNERS / BENCH_REGISTRATIONS to choose the size, BENCH_RESEED=1 to regenerate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+PARTNERS = int(os.environ.get("BENCH_PARTNERS", 500 if QUICK else 10_000))
+REGISTRATIONS = int(os.environ.get("BENCH_REGISTRATIONS", 50_000 if QUICK else 1_000_000))
+DURATION = float(os.environ.get("BENCH_LOAD_SECONDS", 8 if QUICK else 20))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 8))
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 2 * (os.cpu_count() or 2) + 1))
+DATABASE_URL = (
+    os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/partneros_bench"
+)
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
+PASSWORD = "bench-password-1"
+NULL_QUEUE = "bench-null"  # delivery nudges land here; nothing consumes it, emptied after
+
+
+def small_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_small"))
+
+
+def env_for(db_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("PARTNEROS_TESTING",)}
+    env.update(
+        DATABASE_URL=db_url,
+        REDIS_URL=REDIS_URL,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SECRET_KEY="bench-only-secret-" + "k" * 48,
+        DJANGO_DEBUG="0",
+        CELERY_TASK_DEFAULT_QUEUE=NULL_QUEUE,
+        PYTHONWARNINGS="ignore",
+    )
+    return env
+
+
+def sh(args, env, **kw):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kw)
+
+
+def ensure_database(db_url: str) -> None:
+    parts = urlsplit(db_url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(db_url: str, partners: int, registrations: int) -> float:
+    """Migrate and seed unless the database already holds this exact program. Seconds spent."""
+    ensure_database(db_url)
+    env = env_for(db_url)
+    sh([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
+    import psycopg
+
+    wanted = f"{partners}/{registrations}"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_meta (seeded text)")
+        row = conn.execute("SELECT seeded FROM bench_meta").fetchone()
+    if row and row[0] == wanted and not os.environ.get("BENCH_RESEED"):
+        print(f"  {db_url.rsplit('/', 1)[-1]}: reusing the seeded {wanted} program")
+        return 0.0
+    t0 = time.monotonic()
+    sh(
+        [
+            PY,
+            "manage.py",
+            "seed_scale",
+            "--flush",
+            "--partners",
+            str(partners),
+            "--registrations",
+            str(registrations),
+            "--password",
+            PASSWORD,
+        ],
+        env,
+    )
+    seconds = time.monotonic() - t0
+    from bench.views import TABLE_SQL
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM bench_meta")
+        conn.execute("INSERT INTO bench_meta VALUES (%s)", [wanted])
+        for sql in TABLE_SQL:
+            conn.execute(sql)
+    return seconds
+
+
+def measure(db_url: str, label: str, sweeps: bool) -> dict:
+    out = ROOT / "var" / f"bench-{label}.json"
+    out.parent.mkdir(exist_ok=True)
+    args = [PY, "-m", "bench.measure", str(out)] + (["--sweeps"] if sweeps else [])
+    env = env_for(db_url)
+    env.setdefault("BENCH_ITERATIONS", "30" if QUICK else "50")
+    env.setdefault("BENCH_SWEEP_RUNS", "2" if QUICK else "3")
+    sh(args, env)
+    return json.loads(out.read_text())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def throughput(db_url: str) -> dict:
+    """gunicorn as the README recommends for this machine, loaded over loopback."""
+    import django
+
+    os.environ.update(env_for(db_url))
+    django.setup()
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from apps.deals.models import DealRegistration
+    from bench.load import run_load
+    from bench.measure import actors, submission_payload
+
+    manager, partner_users = actors()
+    tokens = [Token.objects.get_or_create(user=u)[0].key for u in partner_users]
+    cookies = []
+    for u in partner_users:
+        c = Client()
+        c.force_login(u)
+        cookies.append(c.cookies["sessionid"].value)
+    domains = list(
+        DealRegistration.objects.filter(status__in=["submitted", "approved"])
+        .order_by("-id")
+        .values_list("customer_domain", flat=True)[:500]
+    )
+    from django.db import connections
+
+    connections.close_all()
+    port = free_port()
+    log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [
+            str(Path(PY).with_name("gunicorn")),
+            "partneros.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env_for(db_url),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        json_headers = {"Content-Type": "application/json", "Host": "127.0.0.1"}
+
+        def ceiling(n):
+            return "POST", "/bench/insert/", json_headers, f"k{n}".encode()
+
+        def submission(n):
+            headers = {**json_headers, "Authorization": f"Token {tokens[n % len(tokens)]}"}
+            body = json.dumps(submission_payload(n, domains)).encode()
+            return "POST", "/api/v1/deal-registrations/", headers, body
+
+        def portal_list(n):
+            headers = {"Host": "127.0.0.1", "Cookie": f"sessionid={cookies[n % len(cookies)]}"}
+            return "GET", "/portal/registrations/", headers, None
+
+        results = {}
+        for name, build in (
+            ("ceiling_insert", ceiling),
+            ("api_deal_submission", submission),
+            ("portal_registration_list", portal_list),
+        ):
+            run_load(name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=1.5)
+            r = run_load(name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=DURATION)
+            results[name] = r.summary()
+        ceiling_rps = results["ceiling_insert"]["rps"] or 1
+        for name in ("api_deal_submission", "portal_registration_list"):
+            results[name]["ratio_to_ceiling"] = round(results[name]["rps"] / ceiling_rps, 3)
+        return {
+            "gunicorn_workers": WORKERS,
+            "concurrency": CONCURRENCY,
+            "seconds_each": DURATION,
+            "targets": results,
+        }
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        try:
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).delete(NULL_QUEUE)
+        except Exception:  # noqa: S110 - nothing to clean if Redis is not there
+            pass
+
+
+def table(results: dict) -> str:
+    lines = [
+        "| measure | median ms | p95 ms | queries | 1% median ms | ratio 100%/1% |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    full, small = results["full"]["endpoints"], results["small"]["endpoints"]
+    for name, row in full.items():
+        s = small.get(name, {})
+        lines.append(
+            f"| {name} | {row['median_ms']} | {row['p95_ms']} | {row['queries']} | "
+            f"{s.get('median_ms', '')} | {results['scale_ratio'].get(name, '')} |"
+        )
+    lines += [
+        "",
+        "| sweep (whole data set) | catch-up median ms | p95 | repeat median ms | p95 | did |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, row in results["full"]["sweeps"].items():
+        if "error" in row:
+            lines.append(f"| {name} | error: {row['error'][:80]} | | | | |")
+            continue
+        did = ", ".join(f"{k}={v}" for k, v in row["did"].items())
+        lines.append(
+            f"| {name} | {row['catch_up']['median_ms']} | {row['catch_up']['p95_ms']} | "
+            f"{row['repeat']['median_ms']} | {row['repeat']['p95_ms']} | {did} |"
+        )
+    t = results["throughput"]
+    lines += [
+        "",
+        f"HTTP under load: gunicorn {t['gunicorn_workers']} sync workers, {t['concurrency']} "
+        f"concurrent clients, {t['seconds_each']} s each, loopback.",
+        "",
+        "| target | req/s | median ms | p95 ms | statuses | ratio to ceiling |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    for name, row in t["targets"].items():
+        lines.append(
+            f"| {name} | {row['rps']} | {row['median_ms']} | {row['p95_ms']} | "
+            f"{row['statuses']} | {row.get('ratio_to_ceiling', '1.0')} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    started = time.monotonic()
+    small_partners = max(20, PARTNERS // 100)
+    small_regs = max(500, REGISTRATIONS // 100)
+    print(
+        f"PartnerOS benchmark: {PARTNERS:,} partners / {REGISTRATIONS:,} registrations "
+        f"(1%: {small_partners:,} / {small_regs:,}){' [quick]' if QUICK else ''}"
+    )
+    results: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gib": round(
+                os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1
+            ),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "quick": QUICK,
+        "size": {"partners": PARTNERS, "registrations": REGISTRATIONS},
+        "small_size": {"partners": small_partners, "registrations": small_regs},
+    }
+    seed_small = prepare(small_url(DATABASE_URL), small_partners, small_regs)
+    seed_full = prepare(DATABASE_URL, PARTNERS, REGISTRATIONS)
+    results["seed_seconds"] = {"small": round(seed_small, 1), "full": round(seed_full, 1)}
+    print("  timing endpoints at 1% …")
+    results["small"] = measure(small_url(DATABASE_URL), "small", sweeps=False)
+    print("  timing endpoints and sweeps at 100% …")
+    results["full"] = measure(DATABASE_URL, "full", sweeps=True)
+    results["scale_ratio"] = {
+        name: round(row["median_ms"] / results["small"]["endpoints"][name]["median_ms"], 2)
+        for name, row in results["full"]["endpoints"].items()
+    }
+    print("  HTTP load …")
+    results["throughput"] = throughput(DATABASE_URL)
+    results["seconds"] = round(time.monotonic() - started, 1)
+    targets = results["throughput"]["targets"]
+    results["targets"] = {
+        "submission_ratio_to_ceiling>=0.5": targets["api_deal_submission"]["ratio_to_ceiling"]
+        >= 0.5,
+        "scale_ratio<=1.5": all(v <= 1.5 for v in results["scale_ratio"].values()),
+    }
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print()
+    print(table(results))
+    print()
+    print(f"targets: {results['targets']}  ({results['seconds']} s; written to {out})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The security suite's world: Acme (charlie's company) owns one of everything, each carrying a
+marker string; Globex's dave must never see any of it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.notifications.models import Notification
+from apps.partners.models import Stage
+from tests.factories import AgreementFactory, PartnerFactory, PartnerUserFactory, TaskFactory
+
+MARKERS = (
+    "Zqxmarker Customer",
+    "Zqxmarker Agreement",
+    "Zqxmarker task",
+    "Zqxmarker notice",
+    "Zqxmarker action",
+    "zqxmarker-notes",
+)
+
+
+@pytest.fixture
+def acme(db, bob):
+    return PartnerFactory(name="Acme Resellers", stage=Stage.GROWTH, manager=bob)
+
+
+@pytest.fixture
+def globex(db, bob):
+    return PartnerFactory(name="Globex Integrators", stage=Stage.GROWTH, manager=bob)
+
+
+@pytest.fixture
+def charlie(acme):
+    return PartnerUserFactory(username="charlie", partner=acme)
+
+
+@pytest.fixture
+def dave(globex):
+    return PartnerUserFactory(username="dave", partner=globex)
+
+
+@pytest.fixture
+def world(acme, globex, charlie, dave, alice, bob):
+    from tests.deals.factories import RegistrationFactory
+    from tests.qbrs.factories import ActionItemFactory, QBRFactory
+
+    registration = RegistrationFactory(
+        partner=acme, customer_name="Zqxmarker Customer Inc", customer_domain="zqxmarker.example"
+    )
+    agreement = AgreementFactory(partner=acme, title="Zqxmarker Agreement", status="sent")
+    task = TaskFactory(partner=acme, title="Zqxmarker task", owner_side="partner")
+    qbr = QBRFactory(
+        partner=acme,
+        status="completed",
+        outcome="continue",
+        notes="zqxmarker-notes",
+        scheduled_for=timezone.now() - timedelta(days=3),
+        completed_at=timezone.now() - timedelta(days=3),
+    )
+    item = ActionItemFactory(qbr=qbr, title="Zqxmarker action", owner_side="partner")
+    notification = Notification.objects.create(
+        recipient=charlie, kind="test", subject="Zqxmarker notice", key="zqx:1"
+    )
+    return {
+        "partner": acme,
+        "registration": registration,
+        "agreement": agreement,
+        "task": task,
+        "qbr": qbr,
+        "action_item": item,
+        "notification": notification,
+    }

@@ -1,0 +1,185 @@
+"""Every URL of the product, classified: who may open it, which object it addresses.
+
+A URL name missing here fails test_every_url_is_in_the_matrix: a new page or endpoint is added
+to the matrix, and with it to the isolation and role checks.
+
+Entry: name → (area, object, method, extra URL kwargs)
+  area    public | login (any signed-in user) | staff | admin | portal | api
+  object  the world's object whose pk goes into the URL (acme's: see conftest), "missing" for a
+          pk that does not exist, or None
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+MISSING = 999_999
+SOME_UUID = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
+    # public and account pages
+    "healthz": ("public", None, "get", {}),
+    "login": ("public", None, "get", {}),
+    "logout": ("public", None, "post", {}),
+    "password_reset": ("public", None, "get", {}),
+    "password_reset_done": ("public", None, "get", {}),
+    "password_reset_confirm": ("public", None, "get", {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": ("public", None, "get", {}),
+    "api-token": ("public", None, "post", {}),
+    "schema": ("public", None, "get", {}),  # the OpenAPI document and its docs page
+    "api-docs": ("public", None, "get", {}),
+    # any signed-in user, their own only
+    "notifications:list": ("login", None, "get", {}),
+    "notifications:bell": ("login", None, "get", {}),
+    "notifications:read": ("login", "notification", "post", {}),
+    "notifications:read_all": ("login", None, "post", {}),
+    # the main app (admins and managers)
+    "home": ("staff", None, "get", {}),
+    "partners:list": ("staff", None, "get", {}),
+    "partners:board": ("staff", None, "get", {}),
+    "partners:create": ("staff", None, "get", {}),
+    "partners:detail": ("staff", "partner", "get", {}),
+    "partners:edit": ("staff", "partner", "get", {}),
+    "partners:transition": ("staff", "partner", "post", {"name": "start_evaluation"}),
+    "partners:qualification": ("staff", "partner", "post", {}),
+    "partners:task_toggle": ("staff", "partner", "post", {"task_pk": "task"}),
+    "agreements:list": ("staff", None, "get", {}),
+    "agreements:create": ("staff", None, "get", {}),
+    "agreements:detail": ("staff", "agreement", "get", {}),
+    "agreements:edit": ("staff", "agreement", "get", {}),
+    "agreements:transition": ("staff", "agreement", "post", {"name": "send"}),
+    "agreements:document": ("login", "agreement", "get", {}),  # both doors: own company only
+    "deals:queue": ("staff", None, "get", {}),
+    "deals:detail": ("staff", "registration", "get", {}),
+    "deals:transition": ("staff", "registration", "post", {"name": "approve"}),
+    "deals:decline_extension": ("staff", "registration", "post", {"request_pk": MISSING}),
+    "qbrs:list": ("staff", None, "get", {}),
+    "qbrs:new": ("staff", None, "get", {}),
+    "qbrs:detail": ("staff", "qbr", "get", {}),
+    "qbrs:notes": ("staff", "qbr", "post", {}),
+    "qbrs:transition": ("staff", "qbr", "post", {"name": "start"}),
+    "qbrs:action_item_add": ("staff", "qbr", "post", {}),
+    "qbrs:action_item_toggle": ("staff", "action_item", "post", {}),
+    "tiers:proposals": ("staff", None, "get", {}),
+    "tiers:proposal_act": ("staff", "missing", "post", {"name": "approve"}),
+    "onboarding:overview": ("staff", None, "get", {}),
+    "exchange:index": ("staff", None, "get", {}),
+    "exchange:partners_csv": ("staff", None, "get", {}),
+    "exchange:registrations_csv": ("staff", None, "get", {}),
+    "exchange:qbrs_csv": ("staff", None, "get", {}),
+    "exchange:template": ("staff", None, "get", {"kind": "partners"}),
+    "exchange:upload": ("staff", None, "post", {}),
+    "exchange:preview": ("staff", "uuid", "get", {}),
+    "exchange:confirm": ("staff", "uuid", "post", {}),
+    # program configuration (admins)
+    "program:settings": ("admin", None, "get", {}),
+    "program:stages": ("admin", None, "get", {}),
+    "program:playbooks": ("admin", None, "get", {}),
+    "program:playbook_new": ("admin", None, "get", {}),
+    "program:playbook_edit": ("admin", "missing", "get", {}),
+    "program:playbook_delete": ("admin", "missing", "post", {}),
+    "program:partner_types": ("admin", None, "get", {}),
+    "program:partner_type_new": ("admin", None, "get", {}),
+    "program:partner_type_edit": ("admin", "missing", "get", {}),
+    "tiers:settings": ("admin", None, "get", {}),
+    "tiers:create": ("admin", None, "get", {}),
+    "tiers:edit": ("admin", "missing", "get", {}),
+    "tiers:delete": ("admin", "missing", "post", {}),
+    "tiers:rates": ("admin", None, "get", {}),
+    "tiers:rate_edit": ("admin", "missing", "get", {}),
+    "tiers:rate_delete": ("admin", "missing", "post", {}),
+    # the portal (partner users, their own company's data)
+    "portal:home": ("portal", None, "get", {}),
+    "portal:tasks": ("portal", None, "get", {}),
+    "portal:task_toggle": ("portal", "task", "post", {}),
+    "portal:agreements": ("portal", None, "get", {}),
+    "portal:agreement_detail": ("portal", "agreement", "get", {}),
+    "portal:agreement_sign": ("portal", "agreement", "post", {}),
+    "portal:deals": ("portal", None, "get", {}),
+    "portal:deal_new": ("portal", None, "get", {}),
+    "portal:deal_hint": ("portal", None, "get", {}),
+    "portal:deal_detail": ("portal", "registration", "get", {}),
+    "portal:deal_withdraw": ("portal", "registration", "post", {}),
+    "portal:deal_extension": ("portal", "registration", "post", {}),
+    "portal:qbrs": ("portal", None, "get", {}),
+    "portal:qbr_detail": ("portal", "qbr", "get", {}),
+    "portal:qbr_action_item_done": ("portal", "action_item", "post", {}),
+    "portal:tier": ("portal", None, "get", {}),
+    "portal:registrations_csv": ("portal", None, "get", {}),
+    # the API
+    "user-list": ("api", None, "post", {}),
+    "user-me": ("api", None, "get", {}),
+    "notification-list": ("api", None, "get", {}),
+    "notification-detail": ("api", "notification", "get", {}),
+    "notification-read": ("api", "notification", "post", {}),
+    "partner-list": ("api", None, "get", {}),
+    "partner-detail": ("api", "partner", "get", {}),
+    "partner-history": ("api", "partner", "get", {}),
+    "partner-run-transition": ("api", "partner", "post", {"name": "start_evaluation"}),
+    "partner-tasks": ("api", "partner", "get", {}),
+    "partner-transitions": ("api", "partner", "get", {}),
+    "task-detail": ("api", "task", "get", {}),
+    "program-list": ("api", None, "get", {}),
+    "agreement-list": ("api", None, "get", {}),
+    "agreement-detail": ("api", "agreement", "get", {}),
+    "agreement-run-transition": ("api", "agreement", "post", {"name": "sign"}),
+    "agreement-transitions": ("api", "agreement", "get", {}),
+    "deal-registration-list": ("api", None, "get", {}),
+    "deal-registration-detail": ("api", "registration", "get", {}),
+    "deal-registration-run-transition": ("api", "registration", "post", {"name": "withdraw"}),
+    "deal-registration-transitions": ("api", "registration", "get", {}),
+    "qbr-list": ("api", None, "get", {}),
+    "qbr-detail": ("api", "qbr", "get", {}),
+    "qbr-action-items": ("api", "qbr", "get", {}),
+    "qbr-run-transition": ("api", "qbr", "post", {"name": "cancel"}),
+    "qbr-transitions": ("api", "qbr", "get", {}),
+    "action-item-detail": ("api", "action_item", "get", {}),
+    "tier-list": ("api", None, "get", {}),
+    "tier-detail": ("api", "missing", "get", {}),
+    "tier-proposal-list": ("api", None, "get", {}),
+    "tier-proposal-detail": ("api", "missing", "get", {}),
+    "tier-proposal-run-transition": ("api", "missing", "post", {"name": "approve"}),
+    "tier-proposal-transitions": ("api", "missing", "get", {}),
+    "exchange-rate-list": ("api", None, "get", {}),
+    "exchange-rate-detail": ("api", "missing", "get", {}),
+}
+
+
+def url_names() -> set[str]:
+    """Every named URL of the product (the Django admin aside), from the URL configuration —
+    the API router's routes included."""
+    names: set[str] = set()
+
+    def walk(resolver, namespace=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                if str(entry.pattern).startswith("admin/"):
+                    continue
+                ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry, ns)
+            elif isinstance(entry, URLPattern):
+                names.add(
+                    f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>"
+                )
+
+    walk(get_resolver())
+    return names
+
+
+def url_for(name: str, world: dict, *, real: bool = True) -> str:
+    """The URL of the entry, addressing acme's object (real) or one that does not exist."""
+    area, obj, method, extra = MATRIX[name]
+    kwargs = {}
+    for key, value in extra.items():
+        if isinstance(value, str) and value in world:
+            value = world[value].pk if real else MISSING
+        kwargs[key] = value
+    if obj == "uuid":
+        kwargs["pk"] = SOME_UUID
+    elif obj == "missing":
+        kwargs["pk"] = MISSING
+    elif obj is not None:
+        kwargs["pk"] = world[obj].pk if real else MISSING
+    return reverse(name, kwargs=kwargs or None)
