@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DashboardConfig(AppConfig):
     name = "apps.dashboard"
     label = "dashboard"
+
+    def ready(self) -> None:
+        from . import cache
+
+        cache.connect()

@@ -30,7 +30,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models import Window as Over
+from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncWeek
 from django.utils import timezone
 
 from apps.deals.models import DealRegistration
@@ -335,7 +336,8 @@ def week_start(day: date) -> date:
 
 def registrations(now: datetime, days: int, manager=None) -> dict:
     """Submitted / approved / rejected per week, review time against the SLA, SLA breaches now,
-    win rate of the registrations closed in the period. Six queries."""
+    win rate of the registrations closed in the period. Eight queries, each bounded by an index
+    on its timestamp (see dashboard migration 0001)."""
     w = window(now, days)
     sla = ProgramSettings.get().review_sla_hours
     regs = DealRegistration.objects.filter(_via_partner(manager))
@@ -345,7 +347,7 @@ def registrations(now: datetime, days: int, manager=None) -> dict:
             regs.filter(**{f"{field}__gte": w.start, f"{field}__lte": w.end}, **extra)
             .annotate(week=TruncWeek(field))
             .values("week")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # not "id": the timestamp indexes cover the count
             .order_by()
         )
         return {
@@ -378,19 +380,23 @@ def registrations(now: datetime, days: int, manager=None) -> dict:
         "review",
         (0.5, 0.9),
     ).get(None, {})
-    closed = Q(closed_at__gte=w.start, closed_at__lte=w.end)
-    agg = regs.aggregate(
-        waiting=Count("id", filter=Q(status=RegStatus.SUBMITTED)),
-        breaches=Count(
-            "id",
-            filter=Q(status=RegStatus.SUBMITTED, submitted_at__lt=now - timedelta(hours=sla)),
-        ),
-        reviewed=Count("id", filter=reviewed),
+    # Three aggregates, each over its own index (never the whole table): what waits now (the
+    # partial index of submitted registrations), what was reviewed in the period, what closed.
+    agg = regs.filter(status=RegStatus.SUBMITTED).aggregate(
+        waiting=Count("*"),
+        breaches=Count("submitted_at", filter=Q(submitted_at__lt=now - timedelta(hours=sla))),
+    )
+    agg |= regs.filter(reviewed).aggregate(
+        reviewed=Count("*"),
         reviewed_late=Count(
-            "id", filter=reviewed & Q(reviewed_at__gt=F("submitted_at") + timedelta(hours=sla))
+            "reviewed_at", filter=Q(reviewed_at__gt=F("submitted_at") + timedelta(hours=sla))
         ),
-        won=Count("id", filter=closed & Q(status=RegStatus.WON)),
-        lost=Count("id", filter=closed & Q(status=RegStatus.LOST)),
+    )
+    agg |= regs.filter(
+        status__in=[RegStatus.WON, RegStatus.LOST], closed_at__gte=w.start, closed_at__lte=w.end
+    ).aggregate(
+        won=Count("closed_at", filter=Q(status=RegStatus.WON)),
+        lost=Count("closed_at", filter=Q(status=RegStatus.LOST)),
     )
     median, p90 = _hours(review.get(0.5)), _hours(review.get(0.9))
     return {
@@ -468,6 +474,60 @@ def in_base_currency(regs, base: str, today: date):
     )
 
 
+def _rates_on(day: date) -> dict[str, Decimal]:
+    """{currency: the rate in force on `day`} — one query over the (small) rate table."""
+    if not rates_available():
+        return {}
+    from apps.tiers.models import ExchangeRate
+
+    latest = (
+        ExchangeRate.objects.filter(currency=OuterRef("currency"), effective_date__lte=day)
+        .order_by("-effective_date")
+        .values("effective_date")[:1]
+    )
+    return dict(
+        ExchangeRate.objects.filter(effective_date=Subquery(latest))
+        .values_list("currency", "rate_to_base")
+        .order_by()
+    )
+
+
+def _converted(regs, base: str, amount, rate_date, rates: dict | None = None):
+    """Annotate `in_base`: `amount` in the base currency at the rate in force on `rate_date`
+    (NULL when none is), reading no column but those the dashboard's covering indexes hold.
+    With `rates` ({currency: rate}, when every row converts on the same day) the rate is a
+    constant CASE instead of a lookup per row."""
+    if rates is not None:
+        rate = Case(
+            *[When(currency=c, then=Value(r)) for c, r in sorted(rates.items())],
+            default=Value(None),
+            output_field=MONEY,
+        )
+    elif rates_available():
+        from apps.tiers.models import ExchangeRate
+
+        rate = Subquery(
+            ExchangeRate.objects.filter(
+                currency=OuterRef("currency"), effective_date__lte=OuterRef("rate_date")
+            )
+            .order_by("-effective_date")
+            .values("rate_to_base")[:1],
+            output_field=MONEY,
+        )
+    else:
+        rate = Value(None, output_field=MONEY)
+    return regs.annotate(
+        rate_date=ExpressionWrapper(rate_date, output_field=DateField()),
+        amount=ExpressionWrapper(amount, output_field=MONEY),
+    ).annotate(
+        in_base=Case(
+            When(currency=base, then=F("amount")),
+            default=ExpressionWrapper(F("amount") * rate, output_field=MONEY),
+            output_field=MONEY,
+        )
+    )
+
+
 def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
     """Approved pipeline (approved now, at today's rate) and won value (won in the period, at
     the rate in force on the close date) by partner and by tier, in the base currency. Amounts
@@ -475,31 +535,94 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
     w = window(now, days)
     base = ProgramSettings.get().base_currency.upper()
     today = timezone.localdate(now)
-    regs = DealRegistration.objects.filter(_via_partner(manager)).filter(
-        Q(status=RegStatus.APPROVED)
-        | Q(status=RegStatus.WON, closed_at__gte=w.start, closed_at__lte=w.end)
+    # Two index-only scans (dashboard migration 0001): the approved registrations through the
+    # partial pipeline index (converted at today's rates, constants in the query), those won in
+    # the period through the closed-at index (at the rate of each close date) — each converted
+    # and summed per partner in the database; the ranking by partner, the sums by tier and the
+    # currencies without a rate are folded here from those per-partner rows.
+    mine = DealRegistration.objects.filter(_via_partner(manager))
+    approved = _converted(
+        mine.filter(status=RegStatus.APPROVED),
+        base,
+        F("estimated_value"),
+        Value(today),
+        rates=_rates_on(today),
     )
-    regs = in_base_currency(regs, base, today)
+    won = _converted(
+        mine.filter(status=RegStatus.WON, closed_at__gte=w.start, closed_at__lte=w.end),
+        base,
+        Coalesce("actual_value", "estimated_value"),
+        TruncDate("closed_at"),
+    )
+    # Grouped by partner; the currencies left unconverted ride along as an array on PostgreSQL
+    # (usually empty), while SQLite — no ARRAY_AGG, and small — groups by currency as well.
     missing = Q(in_base__isnull=True)
-    sums = {
-        "pipeline": Sum("in_base", filter=Q(status=RegStatus.APPROVED), output_field=MONEY),
-        "won": Sum("in_base", filter=Q(status=RegStatus.WON), output_field=MONEY),
-        "won_deals": Count("id", filter=Q(status=RegStatus.WON)),
-        "missing": Count("id", filter=missing),
-    }
-    by_partner = (
-        regs.values("partner_id", "partner__name")
-        .annotate(**sums)
-        .order_by(F("won").desc(nulls_last=True), F("pipeline").desc(nulls_last=True), "partner_id")
+    keys: tuple[str, ...] = ("partner_id", "partner__name", "partner__tier_id")
+    extra: dict = {}
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        extra["currencies"] = ArrayAgg("currency", filter=missing, distinct=True, default=None)
+    else:
+        keys = (*keys, "currency")
+    groups = [
+        {**g, "pipeline": g["total"], "won": None, "won_deals": 0}
+        for g in approved.values(*keys)
+        .annotate(
+            total=Sum("in_base", output_field=MONEY),
+            missing=Count("partner_id", filter=missing),
+            **extra,
+        )
+        .order_by()
+    ] + [
+        {**g, "pipeline": None, "won": g["total"], "won_deals": g["n"]}
+        for g in won.values(*keys)
+        .annotate(
+            total=Sum("in_base", output_field=MONEY),
+            n=Count("partner_id"),
+            missing=Count("partner_id", filter=missing),
+            **extra,
+        )
+        .order_by()
+    ]
+    zero = {"pipeline": Decimal(0), "won": Decimal(0), "won_deals": 0, "missing": 0}
+    per_partner: dict[int, dict] = {}
+    per_tier: dict[int | None, dict] = {}
+    missing_set: set[str] = set()
+    for g in groups:
+        if g["missing"]:
+            missing_set.update(g["currencies"] if "currencies" in g else [g["currency"]])
+        for key, into in (
+            (g["partner_id"], per_partner),
+            (g["partner__tier_id"], per_tier),
+        ):
+            row = into.setdefault(key, {**zero, "name": g["partner__name"]})  # tiers: unused
+            row["pipeline"] += g["pipeline"] or 0
+            row["won"] += g["won"] or 0
+            row["won_deals"] += g["won_deals"]
+            row["missing"] += g["missing"]
+    tier_names = {t.pk: (t.rank, t.name) for t in Tier.objects.filter(pk__in=list(per_tier))}
+    # Best first: won, then pipeline, then id (nothing converted counts as zero).
+    by_partner = sorted(
+        (
+            {"partner_id": pk, "partner__name": row["name"], **row}
+            for pk, row in per_partner.items()
+        ),
+        key=lambda r: (-r["won"], -r["pipeline"], r["partner_id"]),
     )[:limit]
-    by_tier = (
-        regs.values("partner__tier_id", "partner__tier__name", "partner__tier__rank")
-        .annotate(**sums)
-        .order_by(F("partner__tier__rank").asc(nulls_last=True))
+    by_tier = sorted(
+        (
+            {
+                "partner__tier_id": pk,
+                "partner__tier__name": tier_names[pk][1] if pk in tier_names else None,
+                "rank": tier_names[pk][0] if pk in tier_names else None,
+                **row,
+            }
+            for pk, row in per_tier.items()
+        ),
+        key=lambda r: (r["rank"] is None, r["rank"] or 0),
     )
-    missing_currencies = sorted(
-        regs.filter(missing).values_list("currency", flat=True).distinct().order_by()
-    )
+    missing_currencies = sorted(missing_set)
 
     def shape(row, **extra) -> dict:
         return {
@@ -610,129 +733,184 @@ HEALTH_PARTS = [
     ("overdue", "Overdue work", "20 with no overdue tasks or action items, 10 with 1–2, else 0"),
     ("stage_time", "Time in stage", "20 within the stage target, 10 up to 1.5× it, else 0"),
 ]
-POINTS = IntegerField()
 
 
-def _count(qs) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            qs.order_by().values("_g").annotate(c=Count("id")).values("c")[:1],
-            output_field=POINTS,
-        ),
-        0,
-    )
+def _wins(won: int, lost: int) -> int:
+    closed = won + lost
+    if closed == 0:
+        return 10
+    if won * 2 >= closed:
+        return 20
+    return 10 if won * 4 >= closed else 0
 
 
-def _score(*cases) -> Case:
-    return Case(*cases, default=Value(0), output_field=POINTS)
+def _satisfaction(last: int | None, previous: int | None) -> int:
+    if last is None:
+        return 10
+    if previous is not None and previous > last:
+        return 0
+    if last >= 7:
+        return 20
+    return 10 if last >= 1 else 0
+
+
+def _overdue(work: int) -> int:
+    return 20 if work == 0 else 10 if work <= 2 else 0
 
 
 def health(now: datetime, manager=None, limit: int = 15) -> dict:
     """A 0–100 score per active partner from five signals of 0–20 points each (HEALTH_PARTS),
-    lowest first: the partners about to go quiet. Two queries."""
+    lowest first: the partners about to go quiet. Eight queries.
+
+    Every active partner is scored (the ranking needs them all), so each signal is one grouped
+    query over an indexed range — registrations of the last 90 days, closings of the last 12
+    months, the last two QBR scores, overdue tasks and action items — never one lookup per
+    partner; the points are added up here and only the `limit` lowest partners are loaded.
+    """
     today = timezone.localdate(now)
     names = stage_names()
     within = _cutoffs(names, now)
     stretched = _cutoffs(names, now, 1.5)
     year_ago = now - timedelta(days=365)
 
-    regs = DealRegistration.objects.filter(partner_id=OuterRef("pk")).annotate(_g=F("partner_id"))
-    closed = regs.filter(closed_at__gte=year_ago, closed_at__lte=now)
-    scores = QBR.objects.filter(
-        partner_id=OuterRef("pk"),
-        status=QBRStatus.COMPLETED,
-        satisfaction_score__isnull=False,
-        completed_at__lte=now,
-    ).order_by("-completed_at", "-id")
-    # Tasks of the stage visit the partner is in (a finished visit's optional leftovers don't).
-    overdue_tasks = Task.objects.filter(
-        partner_id=OuterRef("pk"),
-        stage=OuterRef("stage"),
-        stage_visit=OuterRef("stage_entered_at"),
-        done=False,
-        due_date__lt=today,
-    ).annotate(_g=F("partner_id"))
-    overdue_items = (
-        ActionItem.objects.filter(qbr__partner_id=OuterRef("pk"), done=False, due_date__lt=today)
-        .exclude(qbr__status=QBRStatus.CANCELLED)
-        .annotate(_g=F("qbr__partner_id"))
-    )
+    # Time in stage is scored in the query (a CASE on the partner's own columns), so only
+    # integers come back for the thousands of active partners.
     stage_ok = Q(stage__in=[s for s in ACTIVE_STAGES if s.value not in within])
-    stage_half = Q()
     for stage, at in within.items():
         stage_ok |= Q(stage=stage, stage_entered_at__gte=at)
-    for stage, at in stretched.items():
-        stage_half |= Q(stage=stage, stage_entered_at__gte=at)
-
-    qs = (
+    stage_time = [When(stage_ok, then=Value(20))]
+    if stretched:  # none without any StageConfig row: an empty Q() cannot be a When()
+        stage_half = Q()
+        for stage, at in stretched.items():
+            stage_half |= Q(stage=stage, stage_entered_at__gte=at)
+        stage_time.append(When(stage_half, then=Value(10)))
+    active = list(
         Partner.objects.filter(_partners(manager), stage__in=ACTIVE_STAGES)
-        .select_related("manager")
-        .annotate(
-            last_registration=Subquery(
-                regs.filter(submitted_at__lte=now)
-                .order_by("-submitted_at")
-                .values("submitted_at")[:1]
-            ),
-            won_12m=_count(closed.filter(status=RegStatus.WON)),
-            lost_12m=_count(closed.filter(status=RegStatus.LOST)),
-            last_score=Subquery(scores.values("satisfaction_score")[:1]),
-            previous_score=Subquery(scores.values("satisfaction_score")[1:2]),
-            overdue_tasks=_count(overdue_tasks),
-            overdue_items=_count(overdue_items),
-        )
-        .annotate(
-            closed_12m=F("won_12m") + F("lost_12m"),
-            won_x2=F("won_12m") * 2,
-            won_x4=F("won_12m") * 4,
-            overdue_work=F("overdue_tasks") + F("overdue_items"),
-        )
-        .annotate(
-            activity=_score(
-                When(last_registration__gte=now - timedelta(days=30), then=Value(20)),
-                When(last_registration__gte=now - timedelta(days=90), then=Value(10)),
-            ),
-            wins=_score(
-                When(closed_12m=0, then=Value(10)),
-                When(won_x2__gte=F("closed_12m"), then=Value(20)),
-                When(won_x4__gte=F("closed_12m"), then=Value(10)),
-            ),
-            satisfaction=_score(
-                When(last_score__isnull=True, then=Value(10)),
-                When(previous_score__gt=F("last_score"), then=Value(0)),
-                When(last_score__gte=7, then=Value(20)),
-                When(last_score__gte=1, then=Value(10)),
-            ),
-            overdue=_score(
-                When(overdue_work=0, then=Value(20)),
-                When(overdue_work__lte=2, then=Value(10)),
-            ),
-            stage_time=_score(When(stage_ok, then=Value(20)), When(stage_half, then=Value(10))),
-        )
-        .annotate(
-            score=F("activity") + F("wins") + F("satisfaction") + F("overdue") + F("stage_time")
-        )
-        .order_by("score", "name", "id")
+        .annotate(stage_points=Case(*stage_time, default=Value(0), output_field=IntegerField()))
+        .values_list("id", "name", "stage_points")
+        .order_by()
     )
+    regs = DealRegistration.objects.filter(_via_partner(manager))
+    # Activity: 20 with a registration in the last 30 days, 10 in the last 90.
+    month_ago = now - timedelta(days=30)
+    recent = {
+        pk: 20 if fresh else 10
+        for pk, fresh in regs.filter(
+            submitted_at__gte=now - timedelta(days=90), submitted_at__lte=now
+        )
+        .values("partner_id")
+        .annotate(fresh=Count("submitted_at", filter=Q(submitted_at__gte=month_ago)))
+        .values_list("partner_id", "fresh")
+        .order_by()
+    }
+    closed = {
+        r["partner_id"]: (r["won"], r["lost"])
+        for r in regs.filter(
+            status__in=[RegStatus.WON, RegStatus.LOST], closed_at__gte=year_ago, closed_at__lte=now
+        )
+        .values("partner_id")
+        .annotate(
+            won=Count("partner_id", filter=Q(status=RegStatus.WON)),
+            lost=Count("partner_id", filter=Q(status=RegStatus.LOST)),
+        )
+        .order_by()
+    }
+    scores: dict[int, list[int]] = {}
+    last_two = (
+        QBR.objects.filter(
+            _via_partner(manager),
+            status=QBRStatus.COMPLETED,
+            satisfaction_score__isnull=False,
+            completed_at__lte=now,
+        )
+        .annotate(
+            rank=Over(
+                RowNumber(),
+                partition_by=[F("partner_id")],
+                order_by=[F("completed_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=2)
+        .values_list("partner_id", "rank", "satisfaction_score")
+        .order_by("partner_id", "rank")
+    )
+    for partner_id, _rank, score in last_two:
+        scores.setdefault(partner_id, []).append(score)
+    # Tasks of the stage visit the partner is in (a finished visit's optional leftovers don't).
+    work: dict[int, int] = {}
+    tasks = (
+        Task.objects.filter(
+            _via_partner(manager),
+            partner__stage__in=ACTIVE_STAGES,
+            stage=F("partner__stage"),
+            stage_visit=F("partner__stage_entered_at"),
+            done=False,
+            due_date__lt=today,
+        )
+        .values("partner_id")
+        .annotate(n=Count("id"))
+        .values_list("partner_id", "n")
+        .order_by()
+    )
+    items = (
+        ActionItem.objects.filter(
+            _via_partner(manager, "qbr__partner__"), done=False, due_date__lt=today
+        )
+        .exclude(qbr__status=QBRStatus.CANCELLED)
+        .values("qbr__partner_id")
+        .annotate(n=Count("id"))
+        .values_list("qbr__partner_id", "n")
+        .order_by()
+    )
+    for partner_id, n in [*tasks, *items]:
+        work[partner_id] = work.get(partner_id, 0) + n
+
+    scored = []
+    for pk, name, stage_points in active:
+        won, lost = closed.get(pk, (0, 0))
+        last_score, previous_score = ([*scores.get(pk, []), None, None])[:2]
+        points = {
+            "activity": recent.get(pk, 0),
+            "wins": _wins(won, lost),
+            "satisfaction": _satisfaction(last_score, previous_score),
+            "overdue": _overdue(work.get(pk, 0)),
+            "stage_time": stage_points,
+        }
+        scored.append(
+            (sum(points.values()), name, pk, points, won, lost, last_score, previous_score)
+        )
+    scored.sort(key=lambda row: row[:3])
+    lowest = scored[:limit]
+
+    # The shown partners, with their last registration however old (one query, `limit` rows).
+    last_registration = Subquery(
+        DealRegistration.objects.filter(partner_id=OuterRef("pk"), submitted_at__lte=now)
+        .order_by("-submitted_at")
+        .values("submitted_at")[:1]
+    )
+    loaded = Partner.objects.select_related("manager").annotate(last_registration=last_registration)
+    found = {p.pk: p for p in loaded.filter(pk__in=[row[2] for row in lowest])}
     rows = []
-    for p in qs[:limit]:
+    for score, _name, pk, points, won, lost, last_score, previous_score in lowest:
+        p = found[pk]
         parts = [
-            {"key": key, "label": label, "points": getattr(p, key), "rule": rule}
+            {"key": key, "label": label, "points": points[key], "rule": rule}
             for key, label, rule in HEALTH_PARTS
         ]
         rows.append(
             {
                 "partner": p,
-                "score": p.score,
+                "score": score,
                 "parts": parts,
                 "explain": "; ".join(f"{x['label']} {x['points']}/20" for x in parts),
                 "days_since_registration": (
                     (now - p.last_registration).days if p.last_registration else None
                 ),
-                "won_12m": p.won_12m,
-                "closed_12m": p.closed_12m,
-                "last_score": p.last_score,
-                "previous_score": p.previous_score,
-                "overdue_work": p.overdue_work,
+                "won_12m": won,
+                "closed_12m": won + lost,
+                "last_score": last_score,
+                "previous_score": previous_score,
+                "overdue_work": work.get(pk, 0),
                 "days_in_stage": max(0, (now - p.stage_entered_at).days),
                 "target": names[p.stage].target_days,
             }

@@ -52,3 +52,12 @@ def targets(db):
             stage=stage, defaults={"display_name": stage.title(), "target_days": days}
         )
     return wanted
+
+
+@pytest.fixture(autouse=True)
+def fresh_dashboard_cache():
+    """No test sees figures another test cached (the cache outlives each test's rolled-back
+    data): start every test on a new generation."""
+    from apps.dashboard import cache
+
+    cache.bump()

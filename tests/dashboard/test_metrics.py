@@ -10,6 +10,7 @@ import pytest
 
 from apps.dashboard import metrics
 from apps.partners.models import Partner
+from apps.program.models import StageConfig
 from tests.dashboard.conftest import NOW, ago, moved, partner
 from tests.factories import ManagerFactory, TaskFactory, TierFactory
 from tests.qbrs.factories import ActionItemFactory, QBRFactory, registration
@@ -452,3 +453,13 @@ def test_it_scores_partner_health_lowest_first(targets):
     assert rows[1]["overdue_work"] == 2 and rows[1]["days_since_registration"] == 60
     assert "QBR satisfaction 0/20" in rows[1]["explain"]
     assert Partner.objects.count() == 4
+
+
+def test_it_scores_health_without_any_stage_targets(db):
+    # No StageConfig rows: no stage has a target, so every partner is within it (this raised
+    # "An empty Q() can't be used as a When() condition").
+    StageConfig.objects.all().delete()
+    partner("growth", entered_days=500, name="Old Timer")
+    rows = metrics.health(NOW)["rows"]
+    assert [r["partner"].name for r in rows] == ["Old Timer"]
+    assert {p["key"]: p["points"] for p in rows[0]["parts"]}["stage_time"] == 20
