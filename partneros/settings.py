@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
     "apps.audit.middleware.AuditMiddleware",
 ]
@@ -267,6 +268,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Some read-only fields are answered to staff only (a registration's conflicts, a QBR's
+    # internal notes), so a response may lack them: read-only is not "required".
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
 }
 
 # After commit, notify() nudges the worker to e-mail at once (the beat's sweep is the fallback).

@@ -34,3 +34,44 @@ class SecurityHeadersMiddleware:
         if getattr(settings, "SESSION_COOKIE_SECURE", False):
             response.headers.setdefault("Cache-Control", "private")
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable (a restart, a failover), answer 503 with Retry-After
+    instead of a 500: the request did nothing, and trying again shortly will work."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        if not _database_down():
+            return None  # a real error (a lock timeout, a bad query): let it surface
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "The database is briefly unavailable. Try again in a moment."},
+                status=503,
+            )
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = "5"
+        return response
+
+
+def _database_down() -> bool:
+    from django.db import connection
+
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except Exception:
+        return True
+    return False

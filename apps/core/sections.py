@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from importlib import import_module
 
-SECTION_APPS = ["onboarding", "partners", "program", "agreements", "deals", "qbrs", "tiers", "dashboard"]
+SECTION_APPS = [
+    "onboarding",
+    "partners",
+    "program",
+    "agreements",
+    "deals",
+    "qbrs",
+    "tiers",
+    "dashboard",
+]
 
 
 def collect(page: str, *args) -> list[dict]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,12 +69,27 @@ def notify_batch(messages: Iterable[Message]) -> int:
     return len(fresh)
 
 
+# After a failed nudge, requests stop trying the broker for a while: with Redis down, each
+# nudge would otherwise wait for a connection timeout inside the user's request.
+BROKER_BACKOFF_SECONDS = 30
+_broker_down_until = 0.0
+
+
 def _nudge_delivery() -> None:
+    global _broker_down_until
     from apps.core.tasks import run_sweep
 
+    if time.monotonic() < _broker_down_until:
+        return  # the beat's sweep delivers from the outbox once the broker is back
     try:
-        run_sweep.apply_async(args=("notification_delivery",), retry=False, ignore_result=True)
-    except Exception:  # the broker is down: the beat's sweep delivers from the outbox later
+        run_sweep.apply_async(
+            args=("notification_delivery",),
+            retry=False,
+            ignore_result=True,
+            connect_timeout=1,
+        )
+    except Exception:
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         log.warning("Broker unavailable; notification e-mail stays in the outbox.")
 
 

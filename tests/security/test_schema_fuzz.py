@@ -28,14 +28,9 @@ CHECKS = [
 ]
 
 # Found by this test, reported to the owning apps; remove a line once it is fixed.
-KNOWN_NONCONFORMING = {
-    "/api/v1/program/",  # the schema says a list; the endpoint answers the settings object
-    "/api/v1/deal-registrations/",  # partner users get no "conflicts", the schema requires it
-    "/api/v1/qbrs/",  # partner users' rows lack staff-only fields the schema requires
-}
-KNOWN_SERVER_ERRORS = {
-    ("POST", "/api/v1/partners/"),  # a fuzzed body reaches a 500 (partners app)
-}
+# Found by this test and fixed; add a line only with a reason and an owner, and remove it then.
+KNOWN_NONCONFORMING: set[str] = set()
+KNOWN_SERVER_ERRORS: set[tuple[str, str]] = set()
 
 
 def _schema_dict(user):

@@ -1,0 +1,63 @@
+"""What a user meets while the broker or the database is briefly gone."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+
+from apps.core import middleware
+from apps.notifications import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_failed_nudge_stops_requests_waiting_on_the_broker(monkeypatch):
+    calls = []
+
+    def unreachable(*args, **kwargs):
+        calls.append(kwargs)
+        raise ConnectionError("broker down")
+
+    from apps.core.tasks import run_sweep
+
+    monkeypatch.setattr(run_sweep, "apply_async", unreachable)
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)
+    services._nudge_delivery()
+    services._nudge_delivery()
+    services._nudge_delivery()
+    assert len(calls) == 1  # the next requests skip the broker for a while
+    assert calls[0]["connect_timeout"] == 1
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)
+    services._nudge_delivery()
+    assert len(calls) == 2  # and try again once the back-off has passed
+
+
+def _raise(request):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+@pytest.mark.parametrize(
+    "path, content_type",
+    [("/api/v1/partners/", "application/json"), ("/partners/", "text/html; charset=utf-8")],
+)
+def test_a_database_outage_answers_503_with_retry_after(monkeypatch, path, content_type):
+    monkeypatch.setattr(middleware, "_database_down", lambda: True)
+    mw = middleware.DatabaseUnavailableMiddleware(_raise)
+    request = RequestFactory().get(path)
+    response = mw.process_exception(request, OperationalError("gone"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"] == content_type
+
+
+def test_a_database_error_with_the_database_up_is_not_hidden(monkeypatch):
+    monkeypatch.setattr(middleware, "_database_down", lambda: False)
+    mw = middleware.DatabaseUnavailableMiddleware(_raise)
+    assert mw.process_exception(RequestFactory().get("/"), OperationalError("lock timeout")) is None
+    assert mw.process_exception(RequestFactory().get("/"), ValueError("other")) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_database_is_seen_as_up():
+    assert middleware._database_down() is False
