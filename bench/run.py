@@ -313,7 +313,7 @@ def main() -> int:
         >= 0.5,
         "scale_ratio<=1.5": all(v <= 1.5 for v in results["scale_ratio"].values()),
     }
-    out = ROOT / "bench" / "results.json"
+    out = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results.json")
     out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print()
     print(table(results))
