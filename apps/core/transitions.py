@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models
 from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
 
 from .errors import ConcurrentChange, ConditionsUnmet, NotPermitted, TransitionNotAllowed
 
@@ -108,7 +109,19 @@ def apply(
         raise ConditionsUnmet(
             f"“{name.replace('_', ' ')}” cannot run yet: " + " ".join(unmet), unmet=unmet
         )
-    result = method(**kwargs)
+    try:
+        result = method(**kwargs)
+    except FSMTransitionNotAllowed as exc:
+        # django-fsm checks the conditions again; another request may have changed what they
+        # read in between (a race), so say which no longer holds.
+        unmet = unmet_conditions(obj, field, name)
+        if unmet:
+            raise ConditionsUnmet(
+                f"“{name.replace('_', ' ')}” cannot run: " + " ".join(unmet), unmet=unmet
+            ) from exc
+        raise TransitionNotAllowed(
+            f"“{name.replace('_', ' ')}” is not possible while {labels(getattr(obj, field))}."
+        ) from exc
     try:
         obj.save()
     except ConcurrentTransition as exc:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core import transitions
-from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.errors import ConditionsUnmet, DomainError, InvalidInput, NotPermitted
 from apps.notifications.services import notify
 
 from .models import (
@@ -387,6 +387,13 @@ def registration_transition(
                 actor=actor,
                 **kwargs,
             )
+    except ConditionsUnmet as exc:
+        if name == "approve":  # its one condition: no other approved registration of the domain
+            raise DomainProtected(
+                f"Another registration for {registration.customer_domain} was approved a moment "
+                "ago; this one cannot be approved while it protects the customer."
+            ) from exc
+        raise
     except IntegrityError as exc:
         if "deal_one_approved_per_domain" in str(exc) or "customer_domain" in str(exc):
             raise DomainProtected(
