@@ -50,7 +50,11 @@ def queue(request):
             "sla_hours": sla,
             "status": status,
             "statuses": [*Status.choices, ("extension", "Extension requested"), ("all", "All")],
-            "partners": Partner.objects.order_by("name"),
+            # Only partners with registrations waiting for review: bounded by the queue, not by
+            # the size of the program (a list of every partner would not scale).
+            "partners": Partner.objects.filter(
+                pk__in=DealRegistration.objects.filter(status=Status.SUBMITTED).values("partner_id")
+            ).order_by("name"),
             "q": params.get("q", ""),
             "partner_id": params.get("partner", ""),
         },
