@@ -5,6 +5,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partneros.settings")
+    os.environ["PARTNEROS_MANAGE_PY"] = "1"  # settings: which command runs (see SECRET_KEY)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -28,10 +29,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 TESTING = env_bool("PARTNEROS_TESTING", False) or "pytest" in sys.modules
 
+# Commands that serve nothing and sign nothing that outlives them (makemigrations, migrate,
+# shell, run_sweeps, …) may run without a secret: they get a throwaway key of their own.
+# Anything that serves requests (gunicorn, runserver) or judges the deployment (check) may not.
+KEYLESS_REFUSED = {"runserver", "check", "changepassword", "sendtestemail"}
+_command = sys.argv[1] if os.environ.get("PARTNEROS_MANAGE_PY") and len(sys.argv) > 1 else ""
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
+    elif _command and _command not in KEYLESS_REFUSED:
+        SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 

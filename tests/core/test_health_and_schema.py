@@ -114,3 +114,32 @@ def test_production_settings_refuse_to_start_without_a_secret():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def _keyless(*args: str) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PARTNEROS_TESTING", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_commands_that_serve_nothing_run_without_a_secret():
+    result = _keyless("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "No changes detected" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["runserver", "check"])
+def test_serving_or_judging_the_deployment_still_needs_a_secret(command):
+    result = _keyless(command, "--deploy" if command == "check" else "--noreload")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
