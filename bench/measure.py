@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import random
 import statistics
 import sys
 import time
@@ -28,6 +29,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
 from apps.core import sweeps  # noqa: E402
+from apps.core.management.commands.seed_scale import SUFFIXES, made_up_word  # noqa: E402
 from apps.deals.models import DealRegistration  # noqa: E402
 
 
@@ -68,9 +70,13 @@ def actors():
 
 
 def submission_payload(n: int, domains: list[str]) -> dict:
+    """A new customer's name made the way the seeded ones are (made-up words with a legal
+    suffix), so each submission's name search meets a realistic neighbourhood: names sharing
+    a long common prefix would all be similar to each other and the search would measure that."""
     today = timezone.localdate()
+    rng = random.Random(uuid.uuid4().int)
     return {
-        "customer_name": f"Benchmark Customer {uuid.uuid4().hex[:10]}",
+        "customer_name": f"{made_up_word(rng).title()} {made_up_word(rng).title()} {rng.choice(SUFFIXES)}".strip(),
         # Existing customers' domains: conflict detection finds the other registrations.
         "customer_domain": f"https://www.{domains[n % len(domains)]}/contact",
         "customer_country": "DE",
@@ -84,8 +90,37 @@ def submission_payload(n: int, domains: list[str]) -> dict:
     }
 
 
+def writes_mark() -> tuple[int, object]:
+    """Where the benchmark's own writes begin: the last registration id and the time."""
+    last = DealRegistration.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return last, timezone.now()
+
+
+def undo_writes(mark: tuple[int, object]) -> int:
+    """Remove the registrations (with their events and conflict pairs) and the notifications
+    the benchmark created, so every run measures the seeded program, not the last run's
+    submissions piled on it. Returns how many registrations were removed."""
+    from apps.notifications.models import Notification
+
+    last, since = mark
+    with transaction.atomic():
+        removed, _ = DealRegistration.objects.filter(id__gt=last).delete()
+        Notification.objects.filter(created_at__gte=since).delete()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM bench_ceiling")
+    return removed
+
+
 def main() -> None:
     out = sys.argv[1]
+    mark = writes_mark()
+    try:
+        _measure(out)
+    finally:
+        undo_writes(mark)
+
+
+def _measure(out: str) -> None:
     iterations = int(os.environ.get("BENCH_ITERATIONS", "30"))
     run_sweeps = "--sweeps" in sys.argv
     manager, partner_users = actors()

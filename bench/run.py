@@ -33,6 +33,11 @@ DATABASE_URL = (
 )
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 PASSWORD = "bench-password-1"
+TABLE_SQL = [
+    "CREATE TABLE IF NOT EXISTS bench_ceiling "
+    "(id bigserial PRIMARY KEY, k varchar(64) NOT NULL, at timestamptz NOT NULL DEFAULT now())",
+    "CREATE INDEX IF NOT EXISTS bench_ceiling_k ON bench_ceiling (k)",
+]  # the ceiling views' table (bench/views.py)
 NULL_QUEUE = "bench-null"  # delivery nudges land here; nothing consumes it, emptied after
 
 
@@ -101,8 +106,6 @@ def prepare(db_url: str, partners: int, registrations: int) -> float:
         env,
     )
     seconds = time.monotonic() - t0
-    from bench.views import TABLE_SQL
-
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("DELETE FROM bench_meta")
         conn.execute("INSERT INTO bench_meta VALUES (%s)", [wanted])
@@ -139,7 +142,7 @@ def throughput(db_url: str) -> dict:
 
     from apps.deals.models import DealRegistration
     from bench.load import run_load
-    from bench.measure import actors, submission_payload
+    from bench.measure import actors, submission_payload, undo_writes, writes_mark
 
     manager, partner_users = actors()
     tokens = [Token.objects.get_or_create(user=u)[0].key for u in partner_users]
@@ -155,6 +158,7 @@ def throughput(db_url: str) -> dict:
     )
     from django.db import connections
 
+    mark = writes_mark()
     connections.close_all()
     port = free_port()
     log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115
@@ -187,6 +191,10 @@ def throughput(db_url: str) -> dict:
         def ceiling(n):
             return "POST", "/bench/insert/", json_headers, f"k{n}".encode()
 
+        def api_floor(n):
+            headers = {**json_headers, "Authorization": f"Token {tokens[n % len(tokens)]}"}
+            return "POST", "/bench/api-insert/", headers, json.dumps({"k": f"a{n}"}).encode()
+
         def submission(n):
             headers = {**json_headers, "Authorization": f"Token {tokens[n % len(tokens)]}"}
             body = json.dumps(submission_payload(n, domains)).encode()
@@ -199,6 +207,7 @@ def throughput(db_url: str) -> dict:
         results = {}
         for name, build in (
             ("ceiling_insert", ceiling),
+            ("api_insert_floor", api_floor),
             ("api_deal_submission", submission),
             ("portal_registration_list", portal_list),
         ):
@@ -206,7 +215,7 @@ def throughput(db_url: str) -> dict:
             r = run_load(name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=DURATION)
             results[name] = r.summary()
         ceiling_rps = results["ceiling_insert"]["rps"] or 1
-        for name in ("api_deal_submission", "portal_registration_list"):
+        for name in ("api_insert_floor", "api_deal_submission", "portal_registration_list"):
             results[name]["ratio_to_ceiling"] = round(results[name]["rps"] / ceiling_rps, 3)
         return {
             "gunicorn_workers": WORKERS,
@@ -221,6 +230,7 @@ def throughput(db_url: str) -> dict:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        undo_writes(mark)
         try:
             import redis
 

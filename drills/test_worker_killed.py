@@ -51,15 +51,20 @@ def _waiting_registrations(n: int) -> None:
     )
 
 
-def test_a_worker_killed_mid_sweep_leaves_every_reminder_once(private_redis, tmp_path):
-    _waiting_registrations(WAITING)
+def _worker_setup(tmp_path) -> tuple[str, str, dict]:
+    """A private queue, a log file, and e-mail written to files the drill can count."""
     queue = f"drill-{uuid.uuid4().hex[:8]}"
     env = dict(
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         PARTNEROS_EMAIL_FILE_PATH=str(tmp_path),
         NOTIFY_NUDGE_DELIVERY="0",
     )
-    log = str(tmp_path.parent / f"{queue}.log")
+    return queue, str(tmp_path.parent / f"{queue}.log"), env
+
+
+def test_a_worker_killed_mid_sweep_leaves_every_reminder_once(private_redis, tmp_path):
+    _waiting_registrations(WAITING)
+    queue, log, env = _worker_setup(tmp_path)
     worker = Worker(queue, log, **env).start()
     try:
         run_sweep.apply_async(args=("deal_review_sla",), queue=queue)
@@ -95,3 +100,43 @@ def test_a_worker_killed_mid_sweep_leaves_every_reminder_once(private_redis, tmp
     sent = subjects(tmp_path)
     assert sum(sent.values()) == WAITING, "every reminder e-mailed"
     assert max(sent.values()) == 1, "no reminder e-mailed twice"
+
+
+PENDING_MAIL = 2000
+
+
+def test_a_worker_killed_mid_delivery_loses_no_email_and_repeats_at_most_one(
+    private_redis, tmp_path
+):
+    """The outbox commits each message's outcome as soon as it is sent: a SIGKILL in the middle
+    of delivery can repeat only the one message in flight (sent, not yet recorded), never a
+    batch, and loses none."""
+    from apps.notifications.services import Message, notify_batch
+
+    manager = ManagerFactory(username="mara", email="mara@vendor.example")
+    notify_batch(
+        Message([manager], "drill", f"Outbox message {i:05d}", f"drill-mail:{i}")
+        for i in range(PENDING_MAIL)
+    )
+    queue, log, env = _worker_setup(tmp_path)
+    delivered = Notification.objects.filter(emailed_at__isnull=False)
+    worker = Worker(queue, log, **env).start()
+    try:
+        run_sweep.apply_async(args=("notification_delivery",), queue=queue)
+        wait_for(lambda: delivered.count() >= PENDING_MAIL // 10, timeout=120, interval=0.02)
+        worker.kill()
+        at_kill = delivered.count()
+        print(f"\nworker SIGKILLed with {at_kill} of {PENDING_MAIL} e-mails recorded as sent")
+        assert 0 < at_kill < PENDING_MAIL, "the kill must land in the middle of delivery"
+
+        worker = Worker(queue, log, **env).start()
+        run_sweep.apply_async(args=("notification_delivery",), queue=queue)  # the next beat
+        wait_for(lambda: delivered.count() >= PENDING_MAIL, timeout=180)
+    finally:
+        worker.stop()
+    sent = subjects(tmp_path)
+    expected = {f"[PartnerOS] Outbox message {i:05d}" for i in range(PENDING_MAIL)}
+    assert set(sent) == expected, "every message e-mailed, nothing else"
+    repeated = {s: n for s, n in sent.items() if n > 1}
+    print(f"repeated after the kill: {repeated or 'none'}")
+    assert sum(n - 1 for n in repeated.values()) <= 1, repeated

@@ -92,6 +92,10 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
             "rejection_reason",
             "conflict",
         ]
+        # No model-level validators: the one-approved-registration-per-domain constraint cannot
+        # apply to a new (submitted) registration, and DRF would spend a query per request
+        # checking it; approvals enforce it (the partial unique index, answered as 409).
+        validators = []
 
     def _staff(self) -> bool:
         request = self.context.get("request")

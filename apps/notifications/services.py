@@ -69,27 +69,34 @@ def notify_batch(messages: Iterable[Message]) -> int:
     return len(fresh)
 
 
+# One nudge covers every notification committed before it runs: it is published with a short
+# countdown, and for that long the process publishes no other (a busy process nudges at most
+# once a second instead of once per notification; nothing waits for the beat's sweep).
+NUDGE_COALESCE_SECONDS = 1.0
 # After a failed nudge, requests stop trying the broker for a while: with Redis down, each
 # nudge would otherwise wait for a connection timeout inside the user's request.
 BROKER_BACKOFF_SECONDS = 30
-_broker_down_until = 0.0
+_quiet_until = 0.0  # monotonic time before which this process publishes no nudge
 
 
 def _nudge_delivery() -> None:
-    global _broker_down_until
+    global _quiet_until
     from apps.core.tasks import run_sweep
 
-    if time.monotonic() < _broker_down_until:
-        return  # the beat's sweep delivers from the outbox once the broker is back
+    now = time.monotonic()
+    if now < _quiet_until:
+        return  # a pending nudge (or, after a failure, the beat's sweep) delivers this one
     try:
         run_sweep.apply_async(
             args=("notification_delivery",),
+            countdown=NUDGE_COALESCE_SECONDS,
             retry=False,
             ignore_result=True,
             connect_timeout=1,
         )
+        _quiet_until = now + NUDGE_COALESCE_SECONDS
     except Exception:
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        _quiet_until = now + BROKER_BACKOFF_SECONDS
         log.warning("Broker unavailable; notification e-mail stays in the outbox.")
 
 
@@ -106,27 +113,34 @@ def mark_all_read(*, user, now: datetime | None = None) -> int:
     )
 
 
-def deliver_outbox(*, now: datetime, batch_size: int = 200) -> dict:
-    """E-mail pending notifications. Rows are locked while sent, so two workers never send one
-    twice; a failure is retried on the next run, up to MAX_EMAIL_ATTEMPTS."""
+def deliver_outbox(*, now: datetime) -> dict:
+    """E-mail pending notifications, each once per run, oldest first.
+
+    Each message is sent in its own short transaction holding its row lock (`SKIP LOCKED`), and
+    its outcome is committed before the next is taken: two workers never send one message, and
+    a worker killed mid-run repeats at most the one message it was sending (an e-mail cannot be
+    un-sent, so exactly-once is not possible for the one in flight). A failure is retried on the
+    next run, up to MAX_EMAIL_ATTEMPTS."""
     sent = failed = skipped = 0
     connection = get_connection()
+    pending = (
+        Notification.objects.select_for_update(skip_locked=True)
+        .select_related("recipient")
+        .filter(emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+        .order_by("id")
+    )
+    last = 0
     while True:
         with transaction.atomic():
-            batch = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .select_related("recipient")
-                .filter(emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
-                .order_by("id")[:batch_size]
-            )
-            if not batch:
+            n = pending.filter(id__gt=last).first()
+            if n is None:
                 break
-            for n in batch:
-                recipient = n.recipient
-                if not recipient.email or not recipient.is_active:
-                    n.emailed_at, n.email_error = now, "no address"
-                    skipped += 1
-                    continue
+            last = n.pk
+            recipient = n.recipient
+            if not recipient.email or not recipient.is_active:
+                n.emailed_at, n.email_error = now, "no address"
+                skipped += 1
+            else:
                 link = f"\n\n{settings.SITE_URL}{n.link}" if n.link else ""
                 message = EmailMessage(
                     subject=f"[PartnerOS] {n.subject}",
@@ -143,7 +157,5 @@ def deliver_outbox(*, now: datetime, batch_size: int = 200) -> dict:
                 else:
                     n.emailed_at, n.email_error = now, ""
                     sent += 1
-            Notification.objects.bulk_update(batch, ["emailed_at", "email_attempts", "email_error"])
-        if len(batch) < batch_size:
-            break
+            n.save(update_fields=["emailed_at", "email_attempts", "email_error"])
     return {"sent": sent, "failed": failed, "skipped": skipped}

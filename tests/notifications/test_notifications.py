@@ -45,6 +45,24 @@ def test_it_keeps_a_failed_email_in_the_outbox(bob, settings):
     assert len(mail.outbox) == 1
 
 
+def test_a_worker_dying_mid_run_keeps_what_it_already_sent(bob, settings):
+    """Each message's outcome is committed as soon as it is sent: a worker killed on the third
+    message leaves the first two recorded, and the next run sends only the rest."""
+    from tests.notifications import failing_backend
+
+    for i in range(5):
+        notify(recipients=[bob], kind="test", subject=f"Message {i}", key=f"k{i}")
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.DiesOnThirdBackend"
+    failing_backend.DiesOnThirdBackend.sends = 0
+    with pytest.raises(failing_backend.Killed):
+        sweeps.run("notification_delivery", NOW)
+    assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert sweeps.run("notification_delivery", NOW)["sent"] == 3
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [f"[PartnerOS] Message {i}" for i in range(5)]  # each once
+
+
 def test_it_skips_users_without_an_address(db):
     quiet = ManagerFactory(email="")
     notify(recipients=[quiet], kind="test", subject="S", key="k")

@@ -102,7 +102,7 @@ COUNTRIES = ["US", "DE", "GB", "FR", "NL", "AU", "CA", "JP", "BR", "IN"]
 CURRENCIES = ["USD", "EUR", "GBP", "USD", "EUR"]
 
 
-def _word(rng: random.Random) -> str:
+def made_up_word(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
 
 
@@ -264,7 +264,7 @@ class Command(BaseCommand):
                     for _ in steps
                 )
                 type_id = rng.choice(type_ids)
-                name = f"{_word(rng).title()} {rng.choice(['Partners', 'Solutions', 'Systems', 'Consulting', 'Digital'])} {n}"
+                name = f"{made_up_word(rng).title()} {rng.choice(['Partners', 'Solutions', 'Systems', 'Consulting', 'Digital'])} {n}"
                 row = {
                     "id": pid + n,
                     "name": name,
@@ -383,7 +383,7 @@ class Command(BaseCommand):
             pool_size = max(10, registrations // 3)
             customers = []
             for c in range(pool_size):
-                word = _word(rng)
+                word = made_up_word(rng)
                 suffix = rng.choice(SUFFIXES)
                 cname = f"{word.title()} {suffix}".strip()
                 customers.append((cname, f"{word}{c}.{rng.choice(TLDS)}", name_key(cname)))
