@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from apps.deals.models import DealRegistration, RegistrationEvent, Status
+from apps.deals.models import DealRegistration, RegistrationConflict, RegistrationEvent, Status
 from apps.partners.models import Partner, Stage, StageHistory
 from apps.qbrs.models import QBR
 
@@ -33,6 +33,16 @@ def test_it_generates_every_stage_and_status_with_history(capsys):
     assert not DealRegistration.objects.filter(partner__stage=Stage.RECRUITMENT).exists()
     open_qbrs = QBR.objects.filter(status__in=["scheduled", "in_progress"])
     assert open_qbrs.count() == open_qbrs.values("partner").distinct().count()
+    # The conflicts between open registrations are stored, both ways, as submission stores them.
+    pairs = set(RegistrationConflict.objects.values_list("registration_id", "other_id"))
+    assert pairs and all((b, a) in pairs for a, b in pairs)
+    same = RegistrationConflict.objects.filter(same_domain=True).select_related(
+        "registration", "other"
+    )[:50]
+    assert all(c.registration.customer_domain == c.other.customer_domain for c in same)
+    assert not RegistrationConflict.objects.exclude(
+        registration__status__in=["submitted", "approved"]
+    ).exists()
     assert "Seeded in" in capsys.readouterr().out
 
 

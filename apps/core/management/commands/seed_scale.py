@@ -15,11 +15,13 @@ Deterministic for a given `--seed`.
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 import time
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -566,6 +568,21 @@ class Command(BaseCommand):
                 ),
             )
             w.reset_sequences(touched)
+        # The conflicts between open registrations, stored as a submission stores them, by the
+        # same set-based backfill the migration that introduced stored conflicts ran.
+        from django.apps import apps as installed_apps
+
+        from apps.deals.models import RegistrationConflict
+
+        stored = importlib.import_module("apps.deals.migrations.0004_backfill_conflicts")
+        if w.pg:  # its temporary tables drop at commit: inside a caller's transaction, now
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DROP TABLE IF EXISTS pg_temp.conflict_open, pg_temp.conflict_keys, pg_temp.conflict_key_pairs"
+                )
+        stored.backfill(installed_apps, SimpleNamespace(connection=connection))
+        touched.append(RegistrationConflict)
+        w.counts["deals.RegistrationConflict"] = RegistrationConflict.objects.count()
         if w.pg:
             with connection.cursor() as cursor:
                 for model in touched:
