@@ -12,9 +12,18 @@ Correctness:
   exchange rates, partners, QBRs and their action items, tasks, stage targets, tiers, program
   settings) bumps it, at once and again when the transaction commits (a reader that computed
   from the uncommitted state cannot keep serving it). Old generations expire by themselves.
+- Bulk writes (QuerySet.update(), bulk_create(), bulk_update(), raw SQL) send no post_save. The
+  code that makes one announces it once with apps.core.signals.rows_written(Model), and an
+  announcement for one of the models above bumps the generation as a save does. The bulk
+  writes that change what these figures read all set a partner's tier in place: in the tiers
+  app, a manager's change, an approved proposal, the evaluation sweep's automatic promotions
+  (and the partners app's fallback for a site without the tiers app).
+  The others leave these figures alone (scheduled QBRs and reminder marks, a new stage's
+  playbook tasks — not yet due, and the partner's own save bumps anyway —, tier proposals and
+  standings, notifications, stored conflicts). Imports and the deal sweeps write through
+  Model.save(), which signals by itself.
 - Keys carry the minute and the TTL is 60 seconds (settings.DASHBOARD_CACHE_SECONDS), so the
-  period window and bulk QuerySet.update() writes, which send no signal, are at most a minute
-  behind.
+  period window moves on within a minute.
 - Only the page caches; metrics functions always compute (the tests compare them with figures
   worked out by hand).
 """
@@ -28,6 +37,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from apps.core.signals import bulk_written
 
 GENERATION = "dashboard:generation"
 log = logging.getLogger(__name__)
@@ -99,5 +110,5 @@ def connect() -> None:
         ProgramSettings,
         Tier,
     ):
-        for signal in (post_save, post_delete):
+        for signal in (post_save, post_delete, bulk_written):
             signal.connect(_changed, sender=model, dispatch_uid=f"dashboard-{model.__name__}")

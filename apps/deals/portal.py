@@ -17,8 +17,8 @@ from .normalize import InvalidDomain, normalize_domain
 from .program import partner_is_active, program_rules
 from .selectors import (
     domain_standing,
-    filter_registrations,
     partner_told_of_conflict,
+    portal_list,
     registrations_for,
     review_clock,
     stored_conflict_counts,
@@ -30,8 +30,7 @@ PAGE_SIZE = 25
 
 @portal_required
 def deal_list(request):
-    qs = filter_registrations(registrations_for(request.user), request.GET, staff=False)
-    page = Paginator(qs.order_by("-submitted_at", "-id"), PAGE_SIZE).get_page(
+    page = Paginator(portal_list(request.user, request.GET), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     regs = list(page.object_list)

@@ -66,11 +66,14 @@ def filter_registrations(qs, params, *, staff: bool) -> QuerySet[DealRegistratio
         qs = qs.filter(status=status)
     search = query_text(params.get("q") or params.get("search"))
     if search:
-        qs = qs.filter(
+        matches = (
             Q(customer_name__icontains=search)
             | Q(customer_domain__icontains=search)
             | Q(product__icontains=search)
         )
+        if staff:  # staff look across partners: a partner's name finds its registrations
+            matches |= Q(partner__name__icontains=search)
+        qs = qs.filter(matches)
     if staff:
         partner = query_id(params.get("partner"))
         if partner is not None:
@@ -78,8 +81,17 @@ def filter_registrations(qs, params, *, staff: bool) -> QuerySet[DealRegistratio
     return qs
 
 
+def portal_list(user, params) -> QuerySet[DealRegistration]:
+    """A partner user's own registrations as their list shows them (its filters, newest first);
+    the portal list and its CSV export both read this."""
+    return filter_registrations(registrations_for(user), params, staff=False).order_by(
+        "-submitted_at", "-id"
+    )
+
+
 def review_queue(params=None) -> QuerySet[DealRegistration]:
-    """Oldest waiting first (deal_waiting_idx); other statuses by their latest submission."""
+    """Oldest waiting first (deal_waiting_idx); other statuses by their latest submission. No
+    status means the waiting ones. The review queue page and its CSV export both read this."""
     params = params or {}
     status = (params.get("status") or Status.SUBMITTED).strip()
     qs = filter_registrations(

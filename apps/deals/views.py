@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.core import transitions
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.params import query_id
 from apps.partners.models import Partner
 
 from .forms import TRANSITION_FORMS, ExtendForm, LostForm, RejectForm, WonForm
@@ -33,6 +34,7 @@ QUEUE_PAGE_SIZE = 50
 def queue(request):
     params = request.GET
     status = params.get("status") or Status.SUBMITTED
+    partner_id = query_id(params.get("partner"))
     qs = with_pending_extension(review_queue(params))
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(params.get("page"))
     regs = list(page.object_list)
@@ -50,13 +52,12 @@ def queue(request):
             "sla_hours": sla,
             "status": status,
             "statuses": [*Status.choices, ("extension", "Extension requested"), ("all", "All")],
-            # Only partners with registrations waiting for review: bounded by the queue, not by
-            # the size of the program (a list of every partner would not scale).
-            "partners": Partner.objects.filter(
-                pk__in=DealRegistration.objects.filter(status=Status.SUBMITTED).values("partner_id")
-            ).order_by("name"),
+            # The partner narrowed to, if any (from a row's partner link or the partner's page).
+            # No list of partners to pick from: at 10,000 partners even the ones with
+            # registrations waiting number thousands (measured: 0.2 s to query and most of the
+            # page to render); the search box matches partner names instead.
+            "partner": Partner.objects.filter(pk=partner_id).first() if partner_id else None,
             "q": params.get("q", ""),
-            "partner_id": params.get("partner", ""),
         },
     )
 

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from apps.deals.selectors import filter_registrations, registrations_for
+from apps.deals.selectors import portal_list, review_queue
 from apps.partners import selectors as partner_selectors
-from apps.partners.forms import PartnerFilterForm, staff_users
-from apps.program.models import PartnerType, Tier
+from apps.partners.forms import list_filters as partner_filters
 from apps.qbrs import selectors as qbr_selectors
 
 CHUNK = 2000
@@ -32,23 +31,9 @@ QBR_COLUMNS = [
 
 
 def partner_rows(user, params) -> Iterator[list]:
-    """The partners list's filters (search, stage, type, tier, manager, sort)."""
-    form = PartnerFilterForm(
-        params or None,
-        types=PartnerType.objects.order_by("name"),
-        tiers=Tier.objects.order_by("rank"),
-        managers=staff_users(),
-    )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    qs = partner_selectors.partner_list(
-        user,
-        search=filters.get("search", ""),
-        stage=filters.get("stage", ""),
-        partner_type=filters.get("partner_type", ""),
-        tier=filters.get("tier"),
-        manager=filters.get("manager"),
-        sort=filters.get("sort") or "name",
-    )
+    """The partners list's rows: its filters (search, stage, type, tier, manager) and sort."""
+    _form, filters = partner_filters(params)
+    qs = partner_selectors.partner_list(user, **filters)
     for p in qs.iterator(chunk_size=CHUNK):
         yield [
             p.pk,
@@ -69,19 +54,15 @@ def partner_rows(user, params) -> Iterator[list]:
 
 
 def registration_rows(user, params) -> Iterator[list]:
-    """The review queue's filters (status, q, partner); a partner user's own company only."""
-    qs = filter_registrations(registrations_for(user), params, staff=user.is_staff_role)
-    for r in qs.order_by("-submitted_at", "-id").iterator(chunk_size=CHUNK):
+    """Staff: the review queue's rows (status — the waiting ones when none is given —, partner,
+    q) in its order. A partner user: their own company's, as their portal list shows them."""
+    qs = review_queue(params) if user.is_staff_role else portal_list(user, params)
+    for r in qs.iterator(chunk_size=CHUNK):
         yield [getattr(r, c) if c != "partner" else r.partner.name for c in REGISTRATION_COLUMNS]
 
 
 def qbr_rows(user, params) -> Iterator[list]:
-    """The QBR list's filters (status incl. overdue, mine, q)."""
-    qs = qbr_selectors.manager_list(
-        now=timezone.now(),
-        status=params.get("status", ""),
-        mine_of=user if params.get("mine") == "1" else None,
-        search=params.get("q", "")[:100],
-    )
+    """The QBR list's rows: its filters (status incl. overdue, mine, q) in its order."""
+    qs = qbr_selectors.filtered_list(user, qbr_selectors.list_filters(params), now=timezone.now())
     for q in qs.iterator(chunk_size=CHUNK):
         yield [getattr(q, c) if c != "partner" else q.partner.name for c in QBR_COLUMNS]

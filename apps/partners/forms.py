@@ -86,3 +86,16 @@ class PartnerFilterForm(forms.Form):
         self.fields["search"].widget.attrs.update(
             {"type": "search", "placeholder": "Name or website"}
         )
+
+
+def list_filters(params) -> tuple[PartnerFilterForm, dict]:
+    """The partners list's filter form bound to a query string, and the filters it yields for
+    `selectors.partner_list` (none when the form does not validate). The list page and its CSV
+    export both read their filters here, so the export holds exactly the rows the page lists."""
+    form = PartnerFilterForm(
+        params or None,
+        types=PartnerType.objects.order_by("name"),
+        tiers=Tier.objects.order_by("rank"),
+        managers=staff_users(),
+    )
+    return form, (form.cleaned_data if form.is_bound and form.is_valid() else {})

@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransition
 
 from apps.core import transitions
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
+from apps.core.signals import rows_written
 from apps.notifications.services import notify
 from apps.program.models import Tier
 
@@ -158,6 +159,7 @@ def _set_tier(partner: Partner, tier, actor) -> None:
         from apps.tiers.services import tier_set_by_hand
     except ImportError:  # pragma: no cover - the tiers app ships alongside
         Partner.objects.filter(pk=partner.pk).update(tier=tier)
+        rows_written(Partner)
         partner.tier = tier
         return
     tier_set_by_hand(partner=partner, to_tier=tier, actor=actor)

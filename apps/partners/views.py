@@ -13,11 +13,11 @@ from apps.core import transitions
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.sections import collect
-from apps.program.models import PartnerType, ProgramSettings, StageConfig, Tier
+from apps.program.models import ProgramSettings, StageConfig
 
 from . import selectors
 from .diagram import lifecycle_svg
-from .forms import PartnerFilterForm, PartnerForm, QualificationForm, TransitionForm, staff_users
+from .forms import PartnerForm, QualificationForm, TransitionForm, list_filters
 from .models import Partner, Stage
 from .services import (
     NEEDS_REASON,
@@ -54,20 +54,8 @@ def stage_configs() -> dict[str, StageConfig]:
 
 @staff_required
 def partner_list(request):
-    types = list(PartnerType.objects.order_by("name"))
-    tiers = list(Tier.objects.order_by("rank"))
-    managers = list(staff_users())
-    form = PartnerFilterForm(request.GET or None, types=types, tiers=tiers, managers=managers)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    qs = selectors.partner_list(
-        request.user,
-        search=filters.get("search", ""),
-        stage=filters.get("stage", ""),
-        partner_type=filters.get("partner_type", ""),
-        tier=filters.get("tier"),
-        manager=filters.get("manager"),
-        sort=filters.get("sort") or "name",
-    )
+    form, filters = list_filters(request.GET)
+    qs = selectors.partner_list(request.user, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     configs = stage_configs()
     now = timezone.now()

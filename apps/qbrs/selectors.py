@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from apps.core.params import query_id
+from apps.core.params import query_id, query_text
 
 from . import metrics
 from .models import QBR, ActionItem, Status
@@ -59,6 +59,26 @@ def manager_list(
     if search:
         qs = qs.filter(Q(partner__name__icontains=search) | Q(quarter__icontains=search))
     return qs.order_by("bucket", F("open_at").asc(nulls_last=True), "-completed_at", "-id")
+
+
+def list_filters(params) -> dict:
+    """The manager's list filters read from a query string: status (a status or "overdue"), mine
+    (the user's partners only) and the search text. The list page and its CSV export both read
+    them here and pass them to `filtered_list`."""
+    return {
+        "status": params.get("status", ""),
+        "mine": params.get("mine") == "1",
+        "search": query_text(params.get("q")),
+    }
+
+
+def filtered_list(user, filters: dict, *, now: datetime) -> QuerySet[QBR]:
+    return manager_list(
+        now=now,
+        status=filters["status"],
+        mine_of=user if filters["mine"] else None,
+        search=filters["search"],
+    )
 
 
 def qbr_pages(user) -> QuerySet[QBR]:

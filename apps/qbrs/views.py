@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput
-from apps.core.params import query_text
 
 from . import charts, metrics, selectors, services
 from .forms import ActionItemForm, CompleteForm, NotesForm, ScheduleForm
@@ -31,12 +30,8 @@ STATUS_FILTERS = [
 @require_GET
 def qbr_list(request):
     now = timezone.now()
-    status = request.GET.get("status", "")
-    mine = request.GET.get("mine") == "1"
-    search = query_text(request.GET.get("q"))
-    qs = selectors.manager_list(
-        now=now, status=status, mine_of=request.user if mine else None, search=search
-    )
+    filters = selectors.list_filters(request.GET)
+    qs = selectors.filtered_list(request.user, filters, now=now)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -44,9 +39,9 @@ def qbr_list(request):
         {
             "page": page,
             "buckets": selectors.BUCKETS,
-            "status": status,
-            "mine": mine,
-            "q": search,
+            "status": filters["status"],
+            "mine": filters["mine"],
+            "q": filters["search"],
             "status_filters": STATUS_FILTERS,
             "now": now,
         },

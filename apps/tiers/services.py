@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from apps.core import transitions
 from apps.core.errors import ConditionsUnmet
+from apps.core.signals import rows_written
 from apps.program.models import ProgramSettings, Tier
 
 from .models import Direction, ExchangeRate, ProposalStatus, TierChange, TierProposal, TierStanding
@@ -334,6 +335,7 @@ def tier_change_apply(
     now = now or timezone.now()
     from_tier = partner.tier
     Partner.objects.filter(pk=partner.pk).update(tier=to_tier)
+    rows_written(Partner)  # no post_save from update(): the dashboard's money by tier changed
     partner.tier = to_tier
     change = TierChange.objects.create(
         partner=partner,
@@ -667,6 +669,7 @@ def _auto_promote(items: list[tuple], now: datetime) -> list[TierChange]:
         by_target.setdefault(target.pk, []).append(partner.pk)
     for target_id, ids in by_target.items():  # one update per tier, not per partner
         Partner.objects.filter(pk__in=ids).update(tier_id=target_id)
+    rows_written(Partner)  # once for the whole run
     changes = TierChange.objects.bulk_create(
         [
             TierChange(

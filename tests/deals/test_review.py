@@ -182,8 +182,8 @@ def test_the_queue_costs_the_same_queries_at_2_and_50(
     client = client_for(bob)
     client.get(reverse("deals:queue"))
     # 1 session, 2 user, 3 count, 4 page (+partner, pending extension), 5 the conflicts stored
-    # on submission (counted), 6 program settings (the SLA), 7 partners for the filter
-    with django_assert_num_queries(7):
+    # on submission (counted), 6 program settings (the SLA); no list of partners
+    with django_assert_num_queries(6):
         r = client.get(reverse("deals:queue"))
     assert len(r.context["rows"]) == n
 

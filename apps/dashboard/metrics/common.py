@@ -1,0 +1,63 @@
+"""What the dashboard's figures share: the period, the manager filter, rates and durations,
+stage names and targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from apps.partners.models import Stage
+from apps.program.models import StageConfig
+
+PERIODS = (30, 90, 365)
+DEFAULT_PERIOD = 90
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+    days: int
+
+
+def window(now: datetime, days: int) -> Window:
+    return Window(start=now - timedelta(days=days), end=now, days=days)
+
+
+def _partners(manager) -> Q:
+    return Q(manager=manager) if manager is not None else Q()
+
+
+def _via_partner(manager, prefix: str = "partner__") -> Q:
+    return Q(**{f"{prefix}manager": manager}) if manager is not None else Q()
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _days(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 86400, 1)
+
+
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 1)
+
+
+def stage_names() -> dict[str, StageConfig]:
+    """Display names and targets by stage: one query; missing rows fall back to defaults."""
+    found = {c.stage: c for c in StageConfig.objects.all()}
+    for stage in Stage:
+        found.setdefault(stage.value, StageConfig(stage=stage, display_name=stage.label))
+    return found
+
+
+def _cutoffs(names: dict[str, StageConfig], now: datetime, factor: float = 1.0) -> dict:
+    """{stage: the moment before which a partner entering the stage is over its target}."""
+    return {
+        stage: now - timedelta(days=config.target_days * factor)
+        for stage, config in names.items()
+        if config.target_days and stage != Stage.EXITED
+    }
