@@ -104,6 +104,13 @@ def test_a_conflict_is_seen_by_the_manager_only_and_approval_protects_the_first(
     expect(page.get_by_role("heading", name="Deal registrations")).to_be_visible()
     expect(page.locator(".conflict-marker")).to_have_count(2)
     shot("deals-4-review-queue")
+    # A row's partner narrows the queue to that partner; the chip widens it again.
+    page.locator("table.queue").get_by_role("link", name="Globex Integrators").click()
+    expect(page.locator("#partner-chip")).to_contain_text("Globex Integrators")
+    expect(page.locator(".conflict-marker")).to_have_count(1)
+    shot("deals-4b-review-queue-one-partner")
+    page.get_by_role("link", name="Show every partner's registrations").click()
+    expect(page.locator(".conflict-marker")).to_have_count(2)
     page.get_by_role("link", name="Initech LLC").click()
     expect(page.get_by_role("heading", name="Conflicts (1)")).to_be_visible()
     conflicts = page.locator(".conflicts")
