@@ -30,3 +30,15 @@ def user_create(*, username: str, email: str, password: str, role: str, partner=
     user.is_superuser = False
     user.save()
     return user
+
+
+def lockout_username(request, credentials: dict | None = None) -> str | None:
+    """The username django-axes counts a failed login under (every door: login page, API token,
+    admin). Cut to its 255-character column: a longer one names no account, and must not turn a
+    failed login into a 500."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        data = getattr(request, "data", None)
+        username = (request.POST if data is None else data).get("username")
+    return username[:255] if isinstance(username, str) else username

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from apps.core import transitions
 from apps.core.errors import ConditionsUnmet, DomainError, InvalidInput, NotPermitted
@@ -566,6 +567,8 @@ def close_for_exited_partner(*, partner, actor, reason: str = "", now=None) -> d
     open_regs = DealRegistration.objects.select_related("partner").filter(
         partner=partner, status__in=[Status.SUBMITTED, Status.APPROVED]
     )
+    # The reason may run to 2,000 characters; the event's "via" column holds 100.
+    via = Truncator("partner exit" + (f": {reason}" if reason else "")).chars(100)
     for registration in open_regs:
         name = "withdraw" if registration.status == Status.SUBMITTED else "expire"
         registration_transition(
@@ -574,7 +577,7 @@ def close_for_exited_partner(*, partner, actor, reason: str = "", now=None) -> d
             actor=actor,
             now=now,
             as_system=True,
-            via="partner exit" + (f": {reason}" if reason else ""),
+            via=via,
         )
         counts["withdrawn" if name == "withdraw" else "expired"] += 1
     return counts

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from apps.core.access import IsAdminOrReadOnly, IsStaffRole
+from apps.core.schema import AutoSchema
 
 from .models import ProgramSettings
 from .services import program_settings_update

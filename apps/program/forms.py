@@ -69,8 +69,16 @@ class StageConfigForm(forms.ModelForm):
         fields = ["display_name", "target_days"]
 
 
+# edit_only: the stage rows exist (one per state of the machine); a post never adds one, whatever
+# its management form claims.
 StageConfigFormSet = forms.modelformset_factory(
-    StageConfig, form=StageConfigForm, extra=0, can_delete=False, max_num=6, validate_max=True
+    StageConfig,
+    form=StageConfigForm,
+    extra=0,
+    can_delete=False,
+    max_num=6,
+    validate_max=True,
+    edit_only=True,
 )
 
 

@@ -55,6 +55,8 @@ class QBRSerializer(serializers.ModelSerializer):
     internal_notes = serializers.CharField(
         read_only=True, required=False, help_text="Staff only: absent for partner users."
     )
+    # Declared so the schema says what a QBR not yet completed answers: "" (no outcome yet).
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = QBR

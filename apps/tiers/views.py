@@ -182,14 +182,17 @@ def proposal_act(request, pk: int, name: str):
         error = f"There is no action called “{name}”."
     else:
         note = request.POST.get("note", "")[:500]
-        try:
-            proposal = proposal_transition(
-                proposal=proposal, name=name, actor=request.user, note=note
-            )
-        except NotPermitted as exc:
-            error = exc.detail
-        except DomainError as exc:
-            error = exc.detail
+        if "\x00" in note:  # PostgreSQL stores no NUL in text
+            error = "The note cannot contain a NUL character."
+        else:
+            try:
+                proposal = proposal_transition(
+                    proposal=proposal, name=name, actor=request.user, note=note
+                )
+            except NotPermitted as exc:
+                error = exc.detail
+            except DomainError as exc:
+                error = exc.detail
     if request.htmx:
         proposal = (
             TierProposal.objects.select_related("partner", "decided_by").filter(pk=pk).first()

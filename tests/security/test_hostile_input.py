@@ -1,132 +1,751 @@
-"""A hostile input corpus against the deal registration doors (API and portal form) and the
-transition inputs: clear 4xx, nothing stored half-way, nothing rendered unescaped."""
+"""A hostile input corpus against every input of the product (tests/security/inputs.py): each
+page that takes a POST, each API write and each transition input, as the role allowed to use it.
+
+Each field of each input gets each hostile value on top of an otherwise valid request, and:
+- never a 5xx; a 4xx names the field or the reason;
+- nothing stored half-way: a refused request leaves every table's row count as it was, an
+  accepted one writes nothing or exactly what the valid request writes;
+- nothing rendered unescaped: neither the answer nor the pages that show the stored value carry
+  raw markup.
+Every value is tried in a savepoint rolled back afterwards, so each starts from the same world.
+Then malformed JSON, oversized bodies, too many fields, and hostile uploads (the agreement PDF,
+the CSV imports)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.messages import ERROR
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.forms import BaseForm, BaseFormSet, FileField
+from django.test import Client
+from django.test.utils import ContextList
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from rest_framework.test import APIClient
 
-from apps.deals.models import DealRegistration, RegistrationEvent
+from apps.partners.models import Stage
+
+from . import inputs
+from .matrix import MATRIX
 
 pytestmark = pytest.mark.django_db
 
-CORPUS = [
-    "x" * 100_000,
-    "\x00null",
-    "bell\x07\x1b[31m",
-    "right\u202eto-left",
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>',
-    "'; DROP TABLE deals_dealregistration; --",
-    "1 OR 1=1",
-    "аcme.com",  # Cyrillic а
-    "ＡＣＭＥ",
-    "\U0001f600" * 50,
+# Longer than any field of the product takes (20,000 characters at most); a body over the upload
+# limit is tried separately.
+LONG = "x" * 30_000
+MARKUP = '"><script>alert(1)</script><img src=x onerror=alert(1)>'
+RAW_MARKUP = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
+# Every field gets these.
+CORE = [
+    LONG,
+    "nul\x00 bell\x07 esc\x1b[31m del\x7f",
+    MARKUP,
+    # SQL-looking text, and unicode confusables: Cyrillic а, right-to-left override, zero
+    # width space, fullwidth letters, an emoji.
+    "'; DROP TABLE partners_partner; -- OR 1=1 \u0430cme \u202eexe.pdf\u200b \uff21\uff23 \U0001f600",
     "9" * 400,
-    "-1e309",
-    "NaN",
-    "Infinity",
-    "",
-    " ",
 ]
-FIELDS = [
-    "customer_name",
-    "customer_domain",
-    "customer_country",
-    "contact_name",
-    "contact_email",
-    "product",
-    "estimated_value",
-    "currency",
-    "expected_close_date",
-    "description",
+# And, by what the field holds, these (a form posts text only; the same key twice, too).
+EXTRA = {"number": ["NaN", "-1e309", "-1"], "date": ["2024-02-30", "99999-12-31"], "text": []}
+TWICE = ["a", MARKUP]
+# In JSON a value may also be of the wrong type, or a number too large for any column.
+JSON_CORE = [*CORE, None, ["a", "b"], {"a": 1}, 10**400]
+JSON_EXTRA = {"number": ["NaN", -1, "1e400"], "date": ["2024-02-30", 20240101], "text": []}
+MALFORMED_JSON = [
+    b"{",
+    b'{"name": ',
+    b"\xff\xfe{\x00}\x00",
+    b"[]",
+    b"null",
+    b'"string"',
+    b"{" * 5000,
+    b'{"a": NaN}',
+    b'{"a": 1' + b"0" * 5000 + b"}",  # more digits than Python turns into an int
 ]
+# Tables a refused request may write to by design: a failed login is counted (django-axes).
+COUNTED_REFUSALS = {"axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
 
 
-def _valid():
+# --- the world ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, settings, tmp_path):
+    """The security suite's world, plus an object in each state an input needs."""
+    from apps.deals.services import extension_request_create
+    from apps.exchange.models import ImportBatch
+    from apps.program.models import PartnerType, PlaybookTaskTemplate
+    from tests.deals.factories import RegistrationFactory
+    from tests.factories import AgreementFactory, PartnerFactory, TierFactory
+    from tests.qbrs.factories import QBRFactory
+    from tests.tiers.factories import ExchangeRateFactory, TierProposalFactory, make_tiers
+
+    # Throttling is proven elsewhere; here every request must reach its view.
+    monkeypatch.setattr(
+        "rest_framework.throttling.SimpleRateThrottle.allow_request", lambda *a, **k: True
+    )
+    settings.MEDIA_ROOT = tmp_path
+    acme, now = world["partner"], timezone.now()
+    tiers = make_tiers()
+    extended = RegistrationFactory(
+        partner=acme, approved=True, customer_name="Extendo Inc", customer_domain="extendo.example"
+    )
+    playbook_task = PlaybookTaskTemplate.objects.order_by("id").first()
+    if playbook_task is None:
+        playbook_task = PlaybookTaskTemplate.objects.create(
+            stage=Stage.ONBOARDING, title="Kick-off call", owner_side="partner"
+        )
     return {
-        "customer_name": "Initech LLC",
-        "customer_domain": "initech.example",
-        "customer_country": "US",
-        "contact_name": "Bill Lumbergh",
-        "contact_email": "bill@initech.example",
-        "product": "Analytics suite",
-        "estimated_value": "125000.00",
-        "currency": "USD",
-        "expected_close_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
-        "description": "",
+        **world,
+        "alice": alice,
+        "bob": bob,
+        "charlie": charlie,
+        "dave": dave,
+        "reseller": PartnerType.objects.get(key="reseller"),
+        "gold": tiers["Gold"],
+        "spare_tier": TierFactory(
+            name="Spare", rank=50, min_won_value=Decimal("9000000"), min_won_deals=90
+        ),
+        "draft_agreement": AgreementFactory(partner=acme, title="Draft terms", status="draft"),
+        "active_agreement": AgreementFactory(partner=acme, title="Active terms", status="active"),
+        "approved": RegistrationFactory(
+            partner=acme,
+            approved=True,
+            customer_name="Approvedco Inc",
+            customer_domain="approvedco.example",
+        ),
+        "extended": extended,
+        "extension": extension_request_create(registration=extended, requested_by=charlie, days=10),
+        "scheduled_qbr": QBRFactory(partner=acme),
+        "running_qbr": QBRFactory(
+            partner=globex,
+            status="in_progress",
+            scheduled_for=now - timedelta(hours=1),
+            started_at=now - timedelta(hours=1),
+        ),
+        "initrode": PartnerFactory(name="Initrode", stage=Stage.GROWTH, manager=bob),
+        "proposal": TierProposalFactory(
+            partner=acme, current_tier=None, proposed_tier=tiers["Silver"]
+        ),
+        "rate": ExchangeRateFactory(currency="EUR", effective_date=date(2020, 1, 1)),
+        "playbook_task": playbook_task,
+        "batch": ImportBatch.objects.create(kind="partners", created_by=bob, rows=[]),
+        "reset_uid": urlsafe_base64_encode(force_bytes(bob.pk)),
+        "reset_token": default_token_generator.make_token(bob),
     }
 
 
-def _no_half_rows():
-    # Every stored registration has its submission event: nothing half-way.
-    assert not DealRegistration.objects.exclude(events__transition="submit").exists()
+# --- probing one request --------------------------------------------------------------------------
+
+_COUNT_SQL: list[str] = []
 
 
-@pytest.mark.parametrize("field", FIELDS)
-def test_the_api_answers_hostile_values_with_a_clear_4xx(field, api_for, charlie):
-    api = api_for(charlie)
-    for value in CORPUS:
-        body = {**_valid(), field: value}
-        response = api.post("/api/v1/deal-registrations/", body, format="json")
-        assert response.status_code in (201, 400), (field, value[:20], response.status_code)
-        if response.status_code == 400:
-            assert field in response.json() or "non_field_errors" in response.json()
-        else:
-            stored = DealRegistration.objects.get(pk=response.json()["id"])
-            assert "\x00" not in getattr(stored, field).__str__()
-            stored.events.all().delete()
-            stored.delete()
-    _no_half_rows()
+def _row_counts() -> dict[str, int]:
+    """Every table's row count, in one query. The audit trail's refusals (a 403 or 404 is
+    recorded by design) are left out; its records of changes count."""
+    if not _COUNT_SQL:
+        qn = connection.ops.quote_name
+        tables = sorted(
+            {
+                m._meta.db_table
+                for m in apps.get_models(include_auto_created=True)
+                if m._meta.managed and not m._meta.proxy
+            }
+        )
+        parts = []
+        for table in tables:
+            where = " WHERE outcome <> 'refused'" if table == "audit_auditevent" else ""
+            parts.append(f"SELECT '{table}', COUNT(*) FROM {qn(table)}{where}")
+        _COUNT_SQL.append(" UNION ALL ".join(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_SQL[0])
+        return dict(cursor.fetchall())
+
+
+def _delta(before: dict, after: dict, ignore=frozenset()) -> dict[str, int]:
+    return {t: after[t] - before[t] for t in after if after[t] != before[t] and t not in ignore}
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def _rolled_back():
+    try:
+        with transaction.atomic():
+            yield
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def _send(call):
+    """The response, or the exception the test client re-raised from a view (a 500)."""
+    try:
+        return call()
+    except Exception as exc:  # noqa: BLE001 - any failure of the view is the finding
+        return exc
+
+
+def _short(value) -> str:
+    return repr(value)[:40]
+
+
+def _raw_markup(response) -> list[str]:
+    if response.streaming or "html" not in response.get("Content-Type", ""):
+        return []
+    body = response.content.decode(errors="replace")
+    return [m for m in RAW_MARKUP if m in body]
+
+
+def _page_refusals(response) -> list[str]:
+    """Why a page refused the post, as it tells the user: form errors, an error message."""
+    reasons = []
+    contexts = response.context
+    if contexts is not None and not isinstance(contexts, ContextList):
+        contexts = [contexts]  # one template rendered
+    for context in contexts or []:
+        for value in context.flatten().values():
+            if isinstance(value, BaseFormSet):
+                if value.total_error_count():
+                    reasons.append(str(value.errors or value.non_form_errors()))
+            elif isinstance(value, BaseForm) and value.is_bound and value.errors:
+                reasons.append(str(dict(value.errors)))
+        for key in ("error", "flash_error", "problem", "transition_errors", "uses"):
+            if key in context and context[key]:
+                reasons.append(str(context[key]))
+    storage = getattr(response.wsgi_request, "_messages", None)
+    for message in getattr(storage, "_queued_messages", []):
+        if message.level >= ERROR:
+            reasons.append(str(message))
+    return reasons
+
+
+def _show_clients(world) -> tuple[Client, Client]:
+    staff, portal = Client(), Client()
+    staff.force_login(world["alice"])
+    portal.force_login(world["charlie"])
+    return staff, portal
+
+
+def _shown_raw(names, world) -> list[str]:
+    """Pages showing the stored value that carry it unescaped."""
+    staff, portal = _show_clients(world)
+    found = []
+    for name, url in zip(names, inputs.show_urls(names, world), strict=True):
+        client = portal if name.startswith("portal:") else staff
+        response = client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+        if _raw_markup(response):
+            found.append(name)
+    return found
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+PAGE_CASES = [
+    pytest.param(name, i, id=f"{name}{'[' + case.label + ']' if case.label else ''}")
+    for name, cases in sorted(inputs.pages().items())
+    for i, case in enumerate(cases)
+]
+
+
+def test_every_page_input_is_covered():
+    views = inputs.page_views()
+    posting = {name for name, view in views.items() if inputs.takes_a_post(view)}
+    missing = sorted(posting - set(inputs.pages()))
+    assert not missing, f"add these pages to tests/security/inputs.py: {missing}"
+    stale = sorted(set(inputs.pages()) - posting)
+    assert not stale, f"these inputs name no page that takes a POST: {stale}"
+
+
+def test_every_form_a_page_binds_is_posted(hostile_world):
+    """A form a view binds to the post (by name in its code) is among the page's forms here."""
+    views = inputs.page_views()
+    for name, cases in inputs.pages().items():
+        declared = {type(f) for case in cases for f in case.forms(hostile_world)}
+        named = inputs.forms_named_in(views[name])
+        assert named <= declared, (name, named - declared)
+
+
+def _page_client(name, case, world) -> Client:
+    client = Client()
+    user = inputs.page_user(name, world)
+    if user is not None:
+        client.force_login(user)
+    if case.prime:
+        case.prime(client, world)
+    return client
+
+
+def _page_fields(name, case, world) -> dict[str, str]:
+    """Field → kind, for every field the page reads: its forms', its own, the valid post's."""
+    fields: dict[str, str] = {}
+    for form in case.forms(world):
+        # A formset's rows are one form repeated: its management form and first row stand for it.
+        each = [form] if isinstance(form, BaseForm) else [form.management_form, *form.forms[:1]]
+        for f in each:
+            for field_name, field in f.fields.items():
+                if f.add_prefix(field_name) in inputs.form_field_names(f):
+                    fields[f.add_prefix(field_name)] = inputs.field_kind(field)
+    for key in inputs.raw_post_keys(inputs.page_views()[name]):
+        fields.setdefault(key, "text")
+    rows = [
+        f for form in case.forms(world) if isinstance(form, BaseFormSet) for f in form.forms[1:]
+    ]
+    repeated = {f.add_prefix(n) for f in rows for n in f.fields}
+    for key, value in case.data(world).items():
+        if not hasattr(value, "read") and key not in repeated:
+            fields.setdefault(key, "text")
+    return fields
+
+
+@pytest.mark.parametrize("name,index", PAGE_CASES)
+def test_pages_refuse_or_escape_hostile_values(name, index, hostile_world):
+    w = hostile_world
+    case = inputs.pages()[name][index]
+    url = reverse(name, kwargs=case.kwargs(w) or None)
+    client = _page_client(name, case, w)
+    before = _row_counts()  # the same before each value: each is rolled back
+
+    def post(data):
+        response = _send(lambda: client.post(url, data))
+        return response, _delta(before, _row_counts(), COUNTED_REFUSALS)
+
+    # The valid post is accepted, so that each refusal below is the hostile value's doing.
+    with _rolled_back():
+        response, written = post(case.data(w))
+        assert not isinstance(response, Exception), response
+        assert response.status_code < 400 and not _page_refusals(response), (
+            response.status_code,
+            _page_refusals(response),
+        )
+    problems: list[str] = []
+    fields = _page_fields(name, case, w)
+    values = {kind: CORE + EXTRA[kind] for kind in EXTRA}
+    for field, kind in fields.items():
+        for value in [*values[kind], *([TWICE] if kind == "text" else [])]:
+            with _rolled_back():
+                data = {**case.data(w), field: value}
+                response, delta = post(data)
+                where = f"{name} {field}={_short(value)}"
+                if isinstance(response, Exception):
+                    problems.append(f"{where}: {type(response).__name__}: {response}"[:300])
+                    continue
+                status, reasons = response.status_code, _page_refusals(response)
+                if status >= 500:
+                    problems.append(f"{where}: {status}")
+                elif status >= 400 and not reasons:
+                    problems.append(f"{where}: {status} without saying why")
+                if (status >= 400 or reasons) and delta:
+                    problems.append(f"{where}: refused ({status}) but wrote {delta}")
+                elif delta and delta != written:
+                    problems.append(f"{where}: wrote {delta}, a valid post writes {written}")
+                if _raw_markup(response):
+                    problems.append(f"{where}: the answer carries raw markup")
+                if value is MARKUP and status < 400 and not reasons and case.show:
+                    shown = _shown_raw(case.show, w)
+                    if shown:
+                        problems.append(f"{where}: stored markup shown raw on {shown}")
+    assert not problems, "\n".join(problems[:25])
+
+
+def test_pages_refuse_oversized_posts(hostile_world, settings):
+    """As in production, where the CSRF check reads the post before any view: a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, or with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS, is a 400
+    and writes nothing — on every page that takes a post."""
+    w = hostile_world
+    token = "k" * 32
+    padding = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    many = {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)}
+    problems = []
+    for name, cases in sorted(inputs.pages().items()):
+        for case in cases:
+            url = reverse(name, kwargs=case.kwargs(w) or None)
+            client = Client(enforce_csrf_checks=True)
+            user = inputs.page_user(name, w)
+            if user is not None:
+                client.force_login(user)
+            client.cookies[settings.CSRF_COOKIE_NAME] = token
+            valid = {**case.data(w), "csrfmiddlewaretoken": token}
+            before = _row_counts()
+            for label, data in (
+                ("too big", {**valid, "padding": padding}),
+                ("too many", {**valid, **many}),
+            ):
+                with _rolled_back():
+                    response = _send(lambda c=client, u=url, d=data: c.post(u, d))
+                    status = getattr(response, "status_code", response)
+                    if status != 400:
+                        problems.append(f"{name} {label}: {status}")
+                    elif _delta(before, _row_counts(), COUNTED_REFUSALS):
+                        problems.append(f"{name} {label}: wrote rows")
+    assert not problems, "\n".join(problems)
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def api_schema(django_db_blocker):
+    from drf_spectacular.generators import SchemaGenerator
+
+    with django_db_blocker.unblock():
+        return json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
+
+
+def _api_client(role: str, world) -> APIClient:
+    client = APIClient()
+    user = {"admin": "alice", "manager": "bob", "partner": "charlie"}.get(role)
+    if user is not None:
+        client.force_authenticate(world[user])
+    return client
+
+
+def test_every_api_input_is_covered(api_schema):
+    writes = set(inputs.write_operations(api_schema))
+    assert not sorted(writes - set(inputs.API)), "add to inputs.API"
+    assert not sorted(set(inputs.API) - writes), "inputs.API names no such operation"
+    found = set(inputs.transition_inputs())
+    assert not sorted(found - set(inputs.TRANSITIONS)), "add to inputs.TRANSITIONS"
+    assert not sorted(set(inputs.TRANSITIONS) - found), "inputs.TRANSITIONS: no such input"
+
+
+def _api_targets():
+    """(method, path, role) for each API write and each transition input, as each role."""
+    for (method, path), api in sorted(inputs.API.items()):
+        for role in api.who:
+            yield pytest.param(method, path, role, id=f"{method} {path} as {role}")
+    for (basename, input_name), (name, _obj, _body, role) in sorted(inputs.TRANSITIONS.items()):
+        yield pytest.param(
+            "POST", f"transition:{basename}:{input_name}", role, id=f"{basename} {name}"
+        )
+
+
+def _api_request(method, path, world, schema):
+    """url, valid body, {field: kind}, pages showing the stored value."""
+    if path.startswith("transition:"):
+        _, basename, input_name = path.split(":")
+        name, obj, body, _role = inputs.TRANSITIONS[(basename, input_name)]
+        url = reverse(f"{basename}-run-transition", kwargs={"pk": world[obj].pk, "name": name})
+        serializer = inputs.transition_inputs()[(basename, input_name)]()
+        kinds = {
+            f: _serializer_kind(field)
+            for f, field in serializer.fields.items()
+            if not field.read_only
+        }
+        return url, body(world), kinds, inputs.TRANSITION_SHOW.get(basename, ())
+    api = inputs.API[(method, path)]
+    url = path.replace("{id}", str(world[api.obj].pk)) if api.obj else path
+    fields = inputs.body_fields(schema, inputs.write_operations(schema)[(method, path)])
+    kinds = {f: inputs.field_kind(node) for f, node in fields.items()}
+    return url, api.body(world), kinds, api.show
+
+
+def _serializer_kind(field) -> str:
+    from rest_framework import serializers
+
+    if isinstance(field, serializers.IntegerField | serializers.DecimalField):
+        return "number"
+    if isinstance(field, serializers.DateField | serializers.DateTimeField):
+        return "date"
+    return "text"
+
+
+def _api_send(client, method, url, body):
+    payload = body if isinstance(body, bytes) else json.dumps(body)
+    return _send(
+        lambda: getattr(client, method.lower())(url, payload, content_type="application/json")
+    )
+
+
+def _names_the_reason(response, field) -> bool:
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    if not isinstance(body, dict):
+        return False
+    return field in body or "non_field_errors" in body or "detail" in body
+
+
+@pytest.mark.parametrize("method,path,role", list(_api_targets()))
+def test_the_api_refuses_or_escapes_hostile_values(method, path, role, hostile_world, api_schema):
+    w = hostile_world
+    url, valid, kinds, show = _api_request(method, path, w, api_schema)
+    client = _api_client(role, w)
+
+    before = _row_counts()  # the same before each value: each is rolled back
+
+    def send(body):
+        response = _api_send(client, method, url, body)
+        return response, _delta(before, _row_counts(), COUNTED_REFUSALS)
+
+    with _rolled_back():
+        response, written = send(valid)
+        assert not isinstance(response, Exception), response
+        assert response.status_code < 400, (response.status_code, response.content[:300])
+    problems: list[str] = []
+    for field, kind in kinds.items():
+        for value in JSON_CORE + JSON_EXTRA[kind]:
+            with _rolled_back():
+                response, delta = send({**valid, field: value})
+                where = f"{method} {url} {field}={_short(value)}"
+                if isinstance(response, Exception):
+                    problems.append(f"{where}: {type(response).__name__}: {response}"[:300])
+                    continue
+                status = response.status_code
+                if status >= 500:
+                    problems.append(f"{where}: {status}")
+                elif status >= 400 and not _names_the_reason(response, field):
+                    problems.append(f"{where}: {status} {response.content[:100]!r}")
+                if status >= 400 and delta:
+                    problems.append(f"{where}: refused ({status}) but wrote {delta}")
+                elif delta and delta != written:
+                    problems.append(f"{where}: wrote {delta}, a valid request writes {written}")
+                if status < 400 and isinstance(value, str) and "\x00" in value:
+                    problems.append(f"{where}: accepted a NUL character")
+                if value is MARKUP and status < 400 and show:
+                    shown = _shown_raw(show, w)
+                    if shown:
+                        problems.append(f"{where}: stored markup shown raw on {shown}")
+    assert not problems, "\n".join(problems[:25])
+
+
+def test_the_api_refuses_malformed_and_oversized_bodies(hostile_world, api_schema, settings):
+    """Every API write and transition input answers a body it cannot read with a JSON 400 (a
+    body in a type it does not read: 415), and writes nothing."""
+    w = hostile_world
+    padding = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    before = _row_counts()
+    problems = []
+    for target in _api_targets():
+        method, path, role = target.values
+        url, valid, _kinds, _show = _api_request(method, path, w, api_schema)
+        client = _api_client(role, w)
+        oversized = json.dumps({**valid, "padding": padding}).encode()
+        for body in [*MALFORMED_JSON, oversized]:
+            with _rolled_back():
+                response = _api_send(client, method, url, body)
+                where = f"{method} {url} {body[:20]!r}"
+                if isinstance(response, Exception):
+                    problems.append(f"{where}: {type(response).__name__}: {response}"[:300])
+                    continue
+                if response.status_code != 400:
+                    problems.append(f"{where}: {response.status_code}")
+                elif not response.get("Content-Type", "").startswith("application/json"):
+                    problems.append(f"{where}: a 400 in {response.get('Content-Type')}, not JSON")
+                elif not _names_the_reason(response, ""):
+                    problems.append(f"{where}: a 400 that does not say why")
+                if _delta(before, _row_counts(), COUNTED_REFUSALS):
+                    problems.append(f"{where}: wrote rows")
+        with _rolled_back():
+            response = _send(
+                lambda c=client, m=method, u=url: getattr(c, m.lower())(
+                    u, "<a/>", content_type="text/xml"
+                )
+            )
+            if getattr(response, "status_code", None) != 415:
+                problems.append(
+                    f"{method} {url} as XML: {getattr(response, 'status_code', response)}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+# --- uploads --------------------------------------------------------------------------------------
+
+# Each upload field of each page, with the test that sends it hostile files.
+UPLOADS = {
+    ("agreements:create", "document"): "test_the_agreement_document_must_be_a_small_pdf",
+    ("agreements:edit", "document"): "test_the_agreement_document_must_be_a_small_pdf",
+    ("exchange:upload", "file"): "test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason",
+}
+
+
+def test_every_upload_gets_hostile_files(hostile_world):
+    found = {
+        (name, field_name)
+        for name, cases in inputs.pages().items()
+        for case in cases
+        for form in case.forms(hostile_world)
+        if isinstance(form, BaseForm)
+        for field_name, field in form.fields.items()
+        if isinstance(field, FileField)
+    }
+    assert found == set(UPLOADS), found ^ set(UPLOADS)
+    assert all(test in globals() for test in UPLOADS.values())
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf(content: bytes = PDF, name: str = "agreement.pdf", content_type="application/pdf"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.mark.parametrize("door", ["agreements:create", "agreements:edit"])
+def test_the_agreement_document_must_be_a_small_pdf(door, hostile_world):
+    from apps.agreements.models import Agreement
+    from apps.agreements.services import MAX_DOCUMENT_BYTES
+
+    w = hostile_world
+    case = inputs.pages()[door][0]
+    url = reverse(door, kwargs=case.kwargs(w) or None)
+    client = _page_client(door, case, w)
+    refused = {
+        "text named .pdf": _pdf(b"just some text", content_type="application/pdf"),
+        "html named .pdf": _pdf(b"<html><script>alert(1)</script></html>"),
+        "png": _pdf(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "scan.png", "image/png"),
+        "empty": _pdf(b""),
+        "too big": _pdf(PDF + b"0" * MAX_DOCUMENT_BYTES),
+    }
+    for label, upload in refused.items():
+        with _rolled_back():
+            before = _row_counts()
+            response = client.post(url, {**case.data(w), "document": upload})
+            # The page shows the form again with the reason at the field (a 200, as for any
+            # invalid agreement form).
+            assert response.status_code in (200, 400), (label, response.status_code)
+            assert "document" in response.context["form"].errors, label
+            assert not _delta(before, _row_counts()), label
+    # A real PDF whose name is markup: stored under a safe name, shown escaped.
+    response = client.post(url, {**case.data(w), "document": _pdf(name=f"{MARKUP}.pdf")})
+    assert response.status_code == 302, response.status_code
+    agreement = Agreement.objects.exclude(document="").latest("pk")
+    assert "<" not in agreement.document.name and ">" not in agreement.document.name
+    assert not _shown_raw(("agreements:detail",), {**w, "agreement": agreement})
+    served = client.get(reverse("agreements:document", args=[agreement.pk]))
+    assert served["Content-Type"] == "application/pdf"
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+CSV_HEADER = "name,website,partner_type,tier,manager\n"
+
+
+def _csv_rows(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def _upload(content: bytes, name: str = "partners.csv", kind: str = "partners") -> dict:
+    return {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="text/csv")}
 
 
 @pytest.mark.parametrize(
-    "raw",
-    [b"{", b"[]", b'{"customer_name": ', b"\xff\xfe", b"null", b'"string"', b"{" * 5000],
+    "label,content",
+    [
+        ("utf-16", CSV_HEADER.encode("utf-16")),
+        ("windows-1252", (CSV_HEADER + "Caf\xe9 Partners,,reseller,,\n").encode("cp1252")),
+        ("binary", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("pdf", PDF),
+        ("empty", b"   \n"),
+        ("no header", b",,,\nNorthwind,,reseller,,\n"),
+        ("header only", CSV_HEADER.encode()),
+        ("missing column", b"website\nhttps://x.example\n"),
+        ("duplicate column", b"name,name,partner_type\na,b,reseller\n"),
+        ("broken quoting", (CSV_HEADER + '"Northwind,"x\n').encode()),
+        ("too big", (CSV_HEADER + ("a" * 1000 + ",,reseller,,\n") * 5300).encode()),
+        ("too many rows", (CSV_HEADER + "Northwind,,reseller,,\n" * 10_001).encode()),
+    ],
 )
-def test_malformed_json_is_a_400(raw, api_for, charlie):
-    response = api_for(charlie).post(
-        "/api/v1/deal-registrations/", raw, content_type="application/json"
+def test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason(label, content, hostile_world):
+    client = _page_client("exchange:upload", inputs.pages()["exchange:upload"][0], hostile_world)
+    before = _row_counts()
+    response = client.post(reverse("exchange:upload"), _upload(content))
+    assert response.status_code == 400, (label, response.status_code)
+    assert _page_refusals(response), label
+    assert not _delta(before, _row_counts()), label
+
+
+def test_hostile_csv_cells_are_refused_or_shown_escaped(hostile_world):
+    from apps.exchange.models import ImportBatch
+    from apps.partners.models import Partner
+
+    client = _page_client("exchange:upload", inputs.pages()["exchange:upload"][0], hostile_world)
+    names = [
+        MARKUP,
+        '=HYPERLINK("https://evil.example")',
+        "@SUM(A1)",
+        "y" * 6000,
+        "Ctrl\x07 Char",
+        "'; DROP TABLE partners_partner; --",
+        "\u0430cme \u202eexe",
+    ]
+    rows = [[name, "", "reseller", "", ""] for name in names]
+    rows += [["Bad Type", "", MARKUP, "", ""], ["Bad Tier", "", "reseller", MARKUP, ""]]
+    content = (CSV_HEADER + _csv_rows(rows)).encode()
+    response = client.post(reverse("exchange:upload"), _upload(content, name=f"{MARKUP}.csv"))
+    assert response.status_code == 302, response.status_code
+    batch = ImportBatch.objects.latest("created_at")
+    errors = {row["line"]: row["errors"] for row in batch.rows}
+    assert errors[3] and errors[4] and errors[5], errors  # formulas and an over-long cell
+    assert errors[9] and errors[10], errors  # no such type, no such tier
+    preview = client.get(reverse("exchange:preview", args=[batch.pk]))
+    assert preview.status_code == 200
+    assert not _raw_markup(preview)
+    # A file with refused rows imports nothing.
+    before = Partner.objects.count()
+    client.post(reverse("exchange:confirm", args=[batch.pk]))
+    assert Partner.objects.count() == before
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.PREVIEWED
+
+
+def test_registration_csv_cells_are_checked_like_the_form(hostile_world):
+    from apps.exchange.models import ImportBatch
+
+    client = _page_client("exchange:upload", inputs.pages()["exchange:upload"][0], hostile_world)
+    header = (
+        "partner,customer_name,customer_domain,customer_country,contact_name,contact_email,"
+        "product,estimated_value,currency,expected_close_date,description\n"
     )
-    assert response.status_code == 400
-    assert DealRegistration.objects.count() == 0
+    good = [
+        "Acme Resellers",
+        "Initech LLC",
+        "initech.example",
+        "US",
+        "Bill",
+        "bill@initech.example",
+    ]
+    good += ["Suite", "1000.00", "USD", (timezone.localdate() + timedelta(days=30)).isoformat(), ""]
+    hostile = {1: MARKUP, 2: "not a domain", 3: "ZZ", 5: "not-an-email", 7: "9" * 400}
+    hostile |= {8: "XXX", 9: "2024-02-30", 10: MARKUP}
+    rows = []
+    for column, value in hostile.items():
+        cells = list(good)
+        cells[column] = value
+        if column != 2:  # each row its own customer, so no row is another's duplicate
+            cells[2] = f"c{column}-{cells[2]}"
+        rows.append(cells)
+    content = (header + _csv_rows(rows)).encode()
+    response = client.post(reverse("exchange:upload"), _upload(content, kind="registrations"))
+    assert response.status_code == 302, response.status_code
+    batch = ImportBatch.objects.latest("created_at")
+    by_line = {row["line"]: row["errors"] for row in batch.rows}
+    # Lines 2 and 9 put markup in the customer name and the description: text, accepted (and
+    # shown escaped); every other hostile cell is refused with its column named.
+    assert [line for line, errors in by_line.items() if not errors] == [2, 9], by_line
+    columns = ["domain", "country", "email", "estimated value", "currency", "close date"]
+    for line, column in zip(range(3, 9), columns, strict=True):
+        assert column in " ".join(by_line[line]), (line, by_line[line])
+    preview = client.get(reverse("exchange:preview", args=[batch.pk]))
+    assert not _raw_markup(preview)
 
 
-def test_an_oversized_body_is_refused(client_for, charlie, settings):
-    c = client_for(charlie)
-    body = json.dumps(
-        {**_valid(), "description": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)}
-    )
-    response = c.post("/api/v1/deal-registrations/", body, content_type="application/json")
-    assert 400 <= response.status_code < 500
-    assert DealRegistration.objects.count() == 0
-
-
-@pytest.mark.parametrize("value", [v for v in CORPUS if v.strip()])
-def test_the_portal_form_refuses_or_escapes_hostile_text(value, client_for, charlie):
-    c = client_for(charlie)
-    response = c.post(reverse("portal:deal_new"), {**_valid(), "customer_name": value[:5000]})
-    assert response.status_code in (200, 302, 400), response.status_code
-    page = c.get(reverse("portal:deals")).content.decode()
-    assert "<script>alert(1)</script>" not in page
-    assert "<img src=x onerror" not in page
-    _no_half_rows()
-
-
-@pytest.mark.parametrize(
-    "body",
-    [{"reason": "x" * 10_000}, {"reason": None}, {"reason": ["a"]}, {"reason": {"a": 1}}],
-)
-def test_transition_inputs_refuse_hostile_values(body, api_for, bob, world):
-    reg = world["registration"]
-    response = api_for(bob).post(
-        f"/api/v1/deal-registrations/{reg.pk}/transitions/reject/", body, format="json"
-    )
-    assert response.status_code == 400
-    reg.refresh_from_db()
-    assert reg.status == "submitted"
-    assert not RegistrationEvent.objects.filter(registration=reg, transition="reject").exists()
+def test_the_matrix_and_the_inputs_agree_on_who_posts():
+    # Every page here is in the isolation matrix, so page_user() knows its role.
+    assert set(inputs.pages()) <= set(MATRIX)

@@ -1,5 +1,6 @@
-"""Schemathesis against /api/v1/schema/, authenticated as each role: no 500, and responses
-conform to the schema. Bounded (a few examples per operation) so the suite stays fast."""
+"""Schemathesis against /api/v1/schema/, authenticated as each role, every operation: no 500,
+and every answer — its status code, content type and body, errors included — is one the schema
+documents. Bounded (a few examples per operation) so the suite stays fast."""
 
 from __future__ import annotations
 
@@ -14,20 +15,20 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
     content_type_conformance,
     response_schema_conformance,
-    status_code_conformance,  # noqa: F401 - see CHECKS
+    status_code_conformance,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# Checks on the response itself only (others re-send requests over the network).
-# status_code_conformance is left out for now: the schema documents only the success answer of
-# most operations, not their 400/403/404/409 (reported to the API owners).
+# Checks on the response itself only (others re-send requests over the network). The schema
+# documents each operation's error answers too (apps/core/schema.py), so an answer it does not
+# list, or an error body of another shape, fails here.
 CHECKS = [
     not_a_server_error,
+    status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
 ]
 
-# Found by this test, reported to the owning apps; remove a line once it is fixed.
 # Found by this test and fixed; add a line only with a reason and an owner, and remove it then.
 KNOWN_NONCONFORMING: set[str] = set()
 KNOWN_SERVER_ERRORS: set[tuple[str, str]] = set()
@@ -54,8 +55,6 @@ def test_the_api_survives_its_own_schema_fuzzed(role, world, alice, bob):
     nonconforming: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.method.upper() not in ("GET", "POST", "PATCH"):
-            continue
 
         @settings(
             max_examples=int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "4")),
@@ -92,3 +91,27 @@ def test_the_api_survives_its_own_schema_fuzzed(role, world, alice, bob):
             )
     assert not failures, "\n".join(failures[:20])
     assert not nonconforming, "\n".join(nonconforming[:10])
+
+
+def test_the_schema_documents_each_operations_error_answers(api_for, bob):
+    """DESIGN.md section 8's error contract, in the schema of every operation (so the fuzzing
+    above can hold the API to it): 400 where input is read, 401 and 403 everywhere, 404 on an
+    object's address, 409 on a transition, 429 where requests are throttled; each a JSON body."""
+    import yaml
+
+    schema = yaml.safe_load(api_for(bob).get("/api/v1/schema/").content)
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            codes = set(operation["responses"])
+            where = f"{method.upper()} {path}: {sorted(codes)}"
+            assert {"401", "403"} <= codes, where
+            if "requestBody" in operation or "/transitions/{name}/" in path:
+                assert "400" in codes, where
+            if "{id}" in path:
+                assert "404" in codes, where
+            if "/transitions/{name}/" in path:
+                assert "409" in codes, where
+            if path != "/api/v1/auth/token/":  # DRF's token view is not throttled
+                assert "429" in codes, where
+            for code in codes - {"200", "201", "204"}:
+                assert "application/json" in operation["responses"][code]["content"], where

@@ -1,0 +1,824 @@
+"""Every input of the product — each page that takes a POST, each API write, each transition
+input — with who may use it, a valid request to start from, and the pages that show what it
+stores.
+
+What can be read from the product is read, not listed: which page views take a POST (their
+code), the fields of their forms (the form classes), the fields of each API write (the OpenAPI
+schema) and of each transition (its input serializer). What cannot — a valid request, and the
+object it needs — is written here once per input. An input missing here fails
+test_every_page_input_is_covered / test_every_api_input_is_covered.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from apps.partners.models import QUALIFICATION_FIELDS
+from tests.factories import PASSWORD
+
+from .matrix import MATRIX
+
+# --- which page views take a POST -----------------------------------------------------------------
+
+
+def page_views() -> dict[str, Callable]:
+    """URL name → view function (decorators unwrapped) or class, for every page outside the API
+    and the Django admin."""
+    found: dict[str, Callable] = {}
+
+    def walk(resolver, namespace=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                if str(entry.pattern).startswith(("admin/", "api/")):
+                    continue
+                ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry, ns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                callback = entry.callback
+                view_class = getattr(callback, "view_class", None)
+                found[f"{namespace}{entry.name}"] = view_class or inspect.unwrap(callback)
+
+    walk(get_resolver())
+    return found
+
+
+def view_source(view) -> str:
+    return inspect.getsource(view)
+
+
+def takes_a_post(view) -> bool:
+    if inspect.isclass(view):
+        return hasattr(view, "post")
+    source = view_source(view)
+    return any(s in source for s in ("request.POST", "request.FILES", "require_POST", '"POST"'))
+
+
+def raw_post_keys(view) -> list[str]:
+    """Keys a view reads from request.POST itself, besides its forms."""
+    return re.findall(r"request\.POST(?:\.get\(|\[)\"(\w+)\"", view_source(view))
+
+
+def forms_named_in(view) -> set[type]:
+    """The form classes a view binds to the posted data, by name in its code."""
+    if inspect.isclass(view):
+        form_class = getattr(view, "form_class", None)
+        return {form_class} if form_class else set()
+    module = import_module(view.__module__)
+    names = re.findall(r"\b([A-Z]\w*(?:Form|FormSet))\(request\.POST", view_source(view))
+    return {getattr(module, name) for name in names}
+
+
+def form_field_names(form) -> list[str]:
+    """The posted names of a form's (or formset's) fields, uploads aside."""
+    if isinstance(form, forms.BaseFormSet):
+        names = [form.management_form.add_prefix(n) for n in form.management_form.fields]
+        for each in form.forms:
+            names += form_field_names(each)
+        return names
+    return [
+        form.add_prefix(name)
+        for name, f in form.fields.items()
+        if not isinstance(f, forms.FileField) and not f.disabled
+    ]
+
+
+def form_data(form) -> dict:
+    """What a browser posts for the form as shown: its initial values, formatted by its own
+    fields (a formset: with its management form)."""
+    if isinstance(form, forms.BaseFormSet):
+        data = form_data(form.management_form)
+        for each in form.forms:
+            data.update(form_data(each))
+        return data
+    data = {}
+    for bound in form:
+        if isinstance(bound.field, forms.FileField) or bound.field.disabled:
+            continue
+        value = bound.value()
+        if isinstance(bound.field, forms.BooleanField):
+            if value:
+                data[bound.html_name] = "on"
+            continue
+        data[bound.html_name] = "" if value is None else str(value)
+    return data
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+def _today(days: int = 0) -> str:
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def _csv(text: str, name: str = "partners.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+@dataclass
+class Page:
+    """One way to post to a page: the URL's objects, the forms it binds, a valid post."""
+
+    kwargs: Callable[[dict], dict]
+    forms: Callable[[dict], list] = lambda w: []
+    data: Callable[[dict], dict] = lambda w: {}
+    show: tuple[str, ...] = ()  # pages (URL names, see show_urls) that display what it stores
+    label: str = ""
+    prime: Callable[[object, dict], None] | None = None  # (client, world): before posting
+
+
+def _open_reset_link(client, w) -> None:
+    # The e-mailed link puts its token in the session and redirects to the set-password form.
+    client.get(reverse("password_reset_confirm", args=[w["reset_uid"], w["reset_token"]]))
+
+
+def _forms(*classes, **kwargs):
+    return lambda w: [c(**kwargs) for c in classes]
+
+
+def _partner_data(w):
+    return {
+        "name": "Initech Partners",
+        "website": "https://initech.example",
+        "partner_type": str(w["reseller"].pk),
+        "tier": "",
+        "manager": str(w["bob"].pk),
+    }
+
+
+def _agreement_data(w, **over):
+    return {
+        "partner": str(w["partner"].pk),
+        "kind": "reseller",
+        "title": "Initech reseller agreement",
+        "start_date": _today(),
+        "end_date": _today(365),
+        "notice_period_days": "30",
+        "exit_clauses": "",
+        **over,
+    }
+
+
+def _registration_data(w):
+    return {
+        "customer_name": "Initech LLC",
+        "customer_domain": "initech.example",
+        "customer_country": "US",
+        "contact_name": "Bill Lumbergh",
+        "contact_email": "bill@initech.example",
+        "product": "Analytics suite",
+        "estimated_value": "125000.00",
+        "currency": "USD",
+        "expected_close_date": _today(30),
+        "description": "",
+    }
+
+
+def _agreement_variants() -> list[Page]:
+    from apps.agreements.views import FORMS
+
+    objects = {"sign": "agreement", "terminate": "active_agreement", "renew": "active_agreement"}
+    values = {"sign": {"signed_by_name": "Pat Signer"}, "terminate": {"reason": "Ends."}}
+    values["renew"] = {"end_date": _today(900)}
+    return [
+        Page(
+            label=name,
+            kwargs=lambda w, n=name: {"pk": w[objects[n]].pk, "name": n},
+            forms=lambda w, c=form_class, n=name: [c(prefix=n)],
+            data=lambda w, n=name: {f"{n}-{k}": v for k, v in values[n].items()},
+            show=("agreements:detail", "portal:agreement_detail"),
+        )
+        for name, form_class in FORMS.items()
+    ]
+
+
+def _deal_variants() -> list[Page]:
+    from apps.deals.forms import TRANSITION_FORMS
+
+    objects = {"reject": "registration"}
+    values = {"reject": {"reason": "Not ours."}, "extend": {"days": "30"}}
+    values |= {"mark_won": {"actual_value": "1000.00"}, "mark_lost": {"reason": "Lost."}}
+    return [
+        Page(
+            label=name,
+            kwargs=lambda w, n=name: {"pk": w[objects.get(n, "approved")].pk, "name": n},
+            forms=lambda w, c=form_class: [c()],
+            data=lambda w, n=name: values[n],
+            show=("deals:detail", "portal:deal_detail"),
+        )
+        for name, form_class in TRANSITION_FORMS.items()
+    ]
+
+
+def _stages_formset(w):
+    from apps.program.forms import StageConfigFormSet
+    from apps.program.models import StageConfig
+
+    return StageConfigFormSet(queryset=StageConfig.objects.order_by("id"))
+
+
+def _pages() -> dict[str, list[Page]]:
+    from apps.agreements.forms import AgreementForm, SignForm
+    from apps.deals.forms import ExtensionRequestForm, RegistrationForm
+    from apps.exchange.forms import ImportForm
+    from apps.partners.forms import PartnerForm, QualificationForm, TransitionForm
+    from apps.program.forms import PartnerTypeForm, PlaybookTaskForm, ProgramSettingsForm
+    from apps.program.models import ProgramSettings
+    from apps.qbrs.forms import ActionItemForm, CompleteForm, NotesForm, ScheduleForm
+    from apps.tiers.forms import ExchangeRateForm, TierForm
+
+    partner = ("partners:list", "partners:detail", "partners:board", "portal:home")
+    return {
+        "login": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(AuthenticationForm),
+                data=lambda w: {"username": "bob", "password": PASSWORD},
+            )
+        ],
+        "logout": [Page(kwargs=lambda w: {})],
+        "password_reset": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(PasswordResetForm),
+                data=lambda w: {"email": "bob@example.com"},
+            )
+        ],
+        "password_reset_confirm": [
+            Page(
+                kwargs=lambda w: {"uidb64": w["reset_uid"], "token": "set-password"},
+                forms=lambda w: [SetPasswordForm(w["bob"])],
+                data=lambda w: {
+                    "new_password1": "Zx9-long-enough",
+                    "new_password2": "Zx9-long-enough",
+                },
+                prime=_open_reset_link,
+            )
+        ],
+        "notifications:read": [Page(kwargs=lambda w: {"pk": w["notification"].pk})],
+        "notifications:read_all": [Page(kwargs=lambda w: {})],
+        "partners:create": [
+            Page(kwargs=lambda w: {}, forms=_forms(PartnerForm), data=_partner_data, show=partner)
+        ],
+        "partners:edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["partner"].pk},
+                forms=lambda w: [PartnerForm(instance=w["partner"])],
+                data=lambda w: form_data(PartnerForm(instance=w["partner"])),
+                show=partner,
+            )
+        ],
+        "partners:transition": [
+            Page(
+                kwargs=lambda w: {"pk": w["partner"].pk, "name": "start_evaluation"},
+                forms=_forms(TransitionForm),
+                data=lambda w: {"note": "Quarter review.", "reason": "", "from_stage": "growth"},
+                show=("partners:detail",),
+            )
+        ],
+        "partners:qualification": [
+            Page(
+                kwargs=lambda w: {"pk": w["partner"].pk},
+                forms=_forms(QualificationForm, prefix="q"),
+                data=lambda w: {f"q-{name}": "4" for name in QUALIFICATION_FIELDS},
+                show=("partners:detail",),
+            )
+        ],
+        "partners:task_toggle": [
+            Page(kwargs=lambda w: {"pk": w["partner"].pk, "task_pk": w["task"].pk})
+        ],
+        "agreements:create": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(AgreementForm),
+                data=_agreement_data,
+                show=("agreements:list", "agreements:detail", "partners:detail"),
+            )
+        ],
+        "agreements:edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["draft_agreement"].pk},
+                forms=lambda w: [AgreementForm(instance=w["draft_agreement"])],
+                data=lambda w: form_data(AgreementForm(instance=w["draft_agreement"])),
+                show=("agreements:list", "agreements:detail"),
+            )
+        ],
+        "agreements:transition": _agreement_variants(),
+        "deals:transition": _deal_variants(),
+        "deals:decline_extension": [
+            Page(kwargs=lambda w: {"pk": w["extended"].pk, "request_pk": w["extension"].pk})
+        ],
+        "qbrs:new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(ScheduleForm),
+                data=lambda w: {
+                    "partner": str(w["initrode"].pk),
+                    "scheduled_for": "2031-03-04T10:00",
+                },
+                show=("qbrs:list",),
+            )
+        ],
+        "qbrs:notes": [
+            Page(
+                kwargs=lambda w: {"pk": w["scheduled_qbr"].pk},
+                forms=_forms(NotesForm),
+                data=lambda w: {"notes": "Shared.", "internal_notes": "Internal."},
+                show=("qbrs:detail", "portal:qbr_detail"),
+            )
+        ],
+        "qbrs:transition": [
+            Page(
+                label="complete",
+                kwargs=lambda w: {"pk": w["running_qbr"].pk, "name": "complete"},
+                forms=_forms(CompleteForm),
+                data=lambda w: {"outcome": "continue", "satisfaction_score": "8", "reason": ""},
+                show=("qbrs:detail", "partners:detail"),
+            )
+        ],
+        "qbrs:action_item_add": [
+            Page(
+                kwargs=lambda w: {"pk": w["scheduled_qbr"].pk},
+                forms=_forms(ActionItemForm),
+                data=lambda w: {"title": "Send the deck", "owner_side": "partner", "due_date": ""},
+                show=("qbrs:detail", "portal:qbrs"),
+            )
+        ],
+        "qbrs:action_item_toggle": [Page(kwargs=lambda w: {"pk": w["action_item"].pk})],
+        "tiers:proposal_act": [
+            Page(
+                kwargs=lambda w: {"pk": w["proposal"].pk, "name": "approve"},
+                data=lambda w: {"note": "Well earned."},
+                show=("tiers:proposals", "partners:detail"),
+            )
+        ],
+        "exchange:upload": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(ImportForm),
+                data=lambda w: {
+                    "kind": "partners",
+                    "file": _csv("name,partner_type\nNorthwind Traders,reseller\n"),
+                },
+                show=("exchange:preview",),
+            )
+        ],
+        "exchange:confirm": [Page(kwargs=lambda w: {"pk": w["batch"].pk})],
+        "program:settings": [
+            Page(
+                kwargs=lambda w: {},
+                forms=lambda w: [ProgramSettingsForm(instance=ProgramSettings.get())],
+                data=lambda w: form_data(ProgramSettingsForm(instance=ProgramSettings.get())),
+                show=("program:settings",),
+            )
+        ],
+        "program:stages": [
+            Page(
+                kwargs=lambda w: {},
+                forms=lambda w: [_stages_formset(w)],
+                data=lambda w: form_data(_stages_formset(w)),
+                show=("program:stages", "partners:board", "partners:detail"),
+            )
+        ],
+        "program:playbook_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(PlaybookTaskForm),
+                data=lambda w: {
+                    "stage": "onboarding",
+                    "title": "Sign the NDA",
+                    "description": "",
+                    "owner_side": "partner",
+                    "due_offset_days": "7",
+                    "required": "on",
+                    "order": "1",
+                },
+                show=("program:playbooks",),
+            )
+        ],
+        "program:playbook_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["playbook_task"].pk},
+                forms=lambda w: [PlaybookTaskForm(instance=w["playbook_task"])],
+                data=lambda w: form_data(PlaybookTaskForm(instance=w["playbook_task"])),
+                show=("program:playbooks",),
+            )
+        ],
+        "program:playbook_delete": [Page(kwargs=lambda w: {"pk": w["playbook_task"].pk})],
+        "program:partner_type_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(PartnerTypeForm),
+                data=lambda w: {
+                    "key": "distributor",
+                    "name": "Distributor",
+                    "onboarding_days": "60",
+                },
+                show=("program:partner_types", "partners:create"),
+            )
+        ],
+        "program:partner_type_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["reseller"].pk},
+                forms=lambda w: [PartnerTypeForm(instance=w["reseller"])],
+                data=lambda w: form_data(PartnerTypeForm(instance=w["reseller"])),
+                show=("program:partner_types", "partners:detail"),
+            )
+        ],
+        "tiers:create": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(TierForm),
+                data=lambda w: {
+                    "name": "Platinum",
+                    "rank": "4",
+                    "min_won_value": "2000000",
+                    "min_won_deals": "20",
+                    "protection_days": "200",
+                    "discount_percent": "25",
+                    "qbr_cadence_months": "1",
+                    "description": "",
+                },
+                show=("tiers:settings", "portal:tier"),
+            )
+        ],
+        "tiers:edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["gold"].pk},
+                forms=lambda w: [TierForm(instance=w["gold"])],
+                data=lambda w: form_data(TierForm(instance=w["gold"])),
+                show=("tiers:settings", "portal:tier"),
+            )
+        ],
+        "tiers:delete": [Page(kwargs=lambda w: {"pk": w["spare_tier"].pk})],
+        "tiers:rates": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(ExchangeRateForm),
+                data=lambda w: {
+                    "currency": "GBP",
+                    "rate_to_base": "1.25",
+                    "effective_date": "2024-01-01",
+                },
+                show=("tiers:rates",),
+            )
+        ],
+        "tiers:rate_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["rate"].pk},
+                forms=lambda w: [ExchangeRateForm(instance=w["rate"])],
+                data=lambda w: form_data(ExchangeRateForm(instance=w["rate"])),
+                show=("tiers:rates",),
+            )
+        ],
+        "tiers:rate_delete": [Page(kwargs=lambda w: {"pk": w["rate"].pk})],
+        "portal:task_toggle": [Page(kwargs=lambda w: {"pk": w["task"].pk})],
+        "portal:agreement_sign": [
+            Page(
+                kwargs=lambda w: {"pk": w["agreement"].pk},
+                forms=_forms(SignForm),
+                data=lambda w: {"signed_by_name": "Charlie Brown"},
+                show=("portal:agreement_detail", "agreements:detail"),
+            )
+        ],
+        "portal:deal_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(RegistrationForm),
+                data=_registration_data,
+                show=("portal:deals", "portal:deal_detail", "deals:queue", "deals:detail"),
+            )
+        ],
+        "portal:deal_withdraw": [Page(kwargs=lambda w: {"pk": w["registration"].pk})],
+        "portal:deal_extension": [
+            Page(
+                kwargs=lambda w: {"pk": w["approved"].pk},
+                forms=_forms(ExtensionRequestForm),
+                data=lambda w: {"days": "30", "reason": "The customer's board meets late."},
+                show=("portal:deal_detail", "deals:detail"),
+            )
+        ],
+        "portal:qbr_action_item_done": [Page(kwargs=lambda w: {"pk": w["action_item"].pk})],
+    }
+
+
+PAGES: dict[str, list[Page]] = {}
+
+
+def pages() -> dict[str, list[Page]]:
+    if not PAGES:
+        PAGES.update(_pages())
+    return PAGES
+
+
+def page_user(name: str, world: dict):
+    """Who posts to the page: the role the page is for (MATRIX), acting on acme's objects."""
+    area = MATRIX[name][0]
+    return {
+        "public": None,
+        "login": world["charlie"],
+        "staff": world["bob"],
+        "admin": world["alice"],
+        "portal": world["charlie"],
+    }[area]
+
+
+# Where a stored value shows: URL name → the world's object for its pk (None: no pk; "new:<key>":
+# the newest row of the model world[key] belongs to).
+SHOW_OBJECTS = {
+    "partners:detail": "partner",
+    "agreements:detail": "agreement",
+    "portal:agreement_detail": "agreement",
+    "deals:detail": "registration",
+    "portal:deal_detail": "registration",
+    "qbrs:detail": "scheduled_qbr",
+    "portal:qbr_detail": "scheduled_qbr",
+    "exchange:preview": "new:batch",
+}
+
+
+def show_urls(names, world) -> list[str]:
+    urls = []
+    for name in names:
+        key = SHOW_OBJECTS.get(name)
+        if key is None:
+            urls.append(reverse(name))
+            continue
+        if key.startswith("new:"):
+            model = type(world[key[4:]])
+            urls.append(reverse(name, kwargs={"pk": model.objects.latest("pk").pk}))
+            continue
+        urls.append(reverse(name, kwargs={"pk": world[key].pk}))
+    return urls
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Api:
+    """One API write: who calls it, the object in its path, a valid body."""
+
+    who: tuple[str, ...]
+    body: Callable[[dict], dict] = lambda w: {}
+    obj: str | None = None
+    show: tuple[str, ...] = ()
+
+
+def _api_partner(w):
+    return {
+        "name": "Initech Partners",
+        "website": "https://initech.example",
+        "partner_type": "reseller",
+        "tier": None,
+        "manager": w["bob"].pk,
+    }
+
+
+def _api_agreement(w):
+    return {
+        "partner": w["partner"].pk,
+        "kind": "reseller",
+        "title": "Initech reseller agreement",
+        "start_date": _today(),
+        "end_date": _today(365),
+        "notice_period_days": 30,
+    }
+
+
+def _api_registration(w):
+    return {**_registration_data(w), "partner": w["partner"].pk}
+
+
+def _api_tier(w):
+    return {
+        "name": "Platinum",
+        "rank": 4,
+        "min_won_value": "2000000.00",
+        "min_won_deals": 20,
+        "protection_days": 200,
+        "discount_percent": "25.00",
+        "qbr_cadence_months": 1,
+    }
+
+
+PARTNER_PAGES = ("partners:list", "partners:detail", "partners:board")
+API: dict[tuple[str, str], Api] = {
+    ("POST", "/api/v1/auth/token/"): Api(
+        ("anonymous",), lambda w: {"username": "bob", "password": PASSWORD}
+    ),
+    ("POST", "/api/v1/users/"): Api(
+        ("admin",),
+        lambda w: {
+            "username": "erin",
+            "email": "erin@example.com",
+            "password": "Zx9-long-enough",
+            "role": "partner",
+            "partner": w["partner"].pk,
+        },
+    ),
+    ("POST", "/api/v1/partners/"): Api(("manager",), _api_partner, show=PARTNER_PAGES),
+    ("PUT", "/api/v1/partners/{id}/"): Api(
+        ("manager",), _api_partner, obj="partner", show=PARTNER_PAGES
+    ),
+    ("PATCH", "/api/v1/partners/{id}/"): Api(
+        ("manager",), lambda w: {"name": "Acme Resellers Intl"}, obj="partner", show=PARTNER_PAGES
+    ),
+    ("PATCH", "/api/v1/tasks/{id}/"): Api(("partner",), lambda w: {"done": True}, obj="task"),
+    ("POST", "/api/v1/agreements/"): Api(
+        ("manager",), _api_agreement, show=("agreements:list", "partners:detail")
+    ),
+    ("PUT", "/api/v1/agreements/{id}/"): Api(
+        ("manager",),
+        _api_agreement,
+        obj="draft_agreement",
+        show=("agreements:list", "partners:detail"),
+    ),
+    ("PATCH", "/api/v1/agreements/{id}/"): Api(
+        ("manager",),
+        lambda w: {"title": "Renamed draft"},
+        obj="draft_agreement",
+        show=("agreements:list", "partners:detail"),
+    ),
+    ("POST", "/api/v1/deal-registrations/"): Api(
+        ("partner", "manager"), _api_registration, show=("deals:queue", "portal:deals")
+    ),
+    ("PATCH", "/api/v1/program/"): Api(
+        ("admin",), lambda w: {"review_sla_hours": 24}, show=("program:settings",)
+    ),
+    ("POST", "/api/v1/qbrs/"): Api(
+        ("manager",),
+        lambda w: {"partner": w["initrode"].pk, "scheduled_for": "2031-03-04T10:00:00Z"},
+        show=("qbrs:list",),
+    ),
+    ("PATCH", "/api/v1/qbrs/{id}/"): Api(
+        ("manager",),
+        lambda w: {"notes": "Shared."},
+        obj="scheduled_qbr",
+        show=("qbrs:detail", "portal:qbr_detail"),
+    ),
+    ("POST", "/api/v1/qbrs/{id}/action-items/"): Api(
+        ("manager",),
+        lambda w: {"title": "Send the deck", "owner_side": "partner"},
+        obj="scheduled_qbr",
+        show=("qbrs:detail", "portal:qbrs"),
+    ),
+    ("PATCH", "/api/v1/action-items/{id}/"): Api(
+        ("manager",),
+        lambda w: {"title": "Send the deck"},
+        obj="action_item",
+        show=("portal:qbrs", "portal:qbr_detail"),
+    ),
+    ("POST", "/api/v1/tiers/"): Api(("admin",), _api_tier, show=("tiers:settings", "portal:tier")),
+    ("PUT", "/api/v1/tiers/{id}/"): Api(
+        ("admin",), _api_tier, obj="spare_tier", show=("tiers:settings", "portal:tier")
+    ),
+    ("PATCH", "/api/v1/tiers/{id}/"): Api(
+        ("admin",), lambda w: {"description": "More."}, obj="gold", show=("tiers:settings",)
+    ),
+    ("POST", "/api/v1/exchange-rates/"): Api(
+        ("admin",),
+        lambda w: {"currency": "GBP", "rate_to_base": "1.25", "effective_date": "2024-01-01"},
+        show=("tiers:rates",),
+    ),
+    ("PUT", "/api/v1/exchange-rates/{id}/"): Api(
+        ("admin",),
+        lambda w: {"currency": "EUR", "rate_to_base": "1.20", "effective_date": "2020-01-01"},
+        obj="rate",
+        show=("tiers:rates",),
+    ),
+    ("PATCH", "/api/v1/exchange-rates/{id}/"): Api(
+        ("admin",), lambda w: {"rate_to_base": "1.20"}, obj="rate", show=("tiers:rates",)
+    ),
+}
+
+# A transition input per (route, input serializer): the transitions sharing one serializer
+# validate alike, so one of them stands for the others.
+TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]] = {
+    # (basename, input class): (transition, world object, valid body, who)
+    ("partner", "TransitionInput"): ("start_evaluation", "partner", lambda w: {}, "manager"),
+    ("partner", "ExitInput"): ("exit", "partner", lambda w: {"reason": "Gone."}, "manager"),
+    ("agreement", "SignInput"): (
+        "sign",
+        "agreement",
+        lambda w: {"signed_by_name": "Pat Signer"},
+        "partner",
+    ),
+    ("agreement", "TerminateInput"): (
+        "terminate",
+        "active_agreement",
+        lambda w: {"reason": "Ends."},
+        "manager",
+    ),
+    ("agreement", "RenewInput"): (
+        "renew",
+        "active_agreement",
+        lambda w: {"end_date": _today(900)},
+        "manager",
+    ),
+    ("deal-registration", "RejectInput"): (
+        "reject",
+        "registration",
+        lambda w: {"reason": "Not ours."},
+        "manager",
+    ),
+    ("deal-registration", "ExtendInput"): ("extend", "approved", lambda w: {"days": 30}, "manager"),
+    ("deal-registration", "WonInput"): (
+        "mark_won",
+        "approved",
+        lambda w: {"actual_value": "1000.00"},
+        "manager",
+    ),
+    ("deal-registration", "LostInput"): (
+        "mark_lost",
+        "approved",
+        lambda w: {"reason": "Lost."},
+        "manager",
+    ),
+    ("qbr", "CompleteInput"): (
+        "complete",
+        "running_qbr",
+        lambda w: {"outcome": "continue", "satisfaction_score": 8},
+        "manager",
+    ),
+    ("tier-proposal", "DecisionInput"): (
+        "approve",
+        "proposal",
+        lambda w: {"note": "Well earned."},
+        "manager",
+    ),
+}
+
+TRANSITION_SHOW = {
+    "partner": ("partners:detail",),
+    "agreement": ("agreements:detail", "portal:agreement_detail"),
+    "deal-registration": ("deals:detail", "portal:deal_detail"),
+    "qbr": ("qbrs:list", "partners:detail"),
+    "tier-proposal": ("tiers:proposals",),
+}
+
+
+def transition_inputs() -> dict[tuple[str, str], type]:
+    """(basename, input serializer name) → serializer, for every view set of the API router."""
+    from partneros.urls import router
+
+    found = {}
+    for _prefix, viewset, basename in router.registry:
+        for serializer in getattr(viewset, "transition_inputs", {}).values():
+            found[(basename, serializer.__name__)] = serializer
+    return found
+
+
+def write_operations(schema: dict) -> dict[tuple[str, str], dict]:
+    """(method, path) → the JSON request body's schema, for every API operation that takes one."""
+    found = {}
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                found[(method.upper(), path)] = resolve(schema, body["schema"])
+    return found
+
+
+def resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def body_fields(schema: dict, body: dict) -> dict[str, dict]:
+    """Field → its (resolved) schema, the read-only ones aside."""
+    fields = {}
+    for name, node in body.get("properties", {}).items():
+        node = resolve(schema, node)
+        if not node.get("readOnly"):
+            fields[name] = node
+    return fields
+
+
+def field_kind(node: dict) -> str:
+    """number | date | text, from a field's schema or its form field."""
+    if isinstance(node, forms.Field):
+        if isinstance(node, forms.IntegerField | forms.DecimalField | forms.FloatField):
+            return "number"
+        if isinstance(node, forms.DateField | forms.DateTimeField):
+            return "date"
+        return "text"
+    kinds = {node.get("type"), node.get("format")}
+    for option in node.get("oneOf", []) + node.get("anyOf", []) + node.get("allOf", []):
+        kinds |= {option.get("type"), option.get("format")}
+    if kinds & {"integer", "number", "decimal"}:
+        return "number"
+    if kinds & {"date", "date-time"}:
+        return "date"
+    return "text"
