@@ -67,7 +67,12 @@ def agreement_create_view(request):
         else:
             messages.success(request, "Agreement drafted.")
             return redirect("agreements:detail", pk=agreement.pk)
-    return render(request, "agreements/form.html", {"form": form, "agreement": None})
+    return render(
+        request,
+        "agreements/form.html",
+        {"form": form, "agreement": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required
@@ -89,7 +94,12 @@ def agreement_edit(request, pk: int):
         else:
             messages.success(request, "Agreement saved.")
             return redirect("agreements:detail", pk=agreement.pk)
-    return render(request, "agreements/form.html", {"form": form, "agreement": agreement})
+    return render(
+        request,
+        "agreements/form.html",
+        {"form": form, "agreement": agreement},
+        status=400 if form.errors else 200,
+    )
 
 
 def _detail_context(request, agreement, forms=None, error=None) -> dict:

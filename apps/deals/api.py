@@ -230,7 +230,7 @@ class DealRegistrationViewSet(
         if request.user.is_staff_role:
             serializer.context["conflicts"] = stored_conflict_rows(regs)
         else:
-            serializer.context["conflicts"] = stored_conflict_counts(regs)
+            serializer.context["conflicts"] = stored_conflict_counts(regs, cap=0)
         return self.get_paginated_response(serializer.data)
 
     def create(self, request, *args, **kwargs):

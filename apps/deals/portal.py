@@ -34,7 +34,8 @@ def deal_list(request):
         request.GET.get("page")
     )
     regs = list(page.object_list)
-    conflicts = stored_conflict_counts(regs)  # found on submission: no similarity query here
+    # Found on submission: no similarity query here; partner users learn only whether.
+    conflicts = stored_conflict_counts(regs, cap=0)
     now, sla = timezone.now(), program_rules().review_sla_hours
     rows = [
         {
@@ -123,7 +124,7 @@ def deal_detail(request, pk: int, extension_form=None, status=200):
             "reg": reg,
             "now": timezone.now(),
             "clock": review_clock(reg, timezone.now(), rules.review_sla_hours),
-            "conflict": partner_told_of_conflict(reg, stored_conflict_counts([reg])[reg.pk]),
+            "conflict": partner_told_of_conflict(reg, stored_conflict_counts([reg], cap=0)[reg.pk]),
             "events": reg.events.select_related("actor"),
             "pending_extension": reg.extension_requests.filter(
                 status=ExtensionRequest.Decision.PENDING

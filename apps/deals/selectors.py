@@ -185,14 +185,40 @@ def _open_links(registrations):
     )
 
 
-def stored_conflict_counts(registrations) -> dict[int, int]:
-    """{id: number of open registrations it conflicts with}, in one query whatever the count."""
+# Lists show at most this many conflicts per row ("20+"): a row's cost is bounded however many
+# registrations a customer has drawn. At 1,000,000 registrations the benchmark's program stores
+# 14 million pairs (123 per open registration); counting them all cost 36 ms of the queue's 58.
+LIST_CONFLICT_CAP = 20
+
+_BOUNDED_COUNTS_SQL = """
+SELECT r.id, (
+    SELECT count(*) FROM (
+        SELECT 1 FROM deals_registrationconflict c
+        JOIN deals_dealregistration o ON o.id = c.other_id
+        WHERE c.registration_id = r.id AND o.status IN ('submitted', 'approved')
+        LIMIT %(limit)s
+    ) found
+)
+FROM unnest(%(ids)s::bigint[]) AS r(id)
+"""
+
+
+def stored_conflict_counts(registrations, *, cap: int = LIST_CONFLICT_CAP) -> dict[int, int]:
+    """{id: number of open registrations it conflicts with, counted up to cap + 1} in one
+    query: a count above `cap` means "more than cap". Partner users' lists ask with cap=0 (they
+    learn only whether there is one)."""
     registrations = list(registrations)
     result = {r.pk: 0 for r in registrations}
     ids, links = _open_links(registrations)
-    if ids:
-        rows = links.order_by().values_list("registration_id").annotate(n=Count("id"))
-        result.update(dict(rows))
+    if not ids:
+        return result
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_BOUNDED_COUNTS_SQL, {"ids": ids, "limit": cap + 1})
+            result.update(dict(cursor.fetchall()))
+        return result
+    rows = links.order_by().values_list("registration_id").annotate(n=Count("id"))
+    result.update({pk: min(n, cap + 1) for pk, n in rows})
     return result
 
 

@@ -18,6 +18,7 @@ from apps.partners.models import Partner
 from .forms import TRANSITION_FORMS, ExtendForm, LostForm, RejectForm, WonForm
 from .models import DealRegistration, ExtensionRequest, Status
 from .selectors import (
+    LIST_CONFLICT_CAP,
     conflicts_for,
     review_clock,
     review_queue,
@@ -50,6 +51,7 @@ def queue(request):
             "page": page,
             "rows": rows,
             "sla_hours": sla,
+            "conflict_cap": LIST_CONFLICT_CAP,
             "status": status,
             "statuses": [*Status.choices, ("extension", "Extension requested"), ("all", "All")],
             # The partner narrowed to, if any (from a row's partner link or the partner's page).

@@ -198,7 +198,12 @@ def partner_create_view(request):
         else:
             messages.success(request, f"{partner.name} added in recruitment.")
             return redirect("partners:detail", pk=partner.pk)
-    return render(request, "partners/form.html", {"form": form, "partner": None})
+    return render(
+        request,
+        "partners/form.html",
+        {"form": form, "partner": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required
@@ -215,7 +220,12 @@ def partner_edit(request, pk: int):
         else:
             messages.success(request, "Partner saved.")
             return redirect("partners:detail", pk=partner.pk)
-    return render(request, "partners/form.html", {"form": form, "partner": partner})
+    return render(
+        request,
+        "partners/form.html",
+        {"form": form, "partner": partner},
+        status=400 if form.errors else 200,
+    )
 
 
 def _form_errors(form, exc: InvalidInput) -> None:

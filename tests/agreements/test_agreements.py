@@ -254,14 +254,14 @@ def test_it_creates_an_agreement_with_a_pdf(client_for, bob, acme):
 def test_it_refuses_a_document_that_is_not_a_pdf(name, content, client_for, bob, acme):
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
     response = client_for(bob).post(reverse("agreements:create"), _form(acme, document=upload))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Agreement.objects.exists()
 
 
 def test_it_refuses_a_pdf_over_10_mb(client_for, bob, acme):
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")
     response = client_for(bob).post(reverse("agreements:create"), _form(acme, document=big))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "at most 10 MB" in response.content.decode()
     assert not Agreement.objects.exists()
 
@@ -393,7 +393,7 @@ def test_it_lists_agreement_pages_in_constant_queries(
 def test_it_edits_only_drafts(client_for, api_for, bob, acme):
     sent = AgreementFactory(partner=acme, status="sent", title="As sent")
     response = client_for(bob).post(reverse("agreements:edit", args=[sent.pk]), _form(acme))
-    assert response.status_code == 200 and "Only a draft is edited" in response.content.decode()
+    assert response.status_code == 400 and "Only a draft is edited" in response.content.decode()
     response = api_for(bob).patch(f"/api/v1/agreements/{sent.pk}/", {"title": "X"}, format="json")
     assert response.status_code == 400
     sent.refresh_from_db()

@@ -258,7 +258,7 @@ def test_it_creates_and_edits_a_partner(client_for, bob):
 
 def test_it_shows_errors_next_to_fields_on_create(client_for, bob):
     response = client_for(bob).post(reverse("partners:create"), {"name": "", "website": "nope"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert 'class="field has-error"' in html
     assert not Partner.objects.exists()

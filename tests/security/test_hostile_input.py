@@ -616,9 +616,8 @@ def test_the_agreement_document_must_be_a_small_pdf(door, hostile_world):
         with _rolled_back():
             before = _row_counts()
             response = client.post(url, {**case.data(w), "document": upload})
-            # The page shows the form again with the reason at the field (a 200, as for any
-            # invalid agreement form).
-            assert response.status_code in (200, 400), (label, response.status_code)
+            # The page shows the form again with the reason at the field, answered 400.
+            assert response.status_code == 400, (label, response.status_code)
             assert "document" in response.context["form"].errors, label
             assert not _delta(before, _row_counts()), label
     # A real PDF whose name is markup: stored under a safe name, shown escaped.

@@ -71,3 +71,15 @@ def test_an_expired_session_is_signed_out(bob, settings):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert settings.SESSION_COOKIE_AGE <= 60 * 60 * 12
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_a_request_django_refuses_to_read_gets_a_page_that_says_so(client_for, bob):
+    """Too many fields (or too large a body): a 400 with the product's page, nothing changed."""
+    from apps.partners.models import Partner
+
+    before = Partner.objects.count()
+    fields = {f"f{i}": "x" for i in range(5000)}
+    response = client_for(bob).post("/partners/new/", fields)
+    assert response.status_code == 400
+    assert b"Request not accepted" in response.content
+    assert Partner.objects.count() == before
