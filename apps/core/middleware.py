@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import InterfaceError
 
 # Everything the pages need is served from this origin; htmx sets inline styles for swaps.
 CSP = "; ".join(
@@ -53,7 +54,7 @@ class DatabaseUnavailableMiddleware:
 
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        if not _database_down():
+        if not (_connection_lost(exception) or _database_down()):
             return None  # a real error (a lock timeout, a bad query): let it surface
         if request.path.startswith("/api/"):
             response = JsonResponse(
@@ -64,6 +65,24 @@ class DatabaseUnavailableMiddleware:
             response = render(request, "503.html", status=503)
         response["Retry-After"] = "5"
         return response
+
+
+# SQLSTATEs of a lost or refused connection: class 08, and the server shutting down or starting.
+_CONNECTION_STATES = ("57P01", "57P02", "57P03")
+
+
+def _connection_lost(exception) -> bool:
+    """The request failed because its connection went away (a restart in progress or just
+    finished), not because of what it asked: the drill saw such requests answer 500 when the
+    server was already back by the time `_database_down` looked. psycopg gives no SQLSTATE for a
+    connection the client lost; an error the server reports about the query has one."""
+    if isinstance(exception, InterfaceError):
+        return True
+    cause = exception.__cause__  # the driver's error, which Django wraps
+    if cause is None:
+        return False
+    state = getattr(cause, "sqlstate", None)
+    return state is None or state.startswith("08") or state in _CONNECTION_STATES
 
 
 def _database_down() -> bool:

@@ -82,3 +82,35 @@ def test_a_database_error_with_the_database_up_is_not_hidden(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_the_real_database_is_seen_as_up():
     assert middleware._database_down() is False
+
+
+class _ServerError(Exception):
+    def __init__(self, sqlstate):
+        super().__init__(f"sqlstate {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+def _wrapped(sqlstate):
+    """An error as Django raises it: its OperationalError caused by the driver's."""
+    error = OperationalError("wrapped")
+    error.__cause__ = _ServerError(sqlstate) if sqlstate else ConnectionError("socket closed")
+    return error
+
+
+@pytest.mark.parametrize(
+    "sqlstate, answer",
+    [
+        (None, 503),  # the client lost the server: no SQLSTATE
+        ("57P01", 503),  # terminating connection due to administrator command
+        ("08006", 503),  # connection failure
+        ("55P03", None),  # a lock timeout is about the query: it surfaces
+        ("40P01", None),  # a deadlock too
+    ],
+)
+def test_a_connection_lost_mid_request_answers_503_even_once_the_server_is_back(
+    monkeypatch, sqlstate, answer
+):
+    monkeypatch.setattr(middleware, "_database_down", lambda: False)  # back already
+    mw = middleware.DatabaseUnavailableMiddleware(_raise)
+    response = mw.process_exception(RequestFactory().post("/api/v1/x/"), _wrapped(sqlstate))
+    assert (response.status_code if response else None) == answer
