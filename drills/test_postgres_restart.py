@@ -156,7 +156,9 @@ def test_the_app_recovers_from_a_postgres_restart_without_half_written_rows(priv
         )
         print(f"after the restart: {after.summary()}")
         assert after.statuses == {201: 40}, after.statuses
-        assert set(during.statuses) <= {201, 500, 503, 0}, during.statuses
+        # While it restarts: accepted, or 503 with Retry-After (nothing done) — never a 500.
+        # (0: the load generator's own connection failed, no answer at all.)
+        assert set(during.statuses) <= {201, 503, 0}, during.statuses
     finally:
         server.terminate()
         server.wait(20)
