@@ -143,23 +143,28 @@ def _money(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
+def _rate_in_force():
+    """Each row's rate to the base currency in force on its `rate_date` (NULL when none is, or
+    when there is no rate table yet)."""
+    if not rates_available():
+        return Value(None, output_field=MONEY)
+    from apps.tiers.models import ExchangeRate
+
+    return Subquery(
+        ExchangeRate.objects.filter(
+            currency=OuterRef("currency"), effective_date__lte=OuterRef("rate_date")
+        )
+        .order_by("-effective_date")
+        .values("rate_to_base")[:1],
+        output_field=MONEY,
+    )
+
+
 def in_base_currency(regs, base: str, today: date):
     """Annotate `amount` (won value for won, estimated value otherwise) and `in_base` (that
     amount in the base currency, NULL when no rate is in force) — converted in SQL with the rate
     in force on the close date for won registrations and on `today` for the others."""
-    if rates_available():
-        from apps.tiers.models import ExchangeRate
-
-        rate = Subquery(
-            ExchangeRate.objects.filter(
-                currency=OuterRef("currency"), effective_date__lte=OuterRef("rate_date")
-            )
-            .order_by("-effective_date")
-            .values("rate_to_base")[:1],
-            output_field=MONEY,
-        )
-    else:
-        rate = Value(None, output_field=MONEY)
+    rate = _rate_in_force()
     return regs.annotate(
         rate_date=Case(
             When(status=RegStatus.WON, then=TruncDate("closed_at")),
@@ -209,19 +214,8 @@ def _converted(regs, base: str, amount, rate_date, rates: dict | None = None):
             default=Value(None),
             output_field=MONEY,
         )
-    elif rates_available():
-        from apps.tiers.models import ExchangeRate
-
-        rate = Subquery(
-            ExchangeRate.objects.filter(
-                currency=OuterRef("currency"), effective_date__lte=OuterRef("rate_date")
-            )
-            .order_by("-effective_date")
-            .values("rate_to_base")[:1],
-            output_field=MONEY,
-        )
     else:
-        rate = Value(None, output_field=MONEY)
+        rate = _rate_in_force()
     return regs.annotate(
         rate_date=ExpressionWrapper(rate_date, output_field=DateField()),
         amount=ExpressionWrapper(amount, output_field=MONEY),
