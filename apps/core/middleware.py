@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import InterfaceError
+from django.db import InterfaceError, OperationalError
 
 # Everything the pages need is served from this origin; htmx sets inline styles for swaps.
 CSP = "; ".join(
@@ -48,7 +48,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
         from django.http import JsonResponse
         from django.shortcuts import render
 
