@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from apps.core.access import IsAdminRole
 from apps.partners.models import Partner
@@ -72,8 +76,22 @@ class TokenResponse(serializers.Serializer):
 
 
 class ObtainToken(ObtainAuthToken):
+    """A token for a username and password. The same door as the login page, so the same guards:
+    django-axes' lockout per username and address (answered 403 with the reason, where DRF's
+    view would only say the credentials are wrong), and the anonymous rate per address, which
+    DRF's view switches off and which slows spraying many usernames."""
+
+    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+
     @extend_schema(responses=TokenResponse, auth=[])
     def post(self, request, *args, **kwargs):
+        data = request.data if isinstance(request.data, dict) else {}
+        if AxesProxyHandler.is_locked(request._request, {"username": data.get("username")}):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            raise PermissionDenied(
+                f"Too many failed sign-in attempts for this username from this address. "
+                f"Try again in {minutes} minutes."
+            )
         response = super().post(request, *args, **kwargs)
         return Response({"token": response.data["token"]})
 

@@ -113,3 +113,42 @@ def test_it_answers_malformed_json_with_400(alice):
     c.force_authenticate(alice)
     response = c.generic("POST", "/api/v1/users/", "{not json", content_type="application/json")
     assert response.status_code == 400
+
+
+def test_the_token_endpoint_locks_a_username_out_like_the_login_page(bob, settings):
+    """Guessing a password through the API is the same attack as through the login page: after
+    AXES_FAILURE_LIMIT failures even the right password gets no token, and the answer says why."""
+    api = APIClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        refused = api.post(
+            "/api/v1/auth/token/", {"username": "bob", "password": "nope"}, format="json"
+        )
+        assert refused.status_code == 400
+    locked = api.post(
+        "/api/v1/auth/token/", {"username": "bob", "password": PASSWORD}, format="json"
+    )
+    assert locked.status_code == 403
+    assert "token" not in locked.json()
+    assert "too many failed" in locked.json()["detail"].lower()
+
+
+def test_the_token_endpoint_is_throttled_per_address(bob, settings, monkeypatch):
+    """Spraying many usernames from one address (which a per-username lockout does not see) is
+    slowed by the anonymous rate."""
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(
+        AnonRateThrottle,
+        "THROTTLE_RATES",
+        {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "3/minute"},
+    )
+    api = APIClient(REMOTE_ADDR="203.0.113.9")
+    cache.delete_many(["throttle_anon_203.0.113.9"])
+    answers = [
+        api.post("/api/v1/auth/token/", {"username": f"user{n}", "password": "x"}, format="json")
+        for n in range(4)
+    ]
+    assert [a.status_code for a in answers] == [400, 400, 400, 429]
+    assert "throttled" in answers[-1].json()["detail"]

@@ -111,7 +111,6 @@ def test_the_schema_documents_each_operations_error_answers(api_for, bob):
                 assert "404" in codes, where
             if "/transitions/{name}/" in path:
                 assert "409" in codes, where
-            if path != "/api/v1/auth/token/":  # DRF's token view is not throttled
-                assert "429" in codes, where
+            assert "429" in codes, where
             for code in codes - {"200", "201", "204"}:
                 assert "application/json" in operation["responses"][code]["content"], where
