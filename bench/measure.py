@@ -29,7 +29,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
 from apps.core import sweeps  # noqa: E402
-from apps.core.management.commands.seed_scale import SUFFIXES, made_up_word  # noqa: E402
+from apps.core.management.commands.seed_scale import SUFFIXES, made_up_name  # noqa: E402
 from apps.dashboard import cache as dashboard_cache  # noqa: E402
 from apps.deals.models import DealRegistration  # noqa: E402
 
@@ -77,7 +77,7 @@ def submission_payload(n: int, domains: list[str]) -> dict:
     today = timezone.localdate()
     rng = random.Random(uuid.uuid4().int)
     return {
-        "customer_name": f"{made_up_word(rng).title()} {made_up_word(rng).title()} {rng.choice(SUFFIXES)}".strip(),
+        "customer_name": f"{made_up_name(rng)} {rng.choice(SUFFIXES)}".strip(),
         # Existing customers' domains: conflict detection finds the other registrations.
         "customer_domain": f"https://www.{domains[n % len(domains)]}/contact",
         "customer_country": "DE",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from apps.core.management.commands.seed_scale import SUFFIXES, made_up_name, made_up_word
 from apps.deals.models import DealRegistration, RegistrationConflict, RegistrationEvent, Status
+from apps.deals.normalize import LEGAL_SUFFIXES, name_key, trigram_similarity
+from apps.deals.selectors import NAME_SIMILARITY
 from apps.partners.models import Partner, Stage, StageHistory
 from apps.qbrs.models import QBR
 
@@ -27,6 +32,10 @@ def test_it_generates_every_stage_and_status_with_history(capsys):
     assert RegistrationEvent.objects.filter(transition="submit").count() == 3000
     per_domain = DealRegistration.objects.values("customer_domain").annotate(n=Count("id"))
     assert per_domain.filter(n__gt=1).exists()
+    # Customers' names differ as their domains do (the few alike are relatives, by design).
+    customers = DealRegistration.objects.values("customer_domain").distinct().count()
+    keys = DealRegistration.objects.values("customer_name_key").distinct().count()
+    assert keys >= 0.9 * customers
     approved = DealRegistration.objects.filter(status=Status.APPROVED)
     assert approved.count() == approved.values("customer_domain").distinct().count()
     # Registrations only from partners that could register; one open QBR per active partner.
@@ -54,3 +63,24 @@ def test_it_adds_to_what_is_there_and_flushes_on_request():
     call_command("seed_scale", "--partners", "10", "--registrations", "200", "--flush")
     assert Partner.objects.count() == 10
     assert DealRegistration.objects.count() == 200
+
+
+def test_made_up_names_are_plausible_deterministic_and_rarely_alike():
+    rng = random.Random(1)
+    names = [made_up_name(rng) for _ in range(400)]
+    again = random.Random(1)
+    assert names == [made_up_name(again) for _ in range(400)]  # deterministic for a seed
+    for name in names:
+        words = name.split()
+        assert 1 <= len(words) <= 2 and all(w.isalpha() and w.istitle() for w in words)
+        assert words[-1].lower() not in LEGAL_SUFFIXES  # the key keeps every word
+    word = made_up_word(random.Random(2))
+    assert word.isalpha() and word.islower() and len(word) >= 3
+    # Unrelated names are as varied as real ones: no repeats, and (almost) no pair of 79,800
+    # reaches the conflict threshold; with the earlier 20 syllables some 60–100 did.
+    keys = [name_key(f"{name} {rng.choice(SUFFIXES)}") for name in names]
+    assert len(set(keys)) == len(keys)
+    alike = sum(
+        trigram_similarity(a, b) >= NAME_SIMILARITY for i, a in enumerate(keys) for b in keys[:i]
+    )
+    assert alike <= 2

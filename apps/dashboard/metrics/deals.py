@@ -27,10 +27,12 @@ from django.utils import timezone
 
 from apps.deals.models import DealRegistration
 from apps.deals.models import Status as RegStatus
+from apps.partners.models import Partner
 from apps.program.models import ProgramSettings, Tier
 
 from ..stats import queryset_percentiles
 from .common import _hours, _rate, _via_partner, window
+from .sql import with_ctes
 
 MONEY = DecimalField(max_digits=30, decimal_places=10)
 CENT = Decimal("0.01")
@@ -176,13 +178,7 @@ def in_base_currency(regs, base: str, today: date):
             default=F("estimated_value"),
             output_field=MONEY,
         ),
-    ).annotate(
-        in_base=Case(
-            When(currency=base, then=F("amount")),
-            default=ExpressionWrapper(F("amount") * rate, output_field=MONEY),
-            output_field=MONEY,
-        )
-    )
+    ).annotate(in_base=_to_base(base, F("amount"), rate))
 
 
 def _rates_on(day: date) -> dict[str, Decimal]:
@@ -203,29 +199,35 @@ def _rates_on(day: date) -> dict[str, Decimal]:
     )
 
 
+def _rates_case(rates: dict[str, Decimal]):
+    """{currency: rate} as a constant CASE on the row's currency (NULL for any other)."""
+    return Case(
+        *[When(currency=c, then=Value(r)) for c, r in sorted(rates.items())],
+        default=Value(None),
+        output_field=MONEY,
+    )
+
+
+def _to_base(base: str, amount, rate):
+    """`amount` in the base currency: itself in the base currency, else times `rate` (NULL when
+    no rate is in force)."""
+    return Case(
+        When(currency=base, then=amount),
+        default=ExpressionWrapper(amount * rate, output_field=MONEY),
+        output_field=MONEY,
+    )
+
+
 def _converted(regs, base: str, amount, rate_date, rates: dict | None = None):
     """Annotate `in_base`: `amount` in the base currency at the rate in force on `rate_date`
     (NULL when none is), reading no column but those the dashboard's covering indexes hold.
     With `rates` ({currency: rate}, when every row converts on the same day) the rate is a
     constant CASE instead of a lookup per row."""
-    if rates is not None:
-        rate = Case(
-            *[When(currency=c, then=Value(r)) for c, r in sorted(rates.items())],
-            default=Value(None),
-            output_field=MONEY,
-        )
-    else:
-        rate = _rate_in_force()
+    rate = _rate_in_force() if rates is None else _rates_case(rates)
     return regs.annotate(
         rate_date=ExpressionWrapper(rate_date, output_field=DateField()),
         amount=ExpressionWrapper(amount, output_field=MONEY),
-    ).annotate(
-        in_base=Case(
-            When(currency=base, then=F("amount")),
-            default=ExpressionWrapper(F("amount") * rate, output_field=MONEY),
-            output_field=MONEY,
-        )
-    )
+    ).annotate(in_base=_to_base(base, F("amount"), rate))
 
 
 def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
@@ -236,10 +238,10 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
     base = ProgramSettings.get().base_currency.upper()
     today = timezone.localdate(now)
     # Two index-only scans (dashboard migration 0001): the approved registrations through the
-    # partial pipeline index (converted at today's rates, constants in the query), those won in
-    # the period through the closed-at index (at the rate of each close date) — each converted
-    # and summed per partner in the database; the ranking by partner, the sums by tier and the
-    # currencies without a rate are folded here from those per-partner rows.
+    # partial pipeline index, those won in the period through the closed-at index — each
+    # converted and summed per partner and currency. One statement joins them, ranks the partners and
+    # keeps the first `limit`, and sums by tier and currency (a few rows: the tiers' totals and
+    # which currencies lacked a rate): what comes back is independent of the number of partners.
     mine = DealRegistration.objects.filter(_via_partner(manager))
     approved = _converted(
         mine.filter(status=RegStatus.APPROVED),
@@ -254,62 +256,71 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
         Coalesce("actual_value", "estimated_value"),
         TruncDate("closed_at"),
     )
-    # Grouped by partner; the currencies left unconverted ride along as an array on PostgreSQL
-    # (usually empty), while SQLite — no ARRAY_AGG, and small — groups by currency as well.
-    missing = Q(in_base__isnull=True)
-    keys: tuple[str, ...] = ("partner_id", "partner__name", "partner__tier_id")
-    extra: dict = {}
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.aggregates import ArrayAgg
-
-        extra["currencies"] = ArrayAgg("currency", filter=missing, distinct=True, default=None)
-    else:
-        keys = (*keys, "currency")
-    groups = [
-        {**g, "pipeline": g["total"], "won": None, "won_deals": 0}
-        for g in approved.values(*keys)
-        .annotate(
-            total=Sum("in_base", output_field=MONEY),
-            missing=Count("partner_id", filter=missing),
-            **extra,
-        )
-        .order_by()
-    ] + [
-        {**g, "pipeline": None, "won": g["total"], "won_deals": g["n"]}
-        for g in won.values(*keys)
-        .annotate(
-            total=Sum("in_base", output_field=MONEY),
-            n=Count("partner_id"),
-            missing=Count("partner_id", filter=missing),
-            **extra,
-        )
-        .order_by()
-    ]
-    zero = {"pipeline": Decimal(0), "won": Decimal(0), "won_deals": 0, "missing": 0}
-    per_partner: dict[int, dict] = {}
-    per_tier: dict[int | None, dict] = {}
-    missing_set: set[str] = set()
-    for g in groups:
-        if g["missing"]:
-            missing_set.update(g["currencies"] if "currencies" in g else [g["currency"]])
-        for key, into in (
-            (g["partner_id"], per_partner),
-            (g["partner__tier_id"], per_tier),
-        ):
-            row = into.setdefault(key, {**zero, "name": g["partner__name"]})  # tiers: unused
-            row["pipeline"] += g["pipeline"] or 0
-            row["won"] += g["won"] or 0
-            row["won_deals"] += g["won_deals"]
-            row["missing"] += g["missing"]
-    tier_names = {t.pk: (t.rank, t.name) for t in Tier.objects.filter(pk__in=list(per_tier))}
-    # Best first: won, then pipeline, then id (nothing converted counts as zero).
+    partners = Partner._meta.db_table
+    rows = with_ctes(
+        {
+            "approved": approved.values("partner_id", "currency", "in_base"),
+            "won": won.values("partner_id", "currency", "in_base"),
+            "amounts": """
+                SELECT partner_id, currency, SUM(in_base) AS pipeline, NULL AS won,
+                       0 AS won_deals, COUNT(*) - COUNT(in_base) AS missing
+                FROM approved GROUP BY partner_id, currency
+                UNION ALL
+                SELECT partner_id, currency, NULL, SUM(in_base), COUNT(*),
+                       COUNT(*) - COUNT(in_base)
+                FROM won GROUP BY partner_id, currency""",
+            # Nothing converted counts as zero in the ranking.
+            "by_partner": """
+                SELECT partner_id, COALESCE(SUM(won), 0) AS won,
+                       COALESCE(SUM(pipeline), 0) AS pipeline, SUM(won_deals) AS won_deals,
+                       SUM(missing) AS missing
+                FROM amounts GROUP BY partner_id""",
+        },
+        f"""
+        SELECT 'partner' AS kind, t.partner_id AS id, p.name AS name, NULL AS currency,
+               t.pipeline, t.won, t.won_deals, t.missing
+        FROM (
+            SELECT * FROM by_partner ORDER BY won DESC, pipeline DESC, partner_id LIMIT %s
+        ) t JOIN {partners} p ON p.id = t.partner_id
+        UNION ALL
+        SELECT 'tier', p.tier_id, NULL, a.currency, SUM(a.pipeline), SUM(a.won),
+               SUM(a.won_deals), SUM(a.missing)
+        FROM amounts a JOIN {partners} p ON p.id = a.partner_id
+        GROUP BY p.tier_id, a.currency
+        """,
+        [limit],
+        materialized=("won",),  # its rate lookup, once per row
+    )
+    # Best first: won, then pipeline, then id (the statement's order; a UNION keeps none).
     by_partner = sorted(
         (
-            {"partner_id": pk, "partner__name": row["name"], **row}
-            for pk, row in per_partner.items()
+            {
+                **r,
+                "won": Decimal(str(r["won"])),
+                "pipeline": Decimal(str(r["pipeline"])),
+                "won_deals": int(r["won_deals"]),
+                "missing": int(r["missing"]),
+            }
+            for r in rows
+            if r["kind"] == "partner"
         ),
-        key=lambda r: (-r["won"], -r["pipeline"], r["partner_id"]),
-    )[:limit]
+        key=lambda r: (-r["won"], -r["pipeline"], r["id"]),
+    )
+    per_tier: dict[int | None, dict] = {}
+    missing_set: set[str] = set()
+    for r in rows:
+        if r["kind"] != "tier":
+            continue
+        if r["missing"]:
+            missing_set.add(r["currency"])
+        into = per_tier.setdefault(
+            r["id"], {"pipeline": Decimal(0), "won": Decimal(0), "won_deals": 0, "missing": 0}
+        )
+        into["pipeline"] += Decimal(str(r["pipeline"] or 0))
+        into["won"] += Decimal(str(r["won"] or 0))
+        into["won_deals"] += int(r["won_deals"] or 0)
+        into["missing"] += int(r["missing"] or 0)
+    tier_names = {t.pk: (t.rank, t.name) for t in Tier.objects.filter(pk__in=list(per_tier))}
     by_tier = sorted(
         (
             {
@@ -333,14 +344,14 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
             "missing": row["missing"],
         }
 
-    partners = [shape(r, partner_id=r["partner_id"], name=r["partner__name"]) for r in by_partner]
+    top = [shape(r, partner_id=r["id"], name=r["name"]) for r in by_partner]
     tiers = [
         shape(r, tier_id=r["partner__tier_id"], name=r["partner__tier__name"] or "No tier")
         for r in by_tier
     ]
     return {
         "base": base,
-        "by_partner": partners,
+        "by_partner": top,
         "by_tier": tiers,
         "pipeline": sum((t["pipeline"] for t in tiers), Decimal("0.00")),
         "won": sum((t["won"] for t in tiers), Decimal("0.00")),

@@ -30,7 +30,8 @@ INDEXES = {
         "(closed_at) INCLUDE (status, partner_id, currency, estimated_value, actual_value) "
         "WHERE status IN ('won', 'lost')"
     ),
-    # The approved pipeline now, per partner.
+    # The approved pipeline now, per partner (replaced by one keyed by partner and currency in
+    # migration 0002).
     "dash_deal_pipeline_idx": (
         "(partner_id) INCLUDE (currency, estimated_value) WHERE status = 'approved'"
     ),

@@ -6,6 +6,12 @@ led there, their playbook tasks, an agreement each, deal registrations in every 
 customer domains that collide the way real ones do (a shared pool of customers, some registered
 by several partners; at most one approved registration per domain, as the database demands),
 their history events, and QBRs (completed ones, one open per active partner) with action items.
+Customer names are pronounceable made-up words built from some 2,900 syllables, one or two words
+(sometimes a trade: "Frundesh Retail") and a legal suffix, as varied in their trigrams as real
+company names: unrelated names rarely reach the conflict threshold, so the conflicts stored per
+registration hardly grow with the program. Similar names come from chance and from relatives:
+one customer in 25 takes an earlier one's first word (a subsidiary abroad, a division) under a
+domain of its own.
 
 Rows get explicit ids (after the current maximum) so relations are known without reading back;
 on PostgreSQL they go in with COPY in batches and the id sequences are moved past them after,
@@ -75,28 +81,49 @@ STATUS_WEIGHTS = {
 }
 ACTIVE = ("onboarding", "growth", "evaluation", "expansion")
 TYPES = ["reseller", "referral", "technology", "integrator", "oem"]
-SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ra",
-    "ze",
-    "tu",
-    "vo",
-    "ni",
-    "sa",
-    "pe",
-    "do",
-    "qui",
-    "bel",
-    "tor",
-    "an",
-    "ex",
-    "gri",
-    "fen",
-    "mar",
-    "lux",
-]
+# Customer and partner names: pronounceable made-up words as varied as real company names. A
+# word is a first syllable (any onset, consonant clusters included, a vowel, maybe a coda),
+# perhaps a middle one, and a last one (a simple onset and an ending): "Cryntara", "Frundesh",
+# "Solsust". Their trigrams, what the name search scores, come from thousands of syllables, so
+# two unrelated names rarely reach the conflict threshold and most trigrams are in few names.
+# (Before: two to four of 20 syllables; at 1,000,000 registrations an open registration had 123
+# stored conflicts on average.)
+# Single consonants begin any syllable; clusters and the rarer onsets only a word.
+_ONSETS = ["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z"]
+_CLUSTERS = ["br", "cr", "dr", "fr", "gr", "kr", "pr", "tr", "bl", "cl", "fl", "gl", "pl", "sl"]
+_RARER = ["ch", "sh", "th", "st", "sk", "sp", "sc", "qu", "j", "y", "x"]
+_VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "y"]
+_CODAS = ["n", "r", "l", "s", "m"]
+_ENDINGS = (
+    ["a", "o", "e", "i", "ia", "io", "on", "er", "us", "ex", "ix", "ar", "el", "is", "um"]
+    + ["or", "an", "en", "ic", "ys", "ax", "ox", "ay", "ee", "ant", "ent", "ium", "ity", "eon"]
+    + ["ora", "ara", "ona", "ova", "ana", "era", "ine", "ell", "ide", "esh", "ink", "ern"]
+    + ["ard", "ust"]
+)
+_ODD = {"quu", "quou", "quy", "jy", "yy"}  # awkward onset-vowel pairs, left out
+FIRST_SYLLABLES = sorted(
+    o + v + c
+    for o in ["", *_ONSETS, *_CLUSTERS, *_RARER]
+    for v in _VOWELS
+    for c in ["", *_CODAS]
+    if o + v not in _ODD and not (c and len(v) > 1)  # no coda after a diphthong
+)
+MIDDLE_SYLLABLES = sorted(o + v + c for o in _ONSETS for v in _VOWELS[:5] for c in ["", *_CODAS])
+LAST_SYLLABLES = sorted(o + e for o in _ONSETS for e in _ENDINGS)
+# A second word naming the trade ("Frundesh Retail"): short ones, so that two names sharing one
+# and nothing else stay below the threshold. None is a legal suffix that name_key drops.
+SECTORS = (
+    ["Labs", "Health", "Foods", "Energy", "Media", "Bank", "Data", "Cloud", "Games", "Steel"]
+    + ["Paper", "Marine", "Motors", "Retail", "Pharma", "Mining", "Hotels", "Air", "Bio"]
+    + ["Tech", "Soft", "Works", "Freight", "Optics", "Dental", "Legal", "Farms", "Homes"]
+    + ["Brands", "Audio", "Auto", "Build", "Care", "Chem", "Craft", "Dairy", "Design", "Drinks"]
+    + ["Fashion", "Fibre", "Film", "Fleet", "Garden", "Glass", "Grid", "Metals", "Mobile"]
+    + ["Music", "Net", "Oil", "Pack", "Power", "Press", "Print", "Rail", "Sports", "Solar"]
+    + ["Travel", "Tools", "Toys", "Water", "Wind", "Wine", "Wood"]
+)
+# A few customers are relatives of an earlier one (a subsidiary abroad, a division): a name like
+# the other's, a domain of their own. Their pairs grow with the program, as the shared pool's do.
+RELATED_SHARE = 0.04
 SUFFIXES = ["Inc", "LLC", "GmbH", "Ltd", "S.A.", "Corp", "", "Group", "AG", "BV"]
 TLDS = ["com", "io", "de", "co.uk", "net", "fr", "nl", "com.au"]
 PRODUCTS = ["Analytics suite", "Data platform", "Security gateway", "CRM connector", "Support"]
@@ -105,7 +132,24 @@ CURRENCIES = ["USD", "EUR", "GBP", "USD", "EUR"]
 
 
 def made_up_word(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+    """One pronounceable lowercase word of two or three syllables."""
+    if rng.random() < 0.45:
+        return (
+            rng.choice(FIRST_SYLLABLES) + rng.choice(MIDDLE_SYLLABLES) + rng.choice(LAST_SYLLABLES)
+        )
+    return rng.choice(FIRST_SYLLABLES) + rng.choice(LAST_SYLLABLES)
+
+
+def made_up_name(rng: random.Random) -> str:
+    """A company name without its legal form: one made-up word ("Cryntara"), one and a sector
+    ("Frundesh Retail"), or two ("Vysfant Zolgox")."""
+    r = rng.random()
+    word = made_up_word(rng).title()
+    if r < 0.35:
+        return word
+    if r < 0.55:
+        return f"{word} {rng.choice(SECTORS)}"
+    return f"{word} {made_up_word(rng).title()}"
 
 
 class Writer:
@@ -385,10 +429,16 @@ class Command(BaseCommand):
             pool_size = max(10, registrations // 3)
             customers = []
             for c in range(pool_size):
-                word = made_up_word(rng)
-                suffix = rng.choice(SUFFIXES)
-                cname = f"{word.title()} {suffix}".strip()
-                customers.append((cname, f"{word}{c}.{rng.choice(TLDS)}", name_key(cname)))
+                if c and rng.random() < RELATED_SHARE:
+                    # A relative of an earlier customer: its first word, alone or with a sector.
+                    word = customers[rng.randrange(c)][0].split()[0]
+                    name = word if rng.random() < 0.5 else f"{word} {rng.choice(SECTORS)}"
+                else:
+                    name = made_up_name(rng)
+                    word = name.split()[0]
+                cname = f"{name} {rng.choice(SUFFIXES)}".strip()
+                domain = f"{word.lower()}{c}.{rng.choice(TLDS)}"
+                customers.append((cname, domain, name_key(cname)))
             dealing = [r for r in partner_rows if r["stage"] != "recruitment"] or partner_rows
             # Bigger partners register more: a skewed pick.
             weights = [1.0 / (1 + i % 50) for i in range(len(dealing))]
