@@ -463,3 +463,105 @@ def test_it_scores_health_without_any_stage_targets(db):
     rows = metrics.health(NOW)["rows"]
     assert [r["partner"].name for r in rows] == ["Old Timer"]
     assert {p["key"]: p["points"] for p in rows[0]["parts"]}["stage_time"] == 20
+
+
+@pytest.mark.parametrize(
+    ("won", "lost", "expected"),
+    [
+        (0, 0, 10),  # none closed
+        (1, 1, 20),  # exactly half won
+        (2, 3, 10),  # 40 %
+        (1, 3, 10),  # exactly a quarter
+        (1, 4, 0),  # 20 %
+        (0, 2, 0),
+        (3, 0, 20),
+    ],
+)
+def test_health_scores_the_win_rate_at_its_boundaries(targets, won, lost, expected):
+    p = partner("growth", entered_days=10, name="Scored")
+    for status, n in (("won", won), ("lost", lost)):
+        for _ in range(n):
+            registration(
+                p, status=status, submitted_at=ago(200), approved_at=ago(199), closed_at=ago(100)
+            )
+    registration(p, status="lost", submitted_at=ago(500), approved_at=ago(499), closed_at=ago(400))
+
+    (row,) = metrics.health(NOW)["rows"]
+
+    # The closing 400 days ago is outside the 12 months and never counts.
+    assert {x["key"]: x["points"] for x in row["parts"]}["wins"] == expected
+    assert (row["won_12m"], row["closed_12m"]) == (won, won + lost)
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ((), 10),  # no QBR with a score
+        ((9,), 20),
+        ((7,), 20),  # the threshold
+        ((6,), 10),
+        ((5, 8), 20),  # rising to 8
+        ((8, 8), 20),  # steady is not falling
+        ((8, 7), 0),  # falling, though still ≥ 7
+        ((3, 4, 2), 0),  # only the last two count: 4 → 2
+        ((9, 2, 6), 10),  # 2 → 6, below 7
+    ],
+)
+def test_health_scores_qbr_satisfaction_by_the_last_two(targets, scores, expected):
+    p = partner("growth", entered_days=10, name="Scored")
+    for n, score in enumerate(scores):  # oldest first
+        QBRFactory(
+            partner=p,
+            status="completed",
+            outcome="continue",
+            satisfaction_score=score,
+            scheduled_for=ago(300 - 90 * n),
+            completed_at=ago(300 - 90 * n),
+        )
+
+    (row,) = metrics.health(NOW)["rows"]
+
+    assert {x["key"]: x["points"] for x in row["parts"]}["satisfaction"] == expected
+    assert row["last_score"] == (scores[-1] if scores else None)
+
+
+@pytest.mark.parametrize(
+    ("tasks", "items", "expected"), [(0, 0, 20), (1, 0, 10), (1, 1, 10), (0, 2, 10), (2, 1, 0)]
+)
+def test_health_scores_overdue_tasks_and_action_items_together(targets, tasks, items, expected):
+    today = NOW.date()
+    p = partner("growth", entered_days=10, name="Scored")
+    for _ in range(tasks):
+        TaskFactory(partner=p, due_date=today - timedelta(days=1))
+    TaskFactory(partner=p, due_date=today)  # due today: not overdue
+    qbr = QBRFactory(
+        partner=p,
+        status="completed",
+        outcome="continue",
+        satisfaction_score=8,
+        scheduled_for=ago(20),
+        completed_at=ago(20),
+    )
+    for _ in range(items):
+        ActionItemFactory(qbr=qbr, due_date=today - timedelta(days=1))
+    ActionItemFactory(qbr=qbr, due_date=today - timedelta(days=5), done=True)  # done
+
+    (row,) = metrics.health(NOW)["rows"]
+
+    assert {x["key"]: x["points"] for x in row["parts"]}["overdue"] == expected
+    assert row["overdue_work"] == tasks + items
+
+
+def test_health_keeps_the_lowest_limit_partners_ranked_by_score_then_name(targets):
+    # Growth target 100 days: 10 days in → 20; 120 → 10; 200 → 0. No other signal differs.
+    for name, days in [("Bravo", 200), ("Alpha", 200), ("Mid", 120), ("Top", 10)]:
+        partner("growth", entered_days=days, name=name)
+
+    rows = metrics.health(NOW, limit=3)["rows"]
+
+    # activity 0, wins 10, satisfaction 10, overdue 20 = 40, plus the stage's points
+    assert [(r["partner"].name, r["score"]) for r in rows] == [
+        ("Alpha", 40),
+        ("Bravo", 40),
+        ("Mid", 50),
+    ]

@@ -140,8 +140,9 @@ INTENDED = {
         (PIPELINE, CLOSED),  # approved pipeline and won value by partner, ranked, and by tier
     ],
     "health": [
-        SUBMITTED,  # activity: registrations of the last 90 days by partner
-        CLOSED,  # closings of the last 12 months by partner
+        # activity (registrations of the last 90 days) and closings of the last 12 months, by
+        # partner, in the statement that scores and ranks every active partner
+        (SUBMITTED, CLOSED),
         "deal_partner_recent_idx",  # the shown partners' last registration (the deals app's)
     ],
     "onboarding": [

@@ -16,6 +16,7 @@ from apps.qbrs.models import QBR, ActionItem
 from apps.qbrs.models import Status as QBRStatus
 
 from .common import _cutoffs, _partners, _via_partner, stage_names
+from .sql import with_ctes
 
 HEALTH_PARTS = [
     # key, label, how the points are earned
@@ -31,37 +32,31 @@ HEALTH_PARTS = [
 ]
 
 
-def _wins(won: int, lost: int) -> int:
-    closed = won + lost
-    if closed == 0:
-        return 10
-    if won * 2 >= closed:
-        return 20
-    return 10 if won * 4 >= closed else 0
-
-
-def _satisfaction(last: int | None, previous: int | None) -> int:
-    if last is None:
-        return 10
-    if previous is not None and previous > last:
-        return 0
-    if last >= 7:
-        return 20
-    return 10 if last >= 1 else 0
-
-
-def _overdue(work: int) -> int:
-    return 20 if work == 0 else 10 if work <= 2 else 0
+# The points of each signal, in SQL (HEALTH_PARTS says the same in words). `signals` holds per
+# active partner: stage_time, activity, won, lost, last_score, previous_score, work.
+_POINTS_SQL = """
+    CASE WHEN won + lost = 0 THEN 10
+         WHEN won * 2 >= won + lost THEN 20
+         WHEN won * 4 >= won + lost THEN 10
+         ELSE 0 END AS wins,
+    CASE WHEN last_score IS NULL THEN 10
+         WHEN previous_score > last_score THEN 0
+         WHEN last_score >= 7 THEN 20
+         WHEN last_score >= 1 THEN 10
+         ELSE 0 END AS satisfaction,
+    CASE WHEN work = 0 THEN 20 WHEN work <= 2 THEN 10 ELSE 0 END AS overdue
+"""
 
 
 def health(now: datetime, manager=None, limit: int = 15) -> dict:
     """A 0–100 score per active partner from five signals of 0–20 points each (HEALTH_PARTS),
-    lowest first: the partners about to go quiet. Eight queries.
+    lowest first: the partners about to go quiet. Three queries.
 
     Every active partner is scored (the ranking needs them all), so each signal is one grouped
-    query over an indexed range — registrations of the last 90 days, closings of the last 12
-    months, the last two QBR scores, overdue tasks and action items — never one lookup per
-    partner; the points are added up here and only the `limit` lowest partners are loaded.
+    aggregate over an indexed range — registrations of the last 90 days, closings of the last
+    12 months, the last two QBR scores, overdue tasks and action items — never one lookup per
+    partner; one statement joins them to the active partners, scores, ranks and returns the
+    `limit` lowest, which are then loaded with their last registration.
     """
     today = timezone.localdate(now)
     names = stage_names()
@@ -80,28 +75,21 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
         for stage, at in stretched.items():
             stage_half |= Q(stage=stage, stage_entered_at__gte=at)
         stage_time.append(When(stage_half, then=Value(10)))
-    active = list(
+    active = (
         Partner.objects.filter(_partners(manager), stage__in=ACTIVE_STAGES)
-        .annotate(stage_points=Case(*stage_time, default=Value(0), output_field=IntegerField()))
-        .values_list("id", "name", "stage_points")
-        .order_by()
+        .annotate(stage_time=Case(*stage_time, default=Value(0), output_field=IntegerField()))
+        .values("id", "name", "stage_time")
     )
     regs = DealRegistration.objects.filter(_via_partner(manager))
     # Activity: 20 with a registration in the last 30 days, 10 in the last 90.
     month_ago = now - timedelta(days=30)
-    recent = {
-        pk: 20 if fresh else 10
-        for pk, fresh in regs.filter(
-            submitted_at__gte=now - timedelta(days=90), submitted_at__lte=now
-        )
+    recent = (
+        regs.filter(submitted_at__gte=now - timedelta(days=90), submitted_at__lte=now)
         .values("partner_id")
         .annotate(fresh=Count("submitted_at", filter=Q(submitted_at__gte=month_ago)))
-        .values_list("partner_id", "fresh")
-        .order_by()
-    }
-    closed = {
-        r["partner_id"]: (r["won"], r["lost"])
-        for r in regs.filter(
+    )
+    closed = (
+        regs.filter(
             status__in=[RegStatus.WON, RegStatus.LOST], closed_at__gte=year_ago, closed_at__lte=now
         )
         .values("partner_id")
@@ -109,9 +97,7 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
             won=Count("partner_id", filter=Q(status=RegStatus.WON)),
             lost=Count("partner_id", filter=Q(status=RegStatus.LOST)),
         )
-        .order_by()
-    }
-    scores: dict[int, list[int]] = {}
+    )
     last_two = (
         QBR.objects.filter(
             _via_partner(manager),
@@ -127,13 +113,9 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
             )
         )
         .filter(rank__lte=2)
-        .values_list("partner_id", "rank", "satisfaction_score")
-        .order_by("partner_id", "rank")
+        .values("partner_id", "rank", "satisfaction_score")
     )
-    for partner_id, _rank, score in last_two:
-        scores.setdefault(partner_id, []).append(score)
     # Tasks of the stage visit the partner is in (a finished visit's optional leftovers don't).
-    work: dict[int, int] = {}
     tasks = (
         Task.objects.filter(
             _via_partner(manager),
@@ -145,38 +127,52 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
         )
         .values("partner_id")
         .annotate(n=Count("id"))
-        .values_list("partner_id", "n")
-        .order_by()
     )
     items = (
         ActionItem.objects.filter(
             _via_partner(manager, "qbr__partner__"), done=False, due_date__lt=today
         )
         .exclude(qbr__status=QBRStatus.CANCELLED)
-        .values("qbr__partner_id")
+        .values(partner_id=F("qbr__partner_id"))
         .annotate(n=Count("id"))
-        .values_list("qbr__partner_id", "n")
-        .order_by()
     )
-    for partner_id, n in [*tasks, *items]:
-        work[partner_id] = work.get(partner_id, 0) + n
-
-    scored = []
-    for pk, name, stage_points in active:
-        won, lost = closed.get(pk, (0, 0))
-        last_score, previous_score = ([*scores.get(pk, []), None, None])[:2]
-        points = {
-            "activity": recent.get(pk, 0),
-            "wins": _wins(won, lost),
-            "satisfaction": _satisfaction(last_score, previous_score),
-            "overdue": _overdue(work.get(pk, 0)),
-            "stage_time": stage_points,
-        }
-        scored.append(
-            (sum(points.values()), name, pk, points, won, lost, last_score, previous_score)
-        )
-    scored.sort(key=lambda row: row[:3])
-    lowest = scored[:limit]
+    # Every signal joined to every active partner, scored and ranked in one statement: only
+    # the `limit` lowest come back.
+    lowest = with_ctes(
+        {
+            "active": active,
+            "recent": recent,
+            "closed": closed,
+            "qbr": last_two,
+            "tasks": tasks,
+            "items": items,
+            "signals": """
+                SELECT a.id, a.name, a.stage_time,
+                       CASE WHEN r.fresh > 0 THEN 20
+                            WHEN r.partner_id IS NOT NULL THEN 10
+                            ELSE 0 END AS activity,
+                       COALESCE(c.won, 0) AS won, COALESCE(c.lost, 0) AS lost,
+                       q.last_score, q.previous_score,
+                       COALESCE(t.n, 0) + COALESCE(i.n, 0) AS work
+                FROM active a
+                LEFT JOIN recent r ON r.partner_id = a.id
+                LEFT JOIN closed c ON c.partner_id = a.id
+                LEFT JOIN (
+                    SELECT partner_id,
+                           MAX(CASE WHEN rank = 1 THEN satisfaction_score END) AS last_score,
+                           MAX(CASE WHEN rank = 2 THEN satisfaction_score END) AS previous_score
+                    FROM qbr GROUP BY partner_id
+                ) q ON q.partner_id = a.id
+                LEFT JOIN tasks t ON t.partner_id = a.id
+                LEFT JOIN items i ON i.partner_id = a.id""",
+            "scored": f"SELECT signals.*, {_POINTS_SQL} FROM signals",
+        },
+        """
+        SELECT *, activity + wins + satisfaction + overdue + stage_time AS score
+        FROM scored ORDER BY score, name, id LIMIT %s
+        """,
+        [limit],
+    )
 
     # The shown partners, with their last registration however old (one query, `limit` rows).
     last_registration = Subquery(
@@ -185,28 +181,28 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
         .values("submitted_at")[:1]
     )
     loaded = Partner.objects.select_related("manager").annotate(last_registration=last_registration)
-    found = {p.pk: p for p in loaded.filter(pk__in=[row[2] for row in lowest])}
+    found = {p.pk: p for p in loaded.filter(pk__in=[row["id"] for row in lowest])}
     rows = []
-    for score, _name, pk, points, won, lost, last_score, previous_score in lowest:
-        p = found[pk]
+    for row in lowest:
+        p = found[row["id"]]
         parts = [
-            {"key": key, "label": label, "points": points[key], "rule": rule}
+            {"key": key, "label": label, "points": int(row[key]), "rule": rule}
             for key, label, rule in HEALTH_PARTS
         ]
         rows.append(
             {
                 "partner": p,
-                "score": score,
+                "score": int(row["score"]),
                 "parts": parts,
                 "explain": "; ".join(f"{x['label']} {x['points']}/20" for x in parts),
                 "days_since_registration": (
                     (now - p.last_registration).days if p.last_registration else None
                 ),
-                "won_12m": won,
-                "closed_12m": won + lost,
-                "last_score": last_score,
-                "previous_score": previous_score,
-                "overdue_work": work.get(pk, 0),
+                "won_12m": row["won"],
+                "closed_12m": row["won"] + row["lost"],
+                "last_score": row["last_score"],
+                "previous_score": row["previous_score"],
+                "overdue_work": row["work"],
                 "days_in_stage": max(0, (now - p.stage_entered_at).days),
                 "target": names[p.stage].target_days,
             }
