@@ -35,10 +35,12 @@ def user_create(*, username: str, email: str, password: str, role: str, partner=
 def lockout_username(request, credentials: dict | None = None) -> str | None:
     """The username django-axes counts a failed login under (every door: login page, API token,
     admin). Cut to its 255-character column: a longer one names no account, and must not turn a
-    failed login into a 500."""
+    failed login into a 500; nor may a NUL, which PostgreSQL refuses in text and which no
+    username can hold (the forms refuse it before authenticating, but the API token door asks
+    django-axes whether the name is locked out first)."""
     if credentials:
         username = credentials.get("username")
     else:
         data = getattr(request, "data", None)
         username = (request.POST if data is None else data).get("username")
-    return username[:255] if isinstance(username, str) else username
+    return username.replace("\x00", "")[:255] if isinstance(username, str) else username
