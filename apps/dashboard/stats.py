@@ -68,9 +68,12 @@ def grouped_percentiles(sql: str, params: list, fractions: tuple[float, ...]) ->
     return out
 
 
-def queryset_percentiles(qs, value: str, fractions: tuple[float, ...], group: str | None = None):
+def queryset_percentiles(
+    qs, value: str, fractions: tuple[float, ...], group: str | None = None, above=None
+):
     """Percentiles of a duration annotation `value` of a queryset, in seconds, grouped by the
-    annotation `group` (or one group None). One query."""
+    annotation `group` (or one group None). With `above` (a timedelta), also how many values
+    exceed it ("above"), counted in the same pass. One query."""
     inner = qs.values(*([group] if group else []), value).order_by()
     sql, params = inner.query.sql_with_params()
     # The inner SELECT's columns are (group, value) or (value): alias them positionally.
@@ -81,21 +84,23 @@ def queryset_percentiles(qs, value: str, fractions: tuple[float, ...], group: st
         percentiles = ", ".join(
             f"percentile_cont({float(f)}) WITHIN GROUP (ORDER BY {seconds})" for f in fractions
         )
+        count_above = ", COUNT(*) FILTER (WHERE t.v > %s)" if above is not None else ""
         query = (
-            f"SELECT {grp}, COUNT(*), {percentiles} FROM ({sql}) AS {names} "
+            f"SELECT {grp}, COUNT(*), {percentiles}{count_above} FROM ({sql}) AS {names} "
             f"WHERE t.v IS NOT NULL GROUP BY 1"
         )
         with connection.cursor() as cursor:
-            cursor.execute(query, params)
+            cursor.execute(query, [*([above] if above is not None else []), *params])
             rows = cursor.fetchall()
-        return {
-            row[0]: {"n": row[1]}
-            | {
+        out = {}
+        for row in rows:
+            out[row[0]] = {"n": row[1]} | {
                 f: (float(v) if v is not None else None)
-                for f, v in zip(fractions, row[2:], strict=True)
+                for f, v in zip(fractions, row[2 : 2 + len(fractions)], strict=True)
             }
-            for row in rows
-        }
+            if above is not None:
+                out[row[0]]["above"] = row[-1]
+        return out
     # SQLite: Django stores durations as microseconds; sort them in the database.
     values: dict[object, list[float]] = {}
     ordered = qs.values_list(*([group] if group else []), value).order_by(
@@ -105,7 +110,9 @@ def queryset_percentiles(qs, value: str, fractions: tuple[float, ...], group: st
         grp, delta = (row[0], row[1]) if group else (None, row[0])
         seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta) / 1e6
         values.setdefault(grp, []).append(seconds)
-    return {
-        grp: {"n": len(vals)} | {f: percentile_cont(vals, f) for f in fractions}
-        for grp, vals in values.items()
-    }
+    out = {}
+    for grp, vals in values.items():
+        out[grp] = {"n": len(vals)} | {f: percentile_cont(vals, f) for f in fractions}
+        if above is not None:
+            out[grp]["above"] = sum(1 for v in vals if v > above.total_seconds())
+    return out

@@ -131,9 +131,8 @@ INTENDED = {
         SUBMITTED,  # submitted per week
         APPROVED,  # approved per week
         REVIEWED,  # rejected per week
-        REVIEWED,  # review time percentiles
+        REVIEWED,  # review time percentiles, how many reviewed and how many late
         "deal_waiting_idx",  # waiting now and SLA breaches (the deals app's index)
-        REVIEWED,  # reviewed in the period, and how many late
         CLOSED,  # won and lost in the period (win rate)
     ],
     "money": [

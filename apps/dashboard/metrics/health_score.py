@@ -78,7 +78,7 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
     active = (
         Partner.objects.filter(_partners(manager), stage__in=ACTIVE_STAGES)
         .annotate(stage_time=Case(*stage_time, default=Value(0), output_field=IntegerField()))
-        .values("id", "name", "stage_time")
+        .values("id", "name", "stage", "stage_entered_at", "stage_time")
     )
     regs = DealRegistration.objects.filter(_via_partner(manager))
     # Activity: 20 with a registration in the last 30 days, 10 in the last 90.
@@ -115,17 +115,13 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
         .filter(rank__lte=2)
         .values("partner_id", "rank", "satisfaction_score")
     )
-    # Tasks of the stage visit the partner is in (a finished visit's optional leftovers don't).
+    # Overdue tasks per stage visit; only those of the visit the partner is in count (a finished
+    # visit's optional leftovers don't) — matched in the join below, not here: a condition
+    # comparing two tables' columns would be estimated to match almost nothing, and PostgreSQL
+    # would then join it to every partner by a nested loop (seconds at 10,000 partners).
     tasks = (
-        Task.objects.filter(
-            _via_partner(manager),
-            partner__stage__in=ACTIVE_STAGES,
-            stage=F("partner__stage"),
-            stage_visit=F("partner__stage_entered_at"),
-            done=False,
-            due_date__lt=today,
-        )
-        .values("partner_id")
+        Task.objects.filter(_via_partner(manager), done=False, due_date__lt=today)
+        .values("partner_id", "stage", "stage_visit")
         .annotate(n=Count("id"))
     )
     items = (
@@ -163,7 +159,8 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
                            MAX(CASE WHEN rank = 2 THEN satisfaction_score END) AS previous_score
                     FROM qbr GROUP BY partner_id
                 ) q ON q.partner_id = a.id
-                LEFT JOIN tasks t ON t.partner_id = a.id
+                LEFT JOIN tasks t ON t.partner_id = a.id AND t.stage = a.stage
+                    AND t.stage_visit = a.stage_entered_at
                 LEFT JOIN items i ON i.partner_id = a.id""",
             "scored": f"SELECT signals.*, {_POINTS_SQL} FROM signals",
         },
