@@ -3,9 +3,9 @@
 Measured at 10,000 partners / 1,000,000 registrations (see README, "Proof: benchmark"): after
 the indexes, every other figure costs tens of milliseconds, but the money table (the approved
 pipeline now — every approved registration, converted — and won value by partner and tier) and
-the health score (five signals for every active partner, to find the lowest) still cost about
-half a second each, because they must read every partner's rows to rank them. Those two — and
-only those — are cached.
+the health score (five signals for every active partner, to find the lowest) cost 150–250 ms
+each even ranked in SQL, because they must aggregate every partner's rows to rank them (half a
+second each when Python folded the per-partner rows). Those two — and only those — are cached.
 
 Correctness:
 - Keys carry a generation number; any save or delete of a row these figures read (registrations,
