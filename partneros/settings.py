@@ -182,8 +182,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "apps.core.cache.RedisCache", "LOCATION": REDIS_URL}}
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # The embedded default: a cache the web server and the Celery worker share (the dashboard's
+    # snapshots are computed by the worker and read by the pages), with no server to run.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
@@ -281,6 +290,13 @@ SPECTACULAR_SETTINGS = {
     # internal notes), so a response may lack them: read-only is not "required".
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
 }
+
+# The dashboard shows a stored snapshot of its figures (apps/dashboard/snapshot.py): current for
+# DASHBOARD_CACHE_SECONDS unless a write changes them; a stale one is shown, labelled, while the
+# worker computes the next (off: computed in the page instead), unless older than the maximum.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+DASHBOARD_BACKGROUND_REFRESH = env_bool("DASHBOARD_BACKGROUND_REFRESH", not TESTING)
+DASHBOARD_STALE_MAX_SECONDS = int(os.environ.get("DASHBOARD_STALE_MAX_SECONDS", "600"))
 
 # After commit, notify() nudges the worker to e-mail at once (the beat's sweep is the fallback).
 NOTIFY_NUDGE_DELIVERY = env_bool("NOTIFY_NUDGE_DELIVERY", not TESTING)

@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import ObtainToken
 from apps.core.views import healthz
-from apps.dashboard.views import root
+from apps.dashboard.views import fresh, root
 
 API_APPS = [
     "accounts",
@@ -36,6 +36,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", root, name="home"),
+    path("dashboard/fresh", fresh, name="dashboard-fresh"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("apps.accounts.urls")),
     path("notifications/", include("apps.notifications.urls")),

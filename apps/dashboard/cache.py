@@ -1,37 +1,33 @@
-"""A short-lived cache for the two dashboard figures that rank every partner.
+"""Where the dashboard's snapshots are kept, and the generation that tells a stale one.
 
-Measured at 10,000 partners / 1,000,000 registrations (see README, "Proof: benchmark"): after
-the indexes, every other figure costs tens of milliseconds, but the money table (the approved
-pipeline now — every approved registration, converted — and won value by partner and tier) and
-the health score (five signals for every active partner, to find the lowest) cost 150–250 ms
-each even ranked in SQL, because they must aggregate every partner's rows to rank them (half a
-second each when Python folded the per-partner rows). Those two — and only those — are cached.
+Measured at 10,000 partners / 1,000,000 registrations (README, "Proof: benchmark"): every figure
+is an index-only aggregate, yet together they read the period's rows — 100,000 and more at that
+size — and cost 0.8–1 s, growing with the table. So the page shows a snapshot of all its figures
+(apps/dashboard/snapshot.py), and this module keeps it:
 
-Correctness:
-- Keys carry a generation number; any save or delete of a row these figures read (registrations,
-  exchange rates, partners, QBRs and their action items, tasks, stage targets, tiers, program
-  settings) bumps it, at once and again when the transaction commits (a reader that computed
-  from the uncommitted state cannot keep serving it). Old generations expire by themselves.
+- A snapshot holds the generation it was computed at. Any save or delete of a row the figures
+  read (registrations, exchange rates, partners, QBRs and their action items, tasks, stage
+  targets, tiers, program settings) bumps the generation, at once and again when the transaction
+  commits (a reader that computed from the uncommitted state cannot keep passing for current).
 - Bulk writes (QuerySet.update(), bulk_create(), bulk_update(), raw SQL) send no post_save. The
   code that makes one announces it once with apps.core.signals.rows_written(Model), and an
   announcement for one of the models above bumps the generation as a save does. The bulk
-  writes that change what these figures read all set a partner's tier in place: in the tiers
+  writes that change what the figures read all set a partner's tier in place: in the tiers
   app, a manager's change, an approved proposal, the evaluation sweep's automatic promotions
   (and the partners app's fallback for a site without the tiers app).
-  The others leave these figures alone (scheduled QBRs and reminder marks, a new stage's
+  The others leave the figures alone (scheduled QBRs and reminder marks, a new stage's
   playbook tasks — not yet due, and the partner's own save bumps anyway —, tier proposals and
   standings, notifications, stored conflicts). Imports and the deal sweeps write through
   Model.save(), which signals by itself.
-- Keys carry the minute and the TTL is 60 seconds (settings.DASHBOARD_CACHE_SECONDS), so the
-  period window moves on within a minute.
-- Only the page caches; metrics functions always compute (the tests compare them with figures
-  worked out by hand).
+- One refresh of a snapshot runs at a time (`claim`); its lock expires by itself should the
+  worker die.
+- The cache must be shared by the web and worker processes: Redis, or a file cache under var/
+  on the embedded default (settings.CACHES).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -71,25 +67,50 @@ def _changed(sender, **kwargs) -> None:
     transaction.on_commit(bump, robust=True)
 
 
-def cached(name: str, now: datetime, key_parts: tuple, compute):
-    """The figure `name` for `key_parts` at `now` (to the minute), computed on a miss."""
-    ttl = seconds()
-    if ttl <= 0:
-        return compute()
-    parts = ":".join(str(p) for p in key_parts)
+SNAPSHOT_TTL = 24 * 3600  # long enough to be served while a refresh runs, then forgotten
+
+
+def _snapshot_key(days: int, manager_pk) -> str:
+    return f"dashboard:snapshot:{days}:{manager_pk or 'all'}"
+
+
+def read(days: int, manager_pk) -> dict | None:
+    """The stored snapshot {"generation", "at", "figures"}, or None (none yet, or no cache)."""
     try:
-        key = f"dashboard:{name}:{generation()}:{now:%Y%m%d%H%M}:{parts}"
-        value = cache.get(key)
-    except Exception:  # no cache: compute, as without one
+        return cache.get(_snapshot_key(days, manager_pk))
+    except Exception:
         log.warning("dashboard cache: unavailable", exc_info=True)
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, ttl)
-        except Exception:
-            log.warning("dashboard cache: could not store %s", name, exc_info=True)
-    return value
+        return None
+
+
+def store(days: int, manager_pk, snapshot: dict) -> None:
+    """Keep `snapshot` unless the stored one was computed later (two refreshes raced)."""
+    key = _snapshot_key(days, manager_pk)
+    try:
+        kept = cache.get(key)
+        if kept is None or kept["at"] <= snapshot["at"]:
+            cache.set(key, snapshot, SNAPSHOT_TTL)
+    except Exception:
+        log.warning("dashboard cache: could not store a snapshot", exc_info=True)
+
+
+def _lock_key(days: int, manager_pk) -> str:
+    return f"dashboard:refreshing:{days}:{manager_pk or 'all'}"
+
+
+def claim(days: int, manager_pk, seconds: int = 60) -> bool:
+    """Take the right to refresh this snapshot; False while another refresh holds it."""
+    try:
+        return bool(cache.add(_lock_key(days, manager_pk), 1, timeout=seconds))
+    except Exception:
+        return False
+
+
+def release(days: int, manager_pk) -> None:
+    try:
+        cache.delete(_lock_key(days, manager_pk))
+    except Exception:
+        log.warning("dashboard cache: could not release a refresh", exc_info=True)
 
 
 def connect() -> None:

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db import connection, transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from apps.core.access import staff_required
 from apps.core.sections import collect
 from apps.partners.models import Stage
 
-from . import cache, charts, metrics
+from . import cache, charts, metrics, snapshot
 
 
 def root(request):
@@ -34,46 +35,69 @@ def _list_url(name: str, mine_params: dict, **params) -> str:
     return reverse(name) + (f"?{query}" if query else "")
 
 
-def _without_jit() -> None:
-    """Turn PostgreSQL's JIT compiler off for the rest of this transaction: measured on the
-    dashboard's aggregates at 1,000,000 registrations it spends 0.5–4 s compiling queries that
-    run in tens of milliseconds (their cost estimates cross jit_above_cost). SET LOCAL ends with
-    the transaction, so no other request on the connection is affected."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-
-
 @staff_required
 def home(request):
-    with transaction.atomic():
-        _without_jit()
-        return _home(request)
-
-
-def _home(request):
-    now = timezone.now()
     days = _period(request.GET.get("period"))
     mine = request.GET.get("mine") == "1"
     manager = request.user if mine else None
-    manager_pk = manager.pk if manager is not None else "all"
+    shown, updating = snapshot.for_page(timezone.now(), days, manager)
+    context = {**shown["figures"], **_page(request, days, mine, shown["figures"])}
+    context |= {
+        "now": shown["at"],
+        "updating": updating,
+        "fresh_url": _list_url(
+            "dashboard-fresh",
+            {},
+            period=days,
+            mine="1" if mine else "",
+            since=shown["at"].isoformat(),
+        ),
+    }
+    return render(request, "dashboard/home.html", context)
+
+
+@staff_required
+def fresh(request):
+    """Polled by a page that shows a snapshot being refreshed: 204 while it is, and an htmx
+    reload once a snapshot computed after the shown one (`since`) is stored."""
+    days = _period(request.GET.get("period"))
+    manager_pk = request.user.pk if request.GET.get("mine") == "1" else None
+    since = _moment(request.GET.get("since"))
+    stored = cache.read(days, manager_pk)
+    if (
+        since is None
+        or stored is None
+        or stored["at"] > since
+        # the refresh was lost (a worker died) or cannot be sent: the reload computes in the page
+        or not snapshot.request_refresh(days, manager_pk)
+    ):
+        response = HttpResponse(status=200)
+        response["HX-Refresh"] = "true"
+        return response
+    return HttpResponse(status=204)
+
+
+def _moment(value: str | None):
+    try:
+        moment = parse_datetime((value or "")[:40])
+    except ValueError:  # well formed, but no such moment (Feb 30)
+        return None
+    return moment if moment is not None and timezone.is_aware(moment) else None
+
+
+def _page(request, days: int, mine: bool, figures: dict) -> dict:
+    """What the page draws around the figures: charts, links, the filters, other apps' parts."""
     partner_filter = {"manager": request.user.pk} if mine else {}
     qbr_filter = {"mine": "1"} if mine else {}
-
-    funnel = metrics.stage_funnel(now, days, manager)
-    names = metrics.stage_names()
-    for step in funnel["steps"]:
-        step["from_name"] = names[step["from"]].display_name
-        step["to_name"] = names[step["to"]].display_name
-    stay = metrics.time_in_stage(now, days, manager)
-    regs = metrics.registrations(now, days, manager)
+    names = figures["stage_names"]
+    funnel, stay = figures["funnel"], figures["stay"]
     funnel_chart = charts.hbar(
         "chart-funnel",
         "Partners per stage now",
         "Number of partners in each lifecycle stage; each bar opens the partners in that stage.",
         [
             {
-                "label": names[s.value].display_name,
+                "label": names[s.value],
                 "value": funnel["counts"][s.value],
                 "href": _list_url("partners:list", partner_filter, stage=s.value),
                 "css": f"stage-{s.value}",
@@ -101,25 +125,15 @@ def _home(request):
         unit=" d",
         marker_label="target",
     )
-    context = {
-        "now": now,
+    return {
         "days": days,
         "periods": metrics.PERIODS,
         "mine": mine,
-        "funnel": funnel,
         "funnel_chart": funnel_chart,
-        "stay": stay,
         "stay_chart": stay_chart,
-        "bottlenecks": metrics.bottlenecks(now, manager),
-        "onboarding": metrics.onboarding(now, days, manager),
-        "regs": regs,
-        "weekly_chart": charts.weekly("chart-weekly", "Registrations per week", regs["weeks"]),
-        # The two figures that rank every partner are cached briefly (see cache.py).
-        "money": cache.cached(
-            "money", now, (days, manager_pk), lambda: metrics.money(now, days, manager)
+        "weekly_chart": charts.weekly(
+            "chart-weekly", "Registrations per week", figures["regs"]["weeks"]
         ),
-        "qbrs": metrics.qbrs(now, days, manager),
-        "health": cache.cached("health", now, (manager_pk,), lambda: metrics.health(now, manager)),
         "links": {
             "board": _list_url("partners:list", partner_filter, sort="entered"),
             "queue": reverse("deals:queue"),
@@ -131,4 +145,3 @@ def _home(request):
         },
         "sections": collect("dashboard", request),
     }
-    return render(request, "dashboard/home.html", context)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,9 +10,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import broker
+
 from .models import Notification
 
-log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
 
 
@@ -71,11 +71,9 @@ def notify_batch(messages: Iterable[Message]) -> int:
 
 # One nudge covers every notification committed before it runs: it is published with a short
 # countdown, and for that long the process publishes no other (a busy process nudges at most
-# once a second instead of once per notification; nothing waits for the beat's sweep).
+# once a second instead of once per notification; nothing waits for the beat's sweep). With the
+# broker down the outbox keeps the e-mail for the beat's sweep (apps.core.broker backs off).
 NUDGE_COALESCE_SECONDS = 1.0
-# After a failed nudge, requests stop trying the broker for a while: with Redis down, each
-# nudge would otherwise wait for a connection timeout inside the user's request.
-BROKER_BACKOFF_SECONDS = 30
 _quiet_until = 0.0  # monotonic time before which this process publishes no nudge
 
 
@@ -85,19 +83,9 @@ def _nudge_delivery() -> None:
 
     now = time.monotonic()
     if now < _quiet_until:
-        return  # a pending nudge (or, after a failure, the beat's sweep) delivers this one
-    try:
-        run_sweep.apply_async(
-            args=("notification_delivery",),
-            countdown=NUDGE_COALESCE_SECONDS,
-            retry=False,
-            ignore_result=True,
-            connect_timeout=1,
-        )
+        return  # a pending nudge delivers this one
+    if broker.publish(run_sweep, args=("notification_delivery",), countdown=NUDGE_COALESCE_SECONDS):
         _quiet_until = now + NUDGE_COALESCE_SECONDS
-    except Exception:
-        _quiet_until = now + BROKER_BACKOFF_SECONDS
-        log.warning("Broker unavailable; notification e-mail stays in the outbox.")
 
 
 def mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:

@@ -21,17 +21,19 @@ def test_a_failed_nudge_stops_requests_waiting_on_the_broker(monkeypatch):
         calls.append(kwargs)
         raise ConnectionError("broker down")
 
+    from apps.core import broker
     from apps.core.tasks import run_sweep
 
     monkeypatch.setattr(run_sweep, "apply_async", unreachable)
     monkeypatch.setattr(services, "_quiet_until", 0.0)
+    monkeypatch.setattr(broker, "_down_until", 0.0)
     services._nudge_delivery()
     services._nudge_delivery()
     services._nudge_delivery()
     assert len(calls) == 1  # the next requests skip the broker for a while
     assert calls[0]["connect_timeout"] == 1
-    assert services._quiet_until - time.monotonic() > services.BROKER_BACKOFF_SECONDS - 5
-    monkeypatch.setattr(services, "_quiet_until", 0.0)
+    assert broker._down_until - time.monotonic() > broker.BROKER_BACKOFF_SECONDS - 5
+    monkeypatch.setattr(broker, "_down_until", 0.0)
     services._nudge_delivery()
     assert len(calls) == 2  # and try again once the back-off has passed
 
@@ -40,10 +42,12 @@ def test_one_nudge_covers_the_notifications_committed_before_it_runs(monkeypatch
     """A busy process publishes one delayed nudge a second, not one per notification: the
     nudge runs after the window, so it finds every notification committed within it."""
     published = []
+    from apps.core import broker
     from apps.core.tasks import run_sweep
 
     monkeypatch.setattr(run_sweep, "apply_async", lambda *a, **kw: published.append(kw))
     monkeypatch.setattr(services, "_quiet_until", 0.0)
+    monkeypatch.setattr(broker, "_down_until", 0.0)
     for _ in range(5):
         services._nudge_delivery()
     assert len(published) == 1

@@ -56,8 +56,8 @@ def targets(db):
 
 @pytest.fixture(autouse=True)
 def fresh_dashboard_cache():
-    """No test sees figures another test cached (the cache outlives each test's rolled-back
-    data): start every test on a new generation."""
-    from apps.dashboard import cache
+    """No test sees a snapshot another test stored (the cache outlives each test's rolled-back
+    data): start every test with an empty cache."""
+    from django.core.cache import cache
 
-    cache.bump()
+    cache.clear()

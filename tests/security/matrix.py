@@ -37,6 +37,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "notifications:read_all": ("login", None, "post", {}),
     # the main app (admins and managers)
     "home": ("staff", None, "get", {}),
+    "dashboard-fresh": ("staff", None, "get", {}),
     "partners:list": ("staff", None, "get", {}),
     "partners:board": ("staff", None, "get", {}),
     "partners:create": ("staff", None, "get", {}),

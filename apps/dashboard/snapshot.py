@@ -1,0 +1,126 @@
+"""The dashboard page's figures: computed together, kept as one snapshot, served at once.
+
+At 1,000,000 registrations computing every figure takes most of a second, and the cost grows
+with the period's rows (README, "Proof: benchmark"). So the page shows the stored snapshot:
+
+- fresh (computed at the current generation, less than DASHBOARD_CACHE_SECONDS ago — the period
+  slides on): shown as it is;
+- stale (a write has changed the figures since, or the period has slid on): shown at once,
+  labelled with the moment it was computed and "updating", while a Celery task computes the new
+  one; the page asks `/dashboard/fresh` every two seconds and reloads itself when it is there;
+- missing, older than DASHBOARD_STALE_MAX_SECONDS (the worker may be down), or with background
+  refresh off (DASHBOARD_BACKGROUND_REFRESH): computed in the request, as before snapshots.
+
+The figures themselves are the pure functions of apps.dashboard.metrics; nothing here changes
+what they say, only when they are computed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from apps.core import broker
+
+from . import cache, metrics
+
+log = logging.getLogger(__name__)
+
+
+def _without_jit() -> None:
+    """Turn PostgreSQL's JIT compiler off for the rest of this transaction: measured on the
+    dashboard's aggregates at 1,000,000 registrations it spends 0.5–4 s compiling queries that
+    run in tens of milliseconds (their cost estimates cross jit_above_cost). SET LOCAL ends with
+    the transaction, so no other request on the connection is affected."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
+def figures(now: datetime, days: int, manager) -> dict:
+    """Every figure of the page at `now`."""
+    with transaction.atomic():
+        _without_jit()
+        funnel = metrics.stage_funnel(now, days, manager)
+        names = metrics.stage_names()
+        for step in funnel["steps"]:
+            step["from_name"] = names[step["from"]].display_name
+            step["to_name"] = names[step["to"]].display_name
+        return {
+            "stage_names": {stage: config.display_name for stage, config in names.items()},
+            "funnel": funnel,
+            "stay": metrics.time_in_stage(now, days, manager),
+            "bottlenecks": metrics.bottlenecks(now, manager),
+            "onboarding": metrics.onboarding(now, days, manager),
+            "regs": metrics.registrations(now, days, manager),
+            "money": metrics.money(now, days, manager),
+            "qbrs": metrics.qbrs(now, days, manager),
+            "health": metrics.health(now, manager),
+        }
+
+
+def take(now: datetime, days: int, manager) -> dict:
+    """Compute and store the snapshot at `now`. The generation is read before computing, so a
+    write committed meanwhile leaves the snapshot stale, never passing for current."""
+    try:
+        generation = cache.generation()
+    except Exception:
+        log.warning("dashboard cache: unavailable", exc_info=True)
+        generation = None
+    snapshot = {"generation": generation, "at": now, "figures": figures(now, days, manager)}
+    if generation is not None and cache.seconds() > 0:
+        cache.store(days, getattr(manager, "pk", None), snapshot)
+    return snapshot
+
+
+def _background() -> bool:
+    return bool(getattr(settings, "DASHBOARD_BACKGROUND_REFRESH", True))
+
+
+def _stale_max() -> float:
+    return float(getattr(settings, "DASHBOARD_STALE_MAX_SECONDS", 600))
+
+
+def request_refresh(days: int, manager_pk) -> bool:
+    """Have a worker refresh this snapshot. True when one is on it (already, or from now)."""
+    from .tasks import refresh
+
+    if not cache.claim(days, manager_pk):
+        return True  # a refresh is running
+    if broker.publish(refresh, args=(days, manager_pk)):
+        return True
+    cache.release(days, manager_pk)
+    return False
+
+
+def is_current(snapshot: dict | None, generation: int, now: datetime) -> bool:
+    return (
+        snapshot is not None
+        and snapshot["generation"] == generation
+        and (now - snapshot["at"]).total_seconds() < cache.seconds()
+    )
+
+
+def for_page(now: datetime, days: int, manager) -> tuple[dict, bool]:
+    """(snapshot, updating): the snapshot to show, and whether a newer one is being computed."""
+    manager_pk = getattr(manager, "pk", None)
+    if cache.seconds() <= 0:
+        return take(now, days, manager), False
+    try:
+        generation = cache.generation()
+    except Exception:
+        return take(now, days, manager), False
+    snapshot = cache.read(days, manager_pk)
+    if is_current(snapshot, generation, now):
+        return snapshot, False
+    if (
+        snapshot is not None
+        and _background()
+        and (now - snapshot["at"]).total_seconds() < _stale_max()
+        and request_refresh(days, manager_pk)
+    ):
+        return snapshot, True
+    return take(now, days, manager), False
