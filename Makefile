@@ -40,7 +40,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 clean:
-	rm -rf var/partneros.sqlite3 var/broker var/celerybeat-schedule* var/mail
+	rm -rf var/partneros.sqlite3 var/broker var/celerybeat-schedule* var/mail var/cache
 
 ## bench: the benchmark on PostgreSQL + Redis (BENCH_QUICK=1 for the few-minute CI size)
 bench: setup
