@@ -1,9 +1,11 @@
-"""The cached money and health figures are fresh on the next render after a write that changes
-them, whatever door the write came through — including the bulk writes that send no post_save
-(the tiers app sets a partner's tier with QuerySet.update()), sweeps and imports.
+"""The dashboard's stored snapshot stops passing for current after a write that changes its
+figures, whatever door the write came through — including the bulk writes that send no
+post_save (the tiers app sets a partner's tier with QuerySet.update()), sweeps and imports.
+(Background refresh is off in tests, so a stale snapshot is recomputed in the page: the next
+render shows the new figure exactly when the write invalidated the snapshot.)
 
-Every render here happens at one frozen moment, so the cache key's minute never changes: a
-figure that is fresh is fresh because the write invalidated the cache, not because a minute
+Every render here happens at one frozen moment, so the snapshot never ages past its fresh time:
+a figure that is fresh is fresh because the write invalidated the snapshot, not because time
 passed.
 """
 
