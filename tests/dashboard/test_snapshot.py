@@ -11,14 +11,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.core import broker
 from apps.dashboard import cache as dashboard_cache
 from apps.dashboard.tasks import refresh
-from tests.dashboard.test_views import populate
-from tests.factories import PartnerFactory
-from tests.qbrs.factories import registration
+from tests.dashboard.test_views import approve_new_deal, populate
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +35,12 @@ def published(settings, monkeypatch):
     return sent
 
 
-def approve_new_deal(manager, value="500000"):
-    p = PartnerFactory(stage="growth", manager=manager, name="Fresh Pipeline Partner")
-    now = timezone.now()
-    registration(
-        p,
-        status="approved",
-        submitted_at=now - timedelta(days=1),
-        reviewed_at=now,
-        approved_at=now,
-        value=value,
-    )
+def age_snapshot(seconds: float) -> dict:
+    """Make the stored all-partners 90-day snapshot `seconds` older; the snapshot before."""
+    old = dashboard_cache.read(90, None)
+    aged = {**old, "at": old["at"] - timedelta(seconds=seconds)}
+    dashboard_cache.cache.set("dashboard:snapshot:90:all", aged)
+    return old
 
 
 def test_it_shows_the_stale_snapshot_while_the_worker_refreshes_it(client_for, bob, published):
@@ -144,11 +136,7 @@ def test_a_snapshot_past_the_maximum_age_is_not_shown(client_for, bob, published
     populate(2, manager=bob)
     client = client_for(bob)
     client.get("/")
-    old = dashboard_cache.read(90, None)
-    dashboard_cache.cache.set(
-        "dashboard:snapshot:90:all",
-        {**old, "at": old["at"] - timedelta(seconds=settings.DASHBOARD_STALE_MAX_SECONDS + 1)},
-    )
+    old = age_snapshot(settings.DASHBOARD_STALE_MAX_SECONDS + 1)
     page = client.get("/")
     assert page.context["updating"] is False
     assert page.context["now"] > old["at"]
@@ -159,11 +147,7 @@ def test_the_period_slides_on_after_the_fresh_time(client_for, bob, published, s
     populate(2, manager=bob)
     client = client_for(bob)
     client.get("/")
-    old = dashboard_cache.read(90, None)
-    dashboard_cache.cache.set(
-        "dashboard:snapshot:90:all",
-        {**old, "at": old["at"] - timedelta(seconds=settings.DASHBOARD_CACHE_SECONDS + 1)},
-    )
+    age_snapshot(settings.DASHBOARD_CACHE_SECONDS + 1)
     assert client.get("/").context["updating"] is True
     assert published == [("dashboard.refresh", (90, None))]
 

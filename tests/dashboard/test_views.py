@@ -15,6 +15,20 @@ from tests.qbrs.factories import ActionItemFactory, QBRFactory, registration
 pytestmark = pytest.mark.django_db
 
 
+def approve_new_deal(manager, value: str = "500000") -> None:
+    """A write that changes the money figures: a new partner's registration, approved now."""
+    p = PartnerFactory(stage="growth", manager=manager, name="Fresh Pipeline Partner")
+    now = timezone.now()
+    registration(
+        p,
+        status="approved",
+        submitted_at=now - timedelta(days=1),
+        reviewed_at=now,
+        approved_at=now,
+        value=value,
+    )
+
+
 def populate(n: int, manager=None, tier=None) -> None:
     """n active partners with history, registrations of every kind, QBRs, tasks."""
     now = timezone.now()
@@ -170,16 +184,7 @@ def test_it_caches_the_partner_rankings_until_a_write_changes_them(client_for, b
     ]
 
     # A new approved registration changes the pipeline: the next page shows it at once.
-    p = PartnerFactory(stage="growth", manager=bob, name="Fresh Pipeline Partner")
-    now = timezone.now()
-    registration(
-        p,
-        status="approved",
-        submitted_at=now - timedelta(days=1),
-        reviewed_at=now,
-        approved_at=now,
-        value="987654",
-    )
+    approve_new_deal(bob, value="987654")
     after = client.get("/").context
     assert after["money"]["pipeline"] - first.context["money"]["pipeline"] == 987654
     assert "Fresh Pipeline Partner" in [r["partner"].name for r in after["health"]["rows"]]

@@ -10,8 +10,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from partneros.celery import app as celery_app
-from tests.dashboard.test_snapshot import approve_new_deal
-from tests.dashboard.test_views import populate
+from tests.dashboard.test_views import approve_new_deal, populate
 from tests.worker import celery_worker
 
 pytestmark = [
