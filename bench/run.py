@@ -212,8 +212,16 @@ def throughput(db_url: str) -> dict:
             ("portal_registration_list", portal_list),
         ):
             run_load(name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=1.5)
-            r = run_load(name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=DURATION)
+            before = cpu_seconds(server.pid)
+            # Warmed up by the run above, so the CPU read around this one is all its requests'.
+            r = run_load(
+                name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=DURATION, warmup=0
+            )
+            after = cpu_seconds(server.pid)
             results[name] = r.summary()
+            results[name]["cpu_ms_per_request"] = {
+                k: round((after[k] - before[k]) * 1000 / max(1, r.requests), 2) for k in after
+            }
         ceiling_rps = results["ceiling_insert"]["rps"] or 1
         for name in ("api_insert_floor", "api_deal_submission", "portal_registration_list"):
             results[name]["ratio_to_ceiling"] = round(results[name]["rps"] / ceiling_rps, 3)
@@ -237,6 +245,32 @@ def throughput(db_url: str) -> dict:
             redis.Redis.from_url(REDIS_URL).delete(NULL_QUEUE)
         except Exception:  # noqa: S110 - nothing to clean if Redis is not there
             pass
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the processes a request runs through: the app (gunicorn's
+    master and workers), PostgreSQL's backends, Redis, and this load generator. Read from
+    /proc, so the load results can say where each request's CPU went on this 2-core machine."""
+    hz = os.sysconf("SC_CLK_TCK")
+    used = {"app": 0.0, "postgres": 0.0, "redis": 0.0, "load": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                command = fh.read(200).decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        ppid, seconds = int(fields[1]), (int(fields[11]) + int(fields[12])) / hz
+        if int(pid) == os.getpid():
+            used["load"] += seconds
+        elif server_pid in (int(pid), ppid):
+            used["app"] += seconds
+        elif command.startswith("postgres"):
+            used["postgres"] += seconds
+        elif "redis-server" in command:
+            used["redis"] += seconds
+    return used
 
 
 def table(results: dict) -> str:
@@ -271,13 +305,16 @@ def table(results: dict) -> str:
         f"HTTP under load: gunicorn {t['gunicorn_workers']} sync workers, {t['concurrency']} "
         f"concurrent clients, {t['seconds_each']} s each, loopback.",
         "",
-        "| target | req/s | median ms | p95 ms | statuses | ratio to ceiling |",
-        "|---|---:|---:|---:|---|---:|",
+        "| target | req/s | median ms | p95 ms | statuses | ratio to ceiling "
+        "| CPU ms/request: app, PostgreSQL, Redis, load |",
+        "|---|---:|---:|---:|---|---:|---|",
     ]
     for name, row in t["targets"].items():
+        cpu = row.get("cpu_ms_per_request", {})
         lines.append(
             f"| {name} | {row['rps']} | {row['median_ms']} | {row['p95_ms']} | "
-            f"{row['statuses']} | {row.get('ratio_to_ceiling', '1.0')} |"
+            f"{row['statuses']} | {row.get('ratio_to_ceiling', '1.0')} | "
+            f"{', '.join(str(cpu.get(k, '')) for k in ('app', 'postgres', 'redis', 'load'))} |"
         )
     return "\n".join(lines)
 

@@ -21,6 +21,9 @@ size — and cost 0.8–1 s, growing with the table. So the page shows a snapsho
   Model.save(), which signals by itself.
 - One refresh of a snapshot runs at a time (`claim`); its lock expires by itself should the
   worker die.
+- The snapshots looked at in the last day are noted (`note_view`); the beat's keep-warm task
+  refreshes them every few minutes, so a page opened after a quiet spell still has a recent
+  snapshot to show instead of computing its figures in the request.
 - The cache must be shared by the web and worker processes: Redis, or a file cache under var/
   on the embedded default (settings.CACHES).
 """
@@ -28,6 +31,7 @@ size — and cost 0.8–1 s, growing with the table. So the page shows a snapsho
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -92,6 +96,39 @@ def store(days: int, manager_pk, snapshot: dict) -> None:
             cache.set(key, snapshot, SNAPSHOT_TTL)
     except Exception:
         log.warning("dashboard cache: could not store a snapshot", exc_info=True)
+
+
+VIEWED = "dashboard:viewed"  # {"days:manager_pk": when last viewed}: what the beat keeps warm
+VIEWED_FOR = 24 * 3600  # a view keeps its snapshot warm this long
+
+
+def note_view(days: int, manager_pk, now: datetime) -> None:
+    """Remember that this snapshot is looked at (written at most once a minute per snapshot)."""
+    try:
+        viewed = cache.get(VIEWED) or {}
+        key, stamp = f"{days}:{manager_pk or ''}", now.timestamp()
+        if stamp - viewed.get(key, 0) < 60:
+            return
+        cutoff = stamp - VIEWED_FOR
+        viewed = {k: t for k, t in viewed.items() if t >= cutoff} | {key: stamp}
+        cache.set(VIEWED, viewed, VIEWED_FOR)
+    except Exception:  # losing a note only costs one slower page later
+        log.warning("dashboard cache: could not note a view", exc_info=True)
+
+
+def viewed(now: datetime) -> list[tuple[int, int | None]]:
+    """(days, manager_pk) of the snapshots looked at within VIEWED_FOR."""
+    try:
+        notes = cache.get(VIEWED) or {}
+    except Exception:
+        return []
+    cutoff = now.timestamp() - VIEWED_FOR
+    keys = []
+    for key, stamp in notes.items():
+        days, _, manager_pk = key.partition(":")
+        if stamp >= cutoff:
+            keys.append((int(days), int(manager_pk) if manager_pk else None))
+    return keys
 
 
 def _lock_key(days: int, manager_pk) -> str:

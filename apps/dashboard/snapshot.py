@@ -11,6 +11,10 @@ with the period's rows (README, "Proof: benchmark"). So the page shows the store
 - missing, older than DASHBOARD_STALE_MAX_SECONDS (the worker may be down), or with background
   refresh off (DASHBOARD_BACKGROUND_REFRESH): computed in the request, as before snapshots.
 
+The beat keeps the default view and every snapshot looked at in the last day warm
+(tasks.keep_warm, every DASHBOARD_KEEP_WARM_SECONDS), so after a quiet spell the page still
+finds a snapshot young enough to show while it is refreshed.
+
 The figures themselves are the pure functions of apps.dashboard.metrics; nothing here changes
 what they say, only when they are computed.
 """
@@ -113,6 +117,7 @@ def for_page(now: datetime, days: int, manager) -> tuple[dict, bool]:
         generation = cache.generation()
     except Exception:
         return take(now, days, manager), False
+    cache.note_view(days, manager_pk, now)
     snapshot = cache.read(days, manager_pk)
     if is_current(snapshot, generation, now):
         return snapshot, False

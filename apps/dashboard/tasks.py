@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from . import cache, snapshot
+from . import cache, metrics, snapshot
 
 
 @shared_task(name="dashboard.refresh")
@@ -17,3 +17,17 @@ def refresh(days: int, manager_pk: int | None) -> None:
             snapshot.take(timezone.now(), days, manager)
     finally:
         cache.release(days, manager_pk)
+
+
+@shared_task(name="dashboard.keep_warm")
+def keep_warm() -> dict:
+    """Refresh the default view's snapshot and every one looked at within a day, unless a
+    refresh of it is already running (run by the beat every DASHBOARD_KEEP_WARM_SECONDS)."""
+    now = timezone.now()
+    wanted = {(metrics.DEFAULT_PERIOD, None), *cache.viewed(now)}
+    refreshed = 0
+    for days, manager_pk in sorted(wanted, key=lambda k: (k[0], k[1] or 0)):
+        if cache.claim(days, manager_pk):
+            refresh(days, manager_pk)
+            refreshed += 1
+    return {"refreshed": refreshed}

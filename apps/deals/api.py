@@ -236,8 +236,8 @@ class DealRegistrationViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        registration = serializer.save()
-        return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)
+        serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     def perform_transition(self, obj, name, data):
         return registration_transition(

@@ -11,10 +11,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.core import broker
 from apps.dashboard import cache as dashboard_cache
-from apps.dashboard.tasks import refresh
+from apps.dashboard.tasks import keep_warm, refresh
 from tests.dashboard.test_views import approve_new_deal, populate
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,58 @@ def test_a_snapshot_past_the_maximum_age_is_not_shown(client_for, bob, published
     assert page.context["updating"] is False
     assert page.context["now"] > old["at"]
     assert published == []
+
+
+def _age_all(seconds: float) -> None:
+    """Every stored snapshot `seconds` older (a quiet spell), and their figures out of date."""
+    for days, manager_pk in [(90, None), *dashboard_cache.viewed(timezone.now())]:
+        kept = dashboard_cache.read(days, manager_pk)
+        if kept is not None:
+            aged = {**kept, "at": kept["at"] - timedelta(seconds=seconds)}
+            dashboard_cache.cache.set(dashboard_cache._snapshot_key(days, manager_pk), aged)
+
+
+def test_after_a_quiet_spell_the_kept_warm_snapshots_are_shown_at_once(
+    client_for, bob, published, settings
+):
+    populate(3, manager=bob)
+    client = client_for(bob)
+    client.get("/?period=30&mine=1")  # looked at: kept warm from now on
+    approve_new_deal(bob)
+    _age_all(settings.DASHBOARD_STALE_MAX_SECONDS + 60)  # nobody looked for a while
+
+    assert keep_warm() == {"refreshed": 2}  # the default view, and the one looked at
+
+    for url, days, manager_pk in (("/", 90, None), ("/?period=30&mine=1", 30, bob.pk)):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.context["updating"] is False
+        assert page.context["money"]["pipeline"] > 0  # the approved deal is counted
+        assert page.context["now"] == dashboard_cache.read(days, manager_pk)["at"]
+        assert not any("deals_dealregistration" in q["sql"] for q in queries.captured_queries)
+    assert published == []
+
+
+def test_keep_warm_forgets_views_older_than_a_day_and_leaves_running_refreshes(
+    client_for, bob, published
+):
+    populate(2, manager=bob)
+    client_for(bob).get("/?mine=1&period=30")
+    later = timezone.now() + timedelta(seconds=dashboard_cache.VIEWED_FOR + 1)
+    assert dashboard_cache.viewed(timezone.now()) == [(30, bob.pk)]
+    assert dashboard_cache.viewed(later) == []
+
+    assert dashboard_cache.claim(90, None)  # a refresh of the default view is running
+    assert keep_warm() == {"refreshed": 1}  # only the one looked at
+    assert dashboard_cache.read(90, None) is None
+    assert not dashboard_cache.claim(90, None)  # the running refresh still holds its lock
+    assert dashboard_cache.claim(30, bob.pk)  # keep_warm gave its own back
+
+
+def test_the_beat_keeps_snapshots_warm_within_the_maximum_age(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["dashboard:keep_warm"]
+    assert entry["task"] == "dashboard.keep_warm"
+    assert entry["schedule"] < settings.DASHBOARD_STALE_MAX_SECONDS
 
 
 def test_the_period_slides_on_after_the_fresh_time(client_for, bob, published, settings):
