@@ -23,6 +23,8 @@ def refresh(days: int, manager_pk: int | None) -> None:
 def keep_warm() -> dict:
     """Refresh the default view's snapshot and every one looked at within a day, unless a
     refresh of it is already running (run by the beat every DASHBOARD_KEEP_WARM_SECONDS)."""
+    if cache.seconds() <= 0:
+        return {"refreshed": 0}  # snapshots are off: every view computes its figures
     now = timezone.now()
     wanted = {(metrics.DEFAULT_PERIOD, None), *cache.viewed(now)}
     refreshed = 0

@@ -1,4 +1,7 @@
-"""deal_review_sla and deal_expiry: decided from database state, idempotent by notification key."""
+"""deal_review_sla and deal_expiry: decided from database state, idempotent by notification key.
+
+Their reminders go out through notify_batch: a few queries per 500, whatever is due (a catch-up
+over 1,000,000 registrations sends tens of thousands), and a repeat run creates nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.sweeps import sweep
-from apps.notifications.services import notify
+from apps.notifications.services import Message, notify_batch
 
 from .models import DealRegistration, Status
 from .program import program_rules
@@ -18,30 +21,10 @@ from .services import admins, registration_transition
 BATCH = 500
 
 
-def _unsent(candidates: list[tuple[object, str, list]]) -> list[tuple[object, str, list]]:
-    """Drop (item, key, recipients) already notified: one query per batch, so a run that has
-    nothing new to say costs a scan of what is due, not a query per row."""
-    from apps.notifications.models import Notification
-    from apps.notifications.services import _key  # the per-recipient key notify() stores
-
-    wanted = {_key(key, r.pk): key for _, key, recipients in candidates for r in recipients}
-    sent: set[str] = set()
-    keys = list(wanted)
-    for i in range(0, len(keys), BATCH):
-        found = Notification.objects.filter(key__in=keys[i : i + BATCH])
-        sent.update(found.values_list("key", flat=True))
-    return [
-        (item, key, recipients)
-        for item, key, recipients in candidates
-        if any(_key(key, r.pk) not in sent for r in recipients)
-    ]
-
-
 @sweep("deal_review_sla")
 def deal_review_sla(now: datetime) -> dict:
     """Remind the owning manager past the SLA; escalate to the admins at twice the SLA."""
     sla = timedelta(hours=program_rules().review_sla_hours)
-    reminded = escalated = 0
     waiting = list(
         DealRegistration.objects.select_related("partner", "partner__manager")
         .filter(status=Status.SUBMITTED, submitted_at__lte=now - sla)  # deal_waiting_idx
@@ -58,28 +41,34 @@ def deal_review_sla(now: datetime) -> dict:
         if now - reg.submitted_at >= 2 * sla:
             escalations.append((reg, f"deal-sla-escalated:{reg.pk}", admin_users))
     sla_h = int(sla.total_seconds() // 3600)
-    for reg, key, to in _unsent(reminders):
-        hours = int((now - reg.submitted_at).total_seconds() // 3600)
-        reminded += notify(
+
+    def hours(reg) -> int:
+        return int((now - reg.submitted_at).total_seconds() // 3600)
+
+    reminded = notify_batch(
+        Message(
             recipients=to,
             kind="deal_review_sla",
-            subject=f"Registration waiting {hours} h: {reg.customer_name} ({reg.partner.name})",
+            subject=f"Registration waiting {hours(reg)} h: {reg.customer_name} ({reg.partner.name})",
             body=f"{reg.partner.name}'s registration of {reg.customer_name} has waited past the "
             f"{sla_h} h review SLA.",
             key=key,
             link=reverse("deals:detail", args=[reg.pk]),
         )
-    for reg, key, to in _unsent(escalations):
-        hours = int((now - reg.submitted_at).total_seconds() // 3600)
-        escalated += notify(
+        for reg, key, to in reminders
+    )
+    escalated = notify_batch(
+        Message(
             recipients=to,
             kind="deal_review_escalated",
-            subject=f"Escalated: registration waiting {hours} h: {reg.customer_name}",
+            subject=f"Escalated: registration waiting {hours(reg)} h: {reg.customer_name}",
             body=f"{reg.partner.name}'s registration of {reg.customer_name} has waited twice "
             f"the {sla_h} h review SLA.",
             key=key,
             link=reverse("deals:detail", args=[reg.pk]),
         )
+        for reg, key, to in escalations
+    )
     return {"reminded": reminded, "escalated": escalated}
 
 
@@ -87,7 +76,7 @@ def deal_review_sla(now: datetime) -> dict:
 def deal_expiry(now: datetime) -> dict:
     """Remind the partner N days before protection ends; expire lapsed approved registrations."""
     days = program_rules().deal_expiry_reminder_days
-    reminded = expired = 0
+    expired = 0
     soon = list(
         DealRegistration.objects.filter(
             status=Status.APPROVED, expires_at__gt=now, expires_at__lte=now + timedelta(days=days)
@@ -105,19 +94,21 @@ def deal_expiry(now: datetime) -> dict:
         for reg in soon
     ]
     # The end date is in the key: after an extension, the new end is reminded again.
-    for reg, key, to in _unsent([c for c in candidates if c[2]]):
-        until = timezone.localtime(reg.expires_at)
-        left = (reg.expires_at - now).days
-        reminded += notify(
+    reminded = notify_batch(
+        Message(
             recipients=to,
             kind="deal_expiry_reminder",
-            subject=f"Protection ends {until:%d %b %Y}: {reg.customer_name}",
-            body=f"The protection of {reg.customer_name} ends on {until:%d %b %Y} "
-            f"({left} days left). Ask your partner manager for an extension if the deal needs "
-            "more time.",
+            subject=f"Protection ends {timezone.localtime(reg.expires_at):%d %b %Y}: "
+            f"{reg.customer_name}",
+            body=f"The protection of {reg.customer_name} ends on "
+            f"{timezone.localtime(reg.expires_at):%d %b %Y} ({(reg.expires_at - now).days} days "
+            "left). Ask your partner manager for an extension if the deal needs more time.",
             key=key,
             link=reverse("portal:deal_detail", args=[reg.pk]),
         )
+        for reg, key, to in candidates
+        if to
+    )
     lapsed = DealRegistration.objects.select_related("partner").filter(
         status=Status.APPROVED, expires_at__lte=now
     )

@@ -194,6 +194,8 @@ def test_the_beat_keeps_snapshots_warm_within_the_maximum_age(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["dashboard:keep_warm"]
     assert entry["task"] == "dashboard.keep_warm"
     assert entry["schedule"] < settings.DASHBOARD_STALE_MAX_SECONDS
+    settings.DASHBOARD_CACHE_SECONDS = 0  # snapshots off: nothing to keep warm
+    assert keep_warm() == {"refreshed": 0}
 
 
 def test_the_period_slides_on_after_the_fresh_time(client_for, bob, published, settings):
