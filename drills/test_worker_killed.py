@@ -13,29 +13,34 @@ from django.utils import timezone
 
 from apps.core import sweeps
 from apps.core.tasks import run_sweep
-from apps.deals.models import DealRegistration
+from apps.deals.models import DealRegistration, RegistrationEvent, Status
 from apps.notifications.models import Notification
 from apps.partners.models import Stage
 from drills.mail import subjects
 from drills.worker import Worker
-from tests.factories import ManagerFactory, PartnerFactory
+from tests.factories import ManagerFactory, PartnerFactory, PartnerUserFactory
 from tests.worker import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-WAITING = 3000
+LAPSED = 3000
 
 
-def _waiting_registrations(n: int) -> None:
+def _lapsed_registrations(n: int) -> None:
+    """n approved registrations whose protection ended yesterday, over five partners with one
+    user each: the deal_expiry sweep expires each in its own transaction and tells the partner."""
     manager = ManagerFactory(username="mara", email="mara@vendor.example")
     partners = [PartnerFactory(stage=Stage.GROWTH, manager=manager) for _ in range(5)]
-    waited = timezone.now() - timedelta(hours=60)  # past the 48 h SLA, short of escalation
+    for i, partner in enumerate(partners):
+        PartnerUserFactory(partner=partner, username=f"pat{i}", email=f"pat{i}@partner.example")
+    now = timezone.now()
     DealRegistration.objects.bulk_create(
         [
             DealRegistration(
                 partner=partners[i % 5],
-                customer_name=f"Waiting Customer {i:05d}",
-                customer_name_key=f"waiting customer {i:05d}",
-                customer_domain=f"waiting{i}.example",
+                status=Status.APPROVED,
+                customer_name=f"Lapsed Customer {i:05d}",
+                customer_name_key=f"lapsed customer {i:05d}",
+                customer_domain=f"lapsed{i}.example",
                 customer_country="US",
                 contact_name="Jordan Buyer",
                 contact_email="jordan@example.com",
@@ -43,7 +48,10 @@ def _waiting_registrations(n: int) -> None:
                 estimated_value=Decimal("1000"),
                 currency="USD",
                 expected_close_date=timezone.localdate() + timedelta(days=30),
-                submitted_at=waited,
+                submitted_at=now - timedelta(days=100),
+                reviewed_at=now - timedelta(days=91),
+                approved_at=now - timedelta(days=91),
+                expires_at=now - timedelta(days=1),
             )
             for i in range(n)
         ],
@@ -63,33 +71,38 @@ def _worker_setup(tmp_path) -> tuple[str, str, dict]:
 
 
 def test_a_worker_killed_mid_sweep_leaves_every_reminder_once(private_redis, tmp_path):
-    _waiting_registrations(WAITING)
+    """deal_expiry expires each lapsed registration in its own transaction (the transition, its
+    history event and the partner's notice together), so a SIGKILL lands between two of them."""
+    _lapsed_registrations(LAPSED)
     queue, log, env = _worker_setup(tmp_path)
+    expired = DealRegistration.objects.filter(status=Status.EXPIRED)
     worker = Worker(queue, log, **env).start()
     try:
-        run_sweep.apply_async(args=("deal_review_sla",), queue=queue)
-        wait_for(lambda: Notification.objects.count() >= WAITING // 10, timeout=120, interval=0.05)
+        run_sweep.apply_async(args=("deal_expiry",), queue=queue)
+        wait_for(lambda: Notification.objects.count() >= LAPSED // 10, timeout=120, interval=0.05)
         worker.kill()
         at_kill = Notification.objects.count()
-        print(f"\nworker SIGKILLed with {at_kill} of {WAITING} reminders written")
-        assert 0 < at_kill < WAITING, "the kill must land in the middle of the sweep"
+        print(f"\nworker SIGKILLed with {at_kill} of {LAPSED} notices written")
+        assert 0 < at_kill < LAPSED, "the kill must land in the middle of the sweep"
+        assert expired.count() == at_kill, "each expiry and its notice commit together"
 
         worker = Worker(queue, log, **env).start()
         # The unacknowledged task comes back after the visibility timeout (acks_late).
         try:
-            wait_for(lambda: Notification.objects.count() >= WAITING, timeout=60)
+            wait_for(lambda: Notification.objects.count() >= LAPSED, timeout=60)
             redelivered = True
         except AssertionError:
             redelivered = False
-            run_sweep.apply_async(args=("deal_review_sla",), queue=queue)  # the next beat
-            wait_for(lambda: Notification.objects.count() >= WAITING, timeout=120)
+            run_sweep.apply_async(args=("deal_expiry",), queue=queue)  # the next beat
+            wait_for(lambda: Notification.objects.count() >= LAPSED, timeout=180)
         print(f"completed by {'redelivery of the killed task' if redelivered else 'the next beat'}")
         time.sleep(2)
-        assert Notification.objects.count() == WAITING
-        # A further run (the next beat) adds nothing.
-        assert sweeps.run("deal_review_sla", timezone.now())["reminded"] == 0
+        assert Notification.objects.count() == expired.count() == LAPSED
+        # A further run (the next beat) does nothing again.
+        assert sweeps.run("deal_expiry", timezone.now()) == {"reminded": 0, "expired": 0}
         keys = list(Notification.objects.values_list("key", flat=True))
-        assert len(keys) == len(set(keys)) == WAITING
+        assert len(keys) == len(set(keys)) == LAPSED
+        assert RegistrationEvent.objects.filter(transition="expire").count() == LAPSED
 
         run_sweep.apply_async(args=("notification_delivery",), queue=queue)
         wait_for(
@@ -98,8 +111,8 @@ def test_a_worker_killed_mid_sweep_leaves_every_reminder_once(private_redis, tmp
     finally:
         worker.stop()
     sent = subjects(tmp_path)
-    assert sum(sent.values()) == WAITING, "every reminder e-mailed"
-    assert max(sent.values()) == 1, "no reminder e-mailed twice"
+    assert sum(sent.values()) == LAPSED, "every notice e-mailed"
+    assert max(sent.values()) == 1, "no notice e-mailed twice"
 
 
 PENDING_MAIL = 2000
