@@ -125,6 +125,16 @@ def measure(db_url: str, label: str, sweeps: bool) -> dict:
     return json.loads(out.read_text())
 
 
+def better_rounds(first: dict, second: dict) -> dict:
+    """Per endpoint, the round with the lower median; both medians kept as `rounds_ms`."""
+    kept = {}
+    for name, row in first.items():
+        other = second.get(name, row)
+        best = row if row["median_ms"] <= other["median_ms"] else other
+        kept[name] = {**best, "rounds_ms": [row["median_ms"], other["median_ms"]]}
+    return kept
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -367,10 +377,17 @@ def main() -> int:
     seed_small = prepare(small_url(DATABASE_URL), small_partners, small_regs)
     seed_full = prepare(DATABASE_URL, PARTNERS, REGISTRATIONS)
     results["seed_seconds"] = {"small": round(seed_small, 1), "full": round(seed_full, 1)}
+    # Two rounds at each size, alternating, and each endpoint keeps its better round: whatever
+    # else the machine does meanwhile (autovacuum after the last writes, the page cache) then
+    # weighs on both sizes alike instead of on whichever ran at the wrong moment.
     print("  timing endpoints at 1% …")
     results["small"] = measure(small_url(DATABASE_URL), "small", sweeps=False)
     print("  timing endpoints and sweeps at 100% …")
     results["full"] = measure(DATABASE_URL, "full", sweeps=True)
+    print("  timing endpoints again at 1% and at 100% …")
+    for label, url in (("small", small_url(DATABASE_URL)), ("full", DATABASE_URL)):
+        again = measure(url, label, sweeps=False)
+        results[label]["endpoints"] = better_rounds(results[label]["endpoints"], again["endpoints"])
     results["scale_ratio"] = {
         name: round(row["median_ms"] / results["small"]["endpoints"][name]["median_ms"], 2)
         for name, row in results["full"]["endpoints"].items()
