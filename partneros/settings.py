@@ -130,7 +130,8 @@ if IS_POSTGRES and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )
-    # One statement then carries at most 65,535 parameters: this backend bounds bulk writes.
+    # One statement then carries at most 65,535 parameters: this backend bounds bulk writes (and
+    # apps.core registers the lookup that sends long `__in` lists as one array).
     DATABASES["default"]["ENGINE"] = "apps.core.postgresql"
 if not IS_POSTGRES:
     # SQLite waits for a writer instead of failing at once (web, worker and beat share the file).

@@ -10,3 +10,8 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("sweeps")
+
+        # Long `__in` lists as one array parameter on PostgreSQL (apps/core/postgresql).
+        from .postgresql.lookups import register
+
+        register()

@@ -1,6 +1,6 @@
 """PostgreSQL with parameters bound by the server and statements prepared (settings:
 DATABASE_PREPARED_STATEMENTS): a statement run again on a connection is not planned again, and
-bulk writes beyond the protocol's 65,535 parameters per statement still work
+bulk writes and `__in` lists beyond the protocol's 65,535 parameters per statement still work
 (apps/core/postgresql)."""
 
 from __future__ import annotations
@@ -11,9 +11,13 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from apps.accounts.models import User
+from apps.notifications.models import Notification
 from apps.partners.models import Partner
 from apps.tiers.models import ExchangeRate
+from tests.factories import PartnerFactory, PartnerUserFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -66,3 +70,22 @@ def test_bulk_writes_beyond_one_statements_parameters_are_split():
     )
     assert ExchangeRate.objects.count() == ROWS
     assert not ExchangeRate.objects.exclude(rate_to_base=Decimal("1.3")).exists()
+
+
+def test_in_lists_beyond_one_statements_parameters_are_one_array():
+    partner = PartnerFactory()
+    user = PartnerUserFactory(partner=partner)
+    many = list(range(partner.pk + 1, partner.pk + 70_001))
+    with CaptureQueriesContext(connection) as queries:
+        assert Partner.objects.filter(pk__in=[*many, partner.pk, None]).get() == partner
+        assert list(User.objects.filter(partner__in=[*many, partner.pk])) == [user]
+        assert list(User.objects.filter(partner_id__in={*many, partner.pk})) == [user]
+        assert not Notification.objects.filter(key__in=[f"k{i}" for i in many]).exists()
+        assert Partner.objects.exclude(pk__in=many).filter(pk=partner.pk).exists()
+    assert all("= ANY(" in q["sql"] and " IN (" not in q["sql"] for q in queries.captured_queries)
+
+    # Short lists and subqueries are Django's own SQL.
+    with CaptureQueriesContext(connection) as queries:
+        assert Partner.objects.filter(pk__in=[partner.pk, 0]).count() == 1
+        assert User.objects.filter(partner__in=Partner.objects.filter(pk=partner.pk)).count() == 1
+    assert all(" IN (" in q["sql"] and "ANY" not in q["sql"] for q in queries.captured_queries)

@@ -6,7 +6,8 @@ binding had none. Django sends a bulk_create() or bulk_update() as one statement
 so the tier evaluation's upsert of 10,000 partners' standings (eight values each) would exceed
 it. Here bulk writes go in statements of at most 2,000 rows (and 65,535 values), in the same
 transaction — which also keeps bulk_update()'s `CASE WHEN pk = … THEN …` from growing
-quadratically (22,000 rows in one statement took over three minutes)."""
+quadratically (22,000 rows in one statement took over three minutes). Long `__in` lists are
+the other place Django sends one parameter per value: lookups.py."""
 
 from __future__ import annotations
 
