@@ -46,7 +46,7 @@ def notify(
 
 
 def notify_batch(messages: Iterable[Message]) -> int:
-    """notify() for many messages in two queries per 10,000 (and 500 written), for sweeps."""
+    """notify() for many messages in two queries, whatever their number (for sweeps)."""
     rows: dict[str, Notification] = {}
     for m in messages:
         for recipient_id in {getattr(r, "pk", r) for r in m.recipients}:
@@ -61,10 +61,7 @@ def notify_batch(messages: Iterable[Message]) -> int:
             rows.setdefault(row.key, row)
     if not rows:
         return 0
-    keys, existing = list(rows), set()
-    for i in range(0, len(keys), 10_000):  # a statement's parameters are bounded (65,535)
-        found = Notification.objects.filter(key__in=keys[i : i + 10_000])
-        existing.update(found.values_list("key", flat=True))
+    existing = set(Notification.objects.filter(key__in=list(rows)).values_list("key", flat=True))
     fresh = [row for key, row in rows.items() if key not in existing]
     Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
     if fresh and settings.NOTIFY_NUDGE_DELIVERY:

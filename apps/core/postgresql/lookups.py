@@ -17,24 +17,27 @@ from django.db.models.fields.related_lookups import RelatedIn
 ANY_ABOVE = 1_000
 
 
-def _as_any(lookup, compiler, connection):
-    if not lookup.rhs_is_direct_value() or isinstance(lookup.lhs, ColPairs):
-        return None
-    if len(lookup.rhs) <= ANY_ABOVE:
-        return None
-    lhs, lhs_params = lookup.process_lhs(compiler, connection)
-    _, rhs_params = lookup.process_rhs(compiler, connection)  # prepared, deduplicated, no None
-    return f"{lhs} = ANY(%s)", (*lhs_params, list(rhs_params))
+class AsArrayAboveLimit:
+    """For an In lookup: `column = ANY(%s)` with one array parameter above ANY_ABOVE values."""
 
-
-class AnyIn(lookups.In):
     def as_postgresql(self, compiler, connection):
-        return _as_any(self, compiler, connection) or self.as_sql(compiler, connection)
+        if (
+            self.rhs_is_direct_value()
+            and not isinstance(self.lhs, ColPairs)
+            and len(self.rhs) > ANY_ABOVE
+        ):
+            lhs, lhs_params = self.process_lhs(compiler, connection)
+            _, values = self.process_rhs(compiler, connection)  # prepared, deduplicated, no None
+            return f"{lhs} = ANY(%s)", (*lhs_params, list(values))
+        return self.as_sql(compiler, connection)
 
 
-class AnyRelatedIn(RelatedIn):
-    def as_postgresql(self, compiler, connection):
-        return _as_any(self, compiler, connection) or self.as_sql(compiler, connection)
+class AnyIn(AsArrayAboveLimit, lookups.In):
+    pass
+
+
+class AnyRelatedIn(AsArrayAboveLimit, RelatedIn):
+    pass
 
 
 def register() -> None:
