@@ -71,10 +71,12 @@ def registration_input() -> dict:
 def test_a_submission_is_announced_after_commit_with_ids(
     active, bob, django_capture_on_commit_callbacks
 ):
-    with listening(registration_submitted) as heard:
-        with django_capture_on_commit_callbacks(execute=True):
-            reg = registration_create(partner=active, submitted_by=bob, data=registration_input())
-            assert heard == []  # not before the commit
+    with (
+        listening(registration_submitted) as heard,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        reg = registration_create(partner=active, submitted_by=bob, data=registration_input())
+        assert heard == []  # not before the commit
     assert heard == [
         {
             "sender": DealRegistration,
@@ -91,7 +93,7 @@ def test_approval_and_win_are_announced_with_the_state_reached(
 ):
     reg = registration_in(Status.SUBMITTED, partner=active)
     with listening(registration_approved) as approved, listening(registration_won) as won:
-        with django_capture_on_commit_callbacks(execute=True):
+        with django_capture_on_commit_callbacks(execute=True):  # noqa: SIM117 (two commits)
             registration_transition(registration=reg, name="approve", actor=bob)
         with django_capture_on_commit_callbacks(execute=True):
             registration_transition(registration=reg, name="mark_won", actor=bob)
@@ -101,10 +103,13 @@ def test_approval_and_win_are_announced_with_the_state_reached(
 
 
 def test_nothing_is_announced_for_a_change_that_rolled_back(active, bob):
-    with listening(registration_submitted) as heard:
-        with contextlib.suppress(RuntimeError), transaction.atomic():
-            registration_create(partner=active, submitted_by=bob, data=registration_input())
-            raise RuntimeError("rolled back")
+    with (
+        listening(registration_submitted) as heard,
+        contextlib.suppress(RuntimeError),
+        transaction.atomic(),
+    ):
+        registration_create(partner=active, submitted_by=bob, data=registration_input())
+        raise RuntimeError("rolled back")
     assert heard == []
     assert not DealRegistration.objects.exists()
 
@@ -117,9 +122,11 @@ def test_a_failing_subscriber_is_logged_and_the_change_stays(
 
     registration_submitted.connect(boom, dispatch_uid="test-boom", weak=False)
     try:
-        with caplog.at_level(logging.ERROR, logger="apps.core.events"):
-            with django_capture_on_commit_callbacks(execute=True):
-                registration_create(partner=active, submitted_by=bob, data=registration_input())
+        with (
+            caplog.at_level(logging.ERROR, logger="apps.core.events"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            registration_create(partner=active, submitted_by=bob, data=registration_input())
     finally:
         registration_submitted.disconnect(dispatch_uid="test-boom")
     assert DealRegistration.objects.count() == 1
@@ -129,17 +136,15 @@ def test_a_failing_subscriber_is_logged_and_the_change_stays(
 def test_send_after_commit_sends_at_once_outside_a_transaction(
     django_capture_on_commit_callbacks,
 ):
-    with listening(qbr_completed) as heard:
-        with django_capture_on_commit_callbacks(execute=True):
-            send_after_commit(qbr_completed, QBR, qbr_id=1)
+    with listening(qbr_completed) as heard, django_capture_on_commit_callbacks(execute=True):
+        send_after_commit(qbr_completed, QBR, qbr_id=1)
     assert heard == [{"sender": QBR, "qbr_id": 1}]
 
 
 def test_a_completed_qbr_is_announced(bob, django_capture_on_commit_callbacks):
     qbr = QBRFactory(partner=PartnerFactory(stage=Stage.EVALUATION), status=QBRStatus.IN_PROGRESS)
-    with listening(qbr_completed) as heard:
-        with django_capture_on_commit_callbacks(execute=True):
-            qbr_transition(qbr=qbr, name="complete", actor=bob, outcome="continue")
+    with listening(qbr_completed) as heard, django_capture_on_commit_callbacks(execute=True):
+        qbr_transition(qbr=qbr, name="complete", actor=bob, outcome="continue")
     assert heard == [
         {
             "sender": QBR,
@@ -161,9 +166,12 @@ def test_a_tier_set_on_the_partner_form_is_recorded_by_the_tiers_subscriber(
     proposal = TierProposalFactory(
         partner=partner, current_tier=tiers["Bronze"], proposed_tier=tiers["Silver"]
     )
-    with listening(partner_tier_set) as set_, listening(tier_changed) as changed:
-        with django_capture_on_commit_callbacks(execute=True):
-            partner_update(partner=partner, actor=bob, tier=tiers["Gold"])
+    with (
+        listening(partner_tier_set) as set_,
+        listening(tier_changed) as changed,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        partner_update(partner=partner, actor=bob, tier=tiers["Gold"])
     assert set_ == [
         {
             "sender": Partner,
@@ -212,14 +220,9 @@ def test_the_tier_record_rolls_back_with_the_partner_form(bob):
     assert not TierChange.objects.exists()
 
 
-def test_a_tier_set_by_hand_in_the_tiers_app_is_announced(
-    bob, django_capture_on_commit_callbacks
-):
+def test_a_tier_set_by_hand_in_the_tiers_app_is_announced(bob, django_capture_on_commit_callbacks):
     tiers = make_tiers()
     partner = PartnerFactory(stage=Stage.GROWTH, tier=tiers["Gold"], manager=bob)
-    with listening(tier_changed) as changed:
-        with django_capture_on_commit_callbacks(execute=True):
-            change = tier_set_by_hand(partner=partner, to_tier=tiers["Silver"], actor=bob)
-    assert [(c["change_id"], c["direction"]) for c in changed] == [
-        (change.pk, Direction.DEMOTION)
-    ]
+    with listening(tier_changed) as changed, django_capture_on_commit_callbacks(execute=True):
+        change = tier_set_by_hand(partner=partner, to_tier=tiers["Silver"], actor=bob)
+    assert [(c["change_id"], c["direction"]) for c in changed] == [(change.pk, Direction.DEMOTION)]
