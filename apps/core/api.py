@@ -19,6 +19,9 @@ class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     unmet = serializers.ListField(child=serializers.CharField(), required=False)
+    registration = serializers.IntegerField(
+        required=False, help_text="duplicate_registration: the caller's open registration of it"
+    )
 
 
 def exception_handler(exc, context):
