@@ -15,8 +15,8 @@ class DomainError(Exception):
             self.code = code
         self.unmet = list(unmet or [])
 
-    def as_dict(self) -> dict:
-        body = {"detail": self.detail, "code": self.code}
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"detail": self.detail, "code": self.code}
         if self.code == "conditions_unmet":
             body["unmet"] = self.unmet
         return body

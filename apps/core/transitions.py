@@ -43,6 +43,12 @@ def names(model: type[models.Model] | models.Model, field: str) -> list[str]:
     return list(_by_name(obj, field))
 
 
+def from_current_state(obj: models.Model, field: str) -> set[str]:
+    """The names of the transitions that leave the object's current state, conditions aside."""
+    state = getattr(obj, field)
+    return {t.name for t in _transitions(obj, field) if t.source in (state, "*", "+")}
+
+
 def unmet_conditions(obj: models.Model, field: str, name: str) -> list[str]:
     state = getattr(obj, field)
     for t in _by_name(obj, field).get(name, []):
