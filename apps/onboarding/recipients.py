@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import cast
 
 from apps.accounts.models import Role, User
 
@@ -20,7 +21,7 @@ def partner_users(partner_ids: Iterable[int]) -> dict[int, list[User]]:
     for user in User.objects.filter(
         partner_id__in=set(partner_ids), role=Role.PARTNER, is_active=True
     ):
-        users[user.partner_id].append(user)
+        users[cast(int, user.partner_id)].append(user)  # not None: filtered on it
     return users
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from typing import cast
 
 from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
@@ -91,7 +92,7 @@ def _reminder_days() -> list[int]:
 def _partner_users(partner_ids) -> dict[int, list]:
     users: dict[int, list] = defaultdict(list)
     for user in User.objects.filter(partner_id__in=set(partner_ids), is_active=True):
-        users[user.partner_id].append(user)
+        users[cast(int, user.partner_id)].append(user)  # not None: filtered on it
     return users
 
 
@@ -213,7 +214,7 @@ def _overdue_action_items(now: datetime) -> int:
                 kind="qbr_action_item_overdue",
                 subject=subject,
                 body=f"It was due on {item.due_date:%d %b %Y} (QBR {item.qbr.quarter}).",
-                key=f"qbr-action-overdue:{item.pk}:{item.due_date.isoformat()}",
+                key=f"qbr-action-overdue:{item.pk}:{item.due_date}",  # the ISO date
                 link=link,
             )
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 
@@ -68,8 +69,9 @@ class TierForm(forms.ModelForm):
             "description",
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         errors = tier_config_errors(
@@ -133,8 +135,9 @@ class ExchangeRateForm(forms.ModelForm):
             raise forms.ValidationError("Enter a date between 2000 and 2100.")
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         currency, day = data.get("currency"), data.get("effective_date")
         if currency and day:
             taken = ExchangeRate.objects.filter(currency=currency, effective_date=day)
