@@ -3,8 +3,7 @@
 `normalize_domain` turns whatever a partner typed (a URL, `WWW.Acme.com:443/about`, an IDN) into
 the registrable host name the database compares (lowercase, no scheme, `www.`, port or path, IDN
 as punycode). `name_key` turns a customer name into what similarity is scored on (case, accents,
-punctuation and legal suffixes ignored). `trigram_similarity` mirrors PostgreSQL's pg_trgm
-`similarity()`, so the threshold means the same on SQLite, where it is the fallback.
+punctuation and legal suffixes ignored); PostgreSQL's pg_trgm scores the similarity of two keys.
 """
 
 from __future__ import annotations
@@ -135,19 +134,3 @@ def name_key(value: str) -> str:
     while len(words) > 1 and words[0] == "the":
         words.pop(0)
     return " ".join(words)[:200]
-
-
-def _trigrams(text: str) -> set[str]:
-    grams: set[str] = set()
-    for word in re.findall(r"[^\W_]+", text.lower()):
-        padded = f"  {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
-
-
-def trigram_similarity(a: str, b: str) -> float:
-    """pg_trgm's similarity(): shared trigrams over all trigrams of the two strings."""
-    ga, gb = _trigrams(a), _trigrams(b)
-    if not ga or not gb:
-        return 0.0
-    return len(ga & gb) / len(ga | gb)
