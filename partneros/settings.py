@@ -7,6 +7,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -118,6 +119,7 @@ TEMPLATES = [
 
 # PostgreSQL everywhere: DATABASE_URL, or else the embedded server the project starts itself
 # from a pip-installed wheel, with its data under var/ (partneros/embedded_db.py).
+DATABASES: dict[str, Any]
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(
