@@ -120,7 +120,7 @@ def agreement_transition(
         kwargs["end_date"] = end_date
     if errors:
         raise InvalidInput(errors)
-    agreement._today = timezone.localdate(now)
+    agreement.as_of = timezone.localdate(now)
     with transaction.atomic():
         try:
             transitions.apply(agreement, "status", name, status_label, user=actor, **kwargs)

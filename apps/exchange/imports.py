@@ -22,7 +22,7 @@ from apps.program.models import PartnerType, Tier
 
 from .models import Kind
 
-COLUMNS = {
+COLUMNS: dict[str, list[str]] = {
     Kind.PARTNERS: ["name", "website", "partner_type", "tier", "manager"],
     Kind.REGISTRATIONS: [
         "partner", "customer_name", "customer_domain", "customer_country", "contact_name",
@@ -34,7 +34,7 @@ REQUIRED = {
     Kind.PARTNERS: ["name", "partner_type"],
     Kind.REGISTRATIONS: ["partner", "customer_name", "customer_domain", "estimated_value"],
 }
-EXAMPLES = {
+EXAMPLES: dict[str, list[str]] = {
     Kind.PARTNERS: ["Northwind Traders", "https://northwind.example", "reseller", "Bronze", ""],
     Kind.REGISTRATIONS: [
         "Northwind Traders", "Initech LLC", "initech.example", "US", "Bill Lumbergh",
