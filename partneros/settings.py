@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
     "django_htmx",
     "axes",
     "apps.core",
@@ -311,6 +313,11 @@ SPECTACULAR_SETTINGS = {
     # Some read-only fields are answered to staff only (a registration's conflicts, a QBR's
     # internal notes), so a response may lack them: read-only is not "required".
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Swagger UI from this site's static files (drf-spectacular-sidecar), not a CDN: the docs
+    # work offline and under the same Content-Security-Policy as every page.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # The dashboard shows a stored snapshot of its figures (apps/dashboard/snapshot.py): current for

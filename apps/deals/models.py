@@ -19,9 +19,9 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from apps.core import iso
 from apps.core.transitions import condition
 
-from .iso import COUNTRIES, CURRENCIES
 from .normalize import MAX_DOMAIN_LENGTH, name_key
 
 MAX_VALUE = Decimal("999999999999.99")  # 14 digits: more than any single deal, less than absurd
@@ -108,7 +108,11 @@ class DealRegistration(ConcurrentTransitionMixin, models.Model):
     )
     # Normalized (see normalize.normalize_domain): what conflicts and protection compare.
     customer_domain = models.CharField(max_length=MAX_DOMAIN_LENGTH)
-    customer_country = models.CharField(max_length=2, choices=sorted(COUNTRIES.items()))
+    customer_country = models.CharField(
+        max_length=2,
+        choices=iso.country_choices,
+        error_messages={"invalid_choice": iso.COUNTRY_ERROR},
+    )
     contact_name = models.CharField(max_length=200, validators=[no_control_characters])
     contact_email = models.EmailField(max_length=254)
     product = models.CharField(
@@ -119,7 +123,11 @@ class DealRegistration(ConcurrentTransitionMixin, models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_VALUE)],
     )
-    currency = models.CharField(max_length=3, choices=sorted(CURRENCIES.items()))
+    currency = models.CharField(
+        max_length=3,
+        choices=iso.currency_choices,
+        error_messages={"invalid_choice": iso.CURRENCY_ERROR},
+    )
     expected_close_date = models.DateField()
     description = models.TextField(
         blank=True, validators=[MaxLengthValidator(5000), ProhibitNullCharactersValidator()]

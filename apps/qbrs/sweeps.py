@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from typing import cast
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +35,7 @@ BATCH = 500
 
 
 def next_qbr_time(anchor: datetime, cadence_months: int, now: datetime) -> datetime:
-    day = quarters.add_months(timezone.localtime(anchor).date(), cadence_months or 3)
+    day = timezone.localtime(anchor).date() + relativedelta(months=cadence_months or 3)
     when = datetime.combine(day, MEETING_TIME).replace(tzinfo=timezone.get_default_timezone())
     if when <= now:
         day = timezone.localtime(now).date() + timedelta(days=CATCH_UP_DAYS)
