@@ -127,14 +127,14 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
             else:
                 cache[obj.pk] = [
                     conflict_row(
-                        c.registration.pk,
-                        c.registration.partner_id,
-                        c.registration.partner.name,
-                        c.registration.customer_name,
-                        c.registration.customer_domain,
-                        c.registration.status,
-                        c.same_domain,
-                        c.similarity,
+                        pk=c.registration.pk,
+                        partner=c.registration.partner_id,
+                        partner_name=c.registration.partner.name,
+                        name=c.registration.customer_name,
+                        domain=c.registration.customer_domain,
+                        status=c.registration.status,
+                        same=c.same_domain,
+                        score=c.similarity,
                     )
                     for c in find_conflicts(obj)
                 ]

@@ -233,12 +233,21 @@ def stored_conflict_rows(registrations) -> dict[int, list[dict]]:
     )
     for reg_id, pk, partner, partner_name, name, domain, status, same, score in rows:
         result[reg_id].append(
-            conflict_row(pk, partner, partner_name, name, domain, status, same, score)
+            conflict_row(
+                pk=pk,
+                partner=partner,
+                partner_name=partner_name,
+                name=name,
+                domain=domain,
+                status=status,
+                same=same,
+                score=score,
+            )
         )
     return result
 
 
-def conflict_row(pk, partner, partner_name, name, domain, status, same, score) -> dict:
+def conflict_row(*, pk, partner, partner_name, name, domain, status, same, score) -> dict:
     return {
         "id": pk,
         "partner": partner,

@@ -46,7 +46,7 @@ def _locked_partner(qbr: QBR) -> Partner:
     return partner
 
 
-def _move_partner(partner, name: str, actor, qbr: QBR, now: datetime, note: str = "", reason=""):
+def _move_partner(partner, name: str, *, actor, qbr: QBR, now: datetime, note: str = "", reason=""):
     return partner_transition(
         partner=partner, name=name, actor=actor, note=note, reason=reason, via=qbr.label, now=now
     )
@@ -171,7 +171,9 @@ def qbr_transition(
     if name == "start":
         transitions.apply(qbr, "status", "start", status_label, user=actor, now=now)
         if stage_before == Stage.GROWTH:
-            _move_partner(partner, "start_evaluation", actor, qbr, now, note="QBR started")
+            _move_partner(
+                partner, "start_evaluation", actor=actor, qbr=qbr, now=now, note="QBR started"
+            )
             qbr.stage_effect = "The partner moved from growth to evaluation."
         else:
             qbr.stage_effect = (
@@ -204,9 +206,9 @@ def qbr_transition(
         _move_partner(
             partner,
             wanted,
-            actor,
-            qbr,
-            now,
+            actor=actor,
+            qbr=qbr,
+            now=now,
             note=f"QBR outcome: {outcome_label}",
             reason=qbr.outcome_reason if outcome == Outcome.EXIT else "",
         )
