@@ -136,6 +136,20 @@ def qbr_update(
     return qbr
 
 
+def _check_completion(outcome: str, reason: str, satisfaction_score: int | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = ["Choose the outcome: continue, expand or exit."]
+    if outcome == Outcome.EXIT and not (reason or "").strip():
+        errors["reason"] = ["Say why the partnership ends."]
+    try:
+        _validate_score(satisfaction_score)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+
+
 @transaction.atomic
 def qbr_transition(
     *,
@@ -154,17 +168,7 @@ def qbr_transition(
         raise TransitionNotAllowed(f"There is no transition called “{name}”.")
     if name == "complete":
         # Input first: a refused completion changes nothing at all.
-        errors: dict[str, list[str]] = {}
-        if outcome not in Outcome.values:
-            errors["outcome"] = ["Choose the outcome: continue, expand or exit."]
-        if outcome == Outcome.EXIT and not (reason or "").strip():
-            errors["reason"] = ["Say why the partnership ends."]
-        try:
-            _validate_score(satisfaction_score)
-        except InvalidInput as exc:
-            errors.update(exc.errors)
-        if errors:
-            raise InvalidInput(errors)
+        _check_completion(outcome, reason, satisfaction_score)
     partner = _locked_partner(qbr)
     stage_before = partner.stage
 
