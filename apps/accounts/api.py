@@ -24,7 +24,9 @@ class UserSerializer(serializers.ModelSerializer):
     # The partner model through the foreign key: accounts sits below partners and names no app
     # above it (docs/ARCHITECTURE.md).
     partner = serializers.PrimaryKeyRelatedField(
-        queryset=User.partner.field.related_model.objects.all(), allow_null=True, required=False
+        queryset=User.partner.field.related_model._default_manager.all(),
+        allow_null=True,
+        required=False,
     )
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)

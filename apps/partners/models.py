@@ -150,7 +150,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     def protection_days(self) -> int:
         """How long an approved registration of this partner protects the customer: its tier's
         protection, or the program's default without a tier."""
-        return self.tier.protection_days if self.tier_id else DEFAULT_PROTECTION_DAYS
+        return self.tier.protection_days if self.tier is not None else DEFAULT_PROTECTION_DAYS
 
     def days_in_stage(self, now=None) -> int:
         return max(0, ((now or timezone.now()) - self.stage_entered_at).days)

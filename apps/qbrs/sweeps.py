@@ -191,7 +191,7 @@ def _overdue_action_items(now: datetime) -> int:
             subject = f"Action item overdue: {item.title}"
             link = reverse("portal:qbr_detail", args=[item.qbr_id])
         else:
-            recipients = [partner.manager] if partner.manager_id else []
+            recipients = [partner.manager] if partner.manager is not None else []
             subject = f"{partner.name}: action item overdue: {item.title}"
             link = reverse("qbrs:detail", args=[item.qbr_id])
         messages.append(
