@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.load import run_load
+from bench.load import free_port, run_load, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -135,22 +134,6 @@ def better_rounds(first: dict, second: dict) -> dict:
         best = row if row["median_ms"] <= other["median_ms"] else other
         kept[name] = {**best, "rounds_ms": [row["median_ms"], other["median_ms"]]}
     return kept
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, *, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.3)
 
 
 def measure_target(name: str, build, port: int, server_pid: int) -> dict:

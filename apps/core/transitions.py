@@ -20,6 +20,7 @@ from .errors import ConcurrentChange, ConditionsUnmet, NotPermitted, TransitionN
 
 def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
     def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        # The sentence rides on the function django-fsm keeps; typing has no attributes on one.
         func.unmet_message = message  # type: ignore[attr-defined]
         return func
 
