@@ -24,8 +24,8 @@ class DomainError(Exception):
         # More for the caller to act on, e.g. {"registration": id} of the one it duplicates.
         self.extra = dict(extra or {})
 
-    def as_dict(self) -> dict:
-        body = {"detail": self.detail, "code": self.code, **self.extra}
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"detail": self.detail, "code": self.code, **self.extra}
         if self.code == "conditions_unmet":
             body["unmet"] = self.unmet
         return body

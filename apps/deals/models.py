@@ -56,17 +56,18 @@ def no_control_characters(value: str) -> None:
             raise ValidationError("Remove the control characters from this text.")
 
 
-def _staff(registration: DealRegistration, user) -> bool:
+# django-fsm types a permission's first argument as any model: these take it unannotated.
+def _staff(registration, user) -> bool:
     return bool(getattr(user, "is_staff_role", False))
 
 
-def _registering_partner(registration: DealRegistration, user) -> bool:
+def _registering_partner(registration, user) -> bool:
     return bool(
         getattr(user, "is_partner_user", False) and user.partner_id == registration.partner_id
     )
 
 
-def _system_only(registration: DealRegistration, user) -> bool:
+def _system_only(registration, user) -> bool:
     return False  # run by the deal_expiry sweep (actor None), never by a person
 
 
