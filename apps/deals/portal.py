@@ -103,7 +103,12 @@ def deal_new(request):
     return render(
         request,
         "deals/portal/new.html",
-        {"form": form, "active": active, "duplicate": duplicate},
+        {
+            "form": form,
+            "active": active,
+            "duplicate": duplicate,
+            "sla_hours": ProgramSettings.get().review_sla_hours,
+        },
         status=status,
     )
 
