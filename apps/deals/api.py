@@ -21,7 +21,7 @@ from .selectors import (
     stored_conflict_counts,
     stored_conflict_rows,
 )
-from .services import registration_create, registration_transition, status_label
+from .services import registration_create, registration_transition
 
 FIELDS = [
     "id",
@@ -218,9 +218,6 @@ class DealRegistrationViewSet(
         if self.action == "list":
             qs = filter_registrations(qs, self.request.query_params, staff=user.is_staff_role)
         return qs
-
-    def state_label(self, state: str) -> str:
-        return status_label(state)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
