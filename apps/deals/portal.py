@@ -23,7 +23,12 @@ from .selectors import (
     review_clock,
     stored_conflict_counts,
 )
-from .services import PartnerInactive, extension_request_create, registration_create
+from .services import (
+    PartnerInactive,
+    extension_request_create,
+    registration_create,
+    registration_transition,
+)
 
 PAGE_SIZE = 25
 
@@ -139,8 +144,6 @@ def deal_detail(request, pk: int, extension_form=None, status=200):
 @portal_required
 @require_POST
 def deal_withdraw(request, pk: int):
-    from .services import registration_transition
-
     reg = _own(request, pk)
     try:
         registration_transition(registration=reg, name="withdraw", actor=request.user)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.transitions import condition
-from apps.program.models import DEFAULT_PROTECTION_DAYS
+from apps.program.models import DEFAULT_PROTECTION_DAYS, ProgramSettings
 from apps.program.stages import ACTIVE_STAGES, Stage
 
 __all__ = ["ACTIVE_STAGES", "Partner", "Stage", "StageHistory", "Task"]
@@ -126,8 +126,6 @@ class Partner(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_qualified(self) -> bool:
-        from apps.program.models import ProgramSettings
-
         # A page that has read the settings already sets _threshold to spare a query.
         threshold = getattr(self, "_threshold", None)
         if threshold is None:
