@@ -26,7 +26,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(("/admin/", "/api/v1/docs")):
+        if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"

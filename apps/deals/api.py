@@ -66,8 +66,13 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
     )
     # Any domain or website address; stored normalized (https://WWW.Acme.com/about → acme.com).
     customer_domain = serializers.CharField(max_length=2000)
-    currency = serializers.CharField(max_length=3, help_text="ISO 4217, e.g. EUR")
-    customer_country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    # Checked against the ISO lists by the service (apps.core.iso); the pattern is the schema's.
+    currency = serializers.RegexField(
+        r"^[A-Za-z]{3}\Z", max_length=3, help_text="ISO 4217, e.g. EUR (any case)"
+    )
+    customer_country = serializers.RegexField(
+        r"^[A-Za-z]{2}\Z", max_length=2, help_text="ISO 3166-1 alpha-2, e.g. DE (any case)"
+    )
     estimated_value = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
     )

@@ -6,16 +6,20 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from apps.core import iso
 from apps.core.errors import InvalidInput
 
-from .iso import COUNTRIES, CURRENCIES
 from .models import MAX_VALUE
 from .services import clean_close_date, clean_domain, registration_validate
 
 
-def _choices(mapping: dict[str, str], *, by_name: bool) -> list[tuple[str, str]]:
-    items = sorted(mapping.items(), key=lambda kv: kv[1] if by_name else kv[0])
-    return [("", "—"), *[(code, f"{name} ({code})") for code, name in items]]
+def _with_codes(choices):
+    """A select's options for a list of ISO codes: "Name (code)", after an empty choice."""
+
+    def options() -> list[tuple[str, str]]:
+        return [("", "—"), *[(code, f"{name} ({code})") for code, name in choices()]]
+
+    return options
 
 
 class RegistrationForm(forms.Form):
@@ -35,14 +39,20 @@ class RegistrationForm(forms.Form):
             }
         ),
     )
-    customer_country = forms.ChoiceField(choices=_choices(COUNTRIES, by_name=True))
+    customer_country = forms.ChoiceField(
+        choices=_with_codes(iso.country_choices),
+        error_messages={"invalid_choice": iso.COUNTRY_ERROR},
+    )
     contact_name = forms.CharField(max_length=200)
     contact_email = forms.EmailField(max_length=254)
     product = forms.CharField(label="Product or solution", max_length=200)
     estimated_value = forms.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
     )
-    currency = forms.ChoiceField(choices=_choices(CURRENCIES, by_name=False))
+    currency = forms.ChoiceField(
+        choices=_with_codes(iso.currency_choices),
+        error_messages={"invalid_choice": iso.CURRENCY_ERROR},
+    )
     expected_close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(
         max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})

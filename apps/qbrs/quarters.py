@@ -47,16 +47,3 @@ def bounds(label: str) -> tuple[datetime, datetime]:
     start = datetime.combine(first_day(label), time.min).replace(tzinfo=tz)
     end = datetime.combine(first_day(shift(label, 1)), time.min).replace(tzinfo=tz)
     return start, end
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    # Clamp the day: 31 January + 1 month is the last day of February.
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")

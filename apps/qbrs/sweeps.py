@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +33,7 @@ BATCH = 500
 
 
 def next_qbr_time(anchor: datetime, cadence_months: int, now: datetime) -> datetime:
-    day = quarters.add_months(timezone.localtime(anchor).date(), cadence_months or 3)
+    day = timezone.localtime(anchor).date() + relativedelta(months=cadence_months or 3)
     when = datetime.combine(day, MEETING_TIME).replace(tzinfo=timezone.get_default_timezone())
     if when <= now:
         day = timezone.localtime(now).date() + timedelta(days=CATCH_UP_DAYS)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from apps.dashboard import metrics
 from apps.partners.models import Partner
@@ -376,9 +377,9 @@ def test_it_computes_qbr_compliance_overdue_and_loops(targets):
 
 
 def test_it_subtracts_calendar_months():
-    assert metrics.add_months(NOW, -2) == NOW.replace(month=4)
-    assert metrics.add_months(NOW.replace(month=3, day=31), -1).day == 28
-    assert metrics.add_months(NOW.replace(month=1), -1) == NOW.replace(year=2025, month=12)
+    assert NOW - relativedelta(months=2) == NOW.replace(month=4)
+    assert (NOW.replace(month=3, day=31) - relativedelta(months=1)).day == 28
+    assert NOW.replace(month=1) - relativedelta(months=1) == NOW.replace(year=2025, month=12)
 
 
 # --- health -----------------------------------------------------------------------------------

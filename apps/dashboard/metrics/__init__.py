@@ -23,7 +23,7 @@ from .deals import (
     week_start,
 )
 from .health_score import HEALTH_PARTS, health
-from .qbr_compliance import DEFAULT_CADENCE_MONTHS, LOOP_STAGES, add_months, qbrs
+from .qbr_compliance import DEFAULT_CADENCE_MONTHS, LOOP_STAGES, qbrs
 from .stages import STEPS, bottlenecks, onboarding, stage_funnel, time_in_stage
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
     "PERIODS",
     "STEPS",
     "Window",
-    "add_months",
     "bottlenecks",
     "health",
     "in_base_currency",

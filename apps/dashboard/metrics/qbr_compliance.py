@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Q
 
 from apps.partners.models import Partner, Stage, StageHistory
@@ -17,22 +18,11 @@ LOOP_STAGES = (Stage.GROWTH, Stage.EVALUATION, Stage.EXPANSION)
 DEFAULT_CADENCE_MONTHS = 3
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same moment `months` calendar months earlier (negative) or later; end-of-month days
-    fall back to the last day of the shorter month."""
-    import calendar
-
-    index = moment.year * 12 + moment.month - 1 + months
-    year, month = divmod(index, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
-
-
 def qbrs(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
     """Compliance (partners in growth/evaluation/expansion with a QBR completed within their
     tier's cadence), overdue QBRs, and the growth ⇄ evaluation loops per partner. Five queries."""
     w = window(now, days)
-    tiers = {t.pk: add_months(now, -t.qbr_cadence_months) for t in Tier.objects.all()}
+    tiers = {t.pk: now - relativedelta(months=t.qbr_cadence_months) for t in Tier.objects.all()}
 
     def completed_since(cutoff: datetime) -> Exists:
         return Exists(
@@ -45,7 +35,9 @@ def qbrs(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
         )
 
     # One condition per tier (a handful): the tier's cadence decides how recent is recent.
-    compliant = Q(Q(tier__isnull=True), completed_since(add_months(now, -DEFAULT_CADENCE_MONTHS)))
+    compliant = Q(
+        Q(tier__isnull=True), completed_since(now - relativedelta(months=DEFAULT_CADENCE_MONTHS))
+    )
     for pk, cutoff in tiers.items():
         compliant |= Q(Q(tier_id=pk), completed_since(cutoff))
     agg = Partner.objects.filter(_partners(manager), stage__in=LOOP_STAGES).aggregate(
