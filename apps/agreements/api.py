@@ -10,7 +10,7 @@ from apps.partners.models import Partner
 
 from .models import Agreement, Kind
 from .selectors import visible_agreements
-from .services import agreement_create, agreement_transition, agreement_update, status_label
+from .services import agreement_create, agreement_transition, agreement_update
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -98,9 +98,6 @@ class AgreementViewSet(
     queryset = Agreement.objects.none()  # for the schema; get_queryset decides visibility
     serializer_class = AgreementSerializer
     transition_inputs = {"sign": SignInput, "terminate": TerminateInput, "renew": RenewInput}
-
-    def state_label(self, state: str) -> str:
-        return status_label(state)
 
     def get_permissions(self):
         if self.action in {"create", "update", "partial_update"}:

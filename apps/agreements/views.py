@@ -20,16 +20,9 @@ from apps.partners.models import Partner
 from .forms import AgreementForm, RecordSignatureForm, RenewForm, TerminateForm
 from .models import Agreement, Status
 from .selectors import visible_agreements
-from .services import agreement_create, agreement_transition, agreement_update, status_label
+from .services import agreement_create, agreement_transition, agreement_update
 
 FORMS = {"sign": RecordSignatureForm, "terminate": TerminateForm, "renew": RenewForm}
-VERBS = {
-    "send": "Send for signature",
-    "sign": "Record signature",
-    "renew": "Renew",
-    "terminate": "Terminate",
-    "expire": "Mark expired",
-}
 
 
 def _errors_to_form(form, exc: InvalidInput) -> None:
@@ -106,8 +99,12 @@ def agreement_edit(request, pk: int):
 
 def _detail_context(request, agreement, forms=None, error=None) -> dict:
     rows = [
-        {**row, "verb": VERBS.get(row["name"], row["name"]), "form": (forms or {}).get(row["name"])}
-        for row in transitions.describe(agreement, "status", status_label, request.user)
+        {
+            **row,
+            "verb": transitions.transition_label(agreement, "status", row["name"]),
+            "form": (forms or {}).get(row["name"]),
+        }
+        for row in transitions.describe(agreement, "status", user=request.user)
         if row["allowed"] or not row["unmet"][0].startswith("Not possible")
     ]
     for row in rows:
@@ -151,7 +148,10 @@ def agreement_run_transition(request, pk: int, name: str):
         agreement.refresh_from_db()
         ctx = _detail_context(request, agreement, error=exc.detail)
         return render(request, "agreements/detail.html", ctx, status=409)
-    messages.success(request, f"Agreement is now {status_label(agreement.status)}.")
+    messages.success(
+        request,
+        f"Agreement is now {transitions.state_label(agreement, 'status', agreement.status)}.",
+    )
     return redirect("agreements:detail", pk=agreement.pk)
 
 

@@ -22,7 +22,7 @@ from .selectors import (
     stored_conflict_counts,
     stored_conflict_rows,
 )
-from .services import registration_create, registration_transition, status_label
+from .services import registration_create, registration_transition
 
 FIELDS = [
     "id",
@@ -230,9 +230,6 @@ class DealRegistrationViewSet(
             staff = user.is_authenticated and user.is_staff_role
             qs = filter_registrations(qs, self.request.query_params, staff=staff)
         return qs
-
-    def state_label(self, state: str) -> str:
-        return status_label(state)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -28,6 +28,7 @@ from .services import (
     PartnerInactive,
     extension_request_create,
     registration_create,
+    registration_transition,
 )
 
 PAGE_SIZE = 25
@@ -159,8 +160,6 @@ def deal_detail(request, pk: int, extension_form=None, status=200):
 @portal_required
 @require_POST
 def deal_withdraw(request, pk: int):
-    from .services import registration_transition
-
     reg = _own(request, pk)
     try:
         registration_transition(registration=reg, name="withdraw", actor=request.user)

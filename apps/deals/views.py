@@ -27,7 +27,7 @@ from .selectors import (
     stored_conflict_counts,
     with_pending_extension,
 )
-from .services import extension_request_decline, registration_transition, status_label
+from .services import extension_request_decline, registration_transition
 from .services.disputes import dispute_decide as decide_dispute
 from .services.disputes import open_disputes
 
@@ -80,7 +80,7 @@ def _registration(pk: int) -> DealRegistration:
 
 def _page_context(request, reg: DealRegistration, forms: dict | None = None) -> dict:
     now = timezone.now()
-    rows = transitions.describe(reg, "status", status_label, request.user)
+    rows = transitions.describe(reg, "status", user=request.user)
     actions = {row["name"]: row for row in rows if row["name"] != "expire"}
     forms = forms or {}
     return {

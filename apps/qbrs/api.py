@@ -117,9 +117,6 @@ class QBRViewSet(
     transition_inputs = {"complete": CompleteInput}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def state_label(self, state: str) -> str:
-        return services.status_label(state)
-
     def get_serializer_class(self):
         if self.action == "create":
             return QBRCreateSerializer
