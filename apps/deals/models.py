@@ -22,6 +22,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core import iso
 from apps.core.transitions import condition
+from apps.program.models import ProgramSettings
 
 from .normalize import MAX_DOMAIN_LENGTH, name_key
 
@@ -89,9 +90,7 @@ def domain_free(registration: DealRegistration) -> bool:
 
 @condition("The maximum number of extensions has been used.")
 def extensions_left(registration: DealRegistration) -> bool:
-    from .program import program_rules
-
-    return registration.extensions_used < program_rules().max_extensions
+    return registration.extensions_used < ProgramSettings.get().max_extensions
 
 
 class DealRegistration(ConcurrentTransitionMixin, models.Model):

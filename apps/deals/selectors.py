@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django_stubs_ext import WithAnnotations
 
 from apps.core.params import query_id, query_text
+from apps.program.models import ProgramSettings
 
 from .models import (
     OPEN_STATUSES,
@@ -20,7 +21,6 @@ from .models import (
     RegistrationConflict,
     Status,
 )
-from .program import program_rules
 
 # Names at least this similar (pg_trgm similarity of the name keys) are shown as conflicts.
 NAME_SIMILARITY = 0.5
@@ -312,7 +312,7 @@ def review_clock(registration: DealRegistration, now: datetime, sla_hours: int) 
 
 
 def sla_hours() -> int:
-    return program_rules().review_sla_hours
+    return ProgramSettings.get().review_sla_hours
 
 
 def status_counts(qs) -> dict[str, int]:
