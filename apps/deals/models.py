@@ -72,17 +72,6 @@ def _system_only(registration, user) -> bool:
     return False  # run by the deal_expiry sweep (actor None), never by a person
 
 
-TRANSITION_PERMISSIONS = {
-    "approve": _staff,
-    "reject": _staff,
-    "withdraw": _registering_partner,
-    "extend": _staff,
-    "mark_won": _staff,
-    "mark_lost": _staff,
-    "expire": _system_only,
-}
-
-
 @condition("Another partner's approved registration protects this customer domain.")
 def domain_free(registration: DealRegistration) -> bool:
     return not registration.domain_holder().exists()
