@@ -181,6 +181,8 @@ AXES_USERNAME_CALLABLE = "apps.accounts.services.lockout_username"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("PARTNEROS_TIME_ZONE", "UTC")
+# A newer Public Suffix List than the one tldextract ships (a local file; never fetched).
+PUBLIC_SUFFIX_LIST_FILE = os.environ.get("PUBLIC_SUFFIX_LIST_FILE", "")
 USE_I18N = True
 USE_TZ = True
 
