@@ -25,9 +25,9 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
+from apps.accounts.services import token_create  # noqa: E402
 from apps.core import sweeps  # noqa: E402
 from apps.dashboard import cache as dashboard_cache  # noqa: E402
 from apps.dashboard.tasks import refresh as dashboard_refresh  # noqa: E402
@@ -127,7 +127,7 @@ def _measure(out: str) -> None:
     run_sweeps = "--sweeps" in sys.argv
     manager, partner_users = actors()
     partner = partner_users[0]
-    token = Token.objects.get_or_create(user=partner)[0].key
+    token = token_create(partner)
     domains = list(
         DealRegistration.objects.filter(status__in=["submitted", "approved"])
         .order_by("-id")

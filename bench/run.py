@@ -159,13 +159,13 @@ def throughput(db_url: str) -> dict:
     os.environ.update(env_for(db_url))
     django.setup()
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
+    from apps.accounts.services import token_create
     from apps.deals.models import DealRegistration
     from bench.measure import actors, submission_payload, undo_writes, writes_mark
 
     manager, partner_users = actors()
-    tokens = [Token.objects.get_or_create(user=u)[0].key for u in partner_users]
+    tokens = [token_create(u) for u in partner_users]
     cookies = []
     for u in partner_users:
         c = Client()

@@ -20,8 +20,8 @@ from drills.servers import PrivatePostgres
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = """
-from rest_framework.authtoken.models import Token
 from apps.accounts.models import User
+from apps.accounts.services import token_create
 from apps.partners.models import Partner
 from apps.program.models import PartnerType
 manager = User.objects.create_user("mara", "mara@vendor.example", "x", role="manager")
@@ -29,7 +29,7 @@ partner = Partner(name="Restart Partners", stage="growth", manager=manager,
                   partner_type=PartnerType.objects.first())
 partner.save()
 user = User.objects.create_user("rita", "rita@partner.example", "x", role="partner", partner=partner)
-print(Token.objects.create(user=user).key)
+print(token_create(user))
 """
 
 

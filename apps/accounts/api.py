@@ -2,18 +2,24 @@ from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from django.contrib.auth import update_session_auth_hash
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from knox.models import AuthToken
+from rest_framework import mixins, parsers, renderers, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from apps.core.access import HasAccess, IsAdminRole
 
+from .authentication import PartnershipEnded
 from .models import Role, User
-from .services import user_create
+from .selectors import token_list
+from .services import token_create, token_revoke, user_create, user_password_change
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -56,27 +62,90 @@ class MeSerializer(serializers.ModelSerializer):
         return Role.ADMIN if user.is_admin else user.role
 
 
+class TokenResponse(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    """One of the caller's API tokens: its prefix names it; the key itself is never shown."""
+
+    id = serializers.CharField(source="token_key", help_text="The token's first characters.")
+
+    class Meta:
+        model = AuthToken
+        fields = ["id", "created", "expiry"]
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+    new_password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
 class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     queryset = User.objects.none()
     serializer_class = UserSerializer
     permission_classes = [IsAdminRole]
+    # The caller's own account: any signed-in user with access.
+    OWN_ACTIONS = ("me", "tokens", "token_revoke", "password")
 
     @extend_schema(responses=MeSerializer)
     @action(detail=False, methods=["get"], permission_classes=None)
     def me(self, request):
         return Response(MeSerializer(request.user).data)
 
+    @extend_schema(responses=TokenSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="me/tokens", pagination_class=None)
+    def tokens(self, request):
+        """The caller's own API tokens that have not expired, newest first."""
+        return Response(TokenSerializer(token_list(request.user), many=True).data)
+
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH)],
+        responses={204: OpenApiResponse(description="The token is revoked.")},
+    )
+    @action(detail=False, methods=["delete"], url_path=r"me/tokens/(?P<id>[^/.]+)")
+    def token_revoke(self, request, id: str):  # noqa: A002 — the path's name for it
+        """Revoke one of the caller's own tokens (another user's answers 404)."""
+        if not token_revoke(user=request.user, token_key=id):
+            raise NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=PasswordChangeSerializer, responses=TokenResponse)
+    @action(detail=False, methods=["post"], url_path="me/password")
+    def password(self, request):
+        """Change the caller's password: every other session and every token ends; the answer
+        is a new token."""
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Signed in by the browser session: that session stays (under the new password).
+        session = (
+            request._request.session  # noqa: SLF001 — Django's own request
+            if isinstance(request.successful_authenticator, SessionAuthentication)
+            else None
+        )
+        token = user_password_change(
+            request.user,
+            old_password=serializer.validated_data["old_password"],
+            new_password=serializer.validated_data["new_password"],
+            keep_session_key=session.session_key if session is not None else None,
+        )
+        if session is not None:
+            # The browser the change was made in stays signed in under the new password.
+            update_session_auth_hash(request._request, request.user)  # noqa: SLF001
+        return Response({"token": token})
+
     def get_permissions(self):
-        if self.action == "me":
+        if self.action in self.OWN_ACTIONS:
             return [HasAccess()]
         return super().get_permissions()
 
 
-class TokenResponse(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class ObtainToken(ObtainAuthToken):
+class ObtainToken(APIView):
     """A token for a username and password. The same door as the login page, so the same guards:
     django-axes' lockout per username and address (answered 403 with the reason, where DRF's
     view would only say the credentials are wrong), and the anonymous rate per address, which
@@ -85,8 +154,12 @@ class ObtainToken(ObtainAuthToken):
     # The stubs type the setting as the dotted paths it is configured with; at runtime
     # api_settings has imported them into the classes themselves.
     throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES  # type: ignore[assignment]
+    permission_classes = ()
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+    renderer_classes = (renderers.JSONRenderer,)
+    serializer_class = AuthTokenSerializer
 
-    @extend_schema(responses=TokenResponse, auth=[])
+    @extend_schema(request=AuthTokenSerializer, responses=TokenResponse, auth=[])
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
         django_request = request._request  # noqa: SLF001 — axes reads Django's own request
@@ -96,8 +169,12 @@ class ObtainToken(ObtainAuthToken):
                 f"Too many failed sign-in attempts for this username from this address. "
                 f"Try again in {minutes} minutes."
             )
-        response = super().post(request, *args, **kwargs)
-        return Response({"token": response.data["token"]})
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if user.partnership_ended:
+            raise PartnershipEnded()
+        return Response({"token": token_create(user)})
 
 
 routes = [("users", UserViewSet, "user")]

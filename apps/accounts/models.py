@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -64,6 +65,13 @@ class User(AbstractUser):
         return not self.is_superuser and self.role == Role.PARTNER
 
     @property
+    def partnership_ended(self) -> bool:
+        """A partner user whose company has exited: refused at every door, pages and API."""
+        return (
+            self.is_partner_user and self.partner is not None and not self.partner.has_portal_access
+        )
+
+    @property
     def has_portal_access(self) -> bool:
         return (
             self.is_partner_user
@@ -71,3 +79,19 @@ class User(AbstractUser):
             and self.partner is not None
             and self.partner.has_portal_access
         )
+
+
+# The group the Django admin's rights come from for users with the admin role (not superuser):
+# the view permission on the models of these apps (the audit trail).
+PROGRAM_ADMINS_GROUP = "Program admins"
+PROGRAM_ADMINS_APPS = ("audit",)
+
+
+class UserSession(AbstractBaseSession):
+    """A browser session, stored with the user it signs in (Django's database session with one
+    column more), so that a password change, a reset or a deactivation can end the user's
+    sessions by deleting their rows (apps/accounts/sessions.py is the engine)."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import LoginView
+from .views import LoginView, PasswordResetConfirmView
 
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
@@ -14,7 +14,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

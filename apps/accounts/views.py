@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.shortcuts import resolve_url
 
+from .services import user_sign_out_everywhere
+
 # Where a partner user may be sent after logging in: the portal and their own notifications.
 PARTNER_PATHS = ("/portal/", "/notifications/")
 
@@ -23,3 +25,12 @@ class LoginView(auth_views.LoginView):
         if user.is_authenticated and user.is_partner_user and not url.startswith(PARTNER_PATHS):
             return resolve_url("portal:home")
         return url
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mailed reset link's new-password form: a reset ends every session and token."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_sign_out_everywhere(form.user)
+        return response

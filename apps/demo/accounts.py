@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from apps.accounts.models import Role, User
+from apps.accounts.services import user_admin_site_sync
 from apps.partners.models import Partner
 
 LOGINS = [
@@ -35,7 +36,9 @@ def seed(ctx: dict) -> None:
         name="Northwind Traders", website="https://northwind.example"
     )
     contoso = Partner.objects.create(name="Contoso Solutions", website="https://contoso.example")
-    ctx["admin"] = _user("admin", "partneros-admin", Role.ADMIN, "Ada", "Admin", is_staff=True)
+    # Not a superuser: the Django admin (the audit trail) through the Program admins group.
+    ctx["admin"] = _user("admin", "partneros-admin", Role.ADMIN, "Ada", "Admin")
+    user_admin_site_sync(ctx["admin"])
     ctx["manager"] = _user("maria", "partneros-manager", Role.MANAGER, "Maria", "Manager")
     ctx["northwind"], ctx["contoso"] = northwind, contoso
     ctx["nora"] = _user(

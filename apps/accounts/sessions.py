@@ -1,0 +1,20 @@
+"""The session engine (SESSION_ENGINE): Django's database sessions, each row carrying the user it
+signs in, so `services.user_sign_out_everywhere` deletes a user's sessions with one statement."""
+
+from __future__ import annotations
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DBStore
+
+from .models import UserSession
+
+
+class SessionStore(DBStore):
+    @classmethod
+    def get_model_class(cls):
+        return UserSession
+
+    def create_model_instance(self, data):
+        instance = super().create_model_instance(data)
+        instance.user_id = data.get(SESSION_KEY)  # the signed-in user's pk, or None
+        return instance
