@@ -128,7 +128,7 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             if isinstance(request.successful_authenticator, SessionAuthentication)
             else None
         )
-        token = user_password_change(
+        user, token = user_password_change(
             request.user,
             old_password=serializer.validated_data["old_password"],
             new_password=serializer.validated_data["new_password"],
@@ -136,7 +136,7 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         )
         if session is not None:
             # The browser the change was made in stays signed in under the new password.
-            update_session_auth_hash(request._request, request.user)  # noqa: SLF001
+            update_session_auth_hash(request._request, user)  # noqa: SLF001
         return Response({"token": token})
 
     def get_permissions(self):

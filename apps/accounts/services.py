@@ -99,17 +99,19 @@ def user_password_set(user: User, password: str, *, keep_session_key: str | None
 @transaction.atomic
 def user_password_change(
     user: User, *, old_password: str, new_password: str, keep_session_key: str | None = None
-) -> str:
+) -> tuple[User, str]:
     """The user's own password change: the old one proves it is them, the validators judge the
-    new one. Every other session and every token ends; the answer is a new token."""
-    if not user.check_password(old_password):
+    new one. Every other session and every token ends. Answers the user as now stored (read
+    afresh and locked, so two changes at once are judged one after the other) and a new token."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if not current.check_password(old_password):
         raise InvalidInput({"old_password": ["The current password is not correct."]})
     try:
-        validate_password(new_password, user)
+        validate_password(new_password, current)
     except ValidationError as exc:
         raise InvalidInput({"new_password": list(exc.messages)}) from None
-    user_password_set(user, new_password, keep_session_key=keep_session_key)
-    return token_create(user)
+    user_password_set(current, new_password, keep_session_key=keep_session_key)
+    return current, token_create(current)
 
 
 @transaction.atomic

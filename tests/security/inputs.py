@@ -634,6 +634,9 @@ API: dict[tuple[str, str], Api] = {
             "partner": w["partner"].pk,
         },
     ),
+    ("POST", "/api/v1/users/me/password/"): Api(
+        ("partner",), lambda w: {"old_password": PASSWORD, "new_password": "Zx9-another-one"}
+    ),
     ("POST", "/api/v1/partners/"): Api(("manager",), _api_partner, show=PARTNER_PAGES),
     ("PUT", "/api/v1/partners/{id}/"): Api(
         ("manager",), _api_partner, obj="partner", show=PARTNER_PAGES

@@ -114,6 +114,9 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     # the API
     "user-list": ("api", None, "post", {}),
     "user-me": ("api", None, "get", {}),
+    "user-tokens": ("api", None, "get", {}),  # the caller's own tokens
+    "user-token-revoke": ("api", None, "delete", {"id": "0123456789abcde"}),
+    "user-password": ("api", None, "post", {}),
     "notification-list": ("api", None, "get", {}),
     "notification-detail": ("api", "notification", "get", {}),
     "notification-read": ("api", "notification", "post", {}),

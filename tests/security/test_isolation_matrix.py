@@ -11,8 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _request(client, name: str, url: str):
-    method = MATRIX[name][2]
-    return client.post(url) if method == "post" else client.get(url)
+    return getattr(client, MATRIX[name][2])(url)
 
 
 def _leaks(response) -> list[str]:

@@ -60,7 +60,7 @@ def test_login_locks_out_after_repeated_failures(bob, settings):
 def test_an_expired_session_is_signed_out(bob, settings):
     from datetime import timedelta
 
-    from django.contrib.sessions.models import Session
+    from apps.accounts.models import UserSession as Session
     from django.utils import timezone
 
     c = Client()
