@@ -60,8 +60,9 @@ def test_login_locks_out_after_repeated_failures(bob, settings):
 def test_an_expired_session_is_signed_out(bob, settings):
     from datetime import timedelta
 
-    from apps.accounts.models import UserSession as Session
     from django.utils import timezone
+
+    from apps.accounts.models import UserSession as Session
 
     c = Client()
     c.force_login(bob)
