@@ -19,6 +19,8 @@ from apps.accounts.models import User, UserSession
 from apps.accounts.services import token_create
 from tests.factories import PASSWORD, AdminFactory
 
+from .admin_site import change_form_data
+
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Zx9-a-brand-new-secret"
@@ -218,34 +220,13 @@ def test_a_password_reset_ends_every_session_and_token(charlie):
     assert browser.get("/portal/").status_code == 302
 
 
-def _admin_change_form(client, user) -> dict:
-    page = client.get(f"/admin/accounts/user/{user.pk}/change/")
-    form = page.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        if field.disabled or name == "password":
-            continue
-        value = form[name].value()
-        if isinstance(value, list):
-            data[name] = [str(v) for v in value]
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = str(value)
-    data["last_login_0"], data["last_login_1"] = "", ""
-    data["date_joined_0"] = user.date_joined.date().isoformat()
-    data["date_joined_1"] = "00:00:00"
-    return data
-
-
 def test_a_deactivation_in_the_django_admin_ends_every_session_and_token(charlie):
     superuser = AdminFactory(username="root", is_superuser=True)
     key = _obtain("charlie")
     browser = _signed_in(charlie)
     admin = Client()
     admin.force_login(superuser)
-    data = _admin_change_form(admin, charlie)
+    data = change_form_data(admin, charlie)
     data.pop("is_active", None)
     response = admin.post(f"/admin/accounts/user/{charlie.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
