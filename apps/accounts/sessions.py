@@ -3,6 +3,8 @@ signs in, so `services.user_sign_out_everywhere` deletes a user's sessions with 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 
@@ -15,6 +17,6 @@ class SessionStore(DBStore):
         return UserSession
 
     def create_model_instance(self, data):
-        instance = super().create_model_instance(data)
+        instance = cast(UserSession, super().create_model_instance(data))
         instance.user_id = data.get(SESSION_KEY)  # the signed-in user's pk, or None
         return instance
