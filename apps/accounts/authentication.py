@@ -10,6 +10,8 @@ from hmac import compare_digest
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from knox.models import AuthToken
@@ -56,3 +58,15 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if user.partnership_ended:
             raise PartnershipEnded()
         return user, auth_token
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The schema's description of the header: `Authorization: Token <key>`."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
+        )
