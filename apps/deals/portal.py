@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.access import portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 
+from .filters import portal_filter
 from .forms import ExtensionRequestForm, RegistrationForm
 from .models import ExtensionRequest, Status
 from .normalize import InvalidDomain, normalize_domain
@@ -18,7 +19,6 @@ from .program import partner_is_active, program_rules
 from .selectors import (
     domain_standing,
     partner_told_of_conflict,
-    portal_list,
     registrations_for,
     review_clock,
     stored_conflict_counts,
@@ -30,9 +30,8 @@ PAGE_SIZE = 25
 
 @portal_required
 def deal_list(request):
-    page = Paginator(portal_list(request.user, request.GET), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = portal_filter(request.user, request.GET)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     regs = list(page.object_list)
     # Found on submission: no similarity query here; partner users learn only whether.
     conflicts = stored_conflict_counts(regs, cap=0)
@@ -53,6 +52,7 @@ def deal_list(request):
             "rows": rows,
             "now": now,
             "statuses": Status.choices,
+            "filter_errors": filters.errors,
             "status": request.GET.get("status", ""),
             "q": request.GET.get("q", ""),
         },

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from apps.deals.selectors import portal_list, review_queue
+from apps.deals.filters import portal_list, review_queue
 from apps.partners.filters import partner_list
 from apps.qbrs import selectors as qbr_selectors
 
