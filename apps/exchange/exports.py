@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.deals.filters import portal_list, review_queue
 from apps.partners.filters import partner_list
-from apps.qbrs import selectors as qbr_selectors
+from apps.qbrs.filters import manager_list_filter
 
 CHUNK = 2000
 
@@ -60,6 +60,6 @@ def registration_rows(user, params) -> Iterator[list]:
 
 def qbr_rows(user, params) -> Iterator[list]:
     """The QBR list's rows: its filters (status incl. overdue, mine, q) in its order."""
-    qs = qbr_selectors.filtered_list(user, qbr_selectors.list_filters(params), now=timezone.now())
+    qs = manager_list_filter(user, params, now=timezone.now()).qs
     for q in qs.iterator(chunk_size=CHUNK):
         yield [getattr(q, c) if c != "partner" else q.partner.name for c in QBR_COLUMNS]
