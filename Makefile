@@ -17,11 +17,11 @@ setup: $(UV)
 	@$(UV) sync --frozen --quiet
 	@mkdir -p var/broker/queue var/broker/control var/mail var/media
 
-## run: the app with demo data on SQLite + filesystem broker, with a Celery worker and beat
+## run: the app with demo data on the embedded PostgreSQL + filesystem broker, with a Celery worker and beat
 run: setup
 	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} scripts/run.sh
 
-## test: the whole suite (SQLite by default; PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set)
+## test: the whole suite on PostgreSQL (the embedded server unless DATABASE_URL is set; Redis tests need REDIS_URL)
 test: setup
 	PARTNEROS_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -39,8 +39,10 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py seed_demo
 
+## clean: stop the embedded PostgreSQL and delete it with the broker, mail and cache folders
 clean:
-	rm -rf var/partneros.sqlite3 var/broker var/celerybeat-schedule* var/mail var/cache
+	@[ ! -x $(PY) ] || $(PY) -m partneros.embedded_db stop
+	rm -rf var/pgdata var/broker var/celerybeat-schedule* var/mail var/cache
 
 ## bench: the benchmark on PostgreSQL + Redis (BENCH_QUICK=1 for the few-minute CI size)
 bench: setup

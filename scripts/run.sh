@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Web server + Celery worker + beat on the embedded default (SQLite, filesystem broker).
+# Web server + Celery worker + beat on the embedded default (PostgreSQL from the wheel, filesystem
+# broker) or on DATABASE_URL / REDIS_URL when they are set. Ctrl-C stops all of it, the embedded
+# PostgreSQL included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
@@ -7,12 +9,17 @@ PY=.venv/bin/python
 CELERY=.venv/bin/celery
 mkdir -p var/broker/queue var/broker/control var/mail var/media var/log
 
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -z "${DATABASE_URL:-}" ]; then $PY -m partneros.embedded_db stop || true; fi
+}
+trap cleanup EXIT INT TERM
+
+if [ -z "${DATABASE_URL:-}" ]; then $PY -m partneros.embedded_db start; fi
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
 
 $CELERY -A partneros worker --loglevel=INFO --concurrency=1 --without-mingle --without-gossip \
   >var/log/worker.log 2>&1 &

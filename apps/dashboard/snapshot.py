@@ -39,9 +39,8 @@ def _without_jit() -> None:
     dashboard's aggregates at 1,000,000 registrations it spends 0.5–4 s compiling queries that
     run in tens of milliseconds (their cost estimates cross jit_above_cost). SET LOCAL ends with
     the transaction, so no other request on the connection is affected."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
 
 
 def figures(now: datetime, days: int, manager) -> dict:

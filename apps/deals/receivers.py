@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from apps.partners.signals import partner_exited
 
+from .selectors import NAME_SIMILARITY
 from .services import close_for_exited_partner
 
 
@@ -19,11 +20,8 @@ def trigram_threshold(sender, connection, **kwargs):
     the trigram index hands back only the names that can conflict (measured at 300,000
     registrations: a third of the time, a tenth of the rows rechecked). Set once per
     connection; nothing else in PartnerOS uses `%`."""
-    if connection.vendor == "postgresql":
-        from .selectors import NAME_SIMILARITY
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
-                [str(NAME_SIMILARITY)],
-            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
+            [str(NAME_SIMILARITY)],
+        )

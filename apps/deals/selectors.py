@@ -15,7 +15,6 @@ from .models import (
     RegistrationConflict,
     Status,
 )
-from .normalize import trigram_similarity
 from .program import program_rules
 
 # Names at least this similar (pg_trgm similarity of the name keys) are shown as conflicts.
@@ -62,40 +61,27 @@ def _similar_names(registrations: list[DealRegistration]) -> dict[int, dict[int,
     found: dict[int, dict[int, float]] = {r.pk: {} for r in registrations}
     if not registrations:
         return found
-    if connection.vendor == "postgresql":
-        # `%` is pg_trgm's indexed similarity operator (deal_name_trgm_idx); its threshold is
-        # set to ours per connection (receivers.trigram_threshold), and checked again here in
-        # case a connection did not get it. One branch per
-        # key, each with the key as a constant: the planner can only estimate (and so choose)
-        # the trigram index for a constant, not for a value joined in from elsewhere.
-        branch = """
-            (SELECT %s::bigint, id, similarity(customer_name_key, %s)
-             FROM deals_dealregistration
-             WHERE customer_name_key %% %s
-               AND status IN ('submitted', 'approved')
-               AND id <> %s
-               AND similarity(customer_name_key, %s) >= %s)
-        """
-        params: list = []
-        for r in registrations:
-            key = r.customer_name_key
-            params += [r.pk, key, key, r.pk, key, NAME_SIMILARITY]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join([branch] * len(registrations)), params)
-            for a, b, score in cursor.fetchall():
-                found[a][b] = float(score)
-        return found
-    # SQLite: no trigram index; score the open registrations in Python with the same formula.
-    others = DealRegistration.objects.filter(status__in=OPEN_STATUSES).values_list(
-        "pk", "customer_name_key"
-    )
-    for other_pk, other_key in others.iterator():
-        for r in registrations:
-            if other_pk == r.pk:
-                continue
-            score = trigram_similarity(r.customer_name_key, other_key)
-            if score >= NAME_SIMILARITY:
-                found[r.pk][other_pk] = score
+    # `%` is pg_trgm's indexed similarity operator (deal_name_trgm_idx); its threshold is
+    # set to ours per connection (receivers.trigram_threshold), and checked again here in
+    # case a connection did not get it. One branch per
+    # key, each with the key as a constant: the planner can only estimate (and so choose)
+    # the trigram index for a constant, not for a value joined in from elsewhere.
+    branch = """
+        (SELECT %s::bigint, id, similarity(customer_name_key, %s)
+         FROM deals_dealregistration
+         WHERE customer_name_key %% %s
+           AND status IN ('submitted', 'approved')
+           AND id <> %s
+           AND similarity(customer_name_key, %s) >= %s)
+    """
+    params: list = []
+    for r in registrations:
+        key = r.customer_name_key
+        params += [r.pk, key, key, r.pk, key, NAME_SIMILARITY]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([branch] * len(registrations)), params)
+        for a, b, score in cursor.fetchall():
+            found[a][b] = float(score)
     return found
 
 
@@ -164,13 +150,9 @@ def stored_conflict_counts(registrations, *, cap: int = LIST_CONFLICT_CAP) -> di
     ids, links = _open_links(registrations)
     if not ids:
         return result
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_BOUNDED_COUNTS_SQL, {"ids": ids, "limit": cap + 1})
-            result.update(dict(cursor.fetchall()))
-        return result
-    rows = links.order_by().values_list("registration_id").annotate(n=Count("id"))
-    result.update({pk: min(n, cap + 1) for pk, n in rows})
+    with connection.cursor() as cursor:
+        cursor.execute(_BOUNDED_COUNTS_SQL, {"ids": ids, "limit": cap + 1})
+        result.update(dict(cursor.fetchall()))
     return result
 
 

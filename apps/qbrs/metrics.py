@@ -7,19 +7,16 @@ the median review time from one more, open tasks and overdue action items from o
 
 from __future__ import annotations
 
-import statistics
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.deals.models import DealRegistration
 from apps.partners.models import Task
-from apps.program.models import ProgramSettings
-from apps.tiers.services import to_base
+from apps.program.money import base_currency, to_base
 
 from . import quarters
 
@@ -39,15 +36,11 @@ FIGURES = [
 
 
 class Median(Aggregate):
-    """PostgreSQL's percentile_cont(0.5); SQLite has no ordered-set aggregates (see below)."""
+    """PostgreSQL's percentile_cont(0.5)."""
 
     function = "PERCENTILE_CONT"
     name = "median"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-
-def base_currency() -> str:
-    return ProgramSettings.get().base_currency.upper()
 
 
 def _hours(delta: timedelta | None) -> float | None:
@@ -112,14 +105,10 @@ def _median_review_hours(partner, start: datetime, end: datetime) -> float | Non
         reviewed_at__lt=end,
         submitted_at__isnull=False,
     )
-    if connection.vendor == "postgresql":
-        result = reviewed.aggregate(
-            median=Median(F("reviewed_at") - F("submitted_at"), output_field=DurationField())
-        )["median"]
-        return _hours(result)
-    # SQLite: no percentile aggregate; the quarter's reviews of one partner are few.
-    waits = [r - s for s, r in reviewed.values_list("submitted_at", "reviewed_at")]
-    return _hours(statistics.median(waits)) if waits else None
+    result = reviewed.aggregate(
+        median=Median(F("reviewed_at") - F("submitted_at"), output_field=DurationField())
+    )["median"]
+    return _hours(result)
 
 
 def _tasks_open(partner) -> int:

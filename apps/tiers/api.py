@@ -9,16 +9,15 @@ from rest_framework import serializers, viewsets
 from apps.core.access import IsAdminOrReadOnly, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
-from apps.program.models import Tier
+from apps.program.models import ExchangeRate, Tier
+from apps.program.money import base_currency, exchange_rate_save
 
 from .filters import TierProposalFilter
-from .models import ExchangeRate, TierProposal
+from .models import TierProposal
 from .services import (
     BOUNDS,
     DESCRIPTION_MAX,
     NAME_MAX,
-    base_currency,
-    exchange_rate_save,
     proposal_transition,
     tier_config_errors,
     tier_delete,

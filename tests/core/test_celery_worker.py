@@ -9,7 +9,7 @@ from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from tests.worker import celery_worker, wait_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_runs_a_sweep_on_a_real_worker_through_redis(bob, tmp_path):

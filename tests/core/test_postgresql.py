@@ -9,19 +9,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import User
 from apps.notifications.models import Notification
 from apps.partners.models import Partner
-from apps.tiers.models import ExchangeRate
+from apps.program.models import ExchangeRate
 from tests.factories import PartnerFactory, PartnerUserFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)"),
 ]
 
 ROWS = 22_000  # four values each to insert (88,000), three each to update (66,000)

@@ -15,7 +15,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,13 +22,9 @@ from django.utils import timezone
 from apps.dashboard import metrics
 from apps.deals.models import DealRegistration
 from apps.partners.models import Partner
-from apps.program.models import PartnerType
-from apps.tiers.models import ExchangeRate
+from apps.program.models import ExchangeRate, PartnerType
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)"),
-]
+pytestmark = []
 
 TABLE = DealRegistration._meta.db_table
 ROWS = 60_000

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -17,10 +16,7 @@ from apps.deals.selectors import find_conflicts
 from apps.deals.services import registration_transition
 from tests.deals.factories import RegistrationFactory, word
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)"),
-]
+pytestmark = []
 
 
 def _race(regs, actor, pause_after_check: bool):

@@ -15,7 +15,6 @@ from tests.worker import celery_worker
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.postgres,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]

@@ -14,7 +14,7 @@ from apps.partners.models import Stage
 from tests.factories import PartnerFactory
 from tests.worker import celery_worker, wait_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 def test_beat_runs_the_onboarding_sweep_on_a_worker_through_redis(bob):

@@ -37,7 +37,6 @@ def test_it_answers_409_concurrent_change_in_the_api(api_for, bob, monkeypatch):
     assert response.json()["code"] == "concurrent_change"
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_applies_one_of_two_concurrent_transitions_on_postgres():
     """Two real connections load the same partner, then race: exactly one transition applies."""
@@ -74,7 +73,6 @@ def test_it_applies_one_of_two_concurrent_transitions_on_postgres():
     assert history[0].transition == winner
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_applies_the_same_transition_once_when_two_run_it_at_once():
     partner = PartnerFactory(stage=Stage.GROWTH)

@@ -240,8 +240,6 @@ def test_it_reminds_again_when_the_qbr_is_moved(qbr, bob):
     assert Notification.objects.count() == 6
 
 
-# SQLite splits a 100-row insert by its 999-parameter limit; PostgreSQL inserts in one query.
-@pytest.mark.postgres
 @pytest.mark.parametrize("rows", [2, 50])
 def test_it_reminds_in_constant_queries(bob, rows, django_assert_num_queries):
     for i in range(rows):

@@ -6,7 +6,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connections
 
 from apps.core.errors import DomainError
@@ -17,8 +16,6 @@ from apps.tiers.services import evaluate_tiers, proposal_transition
 from tests.tiers.factories import won
 
 pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)"),
     pytest.mark.django_db(transaction=True),
 ]
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)

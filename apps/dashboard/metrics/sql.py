@@ -5,9 +5,6 @@ conversion), but it cannot join two grouped results to each other, nor rank them
 first few. `with_ctes` names querysets as common table expressions of one statement whose final
 SELECT, written here in SQL, joins, scores, ranks and limits them — so a figure that ranks every
 partner sends back its top rows, not one row per partner for Python to fold.
-
-The statements are plain SQL (WITH, LEFT JOIN, CASE, UNION ALL, ORDER BY … LIMIT) that SQLite,
-the embedded default, runs too.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -114,7 +113,7 @@ def _stays_sql(now: datetime, start: datetime, manager) -> tuple[str, list]:
     partners = Partner._meta.db_table
     mine = " AND p.manager_id = %s" if manager is not None else ""
     # PostgreSQL must be told the parameter's type in `parameter - timestamptz`.
-    now_param = "CAST(%s AS timestamptz)" if connection.vendor == "postgresql" else "%s"
+    now_param = "CAST(%s AS timestamptz)"
     mine_params = [manager.pk] if manager is not None else []
     sql = f"""
         SELECT h.from_stage AS g, {days_between("h.at", "COALESCE(h.started, p.created_at)")} AS v

@@ -7,10 +7,8 @@ with index-only scans of the period's rows instead of scanning the table (the he
 12-month closings read the closed-at one too). The per-partner one serves the ramp time's first
 approval after onboarding began (one index descent per onboarded partner).
 
-They live here, not in the deals app's Meta.indexes, because they exist for the dashboard's
-reads only (the deals app owns its model). PostgreSQL only, built CONCURRENTLY (no write lock
-on a live table; the migration is therefore not atomic); SQLite, the embedded default, skips
-them — it has no INCLUDE and its figures are small.
+Built CONCURRENTLY (no write lock on a live table; the migration is therefore not atomic).
+Declared on the deals model since deals' migration 0006, which records them in its state.
 """
 
 from django.db import migrations
@@ -43,15 +41,11 @@ INDEXES = {
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name, spec in INDEXES.items():
         schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {TABLE} {spec}")
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name in INDEXES:
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 

@@ -4,7 +4,7 @@ The money figure sums the approved registrations per partner and currency, then 
 sum; with both in the key PostgreSQL reads the index in that order and aggregates as it goes
 (no hash table, which at 1,000,000 registrations spilled to disk), and the planner no longer
 weighs it against the other partial index of approved registrations (by expiry).
-PostgreSQL only, built CONCURRENTLY under a new name before the old one is dropped.
+Built CONCURRENTLY under a new name before the old one is dropped.
 """
 
 from django.db import migrations
@@ -16,8 +16,6 @@ WHERE = "WHERE status = 'approved'"
 
 
 def _swap(schema_editor, create, drop):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     name, spec = create
     schema_editor.execute(
         f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {TABLE} {spec} {WHERE}"

@@ -1,9 +1,5 @@
-"""Similar customer names on PostgreSQL: pg_trgm and a GIN trigram index on the name key.
-
-Only on PostgreSQL: TrigramExtension skips other databases by itself, and the index is created by
-a RunPython that checks the vendor, so SQLite (the embedded default) still migrates; there the
-selectors score similarity in Python instead.
-"""
+"""Similar customer names: pg_trgm and a GIN trigram index on the name key (declared on the
+model since 0006)."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
@@ -12,8 +8,6 @@ INDEX = "deal_name_trgm_idx"
 
 
 def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON deals_dealregistration "
         "USING gin (customer_name_key gin_trgm_ops) "
@@ -22,8 +16,6 @@ def create_index(apps, schema_editor):
 
 
 def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 

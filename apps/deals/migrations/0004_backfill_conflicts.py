@@ -1,14 +1,13 @@
 """Store the conflicts of the registrations open today (new ones are stored on submission).
 
-On PostgreSQL in set-based SQL: the distinct name keys of the open registrations get their own
+In set-based SQL: the distinct name keys of the open registrations get their own
 small trigram index, similar keys are paired there (one probe per distinct key, not per
 registration), and the pairs are expanded back to registrations by key, together with the
 same-domain pairs — a few statements whatever the table size, measured at ~115,000 open
 registrations of 1,000,000. Not atomic, idempotent (ON CONFLICT DO NOTHING): safe to re-run.
-Elsewhere (SQLite, small databases) in Python with the same similarity formula.
 """
 
-from django.db import migrations
+from django.db import migrations, transaction
 
 NAME_SIMILARITY = 0.5  # selectors.NAME_SIMILARITY, frozen here
 
@@ -47,40 +46,9 @@ PG_SQL = [
 
 def backfill(apps, schema_editor):
     connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        from django.db import transaction
-
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            for sql in PG_SQL:
-                cursor.execute(sql)
-        return
-    from apps.deals.normalize import trigram_similarity
-
-    Registration = apps.get_model("deals", "DealRegistration")
-    Conflict = apps.get_model("deals", "RegistrationConflict")
-    rows = list(
-        Registration.objects.filter(status__in=["submitted", "approved"]).values_list(
-            "pk", "customer_name_key", "customer_domain"
-        )
-    )
-    links = []
-    for a, ka, da in rows:
-        for b, kb, db in rows:
-            if a == b:
-                continue
-            score = trigram_similarity(ka, kb)
-            similar = score >= NAME_SIMILARITY
-            if similar or da == db:
-                links.append(
-                    Conflict(
-                        registration_id=a,
-                        other_id=b,
-                        same_domain=da == db,
-                        similarity=score if similar else None,
-                    )
-                )
-    Conflict.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
-
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for sql in PG_SQL:
+            cursor.execute(sql)
 
 class Migration(migrations.Migration):
     atomic = False

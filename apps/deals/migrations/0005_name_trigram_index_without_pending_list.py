@@ -14,8 +14,6 @@ INDEX = "deal_name_trgm_idx"
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(f"ALTER INDEX IF EXISTS {INDEX} SET (fastupdate = off)")
     # Whatever already waits in the pending list is merged now.
     schema_editor.execute(
@@ -25,8 +23,6 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(f"ALTER INDEX IF EXISTS {INDEX} RESET (fastupdate)")
 
 

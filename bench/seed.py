@@ -1,6 +1,6 @@
 """A realistic partner program at scale, for the benchmark (bench/) and the drills.
 
-`manage.py seed_scale --partners 10000 --registrations 1000000` makes: managers and one partner
+`python -m bench.seed --partners 10000 --registrations 1000000` makes: managers and one partner
 user per partner (password `--password`), partners in every stage with the stage history that
 led there, their playbook tasks, an agreement each, deal registrations in every status with
 customer domains that collide the way real ones do (a shared pool of customers, some registered
@@ -14,8 +14,7 @@ one customer in 25 takes an earlier one's first word (a subsidiary abroad, a div
 domain of its own.
 
 Rows get explicit ids (after the current maximum) so relations are known without reading back;
-on PostgreSQL they go in with COPY in batches and the id sequences are moved past them after,
-elsewhere with bulk_create. It adds to what is there; `--flush` first empties these tables.
+they go in with COPY in batches and the id sequences are moved past them after. It adds to what is there; `--flush` first empties these tables.
 Deterministic for a given `--seed`.
 """
 
@@ -23,17 +22,36 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import random
+import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.utils import timezone
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps as installed_apps  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.core.management.base import BaseCommand  # noqa: E402
+from django.core.management.color import no_style  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from apps.accounts.models import User  # noqa: E402
+from apps.agreements.models import Agreement  # noqa: E402
+from apps.deals.models import DealRegistration, RegistrationConflict, RegistrationEvent  # noqa: E402
+from apps.deals.normalize import name_key  # noqa: E402
+from apps.notifications.models import Notification  # noqa: E402
+from apps.partners.models import Partner, StageHistory, Task  # noqa: E402
+from apps.program.models import PartnerType, PlaybookTaskTemplate, Tier  # noqa: E402
+from apps.qbrs.models import QBR, ActionItem  # noqa: E402
 
 BATCH = 20_000
 STAGE_PATHS = {
@@ -153,10 +171,9 @@ def made_up_name(rng: random.Random) -> str:
 
 
 class Writer:
-    """Rows as dicts of field attnames → values, written with COPY (PostgreSQL) or bulk_create."""
+    """Rows as dicts of field attnames → values, written with COPY in batches."""
 
     def __init__(self, stdout):
-        self.pg = connection.vendor == "postgresql"
         self.stdout = stdout
         self.counts: dict[str, int] = {}
 
@@ -188,13 +205,6 @@ class Writer:
         self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + n
 
     def _flush(self, model, fields, defaults, batch) -> int:
-        if not self.pg:
-            objs = []
-            for row in batch:
-                obj = model(**{**defaults, **row})
-                objs.append(obj)
-            model.objects.bulk_create(objs, batch_size=500)
-            return len(batch)
         if model._meta.pk.attname not in batch[0]:  # let the sequence number the rows
             fields = [f for f in fields if f is not model._meta.pk]
         columns = [f.column for f in fields]
@@ -233,15 +243,6 @@ class Command(BaseCommand):
         parser.add_argument("--flush", action="store_true", help="empty these tables first")
 
     def handle(self, *args, partners, registrations, managers, password, seed, flush, **opts):
-        from apps.accounts.models import User
-        from apps.agreements.models import Agreement
-        from apps.deals.models import DealRegistration, RegistrationEvent
-        from apps.deals.normalize import name_key
-        from apps.notifications.models import Notification
-        from apps.partners.models import Partner, StageHistory, Task
-        from apps.program.models import PartnerType, PlaybookTaskTemplate, Tier
-        from apps.qbrs.models import QBR, ActionItem
-
         started = time.monotonic()
         rng = random.Random(seed)
         now = timezone.now().replace(microsecond=0)
@@ -620,26 +621,21 @@ class Command(BaseCommand):
             w.reset_sequences(touched)
         # The conflicts between open registrations, stored as a submission stores them, by the
         # same set-based backfill the migration that introduced stored conflicts ran.
-        from django.apps import apps as installed_apps
-
-        from apps.deals.models import RegistrationConflict
-
         stored = importlib.import_module("apps.deals.migrations.0004_backfill_conflicts")
-        if w.pg:  # its temporary tables drop at commit: inside a caller's transaction, now
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "DROP TABLE IF EXISTS pg_temp.conflict_open, pg_temp.conflict_keys, pg_temp.conflict_key_pairs"
-                )
+        # Its temporary tables drop at commit: inside a caller's transaction, drop them now.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TABLE IF EXISTS pg_temp.conflict_open, pg_temp.conflict_keys, pg_temp.conflict_key_pairs"
+            )
         stored.backfill(installed_apps, SimpleNamespace(connection=connection))
         touched.append(RegistrationConflict)
         w.counts["deals.RegistrationConflict"] = RegistrationConflict.objects.count()
-        if w.pg:
-            # Statistics, and (outside a transaction) the visibility map a live database's
-            # autovacuum keeps: without it PostgreSQL's index-only scans read the heap anyway.
-            verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            with connection.cursor() as cursor:
-                for model in touched:
-                    cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
+        # Statistics, and (outside a transaction) the visibility map a live database's
+        # autovacuum keeps: without it PostgreSQL's index-only scans read the heap anyway.
+        verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        with connection.cursor() as cursor:
+            for model in touched:
+                cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
         for label, n in w.counts.items():
             self.stdout.write(f"  {label:<32} {n:>10,}")
         self.stdout.write(
@@ -649,19 +645,17 @@ class Command(BaseCommand):
         )
 
     def _flush(self, model_list) -> None:
-        """Empty the generated tables. On PostgreSQL TRUNCATE … CASCADE also empties the users
-        (they reference partners): meant for a dedicated benchmark database."""
-        from apps.accounts.models import User
+        """Empty the generated tables. TRUNCATE … CASCADE also empties the users (they
+        reference partners): meant for a dedicated benchmark database."""
+        tables = [m._meta.db_table for m in model_list]
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
 
-        if connection.vendor == "postgresql":
-            tables = [m._meta.db_table for m in model_list]
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
-                cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
-            return
-        User.objects.filter(partner__isnull=False).delete()
-        for m in reversed(model_list):
-            if m is User:
-                User.objects.filter(username__startswith="scale-").delete()
-            else:
-                m.objects.all().delete()
+
+def main(argv: list[str]) -> None:
+    call_command(Command(), *argv)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deals', '0005_name_trigram_index_without_pending_list'),
+        ('deals', '0006_declare_indexes'),
     ]
 
     operations = [

@@ -1,0 +1,38 @@
+"""Writes on deal registrations, by sub-domain: input checks (`validation`), conflict detection
+(`conflicts`), registering (`submission`), transitions and their announcements (`review`),
+extension requests (`extensions`), a partner's exit (`exit`). `registration_transition` is the one
+way a status changes, whichever door it came through (manager page, portal, API, sweep, exit).
+The public functions are re-exported here so callers import them from `apps.deals.services`."""
+
+from __future__ import annotations
+
+from .conflicts import MAX_STORED_CONFLICTS, record_conflicts
+from .exit import close_for_exited_partner
+from .extensions import extension_request_create, extension_request_decline
+from .review import DomainProtected, registration_transition, status_label
+from .submission import PartnerInactive, registration_create
+from .validation import (
+    CREATE_FIELDS,
+    MAX_REASON,
+    clean_close_date,
+    clean_domain,
+    registration_validate,
+)
+
+__all__ = [
+    "CREATE_FIELDS",
+    "MAX_REASON",
+    "MAX_STORED_CONFLICTS",
+    "DomainProtected",
+    "PartnerInactive",
+    "clean_close_date",
+    "clean_domain",
+    "close_for_exited_partner",
+    "extension_request_create",
+    "extension_request_decline",
+    "record_conflicts",
+    "registration_create",
+    "registration_transition",
+    "registration_validate",
+    "status_label",
+]

@@ -1,0 +1,98 @@
+"""A partner asks for more protection; a manager declines (granting is the `extend` transition)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.audiences import partner_users, vendor_side
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.notifications.services import notify
+from apps.program.models import ProgramSettings
+
+from ..models import DealRegistration, ExtensionRequest, RegistrationEvent, Status
+from .validation import clean_text
+
+
+@transaction.atomic
+def extension_request_create(
+    *, registration: DealRegistration, requested_by, days, reason: str = "", now=None
+) -> ExtensionRequest:
+    now = now or timezone.now()
+    if not (requested_by.is_partner_user and requested_by.partner_id == registration.partner_id):
+        raise NotPermitted("Only the registering partner asks for an extension.")
+    if registration.status != Status.APPROVED:
+        raise DomainError(
+            "An extension can be asked for only while the registration is approved.",
+            code="transition_not_allowed",
+        )
+    limit = min(90, ProgramSettings.get().max_extension_days)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
+        raise InvalidInput({"days": [f"Ask for 1 to {limit} days."]})
+    reason = clean_text(reason, "reason", required=False)
+    if registration.extensions_used >= ProgramSettings.get().max_extensions:
+        raise DomainError(
+            "The maximum number of extensions has been used.",
+            code="conditions_unmet",
+            unmet=["The maximum number of extensions has been used."],
+        )
+    if registration.extension_requests.filter(status=ExtensionRequest.Decision.PENDING).exists():
+        raise DomainError(
+            "An extension request is already waiting for the partner manager.",
+            code="transition_not_allowed",
+        )
+    request = ExtensionRequest.objects.create(
+        registration=registration,
+        requested_by=requested_by,
+        days=days,
+        reason=reason,
+        created_at=now,
+    )
+    RegistrationEvent.objects.create(
+        registration=registration,
+        transition="request_extension",
+        from_status=registration.status,
+        to_status=registration.status,
+        actor=requested_by,
+        note=f"asked for {days} days" + (f": {reason}" if reason else ""),
+        at=now,
+    )
+    notify(
+        recipients=vendor_side(registration.partner),
+        kind="deal_extension_requested",
+        subject=f"Extension requested: {registration.customer_name} ({registration.partner.name})",
+        body=f"{registration.partner.name} asks for {days} more days of protection.",
+        key=f"deal-extension-request:{request.pk}",
+        link=reverse("deals:detail", args=[registration.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def extension_request_decline(*, request: ExtensionRequest, actor, now=None) -> ExtensionRequest:
+    now = now or timezone.now()
+    if not actor.is_staff_role:
+        raise NotPermitted("Only partner managers decide on extensions.")
+    if request.status != ExtensionRequest.Decision.PENDING:
+        raise DomainError("This request was already decided.", code="transition_not_allowed")
+    request.status = ExtensionRequest.Decision.DECLINED
+    request.decided_at, request.decided_by = now, actor
+    request.save(update_fields=["status", "decided_at", "decided_by"])
+    registration = request.registration
+    RegistrationEvent.objects.create(
+        registration=registration,
+        transition="decline_extension",
+        from_status=registration.status,
+        to_status=registration.status,
+        actor=actor,
+        at=now,
+    )
+    notify(
+        recipients=partner_users(registration.partner_id),
+        kind="deal_extension_declined",
+        subject=f"Extension not granted: {registration.customer_name}",
+        key=f"deal-extension-declined:{request.pk}",
+        link=reverse("portal:deal_detail", args=[registration.pk]),
+    )
+    return request

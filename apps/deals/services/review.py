@@ -1,0 +1,220 @@
+"""A registration's transitions: `registration_transition` is the one way a status changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.audiences import partner_users, vendor_side
+from apps.core import transitions
+from apps.core.errors import ConditionsUnmet, DomainError, InvalidInput, NotPermitted
+from apps.notifications.services import notify
+from apps.program.models import ProgramSettings
+
+from ..events import registration_approved, registration_won
+from ..models import (
+    MAX_VALUE,
+    TRANSITION_PERMISSIONS,
+    DealRegistration,
+    ExtensionRequest,
+    RegistrationEvent,
+    Status,
+)
+from .announce import announce
+from .submission import require_active
+from .validation import clean_text
+
+
+def status_label(state: str) -> str:
+    try:
+        return Status(state).label.lower()
+    except ValueError:
+        return state
+
+
+class DomainProtected(DomainError):
+    code = "domain_protected"
+
+
+def _transition_input(registration, name: str, data: dict) -> tuple[dict, str]:
+    """(kwargs for the model method, the note kept in history)."""
+    rules = ProgramSettings.get()
+    if name == "reject":
+        reason = clean_text(data.get("reason"), "reason", required=True)
+        return {"reason": reason}, reason
+    if name == "mark_lost":
+        reason = clean_text(data.get("reason"), "reason", required=False)
+        return {"reason": reason}, reason
+    if name == "extend":
+        days = data.get("days")
+        limit = min(90, rules.max_extension_days)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
+            raise InvalidInput({"days": [f"Extend by 1 to {limit} days."]})
+        return {"days": days}, f"+{days} days"
+    if name == "mark_won":
+        value = data.get("actual_value")
+        if value in (None, ""):
+            return {"actual_value": None}, ""
+        try:
+            value = Decimal(str(value))
+        except InvalidOperation:
+            raise InvalidInput({"actual_value": ["Enter a number."]}) from None
+        if not value.is_finite() or value < 0 or value > MAX_VALUE:
+            raise InvalidInput({"actual_value": ["Enter a value between 0 and 999,999,999,999."]})
+        value = value.quantize(Decimal("0.01"))
+        return {"actual_value": value}, f"actual value {value} {registration.currency}"
+    return {}, ""
+
+
+# The transitions announced to other apps (deals.events), sent after commit.
+EVENTS = {"approve": registration_approved, "mark_won": registration_won}
+
+
+@transaction.atomic
+def registration_transition(
+    *,
+    registration: DealRegistration,
+    name: str,
+    actor,
+    now: datetime | None = None,
+    via: str = "",
+    as_system: bool = False,
+    **input,
+) -> DealRegistration:
+    """Run transition `name`; raises the core DomainErrors (409), InvalidInput, NotPermitted.
+
+    `actor` None, or `as_system=True` (a partner's exit, recorded with its actor), runs as the
+    system: role checks are skipped, which is how `expire` is reachable only by the sweep.
+    """
+    now = now or timezone.now()
+    system = actor is None or as_system
+    if name not in transitions.names(registration, "status"):
+        raise DomainError(f"There is no transition called “{name}”.", code="transition_not_allowed")
+    if not system and not TRANSITION_PERMISSIONS[name](registration, actor):
+        raise NotPermitted(f"Your role may not {name.replace('_', ' ')} this registration.")
+    kwargs, note = _transition_input(registration, name, input)
+    before = registration.status
+    if name == "approve" and registration.status == Status.SUBMITTED:
+        require_active(registration.partner)
+        if registration.domain_holder().exists():
+            raise DomainProtected(
+                "Another partner's approved registration already protects "
+                f"{registration.customer_domain}; this one cannot be approved while it does."
+            )
+        kwargs["protection_days"] = registration.partner.protection_days
+    _apply(registration, name, actor, system=system, now=now, **kwargs)
+    RegistrationEvent.objects.create(
+        registration=registration,
+        transition=name,
+        from_status=before,
+        to_status=registration.status,
+        actor=actor,
+        note=note,
+        via=via,
+        at=now,
+    )
+    _settle_extension_requests(registration, name, actor, now)
+    if not as_system:
+        _notify(registration, name, note)
+    if name in EVENTS:
+        announce(registration, EVENTS[name], actor)
+    return registration
+
+
+def _apply(registration: DealRegistration, name: str, actor, *, system: bool, now, **kwargs):
+    """The FSM transition in a savepoint: a lost race on the unique index rolls back here and
+    answers as the domain rule it broke."""
+    try:
+        with transaction.atomic():
+            transitions.apply(
+                registration,
+                "status",
+                name,
+                status_label,
+                user=None if system else actor,
+                now=now,
+                actor=actor,
+                **kwargs,
+            )
+    except ConditionsUnmet as exc:
+        if name == "approve":  # its one condition: no other approved registration of the domain
+            raise _lost_race(registration) from exc
+        raise
+    except IntegrityError as exc:
+        if "deal_one_approved_per_domain" in str(exc) or "customer_domain" in str(exc):
+            raise _lost_race(registration) from exc
+        raise
+
+
+def _lost_race(registration: DealRegistration) -> DomainProtected:
+    return DomainProtected(
+        f"Another registration for {registration.customer_domain} was approved a moment "
+        "ago; this one cannot be approved while it protects the customer."
+    )
+
+
+def _settle_extension_requests(registration: DealRegistration, name: str, actor, now) -> None:
+    """`extend` grants the pending request; leaving the approved state declines it."""
+    if name == "extend":
+        decision = ExtensionRequest.Decision.GRANTED
+    elif registration.status != Status.APPROVED:
+        decision = ExtensionRequest.Decision.DECLINED
+    else:
+        return
+    ExtensionRequest.objects.filter(
+        registration=registration, status=ExtensionRequest.Decision.PENDING
+    ).update(status=decision, decided_at=now, decided_by=actor)
+
+
+_PARTNER_MESSAGES = {
+    "approve": (
+        "Registration approved: {c}",
+        "Your registration of {c} is approved. "
+        "The deal is protected for your company until {until}.",
+    ),
+    "reject": (
+        "Registration rejected: {c}",
+        "Your registration of {c} was not approved. Reason: {note}",
+    ),
+    "extend": ("Protection extended: {c}", "The protection of {c} now runs until {until}."),
+    "mark_won": ("Deal won: {c}", "{c} is recorded as won. Congratulations!"),
+    "mark_lost": ("Deal lost: {c}", "{c} is recorded as lost."),
+    "expire": (
+        "Protection ended: {c}",
+        "The protection window of {c} has ended and the registration has expired.",
+    ),
+}
+
+
+def _notify(registration: DealRegistration, name: str, note: str) -> None:
+    c = registration.customer_name
+    if name in _PARTNER_MESSAGES:
+        subject, body = _PARTNER_MESSAGES[name]
+        until = (
+            timezone.localtime(registration.expires_at).strftime("%d %b %Y")
+            if registration.expires_at
+            else ""
+        )
+        key = f"deal-{name}:{registration.pk}"
+        if name == "extend":
+            key += f":{registration.extensions_used}"
+        notify(
+            recipients=partner_users(registration.partner_id),
+            kind=f"deal_{name}",
+            subject=subject.format(c=c),
+            body=body.format(c=c, until=until, note=note),
+            key=key,
+            link=reverse("portal:deal_detail", args=[registration.pk]),
+        )
+    elif name == "withdraw":
+        notify(
+            recipients=vendor_side(registration.partner),
+            kind="deal_withdrawn",
+            subject=f"Registration withdrawn: {c} ({registration.partner.name})",
+            key=f"deal-withdraw:{registration.pk}",
+            link=reverse("deals:detail", args=[registration.pk]),
+        )

@@ -1,0 +1,73 @@
+"""Registering a deal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.audiences import vendor_side
+from apps.core.errors import DomainError, NotPermitted
+from apps.notifications.services import notify
+
+from ..events import registration_submitted
+from ..models import DealRegistration, RegistrationEvent, Status
+from ..normalize import name_key
+from .announce import announce
+from .conflicts import lock_for_detection, record_conflicts
+from .validation import registration_validate
+
+
+class PartnerInactive(DomainError):
+    code = "partner_inactive"
+
+
+def require_active(partner) -> None:
+    if not partner.is_active_partner:
+        raise PartnerInactive(
+            "Deals can be registered only while the partnership is active "
+            "(onboarding, growth, evaluation or expansion)."
+        )
+
+
+@transaction.atomic
+def registration_create(
+    *, partner, submitted_by, data: dict, now: datetime | None = None
+) -> DealRegistration:
+    now = now or timezone.now()
+    if submitted_by.is_partner_user and submitted_by.partner_id != partner.pk:
+        raise NotPermitted("Partner users register deals for their own company only.")
+    if not (submitted_by.is_partner_user or submitted_by.is_staff_role):
+        raise NotPermitted()
+    require_active(partner)
+    cleaned = registration_validate(data, today=timezone.localdate(now))
+    registration = DealRegistration(
+        partner=partner, submitted_by=submitted_by, submitted_at=now, **cleaned
+    )
+    registration.customer_name_key = name_key(registration.customer_name)
+    lock_for_detection(registration)
+    registration.save(force_insert=True)
+    # Conflict detection runs once, here: lists and the queue read the stored pairs.
+    registration.conflicts_found = record_conflicts(registration)
+    RegistrationEvent.objects.create(
+        registration=registration,
+        transition="submit",
+        from_status="",
+        to_status=Status.SUBMITTED,
+        actor=submitted_by,
+        at=now,
+        via="" if submitted_by.is_partner_user else "on the partner's behalf",
+    )
+    notify(
+        recipients=vendor_side(partner),
+        kind="deal_submitted",
+        subject=f"New deal registration from {partner.name}: {registration.customer_name}",
+        body=f"{partner.name} registered {registration.customer_name} "
+        f"({registration.customer_domain}), {registration.estimated_value} {registration.currency}.",
+        key=f"deal-submitted:{registration.pk}",
+        link=reverse("deals:detail", args=[registration.pk]),
+    )
+    announce(registration, registration_submitted, submitted_by)
+    return registration

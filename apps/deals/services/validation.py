@@ -1,0 +1,105 @@
+"""Checking and normalizing a registration's input, shared by the portal form, the API and the
+service."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from apps.core.errors import InvalidInput
+
+from ..models import DealRegistration
+from ..normalize import InvalidDomain, normalize_domain
+
+CREATE_FIELDS = (
+    "customer_name",
+    "customer_domain",
+    "customer_country",
+    "contact_name",
+    "contact_email",
+    "product",
+    "estimated_value",
+    "currency",
+    "expected_close_date",
+    "description",
+)
+MAX_REASON = 2000
+MAX_EXPECTED_CLOSE_YEARS = 10
+
+
+def clean_domain(value: str) -> str:
+    try:
+        return normalize_domain(value)
+    except InvalidDomain as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def clean_close_date(value, today) -> None:
+    if value < today:
+        raise ValidationError("The expected close date cannot be in the past.")
+    if value.year > today.year + MAX_EXPECTED_CLOSE_YEARS:
+        raise ValidationError(
+            f"Expected close dates more than {MAX_EXPECTED_CLOSE_YEARS} years ahead are not accepted."
+        )
+
+
+def registration_validate(data: dict, *, today) -> dict:
+    """Check and normalize creation input; raises InvalidInput({field: [messages]})."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {k: data.get(k) for k in CREATE_FIELDS}
+    for key in ("customer_name", "contact_name", "product", "description", "contact_email"):
+        if isinstance(cleaned[key], str):
+            cleaned[key] = cleaned[key].strip()
+    if cleaned["description"] is None:
+        cleaned["description"] = ""
+    if isinstance(cleaned["currency"], str):
+        cleaned["currency"] = cleaned["currency"].strip().upper()
+    if isinstance(cleaned["customer_country"], str):
+        cleaned["customer_country"] = cleaned["customer_country"].strip().upper()
+    if isinstance(cleaned["contact_email"], str):
+        cleaned["contact_email"] = cleaned["contact_email"].lower()
+    if isinstance(cleaned["customer_domain"], str):
+        try:
+            cleaned["customer_domain"] = clean_domain(cleaned["customer_domain"])
+        except ValidationError as exc:
+            errors["customer_domain"] = list(exc.messages)
+    if cleaned["estimated_value"] is not None and not isinstance(
+        cleaned["estimated_value"], Decimal
+    ):
+        try:
+            cleaned["estimated_value"] = Decimal(str(cleaned["estimated_value"]))
+        except InvalidOperation:
+            errors["estimated_value"] = ["Enter a number."]
+    probe = DealRegistration(**{k: v for k, v in cleaned.items() if k not in errors})
+    try:
+        probe.full_clean(
+            exclude=["partner", "submitted_by", "status", *errors], validate_constraints=False
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    # full_clean converted what it could (strings to dates and decimals): keep its values.
+    cleaned.update({k: getattr(probe, k) for k in CREATE_FIELDS if k not in errors})
+    close = cleaned["expected_close_date"]
+    if "expected_close_date" not in errors and close is not None:
+        try:
+            clean_close_date(close, today)
+        except ValidationError as exc:
+            errors["expected_close_date"] = list(exc.messages)
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+def clean_text(value, field: str, *, required: bool) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise InvalidInput({field: ["Enter text."]})
+    if required and not text:
+        raise InvalidInput({field: ["Give a reason."]})
+    if len(text) > MAX_REASON:
+        raise InvalidInput({field: [f"Keep it under {MAX_REASON} characters."]})
+    if "\x00" in text:
+        raise InvalidInput({field: ["Null characters are not allowed."]})
+    return text

@@ -1,0 +1,98 @@
+"""Tier configuration: the bounds and rules across tiers, and deleting a tier not in use."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, Q
+
+from apps.core.errors import ConditionsUnmet
+from apps.partners.models import Partner
+from apps.program.models import Tier
+
+from ..models import ProposalStatus, TierProposal
+
+# Sensible bounds for tier configuration, shared by the settings page, the API and Django admin.
+BOUNDS = {
+    "rank": (1, 100),
+    "min_won_value": (Decimal("0"), Decimal("999999999999.99")),
+    "min_won_deals": (0, 100_000),
+    "protection_days": (1, 365),
+    "discount_percent": (Decimal("0"), Decimal("100")),
+    "qbr_cadence_months": (1, 12),
+}
+NAME_MAX = 60
+DESCRIPTION_MAX = 2000
+
+
+def tier_config_errors(
+    *, instance: Tier | None, name: str, rank: int, min_won_value: Decimal, min_won_deals: int
+) -> dict[str, list[str]]:
+    """Rules across tiers: a unique name and rank, and requirements that never decrease as the
+    rank rises (a higher tier asks at least as much as every lower one)."""
+    others = list(Tier.objects.exclude(pk=getattr(instance, "pk", None)).order_by("rank"))
+    errors: dict[str, list[str]] = {}
+    if any(t.name.casefold() == name.casefold() for t in others):
+        errors.setdefault("name", []).append("Another tier already has this name.")
+    same_rank = next((t for t in others if t.rank == rank), None)
+    if same_rank is not None:
+        errors.setdefault("rank", []).append(f"{same_rank.name} already has rank {rank}.")
+        return errors
+    lower = [t for t in others if t.rank < rank]
+    higher = [t for t in others if t.rank > rank]
+    below = lower[-1] if lower else None
+    above = higher[0] if higher else None
+    for fld, value, unit in (
+        ("min_won_value", min_won_value, "won value"),
+        ("min_won_deals", min_won_deals, "won deals"),
+    ):
+        if below is not None and value < getattr(below, fld):
+            errors.setdefault(fld, []).append(
+                f"Must be at least {getattr(below, fld)}: {below.name} (rank {below.rank}) "
+                f"already requires that much {unit}, and a higher tier never asks for less."
+            )
+        if above is not None and value > getattr(above, fld):
+            errors.setdefault(fld, []).append(
+                f"Must be at most {getattr(above, fld)}: {above.name} (rank {above.rank}) "
+                f"requires only that much {unit}, and a lower tier never asks for more."
+            )
+    return errors
+
+
+def tier_usage(tier: Tier) -> list[str]:
+    """Where a tier is in use, in sentences an admin reads; empty when it may be deleted."""
+    uses = []
+    partners = list(
+        Partner.objects.filter(tier=tier).order_by("name").values_list("name", flat=True)[:6]
+    )
+    if partners:
+        count = Partner.objects.filter(tier=tier).count() if len(partners) > 5 else len(partners)
+        shown = ", ".join(partners[:5]) + (f" and {count - 5} more" if count > 5 else "")
+        noun = "partner is" if count == 1 else "partners are"
+        uses.append(f"{count} {noun} on this tier: {shown}. Move them to another tier first.")
+    proposals = TierProposal.objects.filter(status=ProposalStatus.OPEN).filter(
+        Q(current_tier=tier) | Q(proposed_tier=tier)
+    )
+    open_count = proposals.count()
+    if open_count:
+        noun = "proposal involves" if open_count == 1 else "proposals involve"
+        uses.append(
+            f"{open_count} open tier {noun} it. Approve or dismiss them in the tier proposals queue first."
+        )
+    return uses
+
+
+@transaction.atomic
+def tier_delete(*, tier: Tier) -> None:
+    uses = tier_usage(tier)
+    if uses:
+        raise ConditionsUnmet(f"{tier.name} is in use and cannot be deleted.", unmet=uses)
+    try:
+        with transaction.atomic():
+            tier.delete()
+    except (ProtectedError, IntegrityError) as exc:  # it came into use meanwhile
+        raise ConditionsUnmet(
+            f"{tier.name} is in use and cannot be deleted.",
+            unmet=["It is referenced elsewhere; reload and try again."],
+        ) from exc

@@ -1,0 +1,117 @@
+"""The evaluation's notifications, batched for a whole run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts import audiences
+from apps.notifications.services import Message, notify_batch
+
+from ..models import Direction
+from .changes import portal_tier_link
+from .figures import Figures
+
+
+def _proposal_key(p) -> str:
+    return f"tier-proposal:{p.pk}"
+
+
+def notify_evaluation(proposals, changes, partners, now: datetime) -> None:
+    """Notifications for a whole run in two queries: the recipients, then one bulk insert."""
+    if not proposals and not changes:
+        return
+    by_id = {p.pk: p for p in partners}
+    admins, users = audiences.admins_and_partner_users({c.partner_id for c in changes})
+
+    def staff_of(partner) -> list:
+        return [partner.manager_id] if partner.manager_id else admins
+
+    queue = reverse("tiers:proposals")
+    messages: list[dict] = []
+    for p in proposals:
+        partner = by_id[p.partner_id]
+        verb = "Promote" if p.direction == Direction.PROMOTION else "Demote"
+        messages.append(
+            dict(
+                recipients=staff_of(partner),
+                kind="tier_proposal",
+                subject=f"{verb} {partner.name} to {p.proposed_label}?",
+                body=(
+                    f"The tier evaluation proposes moving {partner.name} from {p.current_label} "
+                    f"to {p.proposed_label}. Approve or dismiss it in the tier proposals queue."
+                ),
+                key=_proposal_key(p),
+                link=queue,
+            )
+        )
+    for c in changes:
+        partner = by_id[c.partner_id]
+        messages += _change_messages(c, partner, staff_of(partner), users.get(partner.pk, []))
+    notify_many(messages)
+
+
+def _change_messages(c, partner, staff: list[int], users: list[int]) -> list[dict]:
+    key = f"tier-change:{c.pk}"
+    return [
+        dict(
+            recipients=staff,
+            kind="tier_change",
+            subject=f"{partner.name} promoted to {c.to_label}",
+            body=f"{partner.name}: {c.from_label} → {c.to_label}. {c.reason}",
+            key=key,
+            link=reverse("tiers:proposals"),
+        ),
+        dict(
+            recipients=users,
+            kind="tier_change",
+            subject=f"Your company is now {c.to_label}",
+            body=(
+                f"Your partner tier changed from {c.from_label} to {c.to_label}. "
+                "See your tier page for its benefits and what the next tier needs."
+            ),
+            key=key,
+            link=portal_tier_link(),
+        ),
+    ]
+
+
+def notify_missing_rates(figures_by_partner: dict[int, Figures], now: datetime) -> None:
+    currencies = sorted({c for f in figures_by_partner.values() for c in f.missing})
+    if not currencies:
+        return
+    admins = audiences.admin_list()
+    notify_many(
+        [
+            dict(
+                recipients=admins,
+                kind="exchange_rate_missing",
+                subject=f"No exchange rate for {', '.join(currencies)}",
+                body=(
+                    "Won registrations in "
+                    + ", ".join(currencies)
+                    + " could not be converted to the base currency, so tier figures leave them "
+                    "out and no demotion is proposed for the partners concerned. Add the rates."
+                ),
+                key=f"tier-missing-rate:{'-'.join(currencies)}:{timezone.localdate(now):%Y-%m-%d}",
+                link=reverse("tiers:rates"),
+            )
+        ]
+    )
+
+
+def notify_many(messages: list[dict]) -> int:
+    """The sweep's messages, batched: one read of existing keys and one insert in all."""
+    return notify_batch(
+        Message(
+            recipients=m["recipients"],
+            kind=m["kind"],
+            subject=m["subject"],
+            key=m["key"],
+            body=m.get("body", ""),
+            link=m.get("link", ""),
+        )
+        for m in messages
+    )
