@@ -65,7 +65,18 @@ class FilterForm(forms.Form):
             field.widget.attrs.setdefault("class", "")
 
 
-class LenientFilterBackend(DjangoFilterBackend):
+class ListFilterBackend(DjangoFilterBackend):
+    """The API's filter backend (REST_FRAMEWORK's DEFAULT_FILTER_BACKENDS): a view's FilterSet
+    narrows its list only; one object and its sub-lists (history, tasks, transitions) take no
+    list filters, and the schema lists them on the list only."""
+
+    def get_filterset_class(self, view, queryset=None):
+        if getattr(view, "action", None) != "list":
+            return None
+        return super().get_filterset_class(view, queryset)
+
+
+class LenientFilterBackend(ListFilterBackend):
     """For the endpoints whose clients were promised that unknown filter values are ignored
     (the QBR list, tests/qbrs/test_api.py): such a value filters nothing instead of a 400."""
 

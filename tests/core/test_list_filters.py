@@ -38,8 +38,16 @@ def test_the_schema_lists_each_lists_filters(api_for, bob):
     assert agreements["partner"]["type"] == "integer" and "active" in agreements["status"]["enum"]
     proposals = _parameters(document, "/api/v1/tier-proposals/")
     assert {"status", "partner"} <= set(proposals)
-    # Only the lists take them: one partner's page takes no filter.
-    assert "stage" not in _parameters(document, "/api/v1/partners/{id}/")
+    # Only the lists take them: one partner's page and its sub-lists take no list filter, and
+    # a list documents the 400 its filters may answer.
+    for path in ("/api/v1/partners/{id}/", "/api/v1/partners/{id}/history/"):
+        assert "stage" not in _parameters(document, path)
+    assert "400" in document["paths"]["/api/v1/partners/"]["get"]["responses"]
+
+
+def test_one_object_is_found_whatever_list_filter_is_sent(api_for, bob, acme):
+    r = api_for(bob).get(f"/api/v1/partners/{acme.pk}/", {"stage": "bogus"})
+    assert r.status_code == 200
 
 
 @pytest.mark.parametrize(
