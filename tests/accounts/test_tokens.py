@@ -200,6 +200,14 @@ def test_a_refused_password_change_names_the_field_and_changes_nothing(bob, body
 # --- a reset and a deactivation end them too --------------------------------------------------
 
 
+def _assert_signed_out_everywhere(user, key: str, browser: Client) -> None:
+    """No token row and no session row of the user is left, and neither door lets them in."""
+    assert not AuthToken.objects.filter(user=user).exists()
+    assert not UserSession.objects.filter(user=user).exists()
+    assert _token_client(key).get("/api/v1/users/me/").status_code == 401
+    assert browser.get("/portal/").status_code == 302
+
+
 def test_a_password_reset_ends_every_session_and_token(charlie):
     key = _obtain("charlie")
     browser = _signed_in(charlie)
@@ -214,43 +222,28 @@ def test_a_password_reset_ends_every_session_and_token(charlie):
         form["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
     assert response.status_code == 302
-    assert not AuthToken.objects.filter(user=charlie).exists()
-    assert not UserSession.objects.filter(user=charlie).exists()
-    assert _token_client(key).get("/api/v1/users/me/").status_code == 401
-    assert browser.get("/portal/").status_code == 302
+    _assert_signed_out_everywhere(charlie, key, browser)
 
 
 def test_a_deactivation_in_the_django_admin_ends_every_session_and_token(charlie):
-    superuser = AdminFactory(username="root", is_superuser=True)
-    key = _obtain("charlie")
-    browser = _signed_in(charlie)
-    admin = Client()
-    admin.force_login(superuser)
+    key, browser = _obtain("charlie"), _signed_in(charlie)
+    admin = _signed_in(AdminFactory(username="root", is_superuser=True))
     data = change_form_data(admin, charlie)
     data.pop("is_active", None)
     response = admin.post(f"/admin/accounts/user/{charlie.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     charlie.refresh_from_db()
     assert not charlie.is_active
-    assert not AuthToken.objects.filter(user=charlie).exists()
-    assert not UserSession.objects.filter(user=charlie).exists()
-    assert _token_client(key).get("/api/v1/users/me/").status_code == 401
-    assert browser.get("/portal/").status_code == 302
+    _assert_signed_out_everywhere(charlie, key, browser)
 
 
 def test_a_password_set_in_the_django_admin_ends_every_session_and_token(charlie):
-    superuser = AdminFactory(username="root", is_superuser=True)
-    key = _obtain("charlie")
-    browser = _signed_in(charlie)
-    admin = Client()
-    admin.force_login(superuser)
+    key, browser = _obtain("charlie"), _signed_in(charlie)
+    admin = _signed_in(AdminFactory(username="root", is_superuser=True))
     response = admin.post(
         f"/admin/accounts/user/{charlie.pk}/password/",
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    assert not AuthToken.objects.filter(user=charlie).exists()
-    assert not UserSession.objects.filter(user=charlie).exists()
-    assert _token_client(key).get("/api/v1/users/me/").status_code == 401
-    assert browser.get("/portal/").status_code == 302
+    _assert_signed_out_everywhere(charlie, key, browser)
     assert admin.get("/admin/").status_code == 200  # the admin's own session is untouched
