@@ -2,11 +2,12 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import ObtainToken
+from apps.core.api import NoSuchEndpoint
 from apps.core.views import healthz
 from apps.dashboard.views import fresh, root
 
@@ -34,6 +35,8 @@ api_patterns = [
     # so the page needs no exception to the Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     *router.urls,
+    # Last: any other address under /api/v1/ is a JSON 404, whatever the method.
+    re_path(r"^(?P<rest>.*)$", NoSuchEndpoint.as_view(), name="api-not-found"),
 ]
 
 urlpatterns = [

@@ -2,32 +2,25 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core.numbers import IntegerListField
+
 from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, StageConfig
 
 
-class DayListField(forms.CharField):
+class DayListField(IntegerListField):
     """A list of day counts typed as "14, 7"."""
 
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(str(v) for v in value)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return []
-        days = []
-        for part in value.replace(";", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if not part.isdigit() or not 1 <= int(part) <= 365:
-                raise forms.ValidationError("Whole numbers of days from 1 to 365, comma separated.")
-            days.append(int(part))
-        if len(days) > 10:
-            raise forms.ValidationError("At most ten reminders.")
-        return sorted(set(days), reverse=True)
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_value=1,
+            max_value=365,
+            max_items=10,
+            error_messages={
+                "invalid_item": "Whole numbers of days from 1 to 365, comma separated.",
+                "too_many": "At most ten reminders.",
+            },
+            **kwargs,
+        )
 
 
 class ProgramSettingsForm(forms.ModelForm):
