@@ -27,6 +27,12 @@ from django.contrib.messages import ERROR
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.forms import BaseForm, BaseFormSet, FileField
+from django.forms.formsets import (
+    INITIAL_FORM_COUNT,
+    MAX_NUM_FORM_COUNT,
+    MIN_NUM_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+)
 from django.test import Client
 from django.test.utils import ContextList
 from django.urls import reverse
@@ -42,6 +48,25 @@ from .matrix import MATRIX
 
 pytestmark = pytest.mark.django_db
 
+# The number corpus: no column of the product holds these...
+NOT_NUMBERS = [
+    "\u00b2",  # "²": str.isdigit() says yes, int() says no
+    "1e309",  # a float past the largest; no whole number
+    "1e-400",
+    "9" * 5000,  # past Python's limit for turning digits into an int
+    "9223372036854775808",  # a bigint + 1
+    "-9223372036854775809",
+    "18446744073709551616",  # 2**64
+    "12\x00",
+    "\x00",
+    "0x10",
+    "Infinity",
+    "-inf",
+    "sNaN",
+]
+# ... and these spell small numbers oddly (each door may take or refuse them).
+ODD_NUMBERS = ["-0", " 12 ", "\t12\n", "+12", "012", "\u0661\u0662", "12.0", "1_000", ""]
+NESTED = "[" * 100_000
 # Longer than any field of the product takes (20,000 characters at most); a body over the upload
 # limit is tried separately.
 LONG = "x" * 30_000
@@ -56,13 +81,25 @@ CORE = [
     # width space, fullwidth letters, an emoji.
     "'; DROP TABLE partners_partner; -- OR 1=1 \u0430cme \u202eexe.pdf\u200b \uff21\uff23 \U0001f600",
     "9" * 400,
+    NESTED,  # nested JSON as a value: text to every field, never decoded
 ]
-# And, by what the field holds, these (a form posts text only; the same key twice, too).
-EXTRA = {"number": ["NaN", "-1e309", "-1"], "date": ["2024-02-30", "99999-12-31"], "text": []}
+# And, by what the field holds, these (a form posts text only; the same key twice, too). A
+# number field gets the whole number corpus: what no number column takes (refused, with the
+# field named) and odd spellings of small numbers (accepted or refused, never a 500).
+EXTRA = {
+    "number": ["NaN", "-1e309", "-1", *NOT_NUMBERS, *ODD_NUMBERS],
+    "date": ["2024-02-30", "99999-12-31"],
+    "text": [],
+}
 TWICE = ["a", MARKUP]
 # In JSON a value may also be of the wrong type, or a number too large for any column.
 JSON_CORE = [*CORE, None, ["a", "b"], {"a": 1}, 10**400]
-JSON_EXTRA = {"number": ["NaN", -1, "1e400"], "date": ["2024-02-30", 20240101], "text": []}
+JSON_EXTRA = {
+    "number": ["NaN", -1, "1e400", *NOT_NUMBERS, *ODD_NUMBERS, 2**63, -(2**63) - 1, 2**64],
+    "date": ["2024-02-30", 20240101],
+    "text": [],
+}
+MUST_REFUSE = {repr(v) for v in [*NOT_NUMBERS, 2**63, -(2**63) - 1, 2**64]}
 MALFORMED_JSON = [
     b"{",
     b'{"name": ',
@@ -73,7 +110,11 @@ MALFORMED_JSON = [
     b"{" * 5000,
     b'{"a": NaN}',
     b'{"a": 1' + b"0" * 5000 + b"}",  # more digits than Python turns into an int
+    NESTED.encode(),  # Python's json recurses per level: a RecursionError, unbounded
+    b'{"a": ' + b"[" * 100 + b"]" * 100 + b"}",  # valid, but deeper than any input nests
+    b'{"a": ' + b'{"b": ' * 60 + b"1" + b"}" * 61,
 ]
+MANAGEMENT_FORM = (TOTAL_FORM_COUNT, INITIAL_FORM_COUNT, MIN_NUM_FORM_COUNT, MAX_NUM_FORM_COUNT)
 # Tables a refused request may write to by design: a failed login is counted (django-axes).
 COUNTED_REFUSALS = {"axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
 
@@ -350,6 +391,13 @@ def test_pages_refuse_or_escape_hostile_values(name, index, hostile_world):
                     problems.append(f"{where}: {status}")
                 elif status >= 400 and not reasons:
                     problems.append(f"{where}: {status} without saying why")
+                elif (
+                    repr(value) in MUST_REFUSE
+                    and status < 400
+                    and not reasons
+                    and not field.endswith(MANAGEMENT_FORM)  # a formset's counts, not stored
+                ):
+                    problems.append(f"{where}: accepted, though no column holds it")
                 if (status >= 400 or reasons) and delta:
                     problems.append(f"{where}: refused ({status}) but wrote {delta}")
                 elif delta and delta != written:
@@ -512,6 +560,8 @@ def test_the_api_refuses_or_escapes_hostile_values(method, path, role, hostile_w
                     problems.append(f"{where}: {status}")
                 elif status >= 400 and not _names_the_reason(response, field):
                     problems.append(f"{where}: {status} {response.content[:100]!r}")
+                elif repr(value) in MUST_REFUSE and status < 400:
+                    problems.append(f"{where}: accepted, though no column holds it")
                 if status >= 400 and delta:
                     problems.append(f"{where}: refused ({status}) but wrote {delta}")
                 elif delta and delta != written:
@@ -748,3 +798,89 @@ def test_registration_csv_cells_are_checked_like_the_form(hostile_world):
 def test_the_matrix_and_the_inputs_agree_on_who_posts():
     # Every page here is in the isolation matrix, so page_user() knows its role.
     assert set(inputs.pages()) <= set(MATRIX)
+
+
+# --- the number corpus in every number cell of every import ---------------------------------------
+
+# The model each kind of import creates, and the cell that tells its rows apart (a partner's
+# name, a registration's customer: a row repeating another's is refused as a duplicate).
+IMPORT_TARGETS = {"partners": ("partners.Partner", "name"),
+                  "registrations": ("deals.DealRegistration", "customer_domain")}  # fmt: skip
+
+
+def _number_cells(kind: str) -> list[str]:
+    """The columns of an import that hold a number or name a row by id: those whose model field
+    is numeric or a relation."""
+    from django.db import models
+
+    model = apps.get_model(IMPORT_TARGETS[kind][0])
+    numeric = (models.IntegerField, models.DecimalField, models.FloatField)
+    found = []
+    for column in inputs_columns()[kind]:
+        field = model._meta.get_field(column)
+        if field.is_relation or isinstance(field, numeric):
+            found.append(column)
+    return found
+
+
+def inputs_columns() -> dict:
+    from apps.exchange.imports import COLUMNS
+
+    return COLUMNS
+
+
+def test_every_import_kind_gets_the_number_corpus():
+    assert set(IMPORT_TARGETS) == set(inputs_columns())
+    assert all(_number_cells(kind) for kind in IMPORT_TARGETS)
+
+
+@pytest.mark.parametrize("kind", sorted(IMPORT_TARGETS))
+def test_import_number_cells_refuse_what_no_column_holds(kind, hostile_world):
+    """Each value of the number corpus in each number cell: never a 500; a value no column holds
+    is refused on its row, with the column named."""
+    from apps.exchange.imports import EXAMPLES
+    from apps.exchange.models import ImportBatch
+
+    w = hostile_world
+    client = _page_client("exchange:upload", inputs.pages()["exchange:upload"][0], w)
+    columns = inputs_columns()[kind]
+    valid = dict(zip(columns, EXAMPLES[kind], strict=True))
+    if kind == "registrations":
+        valid["partner"] = w["partner"].name
+    unique = IMPORT_TARGETS[kind][1]
+    # A file with a NUL anywhere is refused whole, as binary (see the CSV tests above).
+    values = [v for v in [*NOT_NUMBERS, *ODD_NUMBERS] if "\x00" not in v]
+
+    def post(rows: list[dict]):
+        lines = [[row[c] for c in columns] for row in rows]
+        content = (",".join(columns) + "\n" + _csv_rows(lines)).encode()
+        response = _send(
+            lambda: client.post(reverse("exchange:upload"), _upload(content, kind=kind))
+        )
+        assert not isinstance(response, Exception), response
+        return response
+
+    def upload(rows: list[dict]) -> list[dict]:
+        response = post(rows)
+        assert response.status_code == 302, (response.status_code, _page_refusals(response))
+        return sorted(ImportBatch.objects.latest("created_at").rows, key=lambda r: r["line"])
+
+    with _rolled_back():  # the example row is accepted, so each refusal is the value's doing
+        assert [row["errors"] for row in upload([valid])] == [[]]
+    problems = []
+    for column in _number_cells(kind):
+        for value in [v for v in NOT_NUMBERS if "\x00" in v]:
+            response = post([{**valid, column: value}])
+            if response.status_code != 400 or not _page_refusals(response):
+                problems.append(f"{kind} {column}={_short(value)}: {response.status_code}")
+        rows = [
+            {**valid, column: value, unique: f"n{i}-{valid[unique]}"}
+            for i, value in enumerate(values)
+        ]
+        with _rolled_back():
+            for value, row in zip(values, upload(rows), strict=True):
+                said = " ".join(row["errors"])
+                named = column in said or column.replace("_", " ") in said
+                if value in NOT_NUMBERS and not (row["errors"] and named):
+                    problems.append(f"{kind} {column}={_short(value)}: {row['errors']}")
+    assert not problems, "\n".join(problems)

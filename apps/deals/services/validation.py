@@ -3,11 +3,12 @@ service."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
 from apps.core.errors import InvalidInput
+from apps.core.numbers import NumberError, parse_decimal
 
 from ..models import DealRegistration
 from ..normalize import InvalidDomain, normalize_domain
@@ -67,10 +68,11 @@ def registration_validate(data: dict, *, today) -> dict:
     if cleaned["estimated_value"] is not None and not isinstance(
         cleaned["estimated_value"], Decimal
     ):
+        # Text (an import cell): the shared parser; the model's checks below bound it.
         try:
-            cleaned["estimated_value"] = Decimal(str(cleaned["estimated_value"]))
-        except InvalidOperation:
-            errors["estimated_value"] = ["Enter a number."]
+            cleaned["estimated_value"] = parse_decimal(cleaned["estimated_value"])
+        except NumberError as exc:
+            errors["estimated_value"] = [str(exc)]
     probe = DealRegistration(**{k: v for k, v in cleaned.items() if k not in errors})
     try:
         probe.full_clean(
