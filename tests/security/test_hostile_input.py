@@ -444,6 +444,36 @@ def test_pages_refuse_oversized_posts(hostile_world, settings):
     assert not problems, "\n".join(problems)
 
 
+def test_pages_survive_json_bodies(hostile_world):
+    """A page reads forms, not JSON: a JSON body — nested 100,000 deep, or a valid one — posted
+    to every page that takes a post is refused or ignored, never a 500, and writes nothing."""
+    w = hostile_world
+    problems = []
+    for name, cases in sorted(inputs.pages().items()):
+        for case in cases:
+            url = reverse(name, kwargs=case.kwargs(w) or None)
+            client = _page_client(name, case, w)
+            before = _row_counts()
+            for body in (NESTED.encode(), json.dumps(case.data(w), default=str).encode()):
+                with _rolled_back():
+                    response = _send(
+                        lambda c=client, u=url, b=body: c.post(
+                            u, b, content_type="application/json"
+                        )
+                    )
+                    where = f"{name} {body[:20]!r}"
+                    if isinstance(response, Exception):
+                        problems.append(f"{where}: {type(response).__name__}: {response}"[:300])
+                        continue
+                    if response.status_code >= 500:
+                        problems.append(f"{where}: {response.status_code}")
+                    if response.status_code >= 400 and _delta(
+                        before, _row_counts(), COUNTED_REFUSALS
+                    ):
+                        problems.append(f"{where}: refused but wrote rows")
+    assert not problems, "\n".join(problems)
+
+
 # --- the API --------------------------------------------------------------------------------------
 
 
