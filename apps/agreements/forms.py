@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core import numbers
 from apps.partners.models import Partner
 
 from .models import Agreement
@@ -16,6 +17,7 @@ class AgreementForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = numbers.formfield
         model = Agreement
         fields = [
             "partner",

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 
 BIGINT_MIN = -(2**63)
 BIGINT_MAX = 2**63 - 1
@@ -61,17 +62,45 @@ def parse_int(
 def parse_decimal(
     value: object,
     *,
-    decimal_places: int = 2,
+    decimal_places: int | None = 2,
     min_value: Decimal | None = None,
     max_value: Decimal | None = None,
 ) -> Decimal:
-    """A decimal number from text, with at most `decimal_places` decimals, within the bounds."""
+    """A decimal number from text, with at most `decimal_places` decimals (None: any), within
+    the bounds."""
     text = _strip(value)
     if not _DECIMAL.fullmatch(text):
         raise NumberError("Enter a number.")
-    if "." in text and len(text.split(".", 1)[1].rstrip("0")) > decimal_places:
+    decimals = text.split(".", 1)[1].rstrip("0") if "." in text else ""
+    if decimal_places is not None and len(decimals) > decimal_places:
         raise NumberError(f"Use at most {decimal_places} decimal places.")
     return _bounded(Decimal(_digits(text)), min_value, max_value)
+
+
+class IntegerField(forms.IntegerField):
+    """Django's form field, reading its text with parse_int: never more than a bigint, so the
+    database never overflows; the field's own bounds are checked after, with Django's words."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_int(value)
+        except NumberError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class DecimalField(forms.DecimalField):
+    """Django's form field, reading its text with parse_decimal; its digits and places are
+    checked after, with Django's words."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(value, decimal_places=None)
+        except NumberError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
 class IntegerListField(forms.CharField):
@@ -113,3 +142,13 @@ class IntegerListField(forms.CharField):
                 params={"max_items": self.max_items},
             )
         return sorted(set(numbers), reverse=True)
+
+
+def formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
+    """A ModelForm's Meta.formfield_callback: the model's number fields read by the shared
+    parser (their bounds, the column's range among them, come with the model field)."""
+    if isinstance(model_field, models.DecimalField):
+        kwargs.setdefault("form_class", DecimalField)
+    elif isinstance(model_field, models.IntegerField) and not model_field.choices:
+        kwargs.setdefault("form_class", IntegerField)
+    return model_field.formfield(**kwargs)

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
-from apps.core.numbers import IntegerListField
+from apps.core import numbers
 
 from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, StageConfig
 
 
-class DayListField(IntegerListField):
+class DayListField(numbers.IntegerListField):
     """A list of day counts typed as "14, 7"."""
 
     def __init__(self, **kwargs):
@@ -40,6 +40,7 @@ class ProgramSettingsForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = numbers.formfield
         model = ProgramSettings
         fields = [
             "qualification_threshold",
@@ -58,6 +59,7 @@ class ProgramSettingsForm(forms.ModelForm):
 
 class StageConfigForm(forms.ModelForm):
     class Meta:
+        formfield_callback = numbers.formfield
         model = StageConfig
         fields = ["display_name", "target_days"]
 
@@ -77,6 +79,7 @@ StageConfigFormSet = forms.modelformset_factory(
 
 class PlaybookTaskForm(forms.ModelForm):
     class Meta:
+        formfield_callback = numbers.formfield
         model = PlaybookTaskTemplate
         fields = [
             "stage",
@@ -92,6 +95,7 @@ class PlaybookTaskForm(forms.ModelForm):
 
 class PartnerTypeForm(forms.ModelForm):
     class Meta:
+        formfield_callback = numbers.formfield
         model = PartnerType
         fields = ["key", "name", "onboarding_days"]
         help_texts = {"key": "Lowercase letters, digits and hyphens; used by the API."}

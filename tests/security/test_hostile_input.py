@@ -41,6 +41,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
+from apps.core import numbers
 from apps.partners.models import Stage
 
 from . import inputs
@@ -320,6 +321,23 @@ def test_every_form_a_page_binds_is_posted(hostile_world):
         declared = {type(f) for case in cases for f in case.forms(hostile_world)}
         named = inputs.forms_named_in(views[name])
         assert named <= declared, (name, named - declared)
+
+
+def test_every_number_field_of_every_page_form_reads_with_the_shared_parser(hostile_world):
+    """One parser for numbers (apps/core/numbers.py): a form's number field is its field class
+    (ModelForms: Meta.formfield_callback = numbers.formfield), a formset's counts aside."""
+    shared = (numbers.IntegerField, numbers.DecimalField, numbers.IntegerListField)
+    found = []
+    for name, cases in sorted(inputs.pages().items()):
+        for case in cases:
+            for form in case.forms(hostile_world):
+                each = [form] if isinstance(form, BaseForm) else form.forms[:1]
+                for f in each:
+                    for field_name, field in f.fields.items():
+                        kind = inputs.field_kind(field)
+                        if kind == "number" and not isinstance(field, shared):
+                            found.append(f"{name} {type(f).__name__}.{field_name}")
+    assert not found, found
 
 
 def _page_client(name, case, world) -> Client:
