@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,7 +24,7 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import ERROR
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.forms import BaseForm, BaseFormSet, FileField
 from django.forms.formsets import (
     INITIAL_FORM_COUNT,
@@ -46,6 +45,7 @@ from apps.partners.models import Stage
 
 from . import inputs
 from .matrix import MATRIX
+from .probing import rolled_back, send_or_error
 
 pytestmark = pytest.mark.django_db
 
@@ -220,28 +220,6 @@ def _delta(before: dict, after: dict, ignore=frozenset()) -> dict[str, int]:
     return {t: after[t] - before[t] for t in after if after[t] != before[t] and t not in ignore}
 
 
-class _Rollback(Exception):
-    pass
-
-
-@contextmanager
-def _rolled_back():
-    try:
-        with transaction.atomic():
-            yield
-            raise _Rollback
-    except _Rollback:
-        pass
-
-
-def _send(call):
-    """The response, or the exception the test client re-raised from a view (a 500)."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - any failure of the view is the finding
-        return exc
-
-
 def _short(value) -> str:
     return repr(value)[:40]
 
@@ -381,11 +359,11 @@ def test_pages_refuse_or_escape_hostile_values(name, index, hostile_world):
     before = _row_counts()  # the same before each value: each is rolled back
 
     def post(data):
-        response = _send(lambda: client.post(url, data))
+        response = send_or_error(lambda: client.post(url, data))
         return response, _delta(before, _row_counts(), COUNTED_REFUSALS)
 
     # The valid post is accepted, so that each refusal below is the hostile value's doing.
-    with _rolled_back():
+    with rolled_back():
         response, written = post(case.data(w))
         assert not isinstance(response, Exception), response
         assert response.status_code < 400 and not _page_refusals(response), (
@@ -397,7 +375,7 @@ def test_pages_refuse_or_escape_hostile_values(name, index, hostile_world):
     values = {kind: CORE + EXTRA[kind] for kind in EXTRA}
     for field, kind in fields.items():
         for value in [*values[kind], *([TWICE] if kind == "text" else [])]:
-            with _rolled_back():
+            with rolled_back():
                 data = {**case.data(w), field: value}
                 response, delta = post(data)
                 where = f"{name} {field}={_short(value)}"
@@ -452,8 +430,8 @@ def test_pages_refuse_oversized_posts(hostile_world, settings):
                 ("too big", {**valid, "padding": padding}),
                 ("too many", {**valid, **many}),
             ):
-                with _rolled_back():
-                    response = _send(lambda c=client, u=url, d=data: c.post(u, d))
+                with rolled_back():
+                    response = send_or_error(lambda c=client, u=url, d=data: c.post(u, d))
                     status = getattr(response, "status_code", response)
                     if status != 400:
                         problems.append(f"{name} {label}: {status}")
@@ -473,8 +451,8 @@ def test_pages_survive_json_bodies(hostile_world):
             client = _page_client(name, case, w)
             before = _row_counts()
             for body in (NESTED.encode(), json.dumps(case.data(w), default=str).encode()):
-                with _rolled_back():
-                    response = _send(
+                with rolled_back():
+                    response = send_or_error(
                         lambda c=client, u=url, b=body: c.post(
                             u, b, content_type="application/json"
                         )
@@ -563,7 +541,7 @@ def _serializer_kind(field) -> str:
 
 def _api_send(client, method, url, body):
     payload = body if isinstance(body, bytes) else json.dumps(body)
-    return _send(
+    return send_or_error(
         lambda: getattr(client, method.lower())(url, payload, content_type="application/json")
     )
 
@@ -590,14 +568,14 @@ def test_the_api_refuses_or_escapes_hostile_values(method, path, role, hostile_w
         response = _api_send(client, method, url, body)
         return response, _delta(before, _row_counts(), COUNTED_REFUSALS)
 
-    with _rolled_back():
+    with rolled_back():
         response, written = send(valid)
         assert not isinstance(response, Exception), response
         assert response.status_code < 400, (response.status_code, response.content[:300])
     problems: list[str] = []
     for field, kind in kinds.items():
         for value in JSON_CORE + JSON_EXTRA[kind]:
-            with _rolled_back():
+            with rolled_back():
                 response, delta = send({**valid, field: value})
                 where = f"{method} {url} {field}={_short(value)}"
                 if isinstance(response, Exception):
@@ -636,7 +614,7 @@ def test_the_api_refuses_malformed_and_oversized_bodies(hostile_world, api_schem
         client = _api_client(role, w)
         oversized = json.dumps({**valid, "padding": padding}).encode()
         for body in [*MALFORMED_JSON, oversized]:
-            with _rolled_back():
+            with rolled_back():
                 response = _api_send(client, method, url, body)
                 where = f"{method} {url} {body[:20]!r}"
                 if isinstance(response, Exception):
@@ -650,8 +628,8 @@ def test_the_api_refuses_malformed_and_oversized_bodies(hostile_world, api_schem
                     problems.append(f"{where}: a 400 that does not say why")
                 if _delta(before, _row_counts(), COUNTED_REFUSALS):
                     problems.append(f"{where}: wrote rows")
-        with _rolled_back():
-            response = _send(
+        with rolled_back():
+            response = send_or_error(
                 lambda c=client, m=method, u=url: getattr(c, m.lower())(
                     u, "<a/>", content_type="text/xml"
                 )
@@ -711,7 +689,7 @@ def test_the_agreement_document_must_be_a_small_pdf(door, hostile_world):
         "too big": _pdf(PDF + b"0" * MAX_DOCUMENT_BYTES),
     }
     for label, upload in refused.items():
-        with _rolled_back():
+        with rolled_back():
             before = _row_counts()
             response = client.post(url, {**case.data(w), "document": upload})
             # The page shows the form again with the reason at the field, answered 400.
@@ -902,7 +880,7 @@ def test_import_number_cells_refuse_what_no_column_holds(kind, hostile_world):
     def post(rows: list[dict]):
         lines = [[row[c] for c in columns] for row in rows]
         content = (",".join(columns) + "\n" + _csv_rows(lines)).encode()
-        response = _send(
+        response = send_or_error(
             lambda: client.post(reverse("exchange:upload"), _upload(content, kind=kind))
         )
         assert not isinstance(response, Exception), response
@@ -913,7 +891,7 @@ def test_import_number_cells_refuse_what_no_column_holds(kind, hostile_world):
         assert response.status_code == 302, (response.status_code, _page_refusals(response))
         return sorted(ImportBatch.objects.latest("created_at").rows, key=lambda r: r["line"])
 
-    with _rolled_back():  # the example row is accepted, so each refusal is the value's doing
+    with rolled_back():  # the example row is accepted, so each refusal is the value's doing
         assert [row["errors"] for row in upload([valid])] == [[]]
     problems = []
     for column in _number_cells(kind):
@@ -925,7 +903,7 @@ def test_import_number_cells_refuse_what_no_column_holds(kind, hostile_world):
             {**valid, column: value, unique: f"n{i}-{valid[unique]}"}
             for i, value in enumerate(values)
         ]
-        with _rolled_back():
+        with rolled_back():
             for value, row in zip(values, upload(rows), strict=True):
                 said = " ".join(row["errors"])
                 named = column in said or column.replace("_", " ") in said
