@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from apps.core.access import HasAccess, IsAdminRole
-from apps.partners.models import Partner
 
 from .models import Role, User
 from .services import user_create
@@ -22,8 +21,12 @@ class UserSerializer(serializers.ModelSerializer):
         write_only=True, max_length=128, style={"input_type": "password"}
     )
     role = serializers.ChoiceField(choices=Role.choices)
+    # The partner model through the foreign key: accounts sits below partners and names no app
+    # above it (docs/ARCHITECTURE.md).
     partner = serializers.PrimaryKeyRelatedField(
-        queryset=Partner.objects.all(), allow_null=True, required=False
+        queryset=User.partner.field.related_model._default_manager.all(),
+        allow_null=True,
+        required=False,
     )
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
@@ -76,13 +79,17 @@ class ObtainToken(ObtainAuthToken):
     view would only say the credentials are wrong), and the anonymous rate per address, which
     DRF's view switches off and which slows spraying many usernames."""
 
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # DRF's view names its own
+    # The stubs type the settings as the dotted paths they are configured with; at runtime
+    # api_settings has imported them into the classes themselves. DRF's view names its own
+    # parsers: the project's (JSON nesting bounded) instead.
+    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES  # type: ignore[assignment]
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
 
     @extend_schema(responses=TokenResponse, auth=[])
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
-        if AxesProxyHandler.is_locked(request._request, {"username": data.get("username")}):
+        django_request = request._request  # noqa: SLF001 — axes reads Django's own request
+        if AxesProxyHandler.is_locked(django_request, {"username": data.get("username")}):
             minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
             raise PermissionDenied(
                 f"Too many failed sign-in attempts for this username from this address. "

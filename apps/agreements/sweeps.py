@@ -3,24 +3,25 @@ auto-renewing agreement renews for another term and any other expires."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.sweeps import sweep
+from apps.accounts import audiences
+from apps.core.sweeps import due_offset, sweep
 from apps.notifications.services import Message, notify_batch
-from apps.onboarding.recipients import admins, partner_users, vendor_side
-from apps.onboarding.sweeps import due_offset
 from apps.program.models import ProgramSettings
 
 from .models import Agreement, Status
 from .services import agreement_transition
 
 
-def next_term_end(agreement: Agreement):
+def next_term_end(agreement: Agreement) -> date:
     """Another term as long as the one ending (at least a day)."""
+    if agreement.end_date is None:
+        raise ValueError(f"Agreement {agreement.pk} has no end date, so no term to renew.")
     term = max(agreement.end_date - agreement.start_date, timedelta(days=1))
     return agreement.end_date + term
 
@@ -37,8 +38,8 @@ def agreement_renewals(now: datetime) -> dict:
     )
     if not due:
         return {"reminders": 0, "renewed": 0, "expired": 0, "notifications": 0}
-    users = partner_users({a.partner_id for a in due})
-    admin_list = admins()
+    users = audiences.partner_users_of({a.partner_id for a in due})
+    admin_list = audiences.admin_list()
     messages: list[Message] = []
     counts = {"reminders": 0, "renewed": 0, "expired": 0}
 
@@ -55,7 +56,7 @@ def agreement_renewals(now: datetime) -> dict:
             what = "renews automatically" if a.auto_renew else "ends"
             messages.append(
                 Message(
-                    vendor_side(partner, admin_list),
+                    audiences.vendor_side(partner, admin_list),
                     "agreement_ending",
                     f"{partner.name}: “{a.title}” {what} in {days} days",
                     key,
@@ -91,7 +92,7 @@ def agreement_renewals(now: datetime) -> dict:
                 kind = "agreement_expired"
         messages.append(
             Message(
-                vendor_side(partner, admin_list),
+                audiences.vendor_side(partner, admin_list),
                 kind,
                 subject,
                 f"{kind}:{a.pk}:{ended.isoformat()}",

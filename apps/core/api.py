@@ -6,7 +6,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import Resolver404, resolve
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -21,6 +21,9 @@ class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     unmet = serializers.ListField(child=serializers.CharField(), required=False)
+    registration = serializers.IntegerField(
+        required=False, help_text="duplicate_registration: the caller's open registration of it"
+    )
 
 
 def exception_handler(exc, context):
@@ -61,7 +64,7 @@ class TransitionRow(serializers.Serializer):
     unmet = serializers.ListField(child=serializers.CharField())
 
 
-class TransitionsMixin:
+class TransitionsMixin(viewsets.GenericViewSet):
     """Adds GET {id}/transitions/ and POST {id}/transitions/{name}/ to a ModelViewSet.
 
     The view set names its state field, its input serializer per transition, and implements

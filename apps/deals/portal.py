@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.access import portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.program.models import ProgramSettings
 
 from .forms import ExtensionRequestForm, RegistrationForm
 from .models import ExtensionRequest, Status
 from .normalize import InvalidDomain, normalize_domain
-from .program import partner_is_active, program_rules
 from .selectors import (
     domain_standing,
     partner_told_of_conflict,
@@ -23,7 +23,12 @@ from .selectors import (
     review_clock,
     stored_conflict_counts,
 )
-from .services import PartnerInactive, extension_request_create, registration_create
+from .services import (
+    DuplicateRegistration,
+    PartnerInactive,
+    extension_request_create,
+    registration_create,
+)
 
 PAGE_SIZE = 25
 
@@ -36,7 +41,7 @@ def deal_list(request):
     regs = list(page.object_list)
     # Found on submission: no similarity query here; partner users learn only whether.
     conflicts = stored_conflict_counts(regs, cap=0)
-    now, sla = timezone.now(), program_rules().review_sla_hours
+    now, sla = timezone.now(), ProgramSettings.get().review_sla_hours
     rows = [
         {
             "reg": r,
@@ -62,8 +67,9 @@ def deal_list(request):
 @portal_required
 def deal_new(request):
     partner = request.user.partner
-    active = partner_is_active(partner)
+    active = partner.is_active_partner
     status = 200
+    duplicate = None
     if request.method == "POST":
         form = RegistrationForm(request.POST)
         if form.is_valid():
@@ -73,6 +79,10 @@ def deal_new(request):
                 )
             except PartnerInactive as exc:
                 form.add_error(None, exc.detail)
+                status = 409
+            except DuplicateRegistration as exc:
+                form.add_error("customer_domain", exc.detail)
+                duplicate = exc.extra["registration"]
                 status = 409
             except InvalidInput as exc:
                 for field, msgs in exc.errors.items():
@@ -89,8 +99,13 @@ def deal_new(request):
         else:
             status = 400
     else:
-        form = RegistrationForm(initial={"currency": program_rules().base_currency})
-    return render(request, "deals/portal/new.html", {"form": form, "active": active}, status=status)
+        form = RegistrationForm(initial={"currency": ProgramSettings.get().base_currency})
+    return render(
+        request,
+        "deals/portal/new.html",
+        {"form": form, "active": active, "duplicate": duplicate},
+        status=status,
+    )
 
 
 @portal_required
@@ -116,7 +131,7 @@ def _own(request, pk: int):
 @portal_required
 def deal_detail(request, pk: int, extension_form=None, status=200):
     reg = _own(request, pk)
-    rules = program_rules()
+    rules = ProgramSettings.get()
     return render(
         request,
         "deals/portal/detail.html",

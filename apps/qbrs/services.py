@@ -13,11 +13,13 @@ from django_fsm import can_proceed
 
 from apps.core import transitions
 from apps.core.errors import ConditionsUnmet, InvalidInput, NotPermitted, TransitionNotAllowed
+from apps.core.events import send_after_commit
 from apps.notifications.services import notify
 from apps.partners.models import Partner, Stage
 from apps.partners.services import partner_transition
 
 from . import metrics, quarters
+from .events import qbr_completed
 from .models import QBR, ActionItem, Outcome, OwnerSide, Status
 
 # The lifecycle transition each outcome runs, when the partner's stage has it.
@@ -46,7 +48,7 @@ def _locked_partner(qbr: QBR) -> Partner:
     return partner
 
 
-def _move_partner(partner, name: str, actor, qbr: QBR, now: datetime, note: str = "", reason=""):
+def _move_partner(partner, name: str, *, actor, qbr: QBR, now: datetime, note: str = "", reason=""):
     return partner_transition(
         partner=partner, name=name, actor=actor, note=note, reason=reason, via=qbr.label, now=now
     )
@@ -136,6 +138,20 @@ def qbr_update(
     return qbr
 
 
+def _check_completion(outcome: str, reason: str, satisfaction_score: int | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = ["Choose the outcome: continue, expand or exit."]
+    if outcome == Outcome.EXIT and not (reason or "").strip():
+        errors["reason"] = ["Say why the partnership ends."]
+    try:
+        _validate_score(satisfaction_score)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+
+
 @transaction.atomic
 def qbr_transition(
     *,
@@ -154,24 +170,16 @@ def qbr_transition(
         raise TransitionNotAllowed(f"There is no transition called “{name}”.")
     if name == "complete":
         # Input first: a refused completion changes nothing at all.
-        errors: dict[str, list[str]] = {}
-        if outcome not in Outcome.values:
-            errors["outcome"] = ["Choose the outcome: continue, expand or exit."]
-        if outcome == Outcome.EXIT and not (reason or "").strip():
-            errors["reason"] = ["Say why the partnership ends."]
-        try:
-            _validate_score(satisfaction_score)
-        except InvalidInput as exc:
-            errors.update(exc.errors)
-        if errors:
-            raise InvalidInput(errors)
+        _check_completion(outcome, reason, satisfaction_score)
     partner = _locked_partner(qbr)
     stage_before = partner.stage
 
     if name == "start":
         transitions.apply(qbr, "status", "start", status_label, user=actor, now=now)
         if stage_before == Stage.GROWTH:
-            _move_partner(partner, "start_evaluation", actor, qbr, now, note="QBR started")
+            _move_partner(
+                partner, "start_evaluation", actor=actor, qbr=qbr, now=now, note="QBR started"
+            )
             qbr.stage_effect = "The partner moved from growth to evaluation."
         else:
             qbr.stage_effect = (
@@ -204,9 +212,9 @@ def qbr_transition(
         _move_partner(
             partner,
             wanted,
-            actor,
-            qbr,
-            now,
+            actor=actor,
+            qbr=qbr,
+            now=now,
             note=f"QBR outcome: {outcome_label}",
             reason=qbr.outcome_reason if outcome == Outcome.EXIT else "",
         )
@@ -227,6 +235,14 @@ def qbr_transition(
             key=f"qbr-completed:{qbr.pk}",
             link=reverse("portal:qbr_detail", args=[qbr.pk]),
         )
+    send_after_commit(
+        qbr_completed,
+        QBR,
+        qbr_id=qbr.pk,
+        partner_id=qbr.partner_id,
+        quarter=qbr.quarter,
+        outcome=qbr.outcome,
+    )
     return qbr
 
 

@@ -6,12 +6,11 @@ The public functions are re-exported here so callers import them from `apps.deal
 
 from __future__ import annotations
 
-from .audiences import admins
 from .conflicts import MAX_STORED_CONFLICTS, record_conflicts
 from .exit import close_for_exited_partner
 from .extensions import extension_request_create, extension_request_decline
 from .review import DomainProtected, registration_transition, status_label
-from .submission import PartnerInactive, registration_create
+from .submission import DuplicateRegistration, PartnerInactive, registration_create
 from .validation import (
     CREATE_FIELDS,
     MAX_REASON,
@@ -25,8 +24,8 @@ __all__ = [
     "MAX_REASON",
     "MAX_STORED_CONFLICTS",
     "DomainProtected",
+    "DuplicateRegistration",
     "PartnerInactive",
-    "admins",
     "clean_close_date",
     "clean_domain",
     "close_for_exited_partner",

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.audiences import vendor_side
 from apps.core.errors import DomainError, NotPermitted
 from apps.notifications.services import notify
 
-from ..models import DealRegistration, RegistrationEvent, Status
+from ..events import registration_submitted
+from ..models import OPEN_STATUSES, DealRegistration, RegistrationEvent, Status
 from ..normalize import name_key
-from ..program import partner_is_active
-from .audiences import staff_recipients
+from .announce import announce
 from .conflicts import lock_for_detection, record_conflicts
 from .validation import registration_validate
 
@@ -23,8 +24,29 @@ class PartnerInactive(DomainError):
     code = "partner_inactive"
 
 
+class DuplicateRegistration(DomainError):
+    code = "duplicate_registration"
+
+
+def _refuse_duplicate(partner, customer_domain: str) -> None:
+    """A partner holds one open registration per customer (the database says so too)."""
+    first = (
+        DealRegistration.objects.filter(
+            partner=partner, customer_domain=customer_domain, status__in=OPEN_STATUSES
+        )
+        .order_by("submitted_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if first is not None:
+        raise DuplicateRegistration(
+            f"Your company already has an open registration of {customer_domain}.",
+            extra={"registration": first},
+        )
+
+
 def require_active(partner) -> None:
-    if not partner_is_active(partner):
+    if not partner.is_active_partner:
         raise PartnerInactive(
             "Deals can be registered only while the partnership is active "
             "(onboarding, growth, evaluation or expansion)."
@@ -46,8 +68,18 @@ def registration_create(
         partner=partner, submitted_by=submitted_by, submitted_at=now, **cleaned
     )
     registration.customer_name_key = name_key(registration.customer_name)
+    # Submissions of one customer run one after the other from here (an advisory lock), so the
+    # duplicate check sees any submitted a moment ago; the unique index is the last word.
     lock_for_detection(registration)
-    registration.save(force_insert=True)
+    _refuse_duplicate(partner, registration.customer_domain)
+    try:
+        with transaction.atomic():
+            registration.save(force_insert=True)
+    except IntegrityError as exc:
+        if "deal_one_open_per_partner_customer" not in str(exc):
+            raise
+        _refuse_duplicate(partner, registration.customer_domain)
+        raise
     # Conflict detection runs once, here: lists and the queue read the stored pairs.
     registration.conflicts_found = record_conflicts(registration)
     RegistrationEvent.objects.create(
@@ -60,7 +92,7 @@ def registration_create(
         via="" if submitted_by.is_partner_user else "on the partner's behalf",
     )
     notify(
-        recipients=staff_recipients(partner),
+        recipients=vendor_side(partner),
         kind="deal_submitted",
         subject=f"New deal registration from {partner.name}: {registration.customer_name}",
         body=f"{partner.name} registered {registration.customer_name} "
@@ -68,4 +100,5 @@ def registration_create(
         key=f"deal-submitted:{registration.pk}",
         link=reverse("deals:detail", args=[registration.pk]),
     )
+    announce(registration, registration_submitted, submitted_by)
     return registration

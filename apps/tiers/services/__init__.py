@@ -1,13 +1,13 @@
-"""Tier writes, by sub-domain: exchange rates (`rates`), the trailing-12-month figures
-(`figures`), tier configuration (`config`), changing a partner's tier (`changes`), the nightly
-evaluation (`evaluation`) and its notifications (`notices`). The public functions are re-exported
+"""Tier writes, by sub-domain: the trailing-12-month figures (`figures`), tier configuration
+(`config`), changing a partner's tier (`changes`), the nightly evaluation (`evaluation`) and its notifications (`notices`). The public functions are re-exported
 here so callers import them from `apps.tiers.services`."""
 
 from __future__ import annotations
 
 from .changes import proposal_transition, tier_change_apply, tier_set_by_hand
 from .config import (
-    BOUNDS,
+    AMOUNT_BOUNDS,
+    COUNT_BOUNDS,
     DESCRIPTION_MAX,
     NAME_MAX,
     tier_config_errors,
@@ -16,27 +16,23 @@ from .config import (
 )
 from .evaluation import DISMISSAL_HOLDS_DAYS, evaluate_tiers
 from .figures import Figures, figures_for, qualifying_tier, window_start, won_figures
-from .rates import base_currency, exchange_rate_save, rate_in_force, to_base
 
 __all__ = [
-    "BOUNDS",
+    "AMOUNT_BOUNDS",
+    "COUNT_BOUNDS",
     "DESCRIPTION_MAX",
     "DISMISSAL_HOLDS_DAYS",
     "NAME_MAX",
     "Figures",
-    "base_currency",
     "evaluate_tiers",
-    "exchange_rate_save",
     "figures_for",
     "proposal_transition",
     "qualifying_tier",
-    "rate_in_force",
     "tier_change_apply",
     "tier_config_errors",
     "tier_delete",
     "tier_set_by_hand",
     "tier_usage",
-    "to_base",
     "window_start",
     "won_figures",
 ]

@@ -9,11 +9,11 @@ from django.db import transaction
 
 from apps.core.signals import rows_written
 from apps.partners.models import Partner
-from apps.partners.stages import ACTIVE_STAGES
 from apps.program.models import ProgramSettings, Tier
+from apps.program.stages import ACTIVE_STAGES
 
 from ..models import Direction, ProposalStatus, TierChange, TierProposal, TierStanding
-from .changes import direction_between
+from .changes import announce_tier_changed, direction_between
 from .figures import Figures, qualifying_tier, window_start, won_figures
 from .notices import notify_evaluation, notify_missing_rates
 
@@ -131,7 +131,7 @@ def _assess(run: _Run, partner: Partner) -> None:
     )
     target = qualifies if promotion or demotion else None
     snapshot = _snapshot(figures, current, qualifies, target, standing)
-    _decide(run, partner, current, target, promotion or demotion, snapshot)
+    _decide(run, partner, current, target, change_due=promotion or demotion, snapshot=snapshot)
 
 
 def _standing(run: _Run, partner, figures: Figures, current, qualifies) -> TierStanding:
@@ -171,7 +171,7 @@ def _snapshot(figures: Figures, current, qualifies, target, standing) -> dict:
     return snapshot
 
 
-def _decide(run: _Run, partner, current, target, change_due: bool, snapshot: dict) -> None:
+def _decide(run: _Run, partner, current, target, *, change_due: bool, snapshot: dict) -> None:
     """Keep, refresh or withdraw the open proposal; propose (or promote) when a change is due."""
     existing = run.open_proposals.get(partner.pk)
     target_id = target.pk if target else None
@@ -301,4 +301,6 @@ def _auto_promote(items: list[tuple], now: datetime) -> list[TierChange]:
         ]
     )
     TierStanding.objects.filter(partner_id__in=[p.pk for p, *_ in items]).update(short_since=None)
+    for change in changes:
+        announce_tier_changed(change)
     return changes
