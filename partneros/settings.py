@@ -181,6 +181,8 @@ AXES_USERNAME_CALLABLE = "apps.accounts.services.lockout_username"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("PARTNEROS_TIME_ZONE", "UTC")
+# A newer Public Suffix List than the one tldextract ships (a local file; never fetched).
+PUBLIC_SUFFIX_LIST_FILE = os.environ.get("PUBLIC_SUFFIX_LIST_FILE", "")
 USE_I18N = True
 USE_TZ = True
 
@@ -293,6 +295,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",
+    # List filters are FilterSets (apps/<app>/filters.py): a bad value answers 400, and the
+    # schema lists the parameters.
+    "DEFAULT_FILTER_BACKENDS": ["apps.core.filters.ListFilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     # DRF's three, with JSON nesting bounded (a deeply nested body is a 400, not a 500).
     "DEFAULT_PARSER_CLASSES": [
