@@ -299,6 +299,12 @@ REST_FRAMEWORK = {
     # schema lists the parameters.
     "DEFAULT_FILTER_BACKENDS": ["apps.core.filters.ListFilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+    # DRF's three, with JSON nesting bounded (a deeply nested body is a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
