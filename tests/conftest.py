@@ -35,6 +35,15 @@ def _default_program(request):
         import_module("apps.program.migrations.0002_default_program").seed(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Every test starts with no request counted against any rate (settings: in tests the
+    throttle counters live in their own in-memory cache)."""
+    from django.core.cache import caches
+
+    caches["throttles"].clear()
+
+
 @pytest.fixture
 def acme(db):
     return PartnerFactory(name="Acme Resellers")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from apps.core.access import IsAdminRole
+from apps.core.throttles import ScopeThrottle
 from apps.partners.models import Partner
 
 from .models import Role, User
@@ -75,13 +76,19 @@ class TokenResponse(serializers.Serializer):
     token = serializers.CharField()
 
 
+class SignInThrottle(ScopeThrottle):
+    """Sign-in attempts per client: one counter with the login page's."""
+
+    scope = "sign_in"
+
+
 class ObtainToken(ObtainAuthToken):
     """A token for a username and password. The same door as the login page, so the same guards:
     django-axes' lockout per username and address (answered 403 with the reason, where DRF's
-    view would only say the credentials are wrong), and the anonymous rate per address, which
-    DRF's view switches off and which slows spraying many usernames."""
+    view would only say the credentials are wrong), and the anonymous rate and the sign-in
+    rate per address, which DRF's view switches off and which slow spraying many usernames."""
 
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, SignInThrottle]
 
     @extend_schema(responses=TokenResponse, auth=[])
     def post(self, request, *args, **kwargs):

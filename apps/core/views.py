@@ -39,4 +39,7 @@ def healthz(request):
 def csrf_failure(request, reason=""):
     from django.shortcuts import render
 
-    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+    response = render(request, "403_csrf.html", {"reason": reason}, status=403)
+    # Marked so the audit trail counts anonymous CSRF failures rather than listing each.
+    response.csrf_failure = True
+    return response
