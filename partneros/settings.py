@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "apps.exchange",
     "apps.portal",
     "apps.audit",
+    "apps.demo",
 ]
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 

@@ -9,10 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.sweeps import sweep
+from apps.accounts import audiences
+from apps.core.sweeps import due_offset, sweep
 from apps.notifications.services import Message, notify_batch
-from apps.onboarding.recipients import admins, partner_users, vendor_side
-from apps.onboarding.sweeps import due_offset
 from apps.program.models import ProgramSettings
 
 from .models import Agreement, Status
@@ -37,8 +36,8 @@ def agreement_renewals(now: datetime) -> dict:
     )
     if not due:
         return {"reminders": 0, "renewed": 0, "expired": 0, "notifications": 0}
-    users = partner_users({a.partner_id for a in due})
-    admin_list = admins()
+    users = audiences.partner_users_of({a.partner_id for a in due})
+    admin_list = audiences.admin_list()
     messages: list[Message] = []
     counts = {"reminders": 0, "renewed": 0, "expired": 0}
 
@@ -55,7 +54,7 @@ def agreement_renewals(now: datetime) -> dict:
             what = "renews automatically" if a.auto_renew else "ends"
             messages.append(
                 Message(
-                    vendor_side(partner, admin_list),
+                    audiences.vendor_side(partner, admin_list),
                     "agreement_ending",
                     f"{partner.name}: “{a.title}” {what} in {days} days",
                     key,
@@ -91,7 +90,7 @@ def agreement_renewals(now: datetime) -> dict:
                 kind = "agreement_expired"
         messages.append(
             Message(
-                vendor_side(partner, admin_list),
+                audiences.vendor_side(partner, admin_list),
                 kind,
                 subject,
                 f"{kind}:{a.pk}:{ended.isoformat()}",

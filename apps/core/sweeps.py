@@ -9,7 +9,7 @@ beat schedule (settings.SWEEP_SCHEDULE) runs them by name through the `sweeps.ru
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -31,3 +31,16 @@ def run(name: str, now: datetime | None = None) -> dict:
     if name not in REGISTRY:
         raise KeyError(name)
     return REGISTRY[name](now or timezone.now())
+
+
+def due_offset(today: date, due: date, offsets: list[int]) -> int | None:
+    """The reminder owed today: the smallest offset (days before `due`) whose day has come,
+    until the due date.
+
+    A sweep that did not run on the 14-day mark sends the 14-day reminder late; one that missed
+    both marks sends only the 7-day one (the more urgent), never both at once.
+    """
+    if today > due:
+        return None
+    owed = [d for d in offsets if today >= due - timedelta(days=d)]
+    return min(owed) if owed else None

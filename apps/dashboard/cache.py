@@ -14,7 +14,7 @@ size — and cost 0.8–1 s, growing with the table. So the page shows a snapsho
   announcement for one of the models above bumps the generation as a save does. The bulk
   writes that change what the figures read all set a partner's tier in place: in the tiers
   app, a manager's change, an approved proposal, the evaluation sweep's automatic promotions
-  (and the partners app's fallback for a site without the tiers app).
+  (and the partners app's write of a tier set on the partner form).
   The others leave the figures alone (scheduled QBRs and reminder marks, a new stage's
   playbook tasks — not yet due, and the partner's own save bumps anyway —, tier proposals and
   standings, notifications, stored conflicts). Imports and the deal sweeps write through
@@ -39,6 +39,10 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from apps.core.signals import bulk_written
+from apps.deals.models import DealRegistration
+from apps.partners.models import Partner, Task
+from apps.program.models import ExchangeRate, ProgramSettings, StageConfig, Tier
+from apps.qbrs.models import QBR, ActionItem
 
 GENERATION = "dashboard:generation"
 log = logging.getLogger(__name__)
@@ -151,12 +155,6 @@ def release(days: int, manager_pk) -> None:
 
 
 def connect() -> None:
-    from apps.deals.models import DealRegistration
-    from apps.partners.models import Partner, Task
-    from apps.program.models import ProgramSettings, StageConfig, Tier
-    from apps.qbrs.models import QBR, ActionItem
-    from apps.tiers.models import ExchangeRate
-
     for model in (
         DealRegistration,
         ExchangeRate,

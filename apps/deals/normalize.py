@@ -1,8 +1,12 @@
-"""How a customer is recognised across registrations: its normalized domain and its name key.
+"""How a customer is recognised across registrations: its registrable domain and its name key.
 
-`normalize_domain` turns whatever a partner typed (a URL, `WWW.Acme.com:443/about`, an IDN) into
-the registrable host name the database compares (lowercase, no scheme, `www.`, port or path, IDN
-as punycode). `name_key` turns a customer name into what similarity is scored on (case, accents,
+`normalize_domain` turns whatever a partner typed (a URL, `WWW.Shop.Acme.co.uk:443/about`, an
+e-mail address, an IDN) into the customer's registrable domain (`acme.co.uk`): the host name
+(lowercase, no scheme, user-info, port, path or trailing dot, IDN as punycode) cut to one label
+under its public suffix, as the Public Suffix List says (tldextract's bundled snapshot, private
+suffixes such as github.io included: `acme.github.io` is a customer of its own). Any host under
+a registered domain is that customer. The list ships with tldextract; a newer copy can be named
+by the `PUBLIC_SUFFIX_LIST_FILE` setting (a local file: nothing is fetched at run time). `name_key` turns a customer name into what similarity is scored on (case, accents,
 punctuation and legal suffixes ignored); PostgreSQL's pg_trgm scores the similarity of two keys.
 """
 
@@ -10,7 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from urllib.parse import urlsplit
+
+import tldextract
+from django.conf import settings
 
 MAX_DOMAIN_LENGTH = 253
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -79,8 +87,43 @@ class InvalidDomain(ValueError):
     pass
 
 
+@cache
+def _public_suffixes() -> tldextract.TLDExtract:
+    path = getattr(settings, "PUBLIC_SUFFIX_LIST_FILE", "")
+    return tldextract.TLDExtract(
+        suffix_list_urls=(f"file://{path}",) if path else (),
+        cache_dir=None,
+        fallback_to_snapshot=True,
+        include_psl_private_domains=True,
+    )
+
+
+def _host(text: str) -> str:
+    """The host name in a URL, a bare host, `host:port/path` or an e-mail address."""
+    if not _SCHEME.match(text) and not text.startswith("//"):
+        text = "//" + text  # `nora@acme.com` parses as user-info @ host, like a URL's
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        host = parts.hostname or ""
+    except ValueError as exc:
+        raise InvalidDomain("Enter a domain such as acme.com or a website address.") from exc
+    host = host.strip().rstrip(".").lower()
+    if not host:
+        raise InvalidDomain("Enter a domain such as acme.com or a website address.")
+    try:
+        # Python's codec is IDNA 2003; each label is converted on its own so a bad label is named.
+        return ".".join(
+            label if label.isascii() else label.encode("idna").decode("ascii")
+            for label in host.split(".")
+        )
+    except UnicodeError as exc:
+        raise InvalidDomain("That international domain name cannot be encoded.") from exc
+
+
 def normalize_domain(value: str) -> str:
-    """`https://WWW.Acme.com/about` → `acme.com`; `Bücher.de` → `xn--bcher-kva.de`.
+    """`https://WWW.Shop.Acme.co.uk/about` → `acme.co.uk`; `Bücher.de` → `xn--bcher-kva.de`;
+    `nora@mail.acme.com` → `acme.com`. Idempotent: a registrable domain is its own.
 
     Raises InvalidDomain with a sentence a partner can act on.
     """
@@ -91,27 +134,7 @@ def normalize_domain(value: str) -> str:
         raise InvalidDomain("That is too long to be a domain or website.")
     if any(ch.isspace() for ch in text):
         raise InvalidDomain("A domain has no spaces, e.g. acme.com.")
-    if not _SCHEME.match(text):
-        text = "//" + text
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-        host = parts.hostname or ""
-    except ValueError as exc:
-        raise InvalidDomain("Enter a domain such as acme.com or a website address.") from exc
-    host = host.strip().rstrip(".").lower()
-    if host.startswith("www."):
-        host = host[4:]
-    if not host:
-        raise InvalidDomain("Enter a domain such as acme.com or a website address.")
-    try:
-        # Python's codec is IDNA 2003; each label is converted on its own so a bad label is named.
-        host = ".".join(
-            label if label.isascii() else label.encode("idna").decode("ascii")
-            for label in host.split(".")
-        )
-    except UnicodeError as exc:
-        raise InvalidDomain("That international domain name cannot be encoded.") from exc
+    host = _host(text)
     labels = host.split(".")
     if len(labels) < 2:
         raise InvalidDomain("Enter the full domain including its ending, e.g. acme.com.")
@@ -119,7 +142,15 @@ def normalize_domain(value: str) -> str:
         raise InvalidDomain("Enter a domain such as acme.com or a website address.")
     if labels[-1].isdigit():
         raise InvalidDomain("Enter the customer's domain name, not an IP address.")
-    return host
+    parts = _public_suffixes().extract_str(host)
+    if not parts.suffix:
+        # The list's default rule ("*"): an ending it does not know is one label long.
+        return ".".join(labels[-2:])
+    if not parts.domain:
+        raise InvalidDomain(
+            "That ending is shared by many sites; enter the customer's own domain, e.g. acme.co.uk."
+        )
+    return f"{parts.domain}.{parts.suffix}"
 
 
 def name_key(value: str) -> str:

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.access import portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.throttles import per_user, throttle
+from apps.program.models import ProgramSettings
 
 from .forms import ExtensionRequestForm, RegistrationForm
 from .models import ExtensionRequest, Status
 from .normalize import InvalidDomain, normalize_domain
-from .program import partner_is_active, program_rules
 from .selectors import (
     domain_standing,
     partner_told_of_conflict,
@@ -37,7 +37,7 @@ def deal_list(request):
     regs = list(page.object_list)
     # Found on submission: no similarity query here; partner users learn only whether.
     conflicts = stored_conflict_counts(regs, cap=0)
-    now, sla = timezone.now(), program_rules().review_sla_hours
+    now, sla = timezone.now(), ProgramSettings.get().review_sla_hours
     rows = [
         {
             "reg": r,
@@ -63,7 +63,7 @@ def deal_list(request):
 @portal_required
 def deal_new(request):
     partner = request.user.partner
-    active = partner_is_active(partner)
+    active = partner.is_active_partner
     status = 200
     if request.method == "POST":
         form = RegistrationForm(request.POST)
@@ -90,7 +90,7 @@ def deal_new(request):
         else:
             status = 400
     else:
-        form = RegistrationForm(initial={"currency": program_rules().base_currency})
+        form = RegistrationForm(initial={"currency": ProgramSettings.get().base_currency})
     return render(request, "deals/portal/new.html", {"form": form, "active": active}, status=status)
 
 
@@ -120,7 +120,7 @@ def _own(request, pk: int):
 @portal_required
 def deal_detail(request, pk: int, extension_form=None, status=200):
     reg = _own(request, pk)
-    rules = program_rules()
+    rules = ProgramSettings.get()
     return render(
         request,
         "deals/portal/detail.html",

@@ -5,18 +5,18 @@ over 1,000,000 registrations sends tens of thousands), and a repeat run creates 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts import audiences
 from apps.core.sweeps import sweep
 from apps.notifications.services import Message, notify_batch
+from apps.program.models import ProgramSettings
 
 from .models import DealRegistration, Status
-from .program import program_rules
-from .services import admins, registration_transition
+from .services import registration_transition
 
 BATCH = 500
 
@@ -24,7 +24,7 @@ BATCH = 500
 @sweep("deal_review_sla")
 def deal_review_sla(now: datetime) -> dict:
     """Remind the owning manager past the SLA; escalate to the admins at twice the SLA."""
-    sla = timedelta(hours=program_rules().review_sla_hours)
+    sla = timedelta(hours=ProgramSettings.get().review_sla_hours)
     waiting = list(
         DealRegistration.objects.select_related("partner", "partner__manager")
         .filter(status=Status.SUBMITTED, submitted_at__lte=now - sla)  # deal_waiting_idx
@@ -32,7 +32,7 @@ def deal_review_sla(now: datetime) -> dict:
     )
     if not waiting:
         return {"reminded": 0, "escalated": 0}
-    admin_users = list(admins())
+    admin_users = audiences.admin_list()
     reminders, escalations = [], []
     for reg in waiting:
         manager = reg.partner.manager
@@ -75,16 +75,14 @@ def deal_review_sla(now: datetime) -> dict:
 @sweep("deal_expiry")
 def deal_expiry(now: datetime) -> dict:
     """Remind the partner N days before protection ends; expire lapsed approved registrations."""
-    days = program_rules().deal_expiry_reminder_days
+    days = ProgramSettings.get().deal_expiry_reminder_days
     expired = 0
     soon = list(
         DealRegistration.objects.filter(
             status=Status.APPROVED, expires_at__gt=now, expires_at__lte=now + timedelta(days=days)
         ).order_by("expires_at", "id")  # deal_protected_until_idx
     )
-    users_by_partner: dict[int, list] = defaultdict(list)
-    for user in _partner_users_of({r.partner_id for r in soon}):
-        users_by_partner[user.partner_id].append(user)
+    users_by_partner = audiences.partner_users_of({r.partner_id for r in soon})
     candidates = [
         (
             reg,
@@ -121,11 +119,3 @@ def deal_expiry(now: datetime) -> dict:
             expired += 1
         last_id = batch[-1].pk
     return {"reminded": reminded, "expired": expired}
-
-
-def _partner_users_of(partner_ids: set[int]):
-    from apps.accounts.models import Role, User
-
-    if not partner_ids:
-        return []
-    return User.objects.filter(partner_id__in=partner_ids, role=Role.PARTNER, is_active=True)

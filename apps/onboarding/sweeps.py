@@ -3,43 +3,25 @@ overdue onboarding tasks — decided from the state of the database at `now`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.sweeps import sweep
+from apps.accounts import audiences
+from apps.core.sweeps import due_offset, sweep
 from apps.notifications.services import Message, notify_batch
 from apps.partners.models import Partner, Stage
 from apps.program.models import ProgramSettings
 
-from .recipients import admins, partner_users, vendor_side
 from .selectors import current_onboarding_tasks
-
-
-def due_offset(today: date, due: date, offsets: list[int]) -> int | None:
-    """The reminder owed today: the smallest offset whose day has come, until the due date.
-
-    A sweep that did not run on the 14-day mark sends the 14-day reminder late; one that missed
-    both marks sends only the 7-day one (the more urgent), never both at once.
-    """
-    if today > due:
-        return None
-    owed = [d for d in offsets if today >= due - _days(d)]
-    return min(owed) if owed else None
-
-
-def _days(n: int):
-    from datetime import timedelta
-
-    return timedelta(days=n)
 
 
 @sweep("onboarding_deadlines")
 def onboarding_deadlines(now: datetime) -> dict:
     today = timezone.localdate(now)
     offsets = sorted({int(d) for d in ProgramSettings.get().onboarding_reminder_days if int(d) > 0})
-    horizon = today + _days(max(offsets, default=0))
+    horizon = today + timedelta(days=max(offsets, default=0))
     partners = list(
         Partner.objects.filter(
             stage=Stage.ONBOARDING,
@@ -53,8 +35,8 @@ def onboarding_deadlines(now: datetime) -> dict:
         .select_related("partner__manager")
     )
     ids = {p.pk for p in partners} | {t.partner_id for t in tasks}
-    users = partner_users(ids) if ids else {}
-    admin_list = admins() if ids else []
+    users = audiences.partner_users_of(ids) if ids else {}
+    admin_list = audiences.admin_list() if ids else []
     messages: list[Message] = []
     counts = {"due_soon": 0, "overdue": 0, "overdue_tasks": 0}
 
@@ -70,7 +52,12 @@ def onboarding_deadlines(now: datetime) -> dict:
             key = f"onboarding-due-{offset}d:{p.pk}:{due.isoformat()}"
             messages.append(
                 Message(
-                    vendor_side(p, admin_list), "onboarding_due", subject, key, body, partner_link
+                    audiences.vendor_side(p, admin_list),
+                    "onboarding_due",
+                    subject,
+                    key,
+                    body,
+                    partner_link,
                 )
             )
             messages.append(
@@ -87,7 +74,7 @@ def onboarding_deadlines(now: datetime) -> dict:
         elif today > due:
             messages.append(
                 Message(
-                    {*vendor_side(p, admin_list), *admin_list},
+                    {*audiences.vendor_side(p, admin_list), *admin_list},
                     "onboarding_overdue",
                     f"{p.name} is overdue in onboarding (due {due:%d %b %Y})",
                     f"onboarding-overdue:{p.pk}:{due.isoformat()}",
@@ -102,7 +89,7 @@ def onboarding_deadlines(now: datetime) -> dict:
             recipients, link = users.get(t.partner_id, []), reverse("portal:tasks")
             subject = f"Overdue onboarding task: {t.title}"
         else:
-            recipients = vendor_side(t.partner, admin_list)
+            recipients = audiences.vendor_side(t.partner, admin_list)
             link = reverse("partners:detail", args=[t.partner_id])
             subject = f"{t.partner.name}: overdue onboarding task “{t.title}”"
         messages.append(

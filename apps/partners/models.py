@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.transitions import condition
-
-from .stages import ACTIVE_STAGES, Stage
+from apps.program.models import DEFAULT_PROTECTION_DAYS
+from apps.program.stages import ACTIVE_STAGES, Stage
 
 __all__ = ["ACTIVE_STAGES", "Partner", "Stage", "StageHistory", "Task"]
 
@@ -142,6 +142,12 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     @property
     def is_active_partner(self) -> bool:
         return self.stage in ACTIVE_STAGES
+
+    @property
+    def protection_days(self) -> int:
+        """How long an approved registration of this partner protects the customer: its tier's
+        protection, or the program's default without a tier."""
+        return self.tier.protection_days if self.tier_id else DEFAULT_PROTECTION_DAYS
 
     def days_in_stage(self, now=None) -> int:
         return max(0, ((now or timezone.now()) - self.stage_entered_at).days)

@@ -15,8 +15,8 @@ from apps.core.signals import rows_written
 from apps.notifications.services import notify
 from apps.program.models import Tier
 
+from .events import partner_exited, partner_tier_set
 from .models import QUALIFICATION_FIELDS, Partner, Stage, StageHistory, Task
-from .signals import partner_exited
 
 MAX_TEXT = 2000
 # The input each transition takes besides a note: exit needs a reason.
@@ -154,15 +154,15 @@ def partner_create(*, actor, **fields) -> Partner:
 
 
 def _set_tier(partner: Partner, tier, actor) -> None:
-    """Every tier change is recorded by the tiers app; without it, the column alone changes."""
-    try:
-        from apps.tiers.services import tier_set_by_hand
-    except ImportError:  # pragma: no cover - the tiers app ships alongside
-        Partner.objects.filter(pk=partner.pk).update(tier=tier)
-        rows_written(Partner)
-        partner.tier = tier
-        return
-    tier_set_by_hand(partner=partner, to_tier=tier, actor=actor)
+    """Write the tier column and announce it: the tiers app records the change in the same
+    transaction (apps/partners/events.py). `partner.tier` is the stored tier on entry."""
+    from_tier_id = partner.tier_id
+    Partner.objects.filter(pk=partner.pk).update(tier=tier)
+    rows_written(Partner)
+    partner.tier = tier
+    partner_tier_set.send(
+        sender=Partner, partner=partner, from_tier_id=from_tier_id, actor=actor, now=timezone.now()
+    )
 
 
 def _validate(partner: Partner, only: list[str] | None = None) -> None:

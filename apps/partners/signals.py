@@ -1,5 +1,8 @@
-from django.dispatch import Signal
+"""Kept only while apps/deals/receivers.py still imports `partner_exited` from here; the events
+are declared in apps/partners/events.py. Delete this module once that import is changed."""
 
-# Sent inside the exit transaction: sender=Partner, partner=, actor=, reason=, now=.
-# Agreements, registrations and QBRs close themselves in their receivers.
-partner_exited = Signal()
+from __future__ import annotations
+
+from .events import partner_exited
+
+__all__ = ["partner_exited"]

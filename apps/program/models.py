@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from apps.partners.stages import Stage
+from .stages import Stage
 
 
 class OwnerSide(models.TextChoices):
@@ -31,6 +31,10 @@ class PartnerType(models.Model):
         return self.name
 
 
+# An approved registration's protection for a partner without a tier.
+DEFAULT_PROTECTION_DAYS = 90
+
+
 class Tier(models.Model):
     name = models.CharField(max_length=60, unique=True)
     rank = models.PositiveSmallIntegerField(unique=True, help_text="1 is the entry tier.")
@@ -39,7 +43,7 @@ class Tier(models.Model):
     )
     min_won_deals = models.PositiveIntegerField(default=0)
     protection_days = models.PositiveSmallIntegerField(
-        default=90, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        default=DEFAULT_PROTECTION_DAYS, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     discount_percent = models.DecimalField(
         max_digits=5,
@@ -153,3 +157,33 @@ class PlaybookTaskTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+currency_code = RegexValidator(r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 code, e.g. EUR.")
+
+
+class ExchangeRate(models.Model):
+    """One unit of `currency` is worth `rate_to_base` units of the program's base currency from
+    `effective_date` until the next rate for that currency takes effect."""
+
+    currency = models.CharField(max_length=3, validators=[currency_code])
+    rate_to_base = models.DecimalField(
+        max_digits=18, decimal_places=8, validators=[MinValueValidator(0)]
+    )
+    effective_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "tiers_exchangerate"  # moved here from the tiers app; the table kept its name
+        ordering = ["currency", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "effective_date"], name="one_rate_per_currency_per_day"
+            ),
+            models.CheckConstraint(
+                name="rate_to_base_positive", condition=models.Q(rate_to_base__gt=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate_to_base} (from {self.effective_date})"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required
 from apps.core.errors import InvalidInput
-from apps.partners.models import Stage
+from apps.program.stages import Stage
 
 from .forms import PartnerTypeForm, PlaybookTaskForm, ProgramSettingsForm, StageConfigFormSet
 from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, StageConfig

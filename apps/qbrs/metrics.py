@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from apps.deals.models import DealRegistration
 from apps.partners.models import Task
-from apps.program.models import ProgramSettings
-from apps.tiers.services import to_base
+from apps.program.money import base_currency, to_base
 
 from . import quarters
 
@@ -42,10 +41,6 @@ class Median(Aggregate):
     function = "PERCENTILE_CONT"
     name = "median"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-
-def base_currency() -> str:
-    return ProgramSettings.get().base_currency.upper()
 
 
 def _hours(delta: timedelta | None) -> float | None:

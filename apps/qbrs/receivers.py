@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from apps.partners.signals import partner_exited
+from apps.partners.events import partner_exited
 
 from .services import cancel_open_qbrs
 

@@ -13,11 +13,13 @@ from django_fsm import can_proceed
 
 from apps.core import transitions
 from apps.core.errors import ConditionsUnmet, InvalidInput, NotPermitted, TransitionNotAllowed
+from apps.core.events import send_after_commit
 from apps.notifications.services import notify
 from apps.partners.models import Partner, Stage
 from apps.partners.services import partner_transition
 
 from . import metrics, quarters
+from .events import qbr_completed
 from .models import QBR, ActionItem, Outcome, OwnerSide, Status
 
 # The lifecycle transition each outcome runs, when the partner's stage has it.
@@ -227,6 +229,14 @@ def qbr_transition(
             key=f"qbr-completed:{qbr.pk}",
             link=reverse("portal:qbr_detail", args=[qbr.pk]),
         )
+    send_after_commit(
+        qbr_completed,
+        QBR,
+        qbr_id=qbr.pk,
+        partner_id=qbr.partner_id,
+        quarter=qbr.quarter,
+        outcome=qbr.outcome,
+    )
     return qbr
 
 

@@ -8,7 +8,6 @@ catches up on the next one.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -16,7 +15,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import Role, User
+from apps.accounts import audiences
 from apps.core.sweeps import sweep
 from apps.notifications.services import Message, notify_batch
 from apps.partners.models import Partner, Stage
@@ -89,13 +88,6 @@ def _reminder_days() -> list[int]:
     return sorted({int(d) for d in days if int(d) > 0})
 
 
-def _partner_users(partner_ids) -> dict[int, list]:
-    users: dict[int, list] = defaultdict(list)
-    for user in User.objects.filter(partner_id__in=set(partner_ids), is_active=True):
-        users[user.partner_id].append(user)
-    return users
-
-
 def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
 
@@ -120,7 +112,7 @@ def _upcoming(now: datetime, days: list[int]) -> int:
         threshold = min(d for d in days if left <= timedelta(days=d))
         if qbr.reminded_days is None or threshold < qbr.reminded_days:
             due.append((qbr, threshold))
-    users = _partner_users(q.partner_id for q, _ in due)
+    users = audiences.partner_users_of(q.partner_id for q, _ in due)
     messages: list[Message] = []
     for qbr, threshold in due:
         partner = qbr.partner
@@ -151,10 +143,6 @@ def _upcoming(now: datetime, days: list[int]) -> int:
     return notify_batch(messages)
 
 
-def _admins():
-    return list(User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True))
-
-
 def _overdue_qbrs(now: datetime) -> int:
     # Overdue: its time has passed and it was never started (a started one is being held).
     qbrs = list(
@@ -164,15 +152,11 @@ def _overdue_qbrs(now: datetime) -> int:
         .exclude(partner__stage=Stage.EXITED)
         .select_related("partner", "partner__manager")
     )
-    admins = None
+    vendor_side = audiences.VendorSides()
     messages: list[Message] = []
     for qbr in qbrs:
         partner = qbr.partner
-        if partner.manager_id:
-            recipients = [partner.manager]
-        else:  # nobody owns the partner: the admins hear of it
-            admins = _admins() if admins is None else admins
-            recipients = admins
+        recipients = vendor_side(partner)
         messages.append(
             Message(
                 recipients=recipients,
@@ -196,7 +180,9 @@ def _overdue_action_items(now: datetime) -> int:
         .exclude(qbr__status=Status.CANCELLED)
         .select_related("qbr", "qbr__partner", "qbr__partner__manager")
     )
-    users = _partner_users(i.qbr.partner_id for i in items if i.owner_side == OwnerSide.PARTNER)
+    users = audiences.partner_users_of(
+        i.qbr.partner_id for i in items if i.owner_side == OwnerSide.PARTNER
+    )
     messages: list[Message] = []
     for item in items:
         partner = item.qbr.partner

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from apps.program.models import Tier
+from apps.program.models import ExchangeRate, Tier
+from apps.program.money import base_currency
 
 from .forms import ExchangeRateForm, TierForm
-from .models import ExchangeRate, TierChange, TierProposal, TierStanding
-from .services import base_currency, tier_delete, tier_usage
+from .models import TierChange, TierProposal, TierStanding
+from .services import tier_delete, tier_usage
 
 
 class TierAdmin(admin.ModelAdmin):

@@ -10,15 +10,14 @@ from apps.core.access import IsAdminOrReadOnly, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
 from apps.core.params import query_id
-from apps.program.models import Tier
+from apps.program.models import ExchangeRate, Tier
+from apps.program.money import base_currency, exchange_rate_save
 
-from .models import ExchangeRate, ProposalStatus, TierProposal
+from .models import ProposalStatus, TierProposal
 from .services import (
     BOUNDS,
     DESCRIPTION_MAX,
     NAME_MAX,
-    base_currency,
-    exchange_rate_save,
     proposal_transition,
     tier_config_errors,
     tier_delete,

@@ -4,9 +4,8 @@ from decimal import Decimal
 
 from django import forms
 
-from apps.program.models import Tier
+from apps.program.models import ExchangeRate, Tier
 
-from .models import ExchangeRate
 from .services import BOUNDS, DESCRIPTION_MAX, NAME_MAX, tier_config_errors
 
 

@@ -1,42 +1,16 @@
-"""Tier placement: exchange rates for money figures, the nightly evaluation's proposals, and the
-history of every tier change. The Tier itself is program configuration (apps.program)."""
+"""Tier placement: the nightly evaluation's proposals, standings, and the history of every tier
+change. The Tier itself and the exchange rates are program configuration (apps.program)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.transitions import condition
 
-currency_code = RegexValidator(r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 code, e.g. EUR.")
-
-
-class ExchangeRate(models.Model):
-    """One unit of `currency` is worth `rate_to_base` units of the program's base currency from
-    `effective_date` until the next rate for that currency takes effect."""
-
-    currency = models.CharField(max_length=3, validators=[currency_code])
-    rate_to_base = models.DecimalField(
-        max_digits=18, decimal_places=8, validators=[MinValueValidator(0)]
-    )
-    effective_date = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["currency", "-effective_date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["currency", "effective_date"], name="one_rate_per_currency_per_day"
-            ),
-            models.CheckConstraint(
-                name="rate_to_base_positive", condition=models.Q(rate_to_base__gt=0)
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"1 {self.currency} = {self.rate_to_base} (from {self.effective_date})"
+# Re-exported for apps/dashboard/metrics/deals.py until it reads rates through apps.program.money.
+from apps.program.models import ExchangeRate  # noqa: F401
 
 
 class Direction(models.TextChoices):

@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.program.models import Tier
+from apps.program.models import ExchangeRate, Tier
+from apps.program.money import base_currency
 
-from .models import ExchangeRate, ProposalStatus, TierChange, TierProposal
-from .services import Figures, base_currency, figures_for
+from .models import ProposalStatus, TierChange, TierProposal
+from .services import Figures, figures_for
 
 
 def tiers() -> QuerySet[Tier]:

@@ -8,14 +8,13 @@ from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required, portal_required, staff_required
 from apps.core.errors import DomainError, NotPermitted
-from apps.program.models import Tier
+from apps.program.models import ExchangeRate, Tier
+from apps.program.money import base_currency, exchange_rate_save
 
 from . import selectors
 from .forms import ExchangeRateForm, TierForm
-from .models import ExchangeRate, ProposalStatus, TierProposal
+from .models import ProposalStatus, TierProposal
 from .services import (
-    base_currency,
-    exchange_rate_save,
     proposal_transition,
     tier_delete,
     tier_usage,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import User
 from apps.notifications.models import Notification
 from apps.partners.models import Partner
-from apps.tiers.models import ExchangeRate
+from apps.program.models import ExchangeRate
 from tests.factories import PartnerFactory, PartnerUserFactory
 
 pytestmark = [

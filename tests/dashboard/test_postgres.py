@@ -22,8 +22,7 @@ from django.utils import timezone
 from apps.dashboard import metrics
 from apps.deals.models import DealRegistration
 from apps.partners.models import Partner
-from apps.program.models import PartnerType
-from apps.tiers.models import ExchangeRate
+from apps.program.models import ExchangeRate, PartnerType
 
 pytestmark = []
 

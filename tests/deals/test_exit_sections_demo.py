@@ -88,8 +88,8 @@ def test_the_partner_page_lists_the_partners_registrations(client_for, bob, acme
 
 def test_the_demo_has_every_status_and_conflicts_between_northwind_and_contoso(bob):
     from apps.accounts.models import Role
-    from apps.deals import demo
     from apps.deals.selectors import conflicts_for
+    from apps.demo import deals as demo
     from apps.partners.models import Stage
     from tests.factories import PartnerFactory, PartnerUserFactory
 

@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_seeds_demo_partners_in_every_stage_with_history():
-    from apps.accounts import demo as accounts_demo
-    from apps.agreements import demo as agreements_demo
-    from apps.partners import demo as partners_demo
+    from apps.demo import accounts as accounts_demo
+    from apps.demo import agreements as agreements_demo
+    from apps.demo import partners as partners_demo
 
     ctx: dict = {}
     accounts_demo.seed(ctx)

@@ -275,7 +275,7 @@ def test_it_exits_terminates_agreements_and_closes_the_portal(bob, charlie):
 
 
 def test_it_sends_partner_exited_inside_the_transaction(bob):
-    from apps.partners.signals import partner_exited
+    from apps.partners.events import partner_exited
 
     partner = ready_partner(Stage.GROWTH)
     seen = []
@@ -294,7 +294,7 @@ def test_it_sends_partner_exited_inside_the_transaction(bob):
 
 
 def test_it_rolls_back_the_exit_when_a_receiver_fails(bob):
-    from apps.partners.signals import partner_exited
+    from apps.partners.events import partner_exited
 
     partner = ready_partner(Stage.GROWTH)
 

@@ -215,7 +215,7 @@ def test_it_freezes_the_snapshot_at_completion_beside_the_previous_qbrs(bob, in_
 def test_it_converts_amounts_to_the_base_currency_at_the_quarters_rate():
     from decimal import Decimal
 
-    from apps.tiers.models import ExchangeRate
+    from apps.program.models import ExchangeRate
 
     p = PartnerFactory(stage=Stage.GROWTH)
     ExchangeRate.objects.create(

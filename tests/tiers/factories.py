@@ -7,8 +7,8 @@ import factory
 from django.utils import timezone
 
 from apps.deals.models import Status
-from apps.program.models import Tier
-from apps.tiers.models import Direction, ExchangeRate, TierProposal
+from apps.program.models import ExchangeRate, Tier
+from apps.tiers.models import Direction, TierProposal
 from tests.deals.factories import RegistrationFactory
 
 

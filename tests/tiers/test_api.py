@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from apps.partners.models import Partner, Stage
-from apps.program.models import Tier
-from apps.tiers.models import ExchangeRate, ProposalStatus, TierChange, TierProposal
+from apps.program.models import ExchangeRate, Tier
+from apps.tiers.models import ProposalStatus, TierChange, TierProposal
 from tests.factories import PartnerFactory
 from tests.tiers.factories import TierProposalFactory
 

@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 
 from apps.partners.models import Stage
-from apps.program.models import Tier
-from apps.tiers.models import ExchangeRate
+from apps.program.models import ExchangeRate, Tier
 from tests.factories import PartnerFactory
 from tests.tiers.factories import ExchangeRateFactory, TierProposalFactory
 
@@ -395,7 +394,7 @@ def test_it_lists_exchange_rates_in_django_admin(client_for, alice, program):
     alice.save()
     ExchangeRateFactory(currency="EUR")
 
-    response = client_for(alice).get("/admin/tiers/exchangerate/")
+    response = client_for(alice).get("/admin/program/exchangerate/")
 
     assert response.status_code == 200
     assert b"EUR" in response.content

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from apps.core import sweeps
-from apps.tiers.models import ExchangeRate, ProposalStatus, TierChange, TierProposal
+from apps.program.models import ExchangeRate
+from apps.tiers.models import ProposalStatus, TierChange, TierProposal
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.tiers.services import to_base
+from apps.program.money import to_base
 from tests.tiers.factories import ExchangeRateFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from apps.partners.models import Stage
-from apps.tiers.models import ExchangeRate, ProposalStatus, TierProposal
+from apps.program.models import ExchangeRate
+from apps.tiers.models import ProposalStatus, TierProposal
 from apps.tiers.services import evaluate_tiers
 from tests.factories import PartnerFactory, PartnerUserFactory
 from tests.tiers.factories import ExchangeRateFactory, TierProposalFactory, won

@@ -6,7 +6,6 @@ The public functions are re-exported here so callers import them from `apps.deal
 
 from __future__ import annotations
 
-from .audiences import admins
 from .conflicts import MAX_STORED_CONFLICTS, record_conflicts
 from .exit import close_for_exited_partner
 from .extensions import extension_request_create, extension_request_decline
@@ -26,7 +25,6 @@ __all__ = [
     "MAX_STORED_CONFLICTS",
     "DomainProtected",
     "PartnerInactive",
-    "admins",
     "clean_close_date",
     "clean_domain",
     "close_for_exited_partner",

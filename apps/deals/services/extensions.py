@@ -6,12 +6,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.audiences import partner_users, vendor_side
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.notifications.services import notify
+from apps.program.models import ProgramSettings
 
 from ..models import DealRegistration, ExtensionRequest, RegistrationEvent, Status
-from ..program import program_rules
-from .audiences import partner_users, staff_recipients
 from .validation import clean_text
 
 
@@ -27,11 +27,11 @@ def extension_request_create(
             "An extension can be asked for only while the registration is approved.",
             code="transition_not_allowed",
         )
-    limit = min(90, program_rules().max_extension_days)
+    limit = min(90, ProgramSettings.get().max_extension_days)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
         raise InvalidInput({"days": [f"Ask for 1 to {limit} days."]})
     reason = clean_text(reason, "reason", required=False)
-    if registration.extensions_used >= program_rules().max_extensions:
+    if registration.extensions_used >= ProgramSettings.get().max_extensions:
         raise DomainError(
             "The maximum number of extensions has been used.",
             code="conditions_unmet",
@@ -59,7 +59,7 @@ def extension_request_create(
         at=now,
     )
     notify(
-        recipients=staff_recipients(registration.partner),
+        recipients=vendor_side(registration.partner),
         kind="deal_extension_requested",
         subject=f"Extension requested: {registration.customer_name} ({registration.partner.name})",
         body=f"{registration.partner.name} asks for {days} more days of protection.",

@@ -9,10 +9,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
 from apps.core.errors import ConditionsUnmet, DomainError, InvalidInput, NotPermitted
 from apps.notifications.services import notify
+from apps.program.models import ProgramSettings
 
+from ..events import registration_approved, registration_won
 from ..models import (
     MAX_VALUE,
     TRANSITION_PERMISSIONS,
@@ -21,8 +24,7 @@ from ..models import (
     RegistrationEvent,
     Status,
 )
-from ..program import program_rules, protection_days
-from .audiences import partner_users, staff_recipients
+from .announce import announce
 from .submission import require_active
 from .validation import clean_text
 
@@ -40,7 +42,7 @@ class DomainProtected(DomainError):
 
 def _transition_input(registration, name: str, data: dict) -> tuple[dict, str]:
     """(kwargs for the model method, the note kept in history)."""
-    rules = program_rules()
+    rules = ProgramSettings.get()
     if name == "reject":
         reason = clean_text(data.get("reason"), "reason", required=True)
         return {"reason": reason}, reason
@@ -66,6 +68,10 @@ def _transition_input(registration, name: str, data: dict) -> tuple[dict, str]:
         value = value.quantize(Decimal("0.01"))
         return {"actual_value": value}, f"actual value {value} {registration.currency}"
     return {}, ""
+
+
+# The transitions announced to other apps (deals.events), sent after commit.
+EVENTS = {"approve": registration_approved, "mark_won": registration_won}
 
 
 @transaction.atomic
@@ -99,7 +105,7 @@ def registration_transition(
                 "Another partner's approved registration already protects "
                 f"{registration.customer_domain}; this one cannot be approved while it does."
             )
-        kwargs["protection_days"] = protection_days(registration.partner)
+        kwargs["protection_days"] = registration.partner.protection_days
     _apply(registration, name, actor, system=system, now=now, **kwargs)
     RegistrationEvent.objects.create(
         registration=registration,
@@ -113,7 +119,9 @@ def registration_transition(
     )
     _settle_extension_requests(registration, name, actor, now)
     if not as_system:
-        _announce(registration, name, note)
+        _notify(registration, name, note)
+    if name in EVENTS:
+        announce(registration, EVENTS[name], actor)
     return registration
 
 
@@ -182,7 +190,7 @@ _PARTNER_MESSAGES = {
 }
 
 
-def _announce(registration: DealRegistration, name: str, note: str) -> None:
+def _notify(registration: DealRegistration, name: str, note: str) -> None:
     c = registration.customer_name
     if name in _PARTNER_MESSAGES:
         subject, body = _PARTNER_MESSAGES[name]
@@ -204,7 +212,7 @@ def _announce(registration: DealRegistration, name: str, note: str) -> None:
         )
     elif name == "withdraw":
         notify(
-            recipients=staff_recipients(registration.partner),
+            recipients=vendor_side(registration.partner),
             kind="deal_withdrawn",
             subject=f"Registration withdrawn: {c} ({registration.partner.name})",
             key=f"deal-withdraw:{registration.pk}",

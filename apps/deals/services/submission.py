@@ -8,13 +8,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.audiences import vendor_side
 from apps.core.errors import DomainError, NotPermitted
 from apps.notifications.services import notify
 
+from ..events import registration_submitted
 from ..models import DealRegistration, RegistrationEvent, Status
 from ..normalize import name_key
-from ..program import partner_is_active
-from .audiences import staff_recipients
+from .announce import announce
 from .conflicts import lock_for_detection, record_conflicts
 from .validation import registration_validate
 
@@ -24,7 +25,7 @@ class PartnerInactive(DomainError):
 
 
 def require_active(partner) -> None:
-    if not partner_is_active(partner):
+    if not partner.is_active_partner:
         raise PartnerInactive(
             "Deals can be registered only while the partnership is active "
             "(onboarding, growth, evaluation or expansion)."
@@ -60,7 +61,7 @@ def registration_create(
         via="" if submitted_by.is_partner_user else "on the partner's behalf",
     )
     notify(
-        recipients=staff_recipients(partner),
+        recipients=vendor_side(partner),
         kind="deal_submitted",
         subject=f"New deal registration from {partner.name}: {registration.customer_name}",
         body=f"{partner.name} registered {registration.customer_name} "
@@ -68,4 +69,5 @@ def registration_create(
         key=f"deal-submitted:{registration.pk}",
         link=reverse("deals:detail", args=[registration.pk]),
     )
+    announce(registration, registration_submitted, submitted_by)
     return registration

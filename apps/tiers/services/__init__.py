@@ -1,6 +1,5 @@
-"""Tier writes, by sub-domain: exchange rates (`rates`), the trailing-12-month figures
-(`figures`), tier configuration (`config`), changing a partner's tier (`changes`), the nightly
-evaluation (`evaluation`) and its notifications (`notices`). The public functions are re-exported
+"""Tier writes, by sub-domain: the trailing-12-month figures (`figures`), tier configuration
+(`config`), changing a partner's tier (`changes`), the nightly evaluation (`evaluation`) and its notifications (`notices`). The public functions are re-exported
 here so callers import them from `apps.tiers.services`."""
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from .config import (
 )
 from .evaluation import DISMISSAL_HOLDS_DAYS, evaluate_tiers
 from .figures import Figures, figures_for, qualifying_tier, window_start, won_figures
-from .rates import base_currency, exchange_rate_save, rate_in_force, to_base
 
 __all__ = [
     "BOUNDS",
@@ -24,19 +22,15 @@ __all__ = [
     "DISMISSAL_HOLDS_DAYS",
     "NAME_MAX",
     "Figures",
-    "base_currency",
     "evaluate_tiers",
-    "exchange_rate_save",
     "figures_for",
     "proposal_transition",
     "qualifying_tier",
-    "rate_in_force",
     "tier_change_apply",
     "tier_config_errors",
     "tier_delete",
     "tier_set_by_hand",
     "tier_usage",
-    "to_base",
     "window_start",
     "won_figures",
 ]

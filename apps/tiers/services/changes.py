@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import Role, User
+from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
+from apps.core.events import send_after_commit
 from apps.core.signals import rows_written
 from apps.notifications.services import notify
 from apps.partners.models import Partner
 from apps.program.models import Tier
 
+from ..events import tier_changed
 from ..models import Direction, ProposalStatus, TierChange, TierProposal, TierStanding
 from .figures import figures_for
 
@@ -23,25 +24,6 @@ from .figures import figures_for
 def direction_between(from_tier: Tier | None, to_tier: Tier | None) -> str:
     rank = lambda t: t.rank if t is not None else 0  # noqa: E731
     return Direction.PROMOTION if rank(to_tier) > rank(from_tier) else Direction.DEMOTION
-
-
-def _recipients(partner) -> list:
-    """The partner's manager (admins when it has none) and its active partner users."""
-    staff = (
-        [partner.manager_id]
-        if partner.manager_id
-        else list(
-            User.objects.filter(
-                Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True
-            ).values_list("pk", flat=True)
-        )
-    )
-    users = list(
-        User.objects.filter(partner_id=partner.pk, role=Role.PARTNER, is_active=True).values_list(
-            "pk", flat=True
-        )
-    )
-    return staff, users
 
 
 def tier_change_apply(
@@ -56,12 +38,35 @@ def tier_change_apply(
 ) -> TierChange:
     """Set the partner's tier and record why. Partner.stage is a protected FSM field, so only the
     tier column is written."""
-
     now = now or timezone.now()
     from_tier = partner.tier
     Partner.objects.filter(pk=partner.pk).update(tier=to_tier)
     rows_written(Partner)  # no post_save from update(): the dashboard's money by tier changed
     partner.tier = to_tier
+    return record_tier_change(
+        partner=partner,
+        from_tier=from_tier,
+        actor=actor,
+        reason=reason,
+        figures=figures,
+        proposal=proposal,
+        now=now,
+    )
+
+
+def record_tier_change(
+    *,
+    partner,
+    from_tier: Tier | None,
+    actor,
+    reason: str,
+    figures: dict,
+    now: datetime,
+    proposal: TierProposal | None = None,
+) -> TierChange:
+    """Record a change of the tier already written on `partner`, tell the people concerned, and
+    announce it (`tier_changed`, after commit)."""
+    to_tier = partner.tier
     change = TierChange.objects.create(
         partner=partner,
         from_tier=from_tier,
@@ -76,10 +81,27 @@ def tier_change_apply(
         at=now,
     )
     TierStanding.objects.filter(partner=partner).update(short_since=None)
-    staff, users = _recipients(partner)
+    _notify_change(change, partner)
+    announce_tier_changed(change)
+    return change
+
+
+def announce_tier_changed(change: TierChange) -> None:
+    send_after_commit(
+        tier_changed,
+        TierChange,
+        change_id=change.pk,
+        partner_id=change.partner_id,
+        from_tier_id=change.from_tier_id,
+        to_tier_id=change.to_tier_id,
+        direction=change.direction,
+    )
+
+
+def _notify_change(change: TierChange, partner) -> None:
     word = "promoted" if change.direction == Direction.PROMOTION else "moved"
     notify(
-        recipients=staff,
+        recipients=vendor_side(partner),
         kind="tier_change",
         subject=f"{partner.name} {word} to {change.to_label}",
         body=f"{partner.name}: {change.from_label} → {change.to_label}. {change.reason}",
@@ -87,7 +109,7 @@ def tier_change_apply(
         link=_partner_link(partner),
     )
     notify(
-        recipients=users,
+        recipients=partner_users(partner.pk),
         kind="tier_change",
         subject=f"Your company is now {change.to_label}",
         body=(
@@ -97,34 +119,59 @@ def tier_change_apply(
         key=f"tier-change:{change.pk}",
         link=portal_tier_link(),
     )
-    return change
+
+
+def _set_by_hand_reason(actor) -> str:
+    return f"Set by hand by {actor.get_full_name() or actor.username}."
+
+
+def _withdraw_overtaken(partner, actor, now: datetime) -> None:
+    TierProposal.objects.filter(partner=partner, status=ProposalStatus.OPEN).update(
+        status=ProposalStatus.WITHDRAWN,
+        decided_at=now,
+        decided_by=actor,
+        decision_note="The tier was set by hand.",
+    )
 
 
 def tier_set_by_hand(
     *, partner, to_tier: Tier | None, actor, reason: str = "", now: datetime | None = None
 ) -> TierChange | None:
-    """A manager or admin places a partner in a tier directly (e.g. from the partner form): the
-    change is recorded with the figures of the moment, and an open proposal it overtakes is
-    withdrawn. Returns None when the tier is unchanged."""
+    """A manager or admin places a partner in a tier directly: the change is recorded with the
+    figures of the moment, and an open proposal it overtakes is withdrawn. Returns None when the
+    tier is unchanged."""
     now = now or timezone.now()
     if (to_tier.pk if to_tier else None) == partner.tier_id:
         return None
     with transaction.atomic():
-        TierProposal.objects.filter(partner=partner, status=ProposalStatus.OPEN).update(
-            status=ProposalStatus.WITHDRAWN,
-            decided_at=now,
-            decided_by=actor,
-            decision_note="The tier was set by hand.",
-        )
-        who = actor.get_full_name() or actor.username
+        _withdraw_overtaken(partner, actor, now)
         return tier_change_apply(
             partner=partner,
             to_tier=to_tier,
             actor=actor,
-            reason=reason or f"Set by hand by {who}.",
+            reason=reason or _set_by_hand_reason(actor),
             figures=figures_for(partner, now).as_json(),
             now=now,
         )
+
+
+def record_tier_set_by_hand(
+    *, partner, from_tier_id: int | None, actor, now: datetime | None = None
+) -> TierChange | None:
+    """The partners app wrote a tier set on the partner form or API (partners.events.
+    partner_tier_set): record it as `tier_set_by_hand` would, in the same transaction."""
+    now = now or timezone.now()
+    if from_tier_id == partner.tier_id:
+        return None
+    _withdraw_overtaken(partner, actor, now)
+    return record_tier_change(
+        partner=partner,
+        from_tier=Tier.objects.filter(pk=from_tier_id).first() if from_tier_id else None,
+        actor=actor,
+        reason=_set_by_hand_reason(actor),
+        figures=figures_for(partner, now).as_json(),
+        now=now,
+    )
 
 
 def _partner_link(partner) -> str:

@@ -9,11 +9,11 @@ from django.db import transaction
 
 from apps.core.signals import rows_written
 from apps.partners.models import Partner
-from apps.partners.stages import ACTIVE_STAGES
 from apps.program.models import ProgramSettings, Tier
+from apps.program.stages import ACTIVE_STAGES
 
 from ..models import Direction, ProposalStatus, TierChange, TierProposal, TierStanding
-from .changes import direction_between
+from .changes import announce_tier_changed, direction_between
 from .figures import Figures, qualifying_tier, window_start, won_figures
 from .notices import notify_evaluation, notify_missing_rates
 
@@ -301,4 +301,6 @@ def _auto_promote(items: list[tuple], now: datetime) -> list[TierChange]:
         ]
     )
     TierStanding.objects.filter(partner_id__in=[p.pk for p, *_ in items]).update(short_since=None)
+    for change in changes:
+        announce_tier_changed(change)
     return changes

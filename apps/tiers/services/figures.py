@@ -6,16 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.deals.models import DealRegistration
-from apps.partners.stages import ACTIVE_STAGES
 from apps.program.models import Tier
-
-from ..models import ExchangeRate
-from .rates import CENT, base_currency
+from apps.program.money import CENT, MONEY, base_currency, rate_to_base
+from apps.program.stages import ACTIVE_STAGES
 
 WON = "won"
 
@@ -75,10 +73,7 @@ def won_figures(partner_ids: list[int] | None, now: datetime, *, base: str | Non
 
     base = (base or base_currency()).upper()
     start = window_start(now)
-    rate = ExchangeRate.objects.filter(
-        currency=OuterRef("currency"), effective_date__lte=OuterRef("closed_at__date")
-    ).order_by("-effective_date")
-    money = DecimalField(max_digits=30, decimal_places=10)
+    money = MONEY
     deals = DealRegistration.objects.filter(status=WON, closed_at__gte=start, closed_at__lte=now)
     if partner_ids is None:
         deals = deals.filter(partner__stage__in=ACTIVE_STAGES)
@@ -87,11 +82,7 @@ def won_figures(partner_ids: list[int] | None, now: datetime, *, base: str | Non
     rows = (
         deals.annotate(
             won=Coalesce("actual_value", "estimated_value"),
-            rate=Case(
-                When(currency=base, then=Value(Decimal("1"))),
-                default=Subquery(rate.values("rate_to_base")[:1]),
-                output_field=money,
-            ),
+            rate=rate_to_base(base, on="closed_at__date"),
         )
         .values("partner_id", "currency")
         .annotate(

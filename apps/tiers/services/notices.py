@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import Role, User
+from apps.accounts import audiences
 from apps.notifications.services import Message, notify_batch
 
 from ..models import Direction
@@ -20,31 +19,14 @@ def _proposal_key(p) -> str:
     return f"tier-proposal:{p.pk}"
 
 
-def _audiences(partner_ids: set[int]) -> tuple[list[int], dict[int, list[int]]]:
-    """(the admins, {partner id: its active partner users}) in one query."""
-    admins: list[int] = []
-    users: dict[int, list[int]] = {}
-    for pk, partner_id, role, is_superuser in User.objects.filter(
-        Q(partner_id__in=partner_ids, role=Role.PARTNER)
-        | Q(role=Role.ADMIN)
-        | Q(is_superuser=True),
-        is_active=True,
-    ).values_list("pk", "partner_id", "role", "is_superuser"):
-        if role == Role.PARTNER and not is_superuser:
-            users.setdefault(partner_id, []).append(pk)
-        else:
-            admins.append(pk)
-    return admins, users
-
-
 def notify_evaluation(proposals, changes, partners, now: datetime) -> None:
     """Notifications for a whole run in two queries: the recipients, then one bulk insert."""
     if not proposals and not changes:
         return
     by_id = {p.pk: p for p in partners}
-    admins, users = _audiences({p.partner_id for p in proposals} | {c.partner_id for c in changes})
+    admins, users = audiences.admins_and_partner_users({c.partner_id for c in changes})
 
-    def staff_of(partner) -> list[int]:
+    def staff_of(partner) -> list:
         return [partner.manager_id] if partner.manager_id else admins
 
     queue = reverse("tiers:proposals")
@@ -100,11 +82,7 @@ def notify_missing_rates(figures_by_partner: dict[int, Figures], now: datetime) 
     currencies = sorted({c for f in figures_by_partner.values() for c in f.missing})
     if not currencies:
         return
-    admins = list(
-        User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True).values_list(
-            "pk", flat=True
-        )
-    )
+    admins = audiences.admin_list()
     notify_many(
         [
             dict(

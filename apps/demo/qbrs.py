@@ -9,10 +9,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from apps.partners.models import Partner, Stage, StageHistory
-
-from .models import QBR, Status
-from .services import action_item_create, action_item_update, qbr_schedule, qbr_transition
-from .sweeps import qbr_scheduling
+from apps.program.models import PartnerType, Tier
+from apps.qbrs.models import QBR, Status
+from apps.qbrs.services import action_item_create, action_item_update, qbr_schedule, qbr_transition
+from apps.qbrs.sweeps import qbr_scheduling
 
 TURN = timedelta(days=91)
 EVALUATION = timedelta(days=3)  # from the QBR's start to its outcome
@@ -73,7 +73,6 @@ def _loop(partner: Partner, actor, *, turns: int, start, step: timedelta, meetin
 def _demo_partner(name: str, ctx: dict, now) -> Partner:
     """A partner in growth for two years with no recorded moves yet, so that QBRs can be
     backdated over past quarters without contradicting an earlier history."""
-    from apps.program.models import PartnerType, Tier
 
     return Partner.objects.create(
         name=name,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .services import agreement_create, agreement_transition
+from apps.agreements.services import agreement_create, agreement_transition
 
 
 def seed(ctx: dict) -> None:

@@ -1,4 +1,5 @@
-"""The lifecycle stages, apart from the models so the program app can name them too."""
+"""The lifecycle stages of a partnership: the program defines them (their playbooks and
+configuration live here); the partners app moves a partner through them."""
 
 from __future__ import annotations
 

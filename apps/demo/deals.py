@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .models import DealRegistration, RegistrationEvent, Status
-from .program import protection_days
+from apps.deals.models import DealRegistration, RegistrationEvent, Status
+from apps.deals.normalize import normalize_domain
+from apps.deals.services import record_conflicts
 
 # (partner key, customer, domain, status, hours since submission, value, product)
 ROWS = [
@@ -146,8 +147,6 @@ def seed(ctx: dict) -> None:
     now = timezone.now()
     users = {"northwind": ctx.get("nora"), "contoso": ctx.get("carl")}
     manager = ctx.get("manager")
-    from .normalize import normalize_domain
-    from .services import record_conflicts
 
     for key, customer, domain, status, hours, value, product in ROWS:
         partner = ctx[key]
@@ -173,7 +172,7 @@ def seed(ctx: dict) -> None:
             reg.reviewed_at, reg.reviewed_by = submitted + timedelta(hours=20), manager
         if status in (Status.APPROVED, Status.WON, Status.LOST, Status.EXPIRED):
             reg.approved_at = reg.reviewed_at
-            reg.expires_at = reg.approved_at + timedelta(days=protection_days(partner))
+            reg.expires_at = reg.approved_at + timedelta(days=partner.protection_days)
             events.append(
                 ("approve", Status.SUBMITTED, Status.APPROVED, manager, "", reg.approved_at)
             )

@@ -7,10 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from apps.agreements.models import Agreement
+from apps.partners.models import Partner, Stage, Task
+from apps.partners.services import partner_transition
 from apps.program.models import PartnerType, Tier
-
-from .models import Partner, Stage, Task
-from .services import partner_transition
 
 GROWTH_LOOP = [("start_evaluation", 200), ("continue_growth", 190), ("start_evaluation", 100),
                ("continue_growth", 92)]  # fmt: skip

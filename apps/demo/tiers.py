@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from apps.program.models import Tier
-
-from .models import Direction, ExchangeRate, TierChange, TierProposal
-from .services import figures_for, qualifying_tier
+from apps.deals.models import DealRegistration, Status
+from apps.deals.normalize import normalize_domain
+from apps.program.models import ExchangeRate, Tier
+from apps.tiers.models import Direction, TierChange, TierProposal
+from apps.tiers.services import figures_for, qualifying_tier
 
 RATES = [
     # currency, 1 unit in USD, effective days ago
@@ -31,8 +32,6 @@ CONTOSO_WINS = [
 
 
 def _won(partner, customer, domain, currency, value, days_ago, manager, now):
-    from apps.deals.models import DealRegistration, Status
-    from apps.deals.normalize import normalize_domain
 
     closed = now - timedelta(days=days_ago)
     domain = normalize_domain(domain)

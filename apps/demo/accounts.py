@@ -1,8 +1,7 @@
 from __future__ import annotations
 
+from apps.accounts.models import Role, User
 from apps.partners.models import Partner
-
-from .models import Role, User
 
 LOGINS = [
     ("admin", "admin", "partneros-admin"),

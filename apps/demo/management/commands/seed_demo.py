@@ -1,0 +1,28 @@
+"""Demo data for `make run`: one module per app in `apps/demo/` (`seed(ctx)`), run in order."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from apps.demo import accounts, agreements, deals, partners, qbrs, tiers
+
+# Order matters: the people and partners first, then what each domain builds on them.
+SEEDERS = [accounts, partners, agreements, deals, qbrs, tiers]
+
+
+class Command(BaseCommand):
+    help = "Create the demo program (idempotent: does nothing if it exists) and print the logins."
+
+    def handle(self, *args, **options):
+        if accounts.already_seeded():
+            self.stdout.write("Demo data already present.")
+        else:
+            ctx: dict = {}
+            with transaction.atomic():
+                for seeder in SEEDERS:
+                    seeder.seed(ctx)
+            self.stdout.write(self.style.SUCCESS("Demo data created."))
+        self.stdout.write("\nDemo logins (username / password):")
+        for role, username, password in accounts.LOGINS:
+            self.stdout.write(f"  {role:<28} {username:<10} / {password}")
