@@ -45,6 +45,20 @@ def _fresh_throttles():
 
 
 @pytest.fixture
+def rates(monkeypatch):
+    """rates(scope="n/period", …): these named rates (REST_FRAMEWORK's DEFAULT_THROTTLE_RATES)
+    for this test, the others as configured."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def set_rates(**scopes: str) -> None:
+        monkeypatch.setattr(
+            SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **scopes}
+        )
+
+    return set_rates
+
+
+@pytest.fixture
 def acme(db):
     return PartnerFactory(name="Acme Resellers")
 

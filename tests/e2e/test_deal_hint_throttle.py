@@ -6,18 +6,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
-from rest_framework.throttling import SimpleRateThrottle
 
 from tests.factories import PASSWORD
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_hint_says_when_checks_come_too_fast(page, live_server, charlie, monkeypatch):
-    monkeypatch.setattr(
-        SimpleRateThrottle,
-        "THROTTLE_RATES",
-        {**SimpleRateThrottle.THROTTLE_RATES, "deal_hint": "1/minute"},
-    )
+def test_the_hint_says_when_checks_come_too_fast(page, live_server, charlie, rates):
+    rates(deal_hint="1/minute")
     # Not the console_errors fixture: Chromium logs the refused request (429) as a console error.
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(charlie.username)

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from axes.models import AccessAttempt
-from rest_framework.throttling import SimpleRateThrottle
 
 from apps.audit.models import AuditEvent
 from tests.factories import PASSWORD
@@ -70,13 +69,9 @@ def proxy(live_server) -> Iterator[tuple[str, int]]:
 
 
 @pytest.fixture
-def behind_one_proxy(settings, monkeypatch):
+def behind_one_proxy(settings, rates):
     settings.TRUSTED_PROXIES = 1
-    monkeypatch.setattr(
-        SimpleRateThrottle,
-        "THROTTLE_RATES",
-        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "100/minute", "sign_in": "100/minute"},
-    )
+    rates(anon="100/minute", sign_in="100/minute")
 
 
 def ask_token(proxy, source: str, username: str, password: str, forged: str | None = None):
@@ -93,14 +88,8 @@ def ask_token(proxy, source: str, username: str, password: str, forged: str | No
     return status, json.loads(data or b"{}")
 
 
-def test_a_client_behind_the_proxy_is_throttled_whatever_it_forges(
-    proxy, behind_one_proxy, monkeypatch
-):
-    monkeypatch.setattr(
-        SimpleRateThrottle,
-        "THROTTLE_RATES",
-        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "3/minute"},
-    )
+def test_a_client_behind_the_proxy_is_throttled_whatever_it_forges(proxy, behind_one_proxy, rates):
+    rates(anon="3/minute")
     statuses = [
         ask_token(proxy, ATTACKER, f"user{n}", "x", forged=f"198.51.100.{n}")[0] for n in range(3)
     ]

@@ -7,7 +7,6 @@ import pytest
 from axes.helpers import get_client_ip_address
 from django.test import RequestFactory
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from apps.audit.models import AuditEvent
 from apps.core.clients import client_address
@@ -41,43 +40,35 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("proxies", "forwarded", "expected"), CASES)
-def test_it_reads_the_client_behind_the_declared_proxies(proxies, forwarded, expected, settings):
-    settings.TRUSTED_PROXIES = proxies
+def from_proxy(forwarded: str | None):
     extra = {"REMOTE_ADDR": PROXY}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    request = RequestFactory().get("/", **extra)
-    assert client_address(request) == expected
+    return RequestFactory().get("/", **extra)
+
+
+@pytest.mark.parametrize(("proxies", "forwarded", "expected"), CASES)
+def test_it_reads_the_client_behind_the_declared_proxies(proxies, forwarded, expected, settings):
+    settings.TRUSTED_PROXIES = proxies
+    assert client_address(from_proxy(forwarded)) == expected
 
 
 @pytest.mark.parametrize(("proxies", "forwarded", "expected"), CASES)
 def test_the_throttles_and_the_lockout_use_the_same_address(proxies, forwarded, expected, settings):
     settings.TRUSTED_PROXIES = proxies
-    extra = {"REMOTE_ADDR": PROXY}
-    if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    request = RequestFactory().get("/", **extra)
+    request = from_proxy(forwarded)
     for throttle in (AnonThrottle(), UserThrottle(), ScopeThrottle("sign_in")):
         assert throttle.get_ident(request) == expected
     assert get_client_ip_address(request) == expected  # django-axes, through its callable
 
 
-@pytest.fixture
-def anon_rate(monkeypatch):
-    monkeypatch.setattr(
-        SimpleRateThrottle,
-        "THROTTLE_RATES",
-        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "3/minute"},
-    )
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("proxies", [0, 1])
-def test_a_forged_forwarded_for_escapes_no_throttle(proxies, anon_rate, settings):
+def test_a_forged_forwarded_for_escapes_no_throttle(proxies, rates, settings):
     """Each request names another address in its own X-Forwarded-For: with no proxy the header
     is ignored, with one only the proxy's entry (the rightmost) counts."""
     settings.TRUSTED_PROXIES = proxies
+    rates(anon="3/minute")
     api = APIClient(REMOTE_ADDR="203.0.113.9")
     # With one trusted proxy, the proxy's appended entry: the same real client every time.
     tail = ", 198.51.100.20" if proxies else ""

@@ -13,7 +13,6 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import refusal_tally
@@ -23,18 +22,6 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 ATTACKER, VICTIM = "203.0.113.66", "198.51.100.7"
-
-
-@pytest.fixture
-def rates(monkeypatch):
-    """rates(scope="n/period", …): the named rates for this test."""
-
-    def set_rates(**scopes: str) -> None:
-        monkeypatch.setattr(
-            SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **scopes}
-        )
-
-    return set_rates
 
 
 def sign_in_page(address: str, username: str, password: str):
