@@ -28,6 +28,10 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	@# mypy's Django plugin imports the settings: a database URL it never connects to (so no
+	@# embedded server starts) and the development key.
+	DATABASE_URL=postgres://mypy.invalid/partneros PARTNEROS_TESTING=1 $(VENV)/bin/mypy
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import math
+import socket
 import statistics
 import threading
 import time
@@ -106,3 +107,20 @@ def run_load(
         t.join(duration + warmup + 60)
     seconds = min(time.monotonic(), stop_at) - measure_from
     return LoadResult(name, len(latencies), max(seconds, 0.001), statuses, latencies, samples)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, *, seconds: float) -> None:
+    """Until a server accepts connections on the port (or the time is up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from bench.load import free_port, run_load, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -135,10 +136,20 @@ def better_rounds(first: dict, second: dict) -> dict:
     return kept
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def measure_target(name: str, build, port: int, server_pid: int) -> dict:
+    """One endpoint's figures, with the server's CPU time per request."""
+    run_load(name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=1.5)
+    before = cpu_seconds(server_pid)
+    # Warmed up by the run above, so the CPU read around this one is all its requests'.
+    r = run_load(
+        name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=DURATION, warmup=0
+    )
+    after = cpu_seconds(server_pid)
+    summary = r.summary()
+    summary["cpu_ms_per_request"] = {
+        k: round((after[k] - before[k]) * 1000 / max(1, r.requests), 2) for k in after
+    }
+    return summary
 
 
 def throughput(db_url: str) -> dict:
@@ -151,7 +162,6 @@ def throughput(db_url: str) -> dict:
     from rest_framework.authtoken.models import Token
 
     from apps.deals.models import DealRegistration
-    from bench.load import run_load
     from bench.measure import actors, submission_payload, undo_writes, writes_mark
 
     manager, partner_users = actors()
@@ -189,13 +199,7 @@ def throughput(db_url: str) -> dict:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_for_port(port, seconds=60)
         json_headers = {"Content-Type": "application/json", "Host": "127.0.0.1"}
 
         def ceiling(n):
@@ -221,17 +225,7 @@ def throughput(db_url: str) -> dict:
             ("api_deal_submission", submission),
             ("portal_registration_list", portal_list),
         ):
-            run_load(name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=1.5)
-            before = cpu_seconds(server.pid)
-            # Warmed up by the run above, so the CPU read around this one is all its requests'.
-            r = run_load(
-                name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=DURATION, warmup=0
-            )
-            after = cpu_seconds(server.pid)
-            results[name] = r.summary()
-            results[name]["cpu_ms_per_request"] = {
-                k: round((after[k] - before[k]) * 1000 / max(1, r.requests), 2) for k in after
-            }
+            results[name] = measure_target(name, build, port, server.pid)
         ceiling_rps = results["ceiling_insert"]["rps"] or 1
         for name in ("api_insert_floor", "api_deal_submission", "portal_registration_list"):
             results[name]["ratio_to_ceiling"] = round(results[name]["rps"] / ceiling_rps, 3)

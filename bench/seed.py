@@ -246,7 +246,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         rng = random.Random(seed)
         now = timezone.now().replace(microsecond=0)
-        today = timezone.localdate(now)
         w = Writer(self.stdout)
         touched = [
             User,
@@ -261,381 +260,30 @@ class Command(BaseCommand):
         ]
         if flush:
             self._flush(touched + [Notification])
-
-        types = {t.key: t for t in PartnerType.objects.all()}
-        if not types:
-            for key in TYPES:
-                types[key] = PartnerType.objects.create(key=key, name=key.title())
-        type_ids = [t.pk for t in types.values()]
-        onboarding_days = {t.pk: t.onboarding_days for t in types.values()}
-        tier_ids = list(Tier.objects.order_by("rank").values_list("pk", flat=True)) or [None]
-        playbook = {
-            stage: list(PlaybookTaskTemplate.objects.filter(stage=stage).order_by("order"))
-            for stage in ("onboarding", "expansion", "exited")
-        }
+        program = _Program.read()
         hashed = make_password(password)
 
+        # The steps draw from `rng` in this order, which keeps the data the same for a seed.
         with transaction.atomic():
-            # --- people ---------------------------------------------------------------------
-            managers = managers or partners // 250 + 2
-            uid = w.next_id(User)
-            manager_ids = list(range(uid, uid + managers))
-            w.write(
-                User,
-                (
-                    {
-                        "id": i,
-                        "username": f"scale-manager-{i}",
-                        "email": f"manager{i}@vendor.example",
-                        "password": hashed,
-                        "role": "manager",
-                        "is_active": True,
-                        "date_joined": now,
-                    }
-                    for i in manager_ids
-                ),
+            manager_ids = _write_managers(w, managers or partners // 250 + 2, hashed, now)
+            partner_rows = _write_partners(
+                w, rng, partners, program=program, manager_ids=manager_ids, now=now
             )
-
-            # --- partners, their history, tasks and agreements -------------------------------
-            pid = w.next_id(Partner)
-            stages = rng.choices(
-                list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()), k=partners
-            )
-            partner_rows = []
-            for n, stage in enumerate(stages):
-                created = now - timedelta(days=rng.randint(30, 1100), minutes=rng.randint(0, 1440))
-                steps = STAGE_PATHS[stage]
-                times = sorted(
-                    created
-                    + timedelta(seconds=rng.randint(0, int((now - created).total_seconds())))
-                    for _ in steps
-                )
-                type_id = rng.choice(type_ids)
-                name = f"{made_up_word(rng).title()} {rng.choice(['Partners', 'Solutions', 'Systems', 'Consulting', 'Digital'])} {n}"
-                row = {
-                    "id": pid + n,
-                    "name": name,
-                    "website": f"https://{name.split()[0].lower()}{n}.example",
-                    "partner_type_id": type_id,
-                    "tier_id": rng.choice(tier_ids),
-                    "manager_id": rng.choice(manager_ids),
-                    "stage": stage,
-                    "stage_entered_at": times[-1] if times else created,
-                    "qualification_customer": rng.randint(2, 5),
-                    "qualification_credibility": rng.randint(2, 5),
-                    "qualification_capability": rng.randint(2, 5),
-                    "qualification_commitment": rng.randint(2, 5),
-                    "created_at": created,
-                    "_times": times,
-                }
-                if steps:
-                    row["onboarding_started_at"] = times[0]
-                    row["onboarding_due_date"] = timezone.localdate(times[0]) + timedelta(
-                        days=onboarding_days[type_id]
-                    )
-                    if len(steps) > 1:
-                        row["onboarding_completed_at"] = times[1]
-                partner_rows.append(row)
-            w.write(Partner, ({k: v for k, v in r.items() if k != "_times"} for r in partner_rows))
-
-            def history():
-                for r in partner_rows:
-                    for (name, frm, to), at in zip(
-                        STAGE_PATHS[r["stage"]], r["_times"], strict=True
-                    ):
-                        yield {
-                            "partner_id": r["id"],
-                            "transition": name,
-                            "from_stage": frm,
-                            "to_stage": to,
-                            "actor_id": r["manager_id"],
-                            "note": "",
-                            "reason": "Strategic fit ended" if name == "exit" else "",
-                            "via": "",
-                            "at": at,
-                        }
-
-            w.write(StageHistory, history())
-
-            def tasks():
-                for r in partner_rows:
-                    templates = playbook.get(r["stage"]) or []
-                    if not templates and r["stage"] in ("onboarding", "expansion"):
-                        templates = [None, None, None]
-                    entered = r["stage_entered_at"]
-                    for order, t in enumerate(templates):
-                        done = rng.random() < 0.5
-                        yield {
-                            "partner_id": r["id"],
-                            "stage": r["stage"],
-                            "stage_visit": entered,
-                            "title": t.title if t else f"Playbook step {order + 1}",
-                            "description": t.description if t else "",
-                            "owner_side": t.owner_side if t else rng.choice(["vendor", "partner"]),
-                            "due_date": timezone.localdate(entered)
-                            + timedelta(days=(t.due_offset_days if t else 14 * (order + 1))),
-                            "required": t.required if t else True,
-                            "done": done,
-                            "done_at": entered + timedelta(days=1) if done else None,
-                            "order": order,
-                        }
-
-            w.write(Task, tasks())
-
-            def agreements():
-                for r in partner_rows:
-                    if r["stage"] == "recruitment":
-                        continue
-                    start = timezone.localdate(r["_times"][0])
-                    exited = r["stage"] == "exited"
-                    yield {
-                        "partner_id": r["id"],
-                        "kind": "reseller",
-                        "title": f"Reseller agreement {r['id']}",
-                        "start_date": start,
-                        "end_date": start + timedelta(days=rng.choice([365, 730, 1095])),
-                        "notice_period_days": 30,
-                        "status": "terminated" if exited else "active",
-                        "signed_at": r["_times"][0],
-                        "signed_by_name": "Pat Signer",
-                        "terminated_at": r["stage_entered_at"] if exited else None,
-                        "termination_reason": "Partnership exited" if exited else "",
-                        "created_at": r["_times"][0],
-                    }
-
-            w.write(Agreement, agreements())
-
+            w.write(StageHistory, _history_rows(partner_rows))
+            w.write(Task, _task_rows(rng, partner_rows, program.playbook))
+            w.write(Agreement, _agreement_rows(rng, partner_rows))
             # One partner user per partner: the portal and the API as a partner.
-            uid = w.next_id(User)
-            w.write(
-                User,
-                (
-                    {
-                        "id": uid + n,
-                        "username": f"scale-partner-{r['id']}",
-                        "email": f"user{r['id']}@partner.example",
-                        "password": hashed,
-                        "role": "partner",
-                        "partner_id": r["id"],
-                        "is_active": True,
-                        "date_joined": r["created_at"],
-                    }
-                    for n, r in enumerate(partner_rows)
-                ),
-            )
-
-            # --- registrations -----------------------------------------------------------------
-            # Customers: a pool about a third the size of the registrations, so most customers
-            # are registered more than once (by the same or other partners): realistic collisions.
-            pool_size = max(10, registrations // 3)
-            customers = []
-            for c in range(pool_size):
-                if c and rng.random() < RELATED_SHARE:
-                    # A relative of an earlier customer: its first word, alone or with a sector.
-                    word = customers[rng.randrange(c)][0].split()[0]
-                    name = word if rng.random() < 0.5 else f"{word} {rng.choice(SECTORS)}"
-                else:
-                    name = made_up_name(rng)
-                    word = name.split()[0]
-                cname = f"{name} {rng.choice(SUFFIXES)}".strip()
-                domain = f"{word.lower()}{c}.{rng.choice(TLDS)}"
-                customers.append((cname, domain, name_key(cname)))
-            dealing = [r for r in partner_rows if r["stage"] != "recruitment"] or partner_rows
-            # Bigger partners register more: a skewed pick.
-            weights = [1.0 / (1 + i % 50) for i in range(len(dealing))]
-            # What is already protected stays the one approval of its domain.
-            approved_domains: set[str] = set(
-                DealRegistration.objects.filter(status="approved").values_list(
-                    "customer_domain", flat=True
-                )
-            )
-            rid = w.next_id(DealRegistration)
-            statuses = rng.choices(
-                list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=registrations
-            )
-            picks = rng.choices(range(len(dealing)), weights=weights, k=registrations)
-            self.reg_meta: list[tuple[int, str, object, object, int, int]] = []
-
-            def regs():
-                for n in range(registrations):
-                    status = statuses[n]
-                    partner = dealing[picks[n]]
-                    cname, domain, key = customers[rng.randrange(pool_size)]
-                    if status == "approved":
-                        if domain in approved_domains:
-                            status = "rejected"
-                        else:
-                            approved_domains.add(domain)
-                    if partner["stage"] not in ACTIVE and status in ("submitted", "approved"):
-                        status = "expired" if status == "approved" else "withdrawn"
-                    if status == "submitted":
-                        submitted = now - timedelta(minutes=rng.randint(5, 60 * 24 * 6))
-                    else:
-                        submitted = now - timedelta(
-                            minutes=rng.randint(60 * 24 * 7, 60 * 24 * 1000)
-                        )
-                    row = {
-                        "id": rid + n,
-                        "partner_id": partner["id"],
-                        "submitted_by_id": None,
-                        "status": status,
-                        "customer_name": cname,
-                        "customer_domain": domain,
-                        "customer_country": rng.choice(COUNTRIES),
-                        "contact_name": "Jordan Buyer",
-                        "contact_email": f"jordan@{domain}",
-                        "product": rng.choice(PRODUCTS),
-                        "estimated_value": Decimal(rng.randint(1_000, 500_000)),
-                        "currency": rng.choice(CURRENCIES),
-                        "expected_close_date": today + timedelta(days=rng.randint(-400, 365)),
-                        "description": "",
-                        "submitted_at": submitted,
-                        "extensions_used": 0,
-                        "customer_name_key": key,
-                    }
-                    if status not in ("submitted", "withdrawn"):
-                        reviewed = submitted + timedelta(hours=rng.randint(1, 96))
-                        row["reviewed_at"] = reviewed
-                        row["reviewed_by_id"] = partner["manager_id"]
-                        if status == "rejected":
-                            row["rejection_reason"] = "Customer already engaged directly."
-                        else:
-                            row["approved_at"] = reviewed
-                            row["expires_at"] = reviewed + timedelta(days=90)
-                            if status == "approved":
-                                # Protected now: most for weeks yet, a few lapse for the sweep.
-                                row["approved_at"] = row["reviewed_at"] = now - timedelta(
-                                    days=rng.randint(1, 89)
-                                )
-                                row["expires_at"] = row["approved_at"] + timedelta(days=90)
-                                if rng.random() < 0.01:
-                                    row["expires_at"] = now - timedelta(hours=rng.randint(1, 48))
-                            else:
-                                row["closed_at"] = min(
-                                    now, reviewed + timedelta(days=rng.randint(5, 90))
-                                )
-                                if status == "won":
-                                    row["actual_value"] = row["estimated_value"]
-                                if status == "lost":
-                                    row["lost_reason"] = "Chose a competitor."
-                    self.reg_meta.append(
-                        (
-                            row["id"],
-                            status,
-                            submitted,
-                            row.get("reviewed_at"),
-                            partner["manager_id"],
-                            0,
-                        )
-                    )
-                    yield row
-
-            w.write(DealRegistration, regs())
-
-            def events():
-                for reg_id, status, submitted, reviewed, manager_id, _ in self.reg_meta:
-                    yield {
-                        "registration_id": reg_id,
-                        "transition": "submit",
-                        "from_status": "",
-                        "to_status": "submitted",
-                        "at": submitted,
-                    }
-                    if status == "withdrawn":
-                        yield {
-                            "registration_id": reg_id,
-                            "transition": "withdraw",
-                            "from_status": "submitted",
-                            "to_status": "withdrawn",
-                            "at": submitted + timedelta(days=1),
-                        }
-                    elif reviewed is not None:
-                        decision = "reject" if status == "rejected" else "approve"
-                        yield {
-                            "registration_id": reg_id,
-                            "transition": decision,
-                            "from_status": "submitted",
-                            "to_status": "rejected" if status == "rejected" else "approved",
-                            "actor_id": manager_id,
-                            "at": reviewed,
-                        }
-
-            w.write(RegistrationEvent, events())
-            del self.reg_meta
-
-            # --- QBRs: two completed ones per active/exited partner, one open per active -----
-            qid = w.next_id(QBR)
-            qbr_rows = []
-            for r in partner_rows:
-                if r["stage"] in ("recruitment", "onboarding"):
-                    continue
-                for back in (2, 1):
-                    at = now - timedelta(days=91 * back + rng.randint(0, 20))
-                    qbr_rows.append(
-                        {
-                            "id": qid + len(qbr_rows),
-                            "partner_id": r["id"],
-                            "quarter": f"{at.year}-Q{(at.month - 1) // 3 + 1}",
-                            "scheduled_for": at,
-                            "status": "completed",
-                            "satisfaction_score": rng.randint(4, 10),
-                            "outcome": "continue",
-                            "metrics": {"registrations_submitted": rng.randint(0, 40)},
-                            "started_at": at,
-                            "completed_at": at + timedelta(hours=1),
-                            "created_at": at - timedelta(days=30),
-                        }
-                    )
-                if r["stage"] in ACTIVE:
-                    status = "in_progress" if r["stage"] == "evaluation" else "scheduled"
-                    at = now + timedelta(days=rng.randint(-3, 60), hours=rng.randint(0, 23))
-                    qbr_rows.append(
-                        {
-                            "id": qid + len(qbr_rows),
-                            "partner_id": r["id"],
-                            "quarter": f"{at.year}-Q{(at.month - 1) // 3 + 1}",
-                            "scheduled_for": at,
-                            "status": status,
-                            "started_at": now if status == "in_progress" else None,
-                            "metrics": {},
-                            "created_at": now - timedelta(days=30),
-                        }
-                    )
+            w.write(User, _partner_user_rows(w.next_id(User), partner_rows, hashed))
+            reg_meta = _write_registrations(w, rng, registrations, partner_rows, now)
+            w.write(RegistrationEvent, _event_rows(reg_meta))
+            del reg_meta
+            qbr_rows = _qbr_rows(rng, w.next_id(QBR), partner_rows, now)
             w.write(QBR, qbr_rows)
-            w.write(
-                ActionItem,
-                (
-                    {
-                        "qbr_id": q["id"],
-                        "title": f"Follow up {k + 1}",
-                        "owner_side": rng.choice(["vendor", "partner"]),
-                        "due_date": timezone.localdate(q["scheduled_for"]) + timedelta(days=14),
-                        "done": q["status"] == "completed" and rng.random() < 0.7,
-                        "created_at": q["scheduled_for"],
-                    }
-                    for q in qbr_rows
-                    if q["status"] == "completed"
-                    for k in range(2)
-                ),
-            )
+            w.write(ActionItem, _action_item_rows(rng, qbr_rows))
             w.reset_sequences(touched)
-        # The conflicts between open registrations, stored as a submission stores them, by the
-        # same set-based backfill the migration that introduced stored conflicts ran.
-        stored = importlib.import_module("apps.deals.migrations.0004_backfill_conflicts")
-        # Its temporary tables drop at commit: inside a caller's transaction, drop them now.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DROP TABLE IF EXISTS pg_temp.conflict_open, pg_temp.conflict_keys, pg_temp.conflict_key_pairs"
-            )
-        stored.backfill(installed_apps, SimpleNamespace(connection=connection))
+        _store_conflicts(w)
         touched.append(RegistrationConflict)
-        w.counts["deals.RegistrationConflict"] = RegistrationConflict.objects.count()
-        # Statistics, and (outside a transaction) the visibility map a live database's
-        # autovacuum keeps: without it PostgreSQL's index-only scans read the heap anyway.
-        verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        with connection.cursor() as cursor:
-            for model in touched:
-                cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
+        _analyze(touched)
         for label, n in w.counts.items():
             self.stdout.write(f"  {label:<32} {n:>10,}")
         self.stdout.write(
@@ -651,6 +299,399 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+
+
+class _Program:
+    """What the seeding reads of the program's configuration (partner types made if none)."""
+
+    def __init__(self, types: dict, tier_ids: list, playbook: dict):
+        self.type_ids = [t.pk for t in types.values()]
+        self.onboarding_days = {t.pk: t.onboarding_days for t in types.values()}
+        self.tier_ids = tier_ids
+        self.playbook = playbook
+
+    @classmethod
+    def read(cls) -> _Program:
+        types = {t.key: t for t in PartnerType.objects.all()}
+        if not types:
+            for key in TYPES:
+                types[key] = PartnerType.objects.create(key=key, name=key.title())
+        tier_ids = list(Tier.objects.order_by("rank").values_list("pk", flat=True)) or [None]
+        playbook = {
+            stage: list(PlaybookTaskTemplate.objects.filter(stage=stage).order_by("order"))
+            for stage in ("onboarding", "expansion", "exited")
+        }
+        return cls(types, tier_ids, playbook)
+
+
+def _write_managers(w: Writer, count: int, hashed: str, now) -> list[int]:
+    uid = w.next_id(User)
+    manager_ids = list(range(uid, uid + count))
+    w.write(
+        User,
+        (
+            {
+                "id": i,
+                "username": f"scale-manager-{i}",
+                "email": f"manager{i}@vendor.example",
+                "password": hashed,
+                "role": "manager",
+                "is_active": True,
+                "date_joined": now,
+            }
+            for i in manager_ids
+        ),
+    )
+    return manager_ids
+
+
+def _write_partners(
+    w: Writer, rng, count: int, *, program: _Program, manager_ids, now
+) -> list[dict]:
+    """Partners in every stage; each row keeps `_times`, when it took each step of its path."""
+    pid = w.next_id(Partner)
+    stages = rng.choices(list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()), k=count)
+    partner_rows = [
+        _partner_row(rng, pid + n, n, stage, program=program, manager_ids=manager_ids, now=now)
+        for n, stage in enumerate(stages)
+    ]
+    w.write(Partner, ({k: v for k, v in r.items() if k != "_times"} for r in partner_rows))
+    return partner_rows
+
+
+def _partner_row(rng, pk: int, n: int, stage: str, *, program: _Program, manager_ids, now) -> dict:
+    created = now - timedelta(days=rng.randint(30, 1100), minutes=rng.randint(0, 1440))
+    steps = STAGE_PATHS[stage]
+    times = sorted(
+        created + timedelta(seconds=rng.randint(0, int((now - created).total_seconds())))
+        for _ in steps
+    )
+    type_id = rng.choice(program.type_ids)
+    name = f"{made_up_word(rng).title()} {rng.choice(['Partners', 'Solutions', 'Systems', 'Consulting', 'Digital'])} {n}"
+    row = {
+        "id": pk,
+        "name": name,
+        "website": f"https://{name.split()[0].lower()}{n}.example",
+        "partner_type_id": type_id,
+        "tier_id": rng.choice(program.tier_ids),
+        "manager_id": rng.choice(manager_ids),
+        "stage": stage,
+        "stage_entered_at": times[-1] if times else created,
+        "qualification_customer": rng.randint(2, 5),
+        "qualification_credibility": rng.randint(2, 5),
+        "qualification_capability": rng.randint(2, 5),
+        "qualification_commitment": rng.randint(2, 5),
+        "created_at": created,
+        "_times": times,
+    }
+    if steps:
+        row["onboarding_started_at"] = times[0]
+        row["onboarding_due_date"] = timezone.localdate(times[0]) + timedelta(
+            days=program.onboarding_days[type_id]
+        )
+        if len(steps) > 1:
+            row["onboarding_completed_at"] = times[1]
+    return row
+
+
+def _history_rows(partner_rows):
+    for r in partner_rows:
+        for (name, frm, to), at in zip(STAGE_PATHS[r["stage"]], r["_times"], strict=True):
+            yield {
+                "partner_id": r["id"],
+                "transition": name,
+                "from_stage": frm,
+                "to_stage": to,
+                "actor_id": r["manager_id"],
+                "note": "",
+                "reason": "Strategic fit ended" if name == "exit" else "",
+                "via": "",
+                "at": at,
+            }
+
+
+def _task_rows(rng, partner_rows, playbook: dict):
+    for r in partner_rows:
+        templates = playbook.get(r["stage"]) or []
+        if not templates and r["stage"] in ("onboarding", "expansion"):
+            templates = [None, None, None]
+        entered = r["stage_entered_at"]
+        for order, t in enumerate(templates):
+            done = rng.random() < 0.5
+            yield {
+                "partner_id": r["id"],
+                "stage": r["stage"],
+                "stage_visit": entered,
+                "title": t.title if t else f"Playbook step {order + 1}",
+                "description": t.description if t else "",
+                "owner_side": t.owner_side if t else rng.choice(["vendor", "partner"]),
+                "due_date": timezone.localdate(entered)
+                + timedelta(days=(t.due_offset_days if t else 14 * (order + 1))),
+                "required": t.required if t else True,
+                "done": done,
+                "done_at": entered + timedelta(days=1) if done else None,
+                "order": order,
+            }
+
+
+def _agreement_rows(rng, partner_rows):
+    for r in partner_rows:
+        if r["stage"] == "recruitment":
+            continue
+        start = timezone.localdate(r["_times"][0])
+        exited = r["stage"] == "exited"
+        yield {
+            "partner_id": r["id"],
+            "kind": "reseller",
+            "title": f"Reseller agreement {r['id']}",
+            "start_date": start,
+            "end_date": start + timedelta(days=rng.choice([365, 730, 1095])),
+            "notice_period_days": 30,
+            "status": "terminated" if exited else "active",
+            "signed_at": r["_times"][0],
+            "signed_by_name": "Pat Signer",
+            "terminated_at": r["stage_entered_at"] if exited else None,
+            "termination_reason": "Partnership exited" if exited else "",
+            "created_at": r["_times"][0],
+        }
+
+
+def _partner_user_rows(uid: int, partner_rows, hashed: str):
+    for n, r in enumerate(partner_rows):
+        yield {
+            "id": uid + n,
+            "username": f"scale-partner-{r['id']}",
+            "email": f"user{r['id']}@partner.example",
+            "password": hashed,
+            "role": "partner",
+            "partner_id": r["id"],
+            "is_active": True,
+            "date_joined": r["created_at"],
+        }
+
+
+def _customers(rng, pool_size: int) -> list[tuple[str, str, str]]:
+    """(name, domain, name key) of a pool of customers, some relatives of earlier ones."""
+    customers: list[tuple[str, str, str]] = []
+    for c in range(pool_size):
+        if c and rng.random() < RELATED_SHARE:
+            # A relative of an earlier customer: its first word, alone or with a sector.
+            word = customers[rng.randrange(c)][0].split()[0]
+            name = word if rng.random() < 0.5 else f"{word} {rng.choice(SECTORS)}"
+        else:
+            name = made_up_name(rng)
+            word = name.split()[0]
+        cname = f"{name} {rng.choice(SUFFIXES)}".strip()
+        domain = f"{word.lower()}{c}.{rng.choice(TLDS)}"
+        customers.append((cname, domain, name_key(cname)))
+    return customers
+
+
+# (id, status, submitted, reviewed, manager id) of each registration written, for its events.
+RegMeta = tuple[int, str, object, object, int]
+
+
+def _write_registrations(w: Writer, rng, count: int, partner_rows, now) -> list[RegMeta]:
+    # Customers: a pool about a third the size of the registrations, so most customers
+    # are registered more than once (by the same or other partners): realistic collisions.
+    pool_size = max(10, count // 3)
+    customers = _customers(rng, pool_size)
+    dealing = [r for r in partner_rows if r["stage"] != "recruitment"] or partner_rows
+    # Bigger partners register more: a skewed pick.
+    weights = [1.0 / (1 + i % 50) for i in range(len(dealing))]
+    # What is already protected stays the one approval of its domain.
+    approved_domains: set[str] = set(
+        DealRegistration.objects.filter(status="approved").values_list("customer_domain", flat=True)
+    )
+    rid = w.next_id(DealRegistration)
+    statuses = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=count)
+    picks = rng.choices(range(len(dealing)), weights=weights, k=count)
+    meta: list[RegMeta] = []
+
+    def regs():
+        today = timezone.localdate(now)
+        for n in range(count):
+            partner = dealing[picks[n]]
+            cname, domain, key = customers[rng.randrange(pool_size)]
+            status = _registration_status(statuses[n], partner, domain, approved_domains)
+            if status == "submitted":
+                submitted = now - timedelta(minutes=rng.randint(5, 60 * 24 * 6))
+            else:
+                submitted = now - timedelta(minutes=rng.randint(60 * 24 * 7, 60 * 24 * 1000))
+            row = {
+                "id": rid + n,
+                "partner_id": partner["id"],
+                "submitted_by_id": None,
+                "status": status,
+                "customer_name": cname,
+                "customer_domain": domain,
+                "customer_country": rng.choice(COUNTRIES),
+                "contact_name": "Jordan Buyer",
+                "contact_email": f"jordan@{domain}",
+                "product": rng.choice(PRODUCTS),
+                "estimated_value": Decimal(rng.randint(1_000, 500_000)),
+                "currency": rng.choice(CURRENCIES),
+                "expected_close_date": today + timedelta(days=rng.randint(-400, 365)),
+                "description": "",
+                "submitted_at": submitted,
+                "extensions_used": 0,
+                "customer_name_key": key,
+            }
+            if status not in ("submitted", "withdrawn"):
+                _add_review(rng, row, partner["manager_id"], now)
+            meta.append(
+                (row["id"], status, submitted, row.get("reviewed_at"), partner["manager_id"])
+            )
+            yield row
+
+    w.write(DealRegistration, regs())
+    return meta
+
+
+def _registration_status(drawn: str, partner: dict, domain: str, approved_domains: set) -> str:
+    """The drawn status, made possible: one approval per domain, none for inactive partners."""
+    status = drawn
+    if status == "approved":
+        if domain in approved_domains:
+            status = "rejected"
+        else:
+            approved_domains.add(domain)
+    if partner["stage"] not in ACTIVE and status in ("submitted", "approved"):
+        status = "expired" if status == "approved" else "withdrawn"
+    return status
+
+
+def _add_review(rng, row: dict, manager_id: int, now) -> None:
+    """The review of a registration past submission, and its close when it closed."""
+    status = row["status"]
+    reviewed = row["submitted_at"] + timedelta(hours=rng.randint(1, 96))
+    row["reviewed_at"] = reviewed
+    row["reviewed_by_id"] = manager_id
+    if status == "rejected":
+        row["rejection_reason"] = "Customer already engaged directly."
+        return
+    row["approved_at"] = reviewed
+    row["expires_at"] = reviewed + timedelta(days=90)
+    if status == "approved":
+        # Protected now: most for weeks yet, a few lapse for the sweep.
+        row["approved_at"] = row["reviewed_at"] = now - timedelta(days=rng.randint(1, 89))
+        row["expires_at"] = row["approved_at"] + timedelta(days=90)
+        if rng.random() < 0.01:
+            row["expires_at"] = now - timedelta(hours=rng.randint(1, 48))
+        return
+    row["closed_at"] = min(now, reviewed + timedelta(days=rng.randint(5, 90)))
+    if status == "won":
+        row["actual_value"] = row["estimated_value"]
+    if status == "lost":
+        row["lost_reason"] = "Chose a competitor."
+
+
+def _event_rows(reg_meta: list[RegMeta]):
+    for reg_id, status, submitted, reviewed, manager_id in reg_meta:
+        yield {
+            "registration_id": reg_id,
+            "transition": "submit",
+            "from_status": "",
+            "to_status": "submitted",
+            "at": submitted,
+        }
+        if status == "withdrawn":
+            yield {
+                "registration_id": reg_id,
+                "transition": "withdraw",
+                "from_status": "submitted",
+                "to_status": "withdrawn",
+                "at": submitted + timedelta(days=1),
+            }
+        elif reviewed is not None:
+            decision = "reject" if status == "rejected" else "approve"
+            yield {
+                "registration_id": reg_id,
+                "transition": decision,
+                "from_status": "submitted",
+                "to_status": "rejected" if status == "rejected" else "approved",
+                "actor_id": manager_id,
+                "at": reviewed,
+            }
+
+
+def _qbr_rows(rng, qid: int, partner_rows, now) -> list[dict]:
+    """Two completed QBRs per active or exited partner, and one open per active partner."""
+    qbr_rows: list[dict] = []
+    for r in partner_rows:
+        if r["stage"] in ("recruitment", "onboarding"):
+            continue
+        for back in (2, 1):
+            at = now - timedelta(days=91 * back + rng.randint(0, 20))
+            qbr_rows.append(
+                {
+                    "id": qid + len(qbr_rows),
+                    "partner_id": r["id"],
+                    "quarter": f"{at.year}-Q{(at.month - 1) // 3 + 1}",
+                    "scheduled_for": at,
+                    "status": "completed",
+                    "satisfaction_score": rng.randint(4, 10),
+                    "outcome": "continue",
+                    "metrics": {"registrations_submitted": rng.randint(0, 40)},
+                    "started_at": at,
+                    "completed_at": at + timedelta(hours=1),
+                    "created_at": at - timedelta(days=30),
+                }
+            )
+        if r["stage"] in ACTIVE:
+            status = "in_progress" if r["stage"] == "evaluation" else "scheduled"
+            at = now + timedelta(days=rng.randint(-3, 60), hours=rng.randint(0, 23))
+            qbr_rows.append(
+                {
+                    "id": qid + len(qbr_rows),
+                    "partner_id": r["id"],
+                    "quarter": f"{at.year}-Q{(at.month - 1) // 3 + 1}",
+                    "scheduled_for": at,
+                    "status": status,
+                    "started_at": now if status == "in_progress" else None,
+                    "metrics": {},
+                    "created_at": now - timedelta(days=30),
+                }
+            )
+    return qbr_rows
+
+
+def _action_item_rows(rng, qbr_rows):
+    return (
+        {
+            "qbr_id": q["id"],
+            "title": f"Follow up {k + 1}",
+            "owner_side": rng.choice(["vendor", "partner"]),
+            "due_date": timezone.localdate(q["scheduled_for"]) + timedelta(days=14),
+            "done": q["status"] == "completed" and rng.random() < 0.7,
+            "created_at": q["scheduled_for"],
+        }
+        for q in qbr_rows
+        if q["status"] == "completed"
+        for k in range(2)
+    )
+
+
+def _store_conflicts(w: Writer) -> None:
+    """The conflicts between open registrations, stored as a submission stores them, by the
+    same set-based backfill the migration that introduced stored conflicts ran."""
+    stored = importlib.import_module("apps.deals.migrations.0004_backfill_conflicts")
+    # Its temporary tables drop at commit: inside a caller's transaction, drop them now.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TABLE IF EXISTS pg_temp.conflict_open, pg_temp.conflict_keys, pg_temp.conflict_key_pairs"
+        )
+    stored.backfill(installed_apps, SimpleNamespace(connection=connection))
+    w.counts["deals.RegistrationConflict"] = RegistrationConflict.objects.count()
+
+
+def _analyze(model_list) -> None:
+    """Statistics, and (outside a transaction) the visibility map a live database's
+    autovacuum keeps: without it PostgreSQL's index-only scans read the heap anyway."""
+    verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        for model in model_list:
+            cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def main(argv: list[str]) -> None:

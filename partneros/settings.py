@@ -7,6 +7,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -40,7 +41,8 @@ _command = sys.argv[1] if os.environ.get("PARTNEROS_MANAGE_PY") and len(sys.argv
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
+        # Only with DEBUG or under test; a deployment refuses to start without its own key.
+        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
     elif _command and _command not in KEYLESS_REFUSED:
         SECRET_KEY = secrets.token_urlsafe(50)
     else:
@@ -128,6 +130,7 @@ TEMPLATES = [
 
 # PostgreSQL everywhere: DATABASE_URL, or else the embedded server the project starts itself
 # from a pip-installed wheel, with its data under var/ (partneros/embedded_db.py).
+DATABASES: dict[str, Any]
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(

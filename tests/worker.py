@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
+TMP = Path(tempfile.gettempdir())
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
@@ -56,8 +58,8 @@ def celery_worker(queue: str | None = None, *, beat: bool = False, **env):
         "--without-heartbeat",
     ]
     if beat:
-        args += ["--beat", "--schedule", f"/tmp/celerybeat-{queue}"]
-    log = open(f"/tmp/celery-{queue}.log", "w")  # noqa: SIM115 - closed below
+        args += ["--beat", "--schedule", str(TMP / f"celerybeat-{queue}")]
+    log = open(TMP / f"celery-{queue}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         args,
         cwd=ROOT,

@@ -9,5 +9,5 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "partner", "is_active")
     list_filter = ("role", "is_active")
     list_select_related = ("partner",)
-    fieldsets = BaseUserAdmin.fieldsets + (("PartnerOS", {"fields": ("role", "partner")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("PartnerOS", {"fields": ("role", "partner")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("PartnerOS", {"fields": ("role", "partner")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("PartnerOS", {"fields": ("role", "partner")}))

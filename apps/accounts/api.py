@@ -25,7 +25,9 @@ class UserSerializer(serializers.ModelSerializer):
     # The partner model through the foreign key: accounts sits below partners and names no app
     # above it (docs/ARCHITECTURE.md).
     partner = serializers.PrimaryKeyRelatedField(
-        queryset=User.partner.field.related_model.objects.all(), allow_null=True, required=False
+        queryset=User.partner.field.related_model._default_manager.all(),
+        allow_null=True,
+        required=False,
     )
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
@@ -87,12 +89,15 @@ class ObtainToken(ObtainAuthToken):
     view would only say the credentials are wrong), and the anonymous rate and the sign-in
     rate per address, which DRF's view switches off and which slow spraying many usernames."""
 
-    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, SignInThrottle]
+    # The stubs type the setting as the dotted paths it is configured with; at runtime
+    # api_settings has imported them into the classes themselves.
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, SignInThrottle]  # type: ignore[list-item]
 
     @extend_schema(responses=TokenResponse, auth=[])
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
-        if AxesProxyHandler.is_locked(request._request, {"username": data.get("username")}):
+        django_request = request._request  # noqa: SLF001 — axes reads Django's own request
+        if AxesProxyHandler.is_locked(django_request, {"username": data.get("username")}):
             minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
             raise PermissionDenied(
                 f"Too many failed sign-in attempts for this username from this address. "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import cast
 
 from django.db.models import Q, QuerySet
 
@@ -36,7 +37,7 @@ def partner_users_of(partner_ids: Iterable[int]) -> dict[int, list[User]]:
     for user in User.objects.filter(
         partner_id__in=set(partner_ids), role=Role.PARTNER, is_active=True
     ):
-        users[user.partner_id].append(user)
+        users[cast(int, user.partner_id)].append(user)  # not None: filtered on it
     return users
 
 
@@ -62,7 +63,7 @@ def admins_and_partner_users(
         is_active=True,
     ).order_by("pk"):
         if user.role == Role.PARTNER and not user.is_superuser:
-            users[user.partner_id].append(user)
+            users[cast(int, user.partner_id)].append(user)  # not None: filtered on it
         else:
             admin_users.append(user)
     return admin_users, users

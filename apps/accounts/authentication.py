@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        model = self.get_model()
         try:
-            token = model.objects.select_related("user__partner").get(key=key)
-        except model.DoesNotExist:
+            token = Token.objects.select_related("user__partner").get(key=key)
+        except Token.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))

@@ -65,4 +65,9 @@ class User(AbstractUser):
 
     @property
     def has_portal_access(self) -> bool:
-        return self.is_partner_user and self.is_active and self.partner.has_portal_access
+        return (
+            self.is_partner_user
+            and self.is_active
+            and self.partner is not None
+            and self.partner.has_portal_access
+        )

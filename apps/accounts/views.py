@@ -32,7 +32,7 @@ class LoginView(auth_views.LoginView):
         # A partner user is never sent into the main app by a ?next= left over from before.
         url = super().get_success_url()
         user = self.request.user
-        if user.is_partner_user and not url.startswith(PARTNER_PATHS):
+        if user.is_authenticated and user.is_partner_user and not url.startswith(PARTNER_PATHS):
             return resolve_url("portal:home")
         return url
 

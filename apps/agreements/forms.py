@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from apps.partners.models import Partner
@@ -36,7 +38,9 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Partner.objects.order_by(
+            "name"
+        )
         if self.instance.pk:
             self.fields["partner"].disabled = True
 
@@ -51,8 +55,9 @@ class AgreementForm(forms.ModelForm):
                 raise
         return upload
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The agreement cannot end before it starts.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -42,8 +42,7 @@ def _staff_or_own_partner(instance, user) -> bool:
 
 @condition("The end date has not passed yet.")
 def has_ended(agreement: Agreement) -> bool:
-    # A sweep sets _today from the `now` it was given; otherwise the real date decides.
-    today = getattr(agreement, "_today", None) or timezone.localdate()
+    today = agreement.as_of or timezone.localdate()
     return agreement.end_date is not None and agreement.end_date < today
 
 
@@ -77,6 +76,10 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
     termination_reason = models.TextField(blank=True)
     notice_ends_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not a column: the date a transition is judged on when a sweep passes its own `now`;
+    # otherwise the real date decides.
+    as_of: date | None = None
 
     class Meta:
         ordering = ["-start_date", "-id"]

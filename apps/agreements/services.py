@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -94,7 +95,31 @@ def agreement_transition(
 ) -> Agreement:
     """The one way an agreement's status changes (pages, portal, API, exit, sweeps)."""
     now = now or timezone.now()
-    kwargs: dict = {"now": now}
+    kwargs = _transition_input(
+        agreement,
+        name,
+        actor=actor,
+        signed_by_name=signed_by_name,
+        reason=reason,
+        end_date=end_date,
+    )
+    agreement.as_of = timezone.localdate(now)
+    with transaction.atomic():
+        try:
+            transitions.apply(
+                agreement, "status", name, status_label, user=actor, now=now, **kwargs
+            )
+        except ConcurrentTransition as exc:  # pragma: no cover - apply converts it already
+            raise ConcurrentChange(str(exc)) from exc
+        _announce(agreement, name, actor)
+    return agreement
+
+
+def _transition_input(
+    agreement: Agreement, name: str, *, actor, signed_by_name: str, reason: str, end_date
+) -> dict[str, Any]:
+    """The arguments transition `name` takes, cleaned; InvalidInput for what a person must fix."""
+    kwargs: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     if name == "sign":
         signed_by_name = (signed_by_name or "").strip()
@@ -120,14 +145,7 @@ def agreement_transition(
         kwargs["end_date"] = end_date
     if errors:
         raise InvalidInput(errors)
-    agreement._today = timezone.localdate(now)
-    with transaction.atomic():
-        try:
-            transitions.apply(agreement, "status", name, status_label, user=actor, **kwargs)
-        except ConcurrentTransition as exc:  # pragma: no cover - apply converts it already
-            raise ConcurrentChange(str(exc)) from exc
-        _announce(agreement, name, actor)
-    return agreement
+    return kwargs
 
 
 def _announce(agreement: Agreement, name: str, actor) -> None:

@@ -3,7 +3,7 @@ auto-renewing agreement renews for another term and any other expires."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
@@ -18,8 +18,10 @@ from .models import Agreement, Status
 from .services import agreement_transition
 
 
-def next_term_end(agreement: Agreement):
+def next_term_end(agreement: Agreement) -> date:
     """Another term as long as the one ending (at least a day)."""
+    if agreement.end_date is None:
+        raise ValueError(f"Agreement {agreement.pk} has no end date, so no term to renew.")
     term = max(agreement.end_date - agreement.start_date, timedelta(days=1))
     return agreement.end_date + term
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -127,7 +129,7 @@ def agreement_run_transition(request, pk: int, name: str):
     if name not in transitions.names(Agreement, "status"):
         raise Http404("No such transition.")
     form_class = FORMS.get(name)
-    data = {}
+    data: dict[str, Any] = {}
     form = None
     if form_class:
         form = form_class(request.POST, prefix=name)
@@ -138,9 +140,12 @@ def agreement_run_transition(request, pk: int, name: str):
     try:
         agreement_transition(agreement=agreement, name=name, actor=request.user, **data)
     except InvalidInput as exc:
-        form = form or form_class(prefix=name)
-        _errors_to_form(form, exc)
-        ctx = _detail_context(request, agreement, forms={name: form})
+        if form is None:  # a transition without a form has no field to show them on
+            problems = " ".join(m for msgs in exc.errors.values() for m in msgs)
+            ctx = _detail_context(request, agreement, error=problems)
+        else:
+            _errors_to_form(form, exc)
+            ctx = _detail_context(request, agreement, forms={name: form})
         return render(request, "agreements/detail.html", ctx, status=400)
     except (DomainError, NotPermitted) as exc:
         agreement.refresh_from_db()

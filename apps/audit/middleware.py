@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 
+from apps.core.views import CsrfFailure
+
 from .context import current_request
 from .services import refusal_record, refusal_tally
 
@@ -22,7 +24,7 @@ def noise_kind(request, response) -> str | None:
         return "throttled"
     user = getattr(request, "user", None)
     anonymous = user is None or not user.is_authenticated
-    if status == 403 and anonymous and getattr(response, "csrf_failure", False):
+    if status == 403 and anonymous and isinstance(response, CsrfFailure):
         return "csrf"
     return None
 

@@ -13,6 +13,14 @@ from apps.core.clients import client_address
 
 from .models import AuditEvent
 
+# One statement: a new (kind, client, actor, hour) row, or one more on the existing one.
+TALLY_UPSERT = """
+    INSERT INTO audit_auditevent (at, actor_id, action, object_type, object_id, outcome, detail,
+                                  client_address, count, tally_key)
+    VALUES (%s, %s, %s, 'tally', '', %s, %s::jsonb, %s::inet, 1, %s)
+    ON CONFLICT (tally_key) DO UPDATE SET count = audit_auditevent.count + 1
+"""
+
 
 def _actor_of(request: HttpRequest):
     user = getattr(request, "user", None)
@@ -44,13 +52,9 @@ def refusal_tally(
     actor = _actor_of(request)
     key = f"{kind}|{client or '-'}|{actor.pk if actor else '-'}|{hour:%Y-%m-%dT%H}"
     detail = {"status": response.status_code, "path": request.path[:300]}
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (at, actor_id, action, object_type, object_id, outcome, detail,"
-            " client_address, count, tally_key)"
-            " VALUES (%s, %s, %s, 'tally', '', %s, %s::jsonb, %s::inet, 1, %s)"
-            f" ON CONFLICT (tally_key) DO UPDATE SET count = {table}.count + 1",
+            TALLY_UPSERT,
             [
                 hour,
                 actor.pk if actor else None,

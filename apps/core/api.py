@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -19,6 +19,9 @@ class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     unmet = serializers.ListField(child=serializers.CharField(), required=False)
+    registration = serializers.IntegerField(
+        required=False, help_text="duplicate_registration: the caller's open registration of it"
+    )
 
 
 def exception_handler(exc, context):
@@ -49,7 +52,7 @@ class TransitionRow(serializers.Serializer):
     unmet = serializers.ListField(child=serializers.CharField())
 
 
-class TransitionsMixin:
+class TransitionsMixin(viewsets.GenericViewSet):
     """Adds GET {id}/transitions/ and POST {id}/transitions/{name}/ to a ModelViewSet.
 
     The view set names its state field, its input serializer per transition, and implements

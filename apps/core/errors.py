@@ -8,15 +8,24 @@ class DomainError(Exception):
 
     code = "conflict"
 
-    def __init__(self, detail: str, *, code: str | None = None, unmet: list[str] | None = None):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        unmet: list[str] | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(detail)
         self.detail = detail
         if code:
             self.code = code
         self.unmet = list(unmet or [])
+        # More for the caller to act on, e.g. {"registration": id} of the one it duplicates.
+        self.extra = dict(extra or {})
 
-    def as_dict(self) -> dict:
-        body = {"detail": self.detail, "code": self.code}
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"detail": self.detail, "code": self.code, **self.extra}
         if self.code == "conditions_unmet":
             body["unmet"] = self.unmet
         return body

@@ -48,13 +48,14 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.http import JsonResponse
+        from django.http import HttpResponse, JsonResponse
         from django.shortcuts import render
 
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         if not (_connection_lost(exception) or _database_down()):
             return None  # a real error (a lock timeout, a bad query): let it surface
+        response: HttpResponse
         if request.path.startswith("/api/"):
             response = JsonResponse(
                 {"detail": "The database is briefly unavailable. Try again in a moment."},

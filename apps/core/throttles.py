@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.connection import ConnectionProxy
@@ -25,7 +26,7 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 from .clients import client_address
 
 # The counters' own cache (settings.CACHES["throttles"]): shared by every web process.
-throttle_cache = ConnectionProxy(caches, "throttles")
+throttle_cache = cast(BaseCache, ConnectionProxy(caches, "throttles"))
 
 
 class AnonThrottle(AnonRateThrottle):
@@ -65,8 +66,9 @@ class ScopeThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
     def allow(self, request: HttpRequest) -> bool:
-        """Counts this request against the rate; False when it is over."""
-        return self.allow_request(request, None)
+        """Counts this request against the rate; False when it is over. A page's request will
+        do: the count reads only its META (and the key), no DRF Request or view."""
+        return self.allow_request(request, None)  # type: ignore[arg-type]
 
     def retry_after(self) -> int:
         return max(1, round(self.wait() or 1))

@@ -20,6 +20,7 @@ from .errors import ConcurrentChange, ConditionsUnmet, NotPermitted, TransitionN
 
 def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
     def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        # The sentence rides on the function django-fsm keeps; typing has no attributes on one.
         func.unmet_message = message  # type: ignore[attr-defined]
         return func
 
@@ -41,6 +42,12 @@ def names(model: type[models.Model] | models.Model, field: str) -> list[str]:
     """Every transition name of the model's machine, in declaration order."""
     obj = model() if isinstance(model, type) else model
     return list(_by_name(obj, field))
+
+
+def from_current_state(obj: models.Model, field: str) -> set[str]:
+    """The names of the transitions that leave the object's current state, conditions aside."""
+    state = getattr(obj, field)
+    return {t.name for t in _transitions(obj, field) if t.source in (state, "*", "+")}
 
 
 def unmet_conditions(obj: models.Model, field: str, name: str) -> list[str]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TypeGuard
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -99,7 +100,7 @@ def request_refresh(days: int, manager_pk) -> bool:
     return False
 
 
-def is_current(snapshot: dict | None, generation: int, now: datetime) -> bool:
+def is_current(snapshot: dict | None, generation: int, now: datetime) -> TypeGuard[dict]:
     return (
         snapshot is not None
         and snapshot["generation"] == generation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -100,18 +101,23 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
         # No model-level validators: the one-approved-registration-per-domain constraint cannot
         # apply to a new (submitted) registration, and DRF would spend a query per request
         # checking it; approvals enforce it (the partial unique index, answered as 409).
-        validators = []
+        validators: list[object] = []
 
     def _staff(self) -> bool:
         request = self.context.get("request")
         return request is not None and request.user.is_staff_role
+
+    @cached_property
+    def _conflict_cache(self) -> dict[int, list[dict] | int]:
+        # A list passes what its page's submissions stored; a list's rows share this serializer.
+        return dict(self.context.get("conflicts", {}))
 
     def _conflicts(self, obj) -> list[dict] | int:
         """Staff: the conflicting registrations as rows; partner users: only how many.
 
         Lists read what submission stored (the view fills the cache in one query); a new
         registration carries what its submission found; one registration is checked live."""
-        cache = self.context.setdefault("conflicts", {})
+        cache = self._conflict_cache
         if obj.pk not in cache:
             found = getattr(obj, "conflicts_found", None)
             if found is not None and not self._staff():
@@ -121,14 +127,14 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
             else:
                 cache[obj.pk] = [
                     conflict_row(
-                        c.registration.pk,
-                        c.registration.partner_id,
-                        c.registration.partner.name,
-                        c.registration.customer_name,
-                        c.registration.customer_domain,
-                        c.registration.status,
-                        c.same_domain,
-                        c.similarity,
+                        pk=c.registration.pk,
+                        partner=c.registration.partner_id,
+                        partner_name=c.registration.partner.name,
+                        name=c.registration.customer_name,
+                        domain=c.registration.customer_domain,
+                        status=c.registration.status,
+                        same=c.same_domain,
+                        score=c.similarity,
                     )
                     for c in find_conflicts(obj)
                 ]
@@ -221,7 +227,8 @@ class DealRegistrationViewSet(
         user = self.request.user
         qs = registrations_for(user).order_by("-submitted_at", "-id")
         if self.action == "list":
-            qs = filter_registrations(qs, self.request.query_params, staff=user.is_staff_role)
+            staff = user.is_authenticated and user.is_staff_role
+            qs = filter_registrations(qs, self.request.query_params, staff=staff)
         return qs
 
     def state_label(self, state: str) -> str:
@@ -229,13 +236,15 @@ class DealRegistrationViewSet(
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        serializer = self.get_serializer(page, many=True)
         # What submission stored, in one query for the page: no similarity query per list.
         regs = page if page is not None else []
+        conflicts: dict[int, list[dict]] | dict[int, int]
         if request.user.is_staff_role:
-            serializer.context["conflicts"] = stored_conflict_rows(regs)
+            conflicts = stored_conflict_rows(regs)
         else:
-            serializer.context["conflicts"] = stored_conflict_counts(regs, cap=0)
+            conflicts = stored_conflict_counts(regs, cap=0)
+        context = {**self.get_serializer_context(), "conflicts": conflicts}
+        serializer = self.get_serializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
 
     def create(self, request, *args, **kwargs):

@@ -17,6 +17,7 @@ from django.core.validators import (
 )
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core import iso
@@ -55,17 +56,18 @@ def no_control_characters(value: str) -> None:
             raise ValidationError("Remove the control characters from this text.")
 
 
-def _staff(registration: DealRegistration, user) -> bool:
+# django-fsm types a permission's first argument as any model: these take it unannotated.
+def _staff(registration, user) -> bool:
     return bool(getattr(user, "is_staff_role", False))
 
 
-def _registering_partner(registration: DealRegistration, user) -> bool:
+def _registering_partner(registration, user) -> bool:
     return bool(
         getattr(user, "is_partner_user", False) and user.partner_id == registration.partner_id
     )
 
 
-def _system_only(registration: DealRegistration, user) -> bool:
+def _system_only(registration, user) -> bool:
     return False  # run by the deal_expiry sweep (actor None), never by a person
 
 
@@ -157,15 +159,30 @@ class DealRegistration(ConcurrentTransitionMixin, models.Model):
     # Derived from customer_name on save (normalize.name_key): what name similarity is scored
     # on, with a trigram index on PostgreSQL. Not part of the contract; nobody else reads it.
     customer_name_key = models.CharField(max_length=200, editable=False, default="")
+    # Set when this registration turned out to be a second claim on a customer another
+    # registration already held (see ProtectionDispute); cleared when an admin decides.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
         constraints = [
             # The guarantee behind "domain_protected": one approved registration per customer.
+            # A registration set aside as a duplicate (by the migration that made customers
+            # registrable domains, until an admin decides) is outside it; every new approval
+            # is inside it.
             models.UniqueConstraint(
                 fields=["customer_domain"],
-                condition=models.Q(status="approved"),
+                condition=models.Q(status="approved", duplicate_of__isnull=True),
                 name="deal_one_approved_per_domain",
+            ),
+            # The guarantee behind "duplicate_registration": a partner holds one open
+            # registration per customer.
+            models.UniqueConstraint(
+                fields=["partner", "customer_domain"],
+                condition=models.Q(status__in=["submitted", "approved"], duplicate_of__isnull=True),
+                name="deal_one_open_per_partner_customer",
             ),
             models.CheckConstraint(
                 name="deal_estimated_value_positive", condition=models.Q(estimated_value__gt=0)
@@ -335,6 +352,36 @@ class DealRegistration(ConcurrentTransitionMixin, models.Model):
     )
     def expire(self, *, now, actor):
         self.closed_at = now
+
+
+class ProtectionDispute(models.Model):
+    """Two open registrations of one customer that existed before customers were registrable
+    domains (e.g. `acme.com` approved for one partner, `shop.acme.com` for another). Nothing was
+    changed silently: the later one is set aside (`duplicate_of`) and admins decide which keeps
+    the customer; the other one's protection or claim ends with the decision as its reason."""
+
+    class Decision(models.TextChoices):
+        KEEP_HOLDER = "keep_holder", _("Keep the earlier registration")
+        KEEP_CHALLENGER = "keep_challenger", _("Keep the later registration")
+
+    holder = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="+")
+    challenger = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="+")
+    customer_domain = models.CharField(max_length=MAX_DOMAIN_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenger"], name="deal_dispute_one_per_challenger")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_domain}: {self.holder_id} / {self.challenger_id}"
 
 
 class RegistrationConflict(models.Model):

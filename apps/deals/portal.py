@@ -24,7 +24,12 @@ from .selectors import (
     review_clock,
     stored_conflict_counts,
 )
-from .services import PartnerInactive, extension_request_create, registration_create
+from .services import (
+    DuplicateRegistration,
+    PartnerInactive,
+    extension_request_create,
+    registration_create,
+)
 
 PAGE_SIZE = 25
 
@@ -65,6 +70,7 @@ def deal_new(request):
     partner = request.user.partner
     active = partner.is_active_partner
     status = 200
+    duplicate = None
     if request.method == "POST":
         form = RegistrationForm(request.POST)
         if form.is_valid():
@@ -74,6 +80,10 @@ def deal_new(request):
                 )
             except PartnerInactive as exc:
                 form.add_error(None, exc.detail)
+                status = 409
+            except DuplicateRegistration as exc:
+                form.add_error("customer_domain", exc.detail)
+                duplicate = exc.extra["registration"]
                 status = 409
             except InvalidInput as exc:
                 for field, msgs in exc.errors.items():
@@ -91,7 +101,12 @@ def deal_new(request):
             status = 400
     else:
         form = RegistrationForm(initial={"currency": ProgramSettings.get().base_currency})
-    return render(request, "deals/portal/new.html", {"form": form, "active": active}, status=status)
+    return render(
+        request,
+        "deals/portal/new.html",
+        {"form": form, "active": active, "duplicate": duplicate},
+        status=status,
+    )
 
 
 @portal_required

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django_stubs_ext import WithAnnotations
 
 from apps.core.params import query_id, query_text
 
@@ -50,7 +53,13 @@ def registrations_for(user) -> QuerySet[DealRegistration]:
     return qs.none()
 
 
-def with_pending_extension(qs: QuerySet[DealRegistration]) -> QuerySet[DealRegistration]:
+class PendingExtension(TypedDict):
+    extension_pending: bool
+
+
+def with_pending_extension(
+    qs: QuerySet[DealRegistration],
+) -> QuerySet[WithAnnotations[DealRegistration, PendingExtension]]:
     pending = ExtensionRequest.objects.filter(
         registration=OuterRef("pk"), status=ExtensionRequest.Decision.PENDING
     )
@@ -224,12 +233,21 @@ def stored_conflict_rows(registrations) -> dict[int, list[dict]]:
     )
     for reg_id, pk, partner, partner_name, name, domain, status, same, score in rows:
         result[reg_id].append(
-            conflict_row(pk, partner, partner_name, name, domain, status, same, score)
+            conflict_row(
+                pk=pk,
+                partner=partner,
+                partner_name=partner_name,
+                name=name,
+                domain=domain,
+                status=status,
+                same=same,
+                score=score,
+            )
         )
     return result
 
 
-def conflict_row(pk, partner, partner_name, name, domain, status, same, score) -> dict:
+def conflict_row(*, pk, partner, partner_name, name, domain, status, same, score) -> dict:
     return {
         "id": pk,
         "partner": partner,
@@ -242,7 +260,9 @@ def conflict_row(pk, partner, partner_name, name, domain, status, same, score) -
     }
 
 
-def partner_told_of_conflict(registration: DealRegistration, conflicts: list[Conflict]) -> bool:
+def partner_told_of_conflict(
+    registration: DealRegistration, conflicts: Collection[object] | int
+) -> bool:
     """What a partner user learns: only while their registration waits for review, and only that
     the customer is already registered or protected. The holder of a protection is not told
     that someone else has since registered the customer."""

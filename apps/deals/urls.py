@@ -6,6 +6,8 @@ app_name = "deals"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("disputes/", views.disputes, name="disputes"),
+    path("disputes/<int:pk>/decide/", views.dispute_decide, name="dispute_decide"),
     path("<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
     path(
         "<int:pk>/extension-requests/<int:request_pk>/decline/",

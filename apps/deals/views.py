@@ -7,16 +7,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import transitions
-from apps.core.access import staff_required
+from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.params import query_id
 from apps.partners.models import Partner
 
 from .forms import TRANSITION_FORMS, ExtendForm, LostForm, RejectForm, WonForm
-from .models import DealRegistration, ExtensionRequest, Status
+from .models import DealRegistration, ExtensionRequest, ProtectionDispute, Status
 from .selectors import (
     LIST_CONFLICT_CAP,
     conflicts_for,
@@ -27,6 +28,8 @@ from .selectors import (
     with_pending_extension,
 )
 from .services import extension_request_decline, registration_transition, status_label
+from .services.disputes import dispute_decide as decide_dispute
+from .services.disputes import open_disputes
 
 QUEUE_PAGE_SIZE = 50
 
@@ -52,6 +55,8 @@ def queue(request):
             "rows": rows,
             "sla_hours": sla,
             "conflict_cap": LIST_CONFLICT_CAP,
+            # Admins are shown the claims set aside for their decision (one more query).
+            "disputes_open": open_disputes().count() if request.user.is_admin else 0,
             "status": status,
             "statuses": [*Status.choices, ("extension", "Extension requested"), ("all", "All")],
             # The partner narrowed to, if any (from a row's partner link or the partner's page).
@@ -163,3 +168,30 @@ def decline_extension(request, pk: int, request_pk: int):
     else:
         messages.success(request, "Extension request declined.")
     return _respond(request, reg)
+
+
+@admin_required
+def disputes(request):
+    """Two open claims on one customer, found when customers became registrable domains."""
+    return render(
+        request,
+        "deals/disputes.html",
+        {"disputes": list(open_disputes()), "decisions": ProtectionDispute.Decision},
+    )
+
+
+@admin_required
+@require_POST
+def dispute_decide(request, pk: int):
+    dispute = get_object_or_404(ProtectionDispute, pk=pk)
+    try:
+        decide_dispute(
+            dispute=dispute, decision=request.POST.get("decision", ""), actor=request.user
+        )
+    except (DomainError, NotPermitted) as exc:
+        messages.error(request, exc.detail)
+    except InvalidInput as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    else:
+        messages.success(request, _("Decided: the other registration's claim has ended."))
+    return redirect("deals:disputes")

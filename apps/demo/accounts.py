@@ -15,7 +15,7 @@ def already_seeded() -> bool:
     return User.objects.filter(username="admin").exists()
 
 
-def _user(username, password, role, first, last, partner=None, **extra) -> User:
+def _user(username, password, role, first, last, *, partner=None, **extra) -> User:
     user = User(
         username=username,
         email=f"{username}@example.com",
@@ -38,5 +38,9 @@ def seed(ctx: dict) -> None:
     ctx["admin"] = _user("admin", "partneros-admin", Role.ADMIN, "Ada", "Admin", is_staff=True)
     ctx["manager"] = _user("maria", "partneros-manager", Role.MANAGER, "Maria", "Manager")
     ctx["northwind"], ctx["contoso"] = northwind, contoso
-    ctx["nora"] = _user("nora", "partneros-partner", Role.PARTNER, "Nora", "North", northwind)
-    ctx["carl"] = _user("carl", "partneros-partner", Role.PARTNER, "Carl", "Conway", contoso)
+    ctx["nora"] = _user(
+        "nora", "partneros-partner", Role.PARTNER, "Nora", "North", partner=northwind
+    )
+    ctx["carl"] = _user(
+        "carl", "partneros-partner", Role.PARTNER, "Carl", "Conway", partner=contoso
+    )

@@ -168,7 +168,7 @@ def seed(ctx: dict) -> None:
             submitted_at=submitted,
         )
         events = [("submit", "", Status.SUBMITTED, users[key], "", submitted)]
-        if status != Status.SUBMITTED and status != Status.WITHDRAWN:
+        if status not in (Status.SUBMITTED, Status.WITHDRAWN):
             reg.reviewed_at, reg.reviewed_by = submitted + timedelta(hours=20), manager
         if status in (Status.APPROVED, Status.WON, Status.LOST, Status.EXPIRED):
             reg.approved_at = reg.reviewed_at

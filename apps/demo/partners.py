@@ -150,7 +150,8 @@ def _walk(partner: Partner, steps, manager, now) -> None:
         text = step[2] if len(step) > 2 else ""
         at = now - timedelta(days=days_ago)
         if name == "start_onboarding":
-            _sign_agreement(partner, partner.partner_type.key, at, manager)
+            kind = partner.partner_type.key if partner.partner_type else ""
+            _sign_agreement(partner, kind, at, manager)
         if name in ("complete_onboarding", "complete_expansion"):
             Task.objects.filter(partner=partner, done=False).update(
                 done=True, done_at=at - timedelta(days=1), done_by=manager

@@ -31,7 +31,7 @@ CONTOSO_WINS = [
 ]
 
 
-def _won(partner, customer, domain, currency, value, days_ago, manager, now):
+def _won(partner, customer, domain, currency, value, *, days_ago, manager, now):
 
     closed = now - timedelta(days=days_ago)
     domain = normalize_domain(domain)
@@ -88,7 +88,9 @@ def seed(ctx: dict) -> None:
     if contoso is None or not tiers:
         return
     for customer, domain, currency, value, days_ago in CONTOSO_WINS:
-        _won(contoso, customer, domain, currency, value, days_ago, manager, now)
+        _won(
+            contoso, customer, domain, currency, value, days_ago=days_ago, manager=manager, now=now
+        )
     figures = figures_for(contoso, now)
     target = qualifying_tier(figures, sorted(tiers.values(), key=lambda t: -t.rank))
     current = contoso.tier

@@ -99,42 +99,53 @@ def clean_cell(value: str) -> tuple[str, str | None]:
     return value, None
 
 
+def _header_keys(header: list[str] | None, required: list[str]) -> list[str]:
+    if not header or not any(h.strip() for h in header):
+        raise CsvProblem("The file has no header row.")
+    keys = [header_key(h) for h in header]
+    duplicated = sorted({k for k in keys if k and keys.count(k) > 1})
+    if duplicated:
+        raise CsvProblem(f"Columns appear twice in the header: {', '.join(duplicated)}.")
+    missing = [c for c in required if c not in keys]
+    if missing:
+        raise CsvProblem(
+            f"Required columns are missing: {', '.join(missing)}. "
+            "Download the template to see the expected header."
+        )
+    return keys
+
+
+def _row_cells(
+    values: list[str], keys: list[str], columns: list[str]
+) -> tuple[dict[str, str], list[str]]:
+    """The row's known cells, cleaned (blank when absent), and what is wrong with them."""
+    errors = []
+    if len(values) > len(keys):
+        errors.append(f"The row has {len(values)} cells but the header {len(keys)}.")
+    cells = {}
+    for key, raw in zip(keys, values, strict=False):
+        if key not in columns:
+            continue
+        value, problem = clean_cell(raw)
+        cells[key] = value
+        if problem:
+            errors.append(f"{key}: the value {problem}.")
+    return {key: cells.get(key, "") for key in columns}, errors
+
+
 def parse(data: bytes, columns: list[str], required: list[str]) -> list[dict]:
     """Rows of a CSV as [{"line", "cells", "parse_errors"}] for the known `columns`."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader, None)
-        if not header or not any(h.strip() for h in header):
-            raise CsvProblem("The file has no header row.")
-        keys = [header_key(h) for h in header]
-        duplicated = sorted({k for k in keys if k and keys.count(k) > 1})
-        if duplicated:
-            raise CsvProblem(f"Columns appear twice in the header: {', '.join(duplicated)}.")
-        missing = [c for c in required if c not in keys]
-        if missing:
-            raise CsvProblem(
-                f"Required columns are missing: {', '.join(missing)}. "
-                "Download the template to see the expected header."
-            )
+        keys = _header_keys(next(reader, None), required)
         rows: list[dict] = []
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
                 raise CsvProblem(f"The file has more than {MAX_ROWS:,} rows; split it up.")
-            errors = []
-            if len(values) > len(keys):
-                errors.append(f"The row has {len(values)} cells but the header {len(keys)}.")
-            cells = {}
-            for key, raw in zip(keys, values, strict=False):
-                if key not in columns:
-                    continue
-                value, problem = clean_cell(raw)
-                cells[key] = value
-                if problem:
-                    errors.append(f"{key}: the value {problem}.")
-            cells = {key: cells.get(key, "") for key in columns}
+            cells, errors = _row_cells(values, keys, columns)
             rows.append({"line": reader.line_num, "cells": cells, "parse_errors": errors})
     except csv.Error as exc:
         raise CsvProblem(f"The file is not valid CSV (line {reader.line_num}): {exc}.") from exc

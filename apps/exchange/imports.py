@@ -22,7 +22,7 @@ from apps.program.models import PartnerType, Tier
 
 from .models import Kind
 
-COLUMNS = {
+COLUMNS: dict[str, list[str]] = {
     Kind.PARTNERS: ["name", "website", "partner_type", "tier", "manager"],
     Kind.REGISTRATIONS: [
         "partner", "customer_name", "customer_domain", "customer_country", "contact_name",
@@ -34,7 +34,7 @@ REQUIRED = {
     Kind.PARTNERS: ["name", "partner_type"],
     Kind.REGISTRATIONS: ["partner", "customer_name", "customer_domain", "estimated_value"],
 }
-EXAMPLES = {
+EXAMPLES: dict[str, list[str]] = {
     Kind.PARTNERS: ["Northwind Traders", "https://northwind.example", "reseller", "Bronze", ""],
     Kind.REGISTRATIONS: [
         "Northwind Traders", "Initech LLC", "initech.example", "US", "Bill Lumbergh",
@@ -87,7 +87,7 @@ def _lookups_partners(rows: list[dict]) -> dict:
     }
 
 
-def _partner_row(cells: dict, seen: dict, line: int, found: dict, actor, now) -> list[str]:
+def _partner_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now) -> list[str]:
     errors = []
     key = cells["name"].casefold()
     if not cells["name"]:
@@ -140,7 +140,7 @@ def _lookups_registrations(rows: list[dict]) -> dict:
     return {"partners": partners}
 
 
-def _registration_row(cells: dict, seen: dict, line: int, found: dict, actor, now) -> list[str]:
+def _registration_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now) -> list[str]:
     ref = cells["partner"].strip()
     partner = found["partners"].get(ref if ref.isdigit() else ref.casefold())
     if partner is None:
@@ -182,7 +182,9 @@ def run(kind: str, rows: list[dict], *, actor, now: datetime, commit: bool) -> t
                 if row["errors"]:
                     continue
                 with transaction.atomic():  # a savepoint: one failing row leaves no trace
-                    row["errors"] = handle(row["cells"], seen, row["line"], found, actor, now)
+                    row["errors"] = handle(
+                        row["cells"], seen, row["line"], found, actor=actor, now=now
+                    )
                     if row["errors"]:
                         transaction.set_rollback(True)
                     else:

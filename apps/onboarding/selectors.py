@@ -7,6 +7,7 @@ it completes onboarding or exits, so the mark cannot drift from the facts.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -20,8 +21,18 @@ from django.db.models import (
     Value,
     When,
 )
+from django_stubs_ext import WithAnnotations
 
 from apps.partners.models import Partner, Stage, Task
+
+
+class OnboardingProgress(TypedDict):
+    required_total: int
+    required_done: int
+    overdue_tasks: int
+    next_task_title: str | None
+    next_task_due: date | None
+    at_risk: bool
 
 
 def current_onboarding_tasks() -> QuerySet[Task]:
@@ -33,7 +44,9 @@ def current_onboarding_tasks() -> QuerySet[Task]:
     )
 
 
-def onboarding_partners(today: date) -> QuerySet[Partner]:
+def onboarding_partners(
+    today: date,
+) -> QuerySet[WithAnnotations[Partner, OnboardingProgress]]:
     """Partners in onboarding with their progress, next task due and risk; at-risk first."""
     visit = Q(tasks__stage=Stage.ONBOARDING, tasks__stage_visit=F("stage_entered_at"))
     required = visit & Q(tasks__required=True)
@@ -77,5 +90,10 @@ def progress(partner: Partner) -> dict:
         "tasks": tasks,
         "required_total": len(required),
         "required_done": len(done),
-        "percent": round(100 * len(done) / len(required)) if required else 100,
+        "percent": percent_done(len(done), len(required)),
     }
+
+
+def percent_done(done: int, total: int) -> int:
+    """How much of the required work is done, in percent; all of it when nothing is required."""
+    return round(100 * done / total) if total else 100

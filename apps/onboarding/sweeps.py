@@ -97,7 +97,7 @@ def onboarding_deadlines(now: datetime) -> dict:
                 recipients,
                 "task_overdue",
                 subject,
-                f"task-overdue:{t.pk}:{t.due_date.isoformat()}",
+                f"task-overdue:{t.pk}:{t.due_date}",  # the ISO date
                 f"This task was due on {t.due_date:%d %b %Y}.",
                 link,
             )

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.shortcuts import render
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from apps.core.access import staff_required
+from apps.partners.models import Partner
 
-from .selectors import onboarding_partners
+from .selectors import OnboardingProgress, onboarding_partners, percent_done
+
+
+class OverviewFigures(OnboardingProgress):
+    days_left: int | None
+    percent: int
 
 
 @staff_required
@@ -15,10 +24,11 @@ def overview(request):
     partners = onboarding_partners(today)
     if mine:
         partners = partners.filter(manager=request.user)
-    rows = list(partners)
+    # Each row is the partner, with its figures from the query and the two set here.
+    rows = cast("list[WithAnnotations[Partner, OverviewFigures]]", list(partners))
     for p in rows:
         p.days_left = (p.onboarding_due_date - today).days if p.onboarding_due_date else None
-        p.percent = round(100 * p.required_done / p.required_total) if p.required_total else 100
+        p.percent = percent_done(p.required_done, p.required_total)
     return render(
         request,
         "onboarding/overview.html",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -70,11 +72,13 @@ class PartnerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["stage", "stage_entered_at", "onboarding_due_date"]
 
+    @cached_property
+    def qualification_threshold(self) -> int:
+        # One read per response, not one per row: a list's rows share one child serializer.
+        return ProgramSettings.get().qualification_threshold
+
     def get_is_qualified(self, partner: Partner) -> bool:
-        # One read of the threshold per response, not one per row.
-        if "threshold" not in self.context:
-            self.context["threshold"] = ProgramSettings.get().qualification_threshold
-        return partner.qualified_against(self.context["threshold"])
+        return partner.qualified_against(self.qualification_threshold)
 
     def create(self, validated_data):
         return partner_create(actor=self.context["request"].user, **validated_data)

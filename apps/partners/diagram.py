@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Set
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -11,7 +12,7 @@ from .models import Partner, Stage
 
 W, H = 124, 38
 # Where each stage sits; the edges come from the FSM, so a new transition shows up by itself.
-POSITIONS = {
+POSITIONS: dict[str, tuple[int, int]] = {
     Stage.RECRUITMENT: (80, 50),
     Stage.ONBOARDING: (240, 50),
     Stage.GROWTH: (400, 50),
@@ -38,7 +39,7 @@ def _border_point(cx: float, cy: float, dx: float, dy: float) -> tuple[float, fl
     return cx + dx * scale, cy + dy * scale
 
 
-def lifecycle_svg(current: str, labels: dict[str, str], available: set[str] = frozenset()) -> str:
+def lifecycle_svg(current: str, labels: dict[str, str], available: Set[str] = frozenset()) -> str:
     edges = machine_edges()
     pairs = {(s, t) for s, t, _ in edges}
     parts = [
@@ -79,4 +80,4 @@ def lifecycle_svg(current: str, labels: dict[str, str], available: set[str] = fr
             "</text></g>"
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # every label above is escaped
+    return mark_safe("".join(parts))  # noqa: S308 — every label above is escaped

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -33,10 +35,11 @@ class PartnerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = staff_users()
-        self.fields["partner_type"].required = True
-        self.fields["partner_type"].queryset = PartnerType.objects.order_by("name")
-        self.fields["tier"].queryset = Tier.objects.order_by("rank")
+        fields = cast(dict[str, forms.ModelChoiceField], self.fields)
+        fields["manager"].queryset = staff_users()
+        fields["partner_type"].required = True
+        fields["partner_type"].queryset = PartnerType.objects.order_by("name")
+        fields["tier"].queryset = Tier.objects.order_by("rank")
 
 
 class QualificationForm(forms.ModelForm):
@@ -76,9 +79,12 @@ class PartnerFilterForm(forms.Form):
 
     def __init__(self, *args, types=(), tiers=(), managers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner_type"].choices = [("", "All types")] + [(t.key, t.name) for t in types]
-        self.fields["tier"].choices = [("", "All tiers")] + [(t.pk, t.name) for t in tiers]
-        self.fields["manager"].choices = [("", "All managers")] + [
+        choice_fields = cast(dict[str, forms.ChoiceField], self.fields)
+        choice_fields["partner_type"].choices = [("", "All types")] + [
+            (t.key, t.name) for t in types
+        ]
+        choice_fields["tier"].choices = [("", "All tiers")] + [(t.pk, t.name) for t in tiers]
+        choice_fields["manager"].choices = [("", "All managers")] + [
             (u.pk, u.get_full_name() or u.username) for u in managers
         ]
         for field in self.fields.values():

@@ -93,6 +93,10 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     onboarding_completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not a column: a page that has read the program settings already sets the qualification
+    # threshold here, to spare a query each time a condition asks `is_qualified`.
+    known_threshold: int | None = None
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -121,15 +125,14 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         return sum(scores) if scores else None
 
     def qualified_against(self, threshold: int) -> bool:
-        scores = self.qualification_scores
-        return None not in scores and sum(scores) >= threshold
+        scores = [s for s in self.qualification_scores if s is not None]
+        return len(scores) == len(QUALIFICATION_FIELDS) and sum(scores) >= threshold
 
     @property
     def is_qualified(self) -> bool:
         from apps.program.models import ProgramSettings
 
-        # A page that has read the settings already sets _threshold to spare a query.
-        threshold = getattr(self, "_threshold", None)
+        threshold = self.known_threshold
         if threshold is None:
             threshold = ProgramSettings.get().qualification_threshold
         return self.qualified_against(threshold)
@@ -147,7 +150,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     def protection_days(self) -> int:
         """How long an approved registration of this partner protects the customer: its tier's
         protection, or the program's default without a tier."""
-        return self.tier.protection_days if self.tier_id else DEFAULT_PROTECTION_DAYS
+        return self.tier.protection_days if self.tier is not None else DEFAULT_PROTECTION_DAYS
 
     def days_in_stage(self, now=None) -> int:
         return max(0, ((now or timezone.now()) - self.stage_entered_at).days)

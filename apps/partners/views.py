@@ -107,9 +107,7 @@ def partner_board(request):
 
 def _transition_rows(partner: Partner, user) -> list[dict]:
     """The transitions open from the partner's stage, each with what blocks it, in words."""
-    here = {
-        t.name for t in partner.get_all_stage_transitions() if t.source in (partner.stage, "*", "+")
-    }
+    here = transitions.from_current_state(partner, "stage")
     rows = []
     order = list(VERBS)
     described = transitions.describe(partner, "stage", stage_label, user)
@@ -131,7 +129,7 @@ def _transition_rows(partner: Partner, user) -> list[dict]:
 def _detail_context(request, partner: Partner, **extra) -> dict:
     configs = stage_configs()
     settings = ProgramSettings.get()
-    partner._threshold = settings.qualification_threshold
+    partner.known_threshold = settings.qualification_threshold
     rows = _transition_rows(partner, request.user)
     labels = {stage: config.display_name for stage, config in configs.items()}
     tasks = list(selectors.partner_tasks(partner))
@@ -140,9 +138,10 @@ def _detail_context(request, partner: Partner, **extra) -> dict:
     ]
     earlier = [t for t in tasks if t not in current]
     today = timezone.localdate()
-    history = list(selectors.partner_history(partner))
-    for h in history:
-        h.from_label, h.to_label = labels.get(h.from_stage), labels.get(h.to_stage)
+    history = [
+        {"entry": h, "from_label": labels.get(h.from_stage), "to_label": labels.get(h.to_stage)}
+        for h in selectors.partner_history(partner)
+    ]
     for row in rows:
         row["target_label"] = labels.get(row["target"], row["target"])
     config = configs[partner.stage]
@@ -248,7 +247,7 @@ def partner_run_transition(request, pk: int, name: str):
     form = TransitionForm(request.POST)
     errors: dict[str, list[str]] = {}
     if not form.is_valid():
-        errors = {k: list(v) for k, v in form.errors.items() if k in ("note", "reason")}
+        errors = {k: [str(m) for m in v] for k, v in form.errors.items() if k in ("note", "reason")}
         if not errors:
             errors = {"general": ["This page is out of date; reload it and try again."]}
     else:
@@ -299,9 +298,10 @@ def partner_qualification(request, pk: int):
         partner_qualify(partner=partner, actor=request.user, scores=form.cleaned_data)
     except (DomainError, InvalidInput) as exc:
         partner.refresh_from_db()
-        detail = getattr(exc, "detail", None) or "; ".join(
-            m for msgs in exc.errors.values() for m in msgs
-        )
+        if isinstance(exc, DomainError):
+            detail = exc.detail
+        else:
+            detail = "; ".join(m for msgs in exc.errors.values() for m in msgs)
         return _detail_response(request, partner, status=409, flash_error=detail)
     if request.htmx:
         return _detail_response(request, partner, flash="4C qualification saved.")

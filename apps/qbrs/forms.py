@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from apps.partners.models import Partner, Stage
@@ -67,8 +69,9 @@ class CompleteForm(forms.Form):
         help_text="Required when the outcome is exit.",
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("outcome") == Outcome.EXIT and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why the partnership ends.")
         return data

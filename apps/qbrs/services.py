@@ -48,7 +48,7 @@ def _locked_partner(qbr: QBR) -> Partner:
     return partner
 
 
-def _move_partner(partner, name: str, actor, qbr: QBR, now: datetime, note: str = "", reason=""):
+def _move_partner(partner, name: str, *, actor, qbr: QBR, now: datetime, note: str = "", reason=""):
     return partner_transition(
         partner=partner, name=name, actor=actor, note=note, reason=reason, via=qbr.label, now=now
     )
@@ -138,6 +138,20 @@ def qbr_update(
     return qbr
 
 
+def _check_completion(outcome: str, reason: str, satisfaction_score: int | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = ["Choose the outcome: continue, expand or exit."]
+    if outcome == Outcome.EXIT and not (reason or "").strip():
+        errors["reason"] = ["Say why the partnership ends."]
+    try:
+        _validate_score(satisfaction_score)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+
+
 @transaction.atomic
 def qbr_transition(
     *,
@@ -156,24 +170,16 @@ def qbr_transition(
         raise TransitionNotAllowed(f"There is no transition called “{name}”.")
     if name == "complete":
         # Input first: a refused completion changes nothing at all.
-        errors: dict[str, list[str]] = {}
-        if outcome not in Outcome.values:
-            errors["outcome"] = ["Choose the outcome: continue, expand or exit."]
-        if outcome == Outcome.EXIT and not (reason or "").strip():
-            errors["reason"] = ["Say why the partnership ends."]
-        try:
-            _validate_score(satisfaction_score)
-        except InvalidInput as exc:
-            errors.update(exc.errors)
-        if errors:
-            raise InvalidInput(errors)
+        _check_completion(outcome, reason, satisfaction_score)
     partner = _locked_partner(qbr)
     stage_before = partner.stage
 
     if name == "start":
         transitions.apply(qbr, "status", "start", status_label, user=actor, now=now)
         if stage_before == Stage.GROWTH:
-            _move_partner(partner, "start_evaluation", actor, qbr, now, note="QBR started")
+            _move_partner(
+                partner, "start_evaluation", actor=actor, qbr=qbr, now=now, note="QBR started"
+            )
             qbr.stage_effect = "The partner moved from growth to evaluation."
         else:
             qbr.stage_effect = (
@@ -206,9 +212,9 @@ def qbr_transition(
         _move_partner(
             partner,
             wanted,
-            actor,
-            qbr,
-            now,
+            actor=actor,
+            qbr=qbr,
+            now=now,
             note=f"QBR outcome: {outcome_label}",
             reason=qbr.outcome_reason if outcome == Outcome.EXIT else "",
         )

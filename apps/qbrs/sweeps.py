@@ -191,7 +191,7 @@ def _overdue_action_items(now: datetime) -> int:
             subject = f"Action item overdue: {item.title}"
             link = reverse("portal:qbr_detail", args=[item.qbr_id])
         else:
-            recipients = [partner.manager] if partner.manager_id else []
+            recipients = [partner.manager] if partner.manager is not None else []
             subject = f"{partner.name}: action item overdue: {item.title}"
             link = reverse("qbrs:detail", args=[item.qbr_id])
         messages.append(
@@ -200,7 +200,7 @@ def _overdue_action_items(now: datetime) -> int:
                 kind="qbr_action_item_overdue",
                 subject=subject,
                 body=f"It was due on {item.due_date:%d %b %Y} (QBR {item.qbr.quarter}).",
-                key=f"qbr-action-overdue:{item.pk}:{item.due_date.isoformat()}",
+                key=f"qbr-action-overdue:{item.pk}:{item.due_date}",  # the ISO date
                 link=link,
             )
         )

@@ -15,7 +15,8 @@ from apps.program.money import base_currency, exchange_rate_save
 
 from .models import ProposalStatus, TierProposal
 from .services import (
-    BOUNDS,
+    AMOUNT_BOUNDS,
+    COUNT_BOUNDS,
     DESCRIPTION_MAX,
     NAME_MAX,
     proposal_transition,
@@ -26,27 +27,30 @@ from .services import (
 
 class TierSerializer(serializers.ModelSerializer):
     name = serializers.CharField(max_length=NAME_MAX)
-    rank = serializers.IntegerField(min_value=BOUNDS["rank"][0], max_value=BOUNDS["rank"][1])
+    rank = serializers.IntegerField(
+        min_value=COUNT_BOUNDS["rank"][0], max_value=COUNT_BOUNDS["rank"][1]
+    )
     min_won_value = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
-        min_value=BOUNDS["min_won_value"][0],
-        max_value=BOUNDS["min_won_value"][1],
+        min_value=AMOUNT_BOUNDS["min_won_value"][0],
+        max_value=AMOUNT_BOUNDS["min_won_value"][1],
     )
     min_won_deals = serializers.IntegerField(
-        min_value=BOUNDS["min_won_deals"][0], max_value=BOUNDS["min_won_deals"][1]
+        min_value=COUNT_BOUNDS["min_won_deals"][0], max_value=COUNT_BOUNDS["min_won_deals"][1]
     )
     protection_days = serializers.IntegerField(
-        min_value=BOUNDS["protection_days"][0], max_value=BOUNDS["protection_days"][1]
+        min_value=COUNT_BOUNDS["protection_days"][0], max_value=COUNT_BOUNDS["protection_days"][1]
     )
     discount_percent = serializers.DecimalField(
         max_digits=5,
         decimal_places=2,
-        min_value=BOUNDS["discount_percent"][0],
-        max_value=BOUNDS["discount_percent"][1],
+        min_value=AMOUNT_BOUNDS["discount_percent"][0],
+        max_value=AMOUNT_BOUNDS["discount_percent"][1],
     )
     qbr_cadence_months = serializers.IntegerField(
-        min_value=BOUNDS["qbr_cadence_months"][0], max_value=BOUNDS["qbr_cadence_months"][1]
+        min_value=COUNT_BOUNDS["qbr_cadence_months"][0],
+        max_value=COUNT_BOUNDS["qbr_cadence_months"][1],
     )
     description = serializers.CharField(
         max_length=DESCRIPTION_MAX, required=False, allow_blank=True

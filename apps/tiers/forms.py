@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 
 from apps.program.models import ExchangeRate, Tier
 
-from .services import BOUNDS, DESCRIPTION_MAX, NAME_MAX, tier_config_errors
+from .services import AMOUNT_BOUNDS, COUNT_BOUNDS, DESCRIPTION_MAX, NAME_MAX, tier_config_errors
 
 
 def _bounded_int(name: str, label: str, help_text: str = "") -> forms.IntegerField:
-    low, high = BOUNDS[name]
+    low, high = COUNT_BOUNDS[name]
     return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
 
 
@@ -21,8 +22,8 @@ class TierForm(forms.ModelForm):
     rank = _bounded_int("rank", "Rank", "1 is the entry tier; a higher rank is a higher tier.")
     min_won_value = forms.DecimalField(
         label="Won value required",
-        min_value=BOUNDS["min_won_value"][0],
-        max_value=BOUNDS["min_won_value"][1],
+        min_value=AMOUNT_BOUNDS["min_won_value"][0],
+        max_value=AMOUNT_BOUNDS["min_won_value"][1],
         max_digits=14,
         decimal_places=2,
         help_text="Won registrations' value in the trailing 12 months, in the base currency.",
@@ -37,8 +38,8 @@ class TierForm(forms.ModelForm):
     )
     discount_percent = forms.DecimalField(
         label="Discount (%)",
-        min_value=BOUNDS["discount_percent"][0],
-        max_value=BOUNDS["discount_percent"][1],
+        min_value=AMOUNT_BOUNDS["discount_percent"][0],
+        max_value=AMOUNT_BOUNDS["discount_percent"][1],
         max_digits=5,
         decimal_places=2,
     )
@@ -67,8 +68,9 @@ class TierForm(forms.ModelForm):
             "description",
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         errors = tier_config_errors(
@@ -132,8 +134,9 @@ class ExchangeRateForm(forms.ModelForm):
             raise forms.ValidationError("Enter a date between 2000 and 2100.")
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         currency, day = data.get("currency"), data.get("effective_date")
         if currency and day:
             taken = ExchangeRate.objects.filter(currency=currency, effective_date=day)

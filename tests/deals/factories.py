@@ -62,7 +62,7 @@ def registration_in(status: str, **kwargs) -> DealRegistration:
     """A registration in any status with the timestamps that status implies."""
     now = timezone.now()
     extra: dict = {}
-    if status != Status.SUBMITTED and status != Status.WITHDRAWN:
+    if status not in (Status.SUBMITTED, Status.WITHDRAWN):
         extra["reviewed_at"] = now
     if status in (Status.APPROVED, Status.WON, Status.LOST, Status.EXPIRED):
         extra.update(approved_at=now, expires_at=now + timedelta(days=90))

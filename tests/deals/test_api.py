@@ -307,7 +307,8 @@ def test_the_manager_list_costs_the_same_queries_at_2_and_50(
     n, api_for, bob, acme, globex, django_assert_num_queries
 ):
     RegistrationFactory.create_batch(n // 2, partner=acme)
-    RegistrationFactory.create_batch(n // 2, partner=globex, customer_domain="shared.example")
+    # One customer claimed by n/2 partners (a partner holds one open registration of it).
+    RegistrationFactory.create_batch(n // 2, partner__manager=bob, customer_domain="shared.example")
     client = api_for(bob)
     # 1 count, 2 page (+partner, submitted_by), 3 the conflicts stored on submission
     with django_assert_num_queries(3):
@@ -348,7 +349,8 @@ JSON_VALUES = st.recursive(
 )
 def test_random_input_never_yields_a_500(overrides, api_for, charlie, valid_input):
     r = api_for(charlie).post(URL, {**valid_input, **overrides}, format="json")
-    assert r.status_code in (201, 400), r.content
+    # 409 only for what the examples before it registered (one open registration per customer).
+    assert r.status_code in (201, 400) or r.json()["code"] == "duplicate_registration", r.content
 
 
 @settings(

@@ -16,8 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _crowd(n: int, domain: str = "crowded.example"):
-    partners = [PartnerFactory(stage=Stage.GROWTH) for _ in range(3)]
-    return [RegistrationFactory(partner=partners[i % 3], customer_domain=domain) for i in range(n)]
+    """n partners' registrations of one customer (a partner holds one open registration of it)."""
+    return [
+        RegistrationFactory(partner=PartnerFactory(stage=Stage.GROWTH), customer_domain=domain)
+        for _ in range(n)
+    ]
 
 
 def test_counts_are_exact_up_to_the_cap_and_say_more_beyond_it():

@@ -62,7 +62,7 @@ def test_the_domain_standing_says_registered_or_protected_never_who(acme, globex
     assert domain_standing("initech.com") is None
     RegistrationFactory(partner=globex, customer_domain="initech.com")
     assert domain_standing("initech.com") == "registered"
-    RegistrationFactory(partner=globex, customer_domain="initech.com", approved=True)
+    RegistrationFactory(partner=acme, customer_domain="initech.com", approved=True)
     assert domain_standing("initech.com") == "protected"
 
 

@@ -9,6 +9,8 @@ from django.urls import reverse
 from apps.deals.models import RegistrationConflict, Status
 from apps.deals.selectors import find_conflicts, stored_conflict_counts, stored_conflict_rows
 from apps.deals.services import registration_create, registration_transition
+from apps.partners.models import Stage
+from tests.factories import PartnerFactory
 
 from .factories import RegistrationFactory
 
@@ -27,8 +29,9 @@ def _counts(*regs):
 
 def test_submission_stores_the_conflicts_both_ways(acme, globex, bob, valid_input):
     theirs = _submit(globex, bob, valid_input, customer_name="Initech Corporation")
+    umbrella = PartnerFactory(name="Umbrella Partners", stage=Stage.GROWTH)
     same_domain = _submit(
-        globex, bob, valid_input, customer_name="Zzyzx", customer_domain="initech.com"
+        umbrella, bob, valid_input, customer_name="Zzyzx", customer_domain="initech.com"
     )
     other = _submit(globex, bob, valid_input, customer_name="Qwfpgj", customer_domain="q.example")
     mine = _submit(acme, bob, valid_input)  # Initech LLC, initech.com
@@ -40,7 +43,7 @@ def test_submission_stores_the_conflicts_both_ways(acme, globex, bob, valid_inpu
     for pk, c in live.items():
         assert rows[pk]["same_domain"] == c.same_domain
         assert rows[pk]["similarity"] == (round(c.similarity, 3) if c.similarity else None)
-    assert rows[same_domain.pk]["partner_name"] == "Globex Integrators"
+    assert rows[same_domain.pk]["partner_name"] == "Umbrella Partners"
     assert RegistrationConflict.objects.filter(registration=theirs, other=mine).exists()
 
 

@@ -318,6 +318,13 @@ def _pages() -> dict[str, list[Page]]:
         "deals:decline_extension": [
             Page(kwargs=lambda w: {"pk": w["extended"].pk, "request_pk": w["extension"].pk})
         ],
+        "deals:dispute_decide": [
+            Page(
+                kwargs=lambda w: {"pk": w["dispute"].pk},
+                data=lambda w: {"decision": "keep_holder"},
+                show=("deals:disputes",),
+            )
+        ],
         "qbrs:new": [
             Page(
                 kwargs=lambda w: {},

@@ -56,6 +56,8 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "deals:detail": ("staff", "registration", "get", {}),
     "deals:transition": ("staff", "registration", "post", {"name": "approve"}),
     "deals:decline_extension": ("staff", "registration", "post", {"request_pk": MISSING}),
+    "deals:disputes": ("admin", None, "get", {}),
+    "deals:dispute_decide": ("admin", "missing", "post", {}),
     "qbrs:list": ("staff", None, "get", {}),
     "qbrs:new": ("staff", None, "get", {}),
     "qbrs:detail": ("staff", "qbr", "get", {}),

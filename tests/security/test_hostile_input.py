@@ -81,6 +81,29 @@ COUNTED_REFUSALS = {"axes_accessattempt", "axes_accessfailurelog", "axes_accessl
 # --- the world ------------------------------------------------------------------------------------
 
 
+def _dispute(acme, globex):
+    """Two approved claims on one customer, the later set aside (what migration 0008 leaves)."""
+    from apps.deals.models import ProtectionDispute
+    from tests.deals.factories import RegistrationFactory
+
+    holder = RegistrationFactory(
+        partner=acme,
+        approved=True,
+        customer_name="Disputed Inc",
+        customer_domain="disputed.example",
+    )
+    challenger = RegistrationFactory(
+        partner=globex,
+        approved=True,
+        customer_name="Disputed Shop",
+        customer_domain="disputed.example",
+        duplicate_of=holder,
+    )
+    return ProtectionDispute.objects.create(
+        holder=holder, challenger=challenger, customer_domain="disputed.example"
+    )
+
+
 @pytest.fixture
 def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, settings, tmp_path):
     """The security suite's world, plus an object in each state an input needs."""
@@ -127,6 +150,7 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
             customer_domain="approvedco.example",
         ),
         "extended": extended,
+        "dispute": _dispute(acme, globex),
         "extension": extension_request_create(registration=extended, requested_by=charlie, days=10),
         "scheduled_qbr": QBRFactory(partner=acme),
         "running_qbr": QBRFactory(

@@ -64,23 +64,26 @@ def test_it_keeps_the_tier_invariants_whatever_the_sequence(actions, auto):
                 # refused when the partner's tier moved meanwhile: the invariants must still hold
                 with contextlib.suppress(DomainError):
                     proposal_transition(proposal=proposal, name=name, actor=manager, now=now)
+        _assert_invariants(partner, tiers, manager, auto)
 
-        proposals = TierProposal.objects.filter(partner=partner)
-        assert proposals.filter(status=ProposalStatus.OPEN).count() <= 1
-        changes = list(TierChange.objects.filter(partner=partner).order_by("at", "id"))
-        current = Partner.objects.get(pk=partner.pk).tier_id
-        if changes:
-            assert changes[-1].to_tier_id == current  # the history ends where the partner is
-            for earlier, later in zip(changes, changes[1:], strict=False):
-                assert later.from_tier_id == earlier.to_tier_id  # no gap in the history
-        else:
-            assert current == tiers["Silver"].pk
-        for p in proposals.exclude(status=ProposalStatus.APPROVED):
-            assert not TierChange.objects.filter(proposal=p).exists()
-        for p in proposals.filter(status=ProposalStatus.APPROVED):
-            assert TierChange.objects.filter(proposal=p).count() == 1
-        for change in changes:
-            if change.direction == "demotion":  # never without a person's approval
-                assert change.actor_id == manager.pk and change.proposal_id is not None
-            elif change.actor_id is None:
-                assert auto  # automatic promotions only when the program says so
+
+def _assert_invariants(partner, tiers, manager, auto) -> None:
+    proposals = TierProposal.objects.filter(partner=partner)
+    assert proposals.filter(status=ProposalStatus.OPEN).count() <= 1
+    changes = list(TierChange.objects.filter(partner=partner).order_by("at", "id"))
+    current = Partner.objects.get(pk=partner.pk).tier_id
+    if changes:
+        assert changes[-1].to_tier_id == current  # the history ends where the partner is
+        for earlier, later in zip(changes, changes[1:], strict=False):
+            assert later.from_tier_id == earlier.to_tier_id  # no gap in the history
+    else:
+        assert current == tiers["Silver"].pk
+    for p in proposals.exclude(status=ProposalStatus.APPROVED):
+        assert not TierChange.objects.filter(proposal=p).exists()
+    for p in proposals.filter(status=ProposalStatus.APPROVED):
+        assert TierChange.objects.filter(proposal=p).count() == 1
+    for change in changes:
+        if change.direction == "demotion":  # never without a person's approval
+            assert change.actor_id == manager.pk and change.proposal_id is not None
+        elif change.actor_id is None:
+            assert auto  # automatic promotions only when the program says so

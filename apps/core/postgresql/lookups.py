@@ -17,8 +17,8 @@ from django.db.models.fields.related_lookups import RelatedIn
 ANY_ABOVE = 1_000
 
 
-class AsArrayAboveLimit:
-    """For an In lookup: `column = ANY(%s)` with one array parameter above ANY_ABOVE values."""
+class AsArrayAboveLimit(lookups.In):
+    """For an In lookup (and, first in the bases, for RelatedIn): `column = ANY(%s)` with one array parameter above ANY_ABOVE values."""
 
     def as_postgresql(self, compiler, connection):
         if (

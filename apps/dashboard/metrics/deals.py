@@ -282,7 +282,7 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
                SUM(a.won_deals), SUM(a.missing)
         FROM amounts a JOIN {partners} p ON p.id = a.partner_id
         GROUP BY p.tier_id, a.currency
-        """,
+        """,  # noqa: S608 — table names from _meta; values are parameters
         [limit],
         materialized=("won",),  # its rate lookup, once per row
     )

@@ -9,6 +9,8 @@ partner sends back its top rows, not one row per partner for Python to fold.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -23,7 +25,8 @@ def with_ctes(
     columns are its `values()` names; a later expression may read an earlier one; `select` takes
     `%s` parameters, after the querysets'. The `materialized` ones are computed once, where
     inlining would evaluate a column's expression (a per-row lookup, say) once per use."""
-    parts, args = [], []
+    parts: list[str] = []
+    args: list[Any] = []
     for name, qs in ctes.items():
         if isinstance(qs, str):
             sql, qs_params = qs, ()

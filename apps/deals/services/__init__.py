@@ -10,7 +10,7 @@ from .conflicts import MAX_STORED_CONFLICTS, record_conflicts
 from .exit import close_for_exited_partner
 from .extensions import extension_request_create, extension_request_decline
 from .review import DomainProtected, registration_transition, status_label
-from .submission import PartnerInactive, registration_create
+from .submission import DuplicateRegistration, PartnerInactive, registration_create
 from .validation import (
     CREATE_FIELDS,
     MAX_REASON,
@@ -24,6 +24,7 @@ __all__ = [
     "MAX_REASON",
     "MAX_STORED_CONFLICTS",
     "DomainProtected",
+    "DuplicateRegistration",
     "PartnerInactive",
     "clean_close_date",
     "clean_domain",

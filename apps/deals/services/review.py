@@ -100,6 +100,11 @@ def registration_transition(
     before = registration.status
     if name == "approve" and registration.status == Status.SUBMITTED:
         require_active(registration.partner)
+        if registration.duplicate_of_id:
+            raise DomainProtected(
+                f"This registration is a second claim on {registration.customer_domain}, set "
+                "aside until an admin decides which registration keeps the customer."
+            )
         if registration.domain_holder().exists():
             raise DomainProtected(
                 "Another partner's approved registration already protects "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from apps.core.errors import DomainError, NotPermitted
 from apps.notifications.services import notify
 
 from ..events import registration_submitted
-from ..models import DealRegistration, RegistrationEvent, Status
+from ..models import OPEN_STATUSES, DealRegistration, RegistrationEvent, Status
 from ..normalize import name_key
 from .announce import announce
 from .conflicts import lock_for_detection, record_conflicts
@@ -22,6 +22,27 @@ from .validation import registration_validate
 
 class PartnerInactive(DomainError):
     code = "partner_inactive"
+
+
+class DuplicateRegistration(DomainError):
+    code = "duplicate_registration"
+
+
+def _refuse_duplicate(partner, customer_domain: str) -> None:
+    """A partner holds one open registration per customer (the database says so too)."""
+    first = (
+        DealRegistration.objects.filter(
+            partner=partner, customer_domain=customer_domain, status__in=OPEN_STATUSES
+        )
+        .order_by("submitted_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if first is not None:
+        raise DuplicateRegistration(
+            f"Your company already has an open registration of {customer_domain}.",
+            extra={"registration": first},
+        )
 
 
 def require_active(partner) -> None:
@@ -47,8 +68,18 @@ def registration_create(
         partner=partner, submitted_by=submitted_by, submitted_at=now, **cleaned
     )
     registration.customer_name_key = name_key(registration.customer_name)
+    # Submissions of one customer run one after the other from here (an advisory lock), so the
+    # duplicate check sees any submitted a moment ago; the unique index is the last word.
     lock_for_detection(registration)
-    registration.save(force_insert=True)
+    _refuse_duplicate(partner, registration.customer_domain)
+    try:
+        with transaction.atomic():
+            registration.save(force_insert=True)
+    except IntegrityError as exc:
+        if "deal_one_open_per_partner_customer" not in str(exc):
+            raise
+        _refuse_duplicate(partner, registration.customer_domain)
+        raise
     # Conflict detection runs once, here: lists and the queue read the stored pairs.
     registration.conflicts_found = record_conflicts(registration)
     RegistrationEvent.objects.create(

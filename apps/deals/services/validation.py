@@ -4,6 +4,7 @@ service."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -44,33 +45,43 @@ def clean_close_date(value, today) -> None:
         )
 
 
-def registration_validate(data: dict, *, today) -> dict:
-    """Check and normalize creation input; raises InvalidInput({field: [messages]})."""
-    errors: dict[str, list[str]] = {}
-    cleaned = {k: data.get(k) for k in CREATE_FIELDS}
+def _normalized(data: dict) -> dict[str, Any]:
+    """The creation fields with their text trimmed and their codes upper-cased; no checks yet."""
+    cleaned: dict[str, Any] = {k: data.get(k) for k in CREATE_FIELDS}
     for key in ("customer_name", "contact_name", "product", "description", "contact_email"):
         if isinstance(cleaned[key], str):
             cleaned[key] = cleaned[key].strip()
     if cleaned["description"] is None:
         cleaned["description"] = ""
-    if isinstance(cleaned["currency"], str):
-        cleaned["currency"] = cleaned["currency"].strip().upper()
-    if isinstance(cleaned["customer_country"], str):
-        cleaned["customer_country"] = cleaned["customer_country"].strip().upper()
+    for key in ("currency", "customer_country"):
+        if isinstance(cleaned[key], str):
+            cleaned[key] = cleaned[key].strip().upper()
     if isinstance(cleaned["contact_email"], str):
         cleaned["contact_email"] = cleaned["contact_email"].lower()
+    return cleaned
+
+
+def _convert(cleaned: dict[str, Any]) -> dict[str, list[str]]:
+    """The domain normalized and the value made a Decimal, in place; the errors of what cannot be."""
+    errors: dict[str, list[str]] = {}
     if isinstance(cleaned["customer_domain"], str):
         try:
             cleaned["customer_domain"] = clean_domain(cleaned["customer_domain"])
         except ValidationError as exc:
             errors["customer_domain"] = list(exc.messages)
-    if cleaned["estimated_value"] is not None and not isinstance(
-        cleaned["estimated_value"], Decimal
-    ):
+    value = cleaned["estimated_value"]
+    if value is not None and not isinstance(value, Decimal):
         try:
-            cleaned["estimated_value"] = Decimal(str(cleaned["estimated_value"]))
+            cleaned["estimated_value"] = Decimal(str(value))
         except InvalidOperation:
             errors["estimated_value"] = ["Enter a number."]
+    return errors
+
+
+def registration_validate(data: dict, *, today) -> dict:
+    """Check and normalize creation input; raises InvalidInput({field: [messages]})."""
+    cleaned = _normalized(data)
+    errors = _convert(cleaned)
     probe = DealRegistration(**{k: v for k, v in cleaned.items() if k not in errors})
     try:
         probe.full_clean(

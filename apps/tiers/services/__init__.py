@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .changes import proposal_transition, tier_change_apply, tier_set_by_hand
 from .config import (
-    BOUNDS,
+    AMOUNT_BOUNDS,
+    COUNT_BOUNDS,
     DESCRIPTION_MAX,
     NAME_MAX,
     tier_config_errors,
@@ -17,7 +18,8 @@ from .evaluation import DISMISSAL_HOLDS_DAYS, evaluate_tiers
 from .figures import Figures, figures_for, qualifying_tier, window_start, won_figures
 
 __all__ = [
-    "BOUNDS",
+    "AMOUNT_BOUNDS",
+    "COUNT_BOUNDS",
     "DESCRIPTION_MAX",
     "DISMISSAL_HOLDS_DAYS",
     "NAME_MAX",

@@ -13,14 +13,17 @@ from apps.program.models import Tier
 
 from ..models import ProposalStatus, TierProposal
 
-# Sensible bounds for tier configuration, shared by the settings page, the API and Django admin.
-BOUNDS = {
+# Sensible bounds for tier configuration, shared by the settings page, the API and Django admin:
+# the whole numbers, and the amounts.
+COUNT_BOUNDS: dict[str, tuple[int, int]] = {
     "rank": (1, 100),
-    "min_won_value": (Decimal("0"), Decimal("999999999999.99")),
     "min_won_deals": (0, 100_000),
     "protection_days": (1, 365),
-    "discount_percent": (Decimal("0"), Decimal("100")),
     "qbr_cadence_months": (1, 12),
+}
+AMOUNT_BOUNDS: dict[str, tuple[Decimal, Decimal]] = {
+    "min_won_value": (Decimal("0"), Decimal("999999999999.99")),
+    "discount_percent": (Decimal("0"), Decimal("100")),
 }
 NAME_MAX = 60
 DESCRIPTION_MAX = 2000
@@ -31,7 +34,8 @@ def tier_config_errors(
 ) -> dict[str, list[str]]:
     """Rules across tiers: a unique name and rank, and requirements that never decrease as the
     rank rises (a higher tier asks at least as much as every lower one)."""
-    others = list(Tier.objects.exclude(pk=getattr(instance, "pk", None)).order_by("rank"))
+    tiers = Tier.objects.order_by("rank")
+    others = list(tiers.exclude(pk=instance.pk) if instance is not None else tiers)
     errors: dict[str, list[str]] = {}
     if any(t.name.casefold() == name.casefold() for t in others):
         errors.setdefault("name", []).append("Another tier already has this name.")

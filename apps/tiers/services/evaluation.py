@@ -131,7 +131,7 @@ def _assess(run: _Run, partner: Partner) -> None:
     )
     target = qualifies if promotion or demotion else None
     snapshot = _snapshot(figures, current, qualifies, target, standing)
-    _decide(run, partner, current, target, promotion or demotion, snapshot)
+    _decide(run, partner, current, target, change_due=promotion or demotion, snapshot=snapshot)
 
 
 def _standing(run: _Run, partner, figures: Figures, current, qualifies) -> TierStanding:
@@ -171,7 +171,7 @@ def _snapshot(figures: Figures, current, qualifies, target, standing) -> dict:
     return snapshot
 
 
-def _decide(run: _Run, partner, current, target, change_due: bool, snapshot: dict) -> None:
+def _decide(run: _Run, partner, current, target, *, change_due: bool, snapshot: dict) -> None:
     """Keep, refresh or withdraw the open proposal; propose (or promote) when a change is due."""
     existing = run.open_proposals.get(partner.pk)
     target_id = target.pk if target else None

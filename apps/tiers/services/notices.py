@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import audiences
+from apps.accounts.models import User
 from apps.notifications.services import Message, notify_batch
 
 from ..models import Direction
@@ -26,7 +28,7 @@ def notify_evaluation(proposals, changes, partners, now: datetime) -> None:
     by_id = {p.pk: p for p in partners}
     admins, users = audiences.admins_and_partner_users({c.partner_id for c in changes})
 
-    def staff_of(partner) -> list:
+    def staff_of(partner) -> Sequence[User | int]:
         return [partner.manager_id] if partner.manager_id else admins
 
     queue = reverse("tiers:proposals")
@@ -53,7 +55,9 @@ def notify_evaluation(proposals, changes, partners, now: datetime) -> None:
     notify_many(messages)
 
 
-def _change_messages(c, partner, staff: list[int], users: list[int]) -> list[dict]:
+def _change_messages(
+    c, partner, staff: Sequence[User | int], users: Sequence[User | int]
+) -> list[dict]:
     key = f"tier-change:{c.pk}"
     return [
         dict(

@@ -17,11 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, now=None, only=None, **options):
         when = timezone.now()
         if now:
-            when = parse_datetime(now)
-            if when is None:
+            parsed = parse_datetime(now)
+            if parsed is None:
                 raise CommandError(f"--now {now!r} is not an ISO-8601 date and time.")
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when)
+            when = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
         names = only or sorted(sweeps.REGISTRY)
         unknown = [n for n in names if n not in sweeps.REGISTRY]
         if unknown:
