@@ -503,6 +503,12 @@ def _write_registrations(w: Writer, rng, count: int, partner_rows, now) -> list[
     approved_domains: set[str] = set(
         DealRegistration.objects.filter(status="approved").values_list("customer_domain", flat=True)
     )
+    # A partner holds one open registration per customer (the database demands it too).
+    open_claims: set[tuple[int, str]] = set(
+        DealRegistration.objects.filter(status__in=["submitted", "approved"]).values_list(
+            "partner_id", "customer_domain"
+        )
+    )
     rid = w.next_id(DealRegistration)
     statuses = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=count)
     picks = rng.choices(range(len(dealing)), weights=weights, k=count)
@@ -513,7 +519,9 @@ def _write_registrations(w: Writer, rng, count: int, partner_rows, now) -> list[
         for n in range(count):
             partner = dealing[picks[n]]
             cname, domain, key = customers[rng.randrange(pool_size)]
-            status = _registration_status(statuses[n], partner, domain, approved_domains)
+            status = _registration_status(
+                statuses[n], partner, domain, approved_domains, open_claims
+            )
             if status == "submitted":
                 submitted = now - timedelta(minutes=rng.randint(5, 60 * 24 * 6))
             else:
@@ -548,16 +556,23 @@ def _write_registrations(w: Writer, rng, count: int, partner_rows, now) -> list[
     return meta
 
 
-def _registration_status(drawn: str, partner: dict, domain: str, approved_domains: set) -> str:
-    """The drawn status, made possible: one approval per domain, none for inactive partners."""
+def _registration_status(
+    drawn: str, partner: dict, domain: str, approved_domains: set, open_claims: set
+) -> str:
+    """The drawn status, made possible: none open for inactive partners, one open per partner
+    and customer, one approval per customer."""
     status = drawn
+    if partner["stage"] not in ACTIVE and status in ("submitted", "approved"):
+        status = "expired" if status == "approved" else "withdrawn"
+    if status in ("submitted", "approved") and (partner["id"], domain) in open_claims:
+        status = "withdrawn"
     if status == "approved":
         if domain in approved_domains:
             status = "rejected"
         else:
             approved_domains.add(domain)
-    if partner["stage"] not in ACTIVE and status in ("submitted", "approved"):
-        status = "expired" if status == "approved" else "withdrawn"
+    if status in ("submitted", "approved"):
+        open_claims.add((partner["id"], domain))
     return status
 
 

@@ -196,6 +196,8 @@ AXES_USERNAME_CALLABLE = "apps.accounts.services.lockout_username"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("PARTNEROS_TIME_ZONE", "UTC")
+# A newer Public Suffix List than the one tldextract ships (a local file; never fetched).
+PUBLIC_SUFFIX_LIST_FILE = os.environ.get("PUBLIC_SUFFIX_LIST_FILE", "")
 USE_I18N = True
 USE_TZ = True
 
@@ -330,6 +332,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",
+    # List filters are FilterSets (apps/<app>/filters.py): a bad value answers 400, and the
+    # schema lists the parameters.
+    "DEFAULT_FILTER_BACKENDS": ["apps.core.filters.ListFilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "apps.core.throttles.AnonThrottle",

@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,24 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import ObtainToken
+from apps.core.discovery import app_modules
 from apps.core.views import healthz
 from apps.dashboard.views import fresh, root
 
-API_APPS = [
-    "accounts",
-    "notifications",
-    "partners",
-    "program",
-    "agreements",
-    "deals",
-    "qbrs",
-    "tiers",
-]
-
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-for _app in API_APPS:
-    for prefix, viewset, basename in import_module(f"apps.{_app}.api").routes:
+# Each app's endpoints (`routes` in apps/<app>/api.py), discovered from INSTALLED_APPS.
+for _module in app_modules("api"):
+    for prefix, viewset, basename in _module.routes:
         router.register(prefix, viewset, basename=basename)
 
 api_patterns = [

@@ -5,12 +5,12 @@ from rest_framework import mixins, serializers, viewsets
 
 from apps.core.access import HasAccess, IsStaffRole
 from apps.core.api import TransitionsMixin
-from apps.core.params import query_id
 from apps.partners.models import Partner
 
+from .filters import AgreementFilter
 from .models import Agreement, Kind
 from .selectors import visible_agreements
-from .services import agreement_create, agreement_transition, agreement_update, status_label
+from .services import agreement_create, agreement_transition, agreement_update
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -97,10 +97,8 @@ class AgreementViewSet(
 ):
     queryset = Agreement.objects.none()  # for the schema; get_queryset decides visibility
     serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
     transition_inputs = {"sign": SignInput, "terminate": TerminateInput, "renew": RenewInput}
-
-    def state_label(self, state: str) -> str:
-        return status_label(state)
 
     def get_permissions(self):
         if self.action in {"create", "update", "partial_update"}:
@@ -108,11 +106,7 @@ class AgreementViewSet(
         return [HasAccess()]
 
     def get_queryset(self):
-        qs = visible_agreements(self.request.user)
-        partner = query_id(self.request.query_params.get("partner"))
-        if partner is not None:
-            qs = qs.filter(partner_id=partner)
-        return qs.order_by("-start_date", "-id")
+        return visible_agreements(self.request.user).order_by("-start_date", "-id")
 
     def perform_transition(self, obj, name, data):
         return agreement_transition(agreement=obj, name=name, actor=self.request.user, **data)

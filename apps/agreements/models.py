@@ -95,23 +95,45 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @transition(field=status, source=Status.DRAFT, target=Status.SENT, permission=_staff)
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.SENT,
+        permission=_staff,
+        custom={"label": "Send for signature"},
+    )
     def send(self, now=None):
         self.sent_at = now or timezone.now()
 
     @transition(
-        field=status, source=Status.SENT, target=Status.ACTIVE, permission=_staff_or_own_partner
+        field=status,
+        source=Status.SENT,
+        target=Status.ACTIVE,
+        permission=_staff_or_own_partner,
+        custom={"label": "Record signature"},
     )
     def sign(self, signed_by_name: str = "", signed_by=None, now=None):
         self.signed_at = now or timezone.now()
         self.signed_by_name = signed_by_name
         self.signed_by = signed_by
 
-    @transition(field=status, source=Status.ACTIVE, target=Status.ACTIVE, permission=_staff)
+    @transition(
+        field=status,
+        source=Status.ACTIVE,
+        target=Status.ACTIVE,
+        permission=_staff,
+        custom={"label": "Renew"},
+    )
     def renew(self, end_date=None, now=None):
         self.end_date = end_date
 
-    @transition(field=status, source=Status.ACTIVE, target=Status.TERMINATED, permission=_staff)
+    @transition(
+        field=status,
+        source=Status.ACTIVE,
+        target=Status.TERMINATED,
+        permission=_staff,
+        custom={"label": "Terminate"},
+    )
     def terminate(self, reason: str = "", now=None):
         now = now or timezone.now()
         self.terminated_at = now
@@ -124,6 +146,7 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
         target=Status.EXPIRED,
         conditions=[has_ended],
         permission=_staff,
+        custom={"label": "Mark expired"},
     )
     def expire(self, now=None):
         pass

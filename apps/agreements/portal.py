@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core import transitions
 from apps.core.access import portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 
 from .forms import SignForm
 from .selectors import visible_agreements
-from .services import agreement_transition, status_label
+from .services import agreement_transition
 
 
 @portal_required
@@ -59,5 +60,8 @@ def agreement_sign(request, pk: int):
     except (DomainError, NotPermitted) as exc:
         agreement.refresh_from_db()
         return _render_detail(request, agreement, error=exc.detail, status=409)
-    messages.success(request, f"Signed. The agreement is now {status_label(agreement.status)}.")
+    messages.success(
+        request,
+        f"Signed. The agreement is now {transitions.state_label(agreement, 'status', agreement.status)}.",
+    )
     return redirect("portal:agreement_detail", pk=agreement.pk)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from .models import Status
 from .selectors import agreements_of, visible_agreements
 
+# The place of this app's parts on composite pages (apps/core/sections.py), lower first.
+ORDER = 40
+
 
 def partner_detail(request, partner):
     return "agreements/_partner_section.html", {

@@ -22,10 +22,6 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 EDITABLE_STATUSES = {Status.DRAFT}
 
 
-def status_label(status: str) -> str:
-    return Status(status).label.lower()
-
-
 def validate_document(upload) -> None:
     """A PDF (by its first bytes, not its name) of at most 10 MB."""
     if upload.size > MAX_DOCUMENT_BYTES:
@@ -106,9 +102,7 @@ def agreement_transition(
     agreement.as_of = timezone.localdate(now)
     with transaction.atomic():
         try:
-            transitions.apply(
-                agreement, "status", name, status_label, user=actor, now=now, **kwargs
-            )
+            transitions.apply(agreement, "status", name, user=actor, now=now, **kwargs)
         except ConcurrentTransition as exc:  # pragma: no cover - apply converts it already
             raise ConcurrentChange(str(exc)) from exc
         _announce(agreement, name, actor)
@@ -179,7 +173,6 @@ def terminate_on_exit(*, partner, actor, reason: str, now: datetime) -> int:
             agreement,
             "status",
             "terminate",
-            status_label,
             user=None,
             reason=f"Partner exited: {reason}",
             now=now,

@@ -17,19 +17,13 @@ from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.params import query_id
 from apps.partners.models import Partner
 
+from .filters import AgreementFilter
 from .forms import AgreementForm, RecordSignatureForm, RenewForm, TerminateForm
 from .models import Agreement, Status
 from .selectors import visible_agreements
-from .services import agreement_create, agreement_transition, agreement_update, status_label
+from .services import agreement_create, agreement_transition, agreement_update
 
 FORMS = {"sign": RecordSignatureForm, "terminate": TerminateForm, "renew": RenewForm}
-VERBS = {
-    "send": "Send for signature",
-    "sign": "Record signature",
-    "renew": "Renew",
-    "terminate": "Terminate",
-    "expire": "Mark expired",
-}
 
 
 def _errors_to_form(form, exc: InvalidInput) -> None:
@@ -41,14 +35,17 @@ def _errors_to_form(form, exc: InvalidInput) -> None:
 @staff_required
 def agreement_list(request):
     qs = visible_agreements(request.user).order_by("-start_date", "-id")
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    filters = AgreementFilter(request.GET or None, queryset=qs)
+    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "agreements/list.html",
-        {"page": page, "statuses": Status.choices, "status": status},
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "status": request.GET.get("status", ""),
+            "filter_errors": filters.errors,
+        },
     )
 
 
@@ -106,8 +103,12 @@ def agreement_edit(request, pk: int):
 
 def _detail_context(request, agreement, forms=None, error=None) -> dict:
     rows = [
-        {**row, "verb": VERBS.get(row["name"], row["name"]), "form": (forms or {}).get(row["name"])}
-        for row in transitions.describe(agreement, "status", status_label, request.user)
+        {
+            **row,
+            "verb": transitions.transition_label(agreement, "status", row["name"]),
+            "form": (forms or {}).get(row["name"]),
+        }
+        for row in transitions.describe(agreement, "status", user=request.user)
         if row["allowed"] or not row["unmet"][0].startswith("Not possible")
     ]
     for row in rows:
@@ -151,7 +152,10 @@ def agreement_run_transition(request, pk: int, name: str):
         agreement.refresh_from_db()
         ctx = _detail_context(request, agreement, error=exc.detail)
         return render(request, "agreements/detail.html", ctx, status=409)
-    messages.success(request, f"Agreement is now {status_label(agreement.status)}.")
+    messages.success(
+        request,
+        f"Agreement is now {transitions.state_label(agreement, 'status', agreement.status)}.",
+    )
     return redirect("agreements:detail", pk=agreement.pk)
 
 

@@ -63,7 +63,7 @@ class TransitionsMixin(viewsets.GenericViewSet):
     transition_inputs: dict[str, type[serializers.Serializer]] = {}
 
     def state_label(self, state: str) -> str:
-        return state.replace("_", " ")
+        return transitions.state_label(self.get_queryset().model, self.transition_field, state)
 
     def perform_transition(self, obj, name: str, data: dict):  # pragma: no cover - abstract
         raise NotImplementedError

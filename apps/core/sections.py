@@ -1,36 +1,28 @@
-"""Pages made of parts owned by different apps (the portal home, the partner detail).
+"""Pages made of parts owned by different apps (the portal home, the partner detail, the
+dashboard).
 
 An app contributes a part by defining, in its `sections.py`, a function named after the page:
-`portal_home(request)` or `partner_detail(request, partner)`, returning `(template, context)` or
-None. The page renders the parts in SECTION_APPS order.
+`portal_home(request)`, `partner_detail(request, partner)` or `dashboard(request)`, returning
+`(template, context)` or None, and `ORDER`, its place on every composite page (lower first).
+The apps are discovered from INSTALLED_APPS (apps.core.discovery), not listed here.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+from types import ModuleType
 
-SECTION_APPS = [
-    "onboarding",
-    "partners",
-    "program",
-    "agreements",
-    "deals",
-    "qbrs",
-    "tiers",
-    "dashboard",
-]
+from .discovery import app_modules
+
+
+def section_modules() -> list[ModuleType]:
+    """Every app's `sections` module, in page order (a module without ORDER fails here)."""
+    return sorted(app_modules("sections"), key=lambda module: module.ORDER)
 
 
 def collect(page: str, *args) -> list[dict]:
     parts = []
-    for app in SECTION_APPS:
-        try:
-            module = import_module(f"apps.{app}.sections")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"apps.{app}.sections":
-                raise
-            continue
-        func = getattr(module, page, None)
+    for module in section_modules():
+        func = getattr(module, page, None)  # an app takes part in some pages only
         part = func(*args) if func else None
         if part:
             template, context = part

@@ -62,10 +62,39 @@ def _permitted(t, obj: models.Model, user) -> bool:
     return user is None or t.has_perm(obj, user)
 
 
+def permitted(obj: models.Model, field: str, name: str, user) -> bool:
+    """Whether `user` may run transition `name`: the django-fsm `permission` declared on the
+    transition is the one place a transition's permission is written."""
+    return any(_permitted(t, obj, user) for t in _by_name(obj, field).get(name, []))
+
+
+def state_label(model: type[models.Model] | models.Model, field: str, state: str) -> str:
+    """A state's name in a sentence ("approved", "in progress"): the label of the field's
+    choices — the one place states are named."""
+    state_field = model._meta.get_field(field)
+    choices = dict(getattr(state_field, "choices", None) or ())  # a relation has none
+    return str(choices.get(state, state)).lower()
+
+
+def transition_label(obj: models.Model, field: str, name: str) -> str:
+    """A transition's name on its button: django-fsm's `custom={"label": ...}` on the
+    transition, else its name ("mark_won" → "Mark won")."""
+    for t in _by_name(obj, field).get(name, []):
+        if t.custom.get("label"):
+            return t.custom["label"]
+    return name.replace("_", " ").capitalize()
+
+
+def _labels(obj: models.Model, field: str, labels: Callable[[str], str] | None):
+    return labels or (lambda state: state_label(obj, field, state))
+
+
 def describe(
-    obj: models.Model, field: str, labels: Callable[[str], str] = str, user=None
+    obj: models.Model, field: str, labels: Callable[[str], str] | None = None, user=None
 ) -> list[dict]:
-    """[{name, target, allowed, unmet}] for every transition of the object's machine."""
+    """[{name, target, allowed, unmet}] for every transition of the object's machine. States
+    are named by `labels` (a phrase), else by `state_label`."""
+    labels = _labels(obj, field, labels)
     state = getattr(obj, field)
     rows = []
     for name, variants in _by_name(obj, field).items():
@@ -91,14 +120,16 @@ def apply(
     obj: models.Model,
     field: str,
     name: str,
-    labels: Callable[[str], str] = str,
+    labels: Callable[[str], str] | None = None,
     user=None,
     **kwargs,
 ):
     """Run transition `name` on obj and save it; the caller holds the transaction.
 
-    `user`, when given, is checked against the transition's django-fsm `permission`.
+    `user`, when given, is checked against the transition's django-fsm `permission`. States
+    are named in messages by `labels` (a phrase), else by `state_label`.
     """
+    labels = _labels(obj, field, labels)
     variants = _by_name(obj, field)
     if name not in variants:
         raise TransitionNotAllowed(f"There is no transition called “{name}”.")

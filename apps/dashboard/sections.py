@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from . import metrics
 
+# The place of this app's parts on composite pages (apps/core/sections.py), lower first.
+ORDER = 80
+
 
 def quarter_start(now: datetime) -> datetime:
     local = timezone.localtime(now)

@@ -25,6 +25,7 @@ import logging
 from datetime import datetime
 from typing import TypeGuard
 
+from celery import signature
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -88,13 +89,15 @@ def _stale_max() -> float:
     return float(getattr(settings, "DASHBOARD_STALE_MAX_SECONDS", 600))
 
 
+# tasks.refresh, published by its name: tasks imports this module, not the other way round.
+REFRESH_TASK = "dashboard.refresh"
+
+
 def request_refresh(days: int, manager_pk) -> bool:
     """Have a worker refresh this snapshot. True when one is on it (already, or from now)."""
-    from .tasks import refresh
-
     if not cache.claim(days, manager_pk):
         return True  # a refresh is running
-    if broker.publish(refresh, args=(days, manager_pk)):
+    if broker.publish(signature(REFRESH_TASK), args=(days, manager_pk)):
         return True
     cache.release(days, manager_pk)
     return False

@@ -5,24 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from apps.core.api import TransitionsMixin
 from apps.partners.models import Partner
 
-from .models import MAX_VALUE, DealRegistration, Status
+from .filters import RegistrationFilter
+from .models import MAX_VALUE, DealRegistration
 from .selectors import (
     conflict_row,
-    filter_registrations,
     find_conflicts,
     partner_told_of_conflict,
     registrations_for,
     stored_conflict_counts,
     stored_conflict_rows,
 )
-from .services import registration_create, registration_transition, status_label
+from .services import registration_create, registration_transition
 
 FIELDS = [
     "id",
@@ -194,14 +194,7 @@ class LostInput(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=Status.values),
-            OpenApiParameter("search", str),
-            OpenApiParameter("partner", int, description="Managers only"),
-        ],
-        responses=ManagerRegistrationSerializer(many=True),
-    ),
+    list=extend_schema(responses=ManagerRegistrationSerializer(many=True)),
     retrieve=extend_schema(responses=ManagerRegistrationSerializer),
     create=extend_schema(responses={201: ManagerRegistrationSerializer}),
 )
@@ -213,6 +206,7 @@ class DealRegistrationViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = DealRegistrationSerializer
+    filterset_class = RegistrationFilter
     transition_field = "status"
     transition_inputs = {
         "reject": RejectInput,
@@ -224,15 +218,7 @@ class DealRegistrationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return DealRegistration.objects.none()
-        user = self.request.user
-        qs = registrations_for(user).order_by("-submitted_at", "-id")
-        if self.action == "list":
-            staff = user.is_authenticated and user.is_staff_role
-            qs = filter_registrations(qs, self.request.query_params, staff=staff)
-        return qs
-
-    def state_label(self, state: str) -> str:
-        return status_label(state)
+        return registrations_for(self.request.user).order_by("-submitted_at", "-id")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

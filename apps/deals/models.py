@@ -22,6 +22,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core import iso
 from apps.core.transitions import condition
+from apps.program.models import ProgramSettings
 
 from .normalize import MAX_DOMAIN_LENGTH, name_key
 
@@ -71,17 +72,6 @@ def _system_only(registration, user) -> bool:
     return False  # run by the deal_expiry sweep (actor None), never by a person
 
 
-TRANSITION_PERMISSIONS = {
-    "approve": _staff,
-    "reject": _staff,
-    "withdraw": _registering_partner,
-    "extend": _staff,
-    "mark_won": _staff,
-    "mark_lost": _staff,
-    "expire": _system_only,
-}
-
-
 @condition("Another partner's approved registration protects this customer domain.")
 def domain_free(registration: DealRegistration) -> bool:
     return not registration.domain_holder().exists()
@@ -89,9 +79,7 @@ def domain_free(registration: DealRegistration) -> bool:
 
 @condition("The maximum number of extensions has been used.")
 def extensions_left(registration: DealRegistration) -> bool:
-    from .program import program_rules
-
-    return registration.extensions_used < program_rules().max_extensions
+    return registration.extensions_used < ProgramSettings.get().max_extensions
 
 
 class DealRegistration(ConcurrentTransitionMixin, models.Model):

@@ -13,13 +13,13 @@ from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.throttles import per_user, throttle
 from apps.program.models import ProgramSettings
 
+from .filters import portal_filter
 from .forms import ExtensionRequestForm, RegistrationForm
 from .models import ExtensionRequest, Status
 from .normalize import InvalidDomain, normalize_domain
 from .selectors import (
     domain_standing,
     partner_told_of_conflict,
-    portal_list,
     registrations_for,
     review_clock,
     stored_conflict_counts,
@@ -29,6 +29,7 @@ from .services import (
     PartnerInactive,
     extension_request_create,
     registration_create,
+    registration_transition,
 )
 
 PAGE_SIZE = 25
@@ -36,9 +37,8 @@ PAGE_SIZE = 25
 
 @portal_required
 def deal_list(request):
-    page = Paginator(portal_list(request.user, request.GET), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = portal_filter(request.user, request.GET)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     regs = list(page.object_list)
     # Found on submission: no similarity query here; partner users learn only whether.
     conflicts = stored_conflict_counts(regs, cap=0)
@@ -59,6 +59,7 @@ def deal_list(request):
             "rows": rows,
             "now": now,
             "statuses": Status.choices,
+            "filter_errors": filters.errors,
             "status": request.GET.get("status", ""),
             "q": request.GET.get("q", ""),
         },
@@ -104,7 +105,12 @@ def deal_new(request):
     return render(
         request,
         "deals/portal/new.html",
-        {"form": form, "active": active, "duplicate": duplicate},
+        {
+            "form": form,
+            "active": active,
+            "duplicate": duplicate,
+            "sla_hours": ProgramSettings.get().review_sla_hours,
+        },
         status=status,
     )
 
@@ -158,8 +164,6 @@ def deal_detail(request, pk: int, extension_form=None, status=200):
 @portal_required
 @require_POST
 def deal_withdraw(request, pk: int):
-    from .services import registration_transition
-
     reg = _own(request, pk)
     try:
         registration_transition(registration=reg, name="withdraw", actor=request.user)

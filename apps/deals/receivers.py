@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
-from apps.partners.signals import partner_exited
+from apps.partners.events import partner_exited
 
 from .selectors import NAME_SIMILARITY
 from .services import close_for_exited_partner

@@ -7,6 +7,9 @@ from django.utils import timezone
 from .models import DealRegistration, Status
 from .selectors import status_counts
 
+# The place of this app's parts on composite pages (apps/core/sections.py), lower first.
+ORDER = 50
+
 RECENT = 10
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core import broker
+from apps.core.tasks import run_sweep
 
 from .models import Notification
 
@@ -79,8 +80,6 @@ _quiet_until = 0.0  # monotonic time before which this process publishes no nudg
 
 def _nudge_delivery() -> None:
     global _quiet_until
-    from apps.core.tasks import run_sweep
-
     now = time.monotonic()
     if now < _quiet_until:
         return  # a pending nudge delivers this one

@@ -8,6 +8,9 @@ from apps.partners.models import Stage
 
 from .selectors import progress
 
+# The place of this app's parts on composite pages (apps/core/sections.py), lower first.
+ORDER = 10
+
 
 def _context(partner) -> dict:
     today = timezone.localdate()

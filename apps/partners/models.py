@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.transitions import condition
-from apps.program.models import DEFAULT_PROTECTION_DAYS
+from apps.program.models import DEFAULT_PROTECTION_DAYS, ProgramSettings
 from apps.program.stages import ACTIVE_STAGES, Stage
 
 __all__ = ["ACTIVE_STAGES", "Partner", "Stage", "StageHistory", "Task"]
@@ -130,8 +130,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_qualified(self) -> bool:
-        from apps.program.models import ProgramSettings
-
+        # A page that has read the settings already sets known_threshold to spare a query.
         threshold = self.known_threshold
         if threshold is None:
             threshold = ProgramSettings.get().qualification_threshold
@@ -171,6 +170,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.ONBOARDING,
         conditions=[qualified_by_4c, has_active_agreement],
         permission=_staff,
+        custom={"label": "Start onboarding"},
     )
     def start_onboarding(self, now=None):
         now = now or timezone.now()
@@ -186,21 +186,40 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.GROWTH,
         conditions=[onboarding_tasks_done],
         permission=_staff,
+        custom={"label": "Complete onboarding"},
     )
     def complete_onboarding(self, now=None):
         now = now or timezone.now()
         self._enter(now)
         self.onboarding_completed_at = now
 
-    @transition(field=stage, source=Stage.GROWTH, target=Stage.EVALUATION, permission=_staff)
+    @transition(
+        field=stage,
+        source=Stage.GROWTH,
+        target=Stage.EVALUATION,
+        permission=_staff,
+        custom={"label": "Start evaluation"},
+    )
     def start_evaluation(self, now=None):
         self._enter(now or timezone.now())
 
-    @transition(field=stage, source=Stage.EVALUATION, target=Stage.GROWTH, permission=_staff)
+    @transition(
+        field=stage,
+        source=Stage.EVALUATION,
+        target=Stage.GROWTH,
+        permission=_staff,
+        custom={"label": "Continue growth"},
+    )
     def continue_growth(self, now=None):
         self._enter(now or timezone.now())
 
-    @transition(field=stage, source=Stage.EVALUATION, target=Stage.EXPANSION, permission=_staff)
+    @transition(
+        field=stage,
+        source=Stage.EVALUATION,
+        target=Stage.EXPANSION,
+        permission=_staff,
+        custom={"label": "Start expansion"},
+    )
     def start_expansion(self, now=None):
         self._enter(now or timezone.now())
 
@@ -210,6 +229,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.GROWTH,
         conditions=[expansion_tasks_done],
         permission=_staff,
+        custom={"label": "Complete expansion"},
     )
     def complete_expansion(self, now=None):
         self._enter(now or timezone.now())
@@ -219,11 +239,18 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=[Stage.RECRUITMENT, *ACTIVE_STAGES],
         target=Stage.EXITED,
         permission=_staff,
+        custom={"label": "Exit partner"},
     )
     def exit(self, now=None):
         self._enter(now or timezone.now())
 
-    @transition(field=stage, source=Stage.EXITED, target=Stage.RECRUITMENT, permission=_staff)
+    @transition(
+        field=stage,
+        source=Stage.EXITED,
+        target=Stage.RECRUITMENT,
+        permission=_staff,
+        custom={"label": "Re-engage"},
+    )
     def reengage(self, now=None):
         self._enter(now or timezone.now())
 

@@ -13,7 +13,7 @@ from apps.core import transitions
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
 from apps.core.signals import rows_written
 from apps.notifications.services import notify
-from apps.program.models import Tier
+from apps.program.models import PlaybookTaskTemplate, Tier
 
 from .events import partner_exited, partner_tier_set
 from .models import QUALIFICATION_FIELDS, Partner, Stage, StageHistory, Task
@@ -100,8 +100,6 @@ def _tell_manager(partner: Partner, name: str, actor, now: datetime) -> None:
 
 def instantiate_playbook(*, partner: Partner, now: datetime) -> list[Task]:
     """Copy the current stage's playbook to the partner's tasks for this visit of the stage."""
-    from apps.program.models import PlaybookTaskTemplate
-
     today = timezone.localdate(now)
     templates = PlaybookTaskTemplate.objects.filter(stage=partner.stage).order_by("order", "id")
     return Task.objects.bulk_create(

@@ -17,7 +17,8 @@ from apps.program.models import ProgramSettings, StageConfig
 
 from . import selectors
 from .diagram import lifecycle_svg
-from .forms import PartnerForm, QualificationForm, TransitionForm, list_filters
+from .filters import partner_list as partner_filter
+from .forms import PartnerForm, QualificationForm, TransitionForm
 from .models import Partner, Stage
 from .services import (
     NEEDS_REASON,
@@ -31,17 +32,17 @@ from .services import (
 
 PAGE_SIZE = 25
 BOARD_LIMIT = 40
-# What each transition is called on its button.
-VERBS = {
-    "start_onboarding": "Start onboarding",
-    "complete_onboarding": "Complete onboarding",
-    "start_evaluation": "Start evaluation",
-    "continue_growth": "Continue growth",
-    "start_expansion": "Start expansion",
-    "complete_expansion": "Complete expansion",
-    "exit": "Exit partner",
-    "reengage": "Re-engage",
-}
+# The order of the transition buttons (their labels: `custom` on the model's transitions).
+ORDER = [
+    "start_onboarding",
+    "complete_onboarding",
+    "start_evaluation",
+    "continue_growth",
+    "start_expansion",
+    "complete_expansion",
+    "exit",
+    "reengage",
+]
 
 
 def stage_configs() -> dict[str, StageConfig]:
@@ -54,9 +55,8 @@ def stage_configs() -> dict[str, StageConfig]:
 
 @staff_required
 def partner_list(request):
-    form, filters = list_filters(request.GET)
-    qs = selectors.partner_list(request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = partner_filter(request.user, request.GET)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     configs = stage_configs()
     now = timezone.now()
     rows = [
@@ -68,7 +68,7 @@ def partner_list(request):
         }
         for p in page
     ]
-    context = {"form": form, "page": page, "rows": rows, "filtered": bool(filters)}
+    context = {"form": filters.form, "page": page, "rows": rows, "filtered": filters.is_bound}
     template = "partners/_list_table.html" if request.htmx else "partners/list.html"
     return render(request, template, context)
 
@@ -109,7 +109,7 @@ def _transition_rows(partner: Partner, user) -> list[dict]:
     """The transitions open from the partner's stage, each with what blocks it, in words."""
     here = transitions.from_current_state(partner, "stage")
     rows = []
-    order = list(VERBS)
+    order = ORDER
     described = transitions.describe(partner, "stage", stage_label, user)
     described.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
     for row in described:
@@ -118,7 +118,7 @@ def _transition_rows(partner: Partner, user) -> list[dict]:
         rows.append(
             {
                 **row,
-                "verb": VERBS.get(row["name"], row["name"].replace("_", " ").capitalize()),
+                "verb": transitions.transition_label(partner, "stage", row["name"]),
                 "needs_reason": row["name"] in NEEDS_REASON,
                 "danger": row["name"] == "exit",
             }
@@ -280,7 +280,7 @@ def partner_run_transition(request, pk: int, name: str):
                 transition_errors={"name": name, **errors},
             )
         return _detail_response(request, partner, transition_errors={"name": name, **errors})
-    message = f"{partner.name}: {VERBS.get(name, name)} — now {stage_label(partner.stage)}."
+    message = f"{partner.name}: {transitions.transition_label(partner, 'stage', name)} — now {stage_label(partner.stage)}."
     if request.htmx:
         return _detail_response(request, partner, flash=message)
     messages.success(request, message)

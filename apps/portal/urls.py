@@ -1,10 +1,11 @@
-from importlib import import_module
-
 from django.urls import path
+
+from apps.core.discovery import app_modules
 
 from . import views
 
 app_name = "portal"
 urlpatterns = [path("", views.home, name="home")]
-for _app in ["partners", "agreements", "deals", "qbrs", "program", "tiers", "exchange"]:
-    urlpatterns += import_module(f"apps.{_app}.portal_urls").urlpatterns
+# Each app's portal pages (apps/<app>/portal_urls.py), discovered from INSTALLED_APPS.
+for _module in app_modules("portal_urls"):
+    urlpatterns += _module.urlpatterns

@@ -4,39 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required
 from apps.core.errors import InvalidInput
+from apps.core.nav import settings_tabs
 from apps.program.stages import Stage
 
 from .forms import PartnerTypeForm, PlaybookTaskForm, ProgramSettingsForm, StageConfigFormSet
 from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, StageConfig
 from .services import program_settings_update
 
-TABS = [
-    ("program:settings", "Program settings"),
-    ("program:stages", "Stages"),
-    ("program:playbooks", "Playbooks"),
-    ("program:partner_types", "Partner types"),
-    ("tiers:settings", "Tiers"),  # the tiers app's own pages
-]
-
-
-def _tabs() -> list[tuple[str, str]]:
-    tabs = []
-    for name, label in TABS:
-        try:
-            reverse(name)
-        except NoReverseMatch:
-            continue
-        tabs.append((name, label))
-    return tabs
-
 
 def _render(request, template, tab, context, status=200):
-    return render(request, template, {"tabs": _tabs(), "tab": tab, **context}, status=status)
+    return render(
+        request, template, {"tabs": settings_tabs(), "tab": tab, **context}, status=status
+    )
 
 
 @admin_required

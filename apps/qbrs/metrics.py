@@ -8,7 +8,7 @@ the median review time from one more, open tasks and overdue action items from o
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
 from django.db.models.functions import Coalesce
@@ -19,6 +19,7 @@ from apps.partners.models import Task
 from apps.program.money import base_currency, to_base
 
 from . import quarters
+from .models import QBR, ActionItem, Status
 
 FIGURES = [
     # key, label, kind (count / money / percent / hours)
@@ -116,8 +117,6 @@ def _tasks_open(partner) -> int:
 
 
 def _action_items_overdue(partner, now: datetime) -> int:
-    from .models import ActionItem
-
     today = timezone.localtime(now).date()
     return ActionItem.objects.filter(qbr__partner=partner, done=False, due_date__lt=today).count()
 
@@ -135,8 +134,6 @@ def figures_for(partner, quarter: str, now: datetime) -> dict:
 
 def snapshot(qbr, now: datetime) -> dict:
     """What a QBR freezes at completion: its quarter's figures and the previous QBR's."""
-    from .models import QBR, Status
-
     previous = (
         QBR.objects.filter(partner_id=qbr.partner_id, status=Status.COMPLETED)
         .exclude(pk=qbr.pk)
@@ -181,7 +178,7 @@ def rows(metrics: dict) -> list[dict]:
 def _change(value, previous) -> str:
     try:
         delta = Decimal(str(value)) - Decimal(str(previous))
-    except Exception:
+    except (InvalidOperation, TypeError, ValueError):  # a figure that is not a number (None)
         return ""
     if delta == 0:
         return "same"

@@ -9,6 +9,9 @@ from . import selectors
 from .loop import loop_history
 from .models import OwnerSide
 
+# The place of this app's parts on composite pages (apps/core/sections.py), lower first.
+ORDER = 60
+
 
 def partner_detail(request, partner):
     now = timezone.now()

@@ -30,12 +30,8 @@ OUTCOME_TRANSITIONS = {
 }
 
 
-def status_label(status: str) -> str:
-    return Status(status).label.lower() if status in Status.values else status
-
-
 def _stage_label(stage: str) -> str:
-    return str(stage).replace("_", " ")
+    return transitions.state_label(Partner, "stage", stage)
 
 
 def _partner_can(partner: Partner, name: str) -> bool:
@@ -113,7 +109,7 @@ def qbr_update(
     _require_staff(actor)
     if not qbr.is_open:
         raise ConditionsUnmet(
-            f"This QBR is {status_label(qbr.status)}; its record can no longer be edited.",
+            f"This QBR is {transitions.state_label(qbr, 'status', qbr.status)}; its record can no longer be edited.",
             unmet=["The QBR is no longer open."],
         )
     _validate_score(satisfaction_score)
@@ -175,7 +171,7 @@ def qbr_transition(
     stage_before = partner.stage
 
     if name == "start":
-        transitions.apply(qbr, "status", "start", status_label, user=actor, now=now)
+        transitions.apply(qbr, "status", "start", user=actor, now=now)
         if stage_before == Stage.GROWTH:
             _move_partner(
                 partner, "start_evaluation", actor=actor, qbr=qbr, now=now, note="QBR started"
@@ -190,14 +186,13 @@ def qbr_transition(
         return qbr
 
     if name == "cancel":
-        transitions.apply(qbr, "status", "cancel", status_label, user=actor, now=now)
+        transitions.apply(qbr, "status", "cancel", user=actor, now=now)
         return qbr
 
     transitions.apply(
         qbr,
         "status",
         "complete",
-        status_label,
         user=actor,
         now=now,
         outcome=outcome,

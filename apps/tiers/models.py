@@ -10,7 +10,6 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from apps.core.transitions import condition
 
 # Re-exported for apps/dashboard/metrics/deals.py until it reads rates through apps.program.money.
-from apps.program.models import ExchangeRate  # noqa: F401
 
 
 class Direction(models.TextChoices):

@@ -7,6 +7,9 @@ from apps.program.models import ProgramSettings
 from .models import ProposalStatus, TierProposal, TierStanding
 from .selectors import tier_history, tier_progress
 
+# The place of this app's parts on composite pages (apps/core/sections.py), lower first.
+ORDER = 70
+
 
 def partner_detail(request, partner):
     # Constant queries: settings, tiers, one aggregation, history, open proposal, standing.

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required, portal_required, staff_required
 from apps.core.errors import DomainError, NotPermitted
+from apps.core.nav import settings_tabs
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency, exchange_rate_save
 
@@ -22,18 +23,6 @@ from .services import (
 
 # --- tier configuration (admins) ------------------------------------------------------------------
 
-OWN_TABS = [("tiers:settings", "Tiers"), ("tiers:rates", "Exchange rates")]
-
-
-def program_tabs() -> list[tuple[str, str]]:
-    """The program settings tabs (owned by the program app) with the tier pages beside them."""
-    try:
-        from apps.program.views import TABS
-    except ImportError:  # pragma: no cover - the program pages are not there
-        TABS = []
-    names = {name for name, _ in TABS}
-    return list(TABS) + [tab for tab in OWN_TABS if tab[0] not in names]
-
 
 @admin_required
 def tier_settings(request):
@@ -43,7 +32,7 @@ def tier_settings(request):
         {
             "tiers": list(selectors.tiers()),
             "base_currency": base_currency(),
-            "tabs": program_tabs(),
+            "tabs": settings_tabs(),
             "tab": "tiers:settings",
         },
     )
@@ -116,7 +105,7 @@ def rates(request):
             "form": form,
             "page": page,
             "base_currency": base,
-            "tabs": program_tabs(),
+            "tabs": settings_tabs(),
             "tab": "tiers:rates",
         },
         status=400 if form.errors else 200,

@@ -18,7 +18,6 @@ from .deals import (
     in_base_currency,
     money,
     partner_money,
-    rates_available,
     registrations,
     week_start,
 )
@@ -43,7 +42,6 @@ __all__ = [
     "onboarding",
     "partner_money",
     "qbrs",
-    "rates_available",
     "registrations",
     "stage_funnel",
     "stage_names",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -28,7 +27,7 @@ from django.utils import timezone
 from apps.deals.models import DealRegistration
 from apps.deals.models import Status as RegStatus
 from apps.partners.models import Partner
-from apps.program.models import ProgramSettings, Tier
+from apps.program.models import ExchangeRate, ProgramSettings, Tier
 
 from ..stats import queryset_percentiles
 from .common import _hours, _rate, _via_partner, window
@@ -122,31 +121,12 @@ def registrations(now: datetime, days: int, manager=None) -> dict:
     }
 
 
-_rates_table: bool = False
-
-
-def rates_available() -> bool:
-    """Whether the exchange-rate table exists yet (the tiers app ships it); remembered once
-    true, as tables do not disappear under a running site."""
-    global _rates_table
-    if not _rates_table:
-        from apps.tiers.models import ExchangeRate
-
-        _rates_table = ExchangeRate._meta.db_table in connection.introspection.table_names()
-    return _rates_table
-
-
 def _money(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
 def _rate_in_force():
-    """Each row's rate to the base currency in force on its `rate_date` (NULL when none is, or
-    when there is no rate table yet)."""
-    if not rates_available():
-        return Value(None, output_field=MONEY)
-    from apps.tiers.models import ExchangeRate
-
+    """Each row's rate to the base currency in force on its `rate_date` (NULL when none is)."""
     return Subquery(
         ExchangeRate.objects.filter(
             currency=OuterRef("currency"), effective_date__lte=OuterRef("rate_date")
@@ -178,10 +158,6 @@ def in_base_currency(regs, base: str, today: date):
 
 def _rates_on(day: date) -> dict[str, Decimal]:
     """{currency: the rate in force on `day`} — one query over the (small) rate table."""
-    if not rates_available():
-        return {}
-    from apps.tiers.models import ExchangeRate
-
     latest = (
         ExchangeRate.objects.filter(currency=OuterRef("currency"), effective_date__lte=day)
         .order_by("-effective_date")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .conflicts import MAX_STORED_CONFLICTS, record_conflicts
 from .exit import close_for_exited_partner
 from .extensions import extension_request_create, extension_request_decline
-from .review import DomainProtected, registration_transition, status_label
+from .review import DomainProtected, registration_transition
 from .submission import DuplicateRegistration, PartnerInactive, registration_create
 from .validation import (
     CREATE_FIELDS,
@@ -35,5 +35,4 @@ __all__ = [
     "registration_create",
     "registration_transition",
     "registration_validate",
-    "status_label",
 ]

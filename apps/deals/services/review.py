@@ -18,7 +18,6 @@ from apps.program.models import ProgramSettings
 from ..events import registration_approved, registration_won
 from ..models import (
     MAX_VALUE,
-    TRANSITION_PERMISSIONS,
     DealRegistration,
     ExtensionRequest,
     RegistrationEvent,
@@ -27,13 +26,6 @@ from ..models import (
 from .announce import announce
 from .submission import require_active
 from .validation import clean_text
-
-
-def status_label(state: str) -> str:
-    try:
-        return Status(state).label.lower()
-    except ValueError:
-        return state
 
 
 class DomainProtected(DomainError):
@@ -94,7 +86,7 @@ def registration_transition(
     system = actor is None or as_system
     if name not in transitions.names(registration, "status"):
         raise DomainError(f"There is no transition called “{name}”.", code="transition_not_allowed")
-    if not system and not TRANSITION_PERMISSIONS[name](registration, actor):
+    if not system and not transitions.permitted(registration, "status", name, actor):
         raise NotPermitted(f"Your role may not {name.replace('_', ' ')} this registration.")
     kwargs, note = _transition_input(registration, name, input)
     before = registration.status
@@ -139,7 +131,6 @@ def _apply(registration: DealRegistration, name: str, actor, *, system: bool, no
                 registration,
                 "status",
                 name,
-                status_label,
                 user=None if system else actor,
                 now=now,
                 actor=actor,

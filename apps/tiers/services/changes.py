@@ -193,7 +193,7 @@ def proposal_transition(
             .select_related("partner__tier", "proposed_tier", "current_tier")
             .get(pk=proposal.pk)
         )
-        transitions.apply(locked, "status", name, lambda s: s, user=actor)
+        transitions.apply(locked, "status", name, user=actor)
         locked.decided_at = now
         locked.decided_by = actor
         locked.decision_note = note[:500]

@@ -1,0 +1,54 @@
+"""Navigation, contributed by each app in its `nav.py` and discovered from INSTALLED_APPS.
+
+An app's `nav.py` defines `LINKS`, a list of `Link`s: the label, the URL name, who sees it
+(`staff`, `admin` — the main app's bar —, `partner`, the portal's, or `settings`, the tabs of the
+program settings pages) and its place (`order`, lower first). A URL name that no longer resolves raises NoReverseMatch: a renamed page
+fails loudly in tests, it never disappears from the bar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.urls import reverse
+
+from .discovery import app_modules
+
+Audience = Literal["staff", "admin", "partner", "settings"]
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    audience: Audience
+    order: int
+
+
+def all_links() -> list[Link]:
+    """Every app's links, in bar order."""
+    return sorted(
+        (link for module in app_modules("nav") for link in module.LINKS),
+        key=lambda link: link.order,
+    )
+
+
+def links_for(user) -> list[dict]:
+    """The bar `user` sees: the portal's for a partner user, the main app's (admin links for
+    admins only) for the staff."""
+    if user.is_partner_user:
+        wanted = {"partner"}
+    else:
+        wanted = {"staff", "admin"} if user.is_admin else {"staff"}
+    return [
+        {"label": link.label, "url": reverse(link.url_name), "name": link.url_name}
+        for link in all_links()
+        if link.audience in wanted
+    ]
+
+
+def settings_tabs() -> list[tuple[str, str]]:
+    """The tabs of the program settings pages, (url name, label): the program's own and those
+    of the apps configured beside it (tiers, exchange rates)."""
+    return [(link.url_name, link.label) for link in all_links() if link.audience == "settings"]

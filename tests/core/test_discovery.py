@@ -1,0 +1,115 @@
+"""Navigation, composite sections and API routes are discovered from each app's nav.py,
+sections.py and api.py (apps/core/discovery.py), not listed in core; a renamed URL fails loudly."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import NoReverseMatch
+
+from apps.core import nav, sections
+from apps.core.discovery import app_modules
+from apps.deals import nav as deals_nav
+from apps.deals import sections as deals_sections
+from tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_apps_nav_module_is_found_in_installed_apps_order():
+    found = [m.__name__ for m in app_modules("nav")]
+    assert found == [
+        "apps.partners.nav",
+        "apps.program.nav",
+        "apps.agreements.nav",
+        "apps.deals.nav",
+        "apps.qbrs.nav",
+        "apps.tiers.nav",
+        "apps.onboarding.nav",
+        "apps.dashboard.nav",
+        "apps.portal.nav",
+    ]
+
+
+def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
+    staff = [link["name"] for link in nav.links_for(bob)]
+    assert staff == [
+        "home",
+        "partners:list",
+        "onboarding:overview",
+        "deals:queue",
+        "qbrs:list",
+        "tiers:proposals",
+    ]
+    assert [link["name"] for link in nav.links_for(alice)] == [*staff, "program:settings"]
+    assert [link["label"] for link in nav.links_for(charlie)] == [
+        "Home",
+        "Register a deal",
+        "My registrations",
+        "Onboarding",
+        "Agreements",
+        "QBRs",
+        "Tier",
+    ]
+
+
+def test_a_new_link_in_an_apps_nav_shows_up_without_touching_core(bob, monkeypatch):
+    monkeypatch.setattr(
+        deals_nav, "LINKS", [*deals_nav.LINKS, nav.Link("Conflicts", "deals:queue", "staff", 45)]
+    )
+    assert "Conflicts" in [link["label"] for link in nav.links_for(bob)]
+
+
+def test_a_renamed_url_fails_loudly(bob, monkeypatch, client_for):
+    monkeypatch.setattr(
+        deals_nav, "LINKS", [nav.Link("Registrations", "deals:renamed_queue", "staff", 40)]
+    )
+    with pytest.raises(NoReverseMatch):
+        nav.links_for(bob)
+    with pytest.raises(NoReverseMatch):
+        client_for(bob).get("/partners/")
+
+
+def test_the_settings_tabs_come_from_program_and_tiers():
+    assert nav.settings_tabs() == [
+        ("program:settings", "Program settings"),
+        ("program:stages", "Stages"),
+        ("program:playbooks", "Playbooks"),
+        ("program:partner_types", "Partner types"),
+        ("tiers:settings", "Tiers"),
+        ("tiers:rates", "Exchange rates"),
+    ]
+
+
+def test_sections_are_discovered_in_their_order():
+    assert [m.__name__ for m in sections.section_modules()] == [
+        "apps.onboarding.sections",
+        "apps.agreements.sections",
+        "apps.deals.sections",
+        "apps.qbrs.sections",
+        "apps.tiers.sections",
+        "apps.dashboard.sections",
+    ]
+
+
+def test_a_sections_module_without_its_order_fails_loudly(monkeypatch):
+    monkeypatch.delattr(deals_sections, "ORDER")
+    with pytest.raises(AttributeError):
+        sections.section_modules()
+
+
+def test_collect_gathers_each_apps_part_of_a_page(rf, bob):
+    partner = PartnerFactory(manager=bob)
+    request = rf.get("/")
+    request.user = bob
+    templates = [part["template"] for part in sections.collect("partner_detail", request, partner)]
+    assert "deals/_partner_section.html" in templates
+    assert templates == sorted(templates, key=lambda t: _order_of(t))
+
+
+def _order_of(template: str) -> int:
+    app = template.split("/")[0]
+    return next(m.ORDER for m in sections.section_modules() if m.__name__ == f"apps.{app}.sections")
+
+
+def test_the_api_routes_are_discovered(api_for, bob):
+    assert api_for(bob).get("/api/v1/deal-registrations/").status_code == 200
