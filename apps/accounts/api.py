@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from apps.core.access import HasAccess, IsAdminRole
+from apps.core.throttles import ScopeThrottle
 
 from .models import Role, User
 from .services import user_create
@@ -73,16 +74,22 @@ class TokenResponse(serializers.Serializer):
     token = serializers.CharField()
 
 
+class SignInThrottle(ScopeThrottle):
+    """Sign-in attempts per client: one counter with the login page's."""
+
+    scope = "sign_in"
+
+
 class ObtainToken(ObtainAuthToken):
     """A token for a username and password. The same door as the login page, so the same guards:
     django-axes' lockout per username and address (answered 403 with the reason, where DRF's
-    view would only say the credentials are wrong), and the anonymous rate per address, which
-    DRF's view switches off and which slows spraying many usernames."""
+    view would only say the credentials are wrong), and the anonymous rate and the sign-in
+    rate per address, which DRF's view switches off and which slow spraying many usernames."""
 
     # The stubs type the settings as the dotted paths they are configured with; at runtime
     # api_settings has imported them into the classes themselves. DRF's view names its own
     # parsers: the project's (JSON nesting bounded) instead.
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES  # type: ignore[assignment]
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, SignInThrottle]  # type: ignore[list-item]
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
 
     @extend_schema(responses=TokenResponse, auth=[])
