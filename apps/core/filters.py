@@ -15,7 +15,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .numbers import NumberError, parse_int
+from .numbers import BIGINT_MAX, NumberError, parse_int
 from .params import query_text
 
 
@@ -42,6 +42,9 @@ class IdField(forms.CharField):
         try:
             return parse_int(value, min_value=0, max_value=None)
         except NumberError as exc:
+            digits = value.strip()
+            if digits.isascii() and digits.isdigit():  # too long to read: past any column
+                return BIGINT_MAX + 1
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
