@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from knox.models import AuthToken
-from rest_framework import mixins, parsers, renderers, serializers, status, viewsets
+from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.core.access import HasAccess, IsAdminRole
+from apps.core.throttles import ScopeThrottle
 
 from .authentication import PartnershipEnded
 from .models import Role, User
@@ -89,16 +90,22 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     queryset = User.objects.none()
     serializer_class = UserSerializer
     permission_classes = [IsAdminRole]
-    # The caller's own account: any signed-in user with access.
-    OWN_ACTIONS = ("me", "tokens", "token_revoke", "password")
 
     @extend_schema(responses=MeSerializer)
-    @action(detail=False, methods=["get"], permission_classes=None)
+    # Its own permissions for every method of its address, so that an unsupported one is
+    # answered 405 (permission_classes=None left none to check: a TypeError, a 500).
+    @action(detail=False, methods=["get"], permission_classes=[HasAccess])
     def me(self, request):
         return Response(MeSerializer(request.user).data)
 
     @extend_schema(responses=TokenSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="me/tokens", pagination_class=None)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="me/tokens",
+        pagination_class=None,
+        permission_classes=[HasAccess],
+    )
     def tokens(self, request):
         """The caller's own API tokens that have not expired, newest first."""
         return Response(TokenSerializer(token_list(request.user), many=True).data)
@@ -108,7 +115,12 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH)],
         responses={204: OpenApiResponse(description="The token is revoked.")},
     )
-    @action(detail=False, methods=["delete"], url_path=r"me/tokens/(?P<id>[^/.]+)")
+    @action(
+        detail=False,
+        methods=["delete"],
+        url_path=r"me/tokens/(?P<id>[^/.]+)",
+        permission_classes=[HasAccess],
+    )
     def token_revoke(self, request, id: str):  # noqa: A002 — the path's name for it
         """Revoke one of the caller's own tokens (another user's answers 404)."""
         if not token_revoke(user=request.user, token_key=id):
@@ -116,7 +128,7 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=PasswordChangeSerializer, responses=TokenResponse)
-    @action(detail=False, methods=["post"], url_path="me/password")
+    @action(detail=False, methods=["post"], url_path="me/password", permission_classes=[HasAccess])
     def password(self, request):
         """Change the caller's password: every other session and every token ends; the answer
         is a new token."""
@@ -139,25 +151,26 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             update_session_auth_hash(request._request, user)  # noqa: SLF001
         return Response({"token": token})
 
-    def get_permissions(self):
-        if self.action in self.OWN_ACTIONS:
-            return [HasAccess()]
-        return super().get_permissions()
+
+class SignInThrottle(ScopeThrottle):
+    """Sign-in attempts per client: one counter with the login page's."""
+
+    scope = "sign_in"
 
 
 class ObtainToken(APIView):
     """A token for a username and password. The same door as the login page, so the same guards:
     django-axes' lockout per username and address (answered 403 with the reason, where DRF's
-    view would only say the credentials are wrong), and the anonymous rate per address, which
-    DRF's view switches off and which slows spraying many usernames."""
+    view would only say the credentials are wrong), and the anonymous rate and the sign-in
+    rate per address, which DRF's view switches off and which slow spraying many usernames."""
 
-    # The stubs type the setting as the dotted paths it is configured with; at runtime
-    # api_settings has imported them into the classes themselves.
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES  # type: ignore[assignment]
+    # The stubs type the settings as the dotted paths they are configured with; at runtime
+    # api_settings has imported them into the classes themselves. The project's parsers (JSON
+    # nesting bounded), as every API view.
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, SignInThrottle]  # type: ignore[list-item]
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
     permission_classes = ()
-    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
     renderer_classes = (renderers.JSONRenderer,)
-    serializer_class = AuthTokenSerializer
 
     @extend_schema(request=AuthTokenSerializer, responses=TokenResponse, auth=[])
     def post(self, request, *args, **kwargs):
