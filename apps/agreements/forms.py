@@ -41,7 +41,7 @@ class AgreementForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Partner.objects.order_by(
             "name"
         )
-        if self.instance.pk:
+        if not self.instance._state.adding:  # ids are drawn at creation: a new one has one
             self.fields["partner"].disabled = True
 
     def clean_document(self):
