@@ -11,12 +11,13 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from apps.core.access import HasAccess, IsAdminRole
+from apps.core.serializers import RoleFieldsModelSerializer
 
 from .models import Role, User
 from .services import user_create
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(RoleFieldsModelSerializer):
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}
     )
@@ -45,7 +46,7 @@ class UserSerializer(serializers.ModelSerializer):
         )
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(RoleFieldsModelSerializer):
     role = serializers.SerializerMethodField()
 
     class Meta:

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from apps.core.access import HasAccess, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.params import query_id
+from apps.core.serializers import RoleFieldsModelSerializer
 from apps.partners.models import Partner
 
 from .models import Agreement, Kind
@@ -13,7 +14,9 @@ from .selectors import visible_agreements
 from .services import agreement_create, agreement_transition, agreement_update
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(RoleFieldsModelSerializer):
+    staff_only_input = ("partner",)
+
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)

@@ -41,7 +41,8 @@ class AgreementForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Partner.objects.order_by(
             "name"
         )
-        if not self.instance._state.adding:  # ids are drawn at creation: a new one has one
+        # A new row already holds its (random) id: Django's documented flag tells new from saved.
+        if not self.instance._state.adding:  # noqa: SLF001
             self.fields["partner"].disabled = True
 
     def clean_document(self):
