@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import mixins, serializers, viewsets
 
-from apps.core.access import HasAccess, IsStaffRole
+from apps.core.access import StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
 from apps.core.params import query_id
 from apps.core.serializers import RoleFieldsModelSerializer
@@ -102,10 +102,8 @@ class AgreementViewSet(
     serializer_class = AgreementSerializer
     transition_inputs = {"sign": SignInput, "terminate": TerminateInput, "renew": RenewInput}
 
-    def get_permissions(self):
-        if self.action in {"create", "update", "partial_update"}:
-            return [IsStaffRole()]
-        return [HasAccess()]
+    permission_classes = [StaffActionsOnVisibleObjects]
+    staff_actions = {"create", "update", "partial_update"}
 
     def get_queryset(self):
         qs = visible_agreements(self.request.user)

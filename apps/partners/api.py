@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
-from apps.core.access import HasAccess, IsStaffRole
+from apps.core.access import StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.program.models import PartnerType, ProgramSettings, Tier
@@ -165,15 +165,11 @@ class PartnerViewSet(
         "reengage": TransitionInput,
         "exit": ExitInput,
     }
+    permission_classes = [StaffActionsOnVisibleObjects]
     staff_actions = {"create", "update", "partial_update", "run_transition", "history"}
 
     def state_label(self, state: str) -> str:
         return stage_label(state)
-
-    def get_permissions(self):
-        if self.action in self.staff_actions:
-            return [IsStaffRole()]
-        return [HasAccess()]
 
     def get_queryset(self):
         params = self.request.query_params
