@@ -186,7 +186,7 @@ class QBRViewSet(
                 due_date=data.validated_data.get("due_date"),
             )
             return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
-        items = qbr.action_items.order_by("done", "due_date", "id")
+        items = qbr.action_items.order_by("done", "due_date", "created_at", "id")
         page = self.paginate_queryset(items)
         return self.get_paginated_response(ActionItemSerializer(page, many=True).data)
 

@@ -140,7 +140,7 @@ class ActionItem(RandomIdModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["done", "due_date", "id"]
+        ordering = ["done", "due_date", "created_at", "id"]  # ids are random: age by time
         indexes = [
             models.Index(
                 fields=["due_date"],
