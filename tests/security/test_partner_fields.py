@@ -10,9 +10,15 @@ An endpoint that refuses partner users is listed as refusing, so that opening it
 
 from __future__ import annotations
 
-import pytest
+import inspect
 
+import pytest
+from rest_framework import serializers
+
+from apps.core.discovery import app_modules
+from apps.core.serializers import RoleFieldsMixin
 from apps.program.models import Tier
+from apps.qbrs.models import QBR as QBRModel
 
 from .matrix import MATRIX, url_for
 
@@ -140,3 +146,37 @@ def test_a_partner_user_gets_exactly_the_listed_fields(name, world, api_for):
             "gone:",
             sorted(PARTNER_FIELDS[name] - set(row)),
         )
+
+
+def test_every_api_serializer_chooses_its_fields_by_role():
+    """One mechanism (apps/core/serializers.py) for every serializer an API module declares."""
+    outside = [
+        f"{module.__name__}.{name}"
+        for module in app_modules("api")
+        for name, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__
+        and issubclass(cls, serializers.ModelSerializer)
+        and not issubclass(cls, RoleFieldsMixin)
+    ]
+    assert not outside, outside
+
+
+PORTAL_PAGES = sorted(n for n, e in MATRIX.items() if e[0] == "portal" and e[2] == "get")
+NEVER_ON_A_PORTAL_PAGE = ("zqxinternal", "Credibility", "Capability", "Commitment", "4C")
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_no_portal_page_renders_vendor_internal_fields(name, world, client_for):
+    QBRModel.objects.filter(pk=world["qbr"].pk).update(internal_notes="zqxinternal notes")
+    acme = world["partner"]
+    type(acme).objects.filter(pk=acme.pk).update(
+        qualification_customer=5,
+        qualification_credibility=4,
+        qualification_capability=3,
+        qualification_commitment=2,
+    )
+    response = client_for(acme.users.get()).get(url_for(name, world))
+    assert response.status_code == 200, (name, response.status_code)
+    body = b"".join(response) if response.streaming else response.content
+    shown = [m for m in NEVER_ON_A_PORTAL_PAGE if m.lower() in body.decode().lower()]
+    assert not shown, (name, shown)
