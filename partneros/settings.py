@@ -295,6 +295,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",
+    # List filters are FilterSets (apps/<app>/filters.py): a bad value answers 400, and the
+    # schema lists the parameters.
+    "DEFAULT_FILTER_BACKENDS": ["apps.core.filters.ListFilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

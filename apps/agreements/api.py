@@ -5,10 +5,10 @@ from rest_framework import mixins, serializers, viewsets
 
 from apps.core.access import StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
-from apps.core.params import query_id
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.partners.models import Partner
 
+from .filters import AgreementFilter
 from .models import Agreement, Kind
 from .selectors import visible_agreements
 from .services import agreement_create, agreement_transition, agreement_update
@@ -100,17 +100,14 @@ class AgreementViewSet(
 ):
     queryset = Agreement.objects.none()  # for the schema; get_queryset decides visibility
     serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
     transition_inputs = {"sign": SignInput, "terminate": TerminateInput, "renew": RenewInput}
 
     permission_classes = [StaffActionsOnVisibleObjects]
     staff_actions = {"create", "update", "partial_update"}
 
     def get_queryset(self):
-        qs = visible_agreements(self.request.user)
-        partner = query_id(self.request.query_params.get("partner"))
-        if partner is not None:
-            qs = qs.filter(partner_id=partner)
-        return qs.order_by("-start_date", "-id")
+        return visible_agreements(self.request.user).order_by("-start_date", "-id")
 
     def perform_transition(self, obj, name, data):
         return agreement_transition(agreement=obj, name=name, actor=self.request.user, **data)

@@ -3,6 +3,7 @@ auto-renewing agreement renews for another term and any other expires."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -26,6 +27,81 @@ def next_term_end(agreement: Agreement) -> date:
     return agreement.end_date + term
 
 
+@dataclass
+class _Run:
+    """What one run of the sweep knows: the day, the recipients, what it has to send."""
+
+    now: datetime
+    today: date
+    offsets: list[int]
+    users: dict
+    admin_list: list
+    messages: list[Message] = field(default_factory=list)
+    counts: dict = field(default_factory=lambda: {"reminders": 0, "renewed": 0, "expired": 0})
+
+    def both_sides(self, a: Agreement, kind: str, key: str, vendor: tuple, partner: tuple | None):
+        """A message to the vendor side (subject, body) and, if given, to the partner's users."""
+        self.messages.append(
+            Message(
+                audiences.vendor_side(a.partner, self.admin_list),
+                kind,
+                vendor[0],
+                key,
+                vendor[1],
+                reverse("agreements:detail", args=[a.pk]),
+            )
+        )
+        if partner is not None:
+            self.messages.append(
+                Message(
+                    self.users.get(a.partner_id, []),
+                    kind,
+                    partner[0],
+                    key,
+                    partner[1],
+                    reverse("portal:agreement_detail", args=[a.pk]),
+                )
+            )
+
+
+def _remind(run: _Run, a: Agreement, end: date) -> None:
+    offset = due_offset(run.today, end, run.offsets)
+    if offset is None:
+        return
+    days = (end - run.today).days
+    what = "renews automatically" if a.auto_renew else "ends"
+    vendor = (
+        f"{a.partner.name}: “{a.title}” {what} in {days} days",
+        f"The agreement {what} on {end:%d %b %Y}.",
+    )
+    partner = (
+        f"Your agreement “{a.title}” ends in {days} days",
+        f"It ends on {end:%d %b %Y}. Talk to your partner manager about renewing.",
+    )
+    key = f"agreement-ends-{offset}d:{a.pk}:{end.isoformat()}"
+    run.both_sides(a, "agreement_ending", key, vendor, None if a.auto_renew else partner)
+    run.counts["reminders"] += 1
+
+
+def _end_term(run: _Run, a: Agreement, ended: date) -> None:
+    """Renew or expire, one agreement per transaction."""
+    with transaction.atomic():
+        if a.auto_renew:
+            agreement_transition(agreement=a, name="renew", end_date=next_term_end(a), now=run.now)
+            run.counts["renewed"] += 1
+            subject = f"{a.partner.name}: “{a.title}” renewed until {a.end_date:%d %b %Y}"
+            kind = "agreement_renewed"
+        else:
+            agreement_transition(agreement=a, name="expire", now=run.now)
+            run.counts["expired"] += 1
+            subject = f"{a.partner.name}: “{a.title}” expired on {ended:%d %b %Y}"
+            kind = "agreement_expired"
+    partner_subject = subject.replace(f"{a.partner.name}: ", "Your agreement ")
+    run.both_sides(
+        a, kind, f"{kind}:{a.pk}:{ended.isoformat()}", (subject, ""), (partner_subject, "")
+    )
+
+
 @sweep("agreement_renewals")
 def agreement_renewals(now: datetime) -> dict:
     today = timezone.localdate(now)
@@ -38,78 +114,19 @@ def agreement_renewals(now: datetime) -> dict:
     )
     if not due:
         return {"reminders": 0, "renewed": 0, "expired": 0, "notifications": 0}
-    users = audiences.partner_users_of({a.partner_id for a in due})
-    admin_list = audiences.admin_list()
-    messages: list[Message] = []
-    counts = {"reminders": 0, "renewed": 0, "expired": 0}
-
+    run = _Run(
+        now=now,
+        today=today,
+        offsets=offsets,
+        users=audiences.partner_users_of({a.partner_id for a in due}),
+        admin_list=audiences.admin_list(),
+    )
     for a in due:
-        partner = a.partner
-        staff_link = reverse("agreements:detail", args=[a.pk])
-        portal_link = reverse("portal:agreement_detail", args=[a.pk])
-        if a.end_date >= today:
-            offset = due_offset(today, a.end_date, offsets)
-            if offset is None:
-                continue
-            days = (a.end_date - today).days
-            key = f"agreement-ends-{offset}d:{a.pk}:{a.end_date.isoformat()}"
-            what = "renews automatically" if a.auto_renew else "ends"
-            messages.append(
-                Message(
-                    audiences.vendor_side(partner, admin_list),
-                    "agreement_ending",
-                    f"{partner.name}: “{a.title}” {what} in {days} days",
-                    key,
-                    f"The agreement {what} on {a.end_date:%d %b %Y}.",
-                    staff_link,
-                )
-            )
-            if not a.auto_renew:
-                messages.append(
-                    Message(
-                        users.get(partner.pk, []),
-                        "agreement_ending",
-                        f"Your agreement “{a.title}” ends in {days} days",
-                        key,
-                        f"It ends on {a.end_date:%d %b %Y}. Talk to your partner manager about renewing.",
-                        portal_link,
-                    )
-                )
-            counts["reminders"] += 1
-            continue
-        # the end date has passed: renew or expire, one agreement per transaction
-        ended = a.end_date
-        with transaction.atomic():
-            if a.auto_renew:
-                agreement_transition(agreement=a, name="renew", end_date=next_term_end(a), now=now)
-                counts["renewed"] += 1
-                subject = f"{partner.name}: “{a.title}” renewed until {a.end_date:%d %b %Y}"
-                kind = "agreement_renewed"
-            else:
-                agreement_transition(agreement=a, name="expire", now=now)
-                counts["expired"] += 1
-                subject = f"{partner.name}: “{a.title}” expired on {ended:%d %b %Y}"
-                kind = "agreement_expired"
-        messages.append(
-            Message(
-                audiences.vendor_side(partner, admin_list),
-                kind,
-                subject,
-                f"{kind}:{a.pk}:{ended.isoformat()}",
-                "",
-                staff_link,
-            )
-        )
-        messages.append(
-            Message(
-                users.get(partner.pk, []),
-                kind,
-                subject.replace(f"{partner.name}: ", "Your agreement "),
-                f"{kind}:{a.pk}:{ended.isoformat()}",
-                "",
-                portal_link,
-            )
-        )
-
-    counts["notifications"] = notify_batch(messages)
-    return counts
+        end = a.end_date
+        if end is None:
+            continue  # excluded by the query; says so to the type checker
+        if end >= today:
+            _remind(run, a, end)
+        else:
+            _end_term(run, a, end)
+    return {**run.counts, "notifications": notify_batch(run.messages)}

@@ -17,6 +17,7 @@ from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.params import query_id
 from apps.partners.models import Partner
 
+from .filters import AgreementFilter
 from .forms import AgreementForm, RecordSignatureForm, RenewForm, TerminateForm
 from .models import Agreement, Status
 from .selectors import visible_agreements
@@ -34,14 +35,17 @@ def _errors_to_form(form, exc: InvalidInput) -> None:
 @staff_required
 def agreement_list(request):
     qs = visible_agreements(request.user).order_by("-start_date", "-id")
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    filters = AgreementFilter(request.GET or None, queryset=qs)
+    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "agreements/list.html",
-        {"page": page, "statuses": Status.choices, "status": status},
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "status": request.GET.get("status", ""),
+            "filter_errors": filters.errors,
+        },
     )
 
 

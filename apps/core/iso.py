@@ -13,6 +13,7 @@ import pycountry
 from babel import Locale
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 # ISO 4217 codes that are not money a deal is priced in: funds (BOV … UYW), precious metals,
 # bond-market units, the SDR and accounting units, and the testing and "no currency" codes.
@@ -28,8 +29,8 @@ NOT_MONEY = frozenset(
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
 CURRENCY_CODES = frozenset(c.alpha_3 for c in pycountry.currencies) - NOT_MONEY
 
-COUNTRY_ERROR = "%(value)s is not an ISO 3166-1 country code: use two letters, e.g. DE."
-CURRENCY_ERROR = "%(value)s is not an ISO 4217 currency code: use three letters, e.g. EUR."
+COUNTRY_ERROR = _("%(value)s is not an ISO 3166-1 country code: use two letters, e.g. DE.")
+CURRENCY_ERROR = _("%(value)s is not an ISO 4217 currency code: use three letters, e.g. EUR.")
 
 
 def _language() -> str:

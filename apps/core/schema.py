@@ -48,7 +48,8 @@ class AutoSchema(SpectacularAutoSchema):
         detail_path = "{" in self.path
         # A paginated list: a page past the end is a 404; its filters refuse bad values (400).
         listing = method == "GET" and self._is_list_view() and self._get_paginator() is not None
-        filtered = listing and bool(self.get_override_parameters())
+        # Its filters: a FilterSet's (the filter backends') or parameters declared on the view.
+        filtered = listing and bool(self._get_filter_parameters() or self.get_override_parameters())
         takes_input = method in ("PUT", "PATCH") or (
             method == "POST" and self.get_request_serializer() is not None
         )

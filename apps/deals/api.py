@@ -5,12 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -18,10 +13,10 @@ from apps.core.api import TransitionsMixin
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.partners.models import Partner
 
-from .models import MAX_VALUE, DealRegistration, Status
+from .filters import RegistrationFilter
+from .models import MAX_VALUE, DealRegistration
 from .selectors import (
     conflict_row,
-    filter_registrations,
     find_conflicts,
     partner_told_of_conflict,
     registrations_for,
@@ -193,15 +188,6 @@ class LostInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=Status.values),
-            OpenApiParameter("search", str),
-            OpenApiParameter("partner", int, description="Managers only"),
-        ],
-    ),
-)
 class DealRegistrationViewSet(
     TransitionsMixin,
     mixins.CreateModelMixin,
@@ -210,6 +196,7 @@ class DealRegistrationViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = DealRegistrationSerializer
+    filterset_class = RegistrationFilter
     transition_field = "status"
     transition_inputs = {
         "reject": RejectInput,
@@ -221,12 +208,7 @@ class DealRegistrationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return DealRegistration.objects.none()
-        user = self.request.user
-        qs = registrations_for(user).order_by("-submitted_at", "-id")
-        if self.action == "list":
-            staff = user.is_authenticated and user.is_staff_role
-            qs = filter_registrations(qs, self.request.query_params, staff=staff)
-        return qs
+        return registrations_for(self.request.user).order_by("-submitted_at", "-id")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -12,13 +12,13 @@ from apps.core.access import portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.program.models import ProgramSettings
 
+from .filters import portal_filter
 from .forms import ExtensionRequestForm, RegistrationForm
 from .models import ExtensionRequest, Status
 from .normalize import InvalidDomain, normalize_domain
 from .selectors import (
     domain_standing,
     partner_told_of_conflict,
-    portal_list,
     registrations_for,
     review_clock,
     stored_conflict_counts,
@@ -36,9 +36,8 @@ PAGE_SIZE = 25
 
 @portal_required
 def deal_list(request):
-    page = Paginator(portal_list(request.user, request.GET), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = portal_filter(request.user, request.GET)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     regs = list(page.object_list)
     # Found on submission: no similarity query here; partner users learn only whether.
     conflicts = stored_conflict_counts(regs, cap=0)
@@ -59,6 +58,7 @@ def deal_list(request):
             "rows": rows,
             "now": now,
             "statuses": Status.choices,
+            "filter_errors": filters.errors,
             "status": request.GET.get("status", ""),
             "q": request.GET.get("q", ""),
         },

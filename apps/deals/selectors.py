@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django_stubs_ext import WithAnnotations
 
-from apps.core.params import query_id, query_text
 from apps.program.models import ProgramSettings
 
 from .models import (
@@ -64,52 +63,6 @@ def with_pending_extension(
         registration=OuterRef("pk"), status=ExtensionRequest.Decision.PENDING
     )
     return qs.annotate(extension_pending=Exists(pending))
-
-
-def filter_registrations(qs, params, *, staff: bool) -> QuerySet[DealRegistration]:
-    status = (params.get("status") or "").strip()
-    if status == "extension":
-        qs = with_pending_extension(qs).filter(extension_pending=True)
-    elif status in Status.values:
-        qs = qs.filter(status=status)
-    search = query_text(params.get("q") or params.get("search"))
-    if search:
-        matches = (
-            Q(customer_name__icontains=search)
-            | Q(customer_domain__icontains=search)
-            | Q(product__icontains=search)
-        )
-        if staff:  # staff look across partners: a partner's name finds its registrations
-            matches |= Q(partner__name__icontains=search)
-        qs = qs.filter(matches)
-    if staff:
-        partner = query_id(params.get("partner"))
-        if partner is not None:
-            qs = qs.filter(partner_id=partner)
-    return qs
-
-
-def portal_list(user, params) -> QuerySet[DealRegistration]:
-    """A partner user's own registrations as their list shows them (its filters, newest first);
-    the portal list and its CSV export both read this."""
-    return filter_registrations(registrations_for(user), params, staff=False).order_by(
-        "-submitted_at", "-id"
-    )
-
-
-def review_queue(params=None) -> QuerySet[DealRegistration]:
-    """Oldest waiting first (deal_waiting_idx); other statuses by their latest submission. No
-    status means the waiting ones. The review queue page and its CSV export both read this."""
-    params = params or {}
-    status = (params.get("status") or Status.SUBMITTED).strip()
-    qs = filter_registrations(
-        DealRegistration.objects.select_related("partner"),
-        {"q": params.get("q", ""), "partner": params.get("partner", ""), "status": status},
-        staff=True,
-    )
-    if status == Status.SUBMITTED:
-        return qs.order_by("submitted_at", "id")
-    return qs.order_by("-submitted_at", "-id")
 
 
 # --- conflicts --------------------------------------------------------------------------------

@@ -13,16 +13,15 @@ from django.views.decorators.http import require_POST
 from apps.core import transitions
 from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
-from apps.core.params import query_id
 from apps.partners.models import Partner
 
+from .filters import STATUS_FILTERS, review_queue_filter
 from .forms import TRANSITION_FORMS, ExtendForm, LostForm, RejectForm, WonForm
 from .models import DealRegistration, ExtensionRequest, ProtectionDispute, Status
 from .selectors import (
     LIST_CONFLICT_CAP,
     conflicts_for,
     review_clock,
-    review_queue,
     sla_hours,
     stored_conflict_counts,
     with_pending_extension,
@@ -37,9 +36,10 @@ QUEUE_PAGE_SIZE = 50
 @staff_required
 def queue(request):
     params = request.GET
+    filters = review_queue_filter(params)
     status = params.get("status") or Status.SUBMITTED
-    partner_id = query_id(params.get("partner"))
-    qs = with_pending_extension(review_queue(params))
+    qs = with_pending_extension(filters.qs)
+    partner_id = filters.form.cleaned_data.get("partner")
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(params.get("page"))
     regs = list(page.object_list)
     conflicts = stored_conflict_counts(regs)  # found on submission: no similarity query here
@@ -58,7 +58,8 @@ def queue(request):
             # Admins are shown the claims set aside for their decision (one more query).
             "disputes_open": open_disputes().count() if request.user.is_admin else 0,
             "status": status,
-            "statuses": [*Status.choices, ("extension", "Extension requested"), ("all", "All")],
+            "statuses": STATUS_FILTERS,
+            "filter_errors": filters.errors,
             # The partner narrowed to, if any (from a row's partner link or the partner's page).
             # No list of partners to pick from: at 10,000 partners even the ones with
             # registrations waiting number thousands (measured: 0.2 s to query and most of the

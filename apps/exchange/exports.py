@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from apps.deals.selectors import portal_list, review_queue
-from apps.partners import selectors as partner_selectors
-from apps.partners.forms import list_filters as partner_filters
-from apps.qbrs import selectors as qbr_selectors
+from apps.deals.filters import portal_list, review_queue
+from apps.partners.filters import partner_list
+from apps.qbrs.filters import manager_list_filter
 
 CHUNK = 2000
 
@@ -32,9 +31,7 @@ QBR_COLUMNS = [
 
 def partner_rows(user, params) -> Iterator[list]:
     """The partners list's rows: its filters (search, stage, type, tier, manager) and sort."""
-    _form, filters = partner_filters(params)
-    qs = partner_selectors.partner_list(user, **filters)
-    for p in qs.iterator(chunk_size=CHUNK):
+    for p in partner_list(user, params).qs.iterator(chunk_size=CHUNK):
         yield [
             p.pk,
             p.name,
@@ -63,6 +60,6 @@ def registration_rows(user, params) -> Iterator[list]:
 
 def qbr_rows(user, params) -> Iterator[list]:
     """The QBR list's rows: its filters (status incl. overdue, mine, q) in its order."""
-    qs = qbr_selectors.filtered_list(user, qbr_selectors.list_filters(params), now=timezone.now())
+    qs = manager_list_filter(user, params, now=timezone.now()).qs
     for q in qs.iterator(chunk_size=CHUNK):
         yield [getattr(q, c) if c != "partner" else q.partner.name for c in QBR_COLUMNS]

@@ -39,70 +39,82 @@ def onboarding_deadlines(now: datetime) -> dict:
     admin_list = audiences.admin_list() if ids else []
     messages: list[Message] = []
     counts = {"due_soon": 0, "overdue": 0, "overdue_tasks": 0}
-
     for p in partners:
-        due = p.onboarding_due_date
-        portal_link = reverse("portal:home")
-        partner_link = reverse("partners:detail", args=[p.pk])
-        offset = due_offset(today, due, offsets)
-        if offset is not None:
-            days_left = (due - today).days
-            subject = f"{p.name}: onboarding due in {days_left} day{'s' if days_left != 1 else ''}"
-            body = f"Onboarding is due on {due:%d %b %Y}. Open tasks need finishing before then."
-            key = f"onboarding-due-{offset}d:{p.pk}:{due.isoformat()}"
-            messages.append(
-                Message(
-                    audiences.vendor_side(p, admin_list),
-                    "onboarding_due",
-                    subject,
-                    key,
-                    body,
-                    partner_link,
-                )
-            )
-            messages.append(
-                Message(
-                    users.get(p.pk, []),
-                    "onboarding_due",
-                    f"Your onboarding is due in {days_left} day{'s' if days_left != 1 else ''}",
-                    key,
-                    f"Finish your onboarding checklist by {due:%d %b %Y}.",
-                    portal_link,
-                )
-            )
-            counts["due_soon"] += 1
-        elif today > due:
-            messages.append(
-                Message(
-                    {*audiences.vendor_side(p, admin_list), *admin_list},
-                    "onboarding_overdue",
-                    f"{p.name} is overdue in onboarding (due {due:%d %b %Y})",
-                    f"onboarding-overdue:{p.pk}:{due.isoformat()}",
-                    "The partner is at risk: onboarding passed its due date unfinished.",
-                    partner_link,
-                )
-            )
-            counts["overdue"] += 1
-
-    for t in tasks:
-        if t.owner_side == "partner":
-            recipients, link = users.get(t.partner_id, []), reverse("portal:tasks")
-            subject = f"Overdue onboarding task: {t.title}"
-        else:
-            recipients = audiences.vendor_side(t.partner, admin_list)
-            link = reverse("partners:detail", args=[t.partner_id])
-            subject = f"{t.partner.name}: overdue onboarding task “{t.title}”"
-        messages.append(
-            Message(
-                recipients,
-                "task_overdue",
-                subject,
-                f"task-overdue:{t.pk}:{t.due_date}",  # the ISO date
-                f"This task was due on {t.due_date:%d %b %Y}.",
-                link,
-            )
+        kind = _partner_deadline(
+            p,
+            today,
+            offsets,
+            partner_users=users.get(p.pk, []),
+            admin_list=admin_list,
+            messages=messages,
         )
+        if kind:
+            counts[kind] += 1
+    for t in tasks:
+        messages.append(_task_overdue(t, users.get(t.partner_id, []), admin_list))
         counts["overdue_tasks"] += 1
-
     counts["notifications"] = notify_batch(messages)
     return counts
+
+
+def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages) -> str | None:
+    """Messages about one partner's onboarding due date: "due_soon", "overdue" or None."""
+    due = p.onboarding_due_date
+    partner_link = reverse("partners:detail", args=[p.pk])
+    offset = due_offset(today, due, offsets)
+    if offset is not None:
+        days_left = (due - today).days
+        plural = "s" if days_left != 1 else ""
+        key = f"onboarding-due-{offset}d:{p.pk}:{due.isoformat()}"
+        messages.append(
+            Message(
+                audiences.vendor_side(p, admin_list),
+                "onboarding_due",
+                f"{p.name}: onboarding due in {days_left} day{plural}",
+                key,
+                f"Onboarding is due on {due:%d %b %Y}. Open tasks need finishing before then.",
+                partner_link,
+            )
+        )
+        messages.append(
+            Message(
+                partner_users,
+                "onboarding_due",
+                f"Your onboarding is due in {days_left} day{plural}",
+                key,
+                f"Finish your onboarding checklist by {due:%d %b %Y}.",
+                reverse("portal:home"),
+            )
+        )
+        return "due_soon"
+    if today > due:
+        messages.append(
+            Message(
+                {*audiences.vendor_side(p, admin_list), *admin_list},
+                "onboarding_overdue",
+                f"{p.name} is overdue in onboarding (due {due:%d %b %Y})",
+                f"onboarding-overdue:{p.pk}:{due.isoformat()}",
+                "The partner is at risk: onboarding passed its due date unfinished.",
+                partner_link,
+            )
+        )
+        return "overdue"
+    return None
+
+
+def _task_overdue(t, partner_users, admin_list) -> Message:
+    if t.owner_side == "partner":
+        recipients, link = partner_users, reverse("portal:tasks")
+        subject = f"Overdue onboarding task: {t.title}"
+    else:
+        recipients = audiences.vendor_side(t.partner, admin_list)
+        link = reverse("partners:detail", args=[t.partner_id])
+        subject = f"{t.partner.name}: overdue onboarding task “{t.title}”"
+    return Message(
+        recipients,
+        "task_overdue",
+        subject,
+        f"task-overdue:{t.pk}:{t.due_date}",  # the ISO date
+        f"This task was due on {t.due_date:%d %b %Y}.",
+        link,
+    )

@@ -3,10 +3,9 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 
 from apps.core.access import StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
@@ -14,7 +13,8 @@ from apps.core.serializers import RoleFieldsModelSerializer
 from apps.program.models import PartnerType, ProgramSettings, Tier
 
 from . import selectors
-from .models import QUALIFICATION_FIELDS, Partner, Stage, StageHistory, Task
+from .filters import SORTS, PartnerFilter
+from .models import QUALIFICATION_FIELDS, Partner, StageHistory, Task
 from .services import (
     partner_create,
     partner_transition,
@@ -140,13 +140,6 @@ class ExitInput(TransitionInput):
     reason = serializers.CharField(max_length=2000)
 
 
-STAGE_PARAMS = [
-    OpenApiParameter("stage", str, enum=[s.value for s in Stage]),
-    OpenApiParameter("search", str),
-]
-
-
-@extend_schema(parameters=STAGE_PARAMS)
 class PartnerViewSet(
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -157,6 +150,7 @@ class PartnerViewSet(
 ):
     queryset = Partner.objects.none()  # for the schema; get_queryset decides visibility
     serializer_class = PartnerSerializer
+    filterset_class = PartnerFilter
     transition_field = "stage"
     transition_inputs = {
         **{name: TransitionInput for name in ["start_onboarding", "complete_onboarding"]},
@@ -172,17 +166,7 @@ class PartnerViewSet(
         return stage_label(state)
 
     def get_queryset(self):
-        params = self.request.query_params
-        stage = params.get("stage", "")
-        if stage and stage not in Stage.values:
-            raise ValidationError({"stage": [f"Choose one of: {', '.join(Stage.values)}."]})
-        if self.action != "list":
-            return selectors.visible_partners(self.request.user)
-        return selectors.partner_list(
-            self.request.user,
-            search=params.get("search", "").replace("\x00", "")[:200],
-            stage=stage,
-        )
+        return selectors.visible_partners(self.request.user).order_by(*SORTS["name"])
 
     def perform_transition(self, obj, name, data):
         return partner_transition(

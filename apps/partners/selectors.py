@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from .models import Partner, Stage, StageHistory, Task
-
-SORTS = {
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
-    "stage": ("stage", "name"),
-    "entered": ("stage_entered_at", "id"),
-    "-entered": ("-stage_entered_at", "-id"),
-    "created": ("created_at", "id"),
-    "-created": ("-created_at", "-id"),
-}
 
 
 def visible_partners(user) -> QuerySet[Partner]:
@@ -25,30 +15,6 @@ def visible_partners(user) -> QuerySet[Partner]:
     if user.is_partner_user:
         return qs.filter(pk=user.partner_id)
     return qs.none()
-
-
-def partner_list(
-    user,
-    *,
-    search: str = "",
-    stage: str = "",
-    partner_type: str = "",
-    tier: int | None = None,
-    manager: int | None = None,
-    sort: str = "name",
-) -> QuerySet[Partner]:
-    qs = visible_partners(user)
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(website__icontains=search))
-    if stage:
-        qs = qs.filter(stage=stage)
-    if partner_type:
-        qs = qs.filter(partner_type__key=partner_type)
-    if tier:
-        qs = qs.filter(tier_id=tier)
-    if manager:
-        qs = qs.filter(manager_id=manager)
-    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
 def stage_counts() -> dict[str, int]:

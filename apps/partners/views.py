@@ -17,7 +17,8 @@ from apps.program.models import ProgramSettings, StageConfig
 
 from . import selectors
 from .diagram import lifecycle_svg
-from .forms import PartnerForm, QualificationForm, TransitionForm, list_filters
+from .filters import partner_list as partner_filter
+from .forms import PartnerForm, QualificationForm, TransitionForm
 from .models import Partner, Stage
 from .services import (
     NEEDS_REASON,
@@ -54,9 +55,8 @@ def stage_configs() -> dict[str, StageConfig]:
 
 @staff_required
 def partner_list(request):
-    form, filters = list_filters(request.GET)
-    qs = selectors.partner_list(request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = partner_filter(request.user, request.GET)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     configs = stage_configs()
     now = timezone.now()
     rows = [
@@ -68,7 +68,7 @@ def partner_list(request):
         }
         for p in page
     ]
-    context = {"form": form, "page": page, "rows": rows, "filtered": bool(filters)}
+    context = {"form": filters.form, "page": page, "rows": rows, "filtered": filters.is_bound}
     template = "partners/_list_table.html" if request.htmx else "partners/list.html"
     return render(request, template, context)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -10,12 +10,14 @@ from rest_framework.response import Response
 
 from apps.core.access import HasAccess
 from apps.core.api import TransitionsMixin
+from apps.core.filters import LenientFilterBackend
 from apps.core.serializers import RoleFieldsModelSerializer, RoleFieldsSerializer
 from apps.partners.models import Partner
 
 from . import selectors, services
+from .filters import QBRFilter
 from .forms import MAX_NOTES
-from .models import QBR, ActionItem, Outcome, OwnerSide, Status
+from .models import QBR, ActionItem, Outcome, OwnerSide
 
 QBR_FIELDS = [
     "id",
@@ -112,6 +114,8 @@ class QBRViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [StaffWritesOrReadOnly]
+    filterset_class = QBRFilter
+    filter_backends = [LenientFilterBackend]
     transition_field = "status"
     transition_inputs = {"complete": CompleteInput}
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -128,25 +132,10 @@ class QBRViewSet(
     def _read(self, qbr: QBR) -> dict:
         return QBRSerializer(qbr, context=self.get_serializer_context()).data
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("partner", int, description="Only this partner's QBRs"),
-            OpenApiParameter("status", str, enum=Status.values),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return QBR.objects.none()
-        qs = selectors.qbrs_for(self.request.user).order_by("-scheduled_for", "-id")
-        partner = selectors.parse_id(self.request.query_params.get("partner"))
-        if partner is not None:
-            qs = qs.filter(partner_id=partner)
-        if self.request.query_params.get("status") in Status.values:
-            qs = qs.filter(status=self.request.query_params["status"])
-        return qs
+        return selectors.qbrs_for(self.request.user).order_by("-scheduled_for", "-id")
 
     @extend_schema(request=QBRCreateSerializer, responses={201: QBRSerializer})
     def create(self, request, *args, **kwargs):

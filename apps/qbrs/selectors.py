@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 
-from apps.core.params import query_id, query_text
+from apps.core.params import query_id
 
 from . import metrics
 from .models import QBR, ActionItem, Status
@@ -33,9 +33,9 @@ def action_items_for(user) -> QuerySet[ActionItem]:
     return qs
 
 
-def manager_list(
-    *, now: datetime, status: str = "", mine_of=None, search: str = ""
-) -> QuerySet[QBR]:
+def manager_list(*, now: datetime) -> QuerySet[QBR]:
+    """Overdue first, then those being held, upcoming, completed, cancelled (filters.QBRFilter
+    narrows it)."""
     qs = QBR.objects.select_related("partner", "partner__manager", "partner__tier").annotate(
         bucket=Case(
             When(status=Status.SCHEDULED, scheduled_for__lt=now, then=Value(0)),
@@ -50,35 +50,7 @@ def manager_list(
             default=None,
         ),
     )
-    if status == "overdue":
-        qs = qs.filter(status=Status.SCHEDULED, scheduled_for__lt=now)
-    elif status in Status.values:
-        qs = qs.filter(status=status)
-    if mine_of is not None:
-        qs = qs.filter(partner__manager=mine_of)
-    if search:
-        qs = qs.filter(Q(partner__name__icontains=search) | Q(quarter__icontains=search))
     return qs.order_by("bucket", F("open_at").asc(nulls_last=True), "-completed_at", "-id")
-
-
-def list_filters(params) -> dict:
-    """The manager's list filters read from a query string: status (a status or "overdue"), mine
-    (the user's partners only) and the search text. The list page and its CSV export both read
-    them here and pass them to `filtered_list`."""
-    return {
-        "status": params.get("status", ""),
-        "mine": params.get("mine") == "1",
-        "search": query_text(params.get("q")),
-    }
-
-
-def filtered_list(user, filters: dict, *, now: datetime) -> QuerySet[QBR]:
-    return manager_list(
-        now=now,
-        status=filters["status"],
-        mine_of=user if filters["mine"] else None,
-        search=filters["search"],
-    )
 
 
 def qbr_pages(user) -> QuerySet[QBR]:

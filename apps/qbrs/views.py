@@ -13,6 +13,7 @@ from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput
 
 from . import charts, metrics, selectors, services
+from .filters import manager_list_filter
 from .forms import ActionItemForm, CompleteForm, NotesForm, ScheduleForm
 from .models import QBR, ActionItem, Status
 
@@ -30,18 +31,18 @@ STATUS_FILTERS = [
 @require_GET
 def qbr_list(request):
     now = timezone.now()
-    filters = selectors.list_filters(request.GET)
-    qs = selectors.filtered_list(request.user, filters, now=now)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    filters = manager_list_filter(request.user, request.GET, now=now)
+    page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "qbrs/list.html",
         {
             "page": page,
             "buckets": selectors.BUCKETS,
-            "status": filters["status"],
-            "mine": filters["mine"],
-            "q": filters["search"],
+            "status": request.GET.get("status", ""),
+            "mine": filters.form.cleaned_data.get("mine") is True,
+            "q": filters.form.cleaned_data.get("q", ""),
+            "filter_errors": filters.errors,
             "status_filters": STATUS_FILTERS,
             "now": now,
         },

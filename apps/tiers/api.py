@@ -3,18 +3,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from apps.core.access import IsAdminOrReadOnly, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
-from apps.core.params import query_id
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency, exchange_rate_save
 
-from .models import ProposalStatus, TierProposal
+from .filters import TierProposalFilter
+from .models import TierProposal
 from .services import (
     AMOUNT_BOUNDS,
     COUNT_BOUNDS,
@@ -156,35 +156,17 @@ class DecisionInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("status", enum=ProposalStatus.values, description="default: all"),
-            OpenApiParameter("partner", int, description="only this partner's proposals"),
-        ]
-    )
-)
 class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
     """Tier proposals from the nightly evaluation; managers approve or dismiss them."""
 
     serializer_class = TierProposalSerializer
+    filterset_class = TierProposalFilter
     permission_classes = [IsStaffRole]
     transition_field = "status"
     transition_inputs = {"approve": DecisionInput, "dismiss": DecisionInput}
 
     def get_queryset(self):
-        qs = TierProposal.objects.order_by("-created_at", "-id")
-        status = self.request.query_params.get("status")
-        if status:
-            if status not in ProposalStatus.values:
-                raise InvalidInput({"status": [f"Use one of: {', '.join(ProposalStatus.values)}."]})
-            qs = qs.filter(status=status)
-        partner = self.request.query_params.get("partner")
-        if partner:
-            if query_id(partner) is None:
-                raise InvalidInput({"partner": ["Give a partner id."]})
-            qs = qs.filter(partner_id=query_id(partner))
-        return qs
+        return TierProposal.objects.order_by("-created_at", "-id")
 
     def perform_transition(self, obj, name, data):
         return proposal_transition(

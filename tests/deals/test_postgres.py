@@ -9,9 +9,10 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from apps.core.errors import DomainError
+from apps.deals.filters import review_queue
 from apps.deals.models import DealRegistration, Status
 from apps.deals.normalize import name_key
-from apps.deals.selectors import find_conflicts, review_queue
+from apps.deals.selectors import find_conflicts
 from apps.deals.services import registration_transition
 from tests.deals.factories import RegistrationFactory, word
 

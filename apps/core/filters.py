@@ -1,0 +1,83 @@
+"""Filter pieces shared by the apps' FilterSets (apps/<app>/filters.py).
+
+A list's FilterSet parses its query string for the page, the API (DjangoFilterBackend: a bad
+value answers 400 naming the parameter; the OpenAPI schema lists the parameters) and the CSV
+export alike. A page binds it too and shows the form's errors; values that do not validate
+filter nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .params import query_text
+
+# Any number of ASCII digits ("²".isdigit() is True, int("²") is not); an id beyond the
+# column's range simply names no row (Django answers such a lookup with no rows, no query).
+_DIGITS = re.compile(r"[0-9]{1,100}")
+
+
+class SearchField(forms.CharField):
+    """Search text: control characters (NUL included: PostgreSQL refuses it) are dropped and the
+    text is cut at max_length, rather than refused."""
+
+    def __init__(self, *, max_length: int = 100, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+
+    def to_python(self, value):
+        return query_text(value, self.max_length or 100)
+
+
+class IdField(forms.CharField):
+    default_error_messages = {"invalid": "Give an id (digits only)."}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if not _DIGITS.fullmatch(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(value)
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.Filter):
+    field_class = IdField
+
+
+class FilterForm(forms.Form):
+    """A filter form as the list pages draw it (an empty class for the stylesheet's defaults)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "")
+
+
+class ListFilterBackend(DjangoFilterBackend):
+    """The API's filter backend (REST_FRAMEWORK's DEFAULT_FILTER_BACKENDS): a view's FilterSet
+    narrows its list only; one object and its sub-lists (history, tasks, transitions) take no
+    list filters, and the schema lists them on the list only."""
+
+    def get_filterset_class(self, view, queryset=None):
+        if getattr(view, "action", None) != "list":
+            return None
+        return super().get_filterset_class(view, queryset)
+
+
+class LenientFilterBackend(ListFilterBackend):
+    """For the endpoints whose clients were promised that unknown filter values are ignored
+    (the QBR list, tests/qbrs/test_api.py): such a value filters nothing instead of a 400."""
+
+    raise_exception = False
