@@ -52,6 +52,13 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else ""
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies stand in front of the app, each appending the address it was connected
+# from to X-Forwarded-For (0: the app is reached directly and the header is ignored). The client
+# address the throttles, the login lockout and the audit trail key on is read behind exactly
+# that many (apps/core/clients.py); declare more than there are and clients choose their address.
+TRUSTED_PROXIES = int(os.environ.get("PARTNEROS_TRUSTED_PROXIES", "0"))
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("PARTNEROS_TRUSTED_PROXIES is a count of proxies, 0 or more.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -169,7 +176,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lockout: repeated failures for one username from one address lock it for a while.
+# Login lockout that cannot be aimed at someone else. Failures lock the (username, client address)
+# pair only: an attacker who guesses a victim's password locks themselves out, never the victim
+# signing in from their own address. Locking a username for everyone would hand any stranger a
+# way to shut a user out (and a username alone is easy to learn); locking an address alone
+# would shut out everyone behind one NAT. What the pair does not see (one client spraying many
+# usernames) is slowed by the "sign_in" rate per client, shared by the login page and the
+# token endpoint (apps/accounts). The address is the real client's, behind TRUSTED_PROXIES
+# (without it, behind a proxy every user would share the proxy's address and one lockout).
+AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -285,6 +300,28 @@ EMAIL_FILE_PATH = os.environ.get("PARTNEROS_EMAIL_FILE_PATH", str(VAR_DIR / "mai
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PartnerOS <partneros@localhost>")
 SITE_URL = os.environ.get("PARTNEROS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Throttles -----------------------------------------------------------------------------------
+# Named rates ("<count>/<second|minute|hour|day>") for the doors anyone can knock on, counted per
+# client address unless said otherwise (apps/core/throttles.py); THROTTLE_<SCOPE> overrides one.
+THROTTLE_SCOPES = {
+    # Sign-in attempts per client, the login page and the token endpoint together.
+    "sign_in": "30/minute",
+    # Password-reset e-mails: per address asked for, and per client whatever it asks for.
+    "password_reset_email": "3/hour",
+    "password_reset_client": "20/hour",
+    # The portal's "is this customer registered?" hint, per partner user.
+    "deal_hint": "120/hour",
+    # The public forms (applications, the locator's contact form), per client.
+    "public_form": "10/hour",
+}
+# The counters live in the cache (shared by every web process), apart from the other entries; in
+# tests in memory, emptied before each test so no test inherits another's counts.
+CACHES["throttles"] = (
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttles"}
+    if TESTING
+    else {**CACHES["default"], "KEY_PREFIX": "throttle"}
+)
+
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -299,13 +336,23 @@ REST_FRAMEWORK = {
     # schema lists the parameters.
     "DEFAULT_FILTER_BACKENDS": ["apps.core.filters.ListFilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+    # DRF's three, with JSON nesting bounded (a deeply nested body is a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "apps.core.throttles.AnonThrottle",
+        "apps.core.throttles.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "6000/minute"),
+        **{
+            scope: os.environ.get(f"THROTTLE_{scope.upper()}", rate)
+            for scope, rate in THROTTLE_SCOPES.items()
+        },
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

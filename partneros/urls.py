@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import ObtainToken
+from apps.core.api import NoSuchEndpoint
 from apps.core.discovery import app_modules
 from apps.core.views import healthz
 from apps.dashboard.views import fresh, root
@@ -21,8 +22,15 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (docs/?script=): no inline script,
     # so the page needs no exception to the Content-Security-Policy.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # GET only: its HTML renderer has no template for an OPTIONS answer (a 500); 405 instead.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", http_method_names=["get", "head"]),
+        name="api-docs",
+    ),
     *router.urls,
+    # Last: any other address under /api/v1/ is a JSON 404, whatever the method.
+    re_path(r"^(?P<rest>.*)$", NoSuchEndpoint.as_view(), name="api-not-found"),
 ]
 
 urlpatterns = [

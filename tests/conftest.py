@@ -35,6 +35,29 @@ def _default_program(request):
         import_module("apps.program.migrations.0002_default_program").seed(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Every test starts with no request counted against any rate (settings: in tests the
+    throttle counters live in their own in-memory cache)."""
+    from django.core.cache import caches
+
+    caches["throttles"].clear()
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """rates(scope="n/period", …): these named rates (REST_FRAMEWORK's DEFAULT_THROTTLE_RATES)
+    for this test, the others as configured."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def set_rates(**scopes: str) -> None:
+        monkeypatch.setattr(
+            SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **scopes}
+        )
+
+    return set_rates
+
+
 @pytest.fixture
 def acme(db):
     return PartnerFactory(name="Acme Resellers")

@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 
 from apps.core.access import HasAccess, IsAdminRole
 from apps.core.serializers import RoleFieldsModelSerializer
+from apps.core.throttles import ScopeThrottle
 
 from .models import Role, User
 from .services import user_create
@@ -63,29 +64,34 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAdminRole]
 
     @extend_schema(responses=MeSerializer)
-    @action(detail=False, methods=["get"], permission_classes=None)
+    # Its own permissions for every method of its address, so that an unsupported one is
+    # answered 405 (permission_classes=None left none to check: a TypeError, a 500).
+    @action(detail=False, methods=["get"], permission_classes=[HasAccess])
     def me(self, request):
         return Response(MeSerializer(request.user).data)
-
-    def get_permissions(self):
-        if self.action == "me":
-            return [HasAccess()]
-        return super().get_permissions()
 
 
 class TokenResponse(serializers.Serializer):
     token = serializers.CharField()
 
 
+class SignInThrottle(ScopeThrottle):
+    """Sign-in attempts per client: one counter with the login page's."""
+
+    scope = "sign_in"
+
+
 class ObtainToken(ObtainAuthToken):
     """A token for a username and password. The same door as the login page, so the same guards:
     django-axes' lockout per username and address (answered 403 with the reason, where DRF's
-    view would only say the credentials are wrong), and the anonymous rate per address, which
-    DRF's view switches off and which slows spraying many usernames."""
+    view would only say the credentials are wrong), and the anonymous rate and the sign-in
+    rate per address, which DRF's view switches off and which slow spraying many usernames."""
 
-    # The stubs type the setting as the dotted paths it is configured with; at runtime
-    # api_settings has imported them into the classes themselves.
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES  # type: ignore[assignment]
+    # The stubs type the settings as the dotted paths they are configured with; at runtime
+    # api_settings has imported them into the classes themselves. DRF's view names its own
+    # parsers: the project's (JSON nesting bounded) instead.
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, SignInThrottle]  # type: ignore[list-item]
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
 
     @extend_schema(responses=TokenResponse, auth=[])
     def post(self, request, *args, **kwargs):

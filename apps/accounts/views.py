@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.utils.decorators import method_decorator
+
+from apps.core.clients import client_address
+from apps.core.throttles import ScopeThrottle, throttle
+
+log = logging.getLogger(__name__)
 
 # Where a partner user may be sent after logging in: the portal and their own notifications.
 PARTNER_PATHS = ("/portal/", "/notifications/")
 
 
+# Sign-in attempts per client, across usernames (the lockout counts per username and client):
+# the same "sign_in" counter as the token endpoint's (apps/accounts/api.py).
+@method_decorator(throttle("sign_in", methods=("POST",)), name="dispatch")
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
@@ -23,3 +35,21 @@ class LoginView(auth_views.LoginView):
         if user.is_authenticated and user.is_partner_user and not url.startswith(PARTNER_PATHS):
             return resolve_url("portal:home")
         return url
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the e-mail within two rates — per address asked for (nobody floods one inbox) and
+    per client (nobody sprays addresses) — and answers the same "sent" page either way, as it
+    does for an address with no account: the page tells nobody anything."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        within = ScopeThrottle("password_reset_client").allow(self.request) and ScopeThrottle(
+            "password_reset_email", key=email
+        ).allow(self.request)
+        if within:
+            return super().form_valid(form)
+        log.warning(
+            "Password-reset e-mail withheld: over a rate (client %s).", client_address(self.request)
+        )
+        return HttpResponseRedirect(self.get_success_url())

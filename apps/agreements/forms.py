@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from apps.core import numbers
 from apps.partners.models import Partner
 
 from .models import Agreement
@@ -18,6 +19,7 @@ class AgreementForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = numbers.formfield
         model = Agreement
         fields = [
             "partner",

@@ -1,15 +1,32 @@
 """Records refused accesses (401/403 anywhere, 404 on an object URL) in the audit trail, and
-keeps the request at hand for the transition receiver."""
+keeps the request at hand for the transition receiver. What anyone can produce without an
+account at any rate — 401s, anonymous CSRF failures, throttled requests — is counted per client
+and hour rather than written a row each, so the noise cannot flood the trail."""
 
 from __future__ import annotations
 
 import logging
 
+from apps.core.views import CsrfFailure
+
 from .context import current_request
-from .models import AuditEvent
+from .services import refusal_record, refusal_tally
 
 log = logging.getLogger(__name__)
 OBJECT_KWARGS = ("pk", "task_pk", "request_pk")
+
+
+def noise_kind(request, response) -> str | None:
+    status = response.status_code
+    if status == 401:
+        return "unauthenticated"
+    if status == 429:
+        return "throttled"
+    user = getattr(request, "user", None)
+    anonymous = user is None or not user.is_authenticated
+    if status == 403 and anonymous and isinstance(response, CsrfFailure):
+        return "csrf"
+    return None
 
 
 class AuditMiddleware:
@@ -26,20 +43,19 @@ class AuditMiddleware:
         match = getattr(request, "resolver_match", None)
         kwargs = match.kwargs if match else {}
         on_object = any(k in kwargs for k in OBJECT_KWARGS)
-        if status in (401, 403) or (status == 404 and on_object):
-            self._record(request, response, match, kwargs)
-        return response
-
-    def _record(self, request, response, match, kwargs) -> None:
-        user = getattr(request, "user", None)
+        kind = noise_kind(request, response)
+        if kind is None and not (status in (401, 403) or (status == 404 and on_object)):
+            return response
         try:
-            AuditEvent.objects.create(
-                actor=user if user is not None and user.is_authenticated else None,
-                action=request.method,
-                object_type=(match.view_name if match else "")[:100],
-                object_id=str(kwargs.get("pk", ""))[:64],
-                outcome=AuditEvent.Outcome.REFUSED,
-                detail={"status": response.status_code, "path": request.path[:300]},
-            )
+            if kind is not None:
+                refusal_tally(request=request, response=response, kind=kind)
+            else:
+                refusal_record(
+                    request=request,
+                    response=response,
+                    view_name=match.view_name if match else "",
+                    object_id=str(kwargs.get("pk", "")),
+                )
         except Exception:  # the trail must never turn a refusal into a 500 (e.g. DB down)
             log.exception("Could not record a refused access in the audit trail.")
+        return response

@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
-from .context import current_actor
+from apps.core.clients import client_address
+
+from .context import current_actor, current_request
 from .models import AuditEvent
 
 
 @receiver(post_transition, dispatch_uid="audit-post-transition")
 def record_transition(sender, instance, name, source, target, **kwargs):
     actor = (kwargs.get("method_kwargs") or {}).get("actor") or current_actor()
+    request = current_request.get()
     AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=name,
@@ -20,4 +23,5 @@ def record_transition(sender, instance, name, source, target, **kwargs):
         object_id=str(instance.pk or ""),
         outcome=AuditEvent.Outcome.DONE,
         detail={"from": str(source), "to": str(target)},
+        client_address=(client_address(request) or None) if request is not None else None,
     )

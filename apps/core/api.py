@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import Resolver404, resolve
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import transitions
@@ -25,6 +27,16 @@ class ConflictSerializer(serializers.Serializer):
 
 
 def exception_handler(exc, context):
+    view, request = context.get("view"), context.get("request")
+    if (
+        isinstance(exc, PermissionDenied)
+        and view is not None
+        and request is not None
+        and request.method not in view.allowed_methods
+    ):
+        # A method the address does not take is refused as such, whatever the caller's role
+        # (DRF checks the role first); an anonymous caller still gets 401.
+        exc = MethodNotAllowed(request.method)
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, InvalidInput):
@@ -101,3 +113,29 @@ class TransitionsMixin(viewsets.GenericViewSet):
             data = serializer.validated_data
         obj = self.perform_transition(obj, name, data)
         return Response(self.get_serializer(obj).data)
+
+
+class NoSuchEndpoint(APIView):
+    """Every method on an address under /api/v1/ that names no endpoint: a JSON 404 in the
+    error contract's shape (DESIGN.md section 8), not the site's HTML page; after the usual
+    authentication and throttling, for anonymous callers too (the public schema lists every
+    endpoint anyway)."""
+
+    schema = None  # not an operation
+    permission_classes: list = []
+
+    @property
+    def default_response_headers(self):
+        # No method is allowed here: no Allow header naming OPTIONS.
+        return {k: v for k, v in super().default_response_headers.items() if k != "Allow"}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        detail = f"There is no API endpoint at {request.path}."
+        try:
+            match = resolve(f"{request.path}/")
+        except Resolver404:
+            match = None
+        if match is not None and getattr(match.func, "cls", None) is not NoSuchEndpoint:
+            detail += f" Addresses end with a slash: {request.path}/"
+        raise NotFound(detail)

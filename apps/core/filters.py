@@ -8,8 +8,6 @@ filter nothing.
 
 from __future__ import annotations
 
-import re
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,11 +15,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from .numbers import BIGINT_MAX, NumberError, parse_int
 from .params import query_text
-
-# Any number of ASCII digits ("²".isdigit() is True, int("²") is not); an id beyond the
-# column's range simply names no row (Django answers such a lookup with no rows, no query).
-_DIGITS = re.compile(r"[0-9]{1,100}")
 
 
 class SearchField(forms.CharField):
@@ -42,9 +37,15 @@ class IdField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        if not _DIGITS.fullmatch(value):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(value)
+        # The shared number parser ("²".isdigit() is True, int("²") is not); an id beyond the
+        # column's range simply names no row (Django answers such a lookup with no rows).
+        try:
+            return parse_int(value, min_value=0, max_value=None)
+        except NumberError as exc:
+            digits = value.strip()
+            if digits.isascii() and digits.isdigit():  # too long to read: past any column
+                return BIGINT_MAX + 1
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
 class SearchFilter(django_filters.CharFilter):

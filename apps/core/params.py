@@ -1,6 +1,7 @@
 """Reading query-string values that go into database filters, safely.
 
-An id is ASCII digits that fit a bigint ("²".isdigit() is True, int("²") is not); a search text
+An id is what the shared number parser reads as a whole number from 0 up (apps/core/numbers.py:
+"²".isdigit() is True, int("²") is not, and a bigint is the most a column holds); a search text
 loses NUL and other control characters (PostgreSQL refuses NUL in text) and is bounded.
 """
 
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 import re
 
-_ID = re.compile(r"[0-9]{1,18}")
+from .numbers import NumberError, parse_int
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def query_id(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if _ID.fullmatch(value) else None
+    try:
+        return parse_int(value or "", min_value=0)
+    except NumberError:
+        return None
 
 
 def query_text(value: str | None, max_length: int = 100) -> str:

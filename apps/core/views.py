@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseForbidden, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -36,7 +37,10 @@ def healthz(request):
     return JsonResponse(body, status=200 if body["database"] == "ok" else 503)
 
 
-def csrf_failure(request, reason=""):
-    from django.shortcuts import render
+class CsrfFailure(HttpResponseForbidden):
+    """A refusal for a missing or stale CSRF token, told apart so the audit trail counts the
+    anonymous ones rather than listing each."""
 
-    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+def csrf_failure(request, reason=""):
+    return CsrfFailure(render_to_string("403_csrf.html", {"reason": reason}, request))

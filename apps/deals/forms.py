@@ -7,7 +7,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from apps.core import iso
+from apps.core import iso, numbers
 from apps.core.errors import InvalidInput
 
 from .models import MAX_VALUE
@@ -47,7 +47,7 @@ class RegistrationForm(forms.Form):
     contact_name = forms.CharField(max_length=200)
     contact_email = forms.EmailField(max_length=254)
     product = forms.CharField(label="Product or solution", max_length=200)
-    estimated_value = forms.DecimalField(
+    estimated_value = numbers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
     )
     currency = forms.ChoiceField(
@@ -82,7 +82,7 @@ class RegistrationForm(forms.Form):
 
 
 class ExtensionRequestForm(forms.Form):
-    days = forms.IntegerField(min_value=1, max_value=90, initial=30, label="Extra days")
+    days = numbers.IntegerField(min_value=1, max_value=90, initial=30, label="Extra days")
     reason = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -95,11 +95,11 @@ class RejectForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    days = forms.IntegerField(label="Extend by (days)", min_value=1, max_value=90, initial=30)
+    days = numbers.IntegerField(label="Extend by (days)", min_value=1, max_value=90, initial=30)
 
 
 class WonForm(forms.Form):
-    actual_value = forms.DecimalField(
+    actual_value = numbers.DecimalField(
         label="Actual value (optional)",
         max_digits=14,
         decimal_places=2,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.access import portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.throttles import per_user, throttle
 from apps.program.models import ProgramSettings
 
 from .filters import portal_filter
@@ -116,8 +117,11 @@ def deal_new(request):
 
 @portal_required
 @require_GET
+@throttle("deal_hint", key=per_user)
 def deal_hint(request):
-    """Whether the customer is already registered or protected — never by whom."""
+    """Whether the customer is already registered or protected — never by whom. At a person's
+    pace: a partner user screening a list of prospects against other partners' registrations
+    meets the "deal_hint" rate (429, said in the hint's place)."""
     raw = (request.GET.get("customer_domain") or "").strip()[:2000]
     hint = {"state": "empty"}
     if raw:

@@ -143,6 +143,7 @@ ROWS = [
 ]
 
 
+# Long on purpose: the demo's registrations are data, written out one story after another.
 def seed(ctx: dict) -> None:
     now = timezone.now()
     users = {"northwind": ctx.get("nora"), "contoso": ctx.get("carl")}

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.numbers import NumberError, parse_int
 from apps.deals.normalize import InvalidDomain, normalize_domain
 from apps.deals.services import registration_create
 from apps.partners.models import Partner
@@ -130,19 +131,27 @@ def _partner_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now)
     return []
 
 
+def _partner_key(ref: str) -> int | str:
+    """A partner cell names a partner by id (a number, read by the shared parser) or by name."""
+    try:
+        return parse_int(ref, min_value=1)
+    except NumberError:
+        return ref.casefold()
+
+
 def _lookups_registrations(rows: list[dict]) -> dict:
     refs = {r["cells"]["partner"].strip() for r in rows if r["cells"]["partner"].strip()}
-    ids = {int(x) for x in refs if x.isdigit()}
-    partners = {}
+    ids = {key for key in map(_partner_key, refs) if isinstance(key, int)}
+    partners: dict[int | str, Partner] = {}
     for p in Partner.objects.filter(Q(pk__in=ids) | Q(name__in=refs)):
-        partners[str(p.pk)] = p
+        partners[p.pk] = p
         partners[p.name.casefold()] = p
     return {"partners": partners}
 
 
 def _registration_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now) -> list[str]:
     ref = cells["partner"].strip()
-    partner = found["partners"].get(ref if ref.isdigit() else ref.casefold())
+    partner = found["partners"].get(_partner_key(ref))
     if partner is None:
         return [f"partner: no partner “{ref}” (use its exact name or id)."]
     try:

@@ -5,6 +5,7 @@ from typing import cast
 from django import forms
 from django.contrib.auth import get_user_model
 
+from apps.core import numbers
 from apps.program.models import PartnerType, Tier
 
 from .models import QUALIFICATION_FIELDS, Partner, Stage
@@ -44,6 +45,7 @@ class PartnerForm(forms.ModelForm):
 
 class QualificationForm(forms.ModelForm):
     class Meta:
+        formfield_callback = numbers.formfield
         model = Partner
         fields = list(QUALIFICATION_FIELDS)
         widgets = {f: forms.Select(choices=SCORE_CHOICES) for f in QUALIFICATION_FIELDS}

@@ -2,32 +2,25 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core import numbers
+
 from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, StageConfig
 
 
-class DayListField(forms.CharField):
+class DayListField(numbers.IntegerListField):
     """A list of day counts typed as "14, 7"."""
 
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(str(v) for v in value)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return []
-        days = []
-        for part in value.replace(";", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if not part.isdigit() or not 1 <= int(part) <= 365:
-                raise forms.ValidationError("Whole numbers of days from 1 to 365, comma separated.")
-            days.append(int(part))
-        if len(days) > 10:
-            raise forms.ValidationError("At most ten reminders.")
-        return sorted(set(days), reverse=True)
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_value=1,
+            max_value=365,
+            max_items=10,
+            error_messages={
+                "invalid_item": "Whole numbers of days from 1 to 365, comma separated.",
+                "too_many": "At most ten reminders.",
+            },
+            **kwargs,
+        )
 
 
 class ProgramSettingsForm(forms.ModelForm):
@@ -47,6 +40,7 @@ class ProgramSettingsForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = numbers.formfield
         model = ProgramSettings
         fields = [
             "qualification_threshold",
@@ -65,6 +59,7 @@ class ProgramSettingsForm(forms.ModelForm):
 
 class StageConfigForm(forms.ModelForm):
     class Meta:
+        formfield_callback = numbers.formfield
         model = StageConfig
         fields = ["display_name", "target_days"]
 
@@ -84,6 +79,7 @@ StageConfigFormSet = forms.modelformset_factory(
 
 class PlaybookTaskForm(forms.ModelForm):
     class Meta:
+        formfield_callback = numbers.formfield
         model = PlaybookTaskTemplate
         fields = [
             "stage",
@@ -99,6 +95,7 @@ class PlaybookTaskForm(forms.ModelForm):
 
 class PartnerTypeForm(forms.ModelForm):
     class Meta:
+        formfield_callback = numbers.formfield
         model = PartnerType
         fields = ["key", "name", "onboarding_days"]
         help_texts = {"key": "Lowercase letters, digits and hyphens; used by the API."}

@@ -168,27 +168,46 @@ def qbr_transition(
         # Input first: a refused completion changes nothing at all.
         _check_completion(outcome, reason, satisfaction_score)
     partner = _locked_partner(qbr)
-    stage_before = partner.stage
-
     if name == "start":
-        transitions.apply(qbr, "status", "start", user=actor, now=now)
-        if stage_before == Stage.GROWTH:
-            _move_partner(
-                partner, "start_evaluation", actor=actor, qbr=qbr, now=now, note="QBR started"
-            )
-            qbr.stage_effect = "The partner moved from growth to evaluation."
-        else:
-            qbr.stage_effect = (
-                f"The partner is in {_stage_label(stage_before)}: starting the QBR "
-                "did not change its stage."
-            )
-        qbr.save(update_fields=["stage_effect"])
-        return qbr
-
-    if name == "cancel":
+        _start(qbr, partner, actor, now)
+    elif name == "cancel":
         transitions.apply(qbr, "status", "cancel", user=actor, now=now)
-        return qbr
+    else:
+        _complete(
+            qbr,
+            partner,
+            actor,
+            now,
+            outcome=outcome,
+            satisfaction_score=satisfaction_score,
+            notes=notes,
+            reason=reason,
+        )
+    return qbr
 
+
+def _start(qbr: QBR, partner, actor, now: datetime) -> None:
+    stage_before = partner.stage
+    transitions.apply(qbr, "status", "start", user=actor, now=now)
+    if stage_before == Stage.GROWTH:
+        _move_partner(
+            partner, "start_evaluation", actor=actor, qbr=qbr, now=now, note="QBR started"
+        )
+        qbr.stage_effect = "The partner moved from growth to evaluation."
+    else:
+        qbr.stage_effect = (
+            f"The partner is in {_stage_label(stage_before)}: starting the QBR "
+            "did not change its stage."
+        )
+    qbr.save(update_fields=["stage_effect"])
+
+
+def _complete(
+    qbr: QBR, partner, actor, now: datetime, *, outcome, satisfaction_score, notes, reason
+) -> None:
+    """Record the outcome, move the partner as the outcome says where its stage allows, tell
+    the partner (unless it exits) and announce the completion."""
+    stage_before = partner.stage
     transitions.apply(
         qbr,
         "status",
@@ -238,7 +257,6 @@ def qbr_transition(
         quarter=qbr.quarter,
         outcome=qbr.outcome,
     )
-    return qbr
 
 
 @transaction.atomic

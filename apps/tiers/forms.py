@@ -5,14 +5,15 @@ from typing import Any
 
 from django import forms
 
+from apps.core import numbers
 from apps.program.models import ExchangeRate, Tier
 
 from .services import AMOUNT_BOUNDS, COUNT_BOUNDS, DESCRIPTION_MAX, NAME_MAX, tier_config_errors
 
 
-def _bounded_int(name: str, label: str, help_text: str = "") -> forms.IntegerField:
+def _bounded_int(name: str, label: str, help_text: str = "") -> numbers.IntegerField:
     low, high = COUNT_BOUNDS[name]
-    return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
+    return numbers.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
 
 
 class TierForm(forms.ModelForm):
@@ -20,7 +21,7 @@ class TierForm(forms.ModelForm):
 
     name = forms.CharField(max_length=NAME_MAX, strip=True)
     rank = _bounded_int("rank", "Rank", "1 is the entry tier; a higher rank is a higher tier.")
-    min_won_value = forms.DecimalField(
+    min_won_value = numbers.DecimalField(
         label="Won value required",
         min_value=AMOUNT_BOUNDS["min_won_value"][0],
         max_value=AMOUNT_BOUNDS["min_won_value"][1],
@@ -36,7 +37,7 @@ class TierForm(forms.ModelForm):
         "Deal protection (days)",
         "How long an approved registration is protected.",
     )
-    discount_percent = forms.DecimalField(
+    discount_percent = numbers.DecimalField(
         label="Discount (%)",
         min_value=AMOUNT_BOUNDS["discount_percent"][0],
         max_value=AMOUNT_BOUNDS["discount_percent"][1],
@@ -99,7 +100,7 @@ class ExchangeRateForm(forms.ModelForm):
         help_text="ISO 4217 code, e.g. EUR.",
         error_messages={"invalid": "Use a three-letter ISO 4217 code, e.g. EUR."},
     )
-    rate_to_base = forms.DecimalField(
+    rate_to_base = numbers.DecimalField(
         label="Rate to base currency",
         min_value=Decimal("0.00000001"),
         max_digits=18,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import psutil
 import psycopg
@@ -12,6 +13,19 @@ from partneros import embedded_db
 
 def _server_pid(var_dir) -> int:
     return int((var_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
+
+
+def _gone(pid: int, seconds: float = 30) -> bool:
+    """Whether the process has left (or is a zombie waiting for its parent) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_it_starts_once_serves_pg_trgm_and_stops(tmp_path):
@@ -29,7 +43,9 @@ def test_it_starts_once_serves_pg_trgm_and_stops(tmp_path):
         assert first["TEST"]["NAME"] == f"test_partneros_{os.getpid()}"
     finally:
         embedded_db.stop(var_dir)
-    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    # pg_ctl returns once the server has shut down; the process itself may take a moment
+    # longer to leave on a busy machine.
+    assert _gone(pid)
     assert not (var_dir / "pgdata" / "postmaster.pid").exists()
     embedded_db.stop(var_dir)  # stopping a stopped server is no error
 

@@ -94,25 +94,42 @@ def queue_data(acme, globex):
     now = timezone.now()
     regs = {
         "old": RegistrationFactory(
-            partner=acme, customer_name="Initech Old", submitted_at=now - timedelta(days=3)
+            partner=acme,
+            customer_name="Initech Old",
+            customer_domain="initech-old.example",
+            submitted_at=now - timedelta(days=3),
         ),
         "new": RegistrationFactory(
-            partner=acme, customer_name="Initech New", submitted_at=now - timedelta(days=1)
+            partner=acme,
+            customer_name="Initech New",
+            customer_domain="initech-new.example",
+            submitted_at=now - timedelta(days=1),
         ),
         "other_name": RegistrationFactory(
-            partner=acme, customer_name="Hooli", submitted_at=now - timedelta(days=2)
+            partner=acme,
+            customer_name="Hooli",
+            customer_domain="hooli.example",
+            submitted_at=now - timedelta(days=2),
         ),
         "other_partner": RegistrationFactory(
-            partner=globex, customer_name="Initech Globex", submitted_at=now - timedelta(days=4)
+            partner=globex,
+            customer_name="Initech Globex",
+            customer_domain="initech-globex.example",
+            submitted_at=now - timedelta(days=4),
         ),
         "approved": registration_in(
             "approved",
             partner=acme,
             customer_name="Initech Approved",
+            customer_domain="initech-approved.example",
             submitted_at=now - timedelta(days=5),
         ),
         "won": registration_in(
-            "won", partner=acme, customer_name="Initech Won", submitted_at=now - timedelta(days=6)
+            "won",
+            partner=acme,
+            customer_name="Initech Won",
+            customer_domain="initech-won.example",
+            submitted_at=now - timedelta(days=6),
         ),
     }
     return regs
@@ -204,14 +221,31 @@ def test_it_exports_a_partner_users_filtered_registrations_and_nobody_elses(
 ):
     now = timezone.now()
     first = RegistrationFactory(
-        partner=acme, customer_name="Hooli One", submitted_at=now - timedelta(days=2)
+        partner=acme,
+        customer_name="Hooli One",
+        customer_domain="hooli-one.example",
+        submitted_at=now - timedelta(days=2),
     )
     second = RegistrationFactory(
-        partner=acme, customer_name="Hooli Two", submitted_at=now - timedelta(days=1)
+        partner=acme,
+        customer_name="Hooli Two",
+        customer_domain="hooli-two.example",
+        submitted_at=now - timedelta(days=1),
     )
-    registration_in("approved", partner=acme, customer_name="Hooli Approved")
-    RegistrationFactory(partner=acme, customer_name="Pied Piper")
-    RegistrationFactory(partner=globex, customer_name="Hooli Globex Secret")
+    registration_in(
+        "approved",
+        partner=acme,
+        customer_name="Hooli Approved",
+        customer_domain="hooli-approved.example",
+    )
+    RegistrationFactory(
+        partner=acme, customer_name="Pied Piper", customer_domain="pied-piper.example"
+    )
+    RegistrationFactory(
+        partner=globex,
+        customer_name="Hooli Globex Secret",
+        customer_domain="hooli-globex-secret.example",
+    )
     client = client_for(charlie)
     filters = {"status": "submitted", "q": "hooli"}
 

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apps.core.numbers import IntegerListField
 from apps.partners.models import QUALIFICATION_FIELDS
 from tests.factories import PASSWORD
 
@@ -816,7 +817,8 @@ def body_fields(schema: dict, body: dict) -> dict[str, dict]:
 def field_kind(node: dict) -> str:
     """number | date | text, from a field's schema or its form field."""
     if isinstance(node, forms.Field):
-        if isinstance(node, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        numbers = forms.IntegerField | forms.DecimalField | forms.FloatField | IntegerListField
+        if isinstance(node, numbers):
             return "number"
         if isinstance(node, forms.DateField | forms.DateTimeField):
             return "date"

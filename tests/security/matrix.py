@@ -30,6 +30,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "api-token": ("public", None, "post", {}),
     "schema": ("public", None, "get", {}),  # the OpenAPI document and its docs page
     "api-docs": ("public", None, "get", {}),
+    "api-not-found": ("public", None, "get", {"rest": "no-such-endpoint/"}),
     # any signed-in user, their own only
     "notifications:list": ("login", None, "get", {}),
     "notifications:bell": ("login", None, "get", {}),

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,8 +24,14 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import ERROR
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.forms import BaseForm, BaseFormSet, FileField
+from django.forms.formsets import (
+    INITIAL_FORM_COUNT,
+    MAX_NUM_FORM_COUNT,
+    MIN_NUM_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+)
 from django.test import Client
 from django.test.utils import ContextList
 from django.urls import reverse
@@ -35,13 +40,34 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
+from apps.core import numbers
 from apps.partners.models import Stage
 
 from . import inputs
 from .matrix import MATRIX
+from .probing import rolled_back, send_or_error
 
 pytestmark = pytest.mark.django_db
 
+# The number corpus: no column of the product holds these...
+NOT_NUMBERS = [
+    "\u00b2",  # "²": str.isdigit() says yes, int() says no
+    "1e309",  # a float past the largest; no whole number
+    "1e-400",
+    "9" * 5000,  # past Python's limit for turning digits into an int
+    "9223372036854775808",  # a bigint + 1
+    "-9223372036854775809",
+    "18446744073709551616",  # 2**64
+    "12\x00",
+    "\x00",
+    "0x10",
+    "Infinity",
+    "-inf",
+    "sNaN",
+]
+# ... and these spell small numbers oddly (each door may take or refuse them).
+ODD_NUMBERS = ["-0", " 12 ", "\t12\n", "+12", "012", "\u0661\u0662", "12.0", "1_000", ""]
+NESTED = "[" * 100_000
 # Longer than any field of the product takes (20,000 characters at most); a body over the upload
 # limit is tried separately.
 LONG = "x" * 30_000
@@ -56,13 +82,25 @@ CORE = [
     # width space, fullwidth letters, an emoji.
     "'; DROP TABLE partners_partner; -- OR 1=1 \u0430cme \u202eexe.pdf\u200b \uff21\uff23 \U0001f600",
     "9" * 400,
+    NESTED,  # nested JSON as a value: text to every field, never decoded
 ]
-# And, by what the field holds, these (a form posts text only; the same key twice, too).
-EXTRA = {"number": ["NaN", "-1e309", "-1"], "date": ["2024-02-30", "99999-12-31"], "text": []}
+# And, by what the field holds, these (a form posts text only; the same key twice, too). A
+# number field gets the whole number corpus: what no number column takes (refused, with the
+# field named) and odd spellings of small numbers (accepted or refused, never a 500).
+EXTRA = {
+    "number": ["NaN", "-1e309", "-1", *NOT_NUMBERS, *ODD_NUMBERS],
+    "date": ["2024-02-30", "99999-12-31"],
+    "text": [],
+}
 TWICE = ["a", MARKUP]
 # In JSON a value may also be of the wrong type, or a number too large for any column.
 JSON_CORE = [*CORE, None, ["a", "b"], {"a": 1}, 10**400]
-JSON_EXTRA = {"number": ["NaN", -1, "1e400"], "date": ["2024-02-30", 20240101], "text": []}
+JSON_EXTRA = {
+    "number": ["NaN", -1, "1e400", *NOT_NUMBERS, *ODD_NUMBERS, 2**63, -(2**63) - 1, 2**64],
+    "date": ["2024-02-30", 20240101],
+    "text": [],
+}
+MUST_REFUSE = {repr(v) for v in [*NOT_NUMBERS, 2**63, -(2**63) - 1, 2**64]}
 MALFORMED_JSON = [
     b"{",
     b'{"name": ',
@@ -73,7 +111,11 @@ MALFORMED_JSON = [
     b"{" * 5000,
     b'{"a": NaN}',
     b'{"a": 1' + b"0" * 5000 + b"}",  # more digits than Python turns into an int
+    NESTED.encode(),  # Python's json recurses per level: a RecursionError, unbounded
+    b'{"a": ' + b"[" * 100 + b"]" * 100 + b"}",  # valid, but deeper than any input nests
+    b'{"a": ' + b'{"b": ' * 60 + b"1" + b"}" * 61,
 ]
+MANAGEMENT_FORM = (TOTAL_FORM_COUNT, INITIAL_FORM_COUNT, MIN_NUM_FORM_COUNT, MAX_NUM_FORM_COUNT)
 # Tables a refused request may write to by design: a failed login is counted (django-axes).
 COUNTED_REFUSALS = {"axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
 
@@ -202,26 +244,11 @@ def _delta(before: dict, after: dict, ignore=frozenset()) -> dict[str, int]:
     return {t: after[t] - before[t] for t in after if after[t] != before[t] and t not in ignore}
 
 
-class _Rollback(Exception):
-    pass
-
-
-@contextmanager
-def _rolled_back():
-    try:
-        with transaction.atomic():
-            yield
-            raise _Rollback
-    except _Rollback:
-        pass
-
-
-def _send(call):
-    """The response, or the exception the test client re-raised from a view (a 500)."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - any failure of the view is the finding
-        return exc
+def _accepted_unheld(where: str, field: str, value, refused: bool) -> list[str]:
+    """A number no column holds must be refused (a formset's counts aside: not stored)."""
+    if refused or repr(value) not in MUST_REFUSE or field.endswith(MANAGEMENT_FORM):
+        return []
+    return [f"{where}: accepted, though no column holds it"]
 
 
 def _short(value) -> str:
@@ -305,6 +332,23 @@ def test_every_form_a_page_binds_is_posted(hostile_world):
         assert named <= declared, (name, named - declared)
 
 
+def test_every_number_field_of_every_page_form_reads_with_the_shared_parser(hostile_world):
+    """One parser for numbers (apps/core/numbers.py): a form's number field is its field class
+    (ModelForms: Meta.formfield_callback = numbers.formfield), a formset's counts aside."""
+    shared = (numbers.IntegerField, numbers.DecimalField, numbers.IntegerListField)
+    found = []
+    for name, cases in sorted(inputs.pages().items()):
+        for case in cases:
+            for form in case.forms(hostile_world):
+                each = [form] if isinstance(form, BaseForm) else form.forms[:1]
+                for f in each:
+                    for field_name, field in f.fields.items():
+                        kind = inputs.field_kind(field)
+                        if kind == "number" and not isinstance(field, shared):
+                            found.append(f"{name} {type(f).__name__}.{field_name}")
+    assert not found, found
+
+
 def _page_client(name, case, world) -> Client:
     client = Client()
     user = inputs.page_user(name, world)
@@ -346,11 +390,11 @@ def test_pages_refuse_or_escape_hostile_values(name, index, hostile_world):
     before = _row_counts()  # the same before each value: each is rolled back
 
     def post(data):
-        response = _send(lambda: client.post(url, data))
+        response = send_or_error(lambda: client.post(url, data))
         return response, _delta(before, _row_counts(), COUNTED_REFUSALS)
 
     # The valid post is accepted, so that each refusal below is the hostile value's doing.
-    with _rolled_back():
+    with rolled_back():
         response, written = post(case.data(w))
         assert not isinstance(response, Exception), response
         assert response.status_code < 400 and not _page_refusals(response), (
@@ -362,7 +406,7 @@ def test_pages_refuse_or_escape_hostile_values(name, index, hostile_world):
     values = {kind: CORE + EXTRA[kind] for kind in EXTRA}
     for field, kind in fields.items():
         for value in [*values[kind], *([TWICE] if kind == "text" else [])]:
-            with _rolled_back():
+            with rolled_back():
                 data = {**case.data(w), field: value}
                 response, delta = post(data)
                 where = f"{name} {field}={_short(value)}"
@@ -370,6 +414,7 @@ def test_pages_refuse_or_escape_hostile_values(name, index, hostile_world):
                     problems.append(f"{where}: {type(response).__name__}: {response}"[:300])
                     continue
                 status, reasons = response.status_code, _page_refusals(response)
+                problems += _accepted_unheld(where, field, value, status >= 400 or bool(reasons))
                 if status >= 500:
                     problems.append(f"{where}: {status}")
                 elif status >= 400 and not reasons:
@@ -410,13 +455,43 @@ def test_pages_refuse_oversized_posts(hostile_world, settings):
                 ("too big", {**valid, "padding": padding}),
                 ("too many", {**valid, **many}),
             ):
-                with _rolled_back():
-                    response = _send(lambda c=client, u=url, d=data: c.post(u, d))
+                with rolled_back():
+                    response = send_or_error(lambda c=client, u=url, d=data: c.post(u, d))
                     status = getattr(response, "status_code", response)
                     if status != 400:
                         problems.append(f"{name} {label}: {status}")
                     elif _delta(before, _row_counts(), COUNTED_REFUSALS):
                         problems.append(f"{name} {label}: wrote rows")
+    assert not problems, "\n".join(problems)
+
+
+def test_pages_survive_json_bodies(hostile_world):
+    """A page reads forms, not JSON: a JSON body — nested 100,000 deep, or a valid one — posted
+    to every page that takes a post is refused or ignored, never a 500, and writes nothing."""
+    w = hostile_world
+    problems = []
+    for name, cases in sorted(inputs.pages().items()):
+        for case in cases:
+            url = reverse(name, kwargs=case.kwargs(w) or None)
+            client = _page_client(name, case, w)
+            before = _row_counts()
+            for body in (NESTED.encode(), json.dumps(case.data(w), default=str).encode()):
+                with rolled_back():
+                    response = send_or_error(
+                        lambda c=client, u=url, b=body: c.post(
+                            u, b, content_type="application/json"
+                        )
+                    )
+                    where = f"{name} {body[:20]!r}"
+                    if isinstance(response, Exception):
+                        problems.append(f"{where}: {type(response).__name__}: {response}"[:300])
+                        continue
+                    if response.status_code >= 500:
+                        problems.append(f"{where}: {response.status_code}")
+                    if response.status_code >= 400 and _delta(
+                        before, _row_counts(), COUNTED_REFUSALS
+                    ):
+                        problems.append(f"{where}: refused but wrote rows")
     assert not problems, "\n".join(problems)
 
 
@@ -491,7 +566,7 @@ def _serializer_kind(field) -> str:
 
 def _api_send(client, method, url, body):
     payload = body if isinstance(body, bytes) else json.dumps(body)
-    return _send(
+    return send_or_error(
         lambda: getattr(client, method.lower())(url, payload, content_type="application/json")
     )
 
@@ -518,20 +593,21 @@ def test_the_api_refuses_or_escapes_hostile_values(method, path, role, hostile_w
         response = _api_send(client, method, url, body)
         return response, _delta(before, _row_counts(), COUNTED_REFUSALS)
 
-    with _rolled_back():
+    with rolled_back():
         response, written = send(valid)
         assert not isinstance(response, Exception), response
         assert response.status_code < 400, (response.status_code, response.content[:300])
     problems: list[str] = []
     for field, kind in kinds.items():
         for value in JSON_CORE + JSON_EXTRA[kind]:
-            with _rolled_back():
+            with rolled_back():
                 response, delta = send({**valid, field: value})
                 where = f"{method} {url} {field}={_short(value)}"
                 if isinstance(response, Exception):
                     problems.append(f"{where}: {type(response).__name__}: {response}"[:300])
                     continue
                 status = response.status_code
+                problems += _accepted_unheld(where, field, value, status >= 400)
                 if status >= 500:
                     problems.append(f"{where}: {status}")
                 elif status >= 400 and not _names_the_reason(response, field):
@@ -562,7 +638,7 @@ def test_the_api_refuses_malformed_and_oversized_bodies(hostile_world, api_schem
         client = _api_client(role, w)
         oversized = json.dumps({**valid, "padding": padding}).encode()
         for body in [*MALFORMED_JSON, oversized]:
-            with _rolled_back():
+            with rolled_back():
                 response = _api_send(client, method, url, body)
                 where = f"{method} {url} {body[:20]!r}"
                 if isinstance(response, Exception):
@@ -576,8 +652,8 @@ def test_the_api_refuses_malformed_and_oversized_bodies(hostile_world, api_schem
                     problems.append(f"{where}: a 400 that does not say why")
                 if _delta(before, _row_counts(), COUNTED_REFUSALS):
                     problems.append(f"{where}: wrote rows")
-        with _rolled_back():
-            response = _send(
+        with rolled_back():
+            response = send_or_error(
                 lambda c=client, m=method, u=url: getattr(c, m.lower())(
                     u, "<a/>", content_type="text/xml"
                 )
@@ -637,7 +713,7 @@ def test_the_agreement_document_must_be_a_small_pdf(door, hostile_world):
         "too big": _pdf(PDF + b"0" * MAX_DOCUMENT_BYTES),
     }
     for label, upload in refused.items():
-        with _rolled_back():
+        with rolled_back():
             before = _row_counts()
             response = client.post(url, {**case.data(w), "document": upload})
             # The page shows the form again with the reason at the field, answered 400.
@@ -772,3 +848,89 @@ def test_registration_csv_cells_are_checked_like_the_form(hostile_world):
 def test_the_matrix_and_the_inputs_agree_on_who_posts():
     # Every page here is in the isolation matrix, so page_user() knows its role.
     assert set(inputs.pages()) <= set(MATRIX)
+
+
+# --- the number corpus in every number cell of every import ---------------------------------------
+
+# The model each kind of import creates, and the cell that tells its rows apart (a partner's
+# name, a registration's customer: a row repeating another's is refused as a duplicate).
+IMPORT_TARGETS = {"partners": ("partners.Partner", "name"),
+                  "registrations": ("deals.DealRegistration", "customer_domain")}  # fmt: skip
+
+
+def _number_cells(kind: str) -> list[str]:
+    """The columns of an import that hold a number or name a row by id: those whose model field
+    is numeric or a relation."""
+    from django.db import models
+
+    model = apps.get_model(IMPORT_TARGETS[kind][0])
+    numeric = (models.IntegerField, models.DecimalField, models.FloatField)
+    found = []
+    for column in inputs_columns()[kind]:
+        field = model._meta.get_field(column)
+        if field.is_relation or isinstance(field, numeric):
+            found.append(column)
+    return found
+
+
+def inputs_columns() -> dict:
+    from apps.exchange.imports import COLUMNS
+
+    return COLUMNS
+
+
+def test_every_import_kind_gets_the_number_corpus():
+    assert set(IMPORT_TARGETS) == set(inputs_columns())
+    assert all(_number_cells(kind) for kind in IMPORT_TARGETS)
+
+
+@pytest.mark.parametrize("kind", sorted(IMPORT_TARGETS))
+def test_import_number_cells_refuse_what_no_column_holds(kind, hostile_world):
+    """Each value of the number corpus in each number cell: never a 500; a value no column holds
+    is refused on its row, with the column named."""
+    from apps.exchange.imports import EXAMPLES
+    from apps.exchange.models import ImportBatch
+
+    w = hostile_world
+    client = _page_client("exchange:upload", inputs.pages()["exchange:upload"][0], w)
+    columns = inputs_columns()[kind]
+    valid = dict(zip(columns, EXAMPLES[kind], strict=True))
+    if kind == "registrations":
+        valid["partner"] = w["partner"].name
+    unique = IMPORT_TARGETS[kind][1]
+    # A file with a NUL anywhere is refused whole, as binary (see the CSV tests above).
+    values = [v for v in [*NOT_NUMBERS, *ODD_NUMBERS] if "\x00" not in v]
+
+    def post(rows: list[dict]):
+        lines = [[row[c] for c in columns] for row in rows]
+        content = (",".join(columns) + "\n" + _csv_rows(lines)).encode()
+        response = send_or_error(
+            lambda: client.post(reverse("exchange:upload"), _upload(content, kind=kind))
+        )
+        assert not isinstance(response, Exception), response
+        return response
+
+    def upload(rows: list[dict]) -> list[dict]:
+        response = post(rows)
+        assert response.status_code == 302, (response.status_code, _page_refusals(response))
+        return sorted(ImportBatch.objects.latest("created_at").rows, key=lambda r: r["line"])
+
+    with rolled_back():  # the example row is accepted, so each refusal is the value's doing
+        assert [row["errors"] for row in upload([valid])] == [[]]
+    problems = []
+    for column in _number_cells(kind):
+        for value in [v for v in NOT_NUMBERS if "\x00" in v]:
+            response = post([{**valid, column: value}])
+            if response.status_code != 400 or not _page_refusals(response):
+                problems.append(f"{kind} {column}={_short(value)}: {response.status_code}")
+        rows = [
+            {**valid, column: value, unique: f"n{i}-{valid[unique]}"}
+            for i, value in enumerate(values)
+        ]
+        with rolled_back():
+            for value, row in zip(values, upload(rows), strict=True):
+                said = " ".join(row["errors"])
+                named = column in said or column.replace("_", " ") in said
+                if value in NOT_NUMBERS and not (row["errors"] and named):
+                    problems.append(f"{kind} {column}={_short(value)}: {row['errors']}")
+    assert not problems, "\n".join(problems)

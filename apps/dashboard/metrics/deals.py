@@ -41,6 +41,8 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+# Long on purpose: one figure, one pass over the period's rows; its parts share the filters
+# and annotations, and splitting them would mean passing half-built querysets around.
 def registrations(now: datetime, days: int, manager=None) -> dict:
     """Submitted / approved / rejected per week, review time against the SLA, SLA breaches now,
     win rate of the registrations closed in the period. Eight queries, each bounded by an index
@@ -201,6 +203,8 @@ def _converted(regs, base: str, amount, rate_date, rates: dict | None = None):
     ).annotate(in_base=_to_base(base, F("amount"), rate))
 
 
+# Long on purpose: the money figure is one statement (CTEs joined, converted, ranked in SQL);
+# its parts are the statement's clauses, readable top to bottom, not steps to call separately.
 def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
     """Approved pipeline (approved now, at today's rate) and won value (won in the period, at
     the rate in force on the close date) by partner and by tier, in the base currency. Amounts

@@ -48,6 +48,8 @@ _POINTS_SQL = """
 """
 
 
+# Long on purpose: five signals become the CTEs of one statement that scores and ranks every
+# active partner; each block below is one CTE, in the order the statement reads them.
 def health(now: datetime, manager=None, limit: int = 15) -> dict:
     """A 0–100 score per active partner from five signals of 0–20 points each (HEALTH_PARTS),
     lowest first: the partners about to go quiet. Three queries.

@@ -36,6 +36,8 @@ STEPS = [
 ]
 
 
+# A little over 60 lines: the funnel's steps and their conversion are one aggregate and its
+# reading; kept together so the step definitions and the SQL cannot drift apart.
 # --- the stage funnel -------------------------------------------------------------------------
 def stage_funnel(now: datetime, days: int, manager=None) -> dict:
     """Partners per stage now; for each lifecycle step, the stays begun in the period and how

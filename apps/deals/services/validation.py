@@ -3,12 +3,13 @@ service."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from apps.core.errors import InvalidInput
+from apps.core.numbers import NumberError, parse_decimal
 
 from ..models import DealRegistration
 from ..normalize import InvalidDomain, normalize_domain
@@ -71,10 +72,11 @@ def _convert(cleaned: dict[str, Any]) -> dict[str, list[str]]:
             errors["customer_domain"] = list(exc.messages)
     value = cleaned["estimated_value"]
     if value is not None and not isinstance(value, Decimal):
+        # Text (an import cell): the shared parser; the model's checks bound it after.
         try:
-            cleaned["estimated_value"] = Decimal(str(value))
-        except InvalidOperation:
-            errors["estimated_value"] = ["Enter a number."]
+            cleaned["estimated_value"] = parse_decimal(value)
+        except NumberError as exc:
+            errors["estimated_value"] = [str(exc)]
     return errors
 
 
