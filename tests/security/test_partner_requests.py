@@ -76,7 +76,9 @@ def _registration(**extra) -> dict:
     }
 
 
-@pytest.mark.parametrize("sent", ["globex", 999_999, "not-a-number", -1, None, [1], {"id": 1}])
+@pytest.mark.parametrize(
+    "sent", ["globex", 999_999, "not-a-number", "nul\x00", -1, None, [1], {"id": 1}]
+)
 def test_a_partner_sent_by_a_partner_user_is_ignored_unread(sent, api_for, charlie, globex):
     value = globex.pk if sent == "globex" else sent
     r = api_for(charlie).post(
