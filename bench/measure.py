@@ -18,7 +18,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from datetime import timedelta  # noqa: E402
+from datetime import datetime, timedelta  # noqa: E402
 
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -92,21 +92,19 @@ def submission_payload(n: int, domains: list[str]) -> dict:
     }
 
 
-def writes_mark() -> tuple[int, object]:
-    """Where the benchmark's own writes begin: the last registration id and the time."""
-    last = DealRegistration.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return last, timezone.now()
+def writes_mark() -> datetime:
+    """Where the benchmark's own writes begin: the time (ids are random, they do not grow)."""
+    return timezone.now()
 
 
-def undo_writes(mark: tuple[int, object]) -> int:
+def undo_writes(since: datetime) -> int:
     """Remove the registrations (with their events and conflict pairs) and the notifications
     the benchmark created, so every run measures the seeded program, not the last run's
     submissions piled on it. Returns how many registrations were removed."""
     from apps.notifications.models import Notification
 
-    last, since = mark
     with transaction.atomic():
-        removed, _ = DealRegistration.objects.filter(id__gt=last).delete()
+        removed, _ = DealRegistration.objects.filter(submitted_at__gte=since).delete()
         Notification.objects.filter(created_at__gte=since).delete()
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM bench_ceiling")
@@ -130,7 +128,7 @@ def _measure(out: str) -> None:
     token = token_create(partner)
     domains = list(
         DealRegistration.objects.filter(status__in=["submitted", "approved"])
-        .order_by("-id")
+        .order_by("-submitted_at")
         .values_list("customer_domain", flat=True)[:200]
     )
     staff = Client()

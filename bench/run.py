@@ -173,7 +173,7 @@ def throughput(db_url: str) -> dict:
         cookies.append(c.cookies["sessionid"].value)
     domains = list(
         DealRegistration.objects.filter(status__in=["submitted", "approved"])
-        .order_by("-id")
+        .order_by("-submitted_at")
         .values_list("customer_domain", flat=True)[:500]
     )
     from django.db import connections

@@ -14,7 +14,10 @@ one customer in 25 takes an earlier one's first word (a subsidiary abroad, a div
 domain of its own.
 
 Rows get explicit ids (after the current maximum) so relations are known without reading back;
-they go in with COPY in batches and the id sequences are moved past them after. It adds to what is there; `--flush` first empties these tables.
+they go in with COPY in batches and the id sequences are moved past them after. The objects
+partners see have random ids (apps/core/ids.py) and no sequence: the seeder numbers its own rows
+of them sequentially from the top of the small ids it wrote before (a random id lands there about
+once in 2**21), and rows it does not number draw a random id each, as the app's own do. It adds to what is there; `--flush` first empties these tables.
 Deterministic for a given `--seed`.
 """
 
@@ -54,6 +57,8 @@ from apps.program.models import PartnerType, PlaybookTaskTemplate, Tier  # noqa:
 from apps.qbrs.models import QBR, ActionItem  # noqa: E402
 
 BATCH = 20_000
+# The seeder's sequential ids of random-id models stay below this (random ones rarely do).
+SEEDED_ID_CEILING = 2**32
 STAGE_PATHS = {
     # the transitions that lead to each stage, oldest first: (name, from, to)
     "recruitment": [],
@@ -178,7 +183,10 @@ class Writer:
         self.counts: dict[str, int] = {}
 
     def next_id(self, model) -> int:
-        agg = model.objects.aggregate(m=models.Max("pk"))["m"]
+        pks = model.objects.all()
+        if not isinstance(model._meta.pk, models.AutoField):  # random ids: above the seeder's own
+            pks = pks.filter(pk__lt=SEEDED_ID_CEILING)
+        agg = pks.aggregate(m=models.Max("pk"))["m"]
         return (agg or 0) + 1
 
     def write(self, model, rows) -> None:
@@ -205,8 +213,12 @@ class Writer:
         self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + n
 
     def _flush(self, model, fields, defaults, batch) -> int:
-        if model._meta.pk.attname not in batch[0]:  # let the sequence number the rows
-            fields = [f for f in fields if f is not model._meta.pk]
+        pk = model._meta.pk
+        if pk.attname not in batch[0]:
+            if isinstance(pk, models.AutoField):  # let the sequence number the rows
+                fields = [f for f in fields if f is not pk]
+            else:  # a random id each (no sequence to ask)
+                batch = [{**row, pk.attname: pk.get_default()} for row in batch]
         columns = [f.column for f in fields]
         json_cols = {f.attname for f in fields if isinstance(f, models.JSONField)}
         table = connection.ops.quote_name(model._meta.db_table)

@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.core.access import HasAccess, IsAdminRole
+from apps.core.serializers import RoleFieldsModelSerializer
 from apps.core.throttles import ScopeThrottle
 
 from .authentication import PartnershipEnded
@@ -23,7 +24,7 @@ from .selectors import token_list
 from .services import token_create, token_revoke, user_create, user_password_change
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(RoleFieldsModelSerializer):
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}
     )
@@ -52,7 +53,7 @@ class UserSerializer(serializers.ModelSerializer):
         )
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(RoleFieldsModelSerializer):
     role = serializers.SerializerMethodField()
 
     class Meta:

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import mixins, serializers, viewsets
 
-from apps.core.access import HasAccess, IsStaffRole
+from apps.core.access import StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
+from apps.core.serializers import RoleFieldsModelSerializer
 from apps.partners.models import Partner
 
 from .filters import AgreementFilter
@@ -13,7 +14,9 @@ from .selectors import visible_agreements
 from .services import agreement_create, agreement_transition, agreement_update
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(RoleFieldsModelSerializer):
+    staff_only_input = ("partner",)
+
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)
@@ -100,10 +103,8 @@ class AgreementViewSet(
     filterset_class = AgreementFilter
     transition_inputs = {"sign": SignInput, "terminate": TerminateInput, "renew": RenewInput}
 
-    def get_permissions(self):
-        if self.action in {"create", "update", "partial_update"}:
-            return [IsStaffRole()]
-        return [HasAccess()]
+    permission_classes = [StaffActionsOnVisibleObjects]
+    staff_actions = {"create", "update", "partial_update"}
 
     def get_queryset(self):
         return visible_agreements(self.request.user).order_by("-start_date", "-id")

@@ -43,7 +43,8 @@ class AgreementForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Partner.objects.order_by(
             "name"
         )
-        if self.instance.pk:
+        # A new row already holds its (random) id: Django's documented flag tells new from saved.
+        if not self.instance._state.adding:  # noqa: SLF001
             self.fields["partner"].disabled = True
 
     def clean_document(self):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
 
 
@@ -51,7 +52,7 @@ def document_path(instance: Agreement, filename: str) -> str:
     return f"agreements/{instance.partner_id}/{timezone.now():%Y%m%d%H%M%S%f}.pdf"
 
 
-class Agreement(ConcurrentTransitionMixin, models.Model):
+class Agreement(ConcurrentTransitionMixin, RandomIdModel):
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, related_name="agreements"
     )

@@ -97,3 +97,22 @@ class HasAccess(BasePermission):
         if not (user and user.is_authenticated):
             return False
         return not user.is_partner_user or user.has_portal_access
+
+
+class StaffActionsOnVisibleObjects(BasePermission):
+    """Any user with access reads; the view's `staff_actions` are for admins and managers.
+
+    On one object the role is checked after the lookup, so a partner user naming an object it
+    cannot see gets the 404 of a missing one (DESIGN.md section 1), and 403 only on its own."""
+
+    message = IsStaffRole.message
+
+    def has_permission(self, request, view):
+        if not HasAccess().has_permission(request, view):
+            return False
+        if view.action in view.staff_actions and not view.detail:
+            return request.user.is_staff_role
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        return view.action not in view.staff_actions or request.user.is_staff_role

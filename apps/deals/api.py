@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from apps.core.api import TransitionsMixin
+from apps.core.serializers import RoleFieldsModelSerializer
 from apps.partners.models import Partner
 
 from .filters import RegistrationFilter
@@ -59,7 +60,12 @@ class ConflictRowSerializer(serializers.Serializer):
     similarity = serializers.FloatField(allow_null=True)
 
 
-class DealRegistrationSerializer(serializers.ModelSerializer):
+class DealRegistrationSerializer(RoleFieldsModelSerializer):
+    # Other partners' existence is for staff only: partner users get the `conflict` hint, and a
+    # `partner` they send is dropped unread (no "invalid pk" that tells an id exists).
+    staff_only_fields = ("conflicts",)
+    staff_only_input = ("partner",)
+
     partner = serializers.PrimaryKeyRelatedField(
         queryset=Partner.objects.all(),
         required=False,
@@ -83,10 +89,11 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
     conflict = serializers.SerializerMethodField(
         help_text="Another open registration claims this customer (who is not said)."
     )
+    conflicts = serializers.SerializerMethodField(help_text="Staff only: absent for partner users.")
 
     class Meta:
         model = DealRegistration
-        fields = FIELDS
+        fields = [*FIELDS, "conflicts"]
         read_only_fields = [
             "id",
             "status",
@@ -97,15 +104,12 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
             "extensions_used",
             "rejection_reason",
             "conflict",
+            "conflicts",
         ]
         # No model-level validators: the one-approved-registration-per-domain constraint cannot
         # apply to a new (submitted) registration, and DRF would spend a query per request
         # checking it; approvals enforce it (the partial unique index, answered as 409).
         validators: list[object] = []
-
-    def _staff(self) -> bool:
-        request = self.context.get("request")
-        return request is not None and request.user.is_staff_role
 
     @cached_property
     def _conflict_cache(self) -> dict[int, list[dict] | int]:
@@ -120,7 +124,7 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
         cache = self._conflict_cache
         if obj.pk not in cache:
             found = getattr(obj, "conflicts_found", None)
-            if found is not None and not self._staff():
+            if found is not None and not self.caller_is_staff:
                 cache[obj.pk] = len(found)
             elif found is not None:
                 cache[obj.pk] = stored_conflict_rows([obj])[obj.pk]
@@ -146,11 +150,9 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
             return partner_told_of_conflict(obj, self._conflicts(obj))
         return bool(self._conflicts(obj))
 
-    def to_representation(self, obj):
-        data = super().to_representation(obj)
-        if self._staff():
-            data["conflicts"] = self._conflicts(obj)
-        return data
+    @extend_schema_field(ConflictRowSerializer(many=True))
+    def get_conflicts(self, obj) -> list[dict] | int:
+        return self._conflicts(obj)
 
     def create(self, validated_data):
         user = self.context["request"].user
@@ -161,13 +163,6 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
             if partner is None:
                 raise serializers.ValidationError({"partner": ["Choose the partner."]})
         return registration_create(partner=partner, submitted_by=user, data=validated_data)
-
-
-class ManagerRegistrationSerializer(DealRegistrationSerializer):
-    conflicts = ConflictRowSerializer(many=True, read_only=True)
-
-    class Meta(DealRegistrationSerializer.Meta):
-        fields = [*FIELDS, "conflicts"]
 
 
 class RejectInput(serializers.Serializer):
@@ -193,11 +188,6 @@ class LostInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-@extend_schema_view(
-    list=extend_schema(responses=ManagerRegistrationSerializer(many=True)),
-    retrieve=extend_schema(responses=ManagerRegistrationSerializer),
-    create=extend_schema(responses={201: ManagerRegistrationSerializer}),
-)
 class DealRegistrationViewSet(
     TransitionsMixin,
     mixins.CreateModelMixin,

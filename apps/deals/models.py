@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core import iso
+from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
 from apps.program.models import ProgramSettings
 
@@ -82,7 +83,7 @@ def extensions_left(registration: DealRegistration) -> bool:
     return registration.extensions_used < ProgramSettings.get().max_extensions
 
 
-class DealRegistration(ConcurrentTransitionMixin, models.Model):
+class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, related_name="registrations"
     )
@@ -424,7 +425,7 @@ class RegistrationEvent(models.Model):
         return f"{self.transition} → {self.to_status}"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(RandomIdModel):
     """A partner asks for more protection time; the manager grants it (an `extend`) or not."""
 
     class Decision(models.TextChoices):

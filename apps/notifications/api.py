@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from apps.core.serializers import RoleFieldsModelSerializer
 
 from .models import Notification
 from .selectors import notifications_for
 from .services import mark_read
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(RoleFieldsModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "subject", "body", "link", "created_at", "read_at"]

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from apps.core.ids import RandomIdModel
 
-class Notification(models.Model):
+
+class Notification(RandomIdModel):
     """A message to one user: shown in the app first, e-mailed from this outbox second."""
 
     recipient = models.ForeignKey(

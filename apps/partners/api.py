@@ -7,8 +7,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from apps.core.access import HasAccess, IsStaffRole
+from apps.core.access import StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
+from apps.core.serializers import RoleFieldsModelSerializer
 from apps.program.models import PartnerType, ProgramSettings, Tier
 
 from . import selectors
@@ -35,7 +36,10 @@ def _score():
     return serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(RoleFieldsModelSerializer):
+    # The vendor's own assessment and who manages the partnership: not for the partner's eyes.
+    staff_only_fields = (*QUALIFICATION_FIELDS, "qualification_score", "is_qualified", "manager")
+
     partner_type = KeyField(slug_field="key", queryset=PartnerType.objects.all())
     tier = serializers.PrimaryKeyRelatedField(
         queryset=Tier.objects.all(), allow_null=True, required=False
@@ -89,7 +93,7 @@ class PartnerSerializer(serializers.ModelSerializer):
         )
 
 
-class HistorySerializer(serializers.ModelSerializer):
+class HistorySerializer(RoleFieldsModelSerializer):
     actor = serializers.SerializerMethodField()
     # Plain strings (the stage keys): one Stage enum in the schema is Partner.stage's.
     from_stage = serializers.CharField(read_only=True)
@@ -103,7 +107,7 @@ class HistorySerializer(serializers.ModelSerializer):
         return row.actor.username if row.actor else None
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(RoleFieldsModelSerializer):
     class Meta:
         model = Task
         fields = [
@@ -155,15 +159,11 @@ class PartnerViewSet(
         "reengage": TransitionInput,
         "exit": ExitInput,
     }
+    permission_classes = [StaffActionsOnVisibleObjects]
     staff_actions = {"create", "update", "partial_update", "run_transition", "history"}
 
     def state_label(self, state: str) -> str:
         return stage_label(state)
-
-    def get_permissions(self):
-        if self.action in self.staff_actions:
-            return [IsStaffRole()]
-        return [HasAccess()]
 
     def get_queryset(self):
         return selectors.visible_partners(self.request.user).order_by(*SORTS["name"])

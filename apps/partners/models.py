@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
 from apps.program.models import DEFAULT_PROTECTION_DAYS, ProgramSettings
 from apps.program.stages import ACTIVE_STAGES, Stage
@@ -279,7 +280,7 @@ class StageHistory(models.Model):
         return f"{self.partner_id}: {self.from_stage} → {self.to_stage}"
 
 
-class Task(models.Model):
+class Task(RandomIdModel):
     """A playbook task of one partner, for one visit of a stage."""
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tasks")

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from apps.core.access import IsAdminOrReadOnly, IsStaffRole
 from apps.core.schema import AutoSchema
+from apps.core.serializers import RoleFieldsModelSerializer
 
 from .models import ProgramSettings
 from .services import program_settings_update
@@ -17,7 +18,7 @@ def _days():
     )
 
 
-class ProgramSettingsSerializer(serializers.ModelSerializer):
+class ProgramSettingsSerializer(RoleFieldsModelSerializer):
     base_currency = serializers.RegexField(r"^[A-Z]{3}\Z", max_length=3)
     onboarding_reminder_days = _days()
     agreement_reminder_days = _days()

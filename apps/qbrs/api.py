@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from apps.core.access import HasAccess
 from apps.core.api import TransitionsMixin
 from apps.core.filters import LenientFilterBackend
+from apps.core.serializers import RoleFieldsModelSerializer, RoleFieldsSerializer
 from apps.partners.models import Partner
 
 from . import selectors, services
@@ -51,9 +52,10 @@ class StaffWritesOrReadOnly(BasePermission):
         return request.method in SAFE_METHODS or request.user.is_staff_role
 
 
-class QBRSerializer(serializers.ModelSerializer):
+class QBRSerializer(RoleFieldsModelSerializer):
     """One shape for everyone; a partner user's copy leaves out the internal notes."""
 
+    staff_only_fields = ("internal_notes",)
     internal_notes = serializers.CharField(
         read_only=True, required=False, help_text="Staff only: absent for partner users."
     )
@@ -65,21 +67,18 @@ class QBRSerializer(serializers.ModelSerializer):
         fields = [*QBR_FIELDS, "internal_notes"]
         read_only_fields = fields
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or not request.user.is_staff_role:
-            data.pop("internal_notes", None)
-        return data
 
+class QBRCreateSerializer(RoleFieldsSerializer):
+    staff_only_input = ("partner",)
 
-class QBRCreateSerializer(serializers.Serializer):
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
     scheduled_for = serializers.DateTimeField()
     quarter = serializers.RegexField(r"^\d{4}-Q[1-4]$", max_length=7, required=False)
 
 
-class QBRUpdateSerializer(serializers.Serializer):
+class QBRUpdateSerializer(RoleFieldsSerializer):
+    staff_only_fields = ("internal_notes",)
+
     scheduled_for = serializers.DateTimeField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTES)
     internal_notes = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTES)
@@ -95,7 +94,7 @@ class CompleteInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(RoleFieldsModelSerializer):
     title = serializers.CharField(max_length=200)
     owner_side = serializers.ChoiceField(choices=OwnerSide.choices)
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -140,7 +139,7 @@ class QBRViewSet(
 
     @extend_schema(request=QBRCreateSerializer, responses={201: QBRSerializer})
     def create(self, request, *args, **kwargs):
-        data = QBRCreateSerializer(data=request.data)
+        data = QBRCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         qbr = services.qbr_schedule(actor=request.user, **data.validated_data)
         return Response(self._read(qbr), status=status.HTTP_201_CREATED)
@@ -148,7 +147,9 @@ class QBRViewSet(
     @extend_schema(request=QBRUpdateSerializer, responses={200: QBRSerializer})
     def partial_update(self, request, *args, **kwargs):
         qbr = self.get_object()
-        data = QBRUpdateSerializer(data=request.data, partial=True)
+        data = QBRUpdateSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
         data.is_valid(raise_exception=True)
         qbr = services.qbr_update(qbr=qbr, actor=request.user, **data.validated_data)
         return Response(self._read(qbr))
@@ -174,7 +175,7 @@ class QBRViewSet(
                 due_date=data.validated_data.get("due_date"),
             )
             return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
-        items = qbr.action_items.order_by("done", "due_date", "id")
+        items = qbr.action_items.order_by("done", "due_date", "created_at", "id")
         page = self.paginate_queryset(items)
         return self.get_paginated_response(ActionItemSerializer(page, many=True).data)
 

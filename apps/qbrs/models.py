@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from apps.core.ids import RandomIdModel
+
 
 class Status(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
@@ -34,7 +36,7 @@ def _staff(obj, user) -> bool:
     return bool(getattr(user, "is_staff_role", False))
 
 
-class QBR(ConcurrentTransitionMixin, models.Model):
+class QBR(ConcurrentTransitionMixin, RandomIdModel):
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="qbrs")
     quarter = models.CharField(max_length=7, help_text="The quarter under review, e.g. 2026-Q4.")
     scheduled_for = models.DateTimeField()
@@ -124,7 +126,7 @@ class QBR(ConcurrentTransitionMixin, models.Model):
         self.cancelled_at = now
 
 
-class ActionItem(models.Model):
+class ActionItem(RandomIdModel):
     qbr = models.ForeignKey(QBR, on_delete=models.CASCADE, related_name="action_items")
     title = models.CharField(max_length=200)
     owner_side = models.CharField(max_length=8, choices=OwnerSide.choices)
@@ -138,7 +140,7 @@ class ActionItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["done", "due_date", "id"]
+        ordering = ["done", "due_date", "created_at", "id"]  # ids are random: age by time
         indexes = [
             models.Index(
                 fields=["due_date"],

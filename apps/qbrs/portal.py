@@ -23,7 +23,11 @@ def qbrs(request):
     upcoming = visible.filter(status__in=[Status.SCHEDULED, Status.IN_PROGRESS]).first()
     completed = visible.filter(status=Status.COMPLETED).order_by("-completed_at", "-id")
     page = Paginator(completed, 20).get_page(request.GET.get("page"))
-    items = selectors.action_items_for(user).filter(done=False).order_by("due_date", "id")[:100]
+    items = (
+        selectors.action_items_for(user)
+        .filter(done=False)
+        .order_by("due_date", "created_at", "id")[:100]
+    )
     return render(
         request,
         "qbrs/portal_list.html",

@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from apps.core.access import IsAdminOrReadOnly, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
+from apps.core.serializers import RoleFieldsModelSerializer
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency, exchange_rate_save
 
@@ -25,7 +26,7 @@ from .services import (
 )
 
 
-class TierSerializer(serializers.ModelSerializer):
+class TierSerializer(RoleFieldsModelSerializer):
     name = serializers.CharField(max_length=NAME_MAX)
     rank = serializers.IntegerField(
         min_value=COUNT_BOUNDS["rank"][0], max_value=COUNT_BOUNDS["rank"][1]
@@ -130,7 +131,7 @@ class TierViewSet(viewsets.ModelViewSet):
         tier_delete(tier=instance)
 
 
-class TierProposalSerializer(serializers.ModelSerializer):
+class TierProposalSerializer(RoleFieldsModelSerializer):
     class Meta:
         model = TierProposal
         fields = [
@@ -173,7 +174,7 @@ class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ExchangeRateSerializer(serializers.ModelSerializer):
+class ExchangeRateSerializer(RoleFieldsModelSerializer):
     currency = serializers.RegexField(r"^[A-Za-z]{3}\Z", max_length=3)
     rate_to_base = serializers.DecimalField(
         max_digits=18, decimal_places=8, min_value=Decimal("0.00000001")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
 
 # Re-exported for apps/dashboard/metrics/deals.py until it reads rates through apps.program.money.
@@ -29,7 +30,7 @@ def _is_staff(proposal, user) -> bool:
     return bool(user and user.is_authenticated and user.is_staff_role)
 
 
-class TierProposal(ConcurrentTransitionMixin, models.Model):
+class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
     """A tier change the evaluation suggests; a manager approves or dismisses it.
 
     Tier names are kept beside the foreign keys so the record still reads right after an admin

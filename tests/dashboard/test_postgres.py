@@ -83,13 +83,13 @@ def _fill(now) -> None:
             FROM g
         )
         INSERT INTO {TABLE} (
-            partner_id, status, customer_name, customer_name_key, customer_domain,
+            id, partner_id, status, customer_name, customer_name_key, customer_domain,
             customer_country, contact_name, contact_email, product, estimated_value, currency,
             expected_close_date, description, submitted_at, reviewed_at, approved_at, expires_at,
             extensions_used, rejection_reason, actual_value, lost_reason, closed_at
         )
         SELECT
-            ids[1 + i %% array_length(ids, 1)], status,
+            i, ids[1 + i %% array_length(ids, 1)], status,
             'Customer ' || i, 'customer ' || i, 'customer' || i || '.example',
             'US', 'Jordan Buyer', 'jordan@customer' || i || '.example', 'Analytics suite',
             1000 + i %% 997, CASE WHEN i %% 3 = 0 THEN 'EUR' ELSE 'USD' END,

@@ -1,0 +1,182 @@
+"""The exact fields a partner user gets from every API endpoint, generated over the URLconf.
+
+Each GET endpoint of the API (tests/security/matrix.py, itself checked against the URL
+configuration) is asked by charlie, a partner user, for his own company's object. An endpoint
+that answers him lists here the exact field set of its answer: a field added to a serializer
+shows up as a difference and fails until it is added below, deliberately — the vendor's own
+assessment, internal notes and other partners' existence never reach a partner by accident.
+An endpoint that refuses partner users is listed as refusing, so that opening it fails too.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from rest_framework import serializers
+
+from apps.core.discovery import app_modules
+from apps.core.serializers import RoleFieldsMixin
+from apps.program.models import Tier
+from apps.qbrs.models import QBR as QBRModel
+
+from .matrix import MATRIX, url_for
+
+pytestmark = pytest.mark.django_db
+
+REGISTRATION = {
+    "id", "partner", "status", "customer_name", "customer_domain", "customer_country",
+    "contact_name", "contact_email", "product", "estimated_value", "currency",
+    "expected_close_date", "description", "submitted_at", "reviewed_at", "approved_at",
+    "expires_at", "extensions_used", "rejection_reason", "conflict",
+}  # fmt: skip
+PARTNER = {
+    "id", "name", "website", "partner_type", "tier", "stage", "stage_entered_at",
+    "onboarding_due_date",
+}  # fmt: skip
+AGREEMENT = {
+    "id", "partner", "kind", "title", "start_date", "end_date", "auto_renew",
+    "notice_period_days", "exit_clauses", "status", "sent_at", "signed_at", "signed_by_name",
+    "terminated_at", "termination_reason", "notice_ends_on", "document_url",
+}  # fmt: skip
+QBR = {
+    "id", "partner", "quarter", "scheduled_for", "status", "outcome", "satisfaction_score",
+    "notes", "metrics", "started_at", "completed_at", "stage_effect",
+}  # fmt: skip
+TASK = {
+    "id", "stage", "title", "description", "owner_side", "due_date", "required", "done",
+    "done_at",
+}  # fmt: skip
+ACTION_ITEM = {"id", "qbr", "title", "owner_side", "due_date", "done", "done_at"}
+NOTIFICATION = {"id", "kind", "subject", "body", "link", "created_at", "read_at"}
+TIER = {
+    "id", "name", "rank", "min_won_value", "min_won_deals", "protection_days",
+    "discount_percent", "qbr_cadence_months", "description",
+}  # fmt: skip
+TRANSITION = {"name", "target", "allowed", "unmet"}
+
+# URL name → the fields of each object a partner user gets (of each row, for a list).
+PARTNER_FIELDS: dict[str, set[str]] = {
+    "user-me": {"id", "username", "email", "role", "partner"},
+    "notification-list": NOTIFICATION,
+    "notification-detail": NOTIFICATION,
+    "partner-list": PARTNER,
+    "partner-detail": PARTNER,
+    "partner-tasks": TASK,
+    "partner-transitions": TRANSITION,
+    "task-detail": TASK,
+    "agreement-list": AGREEMENT,
+    "agreement-detail": AGREEMENT,
+    "agreement-transitions": TRANSITION,
+    "deal-registration-list": REGISTRATION,
+    "deal-registration-detail": REGISTRATION,
+    "deal-registration-transitions": TRANSITION,
+    "qbr-list": QBR,
+    "qbr-detail": QBR,
+    "qbr-action-items": ACTION_ITEM,
+    "qbr-transitions": TRANSITION,
+    "action-item-detail": ACTION_ITEM,
+    "tier-list": TIER,
+    "tier-detail": TIER,
+}
+# GET endpoints that refuse partner users altogether (their whole resource is staff's).
+REFUSED = {
+    "partner-history",
+    "program-list",
+    "tier-proposal-list",
+    "tier-proposal-detail",
+    "tier-proposal-transitions",
+    "exchange-rate-list",
+    "exchange-rate-detail",
+}
+# Never in a partner user's answer, whatever the endpoint (DESIGN.md section 1).
+VENDOR_INTERNAL = {
+    "qualification_customer",
+    "qualification_credibility",
+    "qualification_capability",
+    "qualification_commitment",
+    "qualification_score",
+    "is_qualified",
+    "manager",
+    "internal_notes",
+    "internal",
+    "conflicts",
+}
+
+API_GETS = sorted(n for n, e in MATRIX.items() if e[0] == "api" and e[2] == "get")
+
+
+def test_every_api_read_is_classified():
+    unclassified = sorted(set(API_GETS) - set(PARTNER_FIELDS) - REFUSED)
+    assert not unclassified, (
+        f"list the fields a partner user gets (or that it is refused): {unclassified}"
+    )
+    stale = sorted((set(PARTNER_FIELDS) | REFUSED) - set(API_GETS))
+    assert not stale, stale
+
+
+def _url(name: str, world: dict) -> str:
+    if MATRIX[name][1] == "missing" and name.startswith("tier-") and name in PARTNER_FIELDS:
+        return url_for(name, world).replace(str(999_999), str(Tier.objects.order_by("rank")[0].pk))
+    return url_for(name, world)
+
+
+def _rows(body) -> list[dict]:
+    if isinstance(body, dict) and "results" in body:
+        return body["results"]
+    return body if isinstance(body, list) else [body]
+
+
+@pytest.mark.parametrize("name", API_GETS)
+def test_a_partner_user_gets_exactly_the_listed_fields(name, world, api_for):
+    charlie = world["partner"].users.get()
+    response = api_for(charlie).get(_url(name, world))
+    if name in REFUSED:
+        assert response.status_code in (403, 404), (name, response.status_code)
+        return
+    assert response.status_code == 200, (name, response.status_code)
+    rows = _rows(response.json())
+    assert rows, f"{name}: the world should give charlie something to read here"
+    for row in rows:
+        assert not set(row) & VENDOR_INTERNAL, (name, sorted(set(row) & VENDOR_INTERNAL))
+        assert set(row) == PARTNER_FIELDS[name], (
+            name,
+            "new:",
+            sorted(set(row) - PARTNER_FIELDS[name]),
+            "gone:",
+            sorted(PARTNER_FIELDS[name] - set(row)),
+        )
+
+
+def test_every_api_serializer_chooses_its_fields_by_role():
+    """One mechanism (apps/core/serializers.py) for every serializer an API module declares."""
+    outside = [
+        f"{module.__name__}.{name}"
+        for module in app_modules("api")
+        for name, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__
+        and issubclass(cls, serializers.ModelSerializer)
+        and not issubclass(cls, RoleFieldsMixin)
+    ]
+    assert not outside, outside
+
+
+PORTAL_PAGES = sorted(n for n, e in MATRIX.items() if e[0] == "portal" and e[2] == "get")
+NEVER_ON_A_PORTAL_PAGE = ("zqxinternal", "Credibility", "Capability", "Commitment", "4C")
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_no_portal_page_renders_vendor_internal_fields(name, world, client_for):
+    QBRModel.objects.filter(pk=world["qbr"].pk).update(internal_notes="zqxinternal notes")
+    acme = world["partner"]
+    type(acme).objects.filter(pk=acme.pk).update(
+        qualification_customer=5,
+        qualification_credibility=4,
+        qualification_capability=3,
+        qualification_commitment=2,
+    )
+    response = client_for(acme.users.get()).get(url_for(name, world))
+    assert response.status_code == 200, (name, response.status_code)
+    body = b"".join(response) if response.streaming else response.content
+    shown = [m for m in NEVER_ON_A_PORTAL_PAGE if m.lower() in body.decode().lower()]
+    assert not shown, (name, shown)
