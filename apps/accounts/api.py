@@ -68,8 +68,9 @@ class TokenResponse(serializers.Serializer):
     token = serializers.CharField()
 
 
-class TokenSerializer(serializers.ModelSerializer):
-    """One of the caller's API tokens: its prefix names it; the key itself is never shown."""
+class TokenSerializer(RoleFieldsModelSerializer):
+    """One of the caller's API tokens: its prefix names it; the key itself is never shown.
+    Every field is the owner's own, whatever the role."""
 
     id = serializers.CharField(source="token_key", help_text="The token's first characters.")
 
