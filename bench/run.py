@@ -161,8 +161,7 @@ def throughput(db_url: str) -> dict:
     from django.test import Client
 
     from apps.accounts.services import token_create
-    from apps.deals.models import DealRegistration
-    from bench.measure import actors, submission_payload, undo_writes, writes_mark
+    from bench.measure import actors, fresh_domains, submission_payload, undo_writes, writes_mark
 
     manager, partner_users = actors()
     tokens = [token_create(u) for u in partner_users]
@@ -171,11 +170,7 @@ def throughput(db_url: str) -> dict:
         c = Client()
         c.force_login(u)
         cookies.append(c.cookies["sessionid"].value)
-    domains = list(
-        DealRegistration.objects.filter(status__in=["submitted", "approved"])
-        .order_by("-submitted_at")
-        .values_list("customer_domain", flat=True)[:500]
-    )
+    domains = fresh_domains(partner_users, 2000)
     from django.db import connections
 
     mark = writes_mark()
@@ -211,7 +206,9 @@ def throughput(db_url: str) -> dict:
 
         def submission(n):
             headers = {**json_headers, "Authorization": f"Token {tokens[n % len(tokens)]}"}
-            body = json.dumps(submission_payload(n, domains)).encode()
+            # Partner n % T submits domain (n // T) % D: a new (partner, customer) pair for each
+            # of the first T × D submissions (thousands; a load run sends fewer).
+            body = json.dumps(submission_payload(n // len(tokens), domains)).encode()
             return "POST", "/api/v1/deal-registrations/", headers, body
 
         def portal_list(n):
