@@ -10,6 +10,7 @@ BENCH_PARTNERS / BENCH_REGISTRATIONS to choose the size, BENCH_RESEED=1 to regen
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -152,6 +153,12 @@ def measure_target(name: str, build, port: int, server_pid: int) -> dict:
     return summary
 
 
+def _session_cookie(client_class, user) -> str:
+    client = client_class()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
 def throughput(db_url: str) -> dict:
     """gunicorn as the README recommends for this machine, loaded over loopback."""
     import django
@@ -165,11 +172,7 @@ def throughput(db_url: str) -> dict:
 
     manager, partner_users = actors()
     tokens = [token_create(u) for u in partner_users]
-    cookies = []
-    for u in partner_users:
-        c = Client()
-        c.force_login(u)
-        cookies.append(c.cookies["sessionid"].value)
+    cookies = [_session_cookie(Client, u) for u in partner_users]
     domains = fresh_domains(partner_users, 2000)
     from django.db import connections
 
@@ -204,11 +207,14 @@ def throughput(db_url: str) -> dict:
             headers = {**json_headers, "Authorization": f"Token {tokens[n % len(tokens)]}"}
             return "POST", "/bench/api-insert/", headers, json.dumps({"k": f"a{n}"}).encode()
 
+        submitted = itertools.count()  # across warm-up and measured runs, whose n restart
+
         def submission(n):
-            headers = {**json_headers, "Authorization": f"Token {tokens[n % len(tokens)]}"}
-            # Partner n % T submits domain (n // T) % D: a new (partner, customer) pair for each
+            k = next(submitted)
+            headers = {**json_headers, "Authorization": f"Token {tokens[k % len(tokens)]}"}
+            # Partner k % T submits domain (k // T) % D: a new (partner, customer) pair for each
             # of the first T × D submissions (thousands; a load run sends fewer).
-            body = json.dumps(submission_payload(n // len(tokens), domains)).encode()
+            body = json.dumps(submission_payload(k // len(tokens), domains)).encode()
             return "POST", "/api/v1/deal-registrations/", headers, body
 
         def portal_list(n):
