@@ -23,22 +23,13 @@ from .selectors import (
     stored_conflict_counts,
     stored_conflict_rows,
 )
-from .services import registration_create, registration_transition
+from .services import CREATE_FIELDS, registration_create, registration_transition
 
 FIELDS = [
     "id",
     "partner",
     "status",
-    "customer_name",
-    "customer_domain",
-    "customer_country",
-    "contact_name",
-    "contact_email",
-    "product",
-    "estimated_value",
-    "currency",
-    "expected_close_date",
-    "description",
+    *CREATE_FIELDS,  # what a partner types when registering, in the same order
     "submitted_at",
     "reviewed_at",
     "approved_at",
