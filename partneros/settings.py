@@ -368,8 +368,41 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PartnerOS API",
-    "DESCRIPTION": "Partner lifecycle, agreements, deal registrations, QBRs and tiers.",
+    "DESCRIPTION": (
+        "Partner lifecycle, agreements, deal registrations, QBRs and tiers.\n\n"
+        "Requests and answers are JSON. Authenticate with `Authorization: Token <key>` (a key "
+        "from POST /api/v1/auth/token/). Errors: 400 `{field: [messages]}`, 401, 403, 404 "
+        "`{detail}`, 409 `{detail, code}`. Lists are pages `{count, next, previous, results}` "
+        "(`?page=`, `?page_size=` up to 200). Every stateful object lists what can happen next "
+        "at GET …/{id}/transitions/ and runs one at POST …/{id}/transitions/{name}/; each "
+        "transition is its own operation here. Generate a client: see the README (API)."
+    ),
     "VERSION": "1.0.0",
+    "CONTACT": {"name": "PartnerOS program team", "email": "partners@partneros.example"},
+    "LICENSE": {"name": "Proprietary: for the program's partners and integrators"},
+    # Relative: the server that serves this schema (each deployment its own address).
+    "SERVERS": [{"url": "/", "description": "The server that serves this schema"}],
+    # One operation per transition (apps/core/schema.py).
+    "DEFAULT_GENERATOR_CLASS": "apps.core.schema.SchemaGenerator",
+    # JSON is the API's request format: only it is documented (the browsable API's forms still
+    # parse, undocumented), so generated clients send JSON and can send null.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "TAGS": [
+        {"name": "auth", "description": "API tokens: sign in with a username and password."},
+        {"name": "users", "description": "Accounts: your own, your tokens, new users (admins)."},
+        {"name": "partners", "description": "Partners and their lifecycle (stages)."},
+        {"name": "tasks", "description": "A partner's onboarding and expansion tasks."},
+        {"name": "agreements", "description": "Partner agreements: send, sign, renew, end."},
+        {"name": "deal-registrations", "description": "Deals partners register for protection."},
+        {"name": "qbrs", "description": "Quarterly business reviews and their outcomes."},
+        {"name": "action-items", "description": "What a QBR agreed to do, and by whom."},
+        {"name": "tiers", "description": "The program's tiers and what each requires."},
+        {"name": "tier-proposals", "description": "Tier changes the evaluation proposes."},
+        {"name": "exchange-rates", "description": "Rates to the program's base currency."},
+        {"name": "program", "description": "The program's settings."},
+        {"name": "notifications", "description": "Your own notifications."},
+    ],
+    "SWAGGER_UI_SETTINGS": {"docExpansion": "none", "filter": True, "tagsSorter": "alpha"},
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",

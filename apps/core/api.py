@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.urls import Resolver404, resolve
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
@@ -17,9 +18,21 @@ from . import transitions
 from .errors import DomainError, InvalidInput, NotPermitted
 
 
+# The 409 answer's `code` (DESIGN.md section 8), and those a service adds for its own refusals.
+CONFLICT_CODES = [
+    ("transition_not_allowed", "The object's state does not allow this."),
+    ("conditions_unmet", "A condition does not hold: `unmet` lists each in words."),
+    ("concurrent_change", "Someone changed the object meanwhile: read it again and retry."),
+    ("domain_protected", "Another partner's approved registration protects the customer."),
+    ("partner_inactive", "The partner has exited the program."),
+    ("duplicate_registration", "The caller already has an open registration of it."),
+    ("conflict", "Any other refusal because of the state of things."),
+]
+
+
 class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    detail = serializers.CharField(help_text="What was refused and why, to show a user.")
+    code = serializers.ChoiceField(choices=CONFLICT_CODES, help_text="What a program acts on.")
     unmet = serializers.ListField(child=serializers.CharField(), required=False)
     registration = serializers.IntegerField(
         required=False, help_text="duplicate_registration: the caller's open registration of it"
@@ -68,14 +81,68 @@ class TransitionsMixin(viewsets.GenericViewSet):
     """Adds GET {id}/transitions/ and POST {id}/transitions/{name}/ to a ModelViewSet.
 
     The view set names its state field, its input serializer per transition, and implements
-    `perform_transition(obj, name, data)` by calling its app's one transition service.
+    `perform_transition(obj, name, data)` by calling its app's one transition service. For the
+    schema, where each transition is its own operation (apps/core/schema.py), it says in
+    `transition_docs` what each does for an integrator — {name: (summary, description)} — and
+    may give `transition_examples` ({name: [OpenApiExample]}).
     """
 
     transition_field = "status"
     transition_inputs: dict[str, type[serializers.Serializer]] = {}
+    transition_docs: dict[str, tuple[str, str]] = {}
+    transition_examples: dict[str, list] = {}
+
+    @classmethod
+    def machine_model(cls) -> type[models.Model]:
+        """The model whose state machine the view set runs (without a request)."""
+        if cls.queryset is not None:
+            return cls.queryset.model
+        view = cls()
+        view.swagger_fake_view = True  # the view sets answer .none() without a user
+        return view.get_queryset().model
+
+    @classmethod
+    def transition_names(cls) -> list[str]:
+        return transitions.names(cls.machine_model(), cls.transition_field)
 
     def state_label(self, state: str) -> str:
-        return transitions.state_label(self.get_queryset().model, self.transition_field, state)
+        return transitions.state_label(self.machine_model(), self.transition_field, state)
+
+    def transition_summary(self, name: str) -> str:
+        summary, _ = self.transition_docs.get(name, ("", ""))
+        return summary or transitions.transition_label(
+            self.machine_model()(), self.transition_field, name
+        )
+
+    def transition_description(self, name: str) -> str:
+        """What the transition does (its docs), between which states, on which conditions, and
+        what the caller gets back, from the state machine itself."""
+        model = self.machine_model()
+        noun = model._meta.verbose_name
+        variants = [
+            t
+            for t in getattr(model(), f"get_all_{self.transition_field}_transitions")()
+            if t.name == name
+        ]
+        sources = ", ".join(dict.fromkeys(self.state_label(t.source) for t in variants))
+        target = self.state_label(variants[0].target)
+        conditions = dict.fromkeys(
+            getattr(c, "unmet_message", c.__name__) for t in variants for c in t.conditions
+        )
+        _, text = self.transition_docs.get(name, ("", ""))
+        parts = [text, f"**From** {sources} **to** {target}."]
+        if conditions:
+            parts.append(
+                "**Refused while** (409 `conditions_unmet`, each listed in `unmet`):\n"
+                + "\n".join(f"- {message}" for message in conditions)
+            )
+        parts.append(
+            f"Answers 200 with the updated {noun}. 409 `transition_not_allowed` when the {noun} "
+            f"is in another state, `concurrent_change` when someone changed it meanwhile; 403 "
+            f"when the caller's role may not run it; 404 when the {noun} is not visible to the "
+            f"caller; 400 names each invalid input field."
+        )
+        return "\n\n".join(p for p in parts if p)
 
     def perform_transition(self, obj, name: str, data: dict):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -87,14 +154,7 @@ class TransitionsMixin(viewsets.GenericViewSet):
         rows = transitions.describe(obj, self.transition_field, self.state_label, request.user)
         return Response(rows)
 
-    @extend_schema(
-        request=None,
-        responses={
-            200: OpenApiResponse(description="The updated object"),
-            400: OpenApiResponse(description="Invalid input"),
-            409: ConflictSerializer,
-        },
-    )
+    # Its schema (input, answer, one operation per name): apps/core/schema.py.
     @action(
         detail=True,
         methods=["post"],

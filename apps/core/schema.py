@@ -1,11 +1,19 @@
-"""The OpenAPI schema documents the error answers of every operation (DESIGN.md section 8), here
-once rather than on each view: 400 invalid input, 401 not authenticated, 403 role not allowed,
-404 not visible, 409 state conflict, 429 throttled — each where the operation can give it."""
+"""The OpenAPI schema (DESIGN.md section 8), as integrators and their generated clients read it.
+
+- The error answers of every operation, here once rather than on each view: 400 invalid input,
+  401 not authenticated, 403 role not allowed, 404 not visible, 409 state conflict, 429
+  throttled — each where the operation can give it.
+- Every transition of every state machine is its own operation (`SchemaGenerator`): its input
+  (an empty object where it takes none), its answer (the updated object), its summary.
+- An operation's description is written for it (`extend_schema`), never a view class's
+  docstring (that is written for the code's readers); the token endpoint declares no security.
+"""
 
 from __future__ import annotations
 
+from drf_spectacular.generators import SchemaGenerator as SpectacularSchemaGenerator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, get_doc
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
@@ -29,7 +37,100 @@ class ErrorDetail(serializers.Serializer):
     detail = serializers.CharField()
 
 
+NO_INPUT = {
+    "type": "object",
+    "description": "This transition takes no input: send an empty JSON object, `{}`.",
+    "properties": {},
+}
+
+
+class SchemaGenerator(SpectacularSchemaGenerator):
+    """The one route POST …/{id}/transitions/{name}/ is listed once per transition name, with
+    the literal name in the path — the very URL the server answers (the name is a path
+    segment) — so each transition has its own input, answer, summary and examples, and a
+    generated client one function per transition."""
+
+    def _get_paths_and_endpoints(self):
+        found = []
+        for path, path_regex, method, callback in self.endpoints:
+            view = self.create_view(callback, method)
+            path = self.coerce_path(path, method, view)
+            if getattr(view, "action", None) != "run_transition":
+                found.append((path, path_regex, method, view))
+                continue
+            for name in view.transition_names():
+                one = self.create_view(callback, method)
+                one.kwargs = {"name": name}
+                found.append((path.replace("{name}", name), path_regex, method, one))
+        return found
+
+
 class AutoSchema(SpectacularAutoSchema):
+    # --- one operation per transition (SchemaGenerator lists them) ------------------------------
+    @property
+    def transition_name(self) -> str | None:
+        if getattr(self.view, "action", None) != "run_transition":
+            return None
+        return self.view.kwargs.get("name")
+
+    def get_request_serializer(self):
+        name = self.transition_name
+        if name is None:
+            return super().get_request_serializer()
+        if name in self.view.transition_inputs:
+            return self.view.transition_inputs[name]
+        # By media type: a mapping is how drf-spectacular takes a schema as it is.
+        return {"application/json": self._component("NoInput", NO_INPUT)}
+
+    def get_response_serializers(self):
+        if self.transition_name is None:
+            return super().get_response_serializers()
+        return {200: self.view.get_serializer_class()}
+
+    def get_operation_id(self) -> str:
+        name = self.transition_name
+        if name is None:
+            return super().get_operation_id()
+        # deal_registrations_approve: the function a generated client offers.
+        return f"{self._tokenize_path()[0].replace('-', '_')}_{name}"
+
+    def get_summary(self) -> str | None:
+        name = self.transition_name
+        if name is not None:
+            return self.view.transition_summary(name)
+        if getattr(self.view, "action", None) == "transitions":
+            return f"What can happen next to a {self.view.machine_model()._meta.verbose_name}"
+        return None
+
+    def get_description(self) -> str:
+        # An action's own docstring, never the view class's (written for the code's readers).
+        name = self.transition_name
+        if name is not None:
+            return self.view.transition_description(name)
+        if getattr(self.view, "action", None) == "transitions":
+            noun = self.view.machine_model()._meta.verbose_name
+            return (
+                f"Every transition of the {noun}'s state machine, with the state it leads "
+                f"to, whether the caller may run it now (`allowed`) and, if not, why "
+                f"(`unmet`, sentences to show a user). Run one with POST "
+                f"`…/transitions/{{name}}/` — each has its own operation below."
+            )
+        method = getattr(self.view, getattr(self.view, "action", "") or self.method.lower(), None)
+        return get_doc(method) if method is not None else ""
+
+    def get_examples(self):
+        name = self.transition_name
+        if name is None:
+            return super().get_examples()
+        return list(getattr(self.view, "transition_examples", {}).get(name, []))
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is not None and "security" not in operation:
+            operation["security"] = []  # auth=[]: no authentication, said explicitly
+        return operation
+
+    # --- the error answers ------------------------------------------------------------------
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -72,11 +173,11 @@ class AutoSchema(SpectacularAutoSchema):
         return answers
 
     def _validation_error(self) -> dict:
+        return self._component("ValidationError", VALIDATION_ERROR)
+
+    def _component(self, name: str, schema: dict) -> dict:
         component = ResolvedComponent(
-            name="ValidationError",
-            type=ResolvedComponent.SCHEMA,
-            schema=VALIDATION_ERROR,
-            object="ValidationError",
+            name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
         )
         self.registry.register_on_missing(component)
         return component.ref
