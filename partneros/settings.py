@@ -387,6 +387,8 @@ SPECTACULAR_SETTINGS = {
     # JSON is the API's request format: only it is documented (the browsable API's forms still
     # parse, undocumented), so generated clients send JSON and can send null.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # The 409 answer's codes: one named enum a generated client can match on.
+    "ENUM_NAME_OVERRIDES": {"ConflictCodeEnum": "apps.core.api.CONFLICT_CODES"},
     "TAGS": [
         {"name": "auth", "description": "API tokens: sign in with a username and password."},
         {"name": "users", "description": "Accounts: your own, your tokens, new users (admins)."},

@@ -3,7 +3,13 @@ from __future__ import annotations
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from knox.models import AuthToken
 from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -88,19 +94,32 @@ class PasswordChangeSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_view(
+    create=extend_schema(
+        summary="Create a user",
+        description=(
+            "Admins create an account. `partner` (an id) is required exactly when `role` is "
+            "`partner`: the user then sees only that company's data."
+        ),
+    )
+)
 class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     queryset = User.objects.none()
     serializer_class = UserSerializer
     permission_classes = [IsAdminRole]
 
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(
+        summary="Who you are",
+        description="The caller's own account: username, e-mail, role and partner.",
+        responses=MeSerializer,
+    )
     # Its own permissions for every method of its address, so that an unsupported one is
     # answered 405 (permission_classes=None left none to check: a TypeError, a 500).
     @action(detail=False, methods=["get"], permission_classes=[HasAccess])
     def me(self, request):
         return Response(MeSerializer(request.user).data)
 
-    @extend_schema(responses=TokenSerializer(many=True))
+    @extend_schema(summary="List your API tokens", responses=TokenSerializer(many=True))
     @action(
         detail=False,
         methods=["get"],
@@ -113,6 +132,7 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         return Response(TokenSerializer(token_list(request.user), many=True).data)
 
     @extend_schema(
+        summary="Revoke one of your API tokens",
         request=None,
         parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH)],
         responses={204: OpenApiResponse(description="The token is revoked.")},
@@ -129,7 +149,11 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=PasswordChangeSerializer, responses=TokenResponse)
+    @extend_schema(
+        summary="Change your password",
+        request=PasswordChangeSerializer,
+        responses=TokenResponse,
+    )
     @action(detail=False, methods=["post"], url_path="me/password", permission_classes=[HasAccess])
     def password(self, request):
         """Change the caller's password: every other session and every token ends; the answer
@@ -174,7 +198,30 @@ class ObtainToken(APIView):
     permission_classes = ()
     renderer_classes = (renderers.JSONRenderer,)
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenResponse, auth=[])
+    @extend_schema(
+        summary="Get an API token",
+        description=(
+            "Exchange a username and password for a token; send it on every other request as "
+            "`Authorization: Token <token>`. Takes no authentication. Wrong credentials answer "
+            "400; too many failed attempts for a username from one address answer 403 (locked "
+            "for a while), too many requests 429. A user whose partnership has ended is refused."
+        ),
+        request=AuthTokenSerializer,
+        responses=TokenResponse,
+        auth=[],
+        examples=[
+            OpenApiExample(
+                "Sign in",
+                value={"username": "jana.weber", "password": "correct horse battery staple"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The token",
+                value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b8f3a2c1d0e5f6a7b8c9d0e1f"},
+                response_only=True,
+            ),
+        ],
+    )
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
         django_request = request._request  # noqa: SLF001 — axes reads Django's own request

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from apps.core.access import StaffActionsOnVisibleObjects
@@ -90,6 +91,36 @@ class RenewInput(serializers.Serializer):
     end_date = serializers.DateField()
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List agreements",
+        description=(
+            "The agreements visible to the caller (a partner user: their own company's), "
+            "latest start first. Filter by `status`, `kind` and `partner`."
+        ),
+    ),
+    create=extend_schema(
+        summary="Draft an agreement",
+        description=(
+            "Staff draft an agreement for a partner; it starts as `draft`. Send it for "
+            "signature with the `send` transition."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="Read an agreement", description="One agreement visible to the caller."
+    ),
+    update=extend_schema(
+        summary="Replace an agreement's terms",
+        description="Staff replace the terms; `status` changes only by transitions.",
+    ),
+    partial_update=extend_schema(
+        summary="Change an agreement's terms",
+        description=(
+            "Staff change the fields they send; `status` changes only by transitions and an "
+            "agreement stays with its partner."
+        ),
+    ),
+)
 class AgreementViewSet(
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -102,6 +133,28 @@ class AgreementViewSet(
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilter
     transition_inputs = {"sign": SignInput, "terminate": TerminateInput, "renew": RenewInput}
+    transition_docs = {
+        "send": ("Send an agreement for signature", "Staff send a draft to the partner."),
+        "sign": (
+            "Record an agreement's signature",
+            "A partner user signs an agreement sent to their company, or staff record a "
+            "signature obtained elsewhere: `signed_by_name` is the signer's typed name. The "
+            "agreement becomes active.",
+        ),
+        "terminate": (
+            "Terminate an agreement",
+            "Staff end an active agreement early, saying why (`reason`); the notice period is "
+            "recorded.",
+        ),
+        "renew": (
+            "Renew an agreement",
+            "Staff keep an active agreement active with a later `end_date`.",
+        ),
+        "expire": (
+            "Mark an agreement expired",
+            "Staff (or the nightly sweep) end an active agreement whose end date has passed.",
+        ),
+    }
 
     permission_classes = [StaffActionsOnVisibleObjects]
     staff_actions = {"create", "update", "partial_update"}

@@ -17,7 +17,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from . import transitions
 from .errors import DomainError, InvalidInput, NotPermitted
 
-
 # The 409 answer's `code` (DESIGN.md section 8), and those a service adds for its own refusals.
 CONFLICT_CODES = [
     ("transition_not_allowed", "The object's state does not allow this."),

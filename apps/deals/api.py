@@ -5,7 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -179,6 +184,80 @@ class LostInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+# Examples for the docs page and generated clients' readers (one registration's life).
+REGISTRATION_INPUT = {
+    "customer_name": "Acme Logistics GmbH",
+    "customer_domain": "acme-logistics.de",
+    "customer_country": "DE",
+    "contact_name": "Jana Weber",
+    "contact_email": "jana.weber@acme-logistics.de",
+    "product": "Fleet Analytics",
+    "estimated_value": "48000.00",
+    "currency": "EUR",
+    "expected_close_date": "2027-03-31",
+    "description": "Replacing their spreadsheet planning across 12 depots.",
+}
+SUBMITTED = {
+    "id": 4211,
+    "partner": 17,
+    "status": "submitted",
+    **REGISTRATION_INPUT,
+    "submitted_at": "2026-12-04T09:15:00Z",
+    "reviewed_at": None,
+    "approved_at": None,
+    "expires_at": None,
+    "extensions_used": 0,
+    "rejection_reason": "",
+    "conflict": False,
+}
+REVIEWED = {**SUBMITTED, "reviewed_at": "2026-12-05T10:02:00Z"}
+APPROVED = {
+    **REVIEWED,
+    "status": "approved",
+    "approved_at": "2026-12-05T10:02:00Z",
+    "expires_at": "2027-03-05T10:02:00Z",
+    "conflicts": [],
+}
+REJECTED = {**REVIEWED, "status": "rejected", "rejection_reason": "Already in our pipeline."}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List deal registrations",
+        description=(
+            "Partner users see their own company's registrations; managers see those of the "
+            "partners they manage, admins all. Newest submission first. Filter by `status`, "
+            "`partner` and the other query parameters below."
+        ),
+    ),
+    create=extend_schema(
+        summary="Register a deal",
+        description=(
+            "A partner user registers a deal for their own company (a `partner` they send is "
+            "ignored); a manager names the `partner`. The registration starts `submitted` and "
+            "waits for a manager's review. `customer_domain` takes a domain or a website address "
+            "and is stored normalised (https://www.acme.com/about → acme.com). 409 "
+            "`duplicate_registration` (with `registration`, the id of the open one) when the "
+            "caller already has an open registration of the customer, `partner_inactive` when "
+            "the partner has exited."
+        ),
+        examples=[
+            OpenApiExample(
+                "A partner registers a deal", value=REGISTRATION_INPUT, request_only=True
+            ),
+            OpenApiExample(
+                "The new registration", value=SUBMITTED, response_only=True, status_codes=["201"]
+            ),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="Read a deal registration",
+        description=(
+            "One registration visible to the caller. `conflict` says whether another open "
+            "registration claims the same customer; managers also get `conflicts`, the rows."
+        ),
+    ),
+)
 class DealRegistrationViewSet(
     TransitionsMixin,
     mixins.CreateModelMixin,
@@ -194,6 +273,56 @@ class DealRegistrationViewSet(
         "extend": ExtendInput,
         "mark_won": WonInput,
         "mark_lost": LostInput,
+    }
+    transition_docs = {
+        "approve": (
+            "Approve a deal registration",
+            "A manager approves a submitted registration: the partner's claim on the customer "
+            "is protected until `expires_at` (the tier's protection days). Refused with 409 "
+            "`domain_protected` while another partner's approved registration holds the domain.",
+        ),
+        "reject": (
+            "Reject a deal registration",
+            "A manager turns a submitted registration down, giving the partner the `reason` "
+            "(stored as `rejection_reason`).",
+        ),
+        "withdraw": (
+            "Withdraw a deal registration",
+            "The registering partner takes back a registration still waiting for review.",
+        ),
+        "extend": (
+            "Extend a deal registration's protection",
+            "A manager adds `days` (1–90) to an approved registration's `expires_at`, up to "
+            "the program's maximum number of extensions (`extensions_used` counts them).",
+        ),
+        "mark_won": (
+            "Mark a deal registration won",
+            "A manager closes an approved registration as won, with its `actual_value` when "
+            "known; won value counts towards the partner's tier.",
+        ),
+        "mark_lost": (
+            "Mark a deal registration lost",
+            "A manager closes an approved registration as lost, with an optional `reason`.",
+        ),
+        "expire": (
+            "Expire a deal registration (system only)",
+            "The nightly sweep ends an approved registration's protection when `expires_at` "
+            "passes. No API caller may run it: the answer is 403.",
+        ),
+    }
+    transition_examples = {
+        "approve": [
+            OpenApiExample("Send no input", value={}, request_only=True),
+            OpenApiExample("The approved registration", value=APPROVED, response_only=True),
+        ],
+        "reject": [
+            OpenApiExample(
+                "A manager rejects with a reason",
+                value={"reason": "Already in our pipeline."},
+                request_only=True,
+            ),
+            OpenApiExample("The rejected registration", value=REJECTED, response_only=True),
+        ],
     }
 
     def get_queryset(self):

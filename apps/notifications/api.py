@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,6 +19,15 @@ class NotificationSerializer(RoleFieldsModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your notifications",
+        description="The caller's own notifications, newest first; `read_at` is null if unread.",
+    ),
+    retrieve=extend_schema(
+        summary="Read a notification", description="One of the caller's own notifications."
+    ),
+)
 class NotificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -29,7 +38,12 @@ class NotificationViewSet(
             return Notification.objects.none()
         return notifications_for(self.request.user)
 
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(
+        summary="Mark a notification read",
+        description="Sets `read_at` (once; marking it again keeps the first time).",
+        request=None,
+        responses=NotificationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         return Response(self.get_serializer(mark_read(notification=self.get_object())).data)

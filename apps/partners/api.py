@@ -3,7 +3,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
@@ -140,6 +140,50 @@ class ExitInput(TransitionInput):
     reason = serializers.CharField(max_length=2000)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List partners",
+        description=(
+            "The partners visible to the caller: a partner user sees only their own company; "
+            "managers the partners they manage; admins all. Sorted by name. Filter by `stage` "
+            "and `search` (name)."
+        ),
+    ),
+    create=extend_schema(
+        summary="Add a partner",
+        description=(
+            "Staff add a partner in the `recruitment` stage. `partner_type` is the type's key, "
+            "`tier` and `manager` are ids; the four qualification scores (1–5) give the 4C "
+            "score that onboarding requires."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="Read a partner",
+        description=(
+            "One partner. The vendor's own assessment (qualification scores, `is_qualified`) "
+            "and `manager` are answered to staff only."
+        ),
+    ),
+    update=extend_schema(
+        summary="Replace a partner's details",
+        description="Staff replace every writable field; `stage` changes only by transitions.",
+    ),
+    partial_update=extend_schema(
+        summary="Change a partner's details",
+        description="Staff change the fields they send; `stage` changes only by transitions.",
+    ),
+    history=extend_schema(
+        summary="A partner's stage history",
+        description="Every stage change of the partner, oldest first, with who and why.",
+    ),
+    tasks=extend_schema(
+        summary="A partner's tasks",
+        description=(
+            "The onboarding and expansion tasks of the partner (its playbook), with whose side "
+            "owns each and whether it is done. Mark one done with PATCH /api/v1/tasks/{id}/."
+        ),
+    ),
+)
 class PartnerViewSet(
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -158,6 +202,48 @@ class PartnerViewSet(
         **{name: TransitionInput for name in ["start_expansion", "complete_expansion"]},
         "reengage": TransitionInput,
         "exit": ExitInput,
+    }
+    _note = " Staff only; an optional `note` and `reason` go into the stage history."
+    transition_docs = {
+        "start_onboarding": (
+            "Start a partner's onboarding",
+            "Moves a qualified recruited partner with a signed agreement into onboarding: the "
+            "onboarding playbook's tasks are created and `onboarding_due_date` is set." + _note,
+        ),
+        "complete_onboarding": (
+            "Complete a partner's onboarding",
+            "Moves an onboarded partner into growth once the required tasks are done." + _note,
+        ),
+        "start_evaluation": (
+            "Start a partner's evaluation",
+            "Puts a growing partner under evaluation (normally done by starting a QBR)." + _note,
+        ),
+        "continue_growth": (
+            "End a partner's evaluation: continue growth",
+            "The evaluation ends with the partner back in growth (normally by completing a QBR "
+            "with outcome `continue`)." + _note,
+        ),
+        "start_expansion": (
+            "Start a partner's expansion",
+            "The evaluation ends in expanding the partnership: new markets, joint products "
+            "(normally a QBR's outcome `expand`); the expansion playbook's tasks are created."
+            + _note,
+        ),
+        "complete_expansion": (
+            "Complete a partner's expansion",
+            "Returns an expanding partner to growth once the required tasks are done." + _note,
+        ),
+        "exit": (
+            "Exit a partner",
+            "Staff end the partnership, saying why (`reason` is required). Its active "
+            "agreements are terminated, its submitted registrations withdrawn and approved ones "
+            "expired, its scheduled QBRs cancelled, and its users lose access. Nothing is "
+            "deleted; `reengage` brings it back.",
+        ),
+        "reengage": (
+            "Re-engage an exited partner",
+            "Brings an exited partner back to recruitment." + _note,
+        ),
     }
     permission_classes = [StaffActionsOnVisibleObjects]
     staff_actions = {"create", "update", "partial_update", "run_transition", "history"}
@@ -192,6 +278,19 @@ class PartnerViewSet(
         return self.get_paginated_response(TaskSerializer(page, many=True).data)
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="Read a task",
+        description="One task of a partner visible to the caller.",
+    ),
+    partial_update=extend_schema(
+        summary="Mark a task done or not done",
+        description=(
+            'Send `{"done": true}` (or false). Every other field is read-only. A required '
+            "task's completion may let the partner move on (complete_onboarding)."
+        ),
+    ),
+)
 class TaskViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     queryset = Task.objects.none()  # for the schema; get_queryset decides visibility
     serializer_class = TaskSerializer

@@ -68,11 +68,23 @@ class ProgramViewSet(viewsets.GenericViewSet):
     def get_object(self):
         return ProgramSettings.get()
 
-    @extend_schema(responses=ProgramSettingsSerializer)
+    @extend_schema(
+        summary="Read the program's settings",
+        description=(
+            "The one program settings object (staff): base currency, qualification threshold, "
+            "review SLA hours, maximum extensions, reminder offsets."
+        ),
+        responses=ProgramSettingsSerializer,
+    )
     def list(self, request):
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=ProgramSettingsSerializer, responses=ProgramSettingsSerializer)
+    @extend_schema(
+        summary="Change the program's settings",
+        description="Admins change the settings they send.",
+        request=ProgramSettingsSerializer,
+        responses=ProgramSettingsSerializer,
+    )
     def settings_update(self, request):
         settings = self.get_object()
         serializer = self.get_serializer(settings, data=request.data, partial=True)

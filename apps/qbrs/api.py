@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -105,6 +105,22 @@ class ActionItemSerializer(RoleFieldsModelSerializer):
         read_only_fields = ["id", "qbr", "done_at"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List QBRs",
+        description=(
+            "The quarterly business reviews visible to the caller (a partner user: their own "
+            "company's), latest first. Filter by `status`, `partner` and `quarter`."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="Read a QBR",
+        description=(
+            "One QBR. `metrics` is the snapshot taken at completion; internal notes are "
+            "answered to staff only."
+        ),
+    ),
+)
 class QBRViewSet(
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -118,6 +134,20 @@ class QBRViewSet(
     filter_backends = [LenientFilterBackend]
     transition_field = "status"
     transition_inputs = {"complete": CompleteInput}
+    transition_docs = {
+        "start": (
+            "Start a QBR",
+            "Staff start a scheduled QBR; a partner in growth moves to evaluation.",
+        ),
+        "complete": (
+            "Complete a QBR with its outcome",
+            "Staff record the review: `outcome` decides the partner's next stage (`continue` → "
+            "growth, `expand` → expansion, `exit` → exited, which needs a `reason`), with an "
+            "optional `satisfaction_score` (1–10) and `notes`. The quarter's metrics are "
+            "snapshotted into `metrics`.",
+        ),
+        "cancel": ("Cancel a QBR", "Staff cancel a QBR that has not been completed."),
+    }
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):
@@ -137,14 +167,24 @@ class QBRViewSet(
             return QBR.objects.none()
         return selectors.qbrs_for(self.request.user).order_by("-scheduled_for", "-id")
 
-    @extend_schema(request=QBRCreateSerializer, responses={201: QBRSerializer})
+    @extend_schema(
+        summary="Schedule a QBR",
+        description="Staff schedule a review for a partner and quarter (e.g. `2026-Q4`).",
+        request=QBRCreateSerializer,
+        responses={201: QBRSerializer},
+    )
     def create(self, request, *args, **kwargs):
         data = QBRCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         qbr = services.qbr_schedule(actor=request.user, **data.validated_data)
         return Response(self._read(qbr), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=QBRUpdateSerializer, responses={200: QBRSerializer})
+    @extend_schema(
+        summary="Reschedule a QBR or change its notes",
+        description="Staff change the fields they send; `status` changes only by transitions.",
+        request=QBRUpdateSerializer,
+        responses={200: QBRSerializer},
+    )
     def partial_update(self, request, *args, **kwargs):
         qbr = self.get_object()
         data = QBRUpdateSerializer(
@@ -157,9 +197,19 @@ class QBRViewSet(
     def perform_transition(self, obj, name: str, data: dict):
         return services.qbr_transition(qbr=obj, name=name, actor=self.request.user, **data)
 
-    @extend_schema(methods=["get"], responses={200: ActionItemSerializer(many=True)}, request=None)
     @extend_schema(
-        methods=["post"], request=ActionItemSerializer, responses={201: ActionItemSerializer}
+        methods=["get"],
+        summary="A QBR's action items",
+        description="What the review agreed to do, open ones first, by due date.",
+        responses={200: ActionItemSerializer(many=True)},
+        request=None,
+    )
+    @extend_schema(
+        methods=["post"],
+        summary="Add an action item to a QBR",
+        description="Staff add what was agreed: a title, whose side owns it, a due date.",
+        request=ActionItemSerializer,
+        responses={201: ActionItemSerializer},
     )
     @action(detail=True, methods=["get", "post"], url_path="action-items")
     def action_items(self, request, pk=None):
@@ -180,6 +230,15 @@ class QBRViewSet(
         return self.get_paginated_response(ActionItemSerializer(page, many=True).data)
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="Read an action item", description="One action item of a visible QBR."
+    ),
+    partial_update=extend_schema(
+        summary="Change an action item",
+        description="Mark it done, or change its title, owner side or due date.",
+    ),
+)
 class ActionItemViewSet(
     mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):

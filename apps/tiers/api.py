@@ -103,10 +103,34 @@ class TierSerializer(RoleFieldsModelSerializer):
         return attrs
 
 
+def _crud_docs(noun: str, plural: str, who: str, reads: str) -> dict:
+    """extend_schema_view's arguments for a plain collection: list, create, read, change."""
+    return {
+        "list": extend_schema(summary=f"List {plural}", description=reads),
+        "create": extend_schema(summary=f"Add {noun}", description=f"{who} add one."),
+        "retrieve": extend_schema(summary=f"Read {noun}", description=f"One of the {plural}."),
+        "update": extend_schema(
+            summary=f"Replace {noun}", description=f"{who} replace every field."
+        ),
+        "partial_update": extend_schema(
+            summary=f"Change {noun}", description=f"{who} change the fields they send."
+        ),
+    }
+
+
 @extend_schema_view(
+    **_crud_docs(
+        "a tier",
+        "tiers",
+        "Admins",
+        "The program's tiers by rank, with what each requires (won value and won deals in the "
+        "trailing 12 months) and what it gives (protection days, discount, QBR cadence). "
+        "Everyone reads them.",
+    ),
     destroy=extend_schema(
-        description="Refused with 409 `conditions_unmet` while the tier is in use."
-    )
+        summary="Delete a tier",
+        description="Admins delete a tier; refused with 409 `conditions_unmet` while in use.",
+    ),
 )
 class TierViewSet(viewsets.ModelViewSet):
     """The program's tiers: everyone reads them, admins change them."""
@@ -156,6 +180,16 @@ class DecisionInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List tier proposals",
+        description=(
+            "Promotions and demotions the nightly evaluation proposes, newest first, with the "
+            "figures behind each (staff only). Filter by `status`, `direction` and `partner`."
+        ),
+    ),
+    retrieve=extend_schema(summary="Read a tier proposal", description="One tier proposal."),
+)
 class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
     """Tier proposals from the nightly evaluation; managers approve or dismiss them."""
 
@@ -164,6 +198,17 @@ class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsStaffRole]
     transition_field = "status"
     transition_inputs = {"approve": DecisionInput, "dismiss": DecisionInput}
+    transition_docs = {
+        "approve": (
+            "Approve a tier proposal",
+            "A manager accepts the proposal: the partner moves to `proposed_tier` and the "
+            "change is recorded, with an optional `note`.",
+        ),
+        "dismiss": (
+            "Dismiss a tier proposal",
+            "A manager declines the proposal; the partner keeps its tier. Optional `note`.",
+        ),
+    }
 
     def get_queryset(self):
         return TierProposal.objects.order_by("-created_at", "-id")
@@ -207,6 +252,17 @@ class ExchangeRateSerializer(RoleFieldsModelSerializer):
         return exchange_rate_save(rate=instance)
 
 
+@extend_schema_view(
+    **_crud_docs(
+        "an exchange rate",
+        "exchange rates",
+        "Admins",
+        "Rates from each currency to the program's base currency, by currency and newest "
+        "effective date first (admins). Amounts in other currencies convert with the rate in "
+        "effect on their date.",
+    ),
+    destroy=extend_schema(summary="Delete an exchange rate", description="Admins delete one."),
+)
 class ExchangeRateViewSet(viewsets.ModelViewSet):
     """Exchange rates to the program's base currency (admins)."""
 
