@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test lint format bench drills migrate demo worker beat clean
+.PHONY: setup npm run test lint format bench drills migrate demo worker beat clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -17,12 +17,20 @@ setup: $(UV)
 	@$(UV) sync --frozen --quiet
 	@mkdir -p var/broker/queue var/broker/control var/mail var/media
 
+## npm: the Node tools the checks use (Redocly lints the API schema), exactly as locked in
+## package-lock.json; again only when package.json or the lock changes
+npm: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## run: the app with demo data on the embedded PostgreSQL + filesystem broker, with a Celery worker and beat
 run: setup
 	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} scripts/run.sh
 
 ## test: the whole suite on PostgreSQL (the embedded server unless DATABASE_URL is set; Redis tests need REDIS_URL)
-test: setup
+test: setup npm
 	PARTNEROS_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
