@@ -404,7 +404,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "program", "description": "The program's settings."},
         {"name": "notifications", "description": "Your own notifications."},
     ],
-    "SWAGGER_UI_SETTINGS": {"docExpansion": "none", "filter": True, "tagsSorter": "alpha"},
+    # Operations grouped by tag (resource), listed collapsed; a filter box searches the tags.
+    "SWAGGER_UI_SETTINGS": {"docExpansion": "list", "filter": True, "tagsSorter": "alpha"},
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -25,11 +25,7 @@ from tests.factories import PASSWORD, ManagerFactory, PartnerFactory, PartnerUse
 from .conftest import operations
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
-CONFIG = """\
-package_name_override: partneros_client
-project_name_override: partneros-client
-post_hooks: []
-"""
+CONFIG = Path(__file__).resolve().parents[2] / "openapi-client.yaml"  # the README's
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +33,8 @@ def generated(openapi, tmp_path_factory):
     """The generated package, importable as `partneros_client` for this module's tests."""
     folder = tmp_path_factory.mktemp("generated")
     (folder / "openapi.json").write_text(json.dumps(openapi))
-    (folder / "config.yaml").write_text(CONFIG)
     command = [str(GENERATOR), "generate", "--path", "openapi.json", "--meta", "none"]
-    command += ["--output-path", "partneros_client", "--config", "config.yaml"]
+    command += ["--output-path", "partneros_client", "--config", str(CONFIG)]
     result = subprocess.run(  # noqa: S603 — the dev dependency's own command
         command, cwd=folder, capture_output=True, text=True, timeout=600, check=False
     )

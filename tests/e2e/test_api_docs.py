@@ -38,3 +38,29 @@ def test_the_api_docs_render_offline_under_the_csp(page, live_server, console_er
     shot("api-docs")
     assert elsewhere == []
     assert csp_violations == []
+
+
+def test_the_api_docs_group_operations_by_resource_and_show_examples(
+    page, live_server, console_errors
+):
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    # One section per resource (the schema's tags), each with its operations.
+    sections = page.locator(".opblock-tag-section")
+    expect(sections.first).to_be_visible()
+    tags = [t.strip() for t in page.locator(".opblock-tag").all_inner_texts()]
+    for resource in ("auth", "deal-registrations", "partners", "qbrs", "tier-proposals"):
+        assert any(t.startswith(resource) for t in tags), (resource, tags)
+    deals = sections.filter(has=page.locator("#operations-tag-deal-registrations"))
+    # Each transition is an operation of its own, under its resource, with its summary.
+    approve = deals.locator(".opblock", has_text="/transitions/approve/")
+    expect(approve).to_have_count(1)
+    expect(approve.locator(".opblock-summary-description")).to_have_text(
+        "Approve a deal registration"
+    )
+    # Opening "Register a deal" shows its request and answer examples.
+    register = deals.locator(".opblock-post", has_text="Register a deal").first
+    register.locator(".opblock-summary").click()
+    body = register.locator(".opblock-section-request-body")
+    expect(body).to_contain_text("Acme Logistics GmbH")
+    expect(body).to_contain_text("A partner registers a deal")
+    expect(register.locator(".responses-wrapper")).to_contain_text("acme-logistics.de")
