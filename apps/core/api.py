@@ -90,6 +90,7 @@ class TransitionsMixin(viewsets.GenericViewSet):
     transition_inputs: dict[str, type[serializers.Serializer]] = {}
     transition_docs: dict[str, tuple[str, str]] = {}
     transition_examples: dict[str, list] = {}
+    swagger_fake_view = False  # drf-spectacular sets it on the views it builds for the schema
 
     @classmethod
     def machine_model(cls) -> type[models.Model]:

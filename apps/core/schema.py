@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.generators import SchemaGenerator as SpectacularSchemaGenerator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_doc
@@ -52,7 +54,8 @@ class SchemaGenerator(SpectacularSchemaGenerator):
 
     def _get_paths_and_endpoints(self):
         found = []
-        for path, path_regex, method, callback in self.endpoints:
+        # drf-spectacular's endpoints are 4-tuples (DRF's stubs say 3).
+        for path, path_regex, method, callback in self.endpoints or []:  # type: ignore[misc]
             view = self.create_view(callback, method)
             path = self.coerce_path(path, method, view)
             if getattr(view, "action", None) != "run_transition":
@@ -68,6 +71,11 @@ class SchemaGenerator(SpectacularSchemaGenerator):
 class AutoSchema(SpectacularAutoSchema):
     # --- one operation per transition (SchemaGenerator lists them) ------------------------------
     @property
+    def machine(self) -> Any:
+        """The view as a TransitionsMixin (core cannot import the view sets to say so)."""
+        return self.view
+
+    @property
     def transition_name(self) -> str | None:
         if getattr(self.view, "action", None) != "run_transition":
             return None
@@ -77,15 +85,15 @@ class AutoSchema(SpectacularAutoSchema):
         name = self.transition_name
         if name is None:
             return super().get_request_serializer()
-        if name in self.view.transition_inputs:
-            return self.view.transition_inputs[name]
+        if name in self.machine.transition_inputs:
+            return self.machine.transition_inputs[name]
         # By media type: a mapping is how drf-spectacular takes a schema as it is.
         return {"application/json": self._component("NoInput", NO_INPUT)}
 
     def get_response_serializers(self):
         if self.transition_name is None:
             return super().get_response_serializers()
-        return {200: self.view.get_serializer_class()}
+        return {200: self.machine.get_serializer_class()}
 
     def get_operation_id(self) -> str:
         name = self.transition_name
@@ -97,18 +105,18 @@ class AutoSchema(SpectacularAutoSchema):
     def get_summary(self) -> str | None:
         name = self.transition_name
         if name is not None:
-            return self.view.transition_summary(name)
+            return self.machine.transition_summary(name)
         if getattr(self.view, "action", None) == "transitions":
-            return f"What can happen next to a {self.view.machine_model()._meta.verbose_name}"
+            return f"What can happen next to this {self.machine.machine_model()._meta.verbose_name}"
         return None
 
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override] # drf-spectacular's signature
         # An action's own docstring, never the view class's (written for the code's readers).
         name = self.transition_name
         if name is not None:
-            return self.view.transition_description(name)
+            return self.machine.transition_description(name)
         if getattr(self.view, "action", None) == "transitions":
-            noun = self.view.machine_model()._meta.verbose_name
+            noun = self.machine.machine_model()._meta.verbose_name
             return (
                 f"Every transition of the {noun}'s state machine, with the state it leads "
                 f"to, whether the caller may run it now (`allowed`) and, if not, why "

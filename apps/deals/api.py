@@ -197,7 +197,7 @@ REGISTRATION_INPUT = {
     "expected_close_date": "2027-03-31",
     "description": "Replacing their spreadsheet planning across 12 depots.",
 }
-SUBMITTED = {
+SUBMITTED: dict[str, object] = {
     "id": 4211,
     "partner": 17,
     "status": "submitted",
@@ -211,7 +211,7 @@ SUBMITTED = {
     "conflict": False,
 }
 REVIEWED = {**SUBMITTED, "reviewed_at": "2026-12-05T10:02:00Z"}
-APPROVED = {
+APPROVED: dict[str, object] = {
     **REVIEWED,
     "status": "approved",
     "approved_at": "2026-12-05T10:02:00Z",
