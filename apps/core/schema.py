@@ -16,6 +16,7 @@ from typing import Any
 from drf_spectacular.generators import SchemaGenerator as SpectacularSchemaGenerator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_doc
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
@@ -93,7 +94,12 @@ class AutoSchema(SpectacularAutoSchema):
     def get_response_serializers(self):
         if self.transition_name is None:
             return super().get_response_serializers()
-        return {200: self.machine.get_serializer_class()}
+        noun = self.machine.machine_model()._meta.verbose_name
+        return {
+            200: OpenApiResponse(
+                response=self.machine.get_serializer_class(), description=f"The updated {noun}."
+            )
+        }
 
     def get_operation_id(self) -> str:
         name = self.transition_name
