@@ -57,7 +57,7 @@ def scans_of(
         try:
             for query in ctx.captured_queries:
                 sql = query["sql"]
-                if not sql.lstrip().upper().startswith("SELECT"):
+                if not sql.lstrip("( \n").upper().startswith("SELECT"):  # a UNION too
                     continue
                 cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
                 plan = cursor.fetchone()[0]

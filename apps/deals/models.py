@@ -167,6 +167,11 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
     # expiry reminder was for (an extension moves expires_at away from it: reminded again).
     sla_notified = models.PositiveSmallIntegerField(default=0, editable=False)
     expiry_reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
+    # When what the tier figures count last changed (status, close time, value, currency,
+    # partner): kept by the database itself (trigger deals_figures_changed, migration 0011) for
+    # every write, ORM or not, so the tier evaluation re-reads only the partners touched since
+    # its last run. Null on rows from before it existed (the first evaluation reads everyone).
+    figures_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -228,6 +233,12 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
             ),
             models.Index(
                 fields=["expires_at", "id"], name="deal_expiry_remind_idx", condition=EXPIRY_REMIND
+            ),
+            models.Index(
+                fields=["figures_changed_at"],
+                include=["partner"],
+                name="deal_figures_changed_idx",
+                condition=models.Q(figures_changed_at__isnull=False),
             ),
             # Similar names: pg_trgm's `%` on the name key of open registrations. fastupdate off:
             # a search never reads an unmerged pending list (migration 0005 says why).
