@@ -23,8 +23,8 @@ NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
 
 def settled() -> None:
-    """What the tests wrote is older than the evaluation's safety margin (as a real program's
-    registrations are): only what they change from here on counts as new."""
+    """What the tests wrote is older than the last run (as a real program's registrations
+    are): only what they change from here on counts as new."""
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE deals_dealregistration SET figures_changed_at = clock_timestamp() - "

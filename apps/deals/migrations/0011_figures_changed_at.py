@@ -6,8 +6,8 @@ from django.db import migrations, models
 # The database stamps every write that changes what the tier figures count, whichever code
 # makes it (the ORM's save() and update(), a COPY, the admin, SQL by hand): on INSERT always, on
 # UPDATE when one of those columns changes. clock_timestamp(), not now(): the moment of the
-# write, not the start of its transaction (the evaluation looks back a safety margin for
-# transactions still open when it ran).
+# write, not the start of its transaction (the evaluation looks back to the start of the oldest
+# transaction still open when it ran).
 TRIGGER = """
 CREATE OR REPLACE FUNCTION deals_figures_changed() RETURNS trigger AS $$
 BEGIN

@@ -31,14 +31,16 @@ from apps.program.stages import ACTIVE_STAGES
 from ..models import EvaluationMark, ProposalStatus, TierProposal, TierStanding
 from .figures import WON, window_start
 
-# A write in a transaction still open when the last run read is stamped before that run
-# started, and seen by the next run only if it looks back this far.
-SAFETY_MARGIN = timedelta(minutes=10)
-
 
 def database_clock() -> datetime:
+    """Where the next run starts looking for changed registrations: now, or the start of the
+    oldest transaction still open on this database — a write it makes is stamped after that
+    start but may commit after this run has read, so the next run must look back that far."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT clock_timestamp()")
+        cursor.execute(
+            "SELECT LEAST(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()))"
+        )
         return cursor.fetchone()[0]
 
 
@@ -67,7 +69,7 @@ def partners_due(
         return None
     last = mark.evaluated_for
     registrations = DealRegistration.objects.order_by()
-    changed = registrations.filter(figures_changed_at__gte=mark.started_at - SAFETY_MARGIN)
+    changed = registrations.filter(figures_changed_at__gte=mark.started_at)
     # counted at `last` ([start(last), last]) but not at `now`, or the other way round
     won = registrations.filter(status=WON)
     left = won.filter(closed_at__gte=window_start(last), closed_at__lt=window_start(now))
