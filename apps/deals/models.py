@@ -87,7 +87,7 @@ def extensions_left(registration: DealRegistration) -> bool:
 # the planner matches them to the index.
 SLA_REMIND = models.Q(status="submitted", sla_notified=0)
 SLA_ESCALATE = models.Q(status="submitted", sla_notified=1)
-EXPIRY_REMIND = models.Q(status="approved") & ~models.Q(expiry_reminded_for=models.F("expires_at"))
+EXPIRY_REMIND = models.Q(status="approved", expiry_reminded_for__isnull=True)
 
 
 class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
@@ -164,7 +164,8 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
     # What the sweeps already did, so their repeat passes read only what is newly due (each has
     # a partial index holding just the rows still owed something): the SLA notices sent while
     # it waited (0 none, 1 the reminder, 2 the escalation too), and the protection end its
-    # expiry reminder was for (an extension moves expires_at away from it: reminded again).
+    # expiry reminder was for (the database clears it whenever expires_at changes — an
+    # extension, by any path — so the new end is reminded again: trigger of migration 0011).
     sla_notified = models.PositiveSmallIntegerField(default=0, editable=False)
     expiry_reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
     # When what the tier figures count last changed (status, close time, value, currency,

@@ -134,15 +134,21 @@ def deal_expiry(now: datetime) -> dict:
         DealRegistration.objects.filter(pk__in=told[start : start + BATCH]).update(
             expiry_reminded_for=F("expires_at")
         )
-    lapsed = DealRegistration.objects.select_related("partner").filter(
-        status=Status.APPROVED, expires_at__lte=now
+    # The lapsed ones' ids first, by deal_protected_until_idx (ordered by id with a LIMIT, the
+    # planner walked the primary key over every registration: a second each run), then each
+    # batch by id.
+    lapsed = list(
+        DealRegistration.objects.filter(status=Status.APPROVED, expires_at__lte=now)
+        .order_by("expires_at", "id")
+        .values_list("pk", flat=True)
     )
-    last_id = 0
-    while batch := list(lapsed.filter(pk__gt=last_id).order_by("pk")[:BATCH]):
-        for reg in batch:
+    for start in range(0, len(lapsed), BATCH):
+        batch = DealRegistration.objects.select_related("partner").filter(
+            pk__in=lapsed[start : start + BATCH], status=Status.APPROVED
+        )
+        for reg in batch.order_by("pk"):
             registration_transition(
                 registration=reg, name="expire", actor=None, now=now, via="sweep"
             )
             expired += 1
-        last_id = batch[-1].pk
     return {"reminded": reminded, "expired": expired}

@@ -67,11 +67,14 @@ def sweep_queries(n, tiers, bob) -> list[list[str]]:
 #              inserting proposals)
 #      day 31: refresh open proposals' figures, update standings, insert demotion proposals,
 #              recipients, existing keys, insert notifications
-#      day 32: refresh figures, update standings — nothing new to propose or send
+#      day 32: nothing new to propose or send
 #      (auto: and the promoted partners' standings note the tier they were placed in, per tier)
 EXPECTED = {
-    False: [4 + 6 + 3 + 5 + 5, 4 + 6 + 3 + 5 + 3 + 6, 4 + 6 + 3 + 5 + 3 + 2],
-    True: [4 + 6 + 3 + 5 + 7 + 1, 4 + 6 + 3 + 5 + 3 + 5, 4 + 6 + 3 + 5 + 3 + 2],
+    # day 31 evaluates only the third whose grace period ran out (their figures unchanged, the
+    # others' proposals keep theirs: one write fewer unless auto); day 32 finds no one to
+    # evaluate: no aggregation, no writes but the mark's
+    False: [4 + 6 + 3 + 5 + 5, 4 + 6 + 3 + 5 + 3 + 5, 16],
+    True: [4 + 6 + 3 + 5 + 7 + 1, 4 + 6 + 3 + 5 + 3 + 5, 16],
 }
 
 

@@ -33,6 +33,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dealregistration',
-            index=models.Index(condition=models.Q(('status', 'approved'), models.Q(('expiry_reminded_for', models.F('expires_at')), _negated=True)), fields=['expires_at', 'id'], name='deal_expiry_remind_idx'),
+            index=models.Index(condition=models.Q(('expiry_reminded_for__isnull', True), ('status', 'approved')), fields=['expires_at', 'id'], name='deal_expiry_remind_idx'),
         ),
     ]

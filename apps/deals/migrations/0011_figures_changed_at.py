@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
-# The database stamps every write that changes what the tier figures count, whichever code
+# The database stamps every write that changes what the tier figures count (and forgets the
+# expiry reminder sent for an end date that changed), whichever code
 # makes it (the ORM's save() and update(), a COPY, the admin, SQL by hand): on INSERT always, on
 # UPDATE when one of those columns changes. clock_timestamp(), not now(): the moment of the
 # write, not the start of its transaction (the evaluation looks back to the start of the oldest
@@ -20,6 +21,9 @@ BEGIN
         OR NEW.currency IS DISTINCT FROM OLD.currency
         OR NEW.partner_id IS DISTINCT FROM OLD.partner_id THEN
         NEW.figures_changed_at := clock_timestamp();
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.expires_at IS DISTINCT FROM OLD.expires_at THEN
+        NEW.expiry_reminded_for := NULL;  -- a new end: its reminder is owed again
     END IF;
     RETURN NEW;
 END
