@@ -83,6 +83,13 @@ def extensions_left(registration: DealRegistration) -> bool:
     return registration.extensions_used < ProgramSettings.get().max_extensions
 
 
+# The conditions of the sweeps' partial indexes; the sweeps filter with these same objects so
+# the planner matches them to the index.
+SLA_REMIND = models.Q(status="submitted", sla_notified=0)
+SLA_ESCALATE = models.Q(status="submitted", sla_notified=1)
+EXPIRY_REMIND = models.Q(status="approved", expiry_reminded_for__isnull=True)
+
+
 class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, related_name="registrations"
@@ -154,6 +161,19 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # What the sweeps already did, so their repeat passes read only what is newly due (each has
+    # a partial index holding just the rows still owed something): the SLA notices sent while
+    # it waited (0 none, 1 the reminder, 2 the escalation too), and the protection end its
+    # expiry reminder was for (the database clears it whenever expires_at changes — an
+    # extension, by any path — so the new end is reminded again: trigger of migration 0011).
+    sla_notified = models.PositiveSmallIntegerField(default=0, editable=False)
+    expiry_reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
+    # When what the tier figures count last changed (status, close time, value, currency,
+    # partner): kept by the database itself (trigger deals_figures_changed, migration 0011) for
+    # every write, ORM or not, so the tier evaluation re-reads only the partners touched since
+    # its last run. Null on rows from before it existed (the first evaluation reads everyone).
+    figures_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         constraints = [
@@ -203,6 +223,23 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
                 fields=["expires_at"],
                 name="deal_protected_until_idx",
                 condition=models.Q(status="approved"),
+            ),
+            # The sweeps' due work (apps/deals/sweeps.py): waiting registrations not yet
+            # reminded / not yet escalated, and protections whose current end is not reminded.
+            models.Index(
+                fields=["submitted_at", "id"], name="deal_sla_remind_idx", condition=SLA_REMIND
+            ),
+            models.Index(
+                fields=["submitted_at", "id"], name="deal_sla_escalate_idx", condition=SLA_ESCALATE
+            ),
+            models.Index(
+                fields=["expires_at", "id"], name="deal_expiry_remind_idx", condition=EXPIRY_REMIND
+            ),
+            models.Index(
+                fields=["figures_changed_at"],
+                include=["partner"],
+                name="deal_figures_changed_idx",
+                condition=models.Q(figures_changed_at__isnull=False),
             ),
             # Similar names: pg_trgm's `%` on the name key of open registrations. fastupdate off:
             # a search never reads an unmerged pending list (migration 0005 says why).

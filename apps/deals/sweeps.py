@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from apps.core.sweeps import sweep
 from apps.notifications.services import Message, notify_batch
 from apps.program.models import ProgramSettings
 
-from .models import DealRegistration, Status
+from .models import EXPIRY_REMIND, SLA_ESCALATE, SLA_REMIND, DealRegistration, Status
 from .services import registration_transition
 
 BATCH = 500
@@ -23,21 +24,33 @@ BATCH = 500
 
 @sweep("deal_review_sla")
 def deal_review_sla(now: datetime) -> dict:
-    """Remind the owning manager past the SLA; escalate to the admins at twice the SLA."""
+    """Remind the owning manager past the SLA; escalate to the admins at twice the SLA.
+
+    Each registration carries what it was sent (sla_notified); the due ones are read through
+    the partial indexes of those not yet reminded and those reminded but not yet escalated, so
+    a repeat run reads nothing it already handled."""
     sla = timedelta(hours=ProgramSettings.get().review_sla_hours)
-    waiting = list(
+    # One read, a BitmapOr of deal_sla_remind_idx and deal_sla_escalate_idx; sorted here (an
+    # ORDER BY would tempt the planner to walk every waiting row of deal_waiting_idx in order).
+    due = sorted(
         DealRegistration.objects.select_related("partner", "partner__manager")
-        .filter(status=Status.SUBMITTED, submitted_at__lte=now - sla)  # deal_waiting_idx
-        .order_by("submitted_at", "id")
+        .filter(
+            Q(SLA_REMIND, submitted_at__lte=now - sla)
+            | Q(SLA_ESCALATE, submitted_at__lte=now - 2 * sla)
+        )
+        .order_by(),
+        key=lambda reg: (reg.submitted_at, reg.pk),
     )
-    if not waiting:
+    if not due:
         return {"reminded": 0, "escalated": 0}
+    to_remind = [reg for reg in due if reg.sla_notified == 0]
     admin_users = audiences.admin_list()
     reminders, escalations = [], []
-    for reg in waiting:
+    for reg in to_remind:
         manager = reg.partner.manager
         to = [manager] if manager and manager.is_active else admin_users
         reminders.append((reg, f"deal-sla:{reg.pk}", to))
+    for reg in due:
         if now - reg.submitted_at >= 2 * sla:
             escalations.append((reg, f"deal-sla-escalated:{reg.pk}", admin_users))
     sla_h = int(sla.total_seconds() // 3600)
@@ -69,6 +82,12 @@ def deal_review_sla(now: datetime) -> dict:
         )
         for reg, key, to in escalations
     )
+    done = {reg.pk for reg, _key, _to in escalations}
+    # Marked only while still waiting: one decided meanwhile keeps its own state.
+    DealRegistration.objects.filter(pk__in=done, status=Status.SUBMITTED).update(sla_notified=2)
+    DealRegistration.objects.filter(
+        pk__in=[reg.pk for reg in to_remind if reg.pk not in done], status=Status.SUBMITTED
+    ).update(sla_notified=1)
     return {"reminded": reminded, "escalated": escalated}
 
 
@@ -77,10 +96,12 @@ def deal_expiry(now: datetime) -> dict:
     """Remind the partner N days before protection ends; expire lapsed approved registrations."""
     days = ProgramSettings.get().deal_expiry_reminder_days
     expired = 0
+    # Those whose current end was not reminded yet (deal_expiry_remind_idx): a repeat run reads
+    # none of the ones it reminded, an extension (a new end) is reminded again.
     soon = list(
         DealRegistration.objects.filter(
-            status=Status.APPROVED, expires_at__gt=now, expires_at__lte=now + timedelta(days=days)
-        ).order_by("expires_at", "id")  # deal_protected_until_idx
+            EXPIRY_REMIND, expires_at__gt=now, expires_at__lte=now + timedelta(days=days)
+        ).order_by("expires_at", "id")
     )
     users_by_partner = audiences.partner_users_of({r.partner_id for r in soon})
     candidates = [
@@ -107,15 +128,27 @@ def deal_expiry(now: datetime) -> dict:
         for reg, key, to in candidates
         if to
     )
-    lapsed = DealRegistration.objects.select_related("partner").filter(
-        status=Status.APPROVED, expires_at__lte=now
+    # Marked when someone was told (a partner without users yet is told once it has one).
+    told = [reg.pk for reg, _key, to in candidates if to]
+    for start in range(0, len(told), BATCH):
+        DealRegistration.objects.filter(pk__in=told[start : start + BATCH]).update(
+            expiry_reminded_for=F("expires_at")
+        )
+    # The lapsed ones' ids first, by deal_protected_until_idx (ordered by id with a LIMIT, the
+    # planner walked the primary key over every registration: a second each run), then each
+    # batch by id.
+    lapsed = list(
+        DealRegistration.objects.filter(status=Status.APPROVED, expires_at__lte=now)
+        .order_by("expires_at", "id")
+        .values_list("pk", flat=True)
     )
-    last_id = 0
-    while batch := list(lapsed.filter(pk__gt=last_id).order_by("pk")[:BATCH]):
-        for reg in batch:
+    for start in range(0, len(lapsed), BATCH):
+        batch = DealRegistration.objects.select_related("partner").filter(
+            pk__in=lapsed[start : start + BATCH], status=Status.APPROVED
+        )
+        for reg in batch.order_by("pk"):
             registration_transition(
                 registration=reg, name="expire", actor=None, now=now, via="sweep"
             )
             expired += 1
-        last_id = batch[-1].pk
     return {"reminded": reminded, "expired": expired}

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import audiences
 from apps.core.sweeps import due_offset, sweep
 from apps.notifications.services import Message, notify_batch
-from apps.partners.models import Partner, Stage
+from apps.partners.models import ONBOARDING_DUE, TASK_OVERDUE_DUE, Partner, Task
 from apps.program.models import ProgramSettings
 
 from .selectors import current_onboarding_tasks
@@ -22,16 +23,17 @@ def onboarding_deadlines(now: datetime) -> dict:
     today = timezone.localdate(now)
     offsets = sorted({int(d) for d in ProgramSettings.get().onboarding_reminder_days if int(d) > 0})
     horizon = today + timedelta(days=max(offsets, default=0))
+    # Through the partial indexes of what is still owed something (partner_onboarding_due_idx,
+    # task_overdue_due_idx): an overdue partner or task already told about its due date is not
+    # read again; those within the reminder window are (a reminder per offset, keyed).
     partners = list(
         Partner.objects.filter(
-            stage=Stage.ONBOARDING,
-            onboarding_due_date__isnull=False,
-            onboarding_due_date__lte=horizon,
+            ONBOARDING_DUE, onboarding_due_date__isnull=False, onboarding_due_date__lte=horizon
         ).select_related("manager")
     )
     tasks = list(
         current_onboarding_tasks()
-        .filter(done=False, due_date__lt=today)
+        .filter(TASK_OVERDUE_DUE, due_date__lt=today)
         .select_related("partner__manager")
     )
     ids = {p.pk for p in partners} | {t.partner_id for t in tasks}
@@ -54,6 +56,11 @@ def onboarding_deadlines(now: datetime) -> dict:
         messages.append(_task_overdue(t, users.get(t.partner_id, []), admin_list))
         counts["overdue_tasks"] += 1
     counts["notifications"] = notify_batch(messages)
+    overdue = [p.pk for p in partners if p.onboarding_due_date and p.onboarding_due_date < today]
+    Partner.objects.filter(pk__in=overdue).update(
+        onboarding_overdue_alerted_for=F("onboarding_due_date")
+    )
+    Task.objects.filter(pk__in=[t.pk for t in tasks]).update(overdue_reminded_for=F("due_date"))
     return counts
 
 

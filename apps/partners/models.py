@@ -61,6 +61,17 @@ def expansion_tasks_done(partner: Partner) -> bool:
     return not partner.open_required_tasks(Stage.EXPANSION).exists()
 
 
+# The conditions of the onboarding sweep's partial indexes (it filters with these same objects so
+# the planner matches them): partners in onboarding not yet alerted for their due date, and
+# undone onboarding tasks not yet reminded for theirs.
+ONBOARDING_DUE = models.Q(stage="onboarding") & ~models.Q(
+    onboarding_overdue_alerted_for=models.F("onboarding_due_date")
+)
+TASK_OVERDUE_DUE = models.Q(stage="onboarding", done=False) & ~models.Q(
+    overdue_reminded_for=models.F("due_date")
+)
+
+
 class Partner(ConcurrentTransitionMixin, models.Model):
     name = models.CharField(max_length=200)
     website = models.URLField(max_length=300, blank=True)
@@ -91,6 +102,8 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     qualification_commitment = _score_field("Commitment", "Resources they will invest.")
     onboarding_started_at = models.DateTimeField(null=True, blank=True)
     onboarding_due_date = models.DateField(null=True, blank=True)
+    # The due date whose overdue alert the onboarding sweep sent: out of its due index since.
+    onboarding_overdue_alerted_for = models.DateField(null=True, blank=True, editable=False)
     onboarding_completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -100,6 +113,14 @@ class Partner(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The onboarding sweep's due work (apps/onboarding/sweeps.py).
+            models.Index(
+                fields=["onboarding_due_date"],
+                name="partner_onboarding_due_idx",
+                condition=ONBOARDING_DUE,
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 name=f"partner_{field}_1_5",
@@ -295,6 +316,8 @@ class Task(RandomIdModel):
     due_date = models.DateField(null=True, blank=True)
     required = models.BooleanField(default=True)
     done = models.BooleanField(default=False)
+    # The due date whose overdue reminder the onboarding sweep sent: out of its due index since.
+    overdue_reminded_for = models.DateField(null=True, blank=True, editable=False)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -303,7 +326,13 @@ class Task(RandomIdModel):
 
     class Meta:
         ordering = ["stage_visit", "order", "id"]
-        indexes = [models.Index(fields=["partner", "stage", "stage_visit"], name="task_visit")]
+        indexes = [
+            models.Index(fields=["partner", "stage", "stage_visit"], name="task_visit"),
+            # The onboarding sweep's overdue tasks not yet reminded (apps/onboarding/sweeps.py).
+            models.Index(
+                fields=["due_date"], name="task_overdue_due_idx", condition=TASK_OVERDUE_DUE
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -87,6 +87,19 @@ class QBR(ConcurrentTransitionMixin, RandomIdModel):
                 condition=Q(status__in=["scheduled", "in_progress"]),
             ),
             models.Index(fields=["partner", "status", "completed_at"], name="qbr_partner_idx"),
+            # The reminder sweep's due work (apps/qbrs/sweeps.py): by the reminder last sent
+            # (none first), then the time, so each threshold's due QBRs are one index range; and
+            # the overdue ones not alerted yet.
+            models.Index(
+                fields=["reminded_days", "scheduled_for"],
+                name="qbr_reminder_due_idx",
+                condition=Q(status="scheduled"),
+            ),
+            models.Index(
+                fields=["scheduled_for"],
+                name="qbr_overdue_due_idx",
+                condition=Q(status="scheduled", overdue_alerted_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -92,15 +92,27 @@ def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
 
 
+def _reminder_due(now: datetime, days: list[int]) -> Q:
+    """The QBRs owed a reminder, each arm a range of qbr_reminder_due_idx: none sent yet and
+    within the longest threshold; or the last sent at the next threshold up (any value between
+    two thresholds, or above the longest, from earlier settings) and within this one."""
+    due = Q(reminded_days__isnull=True, scheduled_for__lte=now + timedelta(days=max(days)))
+    for i, d in enumerate(days):
+        within = Q(scheduled_for__lte=now + timedelta(days=d))
+        if i + 1 < len(days):
+            up = days[i + 1]
+            due |= within & Q(reminded_days=up)
+            due |= within & Q(reminded_days__gt=d, reminded_days__lt=up)
+        else:
+            due |= within & Q(reminded_days__gt=d)
+    return due
+
+
 def _upcoming(now: datetime, days: list[int]) -> int:
     if not days:
         return 0
     qbrs = list(
-        QBR.objects.filter(
-            status=Status.SCHEDULED,
-            scheduled_for__gt=now,
-            scheduled_for__lte=now + timedelta(days=max(days)),
-        )
+        QBR.objects.filter(_reminder_due(now, days), status=Status.SCHEDULED, scheduled_for__gt=now)
         .exclude(partner__stage=Stage.EXITED)
         .select_related("partner", "partner__manager")
     )

@@ -72,6 +72,13 @@ class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
         indexes = [
             models.Index(fields=["status", "created_at"], name="tierprop_status_idx"),
             models.Index(fields=["partner", "status", "decided_at"], name="tierprop_partner_idx"),
+            # Dismissals whose hold runs out between two runs of the evaluation.
+            models.Index(
+                fields=["decided_at"],
+                include=["partner"],
+                name="tierprop_dismissed_idx",
+                condition=models.Q(status="dismissed"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +178,35 @@ class TierStanding(models.Model):
     missing_rates = models.JSONField(default=list, blank=True)
     short_since = models.DateTimeField(null=True, blank=True)
     evaluated_at = models.DateTimeField()
+    # The partner as the evaluation saw it: a tier or stage change since (by hand, an approval,
+    # an exit and a return) calls for evaluating it again.
+    tier_when_evaluated = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stage_entered_when_evaluated = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Those whose demotion grace period runs out between two runs.
+            models.Index(
+                fields=["short_since"],
+                name="tierstanding_short_idx",
+                condition=models.Q(short_since__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner} standing at {self.evaluated_at:%Y-%m-%d}"
+
+
+class EvaluationMark(models.Model):
+    """The last tier evaluation (one row): which moment it evaluated, when by the database's
+    clock it started, and the configuration it applied. The next run re-evaluates only the
+    partners something happened to since; another configuration means everyone again."""
+
+    evaluated_for = models.DateTimeField()
+    started_at = models.DateTimeField()
+    config = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Tier evaluation for {self.evaluated_for:%Y-%m-%d %H:%M}"

@@ -13,6 +13,7 @@ from apps.deals.models import DealRegistration, Status
 from apps.deals.services import registration_transition
 from apps.notifications.models import Notification
 from tests.deals.factories import RegistrationFactory
+from tests.sweep_plans import assert_reads_nothing_handled, scans_of
 
 pytestmark = pytest.mark.django_db
 T0 = timezone.now().replace(microsecond=0)
@@ -128,7 +129,7 @@ def test_the_sla_sweep_costs_queries_in_proportion_to_what_is_due(
     acme, bob, django_assert_max_num_queries
 ):
     RegistrationFactory.create_batch(40, partner=acme, submitted_at=T0 + timedelta(hours=10))
-    # nothing is due: 1 program settings, 2 waiting registrations (deal_waiting_idx)
+    # nothing is due: 1 program settings, 2 the due ones (the SLA's partial indexes)
     with django_assert_max_num_queries(2):
         run("deal_review_sla", T0 + timedelta(hours=48))
 
@@ -139,9 +140,8 @@ def test_a_repeated_sla_run_costs_the_same_whatever_was_already_sent(
 ):
     RegistrationFactory.create_batch(n, partner=acme, submitted_at=T0)
     assert run("deal_review_sla", T0 + timedelta(hours=100)) == {"reminded": n, "escalated": n}
-    # 1 program settings, 2 waiting registrations (+partner, manager), 3 admins,
-    # 4 reminders already sent, 5 escalations already sent
-    with django_assert_num_queries(5):
+    # 1 program settings, 2 the due ones (none: those sent are marked, out of the due indexes)
+    with django_assert_num_queries(2):
         assert run("deal_review_sla", T0 + timedelta(hours=101)) == {"reminded": 0, "escalated": 0}
 
 
@@ -153,7 +153,50 @@ def test_a_repeated_expiry_run_costs_the_same_whatever_was_already_sent(
         n, partner=acme, approved=True, expires_at=T0 + timedelta(days=5)
     )
     assert run("deal_expiry", T0)["reminded"] == n
-    # 1 program settings, 2 ending soon, 3 their partner users, 4 reminders already sent,
-    # 5 lapsed (none)
-    with django_assert_num_queries(5):
+    # 1 program settings, 2 ending soon and not yet reminded (none), 3 lapsed (none)
+    with django_assert_num_queries(3):
         assert run("deal_expiry", T0 + timedelta(hours=1)) == {"reminded": 0, "expired": 0}
+
+
+def _handled_before(acme, n: int, **marks) -> None:
+    """n registrations an earlier run handled (as a real table holds many more than the due)."""
+    rows = RegistrationFactory.build_batch(n, partner=acme, submitted_at=T0 - timedelta(days=9))
+    for row in rows:
+        for name, value in marks.items():
+            setattr(row, name, value)
+    DealRegistration.objects.bulk_create(rows)
+
+
+def test_a_repeat_sla_pass_reads_none_of_the_registrations_it_handled(alice, bob, acme):
+    _handled_before(acme, 300, sla_notified=2)
+    RegistrationFactory.create_batch(3, partner=acme, submitted_at=T0 - timedelta(hours=50))
+    RegistrationFactory.create_batch(3, partner=acme, submitted_at=T0 - timedelta(hours=200))
+    RegistrationFactory.create_batch(3, partner=acme, submitted_at=T0)  # not due yet
+    assert run("deal_review_sla", T0) == {"reminded": 6, "escalated": 3}
+    result, scans = scans_of(
+        lambda: run("deal_review_sla", T0 + timedelta(minutes=5)), ("deals_dealregistration",)
+    )
+    assert result == {"reminded": 0, "escalated": 0}
+    assert_reads_nothing_handled(
+        scans, {"deals_dealregistration": "deal_sla_remind_idx,deal_sla_escalate_idx"}
+    )
+    # what becomes due later is still found: the reminded ones at twice the SLA (3), and the
+    # ones not due before, now past both marks (3 and 3)
+    assert run("deal_review_sla", T0 + timedelta(hours=97)) == {"reminded": 3, "escalated": 6}
+
+
+def test_a_repeat_expiry_pass_reads_none_of_the_registrations_it_reminded(charlie, bob, acme):
+    regs = RegistrationFactory.create_batch(
+        4, partner=acme, approved=True, expires_at=T0 + timedelta(days=5)
+    )
+    RegistrationFactory(partner=acme, approved=True, expires_at=T0 + timedelta(days=60))
+    assert run("deal_expiry", T0)["reminded"] == 4
+    result, scans = scans_of(
+        lambda: run("deal_expiry", T0 + timedelta(hours=1)), ("deals_dealregistration",)
+    )
+    assert result == {"reminded": 0, "expired": 0}
+    assert_reads_nothing_handled(scans, {"deals_dealregistration": None})
+    # an extension moves the end: the new end is reminded once it comes near
+    registration_transition(registration=regs[0], name="extend", actor=bob, days=3)
+    assert run("deal_expiry", T0 + timedelta(hours=2))["reminded"] == 1
+    assert run("deal_expiry", T0 + timedelta(hours=3))["reminded"] == 0

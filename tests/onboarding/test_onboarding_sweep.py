@@ -10,6 +10,7 @@ from apps.core import sweeps
 from apps.notifications.models import Notification
 from apps.partners.models import Stage
 from tests.factories import AdminFactory, PartnerFactory, PartnerUserFactory, TaskFactory
+from tests.sweep_plans import assert_reads_nothing_handled, scans_of
 
 pytestmark = pytest.mark.django_db
 DUE = date(2026, 12, 31)
@@ -178,8 +179,32 @@ def test_its_query_count_does_not_grow_with_partners(bob, count, django_assert_n
         )
     PartnerFactory.create_batch(5, stage=Stage.GROWTH, onboarding_due_date=DUE)
     # program settings, partners due, overdue tasks, partner users, admins (one query since
-    # apps.accounts.audiences), existing keys, bulk insert
-    with django_assert_num_queries(7):
+    # apps.accounts.audiences), existing keys, bulk insert, the overdue tasks marked as told
+    with django_assert_num_queries(8):
         result = run(days_before(7))
     assert result["due_soon"] == 5 and result["overdue_tasks"] == 5
     assert Notification.objects.count() == 5 * 2 + 5  # manager + user each; task owner
+
+
+def test_a_repeat_pass_reads_none_of_the_partners_or_tasks_it_told(bob):
+    late = [
+        PartnerFactory(stage=Stage.ONBOARDING, manager=bob, onboarding_due_date=DUE)
+        for _ in range(6)
+    ]
+    for partner in late:
+        TaskFactory.create_batch(3, partner=partner, due_date=DUE - timedelta(days=3))
+    PartnerFactory.create_batch(40, stage=Stage.GROWTH, manager=bob, onboarding_due_date=DUE)
+    first = run(at(DUE + timedelta(days=2)))
+    assert (first["overdue"], first["overdue_tasks"]) == (6, 18)
+    result, scans = scans_of(
+        lambda: run(at(DUE + timedelta(days=2), hour=15)), ("partners_partner", "partners_task")
+    )
+    assert result == {"due_soon": 0, "overdue": 0, "overdue_tasks": 0, "notifications": 0}
+    # the partners due: through their index, none read; the tasks: the same (the join from the
+    # tasks to their partners may touch a partner row before finding no task)
+    assert [s.rows for s in scans if s.index == "partner_onboarding_due_idx"] == [0]
+    assert_reads_nothing_handled(scans, {"partners_task": "task_overdue_due_idx"})
+    # a new due date is told again
+    late[0].onboarding_due_date = DUE + timedelta(days=1)
+    late[0].save()
+    assert run(at(DUE + timedelta(days=3)))["overdue"] == 1

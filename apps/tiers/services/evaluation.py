@@ -6,16 +6,32 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from apps.core.signals import rows_written
 from apps.partners.models import Partner
 from apps.program.models import ProgramSettings, Tier
 from apps.program.stages import ACTIVE_STAGES
 
-from ..models import Direction, ProposalStatus, TierChange, TierProposal, TierStanding
+from ..models import (
+    Direction,
+    EvaluationMark,
+    ProposalStatus,
+    TierChange,
+    TierProposal,
+    TierStanding,
+)
 from .changes import announce_tier_changed, direction_between
+from .due import (
+    config_fingerprint,
+    database_clock,
+    mark_evaluated,
+    missing_currencies,
+    partners_due,
+)
 from .figures import Figures, qualifying_tier, window_start, won_figures
-from .notices import notify_evaluation, notify_missing_rates
+from .notices import notify_evaluation, notify_missing_currencies, notify_missing_rates
 
 # A manager's dismissal holds for this long before the evaluation may propose the same move again.
 DISMISSAL_HOLDS_DAYS = 90
@@ -46,6 +62,9 @@ class _Run:
     standings: dict[int, TierStanding]
     open_proposals: dict[int, TierProposal]
     held: set[tuple]
+    # None: everyone is evaluated; else the moment of the last run (only some are)
+    last: datetime | None = None
+    missing_changed: bool = False
     new_standings: list[TierStanding] = field(default_factory=list)
     changed_standings: list[TierStanding] = field(default_factory=list)
     to_withdraw: list[int] = field(default_factory=list)
@@ -67,41 +86,55 @@ class _Run:
 
 
 def _evaluate(program: ProgramSettings, now: datetime) -> dict:
-    partners = list(
-        Partner.objects.filter(stage__in=ACTIVE_STAGES).only(
-            "pk", "name", "stage", "tier_id", "manager_id"
-        )
+    """Everyone on the first run (or after a configuration change); after that only the
+    partners something happened to since the last run (services/due.py)."""
+    started_at = database_clock()
+    config = config_fingerprint(program)
+    mark = EvaluationMark.objects.first()
+    due = partners_due(
+        mark,
+        now,
+        grace=timedelta(days=program.demotion_grace_days),
+        hold=timedelta(days=DISMISSAL_HOLDS_DAYS),
+        config=config,
     )
-    run = _read(program, now)
+    partners_qs = Partner.objects.filter(stage__in=ACTIVE_STAGES)
+    if due is not None:
+        partners_qs = partners_qs.filter(pk__in=due)
+    partners = list(
+        partners_qs.only("pk", "name", "stage", "tier_id", "manager_id", "stage_entered_at")
+    )
+    run = _read(program, now, None if due is None else [p.pk for p in partners])
+    run.last = None if due is None or mark is None else mark.evaluated_for
     for partner in partners:
         _assess(run, partner)
     _write(run, partners)
+    mark_evaluated(mark, now=now, started_at=started_at, config=config)
     return run.counts
 
 
-def _read(program: ProgramSettings, now: datetime) -> _Run:
-    """One query each: figures, standings, open proposals, recent dismissals."""
+def _read(program: ProgramSettings, now: datetime, ids: list[int] | None) -> _Run:
+    """One query each: figures, standings, open proposals, recent dismissals — of every active
+    partner (`ids` None) or of those listed."""
+    active = Q(partner__stage__in=ACTIVE_STAGES) if ids is None else Q(partner_id__in=ids)
     held = set(
         TierProposal.objects.filter(
+            active,
             status=ProposalStatus.DISMISSED,
             decided_by__isnull=False,
             decided_at__gte=now - timedelta(days=DISMISSAL_HOLDS_DAYS),
-            partner__stage__in=ACTIVE_STAGES,
         ).values_list("partner_id", "current_tier_id", "proposed_tier_id")
     )
     return _Run(
         program=program,
         now=now,
         tiers=list(Tier.objects.order_by("-rank")),
-        figures_by_partner=won_figures(None, now, base=program.base_currency.upper()),
-        standings={
-            s.partner_id: s for s in TierStanding.objects.filter(partner__stage__in=ACTIVE_STAGES)
-        },
+        figures_by_partner=won_figures(ids, now, base=program.base_currency.upper())
+        if ids is None or ids
+        else {},
+        standings={s.partner_id: s for s in TierStanding.objects.filter(active)},
         open_proposals={
-            p.partner_id: p
-            for p in TierProposal.objects.filter(
-                status=ProposalStatus.OPEN, partner__stage__in=ACTIVE_STAGES
-            )
+            p.partner_id: p for p in TierProposal.objects.filter(active, status=ProposalStatus.OPEN)
         },
         held=held,
     )
@@ -141,11 +174,15 @@ def _standing(run: _Run, partner, figures: Figures, current, qualifies) -> TierS
         run.new_standings.append(standing)
     else:
         run.changed_standings.append(standing)
+    if standing.missing_rates != figures.missing_currencies:
+        run.missing_changed = True
     standing.qualifying_tier = qualifies
     standing.won_value = figures.won_value
     standing.won_deals = figures.won_deals
     standing.missing_rates = figures.missing_currencies
     standing.evaluated_at = run.now
+    standing.tier_when_evaluated_id = partner.tier_id
+    standing.stage_entered_when_evaluated = partner.stage_entered_at
     if figures.meets(current):
         standing.short_since = None
     elif figures.complete and standing.short_since is None:
@@ -229,6 +266,8 @@ def _write(run: _Run, partners: list[Partner]) -> None:
                     "missing_rates",
                     "short_since",
                     "evaluated_at",
+                    "tier_when_evaluated",
+                    "stage_entered_when_evaluated",
                 ],
             )
         created = TierProposal.objects.bulk_create(run.new_proposals) if run.new_proposals else []
@@ -236,21 +275,40 @@ def _write(run: _Run, partners: list[Partner]) -> None:
         changes = _auto_promote(run.auto_promotions, run.now) if run.auto_promotions else []
         run.counts["promoted"] = len(changes)
         notify_evaluation(created, changes, partners, run.now)
+        _notify_missing(run)
+
+
+def _notify_missing(run: _Run) -> None:
+    """The daily notice of currencies without a rate. A run that evaluated only some partners
+    reads the others' from their standings — when the notice could differ from the one the
+    last run sent: another day, or an evaluated partner's unconverted currencies changed."""
+    if run.last is None:
         if run.counts["missing_rates"]:
             notify_missing_rates(run.figures_by_partner, run.now)
+        return
+    if run.missing_changed or timezone.localdate(run.now) != timezone.localdate(run.last):
+        notify_missing_currencies(missing_currencies(), run.now)
 
 
 def _withdraw(run: _Run) -> int:
     # A partner that left the active stages (exited, back to recruitment) has nothing to
     # decide any more.
-    withdrawn = (
+    # Read first, then updated by id: as one UPDATE … WHERE id IN (subquery) the planner, on
+    # proposals inserted by the same transaction (no statistics yet), chose a plan that took
+    # half a minute over 2,000 of them.
+    gone = list(
         TierProposal.objects.filter(status=ProposalStatus.OPEN)
         .exclude(partner__stage__in=ACTIVE_STAGES)
-        .update(
+        .values_list("pk", flat=True)
+    )
+    withdrawn = (
+        TierProposal.objects.filter(pk__in=gone, status=ProposalStatus.OPEN).update(
             status=ProposalStatus.WITHDRAWN,
             decided_at=run.now,
             decision_note="The partner is no longer active.",
         )
+        if gone
+        else 0
     )
     if run.to_withdraw:
         # The evaluation closes its own stale proposals in bulk; no person decided them.
@@ -279,6 +337,8 @@ def _auto_promote(items: list[tuple], now: datetime) -> list[TierChange]:
         by_target.setdefault(target.pk, []).append(partner.pk)
     for target_id, ids in by_target.items():  # one update per tier, not per partner
         Partner.objects.filter(pk__in=ids).update(tier_id=target_id)
+        # the standing saw the tier it placed them in: no reason to look again next run
+        TierStanding.objects.filter(partner_id__in=ids).update(tier_when_evaluated_id=target_id)
     rows_written(Partner)  # once for the whole run
     changes = TierChange.objects.bulk_create(
         [

@@ -83,7 +83,13 @@ def _change_messages(
 
 
 def notify_missing_rates(figures_by_partner: dict[int, Figures], now: datetime) -> None:
-    currencies = sorted({c for f in figures_by_partner.values() for c in f.missing})
+    notify_missing_currencies(
+        sorted({c for f in figures_by_partner.values() for c in f.missing}), now
+    )
+
+
+def notify_missing_currencies(currencies: list[str], now: datetime) -> None:
+    """The admins' daily notice of the currencies without a rate (one key per set and day)."""
     if not currencies:
         return
     admins = audiences.admin_list()
