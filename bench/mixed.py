@@ -13,6 +13,7 @@ import os
 import random
 import secrets
 import subprocess
+import time
 from pathlib import Path
 
 from bench.load import free_port, gunicorn, running, wait_until_serving
@@ -20,6 +21,7 @@ from bench.load import free_port, gunicorn, running, wait_until_serving
 MIX = {"partners": 0.70, "managers": 0.25, "api": 0.05}
 FULL_STEPS, QUICK_STEPS = (25, 50, 100, 200), (10, 25, 50)
 TARGETS_P95_MS = {100: 150, 200: 500}  # reported, not asserted
+PRODUCT_QUEUE = "celery"  # partneros/settings.py's CELERY_TASK_DEFAULT_QUEUE when not set
 
 
 def steps(quick: bool) -> list[int]:
@@ -150,11 +152,14 @@ def mixed_load(*, root: Path, python: str, env: dict, workers: int, quick: bool)
 
     from bench.measure import undo_writes, writes_mark
 
+    started = time.monotonic()
     sizes = steps(quick)
     step_seconds = float(os.environ.get("BENCH_MIX_SECONDS", 10 if quick else 60))
     settle = float(os.environ.get("BENCH_MIX_SETTLE", 5 if quick else 10))
     port = free_port()
-    env = {k: v for k, v in env.items() if k != "CELERY_TASK_DEFAULT_QUEUE"}  # the product's
+    # The product's queue, not the one the other tables send their nudges to (nobody reads it).
+    env = {**env, "CELERY_TASK_DEFAULT_QUEUE": PRODUCT_QUEUE}
+    _empty_queue(env)  # nothing left from an earlier run for the worker to catch up on
     var = root / "var"
     plan_path, out_path = var / "bench-mixed-plan.json", var / "bench-mixed-steps.json"
     mark = writes_mark()
@@ -199,7 +204,7 @@ def mixed_load(*, root: Path, python: str, env: dict, workers: int, quick: bool)
         result = json.loads(out_path.read_text())
     finally:
         plan_path.unlink(missing_ok=True)  # sessions and tokens
-        removed = undo_writes(mark)
+        removed = undo_writes(mark)  # rows: the registrations with their events and conflicts
         _empty_queue(env)
     return {
         "gunicorn_workers": workers,
@@ -209,18 +214,18 @@ def mixed_load(*, root: Path, python: str, env: dict, workers: int, quick: bool)
         "step_seconds": step_seconds,
         "settle_seconds": settle,
         "logins": {k: len(the_plan[k]) for k in ("partners", "managers", "api")},
-        "registrations_removed_after": removed,
+        "rows_removed_after": removed,
+        "seconds": round(time.monotonic() - started, 1),
         **result,
     }
 
 
 def _empty_queue(env: dict) -> None:
-    """Drop what the worker had not taken yet when it stopped (a refresh, a delivery nudge)."""
+    """Drop what no worker has taken (after the run: a refresh, a delivery nudge)."""
     try:
         import redis
-        from django.conf import settings
 
-        redis.Redis.from_url(env.get("REDIS_URL", "")).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+        redis.Redis.from_url(env["REDIS_URL"]).delete(env["CELERY_TASK_DEFAULT_QUEUE"])
     except Exception:  # noqa: S110 - nothing to clean if Redis is not there
         pass
 
@@ -242,7 +247,8 @@ def table(mixed: dict) -> str:
     lines = [
         f"Mixed load (Locust): {mixed['gunicorn_workers']} gunicorn workers, "
         f"{mixed['celery_workers']} Celery worker; 70% partner users, 25% managers, 5% API; "
-        f"think time 1-5 s; {mixed['step_seconds']} s measured per step.",
+        f"think time 1-5 s; {mixed['step_seconds']} s measured per step "
+        f"({mixed.get('seconds', '?')} s in all).",
         "",
         "| users | req/s | failures | p50 ms | p95 ms | p99 ms "
         "| CPU cores: app, PostgreSQL, Celery, Redis, load, other |",

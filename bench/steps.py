@@ -46,7 +46,7 @@ def sample(roots: dict[str, int]) -> dict:
 
 def run_step(env: Environment, users: int, *, seconds: float, settle: float, roots) -> dict:
     runner = env.runner
-    runner.start(users, spawn_rate=max(users, 1))
+    runner.start(users, spawn_rate=min(users, 100))  # Locust warns above 100 a second
     if runner.spawning_greenlet is not None:
         runner.spawning_greenlet.join()
     gevent.sleep(settle)
