@@ -173,7 +173,7 @@ def mixed_load(*, root: Path, python: str, env: dict, workers: int, quick: bool)
         "--concurrency=1",
         "--without-mingle",
         "--without-gossip",
-        "--loglevel=WARNING",
+        "--loglevel=INFO",  # each task run, in var/bench-celery.log
     ]
     try:
         with (
