@@ -56,7 +56,7 @@ clean:
 	@[ ! -x $(PY) ] || $(PY) -m partneros.embedded_db stop
 	rm -rf var/pgdata var/broker var/celerybeat-schedule* var/mail var/cache
 
-## bench: the benchmark on PostgreSQL + Redis (BENCH_QUICK=1 for the few-minute CI size)
+## bench: the benchmark on PostgreSQL + Redis, the Locust mixed load last (BENCH_QUICK=1 for the few-minute CI size)
 bench: setup
 	$(PY) -m bench.run
 

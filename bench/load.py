@@ -7,13 +7,18 @@ from __future__ import annotations
 import http.client
 import itertools
 import math
+import os
 import socket
 import statistics
+import subprocess
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 Request = tuple[str, str, dict, bytes | None]  # method, path, headers, body
 
@@ -124,3 +129,117 @@ def wait_for_port(port: int, *, seconds: float) -> None:
             return
         except OSError:
             time.sleep(0.2)
+
+
+def _processes():
+    """(pid, parent pid, CPU seconds, program) of every process in /proc. A process's time
+    includes its ended children's (cutime, cstime), so a PostgreSQL backend or autovacuum worker
+    that exits mid-run still counts, once."""
+    hz = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                command = fh.read(200).decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        seconds = sum(int(f) for f in fields[11:15]) / hz  # utime, stime, cutime, cstime
+        yield int(pid), int(fields[1]), seconds, command
+
+
+def classify(pid: int, ppid: int, command: str, roots: dict[str, int]) -> str | None:
+    """Which bucket a process's CPU goes to: a root process (by its id) with its direct
+    children (gunicorn's or Celery's workers), else PostgreSQL or Redis by program, else none."""
+    for label, root in roots.items():
+        if pid == root:
+            return label
+    for label, root in roots.items():
+        if ppid == root:
+            return label
+    program = command.split("\0", 1)[0]
+    if program.startswith("postgres") or program.endswith("/postgres"):
+        return "postgres"
+    if "redis-server" in command:
+        return "redis"
+    return None
+
+
+def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by the processes a request runs through, read from /proc:
+    each root of `roots` (label → process id, e.g. the app's gunicorn master, the Celery worker,
+    this load generator) with its direct children, PostgreSQL (its server and every backend and
+    autovacuum worker) and Redis — so a load result can say where its CPU went."""
+    used = dict.fromkeys([*roots, "postgres", "redis"], 0.0)
+    for pid, ppid, seconds, command in _processes():
+        label = classify(pid, ppid, command, roots)
+        if label is not None:
+            used[label] += seconds
+    return used
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all cores, /proc/stat: everything but idle
+    and iowait), so what the named processes did not use is visible as the rest's share."""
+    with open("/proc/stat") as fh:
+        ticks = [int(v) for v in fh.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]
+    # guest time is already counted in user time
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def running(command: list[str], *, cwd, env: dict, log_path, port: int | None = None):
+    """A server process (gunicorn, a Celery worker) for the duration of a block, its output in
+    log_path; waits for `port` to accept connections when given; stopped gracefully after."""
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            if port is not None:
+                wait_for_port(port, seconds=60)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def gunicorn(python: str, port: int, workers: int) -> list[str]:
+    """The app as the README serves it: gunicorn's sync workers, on loopback."""
+    return [
+        str(Path(python).with_name("gunicorn")),
+        "partneros.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+
+
+def wait_until_serving(port: int, path: str, *, seconds: float, workers: int = 1) -> None:
+    """Until `workers` requests sent at once to `path` all answer 200: gunicorn's master opens
+    the port before its workers have imported the app (seconds each on a busy machine)."""
+    deadline = time.monotonic() + seconds
+
+    def ok() -> bool:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=seconds)
+        try:
+            conn.request("GET", path)
+            return conn.getresponse().status == 200
+        except (OSError, http.client.HTTPException):
+            return False
+        finally:
+            conn.close()
+
+    while time.monotonic() < deadline:
+        with ThreadPoolExecutor(workers) as pool:
+            answers = list(pool.map(lambda _: ok(), range(workers)))
+        if all(answers):
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"nothing answered 200 on {path} within {seconds} s")

@@ -1,11 +1,15 @@
 """`make bench`: seed (or reuse) two databases at 1% and 100% of the program, time the endpoints
 and sweeps in-process on each, then load gunicorn over loopback: deal submission, the portal
-list and the framework-ceiling view. Writes bench/results.json and prints a markdown table.
+list and the framework-ceiling view; last the mixed load (bench/mixed.py: Locust with partner
+users, managers and API integrations in steps of users, against gunicorn and a Celery worker).
+Writes bench/results.json and prints markdown tables.
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/partneros_bench; the 1%
 database is the same name + `_small`, created if missing), REDIS_URL (default db 14 on
 127.0.0.1:6379), BENCH_QUICK=1 (500 partners / 50,000 registrations, shorter load),
-BENCH_PARTNERS / BENCH_REGISTRATIONS to choose the size, BENCH_RESEED=1 to regenerate.
+BENCH_PARTNERS / BENCH_REGISTRATIONS to choose the size, BENCH_RESEED=1 to regenerate;
+BENCH_MIX_STEPS (users per step, e.g. 25,50,100,200), BENCH_MIX_SECONDS (measured per step) and
+BENCH_MIX_SETTLE (seconds after a step's users arrive, before measuring) for the mixed load.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.load import free_port, run_load, wait_for_port
+from bench.load import cpu_seconds, free_port, gunicorn, run_load, running
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -140,12 +144,13 @@ def better_rounds(first: dict, second: dict) -> dict:
 def measure_target(name: str, build, port: int, server_pid: int) -> dict:
     """One endpoint's figures, with the server's CPU time per request."""
     run_load(name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=1.5)
-    before = cpu_seconds(server_pid)
+    roots = {"app": server_pid, "load": os.getpid()}
+    before = cpu_seconds(roots)
     # Warmed up by the run above, so the CPU read around this one is all its requests'.
     r = run_load(
         name, "127.0.0.1", port, build, concurrency=CONCURRENCY, duration=DURATION, warmup=0
     )
-    after = cpu_seconds(server_pid)
+    after = cpu_seconds(roots)
     summary = r.summary()
     summary["cpu_ms_per_request"] = {
         k: round((after[k] - before[k]) * 1000 / max(1, r.requests), 2) for k in after
@@ -168,7 +173,7 @@ def throughput(db_url: str) -> dict:
     from django.test import Client
 
     from apps.accounts.services import token_create
-    from bench.measure import actors, fresh_domains, submission_payload, undo_writes, writes_mark
+    from bench.measure import actors, fresh_domains, undo_writes, writes_mark
 
     manager, partner_users = actors()
     tokens = [token_create(u) for u in partner_users]
@@ -179,109 +184,69 @@ def throughput(db_url: str) -> dict:
     mark = writes_mark()
     connections.close_all()
     port = free_port()
-    log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            str(Path(PY).with_name("gunicorn")),
-            "partneros.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
+    with running(
+        gunicorn(PY, port, WORKERS),
         cwd=ROOT,
         env=env_for(db_url),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, seconds=60)
-        json_headers = {"Content-Type": "application/json", "Host": "127.0.0.1"}
-
-        def ceiling(n):
-            return "POST", "/bench/insert/", json_headers, f"k{n}".encode()
-
-        def api_floor(n):
-            headers = {**json_headers, "Authorization": f"Token {tokens[n % len(tokens)]}"}
-            return "POST", "/bench/api-insert/", headers, json.dumps({"k": f"a{n}"}).encode()
-
-        submitted = itertools.count()  # across warm-up and measured runs, whose n restart
-
-        def submission(n):
-            k = next(submitted)
-            headers = {**json_headers, "Authorization": f"Token {tokens[k % len(tokens)]}"}
-            # Partner k % T submits domain (k // T) % D: a new (partner, customer) pair for each
-            # of the first T × D submissions (thousands; a load run sends fewer).
-            body = json.dumps(submission_payload(k // len(tokens), domains)).encode()
-            return "POST", "/api/v1/deal-registrations/", headers, body
-
-        def portal_list(n):
-            headers = {"Host": "127.0.0.1", "Cookie": f"sessionid={cookies[n % len(cookies)]}"}
-            return "GET", "/portal/registrations/", headers, None
-
-        results = {}
-        for name, build in (
-            ("ceiling_insert", ceiling),
-            ("api_insert_floor", api_floor),
-            ("api_deal_submission", submission),
-            ("portal_registration_list", portal_list),
-        ):
-            results[name] = measure_target(name, build, port, server.pid)
-        ceiling_rps = results["ceiling_insert"]["rps"] or 1
-        for name in ("api_insert_floor", "api_deal_submission", "portal_registration_list"):
-            results[name]["ratio_to_ceiling"] = round(results[name]["rps"] / ceiling_rps, 3)
-        return {
-            "gunicorn_workers": WORKERS,
-            "concurrency": CONCURRENCY,
-            "seconds_each": DURATION,
-            "targets": results,
-        }
-    finally:
-        server.terminate()
+        log_path=ROOT / "var" / "bench-gunicorn.log",
+        port=port,
+    ) as server:
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-        undo_writes(mark)
-        try:
-            import redis
+            return _throughput_targets(port, server.pid, tokens, cookies, domains)
+        finally:
+            undo_writes(mark)
+            try:
+                import redis
 
-            redis.Redis.from_url(REDIS_URL).delete(NULL_QUEUE)
-        except Exception:  # noqa: S110 - nothing to clean if Redis is not there
-            pass
+                redis.Redis.from_url(REDIS_URL).delete(NULL_QUEUE)
+            except Exception:  # noqa: S110 - nothing to clean if Redis is not there
+                pass
 
 
-def cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the processes a request runs through: the app (gunicorn's
-    master and workers), PostgreSQL (its server and every backend and autovacuum worker), Redis,
-    and this load generator. Read from /proc, so the load results can say where each request's
-    CPU went on this 2-core machine. A process's time includes its ended children's (cutime,
-    cstime), so a backend or autovacuum worker that exits mid-run still counts, once."""
-    hz = os.sysconf("SC_CLK_TCK")
-    used = {"app": 0.0, "postgres": 0.0, "redis": 0.0, "load": 0.0}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                command = fh.read(200).decode(errors="replace")
-        except OSError:
-            continue  # ended meanwhile
-        ppid = int(fields[1])
-        seconds = sum(int(f) for f in fields[11:15]) / hz  # utime, stime, cutime, cstime
-        program = command.split("\0", 1)[0]
-        if int(pid) == os.getpid():
-            used["load"] += seconds
-        elif server_pid in (int(pid), ppid):
-            used["app"] += seconds
-        elif program.startswith("postgres") or program.endswith("/postgres"):
-            used["postgres"] += seconds
-        elif "redis-server" in command:
-            used["redis"] += seconds
-    return used
+def _throughput_targets(port: int, server_pid: int, tokens, cookies, domains) -> dict:
+    """The four targets of the HTTP table, one after the other, on a running server."""
+    from bench.measure import submission_payload
+
+    json_headers = {"Content-Type": "application/json", "Host": "127.0.0.1"}
+
+    def ceiling(n):
+        return "POST", "/bench/insert/", json_headers, f"k{n}".encode()
+
+    def api_floor(n):
+        headers = {**json_headers, "Authorization": f"Token {tokens[n % len(tokens)]}"}
+        return "POST", "/bench/api-insert/", headers, json.dumps({"k": f"a{n}"}).encode()
+
+    submitted = itertools.count()  # across warm-up and measured runs, whose n restart
+
+    def submission(n):
+        k = next(submitted)
+        headers = {**json_headers, "Authorization": f"Token {tokens[k % len(tokens)]}"}
+        # Partner k % T submits domain (k // T) % D: a new (partner, customer) pair for each
+        # of the first T × D submissions (thousands; a load run sends fewer).
+        body = json.dumps(submission_payload(k // len(tokens), domains)).encode()
+        return "POST", "/api/v1/deal-registrations/", headers, body
+
+    def portal_list(n):
+        headers = {"Host": "127.0.0.1", "Cookie": f"sessionid={cookies[n % len(cookies)]}"}
+        return "GET", "/portal/registrations/", headers, None
+
+    results = {}
+    for name, build in (
+        ("ceiling_insert", ceiling),
+        ("api_insert_floor", api_floor),
+        ("api_deal_submission", submission),
+        ("portal_registration_list", portal_list),
+    ):
+        results[name] = measure_target(name, build, port, server_pid)
+    ceiling_rps = results["ceiling_insert"]["rps"] or 1
+    for name in ("api_insert_floor", "api_deal_submission", "portal_registration_list"):
+        results[name]["ratio_to_ceiling"] = round(results[name]["rps"] / ceiling_rps, 3)
+    return {
+        "gunicorn_workers": WORKERS,
+        "concurrency": CONCURRENCY,
+        "seconds_each": DURATION,
+        "targets": results,
+    }
 
 
 def table(results: dict) -> str:
@@ -391,12 +356,20 @@ def main() -> int:
     }
     print("  HTTP load …")
     results["throughput"] = throughput(DATABASE_URL)
+    print("  mixed load (Locust) …")
+    from bench import mixed
+
+    results["mixed_load"] = mixed.mixed_load(
+        root=ROOT, python=PY, env=env_for(DATABASE_URL), workers=WORKERS, quick=QUICK
+    )
     results["seconds"] = round(time.monotonic() - started, 1)
-    results["targets"] = targets(results)
+    results["targets"] = {**targets(results), **mixed.targets(results["mixed_load"])}
     out = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results.json")
     out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print()
     print(table(results))
+    print()
+    print(mixed.table(results["mixed_load"]))
     print()
     print(f"targets: {results['targets']}  ({results['seconds']} s; written to {out})")
     return 0
