@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -179,7 +181,7 @@ class UserViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return User.objects.none()
-        return team_users(self.request.user)
+        return team_users(cast(User, self.request.user))
 
     def partial_update(self, request, *args, **kwargs):
         user = self.get_object()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
@@ -23,5 +25,5 @@ def team_users(viewer: User) -> QuerySet[User]:
     if viewer.is_staff_role:
         return users.filter(role=Role.PARTNER)
     if viewer.is_partner_admin:
-        return users.filter(role=Role.PARTNER, partner_id=viewer.partner_id)
+        return users.filter(role=Role.PARTNER, partner_id=cast(int, viewer.partner_id))
     return users.none()

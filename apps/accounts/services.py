@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -54,7 +56,7 @@ def user_create(
         email=email,
         role=role,
         partner=partner,
-        partner_role=partner_role if role == Role.PARTNER else "",
+        partner_role=(partner_role or "") if role == Role.PARTNER else "",
     )
     try:
         validate_password(password, user)
@@ -194,11 +196,11 @@ def _keeps_an_admin(user: User) -> None:
     # The company's admins are locked first, so two demotions at once cannot both pass.
     list(
         User.objects.select_for_update()
-        .filter(partner_id=user.partner_id, partner_role=PartnerRole.ADMIN)
+        .filter(partner_id=cast(int, user.partner_id), partner_role=PartnerRole.ADMIN)
         .values_list("pk", flat=True)
     )
     others = User.objects.filter(
-        partner_id=user.partner_id,
+        partner_id=cast(int, user.partner_id),
         role=Role.PARTNER,
         partner_role=PartnerRole.ADMIN,
         is_active=True,

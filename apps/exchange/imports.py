@@ -46,7 +46,7 @@ EXAMPLES: dict[str, list[str]] = {
         "Migrated from the old PRM",
     ],
     Kind.CONTACTS: [
-        "Northwind Traders", "Nancy Davolio", "nancy@northwind.example", "+1 206 555 0101",
+        "Northwind Traders", "Nancy Davolio", "nancy@northwind.example", "(206) 555-0101",
         "Sales director", "primary sales", "Met at the partner summit",
     ],
 }  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -10,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from apps.accounts.models import PartnerRole
+from apps.accounts.models import PartnerRole, User
 from apps.accounts.services import token_create
 from apps.core.access import MANAGES_TEAM
 from apps.core.serializers import RoleFieldsModelSerializer
@@ -160,7 +162,7 @@ class ContactViewSet(
         return Response(self.get_serializer(contact).data)
 
     def perform_destroy(self, instance):
-        contact_delete(contact=instance, actor=self.request.user)
+        contact_delete(contact=instance, actor=cast(User, self.request.user))
 
 
 @extend_schema_view(
@@ -250,7 +252,7 @@ class InvitationViewSet(
         methods=["post"],
         permission_classes=[],
         authentication_classes=[],
-        throttle_classes=[*api_settings.DEFAULT_THROTTLE_CLASSES, InvitationAcceptThrottle],  # type: ignore[list-item]
+        throttle_classes=[*api_settings.DEFAULT_THROTTLE_CLASSES, InvitationAcceptThrottle],
     )
     def accept(self, request):
         serializer = AcceptSerializer(data=request.data)

@@ -11,7 +11,14 @@ from apps.core.errors import DomainError, InvalidInput, NotPermitted
 
 from .forms import ContactForm, InvitationForm
 from .models import Contact
-from .services import contact_create, contact_update, invitation_create
+from .services import (
+    contact_create,
+    contact_delete,
+    contact_update,
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+)
 
 
 def form_errors(form, exc: InvalidInput) -> None:
@@ -93,3 +100,31 @@ def run_and_report(request, action, *, done: str, back: str):
     else:
         messages.success(request, done)
     return redirect(back)
+
+
+def resend(request, invitation, *, back: str):
+    return run_and_report(
+        request,
+        lambda: invitation_resend(invitation=invitation, actor=request.user),
+        done=_("A new link went to %(email)s; the old one no longer works.")
+        % {"email": invitation.email},
+        back=back,
+    )
+
+
+def revoke(request, invitation, *, back: str):
+    return run_and_report(
+        request,
+        lambda: invitation_revoke(invitation=invitation, actor=request.user),
+        done=_("The invitation of %(email)s is withdrawn.") % {"email": invitation.email},
+        back=back,
+    )
+
+
+def remove_contact(request, contact: Contact, *, back: str):
+    return run_and_report(
+        request,
+        lambda: contact_delete(contact=contact, actor=request.user),
+        done=_("Removed %(name)s.") % {"name": contact.name},
+        back=back,
+    )

@@ -14,9 +14,16 @@ from apps.accounts.services import user_deactivate, user_partner_role_set
 from apps.core.access import MANAGES_TEAM, partner_role_required, portal_required
 
 from .forms import ContactForm, InvitationForm, PartnerRoleForm
-from .pages import contact_form_page, contact_initial, invite_page, run_and_report
+from .pages import (
+    contact_form_page,
+    contact_initial,
+    invite_page,
+    remove_contact,
+    resend,
+    revoke,
+    run_and_report,
+)
 from .selectors import contacts_of, pending_invitations, visible_contacts, visible_invitations
-from .services import contact_delete, invitation_resend, invitation_revoke
 
 PORTAL_BASE = "base.html"
 
@@ -85,25 +92,14 @@ def team_deactivate(request, pk: int):
 @require_POST
 def team_invitation_resend(request, pk: int):
     invitation = get_object_or_404(visible_invitations(request.user), pk=pk)
-    return run_and_report(
-        request,
-        lambda: invitation_resend(invitation=invitation, actor=request.user),
-        done=_("A new link went to %(email)s; the old one no longer works.")
-        % {"email": invitation.email},
-        back=_team_url(),
-    )
+    return resend(request, invitation, back=_team_url())
 
 
 @_admin_page
 @require_POST
 def team_invitation_revoke(request, pk: int):
     invitation = get_object_or_404(visible_invitations(request.user), pk=pk)
-    return run_and_report(
-        request,
-        lambda: invitation_revoke(invitation=invitation, actor=request.user),
-        done=_("The invitation of %(email)s is withdrawn.") % {"email": invitation.email},
-        back=_team_url(),
-    )
+    return revoke(request, invitation, back=_team_url())
 
 
 @_admin_page
@@ -137,9 +133,4 @@ def team_contact_edit(request, pk: int):
 @require_POST
 def team_contact_remove(request, pk: int):
     contact = get_object_or_404(visible_contacts(request.user), pk=pk)
-    return run_and_report(
-        request,
-        lambda: contact_delete(contact=contact, actor=request.user),
-        done=_("Removed %(name)s.") % {"name": contact.name},
-        back=_team_url(),
-    )
+    return remove_contact(request, contact, back=_team_url())

@@ -17,14 +17,19 @@ from apps.partners.selectors import visible_partners
 
 from .forms import AcceptForm, ContactForm, InvitationForm
 from .models import InvitationStatus, token_digest
-from .pages import contact_form_page, contact_initial, form_errors, invite_page, run_and_report
+from .pages import (
+    contact_form_page,
+    contact_initial,
+    form_errors,
+    invite_page,
+    remove_contact,
+    resend,
+    revoke,
+)
 from .selectors import invitation_by_token, visible_contacts, visible_invitations
 from .services import (
     INVITATION_REFUSALS,
-    contact_delete,
     invitation_accept,
-    invitation_resend,
-    invitation_revoke,
 )
 
 STAFF_BASE = "base.html"
@@ -65,12 +70,7 @@ def contact_edit(request, pk: int):
 @require_POST
 def contact_remove(request, pk: int):
     contact = get_object_or_404(visible_contacts(request.user).select_related("partner"), pk=pk)
-    return run_and_report(
-        request,
-        lambda: contact_delete(contact=contact, actor=request.user),
-        done=_("Removed %(name)s.") % {"name": contact.name},
-        back=_people_url(contact.partner_id),
-    )
+    return remove_contact(request, contact, back=_people_url(contact.partner_id))
 
 
 @staff_required
@@ -86,25 +86,14 @@ def invite(request, partner_pk: int):
 @require_POST
 def invitation_resend_view(request, pk: int):
     invitation = get_object_or_404(visible_invitations(request.user), pk=pk)
-    return run_and_report(
-        request,
-        lambda: invitation_resend(invitation=invitation, actor=request.user),
-        done=_("A new link went to %(email)s; the old one no longer works.")
-        % {"email": invitation.email},
-        back=_people_url(invitation.partner_id),
-    )
+    return resend(request, invitation, back=_people_url(invitation.partner_id))
 
 
 @staff_required
 @require_POST
 def invitation_revoke_view(request, pk: int):
     invitation = get_object_or_404(visible_invitations(request.user), pk=pk)
-    return run_and_report(
-        request,
-        lambda: invitation_revoke(invitation=invitation, actor=request.user),
-        done=_("The invitation of %(email)s is withdrawn.") % {"email": invitation.email},
-        back=_people_url(invitation.partner_id),
-    )
+    return revoke(request, invitation, back=_people_url(invitation.partner_id))
 
 
 # --- the invitee's page (anonymous) --------------------------------------------------------------
