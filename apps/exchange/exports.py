@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from apps.core.params import query_id
 from apps.deals.filters import portal_list, review_queue
 from apps.partners.filters import partner_list
 from apps.people.selectors import visible_contacts
@@ -39,9 +40,9 @@ def contact_rows(user, params) -> Iterator[list]:
     """The contacts the user sees (staff: every partner's, or one's with ?partner=<id>; a partner
     admin: their own company's), by partner then name; the roles space-separated, as imported."""
     qs = visible_contacts(user).select_related("partner", "user").order_by("partner__name", "name")
-    partner = params.get("partner", "")
-    if partner.isdigit() and len(partner) < 17:
-        qs = qs.filter(partner_id=int(partner))
+    partner = query_id(params.get("partner"))
+    if partner is not None:
+        qs = qs.filter(partner_id=partner)
     for c in qs.iterator(chunk_size=CHUNK):
         yield [
             c.pk,

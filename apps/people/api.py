@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 from apps.accounts.models import PartnerRole, User
 from apps.accounts.services import token_create
 from apps.core.access import MANAGES_TEAM
+from apps.core.params import query_id
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.core.throttles import ScopeThrottle
 from apps.partners.models import Partner
@@ -101,7 +102,8 @@ class ContactsOfPartner:
 
     def partner(self, request, partner_pk) -> Partner:
         partners = visible_partners(request.user)
-        return get_object_or_404(partners, pk=partner_pk if str(partner_pk).isdigit() else -1)
+        pk = query_id(str(partner_pk))
+        return get_object_or_404(partners, pk=-1 if pk is None else pk)
 
 
 @extend_schema_view(
@@ -193,9 +195,9 @@ class InvitationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
         invitations = visible_invitations(self.request.user).order_by("-created_at", "-id")
-        partner = self.request.query_params.get("partner", "")
-        if partner.isdigit() and len(partner) < 17:
-            invitations = invitations.filter(partner_id=int(partner))
+        partner = query_id(self.request.query_params.get("partner"))
+        if partner is not None:
+            invitations = invitations.filter(partner_id=partner)
         return invitations
 
     def create(self, request, *args, **kwargs):
