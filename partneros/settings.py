@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.program",
     "apps.agreements",
     "apps.deals",
+    "apps.people",
     "apps.qbrs",
     "apps.tiers",
     "apps.onboarding",
@@ -315,6 +316,9 @@ THROTTLE_SCOPES = {
     "deal_hint": "120/hour",
     # The public forms (applications, the locator's contact form), per client.
     "public_form": "10/hour",
+    # Accepting an invitation (the link's page and POST /api/v1/invitations/accept/), per client:
+    # nobody tries tokens or usernames in bulk.
+    "invitation_accept": "30/hour",
 }
 # The counters live in the cache (shared by every web process), apart from the other entries; in
 # tests in memory, emptied before each test so no test inherits another's counts.
