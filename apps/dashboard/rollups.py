@@ -13,8 +13,8 @@ construction. TRUNCATE empties them. `rebuild()` recomputes them from the source
 Days are local days in settings.TIME_ZONE, written into the trigger functions when they are
 installed (migration 0003, and again by every rebuild: change the time zone, then rebuild).
 
-Review time (reviewed_at − submitted_at) goes into fixed buckets (BUCKETS): one hour wide up to
-a week, one day wide up to 90 days, then one open bucket. A percentile read from them is off by
+Review time (reviewed_at − submitted_at) goes into fixed buckets (TIERS): one hour wide up to
+a week, one day wide up to 90 days, 30 days wide up to ten years, then one open bucket. A percentile read from them is off by
 less than the width of the bucket(s) holding its neighbouring values (`percentiles`) — under an
 hour for reviews up to a week, which the page says beside the figure. Whole-hour SLAs up to a week
 fall on bucket edges, so "reviewed late" stays exact.
@@ -32,10 +32,24 @@ from django.utils import timezone
 from .models import ALL_PARTNERS, RegistrationDay, ReviewTime
 
 HOUR = 3600
-DAY = 86400
-HOURLY_UP_TO = 168  # hours: one-hour buckets up to a week
-DAILY_UP_TO = 2160  # hours: one-day buckets up to 90 days
-LAST_BUCKET = HOURLY_UP_TO + (DAILY_UP_TO - HOURLY_UP_TO) // 24 + 1  # 252: over 90 days
+# (up to, width) in hours: one-hour buckets up to a week, one-day up to 90 days, 30-day up to
+# ten years, then one open bucket.
+TIERS = ((168, 1), (2160, 24), (88560, 720))
+HOURLY_UP_TO = TIERS[0][0]
+
+
+def _tier_starts() -> list[tuple[int, int, int, int]]:
+    """(first bucket, low hours, high hours, width hours) of each tier."""
+    out, bucket, low = [], 1, 0
+    for high, width in TIERS:
+        out.append((bucket, low, high, width))
+        bucket += (high - low) // width
+        low = high
+    return out
+
+
+LAST_BUCKET = sum((high - low) // width for _, low, high, width in _tier_starts()) + 1
+OPEN_FROM = TIERS[-1][0] * HOUR
 
 SOURCE = "deals_dealregistration"
 COUNTS = RegistrationDay._meta.db_table
@@ -47,21 +61,22 @@ def bucket_edges(bucket: int) -> tuple[float, float]:
     """(low, high] of a bucket in seconds; bucket 0 holds exactly 0, the last one is open."""
     if bucket <= 0:
         return 0.0, 0.0
-    if bucket <= HOURLY_UP_TO:
-        return float((bucket - 1) * HOUR), float(bucket * HOUR)
-    if bucket < LAST_BUCKET:
-        low = HOURLY_UP_TO * HOUR + (bucket - HOURLY_UP_TO - 1) * DAY
-        return float(low), float(low + DAY)
-    return float(DAILY_UP_TO * HOUR), float("inf")
+    for first, low, high, width in _tier_starts():
+        if bucket < first + (high - low) // width:
+            start = (low + (bucket - first) * width) * HOUR
+            return float(start), float(start + width * HOUR)
+    return float(OPEN_FROM), float("inf")
 
 
-_BUCKET_FUNCTION = f"""
+def _bucket_sql() -> str:
+    cases = "".join(
+        f" WHEN s <= {high * HOUR} THEN {first - 1} + ceil((s - {low * HOUR}) / {width * HOUR})"
+        for first, low, high, width in _tier_starts()
+    )
+    return f"""
 CREATE OR REPLACE FUNCTION dashboard_review_bucket(s numeric) RETURNS smallint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT (CASE WHEN s <= 0 THEN 0
-               WHEN s <= {HOURLY_UP_TO * HOUR} THEN ceil(s / {HOUR})
-               WHEN s <= {DAILY_UP_TO * HOUR} THEN {HOURLY_UP_TO} + ceil((s - {HOURLY_UP_TO * HOUR}) / {DAY})
-               ELSE {LAST_BUCKET} END)::smallint
+  SELECT (CASE WHEN s <= 0 THEN 0{cases} ELSE {LAST_BUCKET} END)::smallint
 $$
 """
 
@@ -165,7 +180,7 @@ def _time_zone() -> str:
 def install(cursor) -> None:
     """(Re)create the bucket function, the trigger function (with the current time zone) and
     the triggers on the registrations table."""
-    cursor.execute(_BUCKET_FUNCTION)
+    cursor.execute(_bucket_sql())
     cursor.execute(_trigger_function(_time_zone()))
     for n, spec in enumerate(_TRIGGERS):
         name = f"dashboard_rollup_{n}"

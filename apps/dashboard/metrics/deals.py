@@ -3,6 +3,7 @@ money — pipeline and won value in the base currency."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -157,6 +158,8 @@ def registrations(now: datetime, days: int, manager=None) -> dict:
         (rollups.error_bound(buckets, f) for f in (0.5, 0.9) if review.get(f) is not None),
         default=None,
     )
+    if error is not None and math.isinf(error):
+        error = None  # reviews of over ten years (the open bucket): no bound to state
     return {
         "weeks": weeks,
         "totals": {
