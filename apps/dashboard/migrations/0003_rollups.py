@@ -9,7 +9,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dashboard', '0002_pipeline_index_by_currency'),
-        ('deals', '0009_random_ids'),
     ]
 
     operations = [

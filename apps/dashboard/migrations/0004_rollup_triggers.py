@@ -15,6 +15,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dashboard", "0003_rollups"), ("deals", "0009_random_ids")]
+    dependencies = [("dashboard", "0003_rollups")]  # and deals 0002, through dashboard 0001
 
     operations = [migrations.RunPython(forwards, backwards)]
