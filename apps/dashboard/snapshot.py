@@ -17,6 +17,11 @@ finds a snapshot young enough to show while it is refreshed.
 
 The figures themselves are the pure functions of apps.dashboard.metrics; nothing here changes
 what they say, only when they are computed.
+
+Still needed after the roll-ups (apps/dashboard/rollups.py): the registration figures now read
+O(days) roll-up rows, but the money and health figures rank every partner over the period's
+registrations, and the lifecycle figures read every partner — a recompute still grows with the
+program, so the page keeps showing a snapshot while a worker refreshes it.
 """
 
 from __future__ import annotations

@@ -188,3 +188,20 @@ def test_it_caches_the_partner_rankings_until_a_write_changes_them(client_for, b
     after = client.get("/").context
     assert after["money"]["pipeline"] - first.context["money"]["pipeline"] == 987654
     assert "Fresh Pipeline Partner" in [r["partner"].name for r in after["health"]["rows"]]
+
+
+def test_it_states_the_review_times_error_beside_them(client_for, bob):
+    p = PartnerFactory(stage="growth")
+    now = timezone.now()
+    registration(
+        p,
+        status="rejected",
+        submitted_at=now - timedelta(days=3),
+        reviewed_at=now - timedelta(days=2),
+    )
+
+    page = client_for(bob).get("/").content.decode()
+
+    # reviewed after 24 h, in the one-hour bucket (23 h, 24 h]: the median is 23.5 h, within 1 h
+    assert 'id="kpi-review"' in page and "23.5 h" in page
+    assert "times read from a histogram: off by less than 1.0 h" in page

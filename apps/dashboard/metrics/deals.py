@@ -3,6 +3,7 @@ money — pipeline and won value in the base currency."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,7 +12,6 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
-    DurationField,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -29,10 +30,12 @@ from apps.deals.models import Status as RegStatus
 from apps.partners.models import Partner
 from apps.program.models import ExchangeRate, ProgramSettings, Tier
 
-from ..stats import queryset_percentiles
+from .. import rollups
+from ..models import ALL_PARTNERS, RegistrationDay, ReviewTime
 from .common import _hours, _rate, _via_partner, window
 from .sql import with_ctes
 
+REVIEW_DELAY = "reviewed_at - submitted_at"
 MONEY = DecimalField(max_digits=30, decimal_places=10)
 CENT = Decimal("0.01")
 
@@ -41,68 +44,122 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-# Long on purpose: one figure, one pass over the period's rows; its parts share the filters
-# and annotations, and splitting them would mean passing half-built querysets around.
+def _scope(manager) -> Q:
+    """The roll-up rows of the program (partner 0) or of a manager's partners."""
+    if manager is None:
+        return Q(partner_id=ALL_PARTNERS)
+    return Q(partner_id__in=Partner.objects.filter(manager=manager).values("id"))
+
+
+def _at_edges(regs, field: str, cut: rollups.Split, grouped) -> list[dict]:
+    """`grouped(queryset)` over the registrations whose `field` falls in each partial day at
+    an end of the period: one statement, a UNION ALL of index range scans (an OR of the two
+    ranges would read the table's rows instead of the index alone)."""
+    parts = [
+        grouped(
+            regs.filter(**{f"{field}__gte": start, f"{field}__{'lte' if incl else 'lt'}": end})
+        ).order_by()
+        for start, end, incl in cut.edges
+    ]
+    return list(parts[0].union(*parts[1:], all=True))
+
+
+def _whole_days(model, manager, cut: rollups.Split):
+    return model.objects.filter(_scope(manager), day__gte=cut.first_day, day__lte=cut.last_day)
+
+
+def _review_buckets(regs, manager, cut: rollups.Split) -> dict[int, int]:
+    """{bucket: registrations reviewed in the period}: the roll-up's whole days, and the
+    partial days' registrations put into the same buckets by the same SQL function."""
+    counts: dict[int, int] = {}
+    if cut.first_day is not None:
+        rows = _whole_days(ReviewTime, manager, cut).values("bucket").annotate(c=Sum("n"))
+        for row in rows.order_by():
+            counts[row["bucket"]] = counts.get(row["bucket"], 0) + row["c"]
+    # A constant expression (migration 0003's function), no value in it.
+    bucket = RawSQL(f"dashboard_review_bucket(EXTRACT(EPOCH FROM {REVIEW_DELAY}))", [])  # noqa: S611
+    edge = _at_edges(
+        regs,
+        "reviewed_at",
+        cut,
+        lambda qs: qs.annotate(bucket=bucket).values("bucket").annotate(c=Count("*")),
+    )
+    for row in edge:
+        counts[row["bucket"]] = counts.get(row["bucket"], 0) + row["c"]
+    return counts
+
+
 def registrations(now: datetime, days: int, manager=None) -> dict:
     """Submitted / approved / rejected per week, review time against the SLA, SLA breaches now,
-    win rate of the registrations closed in the period. Eight queries, each bounded by an index
-    on its timestamp (see dashboard migration 0001)."""
+    win rate of the registrations closed in the period. The period's whole days come from the
+    roll-ups (apps/dashboard/rollups.py: O(days) rows for the program, O(days × partners) for a
+    manager), its partial first and last days from the registrations (an index range over at
+    most two days). Review percentiles come from fixed buckets: `review_error_hours` says how
+    far off they can be. Seven queries."""
     w = window(now, days)
     sla = ProgramSettings.get().review_sla_hours
     regs = DealRegistration.objects.filter(_via_partner(manager))
+    cut = rollups.split(w.start, w.end)
+    per_week: dict[str, dict[date, int]] = {"submitted": {}, "approved": {}, "rejected": {}}
+    closed = {"won": 0, "lost": 0}
 
-    def weekly(field: str, **extra) -> dict[date, int]:
-        rows = (
-            regs.filter(**{f"{field}__gte": w.start, f"{field}__lte": w.end}, **extra)
-            .annotate(week=TruncWeek(field))
-            .values("week")
-            .annotate(n=Count("*"))  # not "id": the timestamp indexes cover the count
-            .order_by()
+    def add(key: str, week: date, n: int) -> None:
+        per_week[key][week] = per_week[key].get(week, 0) + n
+
+    if cut.first_day is not None:
+        sums = {c: Sum(c) for c in rollups.COUNT_COLUMNS}
+        for row in _whole_days(RegistrationDay, manager, cut).values("day").annotate(**sums):
+            for key in per_week:
+                add(key, week_start(row["day"]), row[key])
+            for key in closed:
+                closed[key] += row[key]
+
+    def edge_weeks(key: str, field: str, **extra) -> None:
+        rows = _at_edges(
+            regs.filter(**extra),
+            field,
+            cut,
+            # not "id": the timestamp indexes cover the count
+            lambda qs: qs.annotate(week=TruncWeek(field)).values("week").annotate(n=Count("*")),
         )
-        return {
-            timezone.localdate(r["week"]) if isinstance(r["week"], datetime) else r["week"]: r["n"]
-            for r in rows
-        }
+        for r in rows:
+            week = r["week"]
+            add(key, timezone.localdate(week) if isinstance(week, datetime) else week, r["n"])
 
-    submitted = weekly("submitted_at")
-    approved = weekly("approved_at")
-    rejected = weekly("reviewed_at", status=RegStatus.REJECTED)
+    edge_weeks("submitted", "submitted_at")
+    edge_weeks("approved", "approved_at")
+    edge_weeks("rejected", "reviewed_at", status=RegStatus.REJECTED)
     weeks = []
     day = week_start(timezone.localdate(w.start))
     last = week_start(timezone.localdate(w.end))
     while day <= last:
-        weeks.append(
-            {
-                "week": day,
-                "submitted": submitted.get(day, 0),
-                "approved": approved.get(day, 0),
-                "rejected": rejected.get(day, 0),
-            }
-        )
+        weeks.append({"week": day} | {key: found.get(day, 0) for key, found in per_week.items()})
         day += timedelta(days=7)
 
-    reviewed = Q(reviewed_at__gte=w.start, reviewed_at__lte=w.end)
-    review = queryset_percentiles(
-        regs.filter(reviewed).annotate(
-            review=ExpressionWrapper(F("reviewed_at") - F("submitted_at"), DurationField())
-        ),
-        "review",
-        (0.5, 0.9),
-        above=timedelta(hours=sla),  # reviewed late, in the same pass
-    ).get(None, {})
-    # Two aggregates more, each over its own index (never the whole table): what waits now (the
-    # partial index of submitted registrations) and what closed in the period.
+    buckets = _review_buckets(regs, manager, cut)
+    review = rollups.percentiles(buckets, (0.5, 0.9))
+    sla_seconds = sla * rollups.HOUR
+    late = sum(n for b, n in buckets.items() if rollups.bucket_edges(b)[0] >= sla_seconds)
+    # What waits now: the partial index of submitted registrations (the backlog, not the table).
     agg = regs.filter(status=RegStatus.SUBMITTED).aggregate(
         waiting=Count("*"),
         breaches=Count("submitted_at", filter=Q(submitted_at__lt=now - timedelta(hours=sla))),
     )
-    agg |= regs.filter(
-        status__in=[RegStatus.WON, RegStatus.LOST], closed_at__gte=w.start, closed_at__lte=w.end
-    ).aggregate(
-        won=Count("closed_at", filter=Q(status=RegStatus.WON)),
-        lost=Count("closed_at", filter=Q(status=RegStatus.LOST)),
-    )
+    for row in _at_edges(
+        regs.filter(status__in=[RegStatus.WON, RegStatus.LOST]),
+        "closed_at",
+        cut,
+        lambda qs: qs.values("status").annotate(n=Count("closed_at")),
+    ):
+        closed[row["status"]] += row["n"]
+    won, lost = closed["won"], closed["lost"]
     median, p90 = _hours(review.get(0.5)), _hours(review.get(0.9))
+    error = max(
+        (rollups.error_bound(buckets, f) for f in (0.5, 0.9) if review.get(f) is not None),
+        default=None,
+    )
+    if error is not None and math.isinf(error):
+        error = None  # reviews of over ten years (the open bucket): no bound to state
     return {
         "weeks": weeks,
         "totals": {
@@ -111,15 +168,16 @@ def registrations(now: datetime, days: int, manager=None) -> dict:
         "sla_hours": sla,
         "review_median_hours": median,
         "review_p90_hours": p90,
+        "review_error_hours": None if error is None else _hours(error),
         "median_over_sla": median is not None and median > sla,
         "p90_over_sla": p90 is not None and p90 > sla,
-        "reviewed": review.get("n", 0),
-        "reviewed_late": review.get("above", 0),
+        "reviewed": review["n"],
+        "reviewed_late": late,
         "waiting": agg["waiting"],
         "breaches": agg["breaches"],
-        "won": agg["won"],
-        "lost": agg["lost"],
-        "win_rate": _rate(agg["won"], agg["won"] + agg["lost"]),
+        "won": won,
+        "lost": lost,
+        "win_rate": _rate(won, won + lost),
     }
 
 

@@ -1,0 +1,61 @@
+"""The dashboard's roll-ups: what the registration figures read instead of the registrations.
+
+Kept by PostgreSQL triggers on the registrations table (apps/dashboard/rollups.py), in the
+transaction of the write whatever made it — a service, a django-fsm transition, a sweep, a CSV
+import, QuerySet.update(), COPY — and recomputed from the source rows by
+`manage.py rebuild_rollups`. `partner_id` 0 holds the whole program's row of a day (partner ids
+are positive), so the program's figures read O(days) rows and a manager's O(days × partners).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+ALL_PARTNERS = 0
+
+
+class RegistrationDay(models.Model):
+    """What happened to registrations on one (local) day, for one partner or for all (0)."""
+
+    day = models.DateField()
+    partner_id = models.BigIntegerField()
+    submitted = models.IntegerField(default=0)  # by submitted_at
+    approved = models.IntegerField(default=0)  # by approved_at
+    rejected = models.IntegerField(default=0)  # rejected now, by reviewed_at
+    won = models.IntegerField(default=0)  # won now, by closed_at
+    lost = models.IntegerField(default=0)  # lost now, by closed_at
+
+    class Meta:
+        constraints = [
+            # Covering: the figures read a period's rows from the index alone.
+            models.UniqueConstraint(
+                fields=["partner_id", "day"],
+                include=["submitted", "approved", "rejected", "won", "lost"],
+                name="dashboard_regday_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} partner {self.partner_id or 'all'}"
+
+
+class ReviewTime(models.Model):
+    """How many registrations reviewed on `day` waited how long (a fixed histogram bucket of
+    reviewed_at − submitted_at: apps/dashboard/rollups.py, BUCKETS)."""
+
+    day = models.DateField()
+    partner_id = models.BigIntegerField()
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_id", "day", "bucket"],
+                include=["n"],
+                name="dashboard_reviewtime_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} partner {self.partner_id or 'all'} bucket {self.bucket}: {self.n}"
