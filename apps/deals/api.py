@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from apps.core.api import TransitionsMixin
-from apps.core.serializers import RoleFieldsModelSerializer
+from apps.core.serializers import AmountField, RoleFieldsModelSerializer
 from apps.partners.models import Partner
 
 from .filters import RegistrationFilter
@@ -71,7 +71,7 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
     customer_country = serializers.RegexField(
         r"^[A-Za-z]{2}\Z", max_length=2, help_text="ISO 3166-1 alpha-2, e.g. DE (any case)"
     )
-    estimated_value = serializers.DecimalField(
+    estimated_value = AmountField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
     )
     description = serializers.CharField(
@@ -165,7 +165,7 @@ class ExtendInput(serializers.Serializer):
 
 
 class WonInput(serializers.Serializer):
-    actual_value = serializers.DecimalField(
+    actual_value = AmountField(
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0"),
