@@ -72,7 +72,7 @@ class FlagFilter(django_filters.BooleanFilter):
     field_class = FlagField
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 0})
 class IdFilter(django_filters.Filter):
     field_class = IdField
 

@@ -66,6 +66,14 @@ class RoleFieldsModelSerializer(RoleFieldsMixin, serializers.ModelSerializer):
 # pattern of its own (a RegexField's pattern, which drf-spectacular inserts after this mapping,
 # already excludes it).
 NO_NUL = "^[^\\u0000]*$"
+# One-line texts (names) refuse control characters (C0, DEL, C1), bidi overrides and isolates,
+# and private-use characters too; the characters the Unicode version in use has not assigned
+# yet are refused as well, which no pattern can list.
+ONE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\ue000-\\uf8ff]*$"
+
+
+class OneLineCharField(serializers.CharField):
+    schema_pattern = ONE_LINE
 
 
 class TextFieldSchema(OpenApiSerializerFieldExtension):
@@ -80,7 +88,7 @@ class TextFieldSchema(OpenApiSerializerFieldExtension):
             for v in self.target.validators
         )
         if direction == "request" and schema.get("type") == "string" and not own_pattern:
-            schema.setdefault("pattern", NO_NUL)
+            schema.setdefault("pattern", getattr(self.target, "schema_pattern", NO_NUL))
         return schema
 
 

@@ -10,11 +10,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from apps.core.api import TransitionsMixin
-from apps.core.serializers import AmountField, RoleFieldsModelSerializer
+from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
 from apps.partners.models import Partner
 
 from .filters import RegistrationFilter
-from .models import MAX_VALUE, DealRegistration
+from .models import MAX_VALUE, DealRegistration, no_control_characters
 from .selectors import (
     conflict_row,
     find_conflicts,
@@ -101,6 +101,12 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
         # apply to a new (submitted) registration, and DRF would spend a query per request
         # checking it; approvals enforce it (the partial unique index, answered as 409).
         validators: list[object] = []
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if no_control_characters in model_field.validators:  # the schema's pattern says so
+            field_class = OneLineCharField
+        return field_class, kwargs
 
     @cached_property
     def _conflict_cache(self) -> dict[int, list[dict] | int]:
