@@ -68,7 +68,7 @@ class SearchFilter(django_filters.CharFilter):
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
-class FlagFilter(django_filters.BooleanFilter):
+class FlagFilter(django_filters.Filter):
     field_class = FlagField
 
 

@@ -124,13 +124,14 @@ class AmountField(serializers.DecimalField):
     """A decimal amount. Sent as text it must match its pattern exactly (the schema documents
     it: no "", "-", "." or spaces, the product's bounds); a JSON number is read as DRF does."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        bounds = [None if b is None else Decimal(str(b)) for b in (self.min_value, self.max_value)]
         self.pattern = amount_pattern(
-            whole_digits=self.max_digits - self.decimal_places,
-            decimal_places=self.decimal_places,
-            min_value=self.min_value,
-            max_value=self.max_value,
+            whole_digits=max_digits - decimal_places,
+            decimal_places=decimal_places,
+            min_value=bounds[0],
+            max_value=bounds[1],
         )
 
     def to_internal_value(self, data):
