@@ -48,6 +48,8 @@ urlpatterns = [
     path("exchange/", include("apps.exchange.urls")),
     path("portal/", include("apps.portal.urls")),
     path("api/v1/", include(api_patterns)),
+    # The API's root without its slash: a JSON 404 too, not the HTML redirect of APPEND_SLASH.
+    path("api/v1", NoSuchEndpoint.as_view(), name="api-root-no-slash"),
     path("admin/", admin.site.urls),
 ]
 

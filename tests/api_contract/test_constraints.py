@@ -75,16 +75,16 @@ def test_text_fields_say_they_refuse_nul_and_do(schema, api_for, alice):
     assert r.status_code == 400 and "name" in r.json()
 
 
-def test_pagination_bounds_are_documented_and_enforced(schema, api_for, bob):
-    parameters = {
-        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/partners/"]["get"]["parameters"]
-    }
-    assert parameters["page"] == {"type": "integer", "minimum": 1}
-    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 200}
+def test_pagination_bounds_are_documented_and_enforced(schema, api_for, bob, acme):
+    path = schema["paths"]["/api/v1/partners/"]["get"]
+    parameters = {p["name"]: p for p in path["parameters"]}
+    assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
+    assert "at most 200" in parameters["page_size"]["description"]
     c = api_for(bob)
     for query in (
         "page_size=0",
-        "page_size=201",
+        "page_size=-5",
         "page_size=abc",
         "page_size=",
         "page_size=5&page_size=6",
@@ -92,7 +92,7 @@ def test_pagination_bounds_are_documented_and_enforced(schema, api_for, bob):
         r = c.get(f"/api/v1/partners/?{query}")
         assert r.status_code == 400 and list(r.json()) == ["page_size"], (query, r.content)
     assert list(c.get("/api/v1/partners/?page=0").json()) == ["page"]
-    assert c.get("/api/v1/partners/?page_size=200").status_code == 200
+    assert c.get("/api/v1/partners/?page_size=100000").status_code == 200  # gives 200 a page
     assert c.get("/api/v1/partners/?page=9").status_code == 404  # past the end
 
 

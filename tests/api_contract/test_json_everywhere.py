@@ -11,6 +11,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("method", "path", "status"),
     [
+        ("get", "/api/v1", 404),
+        ("get", "/api/v1/", 404),
         ("get", "/api/v1/nothing/", 404),
         ("post", "/api/v1/nothing/here/", 404),
         ("get", "/api/v1/partners", 404),  # no trailing slash: says where it is

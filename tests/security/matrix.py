@@ -31,6 +31,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "schema": ("public", None, "get", {}),  # the OpenAPI document and its docs page
     "api-docs": ("public", None, "get", {}),
     "api-not-found": ("public", None, "get", {"rest": "no-such-endpoint/"}),
+    "api-root-no-slash": ("public", None, "get", {}),  # a JSON 404, like api-not-found
     # any signed-in user, their own only
     "notifications:list": ("login", None, "get", {}),
     "notifications:bell": ("login", None, "get", {}),
