@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import ObtainToken
-from apps.core.api import NoSuchEndpoint
+from apps.core.api import DocsView, NoSuchEndpoint, SchemaView
 from apps.core.discovery import app_modules
 from apps.core.views import healthz
 from apps.dashboard.views import fresh, root
@@ -20,13 +19,13 @@ for _module in app_modules("api"):
 
 api_patterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (docs/?script=): no inline script,
     # so the page needs no exception to the Content-Security-Policy.
     # GET only: its HTML renderer has no template for an OPTIONS answer (a 500); 405 instead.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="schema", http_method_names=["get", "head"]),
+        DocsView.as_view(url_name="schema", http_method_names=["get", "head"]),
         name="api-docs",
     ),
     *router.urls,
@@ -53,6 +52,8 @@ urlpatterns = [
     path("people/", include("apps.people.urls")),
     path("portal/", include("apps.portal.urls")),
     path("api/v1/", include(api_patterns)),
+    # The API's root without its slash: a JSON 404 too, not the HTML redirect of APPEND_SLASH.
+    path("api/v1", NoSuchEndpoint.as_view(), name="api-root-no-slash"),
     path("admin/", admin.site.urls),
 ]
 

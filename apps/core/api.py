@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -199,3 +201,23 @@ class NoSuchEndpoint(APIView):
         if match is not None and getattr(match.func, "cls", None) is not NoSuchEndpoint:
             detail += f" Addresses end with a slash: {request.path}/"
         raise NotFound(detail)
+
+
+class JSONErrorsMixin:
+    """An API view whose answers are in another format (the schema's YAML, the docs' HTML) still
+    answers its errors — a 404 for an unknown ?format=, a 405 — in JSON, in the error
+    contract's shape, like every other address under /api/v1/."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        self.request.accepted_renderer = JSONRenderer()  # type: ignore[attr-defined]
+        self.request.accepted_media_type = JSONRenderer.media_type  # type: ignore[attr-defined]
+        return response
+
+
+class SchemaView(JSONErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(JSONErrorsMixin, SpectacularSwaggerSplitView):
+    pass

@@ -48,11 +48,31 @@ class IdField(forms.CharField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
+class FlagField(forms.Field):
+    """A yes/no filter: true/false or 1/0 (any case); anything else is refused, not ignored."""
+
+    default_error_messages = {"invalid": "Give true or false (or 1 or 0)."}
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        flag = self.VALUES.get(str(value).strip().lower())
+        if flag is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return flag
+
+
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field(OpenApiTypes.BOOL)
+class FlagFilter(django_filters.Filter):
+    field_class = FlagField
+
+
+@extend_schema_field({"type": "integer", "minimum": 0})
 class IdFilter(django_filters.Filter):
     field_class = IdField
 
@@ -75,10 +95,3 @@ class ListFilterBackend(DjangoFilterBackend):
         if getattr(view, "action", None) != "list":
             return None
         return super().get_filterset_class(view, queryset)
-
-
-class LenientFilterBackend(ListFilterBackend):
-    """For the endpoints whose clients were promised that unknown filter values are ignored
-    (the QBR list, tests/qbrs/test_api.py): such a value filters nothing instead of a 400."""
-
-    raise_exception = False

@@ -165,15 +165,14 @@ class AutoSchema(SpectacularAutoSchema):
 
         view, method = self.view, self.method
         detail_path = "{" in self.path
-        # A paginated list: a page past the end is a 404; its filters refuse bad values (400).
+        # A paginated list: a page past the end is a 404; a bad ?page=/?page_size= or a bad
+        # value of one of its filters is refused (400).
         listing = method == "GET" and self._is_list_view() and self._get_paginator() is not None
-        # Its filters: a FilterSet's (the filter backends') or parameters declared on the view.
-        filtered = listing and bool(self._get_filter_parameters() or self.get_override_parameters())
         takes_input = method in ("PUT", "PATCH") or (
             method == "POST" and self.get_request_serializer() is not None
         )
         answers: dict[str, tuple[str, object]] = {}
-        if takes_input or filtered or getattr(view, "action", None) == "run_transition":
+        if takes_input or listing or getattr(view, "action", None) == "run_transition":
             answers["400"] = ("Invalid input or query parameters.", self._validation_error())
         answers["401"] = ("Not authenticated (or the token is not valid).", ErrorDetail)
         answers["403"] = (

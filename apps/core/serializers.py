@@ -12,9 +12,13 @@ the exact fields a partner user gets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cached_property
 
+from django.core.validators import RegexValidator, URLValidator
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 
@@ -55,3 +59,94 @@ class RoleFieldsSerializer(RoleFieldsMixin, serializers.Serializer):
 
 class RoleFieldsModelSerializer(RoleFieldsMixin, serializers.ModelSerializer):
     pass
+
+
+# Text the API reads: PostgreSQL cannot store NUL, so every text field refuses it (DRF's
+# ProhibitNullCharactersValidator) and the schema says so on each request string without a
+# pattern of its own (a RegexField's pattern, which drf-spectacular inserts after this mapping,
+# already excludes it).
+NO_NUL = "^[^\\u0000]*$"
+# One-line texts (names) refuse control characters (C0, DEL, C1), bidi overrides and isolates,
+# and private-use characters too; the characters the Unicode version in use has not assigned
+# yet are refused as well, which no pattern can list.
+ONE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\ue000-\\uf8ff]*$"
+
+
+class OneLineCharField(serializers.CharField):
+    schema_pattern = ONE_LINE
+
+
+class TextFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = serializers.CharField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        # drf-spectacular's documented way to augment its own mapping of a field.
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)  # noqa: SLF001
+        own_pattern = any(
+            isinstance(v, RegexValidator) and not isinstance(v, URLValidator)
+            for v in self.target.validators
+        )
+        if direction == "request" and schema.get("type") == "string" and not own_pattern:
+            schema.setdefault("pattern", getattr(self.target, "schema_pattern", NO_NUL))
+        return schema
+
+
+def amount_pattern(
+    *, whole_digits: int, decimal_places: int, min_value: Decimal | None, max_value: Decimal | None
+) -> str:
+    """The exact text an AmountField accepts, as a pattern both the schema and the server use:
+    digits (at least one), an optional point followed by 1 to `decimal_places` digits; a sign
+    only where negative amounts are allowed; the bounds the product uses (0, the smallest step
+    or none below; a power of ten or the widest number above) in the pattern itself, since a
+    string's bounds are no JSON Schema keyword."""
+    step = Decimal(1).scaleb(-decimal_places)
+    widest = Decimal(10) ** whole_digits - step
+    digits = f"[0-9]{{1,{whole_digits}}}(?:\\.[0-9]{{1,{decimal_places}}})?"
+    sign = "-?" if min_value is None or min_value < 0 else ""
+    if min_value not in (None, Decimal(0), step) and not (min_value < 0):
+        raise ValueError(f"amount_pattern: no pattern for a minimum of {min_value}")
+    not_zero = "(?!-?0*\\.?0*$)" if min_value == step else ""
+    if max_value is None or max_value == widest:
+        body = digits
+    elif max_value == max_value.to_integral_value() and str(int(max_value)).strip("0") == "1":
+        power = len(str(int(max_value))) - 1  # 10 ** power
+        body = (
+            f"(?:1{'0' * power}(?:\\.0{{1,{decimal_places}}})?"
+            f"|[0-9]{{1,{power}}}(?:\\.[0-9]{{1,{decimal_places}}})?)"
+        )
+    else:
+        raise ValueError(f"amount_pattern: no pattern for a maximum of {max_value}")
+    return f"^{not_zero}{sign}{body}$"
+
+
+class AmountField(serializers.DecimalField):
+    """A decimal amount. Sent as text it must match its pattern exactly (the schema documents
+    it: no "", "-", "." or spaces, the product's bounds); a JSON number is read as DRF does."""
+
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        bounds = [None if b is None else Decimal(str(b)) for b in (self.min_value, self.max_value)]
+        self.pattern = amount_pattern(
+            whole_digits=max_digits - decimal_places,
+            decimal_places=decimal_places,
+            min_value=bounds[0],
+            max_value=bounds[1],
+        )
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not re.fullmatch(self.pattern, data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AmountFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = AmountField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)  # noqa: SLF001
+        schema["pattern"] = self.target.pattern
+        if direction == "request":  # bounds of a number, not of a string: the pattern has them
+            for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+                schema.pop(key, None)
+        return schema

@@ -16,11 +16,11 @@ from rest_framework.response import Response
 
 from apps.core.access import WORKS_DEALS
 from apps.core.api import TransitionsMixin
-from apps.core.serializers import RoleFieldsModelSerializer
+from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
 from apps.partners.models import Partner
 
 from .filters import RegistrationFilter
-from .models import MAX_VALUE, DealRegistration
+from .models import MAX_VALUE, DealRegistration, no_control_characters
 from .selectors import (
     conflict_row,
     find_conflicts,
@@ -77,7 +77,7 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
     customer_country = serializers.RegexField(
         r"^[A-Za-z]{2}\Z", max_length=2, help_text="ISO 3166-1 alpha-2, e.g. DE (any case)"
     )
-    estimated_value = serializers.DecimalField(
+    estimated_value = AmountField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
     )
     description = serializers.CharField(
@@ -107,6 +107,12 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
         # apply to a new (submitted) registration, and DRF would spend a query per request
         # checking it; approvals enforce it (the partial unique index, answered as 409).
         validators: list[object] = []
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if no_control_characters in model_field.validators:  # the schema's pattern says so
+            field_class = OneLineCharField
+        return field_class, kwargs
 
     @cached_property
     def _conflict_cache(self) -> dict[int, list[dict] | int]:
@@ -171,7 +177,7 @@ class ExtendInput(serializers.Serializer):
 
 
 class WonInput(serializers.Serializer):
-    actual_value = serializers.DecimalField(
+    actual_value = AmountField(
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0"),

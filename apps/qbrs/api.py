@@ -10,7 +10,6 @@ from rest_framework.response import Response
 
 from apps.core.access import WORKS_TASKS, HasAccess
 from apps.core.api import TransitionsMixin
-from apps.core.filters import LenientFilterBackend
 from apps.core.serializers import RoleFieldsModelSerializer, RoleFieldsSerializer
 from apps.partners.models import Partner
 
@@ -131,7 +130,6 @@ class QBRViewSet(
 ):
     permission_classes = [StaffWritesOrReadOnly]
     filterset_class = QBRFilter
-    filter_backends = [LenientFilterBackend]
     transition_field = "status"
     transition_inputs = {"complete": CompleteInput}
     transition_docs = {

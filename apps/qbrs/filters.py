@@ -7,9 +7,8 @@ from datetime import datetime
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django_filters.widgets import BooleanWidget
 
-from apps.core.filters import IdFilter, SearchFilter
+from apps.core.filters import FlagFilter, IdFilter, SearchFilter
 
 from .models import QBR, Status
 from .selectors import manager_list
@@ -24,9 +23,8 @@ class QBRFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=STATUS_FILTERS, method="filter_status", empty_label="All"
     )
-    mine = django_filters.BooleanFilter(
+    mine = FlagFilter(
         method="filter_mine",
-        widget=BooleanWidget,
         help_text="1 or true: only the partners the user manages",
     )
     q = SearchFilter(method="filter_search", help_text="Part of the partner's name or quarter")

@@ -9,7 +9,7 @@ from rest_framework import serializers, viewsets
 from apps.core.access import IsAdminOrReadOnly, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
-from apps.core.serializers import RoleFieldsModelSerializer
+from apps.core.serializers import AmountField, RoleFieldsModelSerializer
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency, exchange_rate_save
 
@@ -31,7 +31,7 @@ class TierSerializer(RoleFieldsModelSerializer):
     rank = serializers.IntegerField(
         min_value=COUNT_BOUNDS["rank"][0], max_value=COUNT_BOUNDS["rank"][1]
     )
-    min_won_value = serializers.DecimalField(
+    min_won_value = AmountField(
         max_digits=14,
         decimal_places=2,
         min_value=AMOUNT_BOUNDS["min_won_value"][0],
@@ -43,7 +43,7 @@ class TierSerializer(RoleFieldsModelSerializer):
     protection_days = serializers.IntegerField(
         min_value=COUNT_BOUNDS["protection_days"][0], max_value=COUNT_BOUNDS["protection_days"][1]
     )
-    discount_percent = serializers.DecimalField(
+    discount_percent = AmountField(
         max_digits=5,
         decimal_places=2,
         min_value=AMOUNT_BOUNDS["discount_percent"][0],
@@ -221,9 +221,7 @@ class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
 
 class ExchangeRateSerializer(RoleFieldsModelSerializer):
     currency = serializers.RegexField(r"^[A-Za-z]{3}\Z", max_length=3)
-    rate_to_base = serializers.DecimalField(
-        max_digits=18, decimal_places=8, min_value=Decimal("0.00000001")
-    )
+    rate_to_base = AmountField(max_digits=18, decimal_places=8, min_value=Decimal("0.00000001"))
 
     class Meta:
         model = ExchangeRate

@@ -33,6 +33,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "api-not-found": ("public", None, "get", {"rest": "no-such-endpoint/"}),
     "invitation_accept": ("public", None, "get", {"token": "no-such-token"}),
     "invitation-accept": ("public", None, "post", {}),  # the invitee's, anonymous
+    "api-root-no-slash": ("public", None, "get", {}),  # a JSON 404, like api-not-found
     # any signed-in user, their own only
     "notifications:list": ("login", None, "get", {}),
     "notifications:bell": ("login", None, "get", {}),

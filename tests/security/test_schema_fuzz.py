@@ -1,97 +1,213 @@
-"""Schemathesis against /api/v1/schema/, authenticated as each role, every operation: no 500,
-and every answer — its status code, content type and body, errors included — is one the schema
-documents. Bounded (a few examples per operation) so the suite stays fast."""
+"""Schemathesis against /api/v1/schema/ over HTTP (Django's live server), as each role (an
+admin, a manager, a partner user), with ALL its checks — those that re-send a request too
+(without credentials, with an undeclared method, after a delete) — and every phase: the
+schema's examples, the coverage phase (boundary and just-invalid values of every parameter and
+field), fuzzing, and the stateful phase (operations chained through the links it infers).
+Zero failures; a failure names the operation and the check, with the request and the answer.
+
+Bounded so `make test` stays fast: a few examples per operation (SCHEMA_FUZZ_EXAMPLES, default
+3), a fixed seed (SCHEMA_FUZZ_SEED=random explores further), short stateful scenarios; the
+coverage phase (thousands of requests, several minutes per role on a busy machine) runs with
+SCHEMA_FUZZ_PHASES=all — run it before a release and after changing a serializer or a filter."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import random
+import unicodedata
+from collections import defaultdict
 
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from rest_framework.test import APIClient  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis import engine  # noqa: E402
+from schemathesis.config import SchemathesisConfig  # noqa: E402
+from schemathesis.engine import events  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# Checks on the response itself only (others re-send requests over the network). The schema
-# documents each operation's error answers too (apps/core/schema.py), so an answer it does not
-# list, or an error body of another shape, fails here.
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
 
-# Found by this test and fixed; add a line only with a reason and an owner, and remove it then.
-KNOWN_NONCONFORMING: set[str] = set()
-KNOWN_SERVER_ERRORS: set[tuple[str, str]] = set()
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+QUICK_PHASES = ("examples", "fuzzing", "stateful")
+
+# A schema says which requests are well formed, not which objects exist: a well-formed request
+# naming an object that does not exist (an id, a type's key), or credentials that are wrong,
+# is refused with 400 on that field alone. Only these fields, alone in the 400, are excused.
+# A password is judged by Django's validators (similar to the username, common, all digits).
+# Tiers: a name or rank another tier has; requirements lower than a lower tier's.
+TIER_RULES = {"name", "rank", "min_won_value", "min_won_deals"}
+DATA_DEPENDENT_400 = {
+    "POST /api/v1/auth/token/": {"non_field_errors"},  # wrong username or password
+    "POST /api/v1/users/me/password/": {"old_password", "new_password"},
+    "POST /api/v1/users/": {"partner", "username", "password"},  # no such partner; taken
+    "POST /api/v1/tiers/": TIER_RULES,
+    "PUT /api/v1/tiers/{id}/": TIER_RULES,
+    "PATCH /api/v1/tiers/{id}/": TIER_RULES,
+    "POST /api/v1/partners/": {"partner_type", "tier", "manager", "name"},  # name: taken
+    "PATCH /api/v1/partners/{id}/": {"partner_type", "tier", "manager", "name"},
+    "PUT /api/v1/partners/{id}/": {"partner_type", "tier", "manager", "name"},
+    "POST /api/v1/agreements/": {"partner"},
+    "PATCH /api/v1/agreements/{id}/": {"partner"},
+    "PUT /api/v1/agreements/{id}/": {"partner"},
+    "POST /api/v1/deal-registrations/": {"partner"},
+    "POST /api/v1/qbrs/": {"partner"},
+}
+# The one-line texts of a registration (apps/deals/models.py no_control_characters).
+UNLISTED_CHARACTER_FIELDS = {
+    "POST /api/v1/deal-registrations/": {"customer_name", "contact_name", "product"},
+}
+# Found by this test and fixed; add a line only with a reason and an owner, and remove it then:
+# {(operation label, check name): reason}.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
-def _schema_dict(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    import yaml
+def _phases() -> tuple[str, ...]:
+    chosen = os.environ.get("SCHEMA_FUZZ_PHASES", "quick")
+    return (
+        PHASES
+        if chosen == "all"
+        else QUICK_PHASES
+        if chosen == "quick"
+        else (tuple(chosen.split(",")))
+    )
 
-    return yaml.safe_load(client.get("/api/v1/schema/").content)
+
+def _config(live_server, token: str) -> SchemathesisConfig:
+    seed = os.environ.get("SCHEMA_FUZZ_SEED", "1")
+    return SchemathesisConfig.from_dict(
+        {
+            "headers": {"Authorization": f"Token {token}"},
+            "base-url": live_server.url,
+            "seed": random.randrange(2**32) if seed == "random" else int(seed),
+            "workers": 1,
+            "cache": {"enabled": False},
+            "generation": {
+                "max-examples": int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "3")),
+                "deterministic": seed != "random",
+                "database": "none",
+            },
+            "checks": {"enabled": True},  # every check schemathesis has
+            "phases": {
+                **{phase: {"enabled": phase in _phases()} for phase in PHASES},
+                "stateful": {"enabled": True, "max-steps": 4},
+            },
+        }
+    )
+
+
+def _form_body_with_null(case) -> bool:
+    """The request bodies are documented in JSON and in two form encodings, and a form cannot
+    carry null: a nullable field sent as null in a form arrives as text and is refused. Not this
+    branch's to fix — the `schema` branch documents JSON-only request bodies (issue 25), which
+    ends these cases; until then they are set aside, counted, and named in the test's output."""
+    media_type = (case.media_type or "").split(";")[0]
+    values = case.body.values() if isinstance(case.body, dict) else ()
+    return media_type != "application/json" and any(v is None for v in values)
+
+
+def _unlisted_characters(value: object) -> bool:
+    """Characters the running Unicode version has not assigned (or private-use ones past the
+    first plane): the one-line texts refuse them, and no pattern can list them."""
+    if not isinstance(value, str):
+        return False
+    categories = ((unicodedata.category(ch), ord(ch)) for ch in value)
+    return any(cat == "Cn" or (cat == "Co" and code > 0xFFFF) for cat, code in categories)
+
+
+def _excused(check: str, operation: str, status: int | None, body: bytes, case) -> bool:
+    if check != "positive_data_acceptance" or status != 400:
+        return False
+    try:
+        fields = set(json.loads(body))
+    except (ValueError, TypeError):
+        return False
+    sent = case.body if isinstance(case.body, dict) else {}
+    unlisted = {
+        f for f in UNLISTED_CHARACTER_FIELDS.get(operation, ()) if _unlisted_characters(sent.get(f))
+    }
+    return bool(fields) and fields <= DATA_DEPENDENT_400.get(operation, set()) | unlisted
+
+
+def _describe(recorder, case_id: str) -> tuple[str, int | None, bytes]:
+    node = recorder.cases.get(case_id)
+    interaction = recorder.interactions.get(case_id)
+    response = interaction.response if interaction is not None else None
+    if node is None:
+        return "", None, b""
+    case = node.value
+    body = "" if type(case.body).__name__ == "NotSet" else f" body={case.body!r}"[:300]
+    sent = f"{case.method} {case.formatted_path} query={case.query!r}{body}"
+    if response is None:
+        return sent, None, b""
+    return (
+        f"{sent} -> {response.status_code} {response.content[:300]!r}",
+        (response.status_code),
+        response.content,
+    )
+
+
+def _record(recorder, failures: dict, set_aside: set[str]) -> None:
+    """The failed checks of one scenario, by (operation, check), with the request and answer."""
+    for case_id, checks in recorder.checks.items():
+        for check in checks:
+            if check.failure_info is None:
+                continue
+            failure = check.failure_info.failure
+            operation = failure.operation or "?"
+            node = recorder.cases.get(case_id)
+            sent, status, body = _describe(recorder, case_id)
+            if (
+                check.name == "positive_data_acceptance"
+                and node
+                and _form_body_with_null(node.value)
+            ):
+                set_aside.add(operation)
+            elif not (node and _excused(check.name, operation, status, body, node.value)):
+                failures[(operation, check.name)].append(
+                    f"{failure.title}: {failure.message}\n      {sent}"
+                )
+
+
+def run_schemathesis(live_server, token: str) -> tuple[dict[tuple[str, str], list[str]], list]:
+    schema = schemathesis.openapi.from_url(
+        f"{live_server.url}/api/v1/schema/", config=_config(live_server, token)
+    )
+    failures: dict[tuple[str, str], list[str]] = defaultdict(list)
+    errors = []
+    set_aside: set[str] = set()
+    for event in engine.from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            _record(event.recorder, failures, set_aside)
+        elif isinstance(event, events.NonFatalError):
+            errors.append(f"{event.label}: {event.value!r}"[:400])
+        elif isinstance(event, events.FatalError):
+            errors.append(f"fatal: {event.exception!r}"[:400])
+        elif isinstance(event, events.EngineFinished):
+            for failure in event.failures:
+                failures[(failure.operation or "?", "after run")].append(failure.message)
+    if set_aside:
+        print("Set aside (null in a form-encoded body, the schema branch's):", sorted(set_aside))
+    return failures, errors
 
 
 @pytest.mark.parametrize("role", ["admin", "manager", "partner"])
-def test_the_api_survives_its_own_schema_fuzzed(role, world, alice, bob):
-    from django.core.wsgi import get_wsgi_application
-
+def test_the_api_holds_to_its_schema_under_every_schemathesis_check(
+    role, world, alice, bob, live_server
+):
     from apps.accounts.services import token_create
 
+    # Every refused request is logged as a warning; thousands of them here say nothing.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     user = {"admin": alice, "manager": bob, "partner": world["partner"].users.get()}[role]
-    token = token_create(user)
-    schema = schemathesis.openapi.from_dict(_schema_dict(user))
-    app = get_wsgi_application()
-    failures: list[str] = []
-    nonconforming: list[str] = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-
-        @settings(
-            max_examples=int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "4")),
-            deadline=None,
-            # Deterministic in `make test`; SCHEMA_FUZZ_RANDOM=1 explores further.
-            derandomize=not os.environ.get("SCHEMA_FUZZ_RANDOM"),
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def check(case):
-            case.headers = {**(case.headers or {}), "Authorization": f"Token {token}"}
-            response = case.call(app=app)
-            if response.status_code >= 500:
-                if (case.method.upper(), case.operation.path) in KNOWN_SERVER_ERRORS:
-                    return
-                failures.append(f"{case.method} {case.formatted_path}: {response.status_code}")
-                return
-            try:
-                case.validate_response(response, checks=CHECKS)
-            except BaseExceptionGroup as group:  # the schemathesis checks that failed
-                for exc in group.exceptions:
-                    # Its "ignored auth" check assumes it generated the credentials; we send
-                    # a real token, so a 200 there is right.
-                    known = case.operation.path in KNOWN_NONCONFORMING
-                    if type(exc).__name__ != "IgnoredAuth" and not known:
-                        nonconforming.append(f"{case.method} {case.formatted_path}: {exc}"[:400])
-
-        try:
-            check()
-        except Exception as exc:  # a hypothesis error in one operation is reported, not fatal
-            failures.append(
-                f"{operation.method} {operation.path}: {type(exc).__name__}: {exc}"[:300]
-            )
-    assert not failures, "\n".join(failures[:20])
-    assert not nonconforming, "\n".join(nonconforming[:10])
+    failures, errors = run_schemathesis(live_server, token_create(user))
+    report = [
+        f"{operation} [{check}] ({len(found)}x): {found[0]}"
+        for (operation, check), found in sorted(failures.items())
+        if (operation, check) not in KNOWN
+    ]
+    assert not errors, "\n".join(errors)
+    assert not report, f"{len(report)} (operation, check) pairs fail:\n" + "\n".join(report)
 
 
 def test_the_schema_documents_each_operations_error_answers(api_for, bob):
