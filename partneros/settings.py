@@ -397,6 +397,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "auth", "description": "API tokens: sign in with a username and password."},
         {"name": "users", "description": "Accounts: your own, your tokens, new users (admins)."},
         {"name": "partners", "description": "Partners and their lifecycle (stages)."},
+        {"name": "contacts", "description": "People at a partner, with or without portal access."},
+        {"name": "invitations", "description": "Invitations to a partner's portal."},
         {"name": "tasks", "description": "A partner's onboarding and expansion tasks."},
         {"name": "agreements", "description": "Partner agreements: send, sign, renew, end."},
         {"name": "deal-registrations", "description": "Deals partners register for protection."},

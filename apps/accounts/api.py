@@ -150,7 +150,12 @@ class UserPermission(HasAccess):
         "own company's users.",
         tags=["users"],
     ),
-    retrieve=extend_schema(summary="Read a user", tags=["users"]),
+    retrieve=extend_schema(
+        summary="Read a user",
+        description="One user the caller may list (admins: any; managers: partner users; a "
+        "partner admin: their own company's).",
+        tags=["users"],
+    ),
     create=extend_schema(
         summary="Create a user (admins)",
         description=(

@@ -34,7 +34,6 @@ from .services import (
     invitation_revoke,
 )
 
-TAGS = ["people"]
 
 
 class ContactSerializer(RoleFieldsModelSerializer):
@@ -110,9 +109,13 @@ class ContactsOfPartner:
     list=extend_schema(
         summary="List a partner's contacts",
         description="Staff: any partner's; a partner admin: their own company's.",
-        tags=TAGS,
     ),
-    create=extend_schema(summary="Add a contact to a partner", tags=TAGS),
+    create=extend_schema(
+        summary="Add a contact to a partner",
+        description="A person at the partner, with or without portal access; `roles` among "
+        "primary, sales, technical, marketing, finance, executive. Staff: any partner; a partner "
+        "admin: their own company.",
+    ),
 )
 class PartnerContactViewSet(
     ContactsOfPartner, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -136,9 +139,18 @@ class PartnerContactViewSet(
 
 
 @extend_schema_view(
-    retrieve=extend_schema(summary="Read a contact", tags=TAGS),
-    partial_update=extend_schema(summary="Change a contact", tags=TAGS),
-    destroy=extend_schema(summary="Remove a contact", tags=TAGS),
+    retrieve=extend_schema(
+        summary="Read a contact",
+        description="One contact of a partner the caller may see (404 otherwise).",
+    ),
+    partial_update=extend_schema(
+        summary="Change a contact",
+        description="Only the fields sent change. Staff, or the partner admin of its company.",
+    ),
+    destroy=extend_schema(
+        summary="Remove a contact",
+        description="The contact is deleted; a portal user linked to it keeps their account.",
+    ),
 )
 class ContactViewSet(
     mixins.RetrieveModelMixin,
@@ -172,14 +184,15 @@ class ContactViewSet(
         summary="List invitations",
         description="Staff: every partner's (filter ?partner=); a partner admin: their own "
         "company's. Newest first.",
-        tags=TAGS,
     ),
-    retrieve=extend_schema(summary="Read an invitation", tags=TAGS),
+    retrieve=extend_schema(
+        summary="Read an invitation",
+        description="Its address, partner role, state and expiry; never the link's token.",
+    ),
     create=extend_schema(
         summary="Invite someone to a partner's portal",
         description="E-mails a single-use link that expires in 7 days. A partner admin invites "
         "into their own company whatever `partner` says.",
-        tags=TAGS,
     ),
 )
 class InvitationViewSet(
@@ -221,7 +234,6 @@ class InvitationViewSet(
         description="A new link, valid 7 days; the old link no longer works.",
         request=None,
         responses=InvitationSerializer,
-        tags=TAGS,
     )
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
@@ -233,7 +245,6 @@ class InvitationViewSet(
         description="Its link no longer works.",
         request=None,
         responses=InvitationSerializer,
-        tags=TAGS,
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
@@ -247,7 +258,6 @@ class InvitationViewSet(
         request=AcceptSerializer,
         responses={201: TokenAnswer, 400: OpenApiResponse(description="Invalid input")},
         auth=[],
-        tags=TAGS,
     )
     @action(
         detail=False,
