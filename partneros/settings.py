@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.program",
     "apps.agreements",
     "apps.deals",
+    "apps.people",
     "apps.qbrs",
     "apps.tiers",
     "apps.onboarding",

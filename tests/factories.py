@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import PartnerRole, Role, User
 from apps.agreements.models import Agreement
 from apps.partners.models import Partner, Stage, Task
 from apps.program.models import PartnerType, Tier
@@ -74,7 +74,10 @@ class ManagerFactory(UserFactory):
 
 
 class PartnerUserFactory(UserFactory):
+    """A partner admin unless told otherwise (partner_role=PartnerRole.MEMBER / FINANCE)."""
+
     role = Role.PARTNER
+    partner_role = PartnerRole.ADMIN
     partner = factory.SubFactory(PartnerFactory)
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -12,8 +13,20 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner user"
 
 
+class PartnerRole(models.TextChoices):
+    """What a partner user may do for their company (DESIGN.md section 13), least privilege."""
+
+    ADMIN = "admin", _("Partner admin")
+    MEMBER = "member", _("Member")
+    FINANCE = "finance", _("Finance")
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MANAGER)
+    # Blank for staff; a partner user always holds one (the constraint below).
+    partner_role = models.CharField(
+        max_length=16, choices=PartnerRole.choices, blank=True, default=""
+    )
     partner = models.ForeignKey(
         "partners.Partner",
         null=True,
@@ -29,7 +42,14 @@ class User(AbstractUser):
                 name="partner_user_has_partner",
                 condition=(models.Q(role="partner", partner__isnull=False))
                 | (~models.Q(role="partner") & models.Q(partner__isnull=True)),
-            )
+            ),
+            models.CheckConstraint(
+                name="partner_role_of_partner_users",
+                condition=(
+                    models.Q(role="partner", partner_role__in=["admin", "member", "finance"])
+                    | (~models.Q(role="partner") & models.Q(partner_role=""))
+                ),
+            ),
         ]
 
     def clean(self):
@@ -45,6 +65,10 @@ class User(AbstractUser):
         if self.is_superuser:
             self.role = Role.ADMIN
             self.partner = None
+        if self.role != Role.PARTNER:
+            self.partner_role = ""
+        elif not self.partner_role:
+            self.partner_role = PartnerRole.MEMBER  # least privilege unless said otherwise
         super().save(*args, **kwargs)
 
     @property
@@ -63,6 +87,19 @@ class User(AbstractUser):
     @property
     def is_partner_user(self) -> bool:
         return not self.is_superuser and self.role == Role.PARTNER
+
+    @property
+    def is_partner_admin(self) -> bool:
+        """Manages their company's users and contacts and signs its agreements."""
+        return self.is_partner_user and self.partner_role == PartnerRole.ADMIN
+
+    @property
+    def is_partner_member(self) -> bool:
+        return self.is_partner_user and self.partner_role == PartnerRole.MEMBER
+
+    @property
+    def is_partner_finance(self) -> bool:
+        return self.is_partner_user and self.partner_role == PartnerRole.FINANCE
 
     @property
     def partnership_ended(self) -> bool:

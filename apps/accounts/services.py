@@ -9,19 +9,53 @@ from knox.models import AuthToken
 
 from apps.core.errors import InvalidInput
 
-from .models import PROGRAM_ADMINS_APPS, PROGRAM_ADMINS_GROUP, Role, User, UserSession
+from .models import (
+    PROGRAM_ADMINS_APPS,
+    PROGRAM_ADMINS_GROUP,
+    PartnerRole,
+    Role,
+    User,
+    UserSession,
+)
+
+
+def _default_partner_role(partner) -> str:
+    """A company's first portal user is its admin; the next ones are members (least privilege)."""
+    if partner is None or User.objects.filter(partner=partner, role=Role.PARTNER).exists():
+        return PartnerRole.MEMBER
+    return PartnerRole.ADMIN
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, role: str, partner=None) -> User:
+def user_create(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    role: str,
+    partner=None,
+    partner_role: str | None = None,
+) -> User:
     errors: dict[str, list[str]] = {}
     if role == Role.PARTNER and partner is None:
         errors["partner"] = ["Required for a partner user."]
     if role != Role.PARTNER and partner is not None:
         errors["partner"] = ["Only partner users belong to a partner."]
+    if role != Role.PARTNER and partner_role:
+        errors["partner_role"] = ["Only partner users have a partner role."]
+    elif partner_role and partner_role not in PartnerRole.values:
+        errors["partner_role"] = [f'"{partner_role}" is not a partner role.']
     if User.objects.filter(username__iexact=username).exists():
         errors["username"] = ["A user with that username already exists."]
-    user = User(username=username, email=email, role=role, partner=partner)
+    if role == Role.PARTNER and not partner_role:
+        partner_role = _default_partner_role(partner)
+    user = User(
+        username=username,
+        email=email,
+        role=role,
+        partner=partner,
+        partner_role=partner_role if role == Role.PARTNER else "",
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:

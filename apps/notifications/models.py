@@ -7,11 +7,18 @@ from apps.core.ids import RandomIdModel
 
 
 class Notification(RandomIdModel):
-    """A message to one user: shown in the app first, e-mailed from this outbox second."""
+    """A message to one user: shown in the app first, e-mailed from this outbox second. Or, to
+    someone who has no account yet (an invitee, an applicant), an e-mail to `email` alone, which
+    no page shows."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
+    email = models.EmailField(max_length=254, blank=True)
     kind = models.CharField(max_length=64)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -26,6 +33,12 @@ class Notification(RandomIdModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="notification_has_an_addressee",
+                condition=models.Q(recipient__isnull=False) | ~models.Q(email=""),
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["recipient", "created_at"],

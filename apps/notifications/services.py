@@ -87,6 +87,21 @@ def _nudge_delivery() -> None:
         _quiet_until = now + NUDGE_COALESCE_SECONDS
 
 
+def notify_address(
+    *, email: str, kind: str, subject: str, key: str, body: str = "", link: str = ""
+) -> bool:
+    """E-mail someone who has no account (an invitee, an applicant) through the outbox, once per
+    `key`: no page shows it, the outbox delivers it as any other. True when it was created."""
+    row = Notification(
+        email=email, kind=kind, subject=subject[:200], body=body, link=link[:500], key=key[:255]
+    )
+    Notification.objects.bulk_create([row], ignore_conflicts=True)  # the key was used: nothing
+    created = Notification.objects.filter(pk=row.pk).exists()
+    if created and settings.NOTIFY_NUDGE_DELIVERY:
+        transaction.on_commit(_nudge_delivery)
+    return created
+
+
 def mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:
     if notification.read_at is None:
         notification.read_at = now or timezone.now()
@@ -111,7 +126,7 @@ def deliver_outbox(*, now: datetime) -> dict:
     sent = failed = skipped = 0
     connection = get_connection()
     pending = (
-        Notification.objects.select_for_update(skip_locked=True)
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("recipient")
         .filter(emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
         .order_by("id")
@@ -124,7 +139,8 @@ def deliver_outbox(*, now: datetime) -> dict:
                 break
             last = n.pk
             recipient = n.recipient
-            if not recipient.email or not recipient.is_active:
+            address = n.email if recipient is None else recipient.email
+            if not address or (recipient is not None and not recipient.is_active):
                 n.emailed_at, n.email_error = now, "no address"
                 skipped += 1
             else:
@@ -132,7 +148,7 @@ def deliver_outbox(*, now: datetime) -> dict:
                 message = EmailMessage(
                     subject=f"[PartnerOS] {n.subject}",
                     body=f"{n.body}{link}",
-                    to=[recipient.email],
+                    to=[address],
                     connection=connection,
                 )
                 try:

@@ -1,0 +1,250 @@
+"""Writes on the people at a partner: contacts and invitations (DESIGN.md section 13)."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.models import PartnerRole, Role, User
+from apps.accounts.services import user_create
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.events import send_after_commit
+from apps.notifications.services import notify_address
+
+from .events import invitation_accepted
+from .models import (
+    INVITATION_VALID_FOR,
+    Contact,
+    Invitation,
+    InvitationStatus,
+    token_digest,
+)
+
+INVITATION_REFUSALS = {
+    InvitationStatus.ACCEPTED: gettext_lazy("This invitation was used already: sign in instead."),
+    InvitationStatus.REVOKED: gettext_lazy("This invitation was withdrawn. Ask for a new one."),
+    InvitationStatus.EXPIRED: gettext_lazy("This invitation has expired. Ask for a new one."),
+}
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def invitation_link(token: str) -> str:
+    return f"/accounts/invitation/{token}/"
+
+
+def _new_token(invitation: Invitation) -> str:
+    token = secrets.token_urlsafe(32)
+    invitation.token_digest = token_digest(token)
+    return token
+
+
+def _send(invitation: Invitation, token: str) -> None:
+    """The e-mail with the link, through the outbox; each link is e-mailed once."""
+    partner = invitation.partner
+    notify_address(
+        email=invitation.email,
+        kind="invitation",
+        subject=_("You are invited to the %(partner)s partner portal") % {"partner": partner.name},
+        body=_(
+            "You have been invited to the partner portal of %(partner)s as %(role)s. Open the "
+            "link below to choose your username and password. The link works once and expires "
+            "on %(expires)s."
+        )
+        % {
+            "partner": partner.name,
+            "role": PartnerRole(invitation.partner_role).label,
+            "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+        },
+        link=invitation_link(token),
+        key=f"invitation:{invitation.pk}:{invitation.token_digest[:16]}",
+    )
+
+
+def _check_inviter(*, invited_by: User, partner) -> None:
+    if invited_by.is_staff_role:
+        return
+    if not invited_by.is_partner_admin or invited_by.partner_id != partner.pk:
+        raise NotPermitted(_("Only your company's partner admins invite people."))
+
+
+def _validate(*, partner, email: str, partner_role: str, contact: Contact | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if partner_role not in PartnerRole.values:
+        errors["partner_role"] = [_("Choose admin, member or finance.")]
+    if contact is not None and contact.partner_id != partner.pk:
+        errors["contact"] = [_("This contact is not one of the company's contacts.")]
+    if User.objects.filter(
+        partner=partner, role=Role.PARTNER, is_active=True, email__iexact=email
+    ).exists():
+        errors["email"] = [_("Someone with this e-mail address already uses the portal.")]
+    if errors:
+        raise InvalidInput(errors)
+    if not partner.has_portal_access:
+        raise DomainError(
+            _("The partnership has ended: nobody is invited to its portal."),
+            code="partner_inactive",
+        )
+
+
+@transaction.atomic
+def invitation_create(  # noqa: PLR0913 — the invitation's fields, each named
+    *,
+    partner,
+    email: str,
+    partner_role: str,
+    invited_by: User,
+    contact: Contact | None = None,
+    now: datetime.datetime | None = None,
+) -> Invitation:
+    """Invite `email` to `partner`'s portal with a partner role, and e-mail them the link.
+
+    A partner admin invites into their own company only, whatever `partner` says; nobody is
+    invited as staff (the invitee becomes a partner user, with a partner role). The answer carries
+    the link's token as `.token` (it is stored only as a digest)."""
+    now = now or timezone.now()
+    if invited_by.is_partner_user:
+        partner = invited_by.partner
+    _check_inviter(invited_by=invited_by, partner=partner)
+    email = email.strip().lower()
+    _validate(partner=partner, email=email, partner_role=partner_role, contact=contact)
+    earlier = (
+        Invitation.objects.select_for_update()
+        .filter(partner=partner, email__iexact=email, status=InvitationStatus.PENDING)
+        .first()
+    )
+    if earlier is not None:
+        if earlier.state(now) == InvitationStatus.PENDING:
+            raise InvalidInput(
+                {"email": [_("This address has an open invitation already: resend it.")]}
+            )
+        earlier.status, earlier.revoked_at = InvitationStatus.REVOKED, now
+        earlier.save(update_fields=["status", "revoked_at"])
+    invitation = Invitation(
+        partner=partner,
+        email=email,
+        partner_role=partner_role,
+        contact=contact,
+        invited_by=invited_by,
+        created_at=now,
+        sent_at=now,
+        expires_at=now + INVITATION_VALID_FOR,
+    )
+    token = _new_token(invitation)
+    invitation.save()
+    _send(invitation, token)
+    invitation.token = token  # type: ignore[attr-defined]
+    return invitation
+
+
+def _check_manager(*, invitation: Invitation, actor: User) -> None:
+    if actor.is_staff_role:
+        return
+    if not (actor.is_partner_admin and actor.partner_id == invitation.partner_id):
+        raise NotPermitted(_("Only your company's partner admins manage its invitations."))
+
+
+def _locked_pending(invitation: Invitation, now: datetime.datetime) -> Invitation:
+    current = Invitation.objects.select_for_update().select_related("partner").get(pk=invitation.pk)
+    if current.status != InvitationStatus.PENDING:
+        raise DomainError(
+            _("This invitation was %(state)s already.")
+            % {"state": InvitationStatus(current.status).label.lower()},
+            code="transition_not_allowed",
+        )
+    return current
+
+
+@transaction.atomic
+def invitation_resend(
+    *, invitation: Invitation, actor: User, now: datetime.datetime | None = None
+) -> Invitation:
+    """A new link, valid 7 days from now, e-mailed again; the old link is dead at once."""
+    now = now or timezone.now()
+    _check_manager(invitation=invitation, actor=actor)
+    current = _locked_pending(invitation, now)
+    if not current.partner.has_portal_access:
+        raise DomainError(
+            _("The partnership has ended: nobody is invited to its portal."),
+            code="partner_inactive",
+        )
+    token = _new_token(current)
+    current.sent_at, current.expires_at = now, now + INVITATION_VALID_FOR
+    current.sent_count += 1
+    current.save(update_fields=["token_digest", "sent_at", "expires_at", "sent_count"])
+    _send(current, token)
+    current.token = token  # type: ignore[attr-defined]
+    return current
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, invitation: Invitation, actor: User, now: datetime.datetime | None = None
+) -> Invitation:
+    now = now or timezone.now()
+    _check_manager(invitation=invitation, actor=actor)
+    current = _locked_pending(invitation, now)
+    current.status, current.revoked_at = InvitationStatus.REVOKED, now
+    current.save(update_fields=["status", "revoked_at"])
+    return current
+
+
+def _link_contact(invitation: Invitation, user: User) -> None:
+    """The invitation's contact, else the company's contact with the invitee's address, becomes
+    the new user's contact (unless it is someone else's already); without one, none is made."""
+    contact = invitation.contact
+    if contact is None:
+        contact = Contact.objects.filter(
+            partner_id=invitation.partner_id, email__iexact=invitation.email, user__isnull=True
+        ).first()
+    if contact is not None and contact.user_id is None:
+        contact.user = user
+        contact.save(update_fields=["user", "updated_at"])
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, username: str, password: str, now: datetime.datetime | None = None
+) -> User:
+    """The invitee's own act: a partner user with the invitation's role, once. A used, revoked or
+    expired link, or one that never was, is refused (400 on the token) and creates nothing."""
+    now = now or timezone.now()
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("partner")
+        .filter(token_digest=token_digest(token or ""))
+        .first()
+    )
+    if invitation is None:
+        raise InvalidInput({"token": [_("This invitation link is not valid.")]})
+    state = invitation.state(now)
+    if state != InvitationStatus.PENDING:
+        raise InvalidInput({"token": [INVITATION_REFUSALS[state]]})
+    if not invitation.partner.has_portal_access:
+        raise InvalidInput({"token": [_("The partnership has ended: this link no longer works.")]})
+    user = user_create(
+        username=username,
+        email=invitation.email,
+        password=password,
+        role=Role.PARTNER,
+        partner=invitation.partner,
+        partner_role=invitation.partner_role,
+    )
+    invitation.status, invitation.accepted_at = InvitationStatus.ACCEPTED, now
+    invitation.accepted_user = user
+    invitation.save(update_fields=["status", "accepted_at", "accepted_user"])
+    _link_contact(invitation, user)
+    send_after_commit(
+        invitation_accepted,
+        Invitation,
+        invitation_id=invitation.pk,
+        partner_id=invitation.partner_id,
+        user_id=user.pk,
+        at=now,
+    )
+    return user
