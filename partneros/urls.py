@@ -48,6 +48,8 @@ urlpatterns = [
     path("onboarding/", include("apps.onboarding.urls")),
     path("exchange/", include("apps.exchange.urls")),
     path("portal/", include("apps.portal.urls")),
+    path("apply/", include("apps.applications.public_urls")),
+    path("applications/", include("apps.applications.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -27,7 +27,9 @@ class PublicFormThrottle(ScopeThrottle):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    partner_type = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    partner_type: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
 
     class Meta:
         model = Application
@@ -103,8 +105,8 @@ Received = inline_serializer("ApplicationReceived", {"status": serializers.CharF
     run_transition=extend_schema(
         summary=_("Accept or decline an application"),
         description=_(
-            "accept {\"manager\"?}: creates the partner in recruitment and invites the applicant "
-            "as its partner admin. decline {\"reason\"}: the reason is e-mailed to the applicant."
+            'accept {"manager"?}: creates the partner in recruitment and invites the applicant '
+            'as its partner admin. decline {"reason"}: the reason is e-mailed to the applicant.'
         ),
         tags=TAGS,
     ),
@@ -131,12 +133,14 @@ class ApplicationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
         wanted = self.request.query_params.get("status")
-        return selectors.application_queue(wanted if wanted in ("received", "accepted", "declined") else None)
+        return selectors.application_queue(
+            wanted if wanted in ("received", "accepted", "declined") else None
+        )
 
     @extend_schema(
         summary=_("Apply to become a partner"),
         description=_(
-            "Anyone, no sign-in. Always 202 {\"status\": \"received\"} for valid input, whether "
+            'Anyone, no sign-in. Always 202 {"status": "received"} for valid input, whether '
             "or not the company is known; the applicant is e-mailed an acknowledgement."
         ),
         tags=TAGS,

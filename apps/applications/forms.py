@@ -11,10 +11,15 @@ from apps.core.iso import country_choices
 from apps.program.models import PartnerType
 
 from .models import ProfileChoice, ProfileQuestion
-from .services import MAX_REASON
+from .services import MAX_REASON, WEBSITE_ERROR, website_and_domain
 
 # The field bots fill and people never see (hidden from sight and from assistive technology).
 HONEYPOT = "fax_number"
+
+
+def _countries() -> list[tuple[str, str]]:
+    """Named in the language of the request, so read when the form is drawn."""
+    return [("", str(_("Choose…"))), *country_choices()]
 
 
 class ApplicationForm(forms.Form):
@@ -22,7 +27,7 @@ class ApplicationForm(forms.Form):
     website = forms.CharField(
         label=_("Website"), max_length=300, help_text=_("Your company's website, e.g. acme.com.")
     )
-    country = forms.ChoiceField(label=_("Country"))
+    country = forms.ChoiceField(label=_("Country"), choices=_countries)
     partner_type = forms.ModelChoiceField(
         label=_("Kind of partnership"),
         queryset=PartnerType.objects.order_by("name"),
@@ -35,7 +40,6 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Choose…")), *country_choices()]
         self.questions = list(questions)
         for q in self.questions:
             self.fields[f"q_{q.pk}"] = forms.ChoiceField(
@@ -44,6 +48,12 @@ class ApplicationForm(forms.Form):
                 choices=[(str(c.pk), c.text) for c in q.choices.all()],
                 widget=forms.RadioSelect,
             )
+
+    def clean_website(self) -> str:
+        value = self.cleaned_data["website"]
+        if website_and_domain(value) is None:
+            raise forms.ValidationError(_(WEBSITE_ERROR))
+        return value
 
     @property
     def is_bot(self) -> bool:

@@ -105,7 +105,9 @@ class Application(ConcurrentTransitionMixin, RandomIdModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(name="application_fit_0_100", condition=models.Q(fit_score__lte=100)),
+            models.CheckConstraint(
+                name="application_fit_0_100", condition=models.Q(fit_score__lte=100)
+            ),
             models.CheckConstraint(
                 name="application_declined_has_reason",
                 condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),

@@ -59,9 +59,9 @@ def duplicates_for(applications: Sequence[Application]) -> dict[int, dict]:
         near |= Q(website__icontains=domain)
     partners_by_domain: dict[str, list[Partner]] = defaultdict(list)
     for partner in Partner.objects.filter(near).only("id", "name", "website", "stage"):
-        domain = _domain_of(partner.website)
-        if domain in domains:
-            partners_by_domain[domain].append(partner)
+        found_domain = _domain_of(partner.website)
+        if found_domain is not None and found_domain in domains:
+            partners_by_domain[found_domain].append(partner)
     earlier_by_domain: dict[str, list[Application]] = defaultdict(list)
     for other in (
         Application.objects.filter(domain__in=domains)

@@ -12,7 +12,9 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from apps.accounts.models import PartnerRole
 from apps.core import transitions
 from apps.core.errors import InvalidInput, NotPermitted
 from apps.core.iso import COUNTRY_CODES
@@ -27,7 +29,7 @@ from .selectors import asked_questions
 
 MAX_REASON = 2000
 # The partner role the applicant is invited with: they run their company's portal.
-APPLICANT_ROLE = "admin"
+APPLICANT_ROLE = PartnerRole.ADMIN
 
 
 def fit_score(answers: list[dict]) -> int:
@@ -58,17 +60,26 @@ def _answers(questions: list[ProfileQuestion], chosen: Mapping, errors: dict) ->
     return kept
 
 
-def _website(value: str, errors: dict) -> tuple[str, str]:
-    """(the website as a URL, its registrable domain)."""
+WEBSITE_ERROR = gettext_noop("Enter your company's website, e.g. acme.com.")
+
+
+def website_and_domain(value: str) -> tuple[str, str] | None:
+    """(the website as a URL, its registrable domain); None when it is no website."""
     text = (value or "").strip()
     url = text if "://" in text else f"https://{text}"
     try:
         URLValidator(schemes=["http", "https"])(url)
-        domain = normalize_domain(text)
+        return url[:300], normalize_domain(text)
     except (ValidationError, InvalidDomain):
-        errors["website"] = [_("Enter your company's website, e.g. acme.com.")]
+        return None
+
+
+def _website(value: str, errors: dict) -> tuple[str, str]:
+    found = website_and_domain(value)
+    if found is None:
+        errors["website"] = [_(WEBSITE_ERROR)]
         return "", ""
-    return url[:300], domain
+    return found
 
 
 def _required(fields: dict, errors: dict) -> dict:
@@ -164,17 +175,17 @@ def application_transition(
         raise NotPermitted(_("Only partner managers and admins decide applications."))
     reason = _clean_reason(name, reason)
     with transaction.atomic():
+        # Decided from the stored row, locked: two managers deciding at once decide once.
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        application.status = locked.status  # decide from the stored state, not a stale copy
         kwargs: dict = {"actor": actor, "now": now}
-        if name == "accept" and application.status == Status.RECEIVED:
-            kwargs["partner"] = _partner_from(application, actor=actor, manager=manager, now=now)
+        if name == "accept" and locked.status == Status.RECEIVED:
+            kwargs["partner"] = _partner_from(locked, actor=actor, manager=manager, now=now)
         elif name == "decline":
             kwargs["reason"] = reason
-        transitions.apply(application, "status", name, user=actor, **kwargs)
-        if application.status == Status.DECLINED:
-            _tell_declined(application)
-    return application
+        transitions.apply(locked, "status", name, user=actor, **kwargs)
+        if locked.status == Status.DECLINED:
+            _tell_declined(locked)
+    return locked
 
 
 def _partner_from(application: Application, *, actor, manager, now: datetime):

@@ -108,7 +108,7 @@ def decide(request, pk: int, name: str):
     if not form.is_valid():
         return _detail(request, application, accept=accept, decline=decline, status=400)
     try:
-        services.application_transition(
+        application = services.application_transition(
             application=application, name=name, actor=request.user, **form.cleaned_data
         )
     except InvalidInput as exc:
@@ -120,7 +120,9 @@ def decide(request, pk: int, name: str):
         messages.error(request, str(getattr(exc, "detail", exc)))
         return _detail(request, application, status=409)
     if name == "accept":
-        messages.success(request, _("Accepted: the partner is in recruitment, its applicant invited."))
+        messages.success(
+            request, _("Accepted: the partner is in recruitment, its applicant invited.")
+        )
         return redirect("partners:detail", pk=application.partner_id)
     messages.success(request, _("Declined: the applicant was e-mailed the reason."))
     return redirect("applications:queue")
@@ -131,7 +133,9 @@ def decide(request, pk: int, name: str):
 
 def _settings_page(request, template, context, status=200):
     tab = "applications:questions"
-    return render(request, template, {"tabs": settings_tabs(), "tab": tab, **context}, status=status)
+    return render(
+        request, template, {"tabs": settings_tabs(), "tab": tab, **context}, status=status
+    )
 
 
 @admin_required
