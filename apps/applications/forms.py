@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core import numbers
 from apps.core.iso import country_choices
 from apps.program.models import PartnerType
 
@@ -87,6 +88,7 @@ class DeclineForm(forms.Form):
 
 class QuestionForm(forms.ModelForm):
     class Meta:
+        formfield_callback = numbers.formfield
         model = ProfileQuestion
         fields = ["text", "help_text", "order", "active"]
 
@@ -95,6 +97,7 @@ ChoiceFormSet = forms.inlineformset_factory(
     ProfileQuestion,
     ProfileChoice,
     fields=["text", "weight", "order"],
+    formfield_callback=numbers.formfield,
     extra=3,
     max_num=12,
     validate_max=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -104,7 +105,7 @@ def decide(request, pk: int, name: str):
     decline = DeclineForm(request.POST, prefix="decline") if name == "decline" else None
     form = accept or decline
     if form is None:
-        return _detail(request, application, status=404)
+        raise Http404(_("There is no such decision."))
     if not form.is_valid():
         return _detail(request, application, accept=accept, decline=decline, status=400)
     try:
