@@ -183,3 +183,29 @@ def test_the_portal_and_the_manager_pages_count_the_same_steps(acme, bob, client
         assert expected in page.content.decode(), page.wsgi_request.path
     overview = manager.get(reverse("onboarding:overview")).content.decode()
     assert f"3 / {required} required tasks" in overview
+
+
+def test_the_migration_ticks_off_what_already_happened_before_tasks_completed_themselves(
+    acme, globex
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.deals.factories import RegistrationFactory
+
+    Task.objects.update(completes_on="")  # tasks made before this issue
+    user = PartnerUserFactory(username="charlie", partner=acme)
+    type(user).objects.filter(pk=user.pk).update(last_login=timezone.now())
+    RegistrationFactory(partner=acme, submitted_at=timezone.now())
+    RegistrationFactory(  # before this onboarding began: it does not count
+        partner=globex, submitted_at=globex.stage_entered_at - timedelta(days=1)
+    )
+    migration = import_module(
+        "apps.onboarding.migrations.0001_existing_tasks_complete_themselves"
+    )
+    migration.forwards(apps, None)
+    assert done_titles(acme) == {"Portal access", "First deal registration"}
+    assert task(acme, "First deal registration").completed_by_event == "registration_submitted"
+    assert done_titles(globex) == set()
+    assert task(globex, "Portal access").completes_on == CompletingEvent.PORTAL_SIGN_IN
