@@ -201,9 +201,7 @@ def test_the_migration_ticks_off_what_already_happened_before_tasks_completed_th
     RegistrationFactory(  # before this onboarding began: it does not count
         partner=globex, submitted_at=globex.stage_entered_at - timedelta(days=1)
     )
-    migration = import_module(
-        "apps.onboarding.migrations.0001_existing_tasks_complete_themselves"
-    )
+    migration = import_module("apps.onboarding.migrations.0001_existing_tasks_complete_themselves")
     migration.forwards(apps, None)
     assert done_titles(acme) == {"Portal access", "First deal registration"}
     assert task(acme, "First deal registration").completed_by_event == "registration_submitted"
