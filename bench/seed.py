@@ -476,6 +476,7 @@ def _partner_user_rows(uid: int, partner_rows, hashed: str):
             "email": f"user{r['id']}@partner.example",
             "password": hashed,
             "role": "partner",
+            "partner_role": "admin",  # each company's one portal user is its partner admin
             "partner_id": r["id"],
             "is_active": True,
             "date_joined": r["created_at"],

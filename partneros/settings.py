@@ -317,6 +317,9 @@ THROTTLE_SCOPES = {
     "deal_hint": "120/hour",
     # The public forms (applications, the locator's contact form), per client.
     "public_form": "10/hour",
+    # Accepting an invitation (the link's page and POST /api/v1/invitations/accept/), per client:
+    # nobody tries tokens or usernames in bulk.
+    "invitation_accept": "30/hour",
 }
 # The counters live in the cache (shared by every web process), apart from the other entries; in
 # tests in memory, emptied before each test so no test inherits another's counts.

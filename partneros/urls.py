@@ -9,6 +9,7 @@ from apps.core.api import NoSuchEndpoint
 from apps.core.discovery import app_modules
 from apps.core.views import healthz
 from apps.dashboard.views import fresh, root
+from apps.people.views import invitation_accept_view
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -37,6 +38,8 @@ urlpatterns = [
     path("", root, name="home"),
     path("dashboard/fresh", fresh, name="dashboard-fresh"),
     path("healthz", healthz, name="healthz"),
+    # The invitee's page behind the e-mailed link (DESIGN.md section 13).
+    path("accounts/invitation/<str:token>/", invitation_accept_view, name="invitation_accept"),
     path("accounts/", include("apps.accounts.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("partners/", include("apps.partners.urls")),
@@ -47,6 +50,7 @@ urlpatterns = [
     path("tiers/", include("apps.tiers.urls")),
     path("onboarding/", include("apps.onboarding.urls")),
     path("exchange/", include("apps.exchange.urls")),
+    path("people/", include("apps.people.urls")),
     path("portal/", include("apps.portal.urls")),
     path("apply/", include("apps.applications.public_urls")),
     path("applications/", include("apps.applications.urls")),

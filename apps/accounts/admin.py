@@ -18,11 +18,17 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "email", "role", "partner", "is_active")
-    list_filter = ("role", "is_active")
+    list_display = ("username", "email", "role", "partner", "partner_role", "is_active")
+    list_filter = ("role", "partner_role", "is_active")
     list_select_related = ("partner",)
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("PartnerOS", {"fields": ("role", "partner")}))
-    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("PartnerOS", {"fields": ("role", "partner")}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("PartnerOS", {"fields": ("role", "partner", "partner_role")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        ("PartnerOS", {"fields": ("role", "partner", "partner_role")}),
+    )
     change_password_form = PasswordChangeForm
 
     def save_model(self, request, obj, form, change):

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from typing import cast
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from knox.models import AuthToken
 from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -14,14 +21,22 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from apps.core.access import HasAccess, IsAdminRole
+from apps.core.access import MANAGES_TEAM, HasAccess
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.core.throttles import ScopeThrottle
 
 from .authentication import PartnershipEnded
-from .models import Role, User
-from .selectors import token_list
-from .services import token_create, token_revoke, user_create, user_password_change
+from .models import PartnerRole, Role, User
+from .selectors import team_users, token_list
+from .services import (
+    token_create,
+    token_revoke,
+    user_create,
+    user_deactivate,
+    user_partner_role_set,
+    user_password_change,
+    user_reactivate,
+)
 
 
 class UserSerializer(RoleFieldsModelSerializer):
@@ -38,10 +53,28 @@ class UserSerializer(RoleFieldsModelSerializer):
     )
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    partner_role = serializers.ChoiceField(
+        choices=PartnerRole.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Partner users only: admin if the company's first portal user, else member, "
+        "unless said.",
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "password", "role", "partner"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "password",
+            "role",
+            "partner",
+            "partner_role",
+            "is_active",
+            "last_login",
+        ]
+        read_only_fields = ["is_active", "last_login"]
 
     def create(self, validated_data):
         return user_create(
@@ -50,7 +83,15 @@ class UserSerializer(RoleFieldsModelSerializer):
             password=validated_data["password"],
             role=validated_data["role"],
             partner=validated_data.get("partner"),
+            partner_role=validated_data.get("partner_role") or None,
         )
+
+
+class UserUpdateSerializer(serializers.Serializer):
+    """What a PATCH changes: whether the user is active, a partner user's partner role."""
+
+    is_active = serializers.BooleanField(required=False)
+    partner_role = serializers.ChoiceField(choices=PartnerRole.choices, required=False)
 
 
 class MeSerializer(RoleFieldsModelSerializer):
@@ -58,7 +99,7 @@ class MeSerializer(RoleFieldsModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "role", "partner"]
+        fields = ["id", "username", "email", "role", "partner", "partner_role"]
 
     def get_role(self, user) -> str:
         return Role.ADMIN if user.is_admin else user.role
@@ -88,10 +129,74 @@ class PasswordChangeSerializer(serializers.Serializer):
     )
 
 
-class UserViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+class UserPermission(HasAccess):
+    """Admins create users; staff and partner admins (their own company's users: the queryset)
+    list, read and update them; every user reaches their own `me` addresses."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if view.action == "create":
+            self.message = "Only admins may do this."
+            return request.user.is_admin
+        return True
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List users",
+        description="Admins: every user; managers: the partner users; a partner admin: their "
+        "own company's users.",
+        tags=["users"],
+    ),
+    retrieve=extend_schema(summary="Read a user", tags=["users"]),
+    create=extend_schema(
+        summary="Create a user (admins)",
+        description="`partner_role` defaults to admin for a company's first portal user, else "
+        "member.",
+        tags=["users"],
+    ),
+    partial_update=extend_schema(
+        summary="Deactivate a user or change their partner role",
+        description='`{"is_active": false}` ends the user\'s sessions and tokens at once. A '
+        "company's last partner admin is neither demoted nor deactivated (409).",
+        request=UserUpdateSerializer,
+        responses=UserSerializer,
+        tags=["users"],
+    ),
+)
+class UserViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = User.objects.none()
     serializer_class = UserSerializer
-    permission_classes = [IsAdminRole]
+    permission_classes = [UserPermission]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    partner_roles = {action: MANAGES_TEAM for action in ("list", "retrieve", "partial_update")}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return User.objects.none()
+        return team_users(cast(User, self.request.user))
+
+    def partial_update(self, request, *args, **kwargs):
+        user = self.get_object()
+        serializer = UserUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "partner_role" in data:
+            user = user_partner_role_set(
+                user=user, partner_role=data["partner_role"], actor=request.user
+            )
+        if data.get("is_active") is False:
+            user = user_deactivate(user=user, actor=request.user)
+        elif data.get("is_active") is True:
+            user = user_reactivate(user=user, actor=request.user)
+        return Response(UserSerializer(user, context={"request": request}).data)
 
     @extend_schema(responses=MeSerializer)
     # Its own permissions for every method of its address, so that an unsupported one is

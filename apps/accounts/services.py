@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -7,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from apps.core.errors import InvalidInput
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
 
 from .models import (
     PROGRAM_ADMINS_APPS,
@@ -54,7 +56,7 @@ def user_create(
         email=email,
         role=role,
         partner=partner,
-        partner_role=partner_role if role == Role.PARTNER else "",
+        partner_role=(partner_role or "") if role == Role.PARTNER else "",
     )
     try:
         validate_password(password, user)
@@ -170,3 +172,76 @@ def lockout_username(request, credentials: dict | None = None) -> str | None:
         data = getattr(request, "data", None)
         username = (request.POST if data is None else data).get("username")
     return username.replace("\x00", "")[:255] if isinstance(username, str) else username
+
+
+# --- a partner company's team (DESIGN.md section 13) ------------------------------------------
+
+
+def _check_team_actor(*, user: User, actor: User) -> None:
+    """Staff act on any partner user; a partner admin on their own company's users only (another
+    company's answers as missing, the caller's view does that first); nobody else."""
+    if not user.is_partner_user:
+        if actor.is_admin:
+            return
+        raise NotPermitted("Only admins change staff users.")
+    if actor.is_staff_role:
+        return
+    if not (actor.is_partner_admin and actor.partner_id == user.partner_id):
+        raise NotPermitted("Only your company's partner admins manage its users.")
+
+
+def _keeps_an_admin(user: User) -> None:
+    """A company keeps at least one active partner admin: its last one is neither demoted nor
+    deactivated (by its colleagues or by themselves)."""
+    # The company's admins are locked first, so two demotions at once cannot both pass.
+    list(
+        User.objects.select_for_update()
+        .filter(partner_id=cast(int, user.partner_id), partner_role=PartnerRole.ADMIN)
+        .values_list("pk", flat=True)
+    )
+    others = User.objects.filter(
+        partner_id=cast(int, user.partner_id),
+        role=Role.PARTNER,
+        partner_role=PartnerRole.ADMIN,
+        is_active=True,
+    ).exclude(pk=user.pk)
+    if user.partner_role == PartnerRole.ADMIN and user.is_active and not others.exists():
+        raise DomainError(
+            "This is the company's last partner admin: make someone else admin first.",
+            code="last_partner_admin",
+        )
+
+
+@transaction.atomic
+def user_partner_role_set(*, user: User, partner_role: str, actor: User) -> User:
+    """Change a partner user's partner role (never to staff: only the three partner roles)."""
+    _check_team_actor(user=user, actor=actor)
+    if not user.is_partner_user:
+        raise InvalidInput({"partner_role": ["Only partner users have a partner role."]})
+    if partner_role not in PartnerRole.values:
+        raise InvalidInput({"partner_role": ["Choose admin, member or finance."]})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if partner_role != user.partner_role:
+        if partner_role != PartnerRole.ADMIN:
+            _keeps_an_admin(user)
+        user.partner_role = partner_role
+        user.save(update_fields=["partner_role"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User) -> User:
+    """Deactivate a user for good: their sessions and tokens end in this same request."""
+    _check_team_actor(user=user, actor=actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_partner_user:
+        _keeps_an_admin(user)
+    user_set_active(user, False)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor: User) -> User:
+    _check_team_actor(user=user, actor=actor)
+    user_set_active(user, True)
+    return user

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import mixins, serializers, viewsets
 
-from apps.core.access import StaffActionsOnVisibleObjects
+from apps.core.access import READS_AGREEMENTS, SIGNS_AGREEMENTS, StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.partners.models import Partner
@@ -105,6 +105,7 @@ class AgreementViewSet(
 
     permission_classes = [StaffActionsOnVisibleObjects]
     staff_actions = {"create", "update", "partial_update"}
+    partner_roles = {"*": READS_AGREEMENTS, "run_transition": SIGNS_AGREEMENTS}
 
     def get_queryset(self):
         return visible_agreements(self.request.user).order_by("-start_date", "-id")

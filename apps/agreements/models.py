@@ -38,7 +38,8 @@ def _staff(instance, user) -> bool:
 def _staff_or_own_partner(instance, user) -> bool:
     if getattr(user, "is_staff_role", False):
         return True
-    return bool(getattr(user, "is_partner_user", False)) and user.partner_id == instance.partner_id
+    # Signing is a partner admin's act (DESIGN.md section 13).
+    return bool(getattr(user, "is_partner_admin", False)) and user.partner_id == instance.partner_id
 
 
 @condition("The end date has not passed yet.")

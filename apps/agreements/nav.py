@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from apps.core.access import READS_AGREEMENTS
 from apps.core.nav import Link
 
-LINKS = [Link("Agreements", "portal:agreements", "partner", 50)]
+LINKS = [Link("Agreements", "portal:agreements", "partner", 50, READS_AGREEMENTS)]

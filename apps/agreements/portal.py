@@ -7,7 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.core import transitions
-from apps.core.access import portal_required
+from apps.core.access import (
+    READS_AGREEMENTS,
+    SIGNS_AGREEMENTS,
+    partner_role_required,
+    portal_required,
+)
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 
 from .forms import SignForm
@@ -16,6 +21,7 @@ from .services import agreement_transition
 
 
 @portal_required
+@partner_role_required(READS_AGREEMENTS)
 def agreements(request):
     rows = visible_agreements(request.user).order_by("-start_date", "-id")
     return render(request, "agreements/portal_list.html", {"agreements": rows})
@@ -33,12 +39,14 @@ def _render_detail(request, agreement, form=None, error=None, status=200):
 
 
 @portal_required
+@partner_role_required(READS_AGREEMENTS)
 def agreement_detail(request, pk: int):
     agreement = get_object_or_404(visible_agreements(request.user), pk=pk)
     return _render_detail(request, agreement)
 
 
 @portal_required
+@partner_role_required(SIGNS_AGREEMENTS)
 @require_POST
 def agreement_sign(request, pk: int):
     agreement = get_object_or_404(visible_agreements(request.user), pk=pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from apps.core.access import READS_AGREEMENTS, partner_role_allows
+
 from .models import Status
 from .selectors import agreements_of, visible_agreements
 
@@ -17,5 +19,7 @@ def partner_detail(request, partner):
 
 
 def portal_home(request):
+    if not partner_role_allows(request.user, READS_AGREEMENTS):
+        return None
     to_sign = list(visible_agreements(request.user).filter(status=Status.SENT)[:10])
     return "agreements/_portal_home.html", {"to_sign": to_sign}

@@ -6,13 +6,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.core import transitions
-from apps.core.access import staff_required
+from apps.core.access import (
+    PARTNER_ROLE_REFUSED,
+    READS_AGREEMENTS,
+    partner_role_allows,
+    staff_required,
+)
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.params import query_id
 from apps.partners.models import Partner
@@ -165,6 +171,8 @@ def agreement_document(request, pk: int):
     user = request.user
     if user.is_partner_user and not user.has_portal_access:
         raise Http404
+    if not partner_role_allows(user, READS_AGREEMENTS):
+        raise PermissionDenied(PARTNER_ROLE_REFUSED)
     agreement = get_object_or_404(visible_agreements(user), pk=pk)
     if not agreement.document:
         raise Http404("This agreement has no document.")

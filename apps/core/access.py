@@ -9,6 +9,24 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+# Partner roles (DESIGN.md section 13; the values of accounts.PartnerRole — core names no app).
+# What each group of portal acts needs, declared once; pages (`partner_role_required`) and API
+# views (`partner_roles`, read by HasAccess) name these. Least privilege: a role not listed
+# is refused (403), whatever the door.
+EVERY_PARTNER_ROLE = frozenset({"admin", "member", "finance"})
+WORKS_DEALS = frozenset({"admin", "member"})  # registers deals, asks extensions, withdraws
+WORKS_TASKS = frozenset({"admin", "member"})  # ticks onboarding tasks and QBR action items
+READS_AGREEMENTS = frozenset({"admin", "finance"})  # the commercial terms
+SIGNS_AGREEMENTS = frozenset({"admin"})
+MANAGES_TEAM = frozenset({"admin"})  # users, invitations, contacts of their own company
+
+PARTNER_ROLE_REFUSED = "Your partner role does not allow this. Ask your company's partner admin."
+
+
+def partner_role_allows(user, roles) -> bool:
+    """Staff are not concerned; a partner user must hold one of `roles`."""
+    return not getattr(user, "is_partner_user", False) or user.partner_role in roles
+
 
 def _anonymous(request):
     return redirect_to_login(request.get_full_path())
@@ -63,6 +81,32 @@ def portal_required(view):
     return wrapper
 
 
+def partner_role_required(roles):
+    """A portal page for some partner roles only (after `portal_required`): the others get 403."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not partner_role_allows(request.user, roles):
+                raise PermissionDenied(PARTNER_ROLE_REFUSED)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def view_partner_roles(view) -> frozenset[str]:
+    """The partner roles an API view's action is for: `view.partner_roles` maps an action (or
+    "run_transition:<name>") to roles; unnamed actions are for every role."""
+    table = getattr(view, "partner_roles", None) or {}
+    action = getattr(view, "action", None)
+    name = getattr(view, "kwargs", {}).get("name")
+    if action == "run_transition" and f"run_transition:{name}" in table:
+        return table[f"run_transition:{name}"]
+    return table.get(action, table.get("*", EVERY_PARTNER_ROLE))
+
+
 class IsStaffRole(BasePermission):
     message = "Only admins and partner managers may do this."
 
@@ -96,7 +140,14 @@ class HasAccess(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return not user.is_partner_user or user.has_portal_access
+        if not user.is_partner_user:
+            return True
+        if not user.has_portal_access:
+            return False
+        if not partner_role_allows(user, view_partner_roles(view)):
+            self.message = PARTNER_ROLE_REFUSED
+            return False
+        return True
 
 
 class StaffActionsOnVisibleObjects(BasePermission):

@@ -13,6 +13,7 @@ from typing import Literal
 
 from django.urls import reverse
 
+from .access import partner_role_allows
 from .discovery import app_modules
 
 Audience = Literal["staff", "admin", "partner", "settings"]
@@ -24,6 +25,8 @@ class Link:
     url_name: str
     audience: Audience
     order: int
+    # For partner links: the partner roles that may open the page (apps.core.access); all if None.
+    partner_roles: frozenset[str] | None = None
 
 
 def all_links() -> list[Link]:
@@ -45,6 +48,7 @@ def links_for(user) -> list[dict]:
         {"label": link.label, "url": reverse(link.url_name), "name": link.url_name}
         for link in all_links()
         if link.audience in wanted
+        and (link.partner_roles is None or partner_role_allows(user, link.partner_roles))
     ]
 
 

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from apps.core.access import WORKS_DEALS
 from apps.core.api import TransitionsMixin
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.partners.models import Partner
@@ -188,6 +189,7 @@ class DealRegistrationViewSet(
 ):
     serializer_class = DealRegistrationSerializer
     filterset_class = RegistrationFilter
+    partner_roles = {"create": WORKS_DEALS, "run_transition": WORKS_DEALS}
     transition_field = "status"
     transition_inputs = {
         "reject": RejectInput,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core import iso
+from apps.core.access import WORKS_DEALS, partner_role_allows
 from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
 from apps.program.models import ProgramSettings
@@ -65,7 +66,9 @@ def _staff(registration, user) -> bool:
 
 def _registering_partner(registration, user) -> bool:
     return bool(
-        getattr(user, "is_partner_user", False) and user.partner_id == registration.partner_id
+        getattr(user, "is_partner_user", False)
+        and user.partner_id == registration.partner_id
+        and partner_role_allows(user, WORKS_DEALS)
     )
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.access import portal_required
+from apps.core.access import WORKS_DEALS, partner_role_required, portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.throttles import per_user, throttle
 from apps.program.models import ProgramSettings
@@ -67,6 +67,7 @@ def deal_list(request):
 
 
 @portal_required
+@partner_role_required(WORKS_DEALS)
 def deal_new(request):
     partner = request.user.partner
     active = partner.is_active_partner
@@ -116,6 +117,7 @@ def deal_new(request):
 
 
 @portal_required
+@partner_role_required(WORKS_DEALS)
 @require_GET
 @throttle("deal_hint", key=per_user)
 def deal_hint(request):
@@ -162,6 +164,7 @@ def deal_detail(request, pk: int, extension_form=None, status=200):
 
 
 @portal_required
+@partner_role_required(WORKS_DEALS)
 @require_POST
 def deal_withdraw(request, pk: int):
     reg = _own(request, pk)
@@ -175,6 +178,7 @@ def deal_withdraw(request, pk: int):
 
 
 @portal_required
+@partner_role_required(WORKS_DEALS)
 @require_POST
 def deal_extension(request, pk: int):
     reg = _own(request, pk)

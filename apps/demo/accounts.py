@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import PartnerRole, Role, User
 from apps.accounts.services import user_admin_site_sync
 from apps.partners.models import Partner
 
@@ -9,6 +9,8 @@ LOGINS = [
     ("partner manager", "maria", "partneros-manager"),
     ("partner user, Northwind", "nora", "partneros-partner"),
     ("partner user, Contoso", "carl", "partneros-partner"),
+    ("partner member, Northwind", "nick", "partneros-partner"),
+    ("partner finance, Northwind", "fiona", "partneros-partner"),
 ]
 
 
@@ -41,9 +43,13 @@ def seed(ctx: dict) -> None:
     user_admin_site_sync(ctx["admin"])
     ctx["manager"] = _user("maria", "partneros-manager", Role.MANAGER, "Maria", "Manager")
     ctx["northwind"], ctx["contoso"] = northwind, contoso
+    # Each company's first portal user is its partner admin (DESIGN.md section 13).
+    admin = PartnerRole.ADMIN
     ctx["nora"] = _user(
-        "nora", "partneros-partner", Role.PARTNER, "Nora", "North", partner=northwind
-    )
+        "nora", "partneros-partner", Role.PARTNER, "Nora", "North", partner=northwind,
+        partner_role=admin,
+    )  # fmt: skip
     ctx["carl"] = _user(
-        "carl", "partneros-partner", Role.PARTNER, "Carl", "Conway", partner=contoso
-    )
+        "carl", "partneros-partner", Role.PARTNER, "Carl", "Conway", partner=contoso,
+        partner_role=admin,
+    )  # fmt: skip

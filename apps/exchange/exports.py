@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from apps.core.params import query_id
 from apps.deals.filters import portal_list, review_queue
 from apps.partners.filters import partner_list
+from apps.people.selectors import visible_contacts
 from apps.qbrs.filters import manager_list_filter
 
 CHUNK = 2000
@@ -27,6 +29,32 @@ QBR_COLUMNS = [
     "id", "partner", "quarter", "scheduled_for", "status", "outcome", "satisfaction_score",
     "notes", "started_at", "completed_at",
 ]  # fmt: skip
+
+
+CONTACT_COLUMNS = [
+    "id", "partner", "name", "email", "phone", "title", "roles", "notes", "portal_user",
+]  # fmt: skip
+
+
+def contact_rows(user, params) -> Iterator[list]:
+    """The contacts the user sees (staff: every partner's, or one's with ?partner=<id>; a partner
+    admin: their own company's), by partner then name; the roles space-separated, as imported."""
+    qs = visible_contacts(user).select_related("partner", "user").order_by("partner__name", "name")
+    partner = query_id(params.get("partner"))
+    if partner is not None:
+        qs = qs.filter(partner_id=partner)
+    for c in qs.iterator(chunk_size=CHUNK):
+        yield [
+            c.pk,
+            c.partner.name,
+            c.name,
+            c.email,
+            c.phone,
+            c.title,
+            " ".join(c.roles),
+            c.notes,
+            c.user.username if c.user else "",
+        ]
 
 
 def partner_rows(user, params) -> Iterator[list]:

@@ -19,6 +19,7 @@ from apps.deals.normalize import InvalidDomain, normalize_domain
 from apps.deals.services import registration_create
 from apps.partners.models import Partner
 from apps.partners.services import partner_create
+from apps.people.services import contact_create
 from apps.program.models import PartnerType, Tier
 
 from .models import Kind
@@ -30,10 +31,12 @@ COLUMNS: dict[str, list[str]] = {
         "contact_email", "product", "estimated_value", "currency", "expected_close_date",
         "description",
     ],
+    Kind.CONTACTS: ["partner", "name", "email", "phone", "title", "roles", "notes"],
 }  # fmt: skip
 REQUIRED = {
     Kind.PARTNERS: ["name", "partner_type"],
     Kind.REGISTRATIONS: ["partner", "customer_name", "customer_domain", "estimated_value"],
+    Kind.CONTACTS: ["partner", "name"],
 }
 EXAMPLES: dict[str, list[str]] = {
     Kind.PARTNERS: ["Northwind Traders", "https://northwind.example", "reseller", "Bronze", ""],
@@ -41,6 +44,10 @@ EXAMPLES: dict[str, list[str]] = {
         "Northwind Traders", "Initech LLC", "initech.example", "US", "Bill Lumbergh",
         "bill@initech.example", "Analytics suite", "125000.00", "USD", "2031-06-30",
         "Migrated from the old PRM",
+    ],
+    Kind.CONTACTS: [
+        "Northwind Traders", "Nancy Davolio", "nancy@northwind.example", "(206) 555-0101",
+        "Sales director", "primary sales", "Met at the partner summit",
     ],
 }  # fmt: skip
 
@@ -139,7 +146,7 @@ def _partner_key(ref: str) -> int | str:
         return ref.casefold()
 
 
-def _lookups_registrations(rows: list[dict]) -> dict:
+def _lookups_partner_refs(rows: list[dict]) -> dict:
     refs = {r["cells"]["partner"].strip() for r in rows if r["cells"]["partner"].strip()}
     ids = {key for key in map(_partner_key, refs) if isinstance(key, int)}
     partners: dict[int | str, Partner] = {}
@@ -171,9 +178,31 @@ def _registration_row(cells: dict, seen: dict, line: int, found: dict, *, actor,
     return []
 
 
+def _contact_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now) -> list[str]:
+    """A contact of the partner named (exact name or id); roles separated by spaces, commas or
+    semicolons; an e-mail address once per partner, in the file as in the database."""
+    ref = cells["partner"].strip()
+    partner = found["partners"].get(_partner_key(ref))
+    if partner is None:
+        return [f"partner: no partner “{ref}” (use its exact name or id)."]
+    email = cells["email"].strip().lower()
+    if email:
+        if (partner.pk, email) in seen:
+            return [f"Duplicate of line {seen[partner.pk, email]}: the same partner and e-mail."]
+        seen[partner.pk, email] = line
+    roles = [r for r in cells["roles"].replace(",", " ").replace(";", " ").split() if r]
+    fields = {k: cells[k] for k in ("name", "email", "phone", "title", "notes")}
+    try:
+        contact_create(partner=partner, actor=actor, roles=roles, **fields)
+    except (InvalidInput, DomainError, NotPermitted) as exc:
+        return _messages(exc)
+    return []
+
+
 HANDLERS = {
     Kind.PARTNERS: (_lookups_partners, _partner_row),
-    Kind.REGISTRATIONS: (_lookups_registrations, _registration_row),
+    Kind.REGISTRATIONS: (_lookups_partner_refs, _registration_row),
+    Kind.CONTACTS: (_lookups_partner_refs, _contact_row),
 }
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 class Kind(models.TextChoices):
     PARTNERS = "partners", "Partners"
     REGISTRATIONS = "registrations", "Deal registrations"
+    CONTACTS = "contacts", "Contacts"
 
 
 class ImportBatch(models.Model):

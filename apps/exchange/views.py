@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.core.access import portal_required, staff_required
+from apps.core.access import (
+    MANAGES_TEAM,
+    partner_role_required,
+    portal_required,
+    staff_required,
+)
 
 from . import csvio, exports, imports
 from .forms import ImportForm
@@ -55,6 +60,22 @@ def export_registrations(request):
         "registrations",
         exports.REGISTRATION_COLUMNS,
         exports.registration_rows(request.user, request.GET),
+    )
+
+
+@staff_required
+def export_contacts(request):
+    return _csv_response(
+        "contacts", exports.CONTACT_COLUMNS, exports.contact_rows(request.user, request.GET)
+    )
+
+
+@portal_required
+@partner_role_required(MANAGES_TEAM)
+def portal_contacts(request):
+    """A partner admin's own company's contacts."""
+    return _csv_response(
+        "our-contacts", exports.CONTACT_COLUMNS, exports.contact_rows(request.user, {})
     )
 
 
@@ -166,7 +187,14 @@ def confirm(request, pk):
         batch.imported_at = now
         batch.imported_count = created
         batch.save(update_fields=["rows", "state", "imported_at", "imported_count"])
-    noun = "partner" if batch.kind == Kind.PARTNERS else "registration"
+    noun, target = IMPORTED[Kind(batch.kind)]
     messages.success(request, f"Imported {created} {noun}{'s' if created != 1 else ''}.")
-    target = "partners:list" if batch.kind == Kind.PARTNERS else "deals:queue"
     return redirect(reverse(target))
+
+
+# What an import made, and the list it is seen in.
+IMPORTED = {
+    Kind.PARTNERS: ("partner", "partners:list"),
+    Kind.REGISTRATIONS: ("registration", "deals:queue"),
+    Kind.CONTACTS: ("contact", "partners:list"),
+}

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from apps.core.access import StaffActionsOnVisibleObjects
+from apps.core.access import WORKS_TASKS, StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
 from apps.core.serializers import RoleFieldsModelSerializer
 from apps.program.models import PartnerType, ProgramSettings, Tier
@@ -196,6 +196,7 @@ class TaskViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.G
     queryset = Task.objects.none()  # for the schema; get_queryset decides visibility
     serializer_class = TaskSerializer
     http_method_names = ["get", "patch", "head", "options"]
+    partner_roles = {"partial_update": WORKS_TASKS, "update": WORKS_TASKS}
 
     def get_queryset(self):
         return selectors.visible_tasks(self.request.user)

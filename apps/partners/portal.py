@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.core.access import portal_required
+from apps.core.access import WORKS_TASKS, partner_role_required, portal_required
 from apps.core.errors import NotPermitted
 
 from . import selectors
@@ -35,6 +35,7 @@ def tasks(request):
 
 
 @portal_required
+@partner_role_required(WORKS_TASKS)
 @require_POST
 def task_toggle(request, pk: int):
     task = get_object_or_404(selectors.visible_tasks(request.user), pk=pk)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from apps.core import transitions
+from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_TASKS, partner_role_allows
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
 from apps.core.signals import rows_written
 from apps.notifications.services import notify
@@ -146,6 +147,8 @@ def task_set_done(*, task: Task, done: bool, actor, now: datetime | None = None)
             raise NotPermitted("This task belongs to another partner.")
         if task.owner_side != "partner":
             raise NotPermitted("This task is ours to do; your partner manager completes it.")
+        if not partner_role_allows(actor, WORKS_TASKS):
+            raise NotPermitted(PARTNER_ROLE_REFUSED)
     elif not actor.is_staff_role:
         raise NotPermitted()
     if task.done == done:

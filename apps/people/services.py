@@ -7,6 +7,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,12 +21,15 @@ from .events import invitation_accepted
 from .models import (
     INVITATION_VALID_FOR,
     Contact,
+    ContactRole,
     Invitation,
     InvitationStatus,
     token_digest,
 )
 
-INVITATION_REFUSALS = {
+StrOrPromise = str | Promise
+
+INVITATION_REFUSALS: dict[str, StrOrPromise] = {
     InvitationStatus.ACCEPTED: gettext_lazy("This invitation was used already: sign in instead."),
     InvitationStatus.REVOKED: gettext_lazy("This invitation was withdrawn. Ask for a new one."),
     InvitationStatus.EXPIRED: gettext_lazy("This invitation has expired. Ask for a new one."),
@@ -224,7 +228,7 @@ def invitation_accept(
         raise InvalidInput({"token": [_("This invitation link is not valid.")]})
     state = invitation.state(now)
     if state != InvitationStatus.PENDING:
-        raise InvalidInput({"token": [INVITATION_REFUSALS[state]]})
+        raise InvalidInput({"token": [str(INVITATION_REFUSALS[state])]})
     if not invitation.partner.has_portal_access:
         raise InvalidInput({"token": [_("The partnership has ended: this link no longer works.")]})
     user = user_create(
@@ -248,3 +252,65 @@ def invitation_accept(
         at=now,
     )
     return user
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+CONTACT_FIELDS = ("name", "email", "phone", "title", "roles", "notes")
+
+
+def _check_contact_actor(*, partner, actor: User) -> None:
+    if actor.is_staff_role:
+        return
+    if not (actor.is_partner_admin and actor.partner_id == partner.pk):
+        raise NotPermitted(_("Only your company's partner admins edit its contacts."))
+
+
+def _clean_contact(partner, fields: dict, *, instance: Contact | None = None) -> dict:
+    errors: dict[str, list[str]] = {}
+    cleaned = {k: fields[k] for k in CONTACT_FIELDS if k in fields}
+    for key in ("name", "email", "phone", "title", "notes"):
+        if key in cleaned:
+            cleaned[key] = (cleaned[key] or "").strip()
+    if "name" in cleaned and not cleaned["name"]:
+        errors["name"] = [_("Give the contact's name.")]
+    if "email" in cleaned:
+        cleaned["email"] = cleaned["email"].lower()
+        taken = Contact.objects.filter(partner=partner, email__iexact=cleaned["email"])
+        if instance is not None:
+            taken = taken.exclude(pk=instance.pk)
+        if cleaned["email"] and taken.exists():
+            errors["email"] = [_("Another contact of this company has this e-mail address.")]
+    if "roles" in cleaned:
+        roles = list(dict.fromkeys(cleaned["roles"] or []))
+        unknown = [r for r in roles if r not in ContactRole.values]
+        if unknown:
+            errors["roles"] = [_("Unknown roles: %(roles)s.") % {"roles": ", ".join(unknown)}]
+        cleaned["roles"] = roles
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+@transaction.atomic
+def contact_create(*, partner, actor: User, **fields) -> Contact:
+    _check_contact_actor(partner=partner, actor=actor)
+    cleaned = _clean_contact(partner, {"name": "", **fields})
+    return Contact.objects.create(partner=partner, **cleaned)
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, actor: User, **fields) -> Contact:
+    _check_contact_actor(partner=contact.partner, actor=actor)
+    cleaned = _clean_contact(contact.partner, fields, instance=contact)
+    for key, value in cleaned.items():
+        setattr(contact, key, value)
+    contact.save(update_fields=[*cleaned, "updated_at"])
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, actor: User) -> None:
+    """A contact who left the company goes; their portal user, if any, stays (deactivate it)."""
+    _check_contact_actor(partner=contact.partner, actor=actor)
+    contact.delete()

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from apps.core.access import HasAccess
+from apps.core.access import WORKS_TASKS, HasAccess
 from apps.core.api import TransitionsMixin
 from apps.core.filters import LenientFilterBackend
 from apps.core.serializers import RoleFieldsModelSerializer, RoleFieldsSerializer
@@ -186,6 +186,7 @@ class ActionItemViewSet(
     serializer_class = ActionItemSerializer
     permission_classes = [HasAccess]
     http_method_names = ["get", "patch", "head", "options"]
+    partner_roles = {"partial_update": WORKS_TASKS, "update": WORKS_TASKS}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.access import portal_required
+from apps.core.access import WORKS_TASKS, partner_role_required, portal_required
 from apps.core.errors import NotPermitted
 
 from . import metrics, selectors, services
@@ -59,6 +59,7 @@ def qbr_detail(request, pk: int):
 
 
 @portal_required
+@partner_role_required(WORKS_TASKS)
 @require_POST
 def action_item_done(request, pk: int):
     item = get_object_or_404(selectors.action_items_for(request.user), pk=pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from apps.core import transitions
+from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_TASKS, partner_role_allows
 from apps.core.errors import ConditionsUnmet, InvalidInput, NotPermitted, TransitionNotAllowed
 from apps.core.events import send_after_commit
 from apps.notifications.services import notify
@@ -282,6 +283,17 @@ def action_item_create(
     return ActionItem.objects.create(qbr=qbr, title=title, owner_side=owner_side, due_date=due_date)
 
 
+def _check_partner_tick(item: ActionItem, actor, *, editing: bool) -> None:
+    if item.qbr.partner_id != actor.partner_id:
+        raise NotPermitted("This action item is not yours.")
+    if item.owner_side != OwnerSide.PARTNER:
+        raise NotPermitted("Only the vendor may update the vendor's action items.")
+    if not partner_role_allows(actor, WORKS_TASKS):
+        raise NotPermitted(PARTNER_ROLE_REFUSED)
+    if editing:
+        raise NotPermitted("You may only mark your action items done.")
+
+
 @transaction.atomic
 def action_item_update(
     *,
@@ -298,12 +310,9 @@ def action_item_update(
     their own company's partner-side items (visibility is the caller's queryset: 404 before)."""
     now = now or timezone.now()
     if getattr(actor, "is_partner_user", False):
-        if item.qbr.partner_id != actor.partner_id:
-            raise NotPermitted("This action item is not yours.")
-        if item.owner_side != OwnerSide.PARTNER:
-            raise NotPermitted("Only the vendor may update the vendor's action items.")
-        if title is not None or owner_side is not None or due_date_set:
-            raise NotPermitted("You may only mark your action items done.")
+        _check_partner_tick(
+            item, actor, editing=title is not None or owner_side is not None or due_date_set
+        )
     fields: list[str] = []
     if title is not None:
         title = title.strip()

@@ -36,6 +36,7 @@ def test_it_describes_me(api_for, charlie, acme, alice):
         "email": charlie.email,
         "role": "partner",
         "partner": acme.pk,
+        "partner_role": "admin",
     }
     assert api_for(alice).get("/api/v1/users/me/").json()["role"] == "admin"
 

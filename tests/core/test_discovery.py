@@ -22,6 +22,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.program.nav",
         "apps.agreements.nav",
         "apps.deals.nav",
+        "apps.people.nav",
         "apps.qbrs.nav",
         "apps.tiers.nav",
         "apps.onboarding.nav",
@@ -48,6 +49,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "Onboarding",
         "Agreements",
         "QBRs",
+        "Team",  # charlie is his company's partner admin
         "Tier",
     ]
 
@@ -83,6 +85,7 @@ def test_the_settings_tabs_come_from_program_and_tiers():
 def test_sections_are_discovered_in_their_order():
     assert [m.__name__ for m in sections.section_modules()] == [
         "apps.onboarding.sections",
+        "apps.people.sections",
         "apps.agreements.sections",
         "apps.deals.sections",
         "apps.qbrs.sections",

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from apps.notifications.models import Notification
 from apps.partners.models import Stage
+from apps.people.models import Contact
+from apps.people.services import invitation_create
 from tests.factories import AgreementFactory, PartnerFactory, PartnerUserFactory, TaskFactory
 
 MARKERS = (
@@ -19,6 +21,8 @@ MARKERS = (
     "Zqxmarker notice",
     "Zqxmarker action",
     "zqxmarker-notes",
+    "Zqxmarker contact",
+    "zqxmarker-invitee",
 )
 
 
@@ -64,8 +68,20 @@ def world(acme, globex, charlie, dave, alice, bob):
     notification = Notification.objects.create(
         recipient=charlie, kind="test", subject="Zqxmarker notice", key="zqx:1"
     )
+    contact = Contact.objects.create(
+        partner=acme, name="Zqxmarker contact", email="zqxmarker-contact@acme.example"
+    )
+    invitation = invitation_create(
+        partner=acme,
+        email="zqxmarker-invitee@acme.example",
+        partner_role="member",
+        invited_by=bob,
+    )
     return {
         "partner": acme,
+        "user": charlie,
+        "contact": contact,
+        "invitation": invitation,
         "registration": registration,
         "agreement": agreement,
         "task": task,

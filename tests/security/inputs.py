@@ -221,6 +221,24 @@ def _deal_variants() -> list[Page]:
     ]
 
 
+PEOPLE = ("partners:detail", "portal:team")
+
+
+def _contact_data(w):
+    return {
+        "name": "Nancy Davolio",
+        "email": "nancy@acme.example",
+        "phone": "+1 206 555 0101",
+        "title": "Sales director",
+        "roles": ["primary", "sales"],
+        "notes": "Met at the summit.",
+    }
+
+
+def _invitation_data(w):
+    return {"email": "ivy@acme.example", "partner_role": "member", "contact": ""}
+
+
 def _stages_formset(w):
     from apps.program.forms import StageConfigFormSet
     from apps.program.models import StageConfig
@@ -233,6 +251,7 @@ def _pages() -> dict[str, list[Page]]:
     from apps.deals.forms import ExtensionRequestForm, RegistrationForm
     from apps.exchange.forms import ImportForm
     from apps.partners.forms import PartnerForm, QualificationForm, TransitionForm
+    from apps.people.forms import AcceptForm, ContactForm, InvitationForm, PartnerRoleForm
     from apps.program.forms import PartnerTypeForm, PlaybookTaskForm, ProgramSettingsForm
     from apps.program.models import ProgramSettings
     from apps.qbrs.forms import ActionItemForm, CompleteForm, NotesForm, ScheduleForm
@@ -266,6 +285,76 @@ def _pages() -> dict[str, list[Page]]:
                 prime=_open_reset_link,
             )
         ],
+        "invitation_accept": [
+            Page(
+                kwargs=lambda w: {"token": w["invitation"].token},
+                forms=_forms(AcceptForm),
+                data=lambda w: {
+                    "username": "ivy",
+                    "password1": "Zx9-long-enough",
+                    "password2": "Zx9-long-enough",
+                },
+                show=("portal:team",),
+            )
+        ],
+        "people:contact_new": [
+            Page(
+                kwargs=lambda w: {"partner_pk": w["partner"].pk},
+                forms=_forms(ContactForm),
+                data=_contact_data,
+                show=PEOPLE,
+            )
+        ],
+        "people:contact_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["contact"].pk},
+                forms=_forms(ContactForm),
+                data=_contact_data,
+                show=PEOPLE,
+            )
+        ],
+        "people:contact_remove": [Page(kwargs=lambda w: {"pk": w["contact"].pk})],
+        "people:invite": [
+            Page(
+                kwargs=lambda w: {"partner_pk": w["partner"].pk},
+                forms=lambda w: [InvitationForm(partner=w["partner"])],
+                data=_invitation_data,
+                show=PEOPLE,
+            )
+        ],
+        "people:invitation_resend": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
+        "people:invitation_revoke": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
+        "portal:team_invite": [
+            Page(
+                kwargs=lambda w: {},
+                forms=lambda w: [InvitationForm(partner=w["partner"])],
+                data=_invitation_data,
+                show=PEOPLE,
+            )
+        ],
+        "portal:team_role": [
+            Page(
+                kwargs=lambda w: {"pk": w["colleague"].pk},
+                forms=_forms(PartnerRoleForm),
+                data=lambda w: {"partner_role": "finance"},
+                show=("portal:team",),
+            )
+        ],
+        "portal:team_deactivate": [Page(kwargs=lambda w: {"pk": w["colleague"].pk})],
+        "portal:team_invitation_resend": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
+        "portal:team_invitation_revoke": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
+        "portal:team_contact_new": [
+            Page(kwargs=lambda w: {}, forms=_forms(ContactForm), data=_contact_data, show=PEOPLE)
+        ],
+        "portal:team_contact_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["contact"].pk},
+                forms=_forms(ContactForm),
+                data=_contact_data,
+                show=PEOPLE,
+            )
+        ],
+        "portal:team_contact_remove": [Page(kwargs=lambda w: {"pk": w["contact"].pk})],
         "notifications:read": [Page(kwargs=lambda w: {"pk": w["notification"].pk})],
         "notifications:read_all": [Page(kwargs=lambda w: {})],
         "partners:create": [
@@ -723,6 +812,34 @@ API: dict[tuple[str, str], Api] = {
             "password": "Zx9-long-enough",
             "role": "partner",
             "partner": w["partner"].pk,
+        },
+    ),
+    ("PATCH", "/api/v1/users/{id}/"): Api(
+        ("partner", "admin"), lambda w: {"partner_role": "finance"}, obj="colleague"
+    ),
+    ("POST", "/api/v1/partners/{partner_pk}/contacts/"): Api(
+        ("partner", "manager"),
+        lambda w: {"name": "Nancy Davolio", "email": "nancy@acme.example", "roles": ["sales"]},
+        show=PEOPLE,
+    ),
+    ("PATCH", "/api/v1/contacts/{id}/"): Api(
+        ("partner", "manager"), lambda w: {"title": "Sales director"}, obj="contact", show=PEOPLE
+    ),
+    ("POST", "/api/v1/invitations/"): Api(
+        ("partner", "manager"),
+        lambda w: {
+            "email": "ivy@acme.example",
+            "partner": w["partner"].pk,
+            "partner_role": "member",
+        },
+        show=PEOPLE,
+    ),
+    ("POST", "/api/v1/invitations/accept/"): Api(
+        ("anonymous",),
+        lambda w: {
+            "token": w["invitation"].token,
+            "username": "ivy",
+            "password": "Zx9-long-enough",
         },
     ),
     ("POST", "/api/v1/users/me/password/"): Api(

@@ -153,7 +153,7 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
     from apps.exchange.models import ImportBatch
     from apps.program.models import PartnerType, PlaybookTaskTemplate
     from tests.deals.factories import RegistrationFactory
-    from tests.factories import AgreementFactory, PartnerFactory, TierFactory
+    from tests.factories import AgreementFactory, PartnerFactory, PartnerUserFactory, TierFactory
     from tests.qbrs.factories import QBRFactory
     from tests.tiers.factories import ExchangeRateFactory, TierProposalFactory, make_tiers
 
@@ -207,6 +207,7 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
         ),
         "rate": ExchangeRateFactory(currency="EUR", effective_date=date(2020, 1, 1)),
         "playbook_task": playbook_task,
+        "colleague": PartnerUserFactory(username="frank", partner=acme, partner_role="member"),
         "batch": ImportBatch.objects.create(kind="partners", created_by=bob, rows=[]),
         "reset_uid": urlsafe_base64_encode(force_bytes(bob.pk)),
         "reset_token": default_token_generator.make_token(bob),
@@ -578,6 +579,7 @@ def _api_request(method, path, world, schema):
         return url, body(world), kinds, inputs.TRANSITION_SHOW.get(basename, ())
     api = inputs.API[(method, path)]
     url = path.replace("{id}", str(world[api.obj].pk)) if api.obj else path
+    url = url.replace("{partner_pk}", str(world["partner"].pk))
     fields = inputs.body_fields(schema, inputs.write_operations(schema)[(method, path)])
     kinds = {f: inputs.field_kind(node) for f, node in fields.items()}
     return url, api.body(world), kinds, api.show
@@ -898,7 +900,8 @@ def test_the_matrix_and_the_inputs_agree_on_who_posts():
 # The model each kind of import creates, and the cell that tells its rows apart (a partner's
 # name, a registration's customer: a row repeating another's is refused as a duplicate).
 IMPORT_TARGETS = {"partners": ("partners.Partner", "name"),
-                  "registrations": ("deals.DealRegistration", "customer_domain")}  # fmt: skip
+                  "registrations": ("deals.DealRegistration", "customer_domain"),
+                  "contacts": ("people.Contact", "email")}  # fmt: skip
 
 
 def _number_cells(kind: str) -> list[str]:
@@ -938,7 +941,7 @@ def test_import_number_cells_refuse_what_no_column_holds(kind, hostile_world):
     client = _page_client("exchange:upload", inputs.pages()["exchange:upload"][0], w)
     columns = inputs_columns()[kind]
     valid = dict(zip(columns, EXAMPLES[kind], strict=True))
-    if kind == "registrations":
+    if kind in ("registrations", "contacts"):
         valid["partner"] = w["partner"].name
     unique = IMPORT_TARGETS[kind][1]
     # A file with a NUL anywhere is refused whole, as binary (see the CSV tests above).

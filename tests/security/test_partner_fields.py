@@ -56,10 +56,25 @@ TIER = {
     "discount_percent", "qbr_cadence_months", "description",
 }  # fmt: skip
 TRANSITION = {"name", "target", "allowed", "unmet"}
+USER = {"id", "username", "email", "role", "partner", "partner_role", "is_active", "last_login"}
+CONTACT = {
+    "id", "partner", "name", "email", "phone", "title", "roles", "notes", "user", "created_at",
+    "updated_at",
+}  # fmt: skip
+INVITATION = {
+    "id", "partner", "email", "partner_role", "contact", "status", "invited_by", "created_at",
+    "sent_at", "expires_at", "accepted_at",
+}  # fmt: skip
 
 # URL name → the fields of each object a partner user gets (of each row, for a list).
 PARTNER_FIELDS: dict[str, set[str]] = {
-    "user-me": {"id", "username", "email", "role", "partner"},
+    "user-me": {"id", "username", "email", "role", "partner", "partner_role"},
+    # charlie is his company's partner admin: its users, contacts and invitations.
+    "user-detail": USER,
+    "partner-contact-list": CONTACT,
+    "contact-detail": CONTACT,
+    "invitation-list": INVITATION,
+    "invitation-detail": INVITATION,
     "user-tokens": {"id", "created", "expiry"},  # the caller's own, never the key
     "notification-list": NOTIFICATION,
     "notification-detail": NOTIFICATION,

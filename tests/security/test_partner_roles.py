@@ -1,0 +1,163 @@
+"""What each partner role may do, for every portal page and every partner-facing endpoint
+(DESIGN.md section 13: least privilege), generated from the URL matrix like the isolation
+matrix: a new portal page or API endpoint fails test_every_partner_door_is_classified until it
+says which partner roles it is for.
+
+admin (A): everything of their company, the team, contacts and agreements (signing);
+member (M): registers and follows deals, works the tasks and action items;
+finance (F): reads deals and agreements (the money), acts on neither.
+A role not listed is refused with 403 before anything is looked up; a listed role is never
+refused for its role (a GET page answers 200)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.accounts.models import PartnerRole
+from tests.factories import PartnerUserFactory
+
+from .matrix import MATRIX, url_for
+
+pytestmark = pytest.mark.django_db
+
+A, M, F = "admin", "member", "finance"
+ALL = frozenset({A, M, F})
+NONE: frozenset[str] = frozenset()
+AM = frozenset({A, M})
+AF = frozenset({A, F})
+ADMIN = frozenset({A})
+
+ROLES: dict[str, frozenset[str]] = {
+    # pages any signed-in user opens (their own things)
+    "notifications:list": ALL,
+    "notifications:bell": ALL,
+    "notifications:read": ALL,
+    "notifications:read_all": ALL,
+    "agreements:document": AF,
+    # the portal
+    "portal:home": ALL,
+    "portal:tasks": ALL,
+    "portal:task_toggle": AM,
+    "portal:agreements": AF,
+    "portal:agreement_detail": AF,
+    "portal:agreement_sign": ADMIN,
+    "portal:deals": ALL,
+    "portal:deal_new": AM,
+    "portal:deal_hint": AM,
+    "portal:deal_detail": ALL,
+    "portal:deal_withdraw": AM,
+    "portal:deal_extension": AM,
+    "portal:qbrs": ALL,
+    "portal:qbr_detail": ALL,
+    "portal:qbr_action_item_done": AM,
+    "portal:tier": ALL,
+    "portal:registrations_csv": ALL,
+    "portal:team": ADMIN,
+    "portal:team_invite": ADMIN,
+    "portal:team_role": ADMIN,
+    "portal:team_deactivate": ADMIN,
+    "portal:team_invitation_resend": ADMIN,
+    "portal:team_invitation_revoke": ADMIN,
+    "portal:team_contact_new": ADMIN,
+    "portal:team_contact_edit": ADMIN,
+    "portal:team_contact_remove": ADMIN,
+    "portal:team_contacts_csv": ADMIN,
+    # the API
+    "user-list": NONE,  # creating users: admins of the program
+    "user-me": ALL,
+    "user-tokens": ALL,
+    "user-token-revoke": ALL,
+    "user-password": ALL,
+    "user-detail": ADMIN,
+    "notification-list": ALL,
+    "notification-detail": ALL,
+    "notification-read": ALL,
+    "partner-list": ALL,
+    "partner-detail": ALL,
+    "partner-history": NONE,
+    "partner-run-transition": NONE,
+    "partner-tasks": ALL,
+    "partner-transitions": ALL,
+    "task-detail": ALL,
+    "program-list": NONE,
+    "agreement-list": AF,
+    "agreement-detail": AF,
+    "agreement-run-transition": ADMIN,  # sign
+    "agreement-transitions": AF,
+    "deal-registration-list": ALL,
+    "deal-registration-detail": ALL,
+    "deal-registration-run-transition": AM,  # withdraw
+    "deal-registration-transitions": ALL,
+    "qbr-list": ALL,
+    "qbr-detail": ALL,
+    "qbr-action-items": ALL,
+    "qbr-run-transition": NONE,
+    "qbr-transitions": ALL,
+    "action-item-detail": ALL,
+    "tier-list": ALL,
+    "tier-detail": ALL,
+    "tier-proposal-list": NONE,
+    "tier-proposal-detail": NONE,
+    "tier-proposal-run-transition": NONE,
+    "tier-proposal-transitions": NONE,
+    "exchange-rate-list": NONE,
+    "exchange-rate-detail": NONE,
+    "partner-contact-list": ADMIN,
+    "contact-detail": ADMIN,
+    "invitation-list": ADMIN,
+    "invitation-detail": ADMIN,
+    "invitation-resend": ADMIN,
+    "invitation-revoke": ADMIN,
+}
+
+PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))
+
+
+def test_every_partner_door_is_classified():
+    missing = sorted(set(PARTNER_DOORS) - set(ROLES))
+    assert not missing, (
+        f"say which partner roles may use these (test_partner_roles.ROLES): {missing}"
+    )
+    stale = sorted(set(ROLES) - set(PARTNER_DOORS))
+    assert not stale, stale
+
+
+@pytest.fixture
+def role_users(world):
+    acme = world["partner"]
+    return {
+        A: world["user"],  # charlie, acme's partner admin
+        M: PartnerUserFactory(username="frank", partner=acme, partner_role=PartnerRole.MEMBER),
+        F: PartnerUserFactory(username="grace", partner=acme, partner_role=PartnerRole.FINANCE),
+    }
+
+
+@pytest.mark.parametrize("role", [A, M, F])
+@pytest.mark.parametrize("name", PARTNER_DOORS)
+def test_each_partner_role_gets_what_its_role_allows(
+    name, role, world, role_users, client_for, api_for
+):
+    area, _obj, method, _extra = MATRIX[name]
+    make = api_for if area == "api" else client_for
+    user = role_users[role]
+    response = getattr(make(user), method)(url_for(name, world))
+    allowed = role in ROLES[name]
+    assert response.status_code < 500, (name, role, response.status_code)
+    if not allowed:
+        assert response.status_code == 403, (name, role, response.status_code)
+    elif area == "portal" and method == "get":
+        assert response.status_code == 200, (name, role, response.status_code)
+    else:
+        assert response.status_code != 403, (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("role", [M, F])
+def test_the_portal_offers_a_role_only_what_it_may_do(role, world, role_users, client_for):
+    """The navigation and the buttons follow the role: no link to a page that answers 403."""
+    client = client_for(role_users[role])
+    home = client.get("/portal/").content.decode()
+    assert ("/portal/team/" in home) is False
+    assert ("/portal/agreements/" in home) is (role == F)
+    assert ("/portal/register/" in home) is (role == M)
+    detail = client.get(url_for("portal:deal_detail", world)).content.decode()
+    assert ("Withdraw registration" in detail) is (role == M)
