@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.agreements",
     "apps.deals",
     "apps.people",
+    "apps.applications",
     "apps.qbrs",
     "apps.tiers",
     "apps.onboarding",

@@ -51,6 +51,8 @@ urlpatterns = [
     path("exchange/", include("apps.exchange.urls")),
     path("people/", include("apps.people.urls")),
     path("portal/", include("apps.portal.urls")),
+    path("apply/", include("apps.applications.public_urls")),
+    path("applications/", include("apps.applications.urls")),
     path("api/v1/", include(api_patterns)),
     # The API's root without its slash: a JSON 404 too, not the HTML redirect of APPEND_SLASH.
     path("api/v1", NoSuchEndpoint.as_view(), name="api-root-no-slash"),

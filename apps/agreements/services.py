@@ -13,8 +13,10 @@ from django_fsm import ConcurrentTransition
 
 from apps.core import transitions
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
+from apps.core.events import send_after_commit
 from apps.notifications.services import notify
 
+from .events import agreement_signed
 from .models import Agreement, Status
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -144,6 +146,15 @@ def _transition_input(
 
 def _announce(agreement: Agreement, name: str, actor) -> None:
     partner = agreement.partner
+    if name == "sign":
+        send_after_commit(
+            agreement_signed,
+            Agreement,
+            agreement_id=agreement.pk,
+            partner_id=agreement.partner_id,
+            status=agreement.status,
+            actor_id=getattr(actor, "pk", None),
+        )
     if name == "send":
         notify(
             recipients=partner.users.filter(is_active=True),

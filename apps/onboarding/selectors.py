@@ -24,6 +24,7 @@ from django.db.models import (
 from django_stubs_ext import WithAnnotations
 
 from apps.partners.models import Partner, Stage, Task
+from apps.partners.selectors import step_progress
 
 
 class OnboardingProgress(TypedDict):
@@ -84,16 +85,10 @@ def progress(partner: Partner) -> dict:
             partner=partner, stage=Stage.ONBOARDING, stage_visit=partner.stage_entered_at
         ).order_by("order", "id")
     )
-    required = [t for t in tasks if t.required]
-    done = [t for t in required if t.done]
+    steps = step_progress(tasks)
     return {
         "tasks": tasks,
-        "required_total": len(required),
-        "required_done": len(done),
-        "percent": percent_done(len(done), len(required)),
+        "required_total": steps["total"],
+        "required_done": steps["done"],
+        "percent": steps["percent"],
     }
-
-
-def percent_done(done: int, total: int) -> int:
-    """How much of the required work is done, in percent; all of it when nothing is required."""
-    return round(100 * done / total) if total else 100

@@ -8,8 +8,9 @@ from django_stubs_ext import WithAnnotations
 
 from apps.core.access import staff_required
 from apps.partners.models import Partner
+from apps.partners.selectors import percent_done
 
-from .selectors import OnboardingProgress, onboarding_partners, percent_done
+from .selectors import OnboardingProgress, onboarding_partners
 
 
 class OverviewFigures(OnboardingProgress):

@@ -323,6 +323,10 @@ class Task(RandomIdModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     order = models.PositiveSmallIntegerField(default=0)
+    # Copied from the playbook: the event (program.CompletingEvent) that ticks the task off by
+    # itself, and which event did when it did (empty when done by hand or still open).
+    completes_on = models.CharField(max_length=40, blank=True)
+    completed_by_event = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["stage_visit", "order", "id"]

@@ -20,13 +20,11 @@ def _tasks_context(request) -> dict:
     current = [
         t for t in selectors.current_tasks(partner).order_by("order", "id") if t not in onboarding
     ]
-    done = sum(1 for t in onboarding if t.done)
     return {
         "partner": partner,
         "onboarding": onboarding,
         "current": current,
-        "done": done,
-        "percent": round(100 * done / len(onboarding)) if onboarding else 0,
+        "steps": selectors.step_progress(onboarding),
         "today": timezone.localdate(),
     }
 

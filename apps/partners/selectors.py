@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypedDict
+
 from django.db.models import Count, QuerySet
 
 from .models import Partner, Stage, StageHistory, Task
@@ -57,3 +60,23 @@ def onboarding_tasks_for_portal(partner: Partner) -> QuerySet[Task]:
     if latest is None:
         return Task.objects.none()
     return partner.tasks.filter(stage=Stage.ONBOARDING, stage_visit=latest).order_by("order", "id")
+
+
+class StepProgress(TypedDict):
+    done: int
+    total: int
+    percent: int
+
+
+def step_progress(tasks: Iterable[Task]) -> StepProgress:
+    """How far a checklist is: its required steps done of its required steps — what the stage's
+    completing transition waits for. The one count of the partner page, the portal's home and
+    checklist and the onboarding overview (optional steps are shown, never counted)."""
+    required = [t for t in tasks if t.required]
+    done = sum(1 for t in required if t.done)
+    return {"done": done, "total": len(required), "percent": percent_done(done, len(required))}
+
+
+def percent_done(done: int, total: int) -> int:
+    """How much of the required work is done, in percent; all of it when nothing is required."""
+    return round(100 * done / total) if total else 100

@@ -114,9 +114,30 @@ def instantiate_playbook(*, partner: Partner, now: datetime) -> list[Task]:
             due_date=today + timedelta(days=t.due_offset_days),
             required=t.required,
             order=t.order,
+            completes_on=t.completed_by,
         )
         for t in templates
     )
+
+
+def tasks_complete_on_event(*, partner_id: int, event: str, now: datetime | None = None) -> int:
+    """`event` (a program.CompletingEvent) happened for the partner: tick off its open tasks of
+    the present stage visit that wait for it, recording the event. Tasks already done, another
+    partner's, or waiting for another event stay as they are; a second event changes nothing."""
+    now = now or timezone.now()
+    partner = Partner.objects.filter(pk=partner_id).only("stage", "stage_entered_at").first()
+    if partner is None:
+        return 0
+    count = Task.objects.filter(
+        partner_id=partner_id,
+        stage=partner.stage,
+        stage_visit=partner.stage_entered_at,
+        completes_on=event,
+        done=False,
+    ).update(done=True, done_at=now, done_by=None, completed_by_event=event)
+    if count:
+        rows_written(Task)
+    return count
 
 
 def task_set_done(*, task: Task, done: bool, actor, now: datetime | None = None) -> Task:
@@ -135,7 +156,8 @@ def task_set_done(*, task: Task, done: bool, actor, now: datetime | None = None)
     task.done = done
     task.done_at = (now or timezone.now()) if done else None
     task.done_by = actor if done else None
-    task.save(update_fields=["done", "done_at", "done_by"])
+    task.completed_by_event = ""  # by hand now, whichever way
+    task.save(update_fields=["done", "done_at", "done_by", "completed_by_event"])
     return task
 
 

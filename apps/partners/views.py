@@ -157,7 +157,7 @@ def _detail_context(request, partner: Partner, **extra) -> dict:
         "transition_errors": extra.pop("transition_errors", {}),
         "current_tasks": current,
         "earlier_tasks": earlier,
-        "task_progress": _progress(current),
+        "task_progress": selectors.step_progress(current),
         "today": today,
         "history": list(reversed(history)),
         "labels": labels,
@@ -168,12 +168,6 @@ def _detail_context(request, partner: Partner, **extra) -> dict:
         "sections": collect("partner_detail", request, partner),
         **extra,
     }
-
-
-def _progress(tasks) -> dict:
-    total = len(tasks)
-    done = sum(1 for t in tasks if t.done)
-    return {"total": total, "done": done, "percent": round(100 * done / total) if total else 0}
 
 
 def _get_partner(request, pk: int) -> Partner:

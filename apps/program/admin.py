@@ -15,7 +15,15 @@ class StageConfigAdmin(admin.ModelAdmin):
 
 @admin.register(PlaybookTaskTemplate)
 class PlaybookTaskTemplateAdmin(admin.ModelAdmin):
-    list_display = ["title", "stage", "owner_side", "due_offset_days", "required", "order"]
+    list_display = [
+        "title",
+        "stage",
+        "owner_side",
+        "due_offset_days",
+        "required",
+        "order",
+        "completed_by",
+    ]
     list_filter = ["stage"]
 
 

@@ -89,6 +89,7 @@ class PlaybookTaskForm(forms.ModelForm):
             "due_offset_days",
             "required",
             "order",
+            "completed_by",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .stages import Stage
 
@@ -13,6 +14,16 @@ from .stages import Stage
 class OwnerSide(models.TextChoices):
     VENDOR = "vendor", "Vendor (us)"
     PARTNER = "partner", "Partner"
+
+
+class CompletingEvent(models.TextChoices):
+    """The events that complete a playbook task by themselves: the registry a task template
+    names one from (apps/onboarding/receivers.py subscribes to each). Later events are added
+    here and subscribed there."""
+
+    PORTAL_SIGN_IN = "portal_sign_in", _("First portal sign-in of any of the partner's users")
+    REGISTRATION_SUBMITTED = "registration_submitted", _("First deal registration submitted")
+    AGREEMENT_SIGNED = "agreement_signed", _("An agreement signed")
 
 
 class PartnerType(models.Model):
@@ -151,6 +162,13 @@ class PlaybookTaskTemplate(models.Model):
     )
     required = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
+    completed_by = models.CharField(
+        _("completes itself when"),
+        max_length=40,
+        choices=CompletingEvent.choices,
+        blank=True,
+        help_text=_("The event that ticks this task off by itself; empty: done by hand only."),
+    )
 
     class Meta:
         ordering = ["stage", "order", "id"]

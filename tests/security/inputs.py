@@ -606,7 +606,95 @@ def _pages() -> dict[str, list[Page]]:
             )
         ],
         "portal:qbr_action_item_done": [Page(kwargs=lambda w: {"pk": w["action_item"].pk})],
+        **_application_pages(),
     }
+
+
+# --- applications (issue 18, the public application; branch apply) -----------------------------
+
+
+def _apply_data(w) -> dict:
+    q = w["question"]
+    return {
+        "company": "Initech Partners",
+        "website": "initech.example",
+        "country": "GB",
+        "partner_type": "reseller",
+        "contact_name": "Peter Gibbons",
+        "contact_email": "peter@initech.example",
+        f"q_{q.pk}": str(q.choices.order_by("id").first().pk),
+    }
+
+
+def _question_data(w, question=None) -> dict:
+    from apps.applications.forms import ChoiceFormSet, QuestionForm
+
+    data = form_data(QuestionForm(instance=question))
+    data.update(form_data(ChoiceFormSet(instance=question, prefix="choices")))
+    data.update({"text": "Certified engineers?", "choices-0-text": "Yes", "choices-0-weight": "8"})
+    return data
+
+
+def _application_pages() -> dict[str, list[Page]]:
+    from apps.applications.forms import (
+        AcceptForm,
+        ApplicationForm,
+        ChoiceFormSet,
+        DeclineForm,
+        QuestionForm,
+    )
+    from apps.applications.selectors import asked_questions
+
+    queue = ("applications:queue", "applications:detail")
+    return {
+        "apply:form": [
+            Page(
+                kwargs=lambda w: {},
+                forms=lambda w: [ApplicationForm(questions=asked_questions())],
+                data=_apply_data,
+                show=queue,
+            )
+        ],
+        "applications:decide": [
+            Page(
+                kwargs=lambda w: {"pk": w["application"].pk, "name": "decline"},
+                forms=_forms(DeclineForm, prefix="decline"),
+                data=lambda w: {"decline-reason": "We cover the region already."},
+                show=("applications:detail",),
+                label="decline",
+            ),
+            Page(
+                kwargs=lambda w: {"pk": w["application"].pk, "name": "accept"},
+                forms=_forms(AcceptForm, prefix="accept"),
+                data=lambda w: {"accept-manager": str(w["bob"].pk)},
+                show=("applications:detail", "partners:list"),
+                label="accept",
+            ),
+        ],
+        "applications:question_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=lambda w: [QuestionForm(), ChoiceFormSet(prefix="choices")],
+                data=lambda w: _question_data(w),
+                show=("applications:questions", "apply:form"),
+            )
+        ],
+        "applications:question_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["question"].pk},
+                forms=lambda w: [
+                    QuestionForm(instance=w["question"]),
+                    ChoiceFormSet(instance=w["question"], prefix="choices"),
+                ],
+                data=lambda w: _question_data(w, w["question"]),
+                show=("applications:questions", "apply:form"),
+            )
+        ],
+        "applications:question_delete": [Page(kwargs=lambda w: {"pk": w["question"].pk})],
+    }
+
+
+# --- end applications -----------------------------------------------------------------------------
 
 
 PAGES: dict[str, list[Page]] = {}
@@ -641,6 +729,8 @@ SHOW_OBJECTS = {
     "qbrs:detail": "scheduled_qbr",
     "portal:qbr_detail": "scheduled_qbr",
     "exchange:preview": "new:batch",
+    # applications (branch apply)
+    "applications:detail": "application",
 }
 
 
@@ -828,6 +918,16 @@ API: dict[tuple[str, str], Api] = {
     ("PATCH", "/api/v1/exchange-rates/{id}/"): Api(
         ("admin",), lambda w: {"rate_to_base": "1.20"}, obj="rate", show=("tiers:rates",)
     ),
+    # --- applications (branch apply) ---
+    ("POST", "/api/v1/applications/"): Api(
+        ("anonymous",),
+        lambda w: {
+            **{k: v for k, v in _apply_data(w).items() if not k.startswith("q_")},
+            "answers": {str(w["question"].pk): w["question"].choices.order_by("id").first().pk},
+        },
+        show=("applications:queue",),
+    ),
+    # --- end applications ---
 }
 
 # A transition input per (route, input serializer): the transitions sharing one serializer
@@ -885,6 +985,15 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         lambda w: {"note": "Well earned."},
         "manager",
     ),
+    # --- applications (branch apply) ---
+    ("application", "AcceptInput"): ("accept", "application", lambda w: {}, "manager"),
+    ("application", "DeclineInput"): (
+        "decline",
+        "application",
+        lambda w: {"reason": "Not now."},
+        "manager",
+    ),
+    # --- end applications ---
 }
 
 TRANSITION_SHOW = {
@@ -893,6 +1002,7 @@ TRANSITION_SHOW = {
     "deal-registration": ("deals:detail", "portal:deal_detail"),
     "qbr": ("qbrs:list", "partners:detail"),
     "tier-proposal": ("tiers:proposals",),
+    "application": ("applications:detail",),  # branch apply
 }
 
 

@@ -178,6 +178,21 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "tier-proposal-transitions": ("api", "missing", "get", {}),
     "exchange-rate-list": ("api", None, "get", {}),
     "exchange-rate-detail": ("api", "missing", "get", {}),
+    # --- applications (issue 18, the public application; branch apply) ---
+    "apply:form": ("public", None, "get", {}),
+    "apply:received": ("public", None, "get", {}),
+    "applications:queue": ("staff", None, "get", {}),
+    "applications:detail": ("staff", "missing", "get", {}),
+    "applications:decide": ("staff", "missing", "post", {"name": "accept"}),
+    "applications:questions": ("admin", None, "get", {}),
+    "applications:question_new": ("admin", None, "get", {}),
+    "applications:question_edit": ("admin", "missing", "get", {}),
+    "applications:question_delete": ("admin", "missing", "post", {}),
+    "application-list": ("api", None, "get", {}),
+    "application-detail": ("api", "missing", "get", {}),
+    "application-run-transition": ("api", "missing", "post", {"name": "accept"}),
+    "application-transitions": ("api", "missing", "get", {}),
+    # --- end applications ---
 }
 
 

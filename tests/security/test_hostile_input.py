@@ -211,7 +211,36 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
         "batch": ImportBatch.objects.create(kind="partners", created_by=bob, rows=[]),
         "reset_uid": urlsafe_base64_encode(force_bytes(bob.pk)),
         "reset_token": default_token_generator.make_token(bob),
+        **_application_world(),  # branch apply
     }
+
+
+# --- applications (issue 18, the public application; branch apply) -----------------------------
+
+
+def _application_world() -> dict:
+    from apps.applications.models import ProfileChoice, ProfileQuestion
+    from apps.applications.services import application_submit
+    from apps.program.models import PartnerType
+
+    question = ProfileQuestion.objects.create(text="How many sellers?", order=1)
+    ProfileChoice.objects.create(question=question, text="1–5", weight=2, order=1)
+    best = ProfileChoice.objects.create(question=question, text="50+", weight=10, order=2)
+    application = application_submit(
+        fields={
+            "company": "Hooli Partners",
+            "website": "hooli.example",
+            "country": "US",
+            "contact_name": "Gavin Belson",
+            "contact_email": "gavin@hooli.example",
+        },
+        partner_type=PartnerType.objects.get(key="reseller"),
+        answers={str(question.pk): best.pk},
+    )
+    return {"question": question, "application": application}
+
+
+# --- end applications -----------------------------------------------------------------------------
 
 
 # --- probing one request --------------------------------------------------------------------------

@@ -108,6 +108,11 @@ ROLES: dict[str, frozenset[str]] = {
     "invitation-detail": ADMIN,
     "invitation-resend": ADMIN,
     "invitation-revoke": ADMIN,
+    # --- applications (branch apply): the queue is the vendor's; anyone applies by POST ---
+    "application-list": NONE,
+    "application-detail": NONE,
+    "application-run-transition": NONE,
+    "application-transitions": NONE,
 }
 
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))

@@ -1,0 +1,168 @@
+"""/api/v1/applications/ (DESIGN.md section 13): anyone applies (202 {"status": "received"},
+the same whoever applies); staff list, read, and accept or decline through the transitions."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from apps.accounts.models import User
+from apps.core.access import IsStaffRole
+from apps.core.api import TransitionsMixin
+from apps.core.throttles import ScopeThrottle
+from apps.program.models import PartnerType
+
+from . import selectors, services
+from .models import Application
+from .services import MAX_REASON
+
+TAGS = ["applications"]
+
+
+class PublicFormThrottle(ScopeThrottle):
+    scope = "public_form"
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    partner_type: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "company",
+            "website",
+            "domain",
+            "country",
+            "partner_type",
+            "contact_name",
+            "contact_email",
+            "answers",
+            "fit_score",
+            "status",
+            "decline_reason",
+            "partner",
+            "decided_by",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplyInput(serializers.Serializer):
+    company = serializers.CharField(max_length=200)
+    website = serializers.CharField(max_length=300)
+    country = serializers.CharField(max_length=2)
+    partner_type = serializers.SlugRelatedField(
+        slug_field="key", queryset=PartnerType.objects.all()
+    )
+    contact_name = serializers.CharField(max_length=200)
+    contact_email = serializers.CharField(max_length=254)
+    answers = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text=_("{question id: choice id} for each question of the ideal partner profile."),
+    )
+
+
+class AcceptInput(serializers.Serializer):
+    manager = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role__in=["admin", "manager"], is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("The partner manager of the new partner; the caller when left out."),
+    )
+
+
+class DeclineInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=MAX_REASON)
+
+
+Received = inline_serializer("ApplicationReceived", {"status": serializers.CharField()})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List applications"),
+        description=_("The applications queue, newest first; `?status=` filters (staff)."),
+        tags=TAGS,
+    ),
+    retrieve=extend_schema(
+        summary=_("Read an application"),
+        description=_("One application with its answers and fit score (staff)."),
+        tags=TAGS,
+    ),
+    transitions=extend_schema(
+        summary=_("An application's transitions"),
+        description=_("accept and decline, whether each is allowed now and why not."),
+        tags=TAGS,
+    ),
+    run_transition=extend_schema(
+        summary=_("Accept or decline an application"),
+        description=_(
+            'accept {"manager"?}: creates the partner in recruitment and invites the applicant '
+            'as its partner admin. decline {"reason"}: the reason is e-mailed to the applicant.'
+        ),
+        tags=TAGS,
+    ),
+)
+class ApplicationViewSet(
+    TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ApplicationSerializer
+    transition_field = "status"
+    transition_inputs = {"accept": AcceptInput, "decline": DeclineInput}
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [AllowAny()]
+        return [IsStaffRole()]
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [*super().get_throttles(), PublicFormThrottle()]
+        return super().get_throttles()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        wanted = self.request.query_params.get("status")
+        return selectors.application_queue(
+            wanted if wanted in ("received", "accepted", "declined") else None
+        )
+
+    @extend_schema(
+        summary=_("Apply to become a partner"),
+        description=_(
+            'Anyone, no sign-in. Always 202 {"status": "received"} for valid input, whether '
+            "or not the company is known; the applicant is e-mailed an acknowledgement."
+        ),
+        tags=TAGS,
+        request=ApplyInput,
+        responses={202: Received},
+        auth=[],
+    )
+    def create(self, request, *args, **kwargs):
+        data = ApplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        services.application_submit(
+            fields=values,
+            partner_type=values.pop("partner_type"),
+            answers={str(k): v for k, v in values.pop("answers", {}).items()},
+        )
+        return Response({"status": "received"}, status=status.HTTP_202_ACCEPTED)
+
+    def perform_transition(self, obj, name: str, data: dict):
+        return services.application_transition(
+            application=obj, name=name, actor=self.request.user, **data
+        )
+
+
+routes = [("applications", ApplicationViewSet, "application")]
