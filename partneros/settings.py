@@ -400,6 +400,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "partners", "description": "Partners and their lifecycle (stages)."},
         {"name": "contacts", "description": "People at a partner, with or without portal access."},
         {"name": "invitations", "description": "Invitations to a partner's portal."},
+        {"name": "applications", "description": "Companies applying to join the program."},
         {"name": "tasks", "description": "A partner's onboarding and expansion tasks."},
         {"name": "agreements", "description": "Partner agreements: send, sign, renew, end."},
         {"name": "deal-registrations", "description": "Deals partners register for protection."},

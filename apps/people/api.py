@@ -35,7 +35,6 @@ from .services import (
 )
 
 
-
 class ContactSerializer(RoleFieldsModelSerializer):
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=ContactRole.choices), required=False, max_length=6
