@@ -21,7 +21,8 @@ from apps.core.iso import COUNTRY_CODES
 from apps.deals.normalize import InvalidDomain, normalize_domain
 from apps.notifications.services import notify_address
 from apps.partners.services import partner_create
-from apps.people.services import invitation_create
+from apps.people.models import ContactRole
+from apps.people.services import contact_create, invitation_create
 from apps.program.models import PartnerType
 
 from .models import Application, ProfileQuestion, Status
@@ -196,11 +197,21 @@ def _partner_from(application: Application, *, actor, manager, now: datetime):
         partner_type=application.partner_type,
         manager=manager or actor,
     )
+    # The applicant is the new partner's first contact, and its invitation names them: accepting
+    # links the portal user to that contact.
+    contact = contact_create(
+        partner=partner,
+        actor=actor,
+        name=application.contact_name,
+        email=application.contact_email,
+        roles=[ContactRole.PRIMARY],
+    )
     invitation_create(
         partner=partner,
         email=application.contact_email,
         partner_role=APPLICANT_ROLE,
         invited_by=actor,
+        contact=contact,
         now=now,
     )
     return partner

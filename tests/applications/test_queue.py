@@ -104,6 +104,14 @@ def test_accept_creates_the_partner_in_recruitment_and_invites_the_applicant(bob
     invitation = Invitation.objects.get(partner=partner)
     assert invitation.email == "peter@initech.co.uk"
     assert invitation.partner_role == PartnerRole.ADMIN and invitation.invited_by == bob
+    # The applicant is the partner's primary contact, and the invitation names them.
+    contact = partner.contacts.get()
+    assert (contact.name, contact.email, contact.roles) == (
+        application.contact_name,
+        "peter@initech.co.uk",
+        ["primary"],
+    )
+    assert invitation.contact == contact
     sent = delivered()
     assert [m.to for m in sent] == [["peter@initech.co.uk"]]
     assert "/accounts/invitation/" in sent[0].body
