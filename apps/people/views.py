@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Role
+from apps.accounts.selectors import team_users
+from apps.accounts.services import user_deactivate
 from apps.core.access import staff_required
 from apps.core.errors import InvalidInput
 from apps.core.throttles import throttle
@@ -25,6 +28,7 @@ from .pages import (
     remove_contact,
     resend,
     revoke,
+    run_and_report,
 )
 from .selectors import invitation_by_token, visible_contacts, visible_invitations
 from .services import (
@@ -87,6 +91,21 @@ def invite(request, partner_pk: int):
 def invitation_resend_view(request, pk: int):
     invitation = get_object_or_404(visible_invitations(request.user), pk=pk)
     return resend(request, invitation, back=_people_url(invitation.partner_id))
+
+
+@staff_required
+@require_POST
+def user_deactivate_view(request, pk: int):
+    """A manager takes a partner user's portal access away (the People section's button): their
+    sessions and tokens end in this request; a company's last partner admin is kept."""
+    user = get_object_or_404(team_users(request.user).filter(role=Role.PARTNER), pk=pk)
+    return run_and_report(
+        request,
+        lambda: user_deactivate(user=user, actor=request.user),
+        done=_("%(user)s no longer has access; their sessions have ended.")
+        % {"user": user.username},
+        back=_people_url(user.partner_id),
+    )
 
 
 @staff_required

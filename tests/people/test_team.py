@@ -176,3 +176,32 @@ def test_the_user_list_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(3):
         response = client.get("/api/v1/users/?page_size=200")
     assert response.json()["count"] == rows
+
+
+def test_a_manager_deactivates_a_partner_user_from_the_people_section(bob, acme_admin, acme_member):
+    key, browser = _obtain("frank"), _browser("frank")
+    manager = Client()
+    manager.force_login(bob)
+    page = manager.get(reverse("partners:detail", args=[acme_member.partner_id]))
+    deactivate = reverse("people:user_deactivate", args=[acme_member.pk])
+    assert deactivate in page.content.decode()
+    response = manager.post(deactivate)
+    assert response.status_code == 302
+    assert response["Location"].endswith("#people")
+    assert not UserSession.objects.filter(user=acme_member).exists()
+    assert not AuthToken.objects.filter(user=acme_member).exists()
+    assert browser.get("/portal/").status_code == 302
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/users/me/").status_code == 401
+    # The company's last admin is kept, with the reason shown.
+    refused = manager.post(reverse("people:user_deactivate", args=[acme_admin.pk]), follow=True)
+    acme_admin.refresh_from_db()
+    assert acme_admin.is_active
+    assert "admin" in refused.content.decode().lower()
+    # A partner user cannot use the manager's button, even on their own company: sent to the
+    # portal, nobody deactivated.
+    colleague = PartnerUserFactory(partner=acme_admin.partner, partner_role=PartnerRole.MEMBER)
+    erin = _browser("erin")
+    answer = erin.post(reverse("people:user_deactivate", args=[colleague.pk]))
+    assert (answer.status_code, answer["Location"]) == (302, reverse("portal:home"))
+    colleague.refresh_from_db()
+    assert colleague.is_active

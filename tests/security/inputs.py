@@ -324,6 +324,7 @@ def _pages() -> dict[str, list[Page]]:
         ],
         "people:invitation_resend": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
         "people:invitation_revoke": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
+        "people:user_deactivate": [Page(kwargs=lambda w: {"pk": w["colleague"].pk})],
         "portal:team_invite": [
             Page(
                 kwargs=lambda w: {},

@@ -87,6 +87,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "people:contact_remove": ("staff", "contact", "post", {}),
     "people:invitation_resend": ("staff", "invitation", "post", {}),
     "people:invitation_revoke": ("staff", "invitation", "post", {}),
+    "people:user_deactivate": ("staff", "user", "post", {}),
     # program configuration (admins)
     "program:settings": ("admin", None, "get", {}),
     "program:stages": ("admin", None, "get", {}),
