@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from apps.accounts.models import User
 from apps.core.access import IsStaffRole
 from apps.core.api import TransitionsMixin
+from apps.core.errors import InvalidInput
+from apps.core.serializers import KeyField, RoleFieldsModelSerializer
 from apps.core.throttles import ScopeThrottle
 from apps.program.models import PartnerType
 
@@ -26,7 +28,9 @@ class PublicFormThrottle(ScopeThrottle):
     scope = "public_form"
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(RoleFieldsModelSerializer):
+    # Staff only: the whole resource refuses partner users (tests/security/test_partner_fields).
+
     partner_type: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="key", read_only=True
     )
@@ -58,9 +62,7 @@ class ApplyInput(serializers.Serializer):
     company = serializers.CharField(max_length=200)
     website = serializers.CharField(max_length=300)
     country = serializers.CharField(max_length=2)
-    partner_type = serializers.SlugRelatedField(
-        slug_field="key", queryset=PartnerType.objects.all()
-    )
+    partner_type = KeyField(slug_field="key", queryset=PartnerType.objects.all())
     contact_name = serializers.CharField(max_length=200)
     contact_email = serializers.CharField(max_length=254)
     answers = serializers.DictField(
@@ -152,17 +154,30 @@ class ApplicationViewSet(
         data = ApplyInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        services.application_submit(
-            fields=values,
-            partner_type=values.pop("partner_type"),
-            answers={str(k): v for k, v in values.pop("answers", {}).items()},
-        )
+        try:
+            services.application_submit(
+                fields=values,
+                partner_type=values.pop("partner_type"),
+                answers={str(k): v for k, v in values.pop("answers", {}).items()},
+            )
+        except InvalidInput as exc:
+            raise InvalidInput(_api_errors(exc.errors)) from None
         return Response({"status": "received"}, status=status.HTTP_202_ACCEPTED)
 
     def perform_transition(self, obj, name: str, data: dict):
         return services.application_transition(
             application=obj, name=name, actor=self.request.user, **data
         )
+
+
+def _api_errors(errors: dict) -> dict:
+    """The form's errors as the API names its inputs: a question's error (`q_<id>`) under
+    `answers`, by question id."""
+    out = {k: v for k, v in errors.items() if not k.startswith("q_")}
+    answers = {k[2:]: v for k, v in errors.items() if k.startswith("q_")}
+    if answers:
+        out["answers"] = answers
+    return out
 
 
 routes = [("applications", ApplicationViewSet, "application")]

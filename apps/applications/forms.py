@@ -4,6 +4,7 @@ The rules are the services'; these forms only shape the input."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -93,13 +94,67 @@ class QuestionForm(forms.ModelForm):
         fields = ["text", "help_text", "order", "active"]
 
 
+class RawCheckbox(forms.CheckboxInput):
+    """A checkbox that hands its field the posted text (Django's reads any text as ticked)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")
+
+
+class StrictDeleteField(forms.BooleanField):
+    """The row's "delete" box: ticked or not, nothing else (a plain BooleanField reads any other
+    text as ticked, so a stray value would delete a choice)."""
+
+    widget = RawCheckbox
+    TICKED = ("on", "true", "1")
+    UNTICKED = ("", "off", "false", "0")
+
+    def to_python(self, value):
+        if isinstance(value, bool) or value is None:
+            return bool(value)
+        if str(value).lower() in self.TICKED:
+            return True
+        if str(value).lower() in self.UNTICKED:
+            return False
+        raise ValidationError(_("Tick the box or leave it empty."), code="invalid")
+
+    def has_changed(self, initial, data):
+        try:
+            return super().has_changed(initial, data)
+        except ValidationError:
+            return True  # changed, and its validation says how it is wrong
+
+
+class BaseChoiceFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"] = StrictDeleteField(required=False, label=_("Delete"))
+
+    def clean(self):
+        super().clean()
+        # The rows posted as existing must be the question's choices as they are now: otherwise
+        # an existing choice would be saved again as a new one, or a new one dropped.
+        if self.initial_form_count() != self.get_queryset().count():
+            raise ValidationError(
+                _("The choices changed while you edited them; reload the page and try again."),
+                code="stale",
+            )
+
+
 ChoiceFormSet = forms.inlineformset_factory(
     ProfileQuestion,
     ProfileChoice,
+    formset=BaseChoiceFormSet,
     fields=["text", "weight", "order"],
     formfield_callback=numbers.formfield,
-    extra=3,
+    # A question is asked with its answers: at least one choice, at most twelve.
+    min_num=1,
+    validate_min=True,
+    extra=2,
     max_num=12,
     validate_max=True,
+    # A posted TOTAL_FORMS past this is not read as a thousand rows (Django's default ceiling).
+    absolute_max=12,
     can_delete=True,
 )

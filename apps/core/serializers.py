@@ -150,3 +150,13 @@ class AmountFieldSchema(OpenApiSerializerFieldExtension):
             for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
                 schema.pop(key, None)
         return schema
+
+
+class KeyField(serializers.SlugRelatedField):
+    """A related object named by its key (a partner type's `key`, …)."""
+
+    def to_internal_value(self, data):
+        # PostgreSQL refuses NUL in a text parameter; say "no such key" instead of failing.
+        if isinstance(data, str) and ("\x00" in data or len(data) > 100):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:100])
+        return super().to_internal_value(data)

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 
 from apps.core.access import WORKS_TASKS, StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
-from apps.core.serializers import RoleFieldsModelSerializer
+from apps.core.serializers import KeyField, RoleFieldsModelSerializer
 from apps.program.models import PartnerType, ProgramSettings, Tier
 
 from . import selectors
@@ -22,14 +22,6 @@ from .services import (
     stage_label,
     task_set_done,
 )
-
-
-class KeyField(serializers.SlugRelatedField):
-    def to_internal_value(self, data):
-        # PostgreSQL refuses NUL in a text parameter; say "no such type" instead of failing.
-        if isinstance(data, str) and ("\x00" in data or len(data) > 100):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:100])
-        return super().to_internal_value(data)
 
 
 def _score():

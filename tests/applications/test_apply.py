@@ -159,7 +159,9 @@ def test_the_api_names_bad_input(api_for, api_input, questions):
     api_input["partner_type"] = "reseller"
     r = api_for(None).post("/api/v1/applications/", api_input, format="json")
     assert r.status_code == 400
-    assert set(r.json()) == {f"q_{questions['size'].pk}", f"q_{questions['vertical'].pk}"}
+    # Each unanswered question named under `answers`, by its id (the API's input).
+    assert set(r.json()) == {"answers"}
+    assert set(r.json()["answers"]) == {str(questions["size"].pk), str(questions["vertical"].pk)}
 
 
 def test_the_api_door_is_throttled_too(api_for, api_input, rates):

@@ -23,6 +23,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.agreements.nav",
         "apps.deals.nav",
         "apps.people.nav",
+        "apps.applications.nav",
         "apps.qbrs.nav",
         "apps.tiers.nav",
         "apps.onboarding.nav",
@@ -36,6 +37,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
     assert staff == [
         "home",
         "partners:list",
+        "applications:queue",
         "onboarding:overview",
         "deals:queue",
         "qbrs:list",
@@ -71,11 +73,12 @@ def test_a_renamed_url_fails_loudly(bob, monkeypatch, client_for):
         client_for(bob).get("/partners/")
 
 
-def test_the_settings_tabs_come_from_program_and_tiers():
+def test_the_settings_tabs_come_from_the_apps_that_configure_the_program():
     assert nav.settings_tabs() == [
         ("program:settings", "Program settings"),
         ("program:stages", "Stages"),
         ("program:playbooks", "Playbooks"),
+        ("applications:questions", "Partner profile"),
         ("program:partner_types", "Partner types"),
         ("tiers:settings", "Tiers"),
         ("tiers:rates", "Exchange rates"),
@@ -84,6 +87,7 @@ def test_the_settings_tabs_come_from_program_and_tiers():
 
 def test_sections_are_discovered_in_their_order():
     assert [m.__name__ for m in sections.section_modules()] == [
+        "apps.applications.sections",
         "apps.onboarding.sections",
         "apps.people.sections",
         "apps.agreements.sections",

@@ -23,12 +23,18 @@ def _parameterless_get_pages(resolver=None, prefix=""):
 
 
 def _pages():
-    main = sorted(p for p in set(_parameterless_get_pages()) if not p.startswith("/portal/"))
+    main = sorted(
+        p
+        for p in set(_parameterless_get_pages())
+        if not p.startswith("/portal/") and p not in PUBLIC
+    )
     portal = sorted(p for p in set(_parameterless_get_pages()) if p.startswith("/portal/"))
     return main, portal
 
 
 SHARED = {"/notifications/", "/notifications/bell/"}
+# Public pages: the application form and its answer, open to anyone (no login, no redirect).
+PUBLIC = {"/apply/", "/apply/received/"}
 POST_ONLY_SUFFIXES = ("/read-all/",)
 
 
@@ -37,6 +43,13 @@ def _opens(response) -> bool:
     return response.status_code == 200 or (
         response.status_code == 405 and "POST" in response.get("Allow", "")
     )
+
+
+def test_the_public_pages_open_for_everyone(client, client_for, charlie, bob):
+    assert set(_parameterless_get_pages()) >= PUBLIC
+    for c in (client, client_for(charlie), client_for(bob)):
+        for url in sorted(PUBLIC):
+            assert c.get(url).status_code == 200, url
 
 
 def test_it_refuses_anonymous_users_everywhere(client):

@@ -86,7 +86,7 @@ def _fill(now) -> None:
             id, partner_id, status, customer_name, customer_name_key, customer_domain,
             customer_country, contact_name, contact_email, product, estimated_value, currency,
             expected_close_date, description, submitted_at, reviewed_at, approved_at, expires_at,
-            extensions_used, rejection_reason, actual_value, lost_reason, closed_at
+            extensions_used, rejection_reason, actual_value, lost_reason, closed_at, sla_notified
         )
         SELECT
             i, ids[1 + i %% array_length(ids, 1)], status,
@@ -102,7 +102,8 @@ def _fill(now) -> None:
                  THEN sub + interval '91 days' END,
             0, CASE WHEN status = 'rejected' THEN 'No.' ELSE '' END,
             CASE WHEN status = 'won' THEN 900 + i %% 997 END, '',
-            CASE WHEN status IN ('won', 'lost', 'expired') THEN sub + interval '45 days' END
+            CASE WHEN status IN ('won', 'lost', 'expired') THEN sub + interval '45 days' END,
+            0
         FROM s
     """
     with connection.cursor() as cursor:

@@ -106,6 +106,9 @@ REFUSED = {
     "tier-proposal-transitions",
     "exchange-rate-list",
     "exchange-rate-detail",
+    "application-list",
+    "application-detail",
+    "application-transitions",
 }
 # Never in a partner user's answer, whatever the endpoint (DESIGN.md section 1).
 VENDOR_INTERNAL = {
