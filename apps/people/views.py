@@ -3,6 +3,8 @@ invitee's own page behind the e-mailed link."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,7 +106,7 @@ def user_deactivate_view(request, pk: int):
         lambda: user_deactivate(user=user, actor=request.user),
         done=_("%(user)s no longer has access; their sessions have ended.")
         % {"user": user.username},
-        back=_people_url(user.partner_id),
+        back=_people_url(cast(int, user.partner_id)),
     )
 
 
