@@ -1,6 +1,7 @@
 """The recruitment funnel: applied → accepted → qualified (4C) → signed → onboarded, with the
 conversion and the time of each step. One query over the applications and what became of
-their partners; qualification has no date of its own, so its step shows no time."""
+their partners. A partner is qualified from the moment its 4C scores reached the threshold
+(`Partner.qualified_at`), or once it started onboarding (which needs it)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,6 @@ from statistics import median
 
 from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
-
-from apps.partners.models import QUALIFICATION_FIELDS
-from apps.program.models import ProgramSettings
 
 from .models import Application, Status
 
@@ -30,25 +28,21 @@ def _days(start: datetime | None, end: datetime | None) -> float | None:
     return max(0.0, (end - start).total_seconds() / 86400)
 
 
-def _qualified(row: dict, threshold: int) -> bool:
-    scores = [row[f"partner__{f}"] for f in QUALIFICATION_FIELDS]
-    complete = all(s is not None for s in scores)
-    return row["partner__onboarding_started_at"] is not None or (
-        complete and sum(scores) >= threshold
-    )
+def _qualified_at(row: dict) -> datetime | None:
+    return row["partner__qualified_at"] or row["partner__onboarding_started_at"]
 
 
-def _reached(row: dict, threshold: int) -> dict[str, tuple[bool, float | None]]:
+def _reached(row: dict) -> dict[str, tuple[bool, float | None]]:
     """Which steps one application reached, and the days each took from the step before."""
     accepted = row["status"] == Status.ACCEPTED
-    qualified = accepted and _qualified(row, threshold)
+    qualified = accepted and _qualified_at(row) is not None
     signed = qualified and row["first_signed"] is not None
     onboarded = signed and row["partner__onboarding_completed_at"] is not None
     return {
         "applied": (True, None),
         "accepted": (accepted, _days(row["created_at"], row["decided_at"])),
-        "qualified": (qualified, None),
-        "signed": (signed, _days(row["decided_at"], row["first_signed"])),
+        "qualified": (qualified, _days(row["decided_at"], _qualified_at(row))),
+        "signed": (signed, _days(_qualified_at(row), row["first_signed"])),
         "onboarded": (
             onboarded,
             _days(row["first_signed"], row["partner__onboarding_completed_at"]),
@@ -58,7 +52,6 @@ def _reached(row: dict, threshold: int) -> dict[str, tuple[bool, float | None]]:
 
 def recruitment_funnel() -> list[dict]:
     """[{key, label, count, rate (of the step before, %), median_days}] in funnel order."""
-    threshold = ProgramSettings.get().qualification_threshold
     rows = Application.objects.annotate(first_signed=Min("partner__agreements__signed_at")).values(
         "status",
         "created_at",
@@ -66,12 +59,12 @@ def recruitment_funnel() -> list[dict]:
         "first_signed",
         "partner__onboarding_started_at",
         "partner__onboarding_completed_at",
-        *(f"partner__{f}" for f in QUALIFICATION_FIELDS),
+        "partner__qualified_at",
     )
     counts = {key: 0 for key, _label in STEPS}
     durations: dict[str, list[float]] = {key: [] for key, _label in STEPS}
     for row in rows:
-        for key, (reached, days) in _reached(row, threshold).items():
+        for key, (reached, days) in _reached(row).items():
             if reached:
                 counts[key] += 1
                 if days is not None:

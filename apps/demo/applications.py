@@ -93,10 +93,12 @@ def seed(ctx: dict) -> None:
 
     fabrikam = accept("Fabrikam Digital", 125)
     _scores(fabrikam, (5, 4, 4, 4))
+    fabrikam.qualified_at = now - timedelta(days=118)
     fabrikam.save()
     _walk(fabrikam, [("start_onboarding", 110), ("complete_onboarding", 40)], manager, now)
     litware = accept("Litware Cloud", 40)
     _scores(litware, (4, 3, 4, 3))
+    litware.qualified_at = now - timedelta(days=33)
     litware.save()
     accept("Adatum Networks", 10)
     application_transition(

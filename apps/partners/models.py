@@ -105,6 +105,9 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     # The due date whose overdue alert the onboarding sweep sent: out of its due index since.
     onboarding_overdue_alerted_for = models.DateField(null=True, blank=True, editable=False)
     onboarding_completed_at = models.DateTimeField(null=True, blank=True)
+    # When the 4C scores first reached the program's threshold (the recruitment funnel's
+    # "qualified" step); cleared if they fall below it again.
+    qualified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Not a column: a page that has read the program settings already sets the qualification

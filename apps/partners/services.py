@@ -14,7 +14,7 @@ from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_TASKS, partner_role_all
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
 from apps.core.signals import rows_written
 from apps.notifications.services import notify
-from apps.program.models import PlaybookTaskTemplate, Tier
+from apps.program.models import PlaybookTaskTemplate, ProgramSettings, Tier
 
 from .events import partner_exited, partner_tier_set
 from .models import QUALIFICATION_FIELDS, Partner, Stage, StageHistory, Task
@@ -169,6 +169,8 @@ def partner_create(*, actor, **fields) -> Partner:
     tier = fields.pop("tier", None)
     partner = Partner(**fields)
     _validate(partner)
+    if set(fields) & set(QUALIFICATION_FIELDS):
+        _stamp_qualified(partner)
     with transaction.atomic():
         partner.save()
         if tier is not None:
@@ -209,6 +211,8 @@ def partner_update(*, partner: Partner, actor, **fields) -> Partner:
         setattr(partner, key, value)
         changed.append(key)
     _validate(partner, changed)
+    if set(changed) & set(QUALIFICATION_FIELDS):
+        changed += _stamp_qualified(partner)
     with transaction.atomic():
         if changed:
             try:
@@ -223,6 +227,18 @@ def partner_update(*, partner: Partner, actor, **fields) -> Partner:
             partner.tier = Tier.objects.filter(pk=stored).first() if stored else None
             _set_tier(partner, new_tier, actor)
     return partner
+
+
+def _stamp_qualified(partner: Partner) -> list[str]:
+    """Record when the 4C scores first reach the threshold (cleared below it): the fields to save."""
+    qualified = partner.qualified_against(ProgramSettings.get().qualification_threshold)
+    if qualified and partner.qualified_at is None:
+        partner.qualified_at = timezone.now()
+    elif not qualified and partner.qualified_at is not None:
+        partner.qualified_at = None
+    else:
+        return []
+    return ["qualified_at"]
 
 
 def partner_qualify(*, partner: Partner, actor, scores: dict[str, int | None]) -> Partner:

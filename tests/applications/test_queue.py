@@ -248,3 +248,40 @@ def test_the_dashboard_shows_the_recruitment_funnel(bob, client_for):
     html = client_for(bob).get(reverse("home")).content.decode()
     assert "Recruitment funnel" in html
     assert 'data-testid="funnel-accepted"' in html
+
+
+def test_the_funnel_times_qualification_from_the_4c_scores_reaching_the_threshold(bob):
+    from apps.applications.funnel import recruitment_funnel
+    from apps.partners.models import QUALIFICATION_FIELDS
+    from apps.partners.services import partner_qualify
+
+    application = submit()
+    application_transition(application=application, name="accept", actor=bob)
+    application.refresh_from_db()
+    partner = application.partner
+    assert partner.qualified_at is None
+    steps = {s["key"]: s for s in recruitment_funnel()}
+    assert steps["qualified"]["count"] == 0
+    # Below the threshold: not qualified; at the top of every score: qualified, and stamped once.
+    partner_qualify(partner=partner, actor=bob, scores=dict.fromkeys(QUALIFICATION_FIELDS, 1))
+    partner.refresh_from_db()
+    assert partner.qualified_at is None
+    partner_qualify(partner=partner, actor=bob, scores=dict.fromkeys(QUALIFICATION_FIELDS, 5))
+    partner.refresh_from_db()
+    stamped = partner.qualified_at
+    assert stamped is not None
+    partner_qualify(partner=partner, actor=bob, scores=dict.fromkeys(QUALIFICATION_FIELDS, 4))
+    partner.refresh_from_db()
+    assert partner.qualified_at == stamped
+    # Two days after the acceptance, as the funnel reads it.
+    Partner.objects.filter(pk=partner.pk).update(
+        qualified_at=application.decided_at + timedelta(days=2)
+    )
+    steps = {s["key"]: s for s in recruitment_funnel()}
+    assert steps["qualified"]["count"] == 1
+    assert steps["qualified"]["median_days"] == pytest.approx(2.0)
+    # Falling below the threshold again clears it.
+    partner.refresh_from_db()
+    partner_qualify(partner=partner, actor=bob, scores=dict.fromkeys(QUALIFICATION_FIELDS, 1))
+    partner.refresh_from_db()
+    assert partner.qualified_at is None
