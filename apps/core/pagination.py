@@ -23,6 +23,11 @@ class Pagination(PageNumberPagination):
         message = f"Give {name} once, as a whole number from 1."
         if len(values) > 1:
             raise ValidationError({name: [message]})
+        text = values[0].strip()
+        if text.isascii() and text.isdigit() and len(text) > 18 and text.lstrip("0"):
+            # A whole number past any page and any page size (the schema's integer has no upper
+            # bound): the last page size, or a page past the end (404).
+            return 10**18
         try:
             return parse_int(values[0], min_value=1, max_value=None)
         except NumberError as exc:

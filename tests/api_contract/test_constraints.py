@@ -94,6 +94,12 @@ def test_pagination_bounds_are_documented_and_enforced(schema, api_for, bob, acm
     assert list(c.get("/api/v1/partners/?page=0").json()) == ["page"]
     assert c.get("/api/v1/partners/?page_size=100000").status_code == 200  # gives 200 a page
     assert c.get("/api/v1/partners/?page=9").status_code == 404  # past the end
+    # Any whole number the schema's unbounded integer allows: the largest page, or past the end.
+    huge = "1" + "7" * 40
+    r = c.get(f"/api/v1/partners/?page_size={huge}")
+    assert r.status_code == 200 and r.json()["count"] == len(r.json()["results"])
+    assert c.get(f"/api/v1/partners/?page={huge}").status_code == 404
+    assert c.get("/api/v1/partners/?page_size=" + "0" * 40).status_code == 400
 
 
 def test_the_qbr_list_refuses_a_filter_value_outside_the_documented_ones(schema, api_for, bob):

@@ -52,6 +52,10 @@ DATA_DEPENDENT_400 = {
     "PUT /api/v1/agreements/{id}/": {"partner"},
     "POST /api/v1/deal-registrations/": {"partner"},
     "POST /api/v1/qbrs/": {"partner"},
+    # Staff name the partner they invite to (a partner admin's is their own, so the schema
+    # cannot require it); an invitation link that exists only in the e-mail sent.
+    "POST /api/v1/invitations/": {"partner", "email"},
+    "POST /api/v1/invitations/accept/": {"token", "username", "password"},
 }
 # The one-line texts of a registration (apps/deals/models.py no_control_characters).
 UNLISTED_CHARACTER_FIELDS = {
