@@ -104,14 +104,6 @@ Received = inline_serializer("ApplicationReceived", {"status": serializers.CharF
         description=_("accept and decline, whether each is allowed now and why not."),
         tags=TAGS,
     ),
-    run_transition=extend_schema(
-        summary=_("Accept or decline an application"),
-        description=_(
-            'accept {"manager"?}: creates the partner in recruitment and invites the applicant '
-            'as its partner admin. decline {"reason"}: the reason is e-mailed to the applicant.'
-        ),
-        tags=TAGS,
-    ),
 )
 class ApplicationViewSet(
     TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -119,6 +111,18 @@ class ApplicationViewSet(
     serializer_class = ApplicationSerializer
     transition_field = "status"
     transition_inputs = {"accept": AcceptInput, "decline": DeclineInput}
+    transition_docs = {
+        "accept": (
+            "Accept an application",
+            "Staff accept a received application: the partner is created in recruitment with "
+            "`manager` (the caller when left out), the applicant becomes its primary contact and "
+            "is invited to the portal as its partner admin.",
+        ),
+        "decline": (
+            "Decline an application",
+            "Staff decline a received application; `reason` is e-mailed to the applicant.",
+        ),
+    }
     http_method_names = ["get", "post", "head", "options"]
 
     def get_permissions(self):
