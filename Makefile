@@ -12,8 +12,10 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-## setup: the virtual environment from the committed lock file (idempotent)
+## setup: the Debian packages (Chromium, Pango, fonts) and the virtual environment from the
+## committed lock file (idempotent)
 setup: $(UV)
+	@scripts/system-packages.sh
 	@$(UV) sync --frozen --quiet
 	@mkdir -p var/broker/queue var/broker/control var/mail var/media
 
