@@ -52,6 +52,21 @@ EXAMPLES: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+# A partner admin's own contacts (the portal's Team page): the partner column is theirs, not typed.
+PORTAL_CONTACT_COLUMNS = [c for c in COLUMNS[Kind.CONTACTS] if c != "partner"]
+PORTAL_CONTACT_REQUIRED = [c for c in REQUIRED[Kind.CONTACTS] if c != "partner"]
+PORTAL_CONTACT_EXAMPLE = EXAMPLES[Kind.CONTACTS][1:]
+
+
+def for_own_company(rows: list[dict], partner_id: int) -> list[dict]:
+    """Rows of a portal upload, each naming the uploader's own company — whatever the file says."""
+    return [dict(row, cells={**row["cells"], "partner": str(partner_id)}) for row in rows]
+
+
+def all_for(rows: list[dict], partner_id: int) -> bool:
+    return all(row["cells"].get("partner") == str(partner_id) for row in rows)
+
+
 class _DryRun(Exception):
     pass
 

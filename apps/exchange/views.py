@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.access import (
@@ -20,7 +22,7 @@ from apps.core.access import (
 )
 
 from . import csvio, exports, imports
-from .forms import ImportForm
+from .forms import ImportForm, PortalContactsForm
 from .models import ImportBatch, Kind
 
 PREVIEW_TTL = timedelta(days=1)
@@ -104,6 +106,21 @@ def template_csv(request, kind: str):
     return response
 
 
+def _checked_batch(request, kind: str, upload_file, columns, required, *, own_partner=None):
+    """Parse an upload and check every row (a dry run); the stored batch, or the problem's text."""
+    try:
+        data = csvio.read_upload(upload_file)
+        rows = csvio.parse(data, columns, required)
+    except csvio.CsvProblem as exc:
+        return str(exc)
+    if own_partner is not None:
+        rows = imports.for_own_company(rows, own_partner)
+    checked, _ = imports.run(kind, rows, actor=request.user, now=timezone.now(), commit=False)
+    return ImportBatch.objects.create(
+        kind=kind, created_by=request.user, filename=(upload_file.name or "")[:200], rows=checked
+    )
+
+
 @staff_required
 @require_POST
 def upload(request):
@@ -111,16 +128,11 @@ def upload(request):
     if not form.is_valid():
         return index(request, form=form, status=400)
     kind = form.cleaned_data["kind"]
-    upload_file = form.cleaned_data["file"]
-    try:
-        data = csvio.read_upload(upload_file)
-        rows = csvio.parse(data, imports.COLUMNS[kind], imports.REQUIRED[kind])
-    except csvio.CsvProblem as exc:
-        return index(request, form=form, problem=str(exc), status=400)
-    checked, _ = imports.run(kind, rows, actor=request.user, now=timezone.now(), commit=False)
-    batch = ImportBatch.objects.create(
-        kind=kind, created_by=request.user, filename=(upload_file.name or "")[:200], rows=checked
+    batch = _checked_batch(
+        request, kind, form.cleaned_data["file"], imports.COLUMNS[kind], imports.REQUIRED[kind]
     )
+    if isinstance(batch, str):
+        return index(request, form=form, problem=batch, status=400)
     return redirect("exchange:preview", pk=batch.pk)
 
 
@@ -136,23 +148,71 @@ def _expired(batch: ImportBatch) -> bool:
     )
 
 
-@staff_required
-def preview(request, pk):
-    batch = _batch(request, pk)
+def _preview(request, batch: ImportBatch, columns: list[str], urls: dict):
     rows = sorted(batch.rows, key=lambda r: (not r["errors"], r["line"]))
+    shown = [dict(row, shown=[row["cells"].get(c, "") for c in columns]) for row in rows]
     return render(
         request,
         "exchange/preview.html",
         {
             "batch": batch,
-            "columns": imports.COLUMNS[batch.kind],
-            "rows": rows[:PREVIEW_LIMIT],
+            "columns": columns,
+            "rows": shown[:PREVIEW_LIMIT],
             "hidden": max(0, len(rows) - PREVIEW_LIMIT),
             "total": len(rows),
             "errors": batch.error_count,
             "expired": _expired(batch),
+            **urls,
         },
         status=410 if _expired(batch) else 200,
+    )
+
+
+def _confirm(request, batch: ImportBatch) -> str | None:
+    """Import a previewed batch (the caller holds its row lock): None when every row was
+    imported, else the reason nothing was (said on the page by the caller)."""
+    if batch.state != ImportBatch.State.PREVIEWED:
+        return "imported"
+    if _expired(batch):
+        return "expired"
+    now = timezone.now()
+    checked, created = imports.run(batch.kind, batch.rows, actor=request.user, now=now, commit=True)
+    failed = sum(1 for row in checked if row["errors"])
+    batch.rows = checked
+    if failed:
+        batch.save(update_fields=["rows"])
+        messages.error(
+            request,
+            ngettext(
+                "Nothing was imported: %(n)s row no longer passes the checks (the data "
+                "changed since the preview).",
+                "Nothing was imported: %(n)s rows no longer pass the checks (the data changed "
+                "since the preview).",
+                failed,
+            )
+            % {"n": failed},
+        )
+        return "failed"
+    batch.state = ImportBatch.State.IMPORTED
+    batch.imported_at = now
+    batch.imported_count = created
+    batch.save(update_fields=["rows", "state", "imported_at", "imported_count"])
+    return None
+
+
+def _urls(batch: ImportBatch, confirm: str, again: str) -> dict:
+    """Where the preview page confirms the batch and where another file is uploaded."""
+    return {"confirm_url": reverse(confirm, args=[batch.pk]), "again_url": reverse(again)}
+
+
+@staff_required
+def preview(request, pk):
+    batch = _batch(request, pk)
+    return _preview(
+        request,
+        batch,
+        imports.COLUMNS[batch.kind],
+        _urls(batch, "exchange:confirm", "exchange:index"),
     )
 
 
@@ -163,33 +223,98 @@ def confirm(request, pk):
         batch = get_object_or_404(
             ImportBatch.objects.select_for_update(), pk=pk, created_by=request.user
         )
-        if batch.state != ImportBatch.State.PREVIEWED:
-            messages.info(request, "This file was imported already.")
-            return redirect("exchange:preview", pk=batch.pk)
-        if _expired(batch):
-            messages.error(request, "This preview has expired; upload the file again.")
-            return redirect("exchange:index")
-        now = timezone.now()
-        checked, created = imports.run(
-            batch.kind, batch.rows, actor=request.user, now=now, commit=True
-        )
-        failed = sum(1 for row in checked if row["errors"])
-        batch.rows = checked
-        if failed:
-            batch.save(update_fields=["rows"])
-            messages.error(
-                request,
-                f"Nothing was imported: {failed} row{'s' if failed != 1 else ''} no longer "
-                "pass the checks (the data changed since the preview).",
-            )
-            return redirect("exchange:preview", pk=batch.pk)
-        batch.state = ImportBatch.State.IMPORTED
-        batch.imported_at = now
-        batch.imported_count = created
-        batch.save(update_fields=["rows", "state", "imported_at", "imported_count"])
+        outcome = _confirm(request, batch)
+    if outcome == "imported":
+        messages.info(request, _("This file was imported already."))
+    if outcome == "expired":
+        messages.error(request, _("This preview has expired; upload the file again."))
+        return redirect("exchange:index")
+    if outcome is not None:
+        return redirect("exchange:preview", pk=batch.pk)
     noun, target = IMPORTED[Kind(batch.kind)]
-    messages.success(request, f"Imported {created} {noun}{'s' if created != 1 else ''}.")
+    messages.success(
+        request,
+        f"Imported {batch.imported_count} {noun}{'s' if batch.imported_count != 1 else ''}.",
+    )
     return redirect(reverse(target))
+
+
+@portal_required
+@partner_role_required(MANAGES_TEAM)
+def portal_contacts_import(request):
+    """A partner admin's contacts from a CSV (no partner column: they are their company's)."""
+    form = PortalContactsForm(request.POST or None, request.FILES or None)
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        batch = _checked_batch(
+            request,
+            Kind.CONTACTS,
+            form.cleaned_data["file"],
+            imports.PORTAL_CONTACT_COLUMNS,
+            imports.PORTAL_CONTACT_REQUIRED,
+            own_partner=request.user.partner_id,
+        )
+        if isinstance(batch, ImportBatch):
+            return redirect("portal:team_contacts_import_preview", pk=batch.pk)
+        problem = batch
+    return render(
+        request,
+        "exchange/portal_import.html",
+        {"form": form, "problem": problem},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _own_contacts_batch(request, pk, *, lock: bool = False) -> ImportBatch:
+    """The uploader's own contacts batch, every row still naming their company (404 otherwise)."""
+    batches = ImportBatch.objects.select_for_update() if lock else ImportBatch.objects
+    batch = get_object_or_404(batches, pk=pk, created_by=request.user, kind=Kind.CONTACTS)
+    if not imports.all_for(batch.rows, request.user.partner_id):
+        raise Http404
+    return batch
+
+
+@portal_required
+@partner_role_required(MANAGES_TEAM)
+def portal_contacts_import_preview(request, pk):
+    batch = _own_contacts_batch(request, pk)
+    return _preview(
+        request,
+        batch,
+        imports.PORTAL_CONTACT_COLUMNS,
+        _urls(batch, "portal:team_contacts_import_confirm", "portal:team_contacts_import"),
+    )
+
+
+@portal_required
+@partner_role_required(MANAGES_TEAM)
+@require_POST
+def portal_contacts_import_confirm(request, pk):
+    with transaction.atomic():
+        batch = _own_contacts_batch(request, pk, lock=True)
+        outcome = _confirm(request, batch)
+    if outcome == "imported":
+        messages.info(request, _("This file was imported already."))
+    if outcome == "expired":
+        messages.error(request, _("This preview has expired; upload the file again."))
+        return redirect("portal:team_contacts_import")
+    if outcome is not None:
+        return redirect("portal:team_contacts_import_preview", pk=batch.pk)
+    messages.success(
+        request,
+        ngettext("Imported %(n)s contact.", "Imported %(n)s contacts.", batch.imported_count)
+        % {"n": batch.imported_count},
+    )
+    return redirect("portal:team")
+
+
+@portal_required
+@partner_role_required(MANAGES_TEAM)
+def portal_contacts_template(request):
+    body = "".join(csvio.stream(imports.PORTAL_CONTACT_COLUMNS, [imports.PORTAL_CONTACT_EXAMPLE]))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contacts-template.csv"'
+    return response
 
 
 # What an import made, and the list it is seen in.

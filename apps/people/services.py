@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -266,6 +268,21 @@ def _check_contact_actor(*, partner, actor: User) -> None:
         raise NotPermitted(_("Only your company's partner admins edit its contacts."))
 
 
+def _text_errors(cleaned: dict) -> dict[str, list[str]]:
+    """What a form's fields would say of the texts (an import or the API has no form)."""
+    errors: dict[str, list[str]] = {}
+    for key in ("name", "email", "phone", "title"):
+        limit = getattr(Contact._meta.get_field(key), "max_length", None)
+        if limit and len(cleaned.get(key) or "") > limit:
+            errors[key] = [_("At most %(n)s characters.") % {"n": limit}]
+    if cleaned.get("email") and "email" not in errors:
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError:
+            errors["email"] = [_("Enter a valid e-mail address.")]
+    return errors
+
+
 def _clean_contact(partner, fields: dict, *, instance: Contact | None = None) -> dict:
     errors: dict[str, list[str]] = {}
     cleaned = {k: fields[k] for k in CONTACT_FIELDS if k in fields}
@@ -274,7 +291,8 @@ def _clean_contact(partner, fields: dict, *, instance: Contact | None = None) ->
             cleaned[key] = (cleaned[key] or "").strip()
     if "name" in cleaned and not cleaned["name"]:
         errors["name"] = [_("Give the contact's name.")]
-    if "email" in cleaned:
+    errors.update(_text_errors(cleaned))
+    if "email" in cleaned and "email" not in errors:
         cleaned["email"] = cleaned["email"].lower()
         taken = Contact.objects.filter(partner=partner, email__iexact=cleaned["email"])
         if instance is not None:

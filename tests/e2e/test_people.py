@@ -94,3 +94,26 @@ def test_a_partner_admin_invites_a_colleague_and_deactivates_another(
     assert Invitation.objects.get().partner == acme
     assert not User.objects.get(username="frank").is_active
     assert _emailed_link("gina@acme.example").startswith("/accounts/invitation/")
+
+
+def test_a_partner_admin_imports_contacts_from_a_csv_in_the_portal(
+    page, live_server, login, shot, acme, tmp_path
+):
+    admin = PartnerUserFactory(username="pat", partner=acme, partner_role=PartnerRole.ADMIN)
+    login(admin)
+    page.goto(f"{live_server.url}/portal/team/")
+    page.get_by_role("link", name="Import contacts (CSV)").click()
+    csv = tmp_path / "contacts.csv"
+    csv.write_text(
+        "name,email,title,roles\nNancy Davolio,nancy@acme.example,Sales director,primary sales\n"
+        "Andrew Fuller,andrew@acme.example,CEO,executive\n"
+    )
+    page.get_by_label("CSV file").set_input_files(str(csv))
+    shot("people-portal-contacts-import")
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("All 2 rows pass the checks.")).to_be_visible()
+    shot("people-portal-contacts-import-preview")
+    page.get_by_role("button", name="Import 2 rows").click()
+    expect(page.get_by_text("Imported 2 contacts.")).to_be_visible()
+    expect(page.get_by_text("Nancy Davolio · Sales director")).to_be_visible()
+    shot("people-portal-contacts-imported")

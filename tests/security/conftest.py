@@ -48,6 +48,7 @@ def dave(globex):
 
 @pytest.fixture
 def world(acme, globex, charlie, dave, alice, bob):
+    from apps.exchange.models import ImportBatch
     from tests.deals.factories import RegistrationFactory
     from tests.qbrs.factories import ActionItemFactory, QBRFactory
 
@@ -88,4 +89,6 @@ def world(acme, globex, charlie, dave, alice, bob):
         "qbr": qbr,
         "action_item": item,
         "notification": notification,
+        # A partner admin's contacts upload between its preview and its confirmation (portal).
+        "import_batch": ImportBatch.objects.create(kind="contacts", created_by=charlie, rows=[]),
     }

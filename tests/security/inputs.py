@@ -249,7 +249,7 @@ def _stages_formset(w):
 def _pages() -> dict[str, list[Page]]:
     from apps.agreements.forms import AgreementForm, SignForm
     from apps.deals.forms import ExtensionRequestForm, RegistrationForm
-    from apps.exchange.forms import ImportForm
+    from apps.exchange.forms import ImportForm, PortalContactsForm
     from apps.partners.forms import PartnerForm, QualificationForm, TransitionForm
     from apps.people.forms import AcceptForm, ContactForm, InvitationForm, PartnerRoleForm
     from apps.program.forms import PartnerTypeForm, PlaybookTaskForm, ProgramSettingsForm
@@ -472,6 +472,17 @@ def _pages() -> dict[str, list[Page]]:
             )
         ],
         "exchange:confirm": [Page(kwargs=lambda w: {"pk": w["batch"].pk})],
+        "portal:team_contacts_import": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(PortalContactsForm),
+                data=lambda w: {"file": _csv("name,email\nNancy Davolio,nancy@acme.example\n")},
+                show=("portal:team_contacts_import_preview",),
+            )
+        ],
+        "portal:team_contacts_import_confirm": [
+            Page(kwargs=lambda w: {"pk": w["portal_batch"].pk})
+        ],
         "program:settings": [
             Page(
                 kwargs=lambda w: {},
@@ -730,6 +741,7 @@ SHOW_OBJECTS = {
     "qbrs:detail": "scheduled_qbr",
     "portal:qbr_detail": "scheduled_qbr",
     "exchange:preview": "new:batch",
+    "portal:team_contacts_import_preview": "new:portal_batch",
     # applications (branch apply)
     "applications:detail": "application",
 }
@@ -744,7 +756,9 @@ def show_urls(names, world) -> list[str]:
             continue
         if key.startswith("new:"):
             model = type(world[key[4:]])
-            urls.append(reverse(name, kwargs={"pk": model.objects.latest("pk").pk}))
+            # The row the action just made: the newest by time where ids are random (UUIDs).
+            newest = "created_at" if hasattr(model, "created_at") else "pk"
+            urls.append(reverse(name, kwargs={"pk": model.objects.latest(newest).pk}))
             continue
         urls.append(reverse(name, kwargs={"pk": world[key].pk}))
     return urls

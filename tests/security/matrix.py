@@ -133,6 +133,10 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "portal:team_contact_edit": ("portal", "contact", "get", {}),
     "portal:team_contact_remove": ("portal", "contact", "post", {}),
     "portal:team_contacts_csv": ("portal", None, "get", {}),
+    "portal:team_contacts_import": ("portal", None, "get", {}),
+    "portal:team_contacts_import_template": ("portal", None, "get", {}),
+    "portal:team_contacts_import_preview": ("portal", "import_batch", "get", {}),
+    "portal:team_contacts_import_confirm": ("portal", "import_batch", "post", {}),
     # the API
     "user-list": ("api", None, "post", {}),
     "user-me": ("api", None, "get", {}),
@@ -231,5 +235,6 @@ def url_for(name: str, world: dict, *, real: bool = True) -> str:
     elif obj == "missing":
         kwargs["pk"] = MISSING
     elif obj is not None:
-        kwargs["pk"] = world[obj].pk if real else MISSING
+        pk = world[obj].pk
+        kwargs["pk"] = pk if real else (SOME_UUID if isinstance(pk, uuid.UUID) else MISSING)
     return reverse(name, kwargs=kwargs or None)

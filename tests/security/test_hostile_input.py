@@ -209,6 +209,7 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
         "playbook_task": playbook_task,
         "colleague": PartnerUserFactory(username="frank", partner=acme, partner_role="member"),
         "batch": ImportBatch.objects.create(kind="partners", created_by=bob, rows=[]),
+        "portal_batch": ImportBatch.objects.create(kind="contacts", created_by=charlie, rows=[]),
         "reset_uid": urlsafe_base64_encode(force_bytes(bob.pk)),
         "reset_token": default_token_generator.make_token(bob),
         **_application_world(),  # branch apply

@@ -62,6 +62,10 @@ ROLES: dict[str, frozenset[str]] = {
     "portal:team_contact_edit": ADMIN,
     "portal:team_contact_remove": ADMIN,
     "portal:team_contacts_csv": ADMIN,
+    "portal:team_contacts_import": ADMIN,
+    "portal:team_contacts_import_template": ADMIN,
+    "portal:team_contacts_import_preview": ADMIN,
+    "portal:team_contacts_import_confirm": ADMIN,
     # the API
     "user-list": NONE,  # creating users: admins of the program
     "user-me": ALL,
