@@ -90,3 +90,33 @@ def test_a_manager_sees_what_an_exit_closes_before_confirming_it(
     page.get_by_text("What the exit did").click()
     expect(page.locator(".timeline")).to_contain_text("Reseller agreement 2026")
     shot("decide-04-exit-summary-in-the-timeline")
+
+
+def test_a_manager_grants_fewer_days_than_asked_with_a_reason(
+    page, live_server, login, shot, bob, alice
+):
+    from apps.deals.services import extension_request_create
+
+    acme = PartnerFactory(name="Acme Resellers", stage=Stage.GROWTH, manager=bob)
+    carol = PartnerUserFactory(username="carol", partner=acme)
+    reg = RegistrationFactory(partner=acme, customer_name="Initech", approved=True)
+    extension_request_create(registration=reg, requested_by=carol, days=45, reason="Procurement")
+    login(bob)
+    page.goto(live_server.url + reverse("deals:detail", args=[reg.pk]))
+    decision = page.locator(".extension-decision")
+    expect(decision).to_contain_text("Extensions left: 2 of 2.")
+    expect(decision.get_by_label("Days to grant")).to_have_value("45")
+    shot("decide-05-extension-decision")
+    decision.get_by_label("Days to grant").fill("20")
+    decision.get_by_label("Reason").fill("The customer's board decides within three weeks.")
+    decision.get_by_role("button", name="Grant fewer days (with a reason)").click()
+    expect(page.get_by_text("Extension granted; the partner is told.")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text(
+        "+20 of the 45 days asked for: The customer's board decides within three weeks."
+    )
+    shot("decide-06-extension-granted-fewer")
+    page.context.clear_cookies()
+    login(alice)
+    page.goto(live_server.url + reverse("program:rejection_reasons"))
+    expect(page.get_by_role("link", name="Insufficient information")).to_be_visible()
+    shot("decide-07-rejection-reasons-settings")
