@@ -167,3 +167,32 @@ def test_the_api_still_rejects_with_a_reason_alone_and_takes_a_reason_code(api_f
         assert r.status_code == 400, body
         assert field in r.json(), body
     assert DealRegistration.objects.get(pk=three.pk).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_the_reasons_tab_costs_the_same_at_2_and_50(
+    rows, client_for, alice, django_assert_num_queries
+):
+    RejectionReason.objects.all().delete()
+    RejectionReason.objects.bulk_create(RejectionReason(label=f"Reason {i}") for i in range(rows))
+    c = client_for(alice)
+    # session, user, the reasons
+    with django_assert_num_queries(3):
+        r = c.get(reverse("program:rejection_reasons"))
+    assert r.content.decode().count("/program/rejection-reasons/") >= rows
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_the_reject_form_costs_the_same_whatever_the_number_of_reasons(
+    rows, client_for, bob, acme, django_assert_max_num_queries
+):
+    RejectionReason.objects.bulk_create(
+        RejectionReason(label=f"Listed reason {i}") for i in range(rows)
+    )
+    reg = RegistrationFactory(partner=acme)
+    c = client_for(bob)
+    c.get(reverse("deals:detail", args=[reg.pk]))  # warm the per-process caches
+    # the registration page's own queries, plus one for the offered reasons
+    with django_assert_max_num_queries(20) as captured:
+        c.get(reverse("deals:detail", args=[reg.pk]))
+    assert sum('"program_rejectionreason"' in q["sql"] for q in captured.captured_queries) == 1
