@@ -120,3 +120,27 @@ def test_a_manager_grants_fewer_days_than_asked_with_a_reason(
     page.goto(live_server.url + reverse("program:rejection_reasons"))
     expect(page.get_by_role("link", name="Insufficient information")).to_be_visible()
     shot("decide-07-rejection-reasons-settings")
+
+
+def test_a_qbr_outcome_exit_shows_what_the_exit_closes_beside_the_form(
+    page, live_server, login, shot, bob
+):
+    oscorp = PartnerFactory(name="Oscorp", stage=Stage.EVALUATION, manager=bob)
+    AgreementFactory(partner=oscorp, status="active", title="Reseller agreement 2026")
+    RegistrationFactory(partner=oscorp, customer_name="Initech", customer_domain="initech.com")
+    qbr = QBRFactory(partner=oscorp, quarter="2026-Q4", status="in_progress")
+    login(bob)
+    page.goto(live_server.url + reverse("qbrs:detail", args=[qbr.pk]))
+    page.get_by_text("What the outcome “exit” also does to Oscorp").click()
+    impact = page.locator("#exit-impact")
+    expect(impact).to_contain_text("Reseller agreement 2026")
+    expect(impact).to_contain_text("Initech (initech.com)")
+    expect(impact).not_to_contain_text("QBRs to cancel")  # this QBR is completed, not cancelled
+    shot("decide-08-qbr-exit-impact")
+    page.get_by_role("radio", name="Exit").check()
+    page.get_by_label("Reason for exit").fill("Left the market")
+    page.get_by_role("button", name="Complete QBR").click()
+    expect(page.locator(".stage-effect")).to_contain_text(
+        "The partner moved from evaluation to exited."
+    )
+    assert Partner.objects.get(pk=oscorp.pk).stage == Stage.EXITED
