@@ -34,6 +34,7 @@ def _default_program(request):
     if not StageConfig.objects.exists():
         import_module("apps.program.migrations.0002_default_program").seed(apps, None)
         import_module("apps.program.migrations.0005_default_completing_events").forwards(apps, None)
+        import_module("apps.program.migrations.0006_rejection_reasons").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

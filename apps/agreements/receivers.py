@@ -4,9 +4,9 @@ from django.dispatch import receiver
 
 from apps.partners.events import partner_exited
 
-from .services import terminate_on_exit
+from .exit import carry_out
 
 
 @receiver(partner_exited, dispatch_uid="agreements.terminate_on_exit")
 def close_agreements(sender, partner, actor=None, reason="", now=None, **kwargs):
-    terminate_on_exit(partner=partner, actor=actor, reason=reason, now=now)
+    return carry_out(partner, reason=reason, now=now)

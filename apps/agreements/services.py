@@ -173,20 +173,3 @@ def _announce(agreement: Agreement, name: str, actor) -> None:
             key=f"agreement-signed:{agreement.pk}",
             link=reverse("agreements:detail", args=[agreement.pk]),
         )
-
-
-def terminate_on_exit(*, partner, actor, reason: str, now: datetime) -> int:
-    """The partner exited: its active agreements end now, their notice periods recorded."""
-    count = 0
-    for agreement in Agreement.objects.filter(partner=partner, status=Status.ACTIVE):
-        # the system acts here: the exit itself was authorised
-        transitions.apply(
-            agreement,
-            "status",
-            "terminate",
-            user=None,
-            reason=f"Partner exited: {reason}",
-            now=now,
-        )
-        count += 1
-    return count

@@ -169,11 +169,28 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
 
 
 class RejectInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason_code = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The id of one of the admin-kept rejection reasons (optional).",
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="The manager's own words; required unless `reason_code` is given.",
+    )
 
 
 class ExtendInput(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=90)
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Told to the partner; required when granting fewer days than their waiting "
+        "extension request asked for.",
+    )
 
 
 class WonInput(serializers.Serializer):
@@ -291,8 +308,10 @@ class DealRegistrationViewSet(
         ),
         "reject": (
             "Reject a deal registration",
-            "A manager turns a submitted registration down, giving the partner the `reason` "
-            "(stored as `rejection_reason`).",
+            "A manager turns a submitted registration down, giving the partner the `reason`, "
+            "or one of the admin-kept reasons (`reason_code`), or both: the partner reads "
+            "`rejection_reason`, the reason's words followed by the manager's "
+            "(“Insufficient information — no contact named”).",
         ),
         "withdraw": (
             "Withdraw a deal registration",
@@ -301,7 +320,9 @@ class DealRegistrationViewSet(
         "extend": (
             "Extend a deal registration's protection",
             "A manager adds `days` (1–90) to an approved registration's `expires_at`, up to "
-            "the program's maximum number of extensions (`extensions_used` counts them).",
+            "the program's maximum number of extensions (`extensions_used` counts them). It "
+            "grants the partner's waiting extension request, if any; granting fewer days than "
+            "it asked for needs a `reason`, which the partner is told.",
         ),
         "mark_won": (
             "Mark a deal registration won",
@@ -327,6 +348,11 @@ class DealRegistrationViewSet(
             OpenApiExample(
                 "A manager rejects with a reason",
                 value={"reason": "Already in our pipeline."},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A manager picks a listed reason and adds words",
+                value={"reason_code": 2, "reason": "No contact named."},
                 request_only=True,
             ),
             OpenApiExample("The rejected registration", value=REJECTED, response_only=True),

@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.core import iso, numbers
 from apps.core.errors import InvalidInput
+from apps.program.models import RejectionReason
 
 from .models import MAX_VALUE
 from .services import clean_close_date, clean_domain, registration_validate
@@ -89,13 +91,60 @@ class ExtensionRequestForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason for rejecting", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    """A reason from the admin-kept list, the manager's own words, or both: what the partner
+    reads, word for word (services.rejection_text composes it; the preview shows it)."""
+
+    reason_code = forms.ModelChoiceField(
+        label=_("Reason (the partner reads it)"),
+        queryset=RejectionReason.objects.filter(active=True).order_by("order", "id"),
+        required=False,
+        empty_label=_("— none: write the reason below —"),
     )
+    reason = forms.CharField(
+        label=_("Your words to the partner (optional when a reason is picked)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The partner reads this too. Never name another partner or its customer."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        picked = self.cleaned_data.get("reason_code")
+        if not picked and not (self.cleaned_data.get("reason") or "").strip() and not self.errors:
+            self.add_error("reason", _("Choose a reason from the list, write one, or both."))
+        # What the service takes: the reason's id (the service checks it is still offered).
+        self.cleaned_data["reason_code"] = picked.pk if picked else None
+        return self.cleaned_data
 
 
 class ExtendForm(forms.Form):
     days = numbers.IntegerField(label="Extend by (days)", min_value=1, max_value=90, initial=30)
+    reason = forms.CharField(
+        label=_("Note to the partner (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    """The manager's answer to a partner's extension request: the days asked for, fewer (with a
+    reason the partner reads), or no (with a reason the partner reads)."""
+
+    DECISIONS = [
+        ("grant_requested", _("Grant as requested")),
+        ("grant", _("Grant these days")),
+        ("decline", _("Decline")),
+    ]
+    decision = forms.ChoiceField(choices=DECISIONS)
+    days = numbers.IntegerField(label=_("Days to grant"), min_value=1, max_value=90, required=False)
+    reason = forms.CharField(
+        label=_("Reason (the partner reads it; required to grant fewer days or to decline)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class WonForm(forms.Form):

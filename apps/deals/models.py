@@ -491,6 +491,12 @@ class ExtensionRequest(RandomIdModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The decision as the partner was told it: the days granted (fewer than asked needs a
+    # reason) or the reason for declining.
+    granted_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    decision_reason = models.TextField(
+        blank=True, validators=[MaxLengthValidator(2000), ProhibitNullCharactersValidator()]
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

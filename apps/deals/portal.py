@@ -19,6 +19,7 @@ from .models import ExtensionRequest, Status
 from .normalize import InvalidDomain, normalize_domain
 from .selectors import (
     domain_standing,
+    own_open_registration,
     partner_told_of_conflict,
     registrations_for,
     review_clock,
@@ -125,14 +126,19 @@ def deal_hint(request):
     pace: a partner user screening a list of prospects against other partners' registrations
     meets the "deal_hint" rate (429, said in the hint's place)."""
     raw = (request.GET.get("customer_domain") or "").strip()[:2000]
-    hint = {"state": "empty"}
+    hint: dict[str, object] = {"state": "empty"}
     if raw:
         try:
             domain = normalize_domain(raw)
         except InvalidDomain as exc:
             hint = {"state": "invalid", "message": str(exc)}
         else:
-            hint = {"state": domain_standing(domain) or "free", "domain": domain}
+            hint = {
+                "state": domain_standing(domain) or "free",
+                "domain": domain,
+                # Their own open claim is linked, since it is theirs (a second one is refused).
+                "own": own_open_registration(request.user.partner_id, domain),
+            }
     return render(request, "deals/portal/_hint.html", {"hint": hint})
 
 

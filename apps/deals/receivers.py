@@ -5,13 +5,13 @@ from django.dispatch import receiver
 
 from apps.partners.events import partner_exited
 
+from .exit import carry_out
 from .selectors import NAME_SIMILARITY
-from .services import close_for_exited_partner
 
 
 @receiver(partner_exited, dispatch_uid="deals.close_registrations_of_exited_partner")
 def close_registrations(sender, partner, actor=None, reason="", now=None, **kwargs):
-    close_for_exited_partner(partner=partner, actor=actor, reason=reason, now=now)
+    return carry_out(partner, actor=actor, reason=reason, now=now)
 
 
 @receiver(connection_created, dispatch_uid="deals.trigram_threshold")

@@ -240,6 +240,19 @@ def domain_standing(domain: str) -> str | None:
     return None
 
 
+def own_open_registration(partner_id: int, domain: str) -> int | None:
+    """The id of the partner's own open registration of this customer, if it holds one (the
+    same rule as the 409 duplicate_registration): what the portal form links while typing."""
+    return (
+        DealRegistration.objects.filter(
+            partner_id=partner_id, customer_domain=domain, status__in=OPEN_STATUSES
+        )
+        .order_by("submitted_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 # --- the review clock -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Clock:

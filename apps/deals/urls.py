@@ -9,9 +9,10 @@ urlpatterns = [
     path("disputes/", views.disputes, name="disputes"),
     path("disputes/<int:pk>/decide/", views.dispute_decide, name="dispute_decide"),
     path("<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
+    path("<int:pk>/reject-preview/", views.reject_preview, name="reject_preview"),
     path(
-        "<int:pk>/extension-requests/<int:request_pk>/decline/",
-        views.decline_extension,
-        name="decline_extension",
+        "<int:pk>/extension-requests/<int:request_pk>/decide/",
+        views.decide_extension,
+        name="decide_extension",
     ),
 ]

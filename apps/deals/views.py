@@ -8,15 +8,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.core import transitions
 from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.partners.models import Partner
+from apps.program.models import ProgramSettings
 
 from .filters import STATUS_FILTERS, review_queue_filter
-from .forms import TRANSITION_FORMS, ExtendForm, LostForm, RejectForm, WonForm
+from .forms import (
+    TRANSITION_FORMS,
+    ExtendForm,
+    ExtensionDecisionForm,
+    LostForm,
+    RejectForm,
+    WonForm,
+)
 from .models import DealRegistration, ExtensionRequest, ProtectionDispute, Status
 from .selectors import (
     LIST_CONFLICT_CAP,
@@ -26,9 +34,14 @@ from .selectors import (
     stored_conflict_counts,
     with_pending_extension,
 )
-from .services import extension_request_decline, registration_transition
+from .services import (
+    extension_request_decline,
+    extension_request_grant,
+    registration_transition,
+)
 from .services.disputes import dispute_decide as decide_dispute
 from .services.disputes import open_disputes
+from .services.review import partner_message, rejection_text
 
 QUEUE_PAGE_SIZE = 50
 
@@ -84,16 +97,20 @@ def _page_context(request, reg: DealRegistration, forms: dict | None = None) -> 
     rows = transitions.describe(reg, "status", user=request.user)
     actions = {row["name"]: row for row in rows if row["name"] != "expire"}
     forms = forms or {}
+    pending = reg.extension_requests.filter(status=ExtensionRequest.Decision.PENDING).first()
     return {
         "reg": reg,
         "clock": review_clock(reg, now, sla_hours()),
         "conflicts": conflicts_for([reg])[reg.pk],
         "events": reg.events.select_related("actor"),
-        "pending_extension": reg.extension_requests.filter(
-            status=ExtensionRequest.Decision.PENDING
-        ).first(),
+        "pending_extension": pending,
+        "extension_form": forms.get("extension")
+        or ExtensionDecisionForm(initial={"days": pending.days if pending else None}),
+        "extensions_left": max(ProgramSettings.get().max_extensions - reg.extensions_used, 0),
+        "max_extensions": ProgramSettings.get().max_extensions,
         "actions": actions,
         "reject_form": forms.get("reject") or RejectForm(),
+        "reject_preview": _reject_preview(reg, forms.get("reject")),
         "extend_form": forms.get("extend") or ExtendForm(),
         "won_form": forms.get("mark_won") or WonForm(),
         "lost_form": forms.get("mark_lost") or LostForm(),
@@ -157,18 +174,64 @@ def transition(request, pk: int, name: str):
     return _respond(request, reg)
 
 
+def _reject_preview(reg: DealRegistration, data) -> dict:
+    """Exactly what the partner will read if the registration is rejected with this input: the
+    same functions compose it as the rejection itself (services.review)."""
+    data = data.data if isinstance(data, RejectForm) else (data or {})
+    if not data.get("reason_code") and not (data.get("reason") or "").strip():
+        return {"error": _("Pick a reason or write one: what the partner reads appears here.")}
+    try:
+        text = rejection_text(reason_code=data.get("reason_code"), reason=data.get("reason", ""))
+    except InvalidInput as exc:
+        return {"error": " ".join(m for ms in exc.errors.values() for m in ms)}
+    subject, body = partner_message(reg, "reject", text)
+    return {"text": text, "subject": subject, "body": body}
+
+
+@staff_required
+@require_GET
+def reject_preview(request, pk: int):
+    reg = _registration(pk)
+    return render(
+        request,
+        "deals/_reject_preview.html",
+        {"reg": reg, **_reject_preview(reg, request.GET)},
+    )
+
+
 @staff_required
 @require_POST
-def decline_extension(request, pk: int, request_pk: int):
+def decide_extension(request, pk: int, request_pk: int):
     reg = _registration(pk)
     ext = get_object_or_404(ExtensionRequest, pk=request_pk, registration=reg)
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, reg, forms={"extension": form})
+    decision, days, reason = (form.cleaned_data[k] for k in ("decision", "days", "reason"))
     try:
-        extension_request_decline(request=ext, actor=request.user)
-    except DomainError as exc:
+        if decision == "decline":
+            extension_request_decline(request=ext, actor=request.user, reason=reason)
+            done = _("Extension request declined; the partner is told why.")
+        else:
+            if decision == "grant" and days is None:
+                raise InvalidInput({"days": [_("Say how many days to grant.")]})
+            extension_request_grant(
+                request=ext,
+                actor=request.user,
+                days=days if decision == "grant" else None,
+                reason=reason,
+            )
+            done = _("Extension granted; the partner is told.")
+    except (DomainError, NotPermitted) as exc:
         messages.error(request, exc.detail)
+    except InvalidInput as exc:
+        for field, errors in exc.errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return _respond(request, _registration(pk), forms={"extension": form})
     else:
-        messages.success(request, "Extension request declined.")
-    return _respond(request, reg)
+        messages.success(request, done)
+    return _respond(request, _registration(pk))
 
 
 @admin_required

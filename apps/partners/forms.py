@@ -59,3 +59,5 @@ class TransitionForm(forms.Form):
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     from_stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
+    # An exit is confirmed from its preview: the fingerprint of what the person was shown.
+    confirmed_impact = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

@@ -294,6 +294,11 @@ class StageHistory(models.Model):
     reason = models.TextField(blank=True)
     via = models.CharField(max_length=200, blank=True, help_text="What drove it, e.g. a QBR.")
     at = models.DateTimeField(db_index=True)
+    # An exit's summary: what it did, each app's part (apps.core.exits.Effect.as_record), and
+    # the fingerprint of the preview the person confirmed (blank when no preview was shown:
+    # the API, a sweep).
+    exit_effects = models.JSONField(default=list, blank=True)
+    confirmed_impact = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from apps.core import transitions
+from apps.core import exits, transitions
 from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_TASKS, partner_role_allows
-from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
+from apps.core.errors import ConcurrentChange, DomainError, InvalidInput, NotPermitted
 from apps.core.signals import rows_written
 from apps.notifications.services import notify
 from apps.program.models import PlaybookTaskTemplate, ProgramSettings, Tier
 
+from . import exit as own_exit
 from .events import partner_exited, partner_tier_set
 from .models import QUALIFICATION_FIELDS, Partner, Stage, StageHistory, Task
 
@@ -44,12 +45,16 @@ def partner_transition(
     reason: str = "",
     via: str = "",
     now: datetime | None = None,
+    confirmed_impact: str | None = None,
 ) -> Partner:
     """Run transition `name` on the partner: the stage change, its history, its playbook, and
-    (for exit) the announcement to the apps that close what the partner had open.
+    (for exit) the announcement to the apps that close what the partner had open, whose answers
+    (what each did) are the exit's summary in its history.
 
-    Raises TransitionNotAllowed / ConditionsUnmet / ConcurrentChange (409), NotPermitted (403)
-    and InvalidInput (400). `actor` None means the system (a sweep); a partner user never may.
+    `confirmed_impact`: the fingerprint of the exit preview (apps.core.exits) a person confirmed;
+    if the exit would now do anything else, it is refused (409 concurrent_change) and changes
+    nothing. Raises TransitionNotAllowed / ConditionsUnmet / ConcurrentChange (409), NotPermitted
+    (403) and InvalidInput (400). `actor` None means the system (a sweep); a partner user never may.
     """
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -64,8 +69,10 @@ def partner_transition(
 
     with transaction.atomic():
         from_stage = partner.stage
+        if confirmed_impact is not None and name == "exit":
+            _check_confirmed_impact(partner, confirmed_impact, now)
         transitions.apply(partner, "stage", name, stage_label, user=actor, now=now)
-        StageHistory.objects.create(
+        entry = StageHistory.objects.create(
             partner=partner,
             transition=name,
             from_stage=from_stage,
@@ -75,14 +82,27 @@ def partner_transition(
             reason=reason,
             via=via[:200],
             at=now,
+            confirmed_impact=confirmed_impact or "",
         )
         instantiate_playbook(partner=partner, now=now)
         if partner.stage == Stage.EXITED:
-            partner_exited.send(
+            answers = partner_exited.send(
                 sender=Partner, partner=partner, actor=actor, reason=reason, now=now
             )
+            own = own_exit.carry_out(partner, now=now)
+            entry.exit_effects = [e.as_record() for e in exits.in_order([*answers, (None, own)])]
+            entry.save(update_fields=["exit_effects"])
         _tell_manager(partner, name, actor, now)
     return partner
+
+
+def _check_confirmed_impact(partner: Partner, confirmed: str, now: datetime) -> None:
+    if exits.fingerprint(exits.preview(partner, now=now)) != confirmed:
+        raise DomainError(
+            "What this exit does has changed since it was shown (an agreement, registration, "
+            "QBR or user of this partner changed meanwhile). Review it again before confirming.",
+            code="concurrent_change",
+        )
 
 
 def _tell_manager(partner: Partner, name: str, actor, now: datetime) -> None:

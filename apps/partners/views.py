@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.core import transitions
+from apps.core import exits, transitions
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.sections import collect
@@ -245,26 +245,10 @@ def partner_run_transition(request, pk: int, name: str):
         if not errors:
             errors = {"general": ["This page is out of date; reload it and try again."]}
     else:
-        data = form.cleaned_data
-        try:
-            if data["from_stage"] != partner.stage:
-                # The page was older than the partner: someone moved it meanwhile.
-                raise DomainError(
-                    "This partner was moved by someone else meanwhile; check its new stage.",
-                    code="concurrent_change",
-                )
-            partner_transition(
-                partner=partner,
-                name=name,
-                actor=request.user,
-                note=data["note"],
-                reason=data["reason"],
-            )
-        except InvalidInput as exc:
-            errors = exc.errors
-        except (DomainError, NotPermitted) as exc:
-            errors = {"general": [exc.detail]}
-            partner.refresh_from_db()
+        outcome = _run(request, partner, name, form.cleaned_data)
+        if not isinstance(outcome, dict):
+            return outcome  # the exit's impact, shown before the exit
+        errors = outcome
     if errors:
         if not request.htmx:
             return _detail_response(
@@ -279,6 +263,62 @@ def partner_run_transition(request, pk: int, name: str):
         return _detail_response(request, partner, flash=message)
     messages.success(request, message)
     return redirect("partners:detail", pk=partner.pk)
+
+
+def _run(request, partner: Partner, name: str, data: dict):
+    """Run the transition: its errors by field (empty when done), or for an exit not yet
+    confirmed (or confirmed on an impact that has since changed) the page of its impact."""
+    confirmed = (data["confirmed_impact"] or None) if name == "exit" else None
+    try:
+        if data["from_stage"] != partner.stage:
+            # The page was older than the partner: someone moved it meanwhile.
+            raise DomainError(
+                "This partner was moved by someone else meanwhile; check its new stage.",
+                code="concurrent_change",
+            )
+        if name == "exit" and confirmed is None:
+            # First what the exit will do (reason checked first), then the exit itself.
+            if not data["reason"]:
+                raise InvalidInput({"reason": ["Say why the partnership ends."]})
+            return _exit_preview(request, partner, data)
+        partner_transition(
+            partner=partner,
+            name=name,
+            actor=request.user,
+            note=data["note"],
+            reason=data["reason"],
+            confirmed_impact=confirmed,
+        )
+    except InvalidInput as exc:
+        return exc.errors
+    except (DomainError, NotPermitted) as exc:
+        partner.refresh_from_db()
+        changed = getattr(exc, "code", "") == "concurrent_change"
+        if confirmed is not None and changed and partner.stage == data["from_stage"]:
+            return _exit_preview(request, partner, data, changed=exc.detail)
+        return {"general": [exc.detail]}
+    return {}
+
+
+def _exit_preview(request, partner: Partner, data: dict, changed: str = ""):
+    """What exiting the partner does, listed by the same functions that then do it
+    (apps.core.exits); the confirmation carries the fingerprint of exactly this list."""
+    effects = exits.preview(partner, now=timezone.now())
+    template = "partners/_exit_preview.html" if request.htmx else "partners/exit_preview.html"
+    return render(
+        request,
+        template,
+        {
+            "partner": partner,
+            "groups": exits.grouped(effects),
+            "fingerprint": exits.fingerprint(effects),
+            "reason": data["reason"],
+            "note": data["note"],
+            "changed": changed,
+        },
+        # htmx swaps only 2xx: the changed list is shown in its place either way.
+        status=409 if changed and not request.htmx else 200,
+    )
 
 
 @staff_required

@@ -4,7 +4,13 @@ from django import forms
 
 from apps.core import numbers
 
-from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, StageConfig
+from .models import (
+    PartnerType,
+    PlaybookTaskTemplate,
+    ProgramSettings,
+    RejectionReason,
+    StageConfig,
+)
 
 
 class DayListField(numbers.IntegerListField):
@@ -100,3 +106,11 @@ class PartnerTypeForm(forms.ModelForm):
         model = PartnerType
         fields = ["key", "name", "onboarding_days"]
         help_texts = {"key": "Lowercase letters, digits and hyphens; used by the API."}
+
+
+class RejectionReasonForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = numbers.formfield
+        model = RejectionReason
+        fields = ["label", "active", "order"]
+        help_texts = {"order": "Lower first in the managers' list."}

@@ -205,3 +205,24 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.rate_to_base} (from {self.effective_date})"
+
+
+class RejectionReason(models.Model):
+    """A reason a manager picks when rejecting a deal registration. The partner reads it, word
+    for word (with the manager's optional free text), so admins keep the list. Retired reasons
+    are made inactive, never deleted: rejections already given keep their words."""
+
+    label = models.CharField(
+        _("reason"),
+        max_length=200,
+        unique=True,
+        help_text=_("Shown to the partner exactly as written. Name no other partner."),
+    )
+    active = models.BooleanField(_("offered to managers"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label

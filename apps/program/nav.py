@@ -10,4 +10,5 @@ LINKS = [
     Link("Stages", "program:stages", "settings", 20),
     Link("Playbooks", "program:playbooks", "settings", 30),
     Link("Partner types", "program:partner_types", "settings", 40),
+    Link("Rejection reasons", "program:rejection_reasons", "settings", 45),
 ]

@@ -13,4 +13,7 @@ urlpatterns = [
     path("partner-types/", views.partner_types, name="partner_types"),
     path("partner-types/new/", views.partner_type_edit, name="partner_type_new"),
     path("partner-types/<int:pk>/", views.partner_type_edit, name="partner_type_edit"),
+    path("rejection-reasons/", views.rejection_reasons, name="rejection_reasons"),
+    path("rejection-reasons/new/", views.rejection_reason_edit, name="rejection_reason_new"),
+    path("rejection-reasons/<int:pk>/", views.rejection_reason_edit, name="rejection_reason_edit"),
 ]

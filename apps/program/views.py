@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required
@@ -11,8 +12,14 @@ from apps.core.errors import InvalidInput
 from apps.core.nav import settings_tabs
 from apps.program.stages import Stage
 
-from .forms import PartnerTypeForm, PlaybookTaskForm, ProgramSettingsForm, StageConfigFormSet
-from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, StageConfig
+from .forms import (
+    PartnerTypeForm,
+    PlaybookTaskForm,
+    ProgramSettingsForm,
+    RejectionReasonForm,
+    StageConfigFormSet,
+)
+from .models import PartnerType, PlaybookTaskTemplate, ProgramSettings, RejectionReason, StageConfig
 from .services import program_settings_update
 
 
@@ -118,5 +125,39 @@ def partner_type_edit(request, pk: int | None = None):
         "program/edit.html",
         "program:partner_types",
         {"form": form, "title": "Partner type", "back": "program:partner_types", "obj": obj},
+        status,
+    )
+
+
+@admin_required
+def rejection_reasons(request):
+    return _render(
+        request,
+        "program/rejection_reasons.html",
+        "program:rejection_reasons",
+        {"reasons": RejectionReason.objects.order_by("order", "id")},
+    )
+
+
+@admin_required
+def rejection_reason_edit(request, pk: int | None = None):
+    # No delete: a retired reason is made inactive, so rejections given with it keep their words.
+    obj = get_object_or_404(RejectionReason, pk=pk) if pk else None
+    form = RejectionReasonForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Rejection reason saved."))
+        return redirect("program:rejection_reasons")
+    status = 400 if request.method == "POST" else 200
+    return _render(
+        request,
+        "program/edit.html",
+        "program:rejection_reasons",
+        {
+            "form": form,
+            "title": _("Rejection reason"),
+            "back": "program:rejection_reasons",
+            "obj": obj,
+        },
         status,
     )

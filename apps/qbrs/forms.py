@@ -68,6 +68,8 @@ class CompleteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the outcome is exit.",
     )
+    # With outcome exit: the fingerprint of the exit's impact shown beside the form.
+    confirmed_impact = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 
+from apps.core import exits
 from apps.core.params import query_id
 
 from . import metrics
@@ -116,3 +117,13 @@ def next_qbr(partner) -> QBR | None:
 
 def recent_qbrs(partner, *, limit: int = 5) -> list[QBR]:
     return list(QBR.objects.filter(partner=partner).order_by("-scheduled_for", "-id")[:limit])
+
+
+def exit_preview(qbr: QBR, now: datetime) -> list[exits.Effect]:
+    """What completing `qbr` with outcome exit would do to its partner: the partner's exit
+    (apps.core.exits), less this QBR, which is completed rather than cancelled."""
+    return [
+        effect
+        for effect in exits.preview(qbr.partner, now=now)
+        if not (effect.app == "qbrs" and effect.object_id == qbr.pk)
+    ]

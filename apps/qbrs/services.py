@@ -45,9 +45,26 @@ def _locked_partner(qbr: QBR) -> Partner:
     return partner
 
 
-def _move_partner(partner, name: str, *, actor, qbr: QBR, now: datetime, note: str = "", reason=""):
+def _move_partner(
+    partner,
+    name: str,
+    *,
+    actor,
+    qbr: QBR,
+    now: datetime,
+    note: str = "",
+    reason="",
+    confirmed_impact: str | None = None,
+):
     return partner_transition(
-        partner=partner, name=name, actor=actor, note=note, reason=reason, via=qbr.label, now=now
+        partner=partner,
+        name=name,
+        actor=actor,
+        note=note,
+        reason=reason,
+        via=qbr.label,
+        now=now,
+        confirmed_impact=confirmed_impact,
     )
 
 
@@ -150,7 +167,7 @@ def _check_completion(outcome: str, reason: str, satisfaction_score: int | None)
 
 
 @transaction.atomic
-def qbr_transition(
+def qbr_transition(  # noqa: PLR0913 — each transition's input, named
     *,
     qbr: QBR,
     name: str,
@@ -160,8 +177,11 @@ def qbr_transition(
     satisfaction_score: int | None = None,
     notes: str | None = None,
     reason: str = "",
+    confirmed_impact: str | None = None,
 ) -> QBR:
-    """Run QBR transition `name` (start, complete, cancel) with its effect on the partner."""
+    """Run QBR transition `name` (start, complete, cancel) with its effect on the partner.
+    `confirmed_impact`: with outcome exit, the fingerprint of the exit preview the manager was
+    shown (`exit_preview`); the exit is refused if it would now do anything else."""
     now = now or timezone.now()
     if name not in ("start", "complete", "cancel"):
         raise TransitionNotAllowed(f"There is no transition called “{name}”.")
@@ -183,6 +203,7 @@ def qbr_transition(
             satisfaction_score=satisfaction_score,
             notes=notes,
             reason=reason,
+            confirmed_impact=confirmed_impact,
         )
     return qbr
 
@@ -203,8 +224,17 @@ def _start(qbr: QBR, partner, actor, now: datetime) -> None:
     qbr.save(update_fields=["stage_effect"])
 
 
-def _complete(
-    qbr: QBR, partner, actor, now: datetime, *, outcome, satisfaction_score, notes, reason
+def _complete(  # noqa: PLR0913 — the completion's input, named
+    qbr: QBR,
+    partner,
+    actor,
+    now: datetime,
+    *,
+    outcome,
+    satisfaction_score,
+    notes,
+    reason,
+    confirmed_impact: str | None = None,
 ) -> None:
     """Record the outcome, move the partner as the outcome says where its stage allows, tell
     the partner (unless it exits) and announce the completion."""
@@ -232,6 +262,7 @@ def _complete(
             now=now,
             note=f"QBR outcome: {outcome_label}",
             reason=qbr.outcome_reason if outcome == Outcome.EXIT else "",
+            confirmed_impact=confirmed_impact if outcome == Outcome.EXIT else None,
         )
         qbr.stage_effect = (
             f"The partner moved from {_stage_label(stage_before)} to {_stage_label(partner.stage)}."
@@ -337,13 +368,3 @@ def action_item_update(
     if fields:
         item.save(update_fields=fields)
     return item
-
-
-def cancel_open_qbrs(*, partner, actor, now: datetime) -> int:
-    """The partner exited: its scheduled and running QBRs are called off."""
-    open_qbrs = QBR.objects.filter(
-        partner=partner, status__in=[Status.SCHEDULED, Status.IN_PROGRESS]
-    )
-    for qbr in open_qbrs:
-        qbr_transition(qbr=qbr, name="cancel", actor=actor, now=now)
-    return len(open_qbrs)

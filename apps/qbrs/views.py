@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core import exits
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput
 
@@ -105,6 +106,11 @@ def _render(request, qbr: QBR, *, notes_form=None, complete_form=None, item_form
         "action_items": list(qbr.action_items.all()),
         "overdue": qbr.status == Status.SCHEDULED and qbr.scheduled_for < now,
     }
+    if qbr.status == Status.IN_PROGRESS:
+        # Outcome exit ends the partnership: what that does is shown before the click.
+        effects = selectors.exit_preview(qbr, now)
+        context["exit_groups"] = exits.grouped(effects)
+        context["exit_fingerprint"] = exits.fingerprint(effects)
     if request.htmx:
         context["partial"] = True
         # htmx swaps only 2xx answers: a refusal comes back as the panel with its errors.
@@ -141,6 +147,7 @@ def qbr_transition(request, pk: int, name: str):
             "outcome": form.cleaned_data["outcome"],
             "satisfaction_score": form.cleaned_data["satisfaction_score"],
             "reason": form.cleaned_data["reason"],
+            "confirmed_impact": form.cleaned_data["confirmed_impact"] or None,
         }
     try:
         qbr = services.qbr_transition(qbr=qbr, name=name, actor=request.user, **data)

@@ -80,6 +80,7 @@ def test_the_settings_tabs_come_from_the_apps_that_configure_the_program():
         ("program:playbooks", "Playbooks"),
         ("applications:questions", "Partner profile"),
         ("program:partner_types", "Partner types"),
+        ("program:rejection_reasons", "Rejection reasons"),
         ("tiers:settings", "Tiers"),
         ("tiers:rates", "Exchange rates"),
     ]

@@ -265,7 +265,10 @@ def test_the_manager_may_decline_an_extension_request(client_for, charlie, acme,
 
     reg = RegistrationFactory(partner=acme, approved=True)
     ext = extension_request_create(registration=reg, requested_by=charlie, days=15)
-    r = client_for(bob).post(reverse("deals:decline_extension", args=[reg.pk, ext.pk]))
+    r = client_for(bob).post(
+        reverse("deals:decide_extension", args=[reg.pk, ext.pk]),
+        {"decision": "decline", "reason": "The customer has not answered since March."},
+    )
     assert r.status_code == 302
     ext.refresh_from_db()
     assert ext.status == "declined"

@@ -184,6 +184,9 @@ def test_an_exit_needs_a_reason_and_works_without_javascript(browser, live_serve
     expect(page.locator("svg.lifecycle .node-current")).to_contain_text("Growth")
     form.get_by_label("Reason").fill("Moved to a competitor")
     form.get_by_role("button", name="Exit partner").click()
+    # First what the exit does (nothing changed yet), then the confirmation.
+    expect(page.get_by_role("heading", name="Exit Oscorp?")).to_be_visible()
+    page.get_by_role("button", name="Confirm the exit").click()
     expect(page.locator("svg.lifecycle .node-current")).to_contain_text("Exited")
     expect(page.get_by_text("Reason: Moved to a competitor")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

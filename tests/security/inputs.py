@@ -239,6 +239,12 @@ def _invitation_data(w):
     return {"email": "ivy@acme.example", "partner_role": "member", "contact": ""}
 
 
+def _first_rejection_reason():
+    from apps.program.models import RejectionReason
+
+    return RejectionReason.objects.order_by("order", "id").first()
+
+
 def _stages_formset(w):
     from apps.program.forms import StageConfigFormSet
     from apps.program.models import StageConfig
@@ -248,11 +254,16 @@ def _stages_formset(w):
 
 def _pages() -> dict[str, list[Page]]:
     from apps.agreements.forms import AgreementForm, SignForm
-    from apps.deals.forms import ExtensionRequestForm, RegistrationForm
+    from apps.deals.forms import ExtensionDecisionForm, ExtensionRequestForm, RegistrationForm
     from apps.exchange.forms import ImportForm, PortalContactsForm
     from apps.partners.forms import PartnerForm, QualificationForm, TransitionForm
     from apps.people.forms import AcceptForm, ContactForm, InvitationForm, PartnerRoleForm
-    from apps.program.forms import PartnerTypeForm, PlaybookTaskForm, ProgramSettingsForm
+    from apps.program.forms import (
+        PartnerTypeForm,
+        PlaybookTaskForm,
+        ProgramSettingsForm,
+        RejectionReasonForm,
+    )
     from apps.program.models import ProgramSettings
     from apps.qbrs.forms import ActionItemForm, CompleteForm, NotesForm, ScheduleForm
     from apps.tiers.forms import ExchangeRateForm, TierForm
@@ -406,8 +417,13 @@ def _pages() -> dict[str, list[Page]]:
         ],
         "agreements:transition": _agreement_variants(),
         "deals:transition": _deal_variants(),
-        "deals:decline_extension": [
-            Page(kwargs=lambda w: {"pk": w["extended"].pk, "request_pk": w["extension"].pk})
+        "deals:decide_extension": [
+            Page(
+                kwargs=lambda w: {"pk": w["extended"].pk, "request_pk": w["extension"].pk},
+                forms=_forms(ExtensionDecisionForm),
+                data=lambda w: {"decision": "grant", "days": "10", "reason": "Budget closes."},
+                show=("deals:detail", "portal:deal_detail"),
+            )
         ],
         "deals:dispute_decide": [
             Page(
@@ -534,6 +550,26 @@ def _pages() -> dict[str, list[Page]]:
                     "onboarding_days": "60",
                 },
                 show=("program:partner_types", "partners:create"),
+            )
+        ],
+        "program:rejection_reason_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(RejectionReasonForm),
+                data=lambda w: {
+                    "label": "Customer is a direct account",
+                    "active": "on",
+                    "order": "5",
+                },
+                show=("program:rejection_reasons", "deals:detail"),
+            )
+        ],
+        "program:rejection_reason_edit": [
+            Page(
+                kwargs=lambda w: {"pk": _first_rejection_reason().pk},
+                forms=lambda w: [RejectionReasonForm(instance=_first_rejection_reason())],
+                data=lambda w: form_data(RejectionReasonForm(instance=_first_rejection_reason())),
+                show=("program:rejection_reasons", "deals:detail"),
             )
         ],
         "program:partner_type_edit": [

@@ -1,14 +1,17 @@
 """Writes on deal registrations, by sub-domain: input checks (`validation`), conflict detection
 (`conflicts`), registering (`submission`), transitions and their announcements (`review`),
-extension requests (`extensions`), a partner's exit (`exit`). `registration_transition` is the one
-way a status changes, whichever door it came through (manager page, portal, API, sweep, exit).
+extension requests (`extensions`); a partner's exit is declared in `apps/deals/exit.py`.
+`registration_transition` is the one way a status changes, whichever door it came through (manager page, portal, API, sweep, exit).
 The public functions are re-exported here so callers import them from `apps.deals.services`."""
 
 from __future__ import annotations
 
 from .conflicts import MAX_STORED_CONFLICTS, record_conflicts
-from .exit import close_for_exited_partner
-from .extensions import extension_request_create, extension_request_decline
+from .extensions import (
+    extension_request_create,
+    extension_request_decline,
+    extension_request_grant,
+)
 from .review import DomainProtected, registration_transition
 from .submission import DuplicateRegistration, PartnerInactive, registration_create
 from .validation import (
@@ -28,9 +31,9 @@ __all__ = [
     "PartnerInactive",
     "clean_close_date",
     "clean_domain",
-    "close_for_exited_partner",
     "extension_request_create",
     "extension_request_decline",
+    "extension_request_grant",
     "record_conflicts",
     "registration_create",
     "registration_transition",

@@ -1,4 +1,5 @@
-"""A partner asks for more protection; a manager declines (granting is the `extend` transition)."""
+"""A partner asks for more protection; a manager grants it as asked, grants fewer days (saying
+why), or declines it (saying why) — the partner is told the decision in words."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from apps.notifications.services import notify
 from apps.program.models import ProgramSettings
 
 from ..models import DealRegistration, ExtensionRequest, RegistrationEvent, Status
+from .review import registration_transition
 from .validation import clean_text
 
 
@@ -70,15 +72,36 @@ def extension_request_create(
 
 
 @transaction.atomic
-def extension_request_decline(*, request: ExtensionRequest, actor, now=None) -> ExtensionRequest:
+def extension_request_grant(
+    *, request: ExtensionRequest, actor, days: int | None = None, reason: str = "", now=None
+) -> DealRegistration:
+    """Grant the days asked for (`days` None), or fewer with a reason the partner is told:
+    the `extend` transition, which settles the request (review.registration_transition)."""
+    if request.status != ExtensionRequest.Decision.PENDING:
+        raise DomainError("This request was already decided.", code="transition_not_allowed")
+    return registration_transition(
+        registration=request.registration,
+        name="extend",
+        actor=actor,
+        now=now,
+        days=request.days if days is None else days,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def extension_request_decline(
+    *, request: ExtensionRequest, actor, reason: str, now=None
+) -> ExtensionRequest:
     now = now or timezone.now()
     if not actor.is_staff_role:
         raise NotPermitted("Only partner managers decide on extensions.")
     if request.status != ExtensionRequest.Decision.PENDING:
         raise DomainError("This request was already decided.", code="transition_not_allowed")
+    reason = clean_text(reason, "reason", required=True)
     request.status = ExtensionRequest.Decision.DECLINED
-    request.decided_at, request.decided_by = now, actor
-    request.save(update_fields=["status", "decided_at", "decided_by"])
+    request.decided_at, request.decided_by, request.decision_reason = now, actor, reason
+    request.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
     registration = request.registration
     RegistrationEvent.objects.create(
         registration=registration,
@@ -86,12 +109,15 @@ def extension_request_decline(*, request: ExtensionRequest, actor, now=None) -> 
         from_status=registration.status,
         to_status=registration.status,
         actor=actor,
+        note=reason,
         at=now,
     )
     notify(
         recipients=partner_users(registration.partner_id),
         kind="deal_extension_declined",
         subject=f"Extension not granted: {registration.customer_name}",
+        body=f"Your request for {request.days} more days of protection of "
+        f"{registration.customer_name} was declined. Reason: {reason}",
         key=f"deal-extension-declined:{request.pk}",
         link=reverse("portal:deal_detail", args=[registration.pk]),
     )

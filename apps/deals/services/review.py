@@ -13,7 +13,7 @@ from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
 from apps.core.errors import ConditionsUnmet, DomainError, InvalidInput, NotPermitted
 from apps.notifications.services import notify
-from apps.program.models import ProgramSettings
+from apps.program.models import ProgramSettings, RejectionReason
 
 from ..events import registration_approved, registration_won
 from ..models import (
@@ -36,7 +36,7 @@ def _transition_input(registration, name: str, data: dict) -> tuple[dict, str]:
     """(kwargs for the model method, the note kept in history)."""
     rules = ProgramSettings.get()
     if name == "reject":
-        reason = clean_text(data.get("reason"), "reason", required=True)
+        reason = rejection_text(reason_code=data.get("reason_code"), reason=data.get("reason"))
         return {"reason": reason}, reason
     if name == "mark_lost":
         reason = clean_text(data.get("reason"), "reason", required=False)
@@ -46,7 +46,7 @@ def _transition_input(registration, name: str, data: dict) -> tuple[dict, str]:
         limit = min(90, rules.max_extension_days)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
             raise InvalidInput({"days": [f"Extend by 1 to {limit} days."]})
-        return {"days": days}, f"+{days} days"
+        return {"days": days}, _extension_note(registration, days, data.get("reason"))
     if name == "mark_won":
         value = data.get("actual_value")
         if value in (None, ""):
@@ -60,6 +60,50 @@ def _transition_input(registration, name: str, data: dict) -> tuple[dict, str]:
         value = value.quantize(Decimal("0.01"))
         return {"actual_value": value}, f"actual value {value} {registration.currency}"
     return {}, ""
+
+
+def rejection_text(*, reason_code=None, reason=None) -> str:
+    """What the partner reads as the rejection reason — in the notification, the e-mail, the
+    portal page, the API and the CSV: the admin-kept reason picked (`reason_code`, an active
+    RejectionReason's id) and the manager's own words, either or both. The manager's preview
+    is this same function."""
+    label = ""
+    if reason_code not in (None, ""):
+        code = str(reason_code)
+        known = not isinstance(reason_code, bool) and code.isdigit() and len(code) <= 18
+        picked = known and RejectionReason.objects.filter(pk=int(code), active=True).first()
+        if not picked:
+            raise InvalidInput({"reason_code": ["Choose one of the rejection reasons."]})
+        label = picked.label
+    words = clean_text(reason, "reason", required=False)
+    if not (label or words):
+        raise InvalidInput({"reason": ["Choose a reason from the list, write one, or both."]})
+    return f"{label} — {words}" if label and words else label or words
+
+
+def partner_message(registration: DealRegistration, name: str, note: str) -> tuple[str, str]:
+    """The partner's notification (and e-mail) of transition `name`: (subject, body)."""
+    subject, body = _PARTNER_MESSAGES[name]
+    c = registration.customer_name
+    until = (
+        timezone.localtime(registration.expires_at).strftime("%d %b %Y")
+        if registration.expires_at
+        else ""
+    )
+    return subject.format(c=c), body.format(c=c, until=until, note=note)
+
+
+def _extension_note(registration: DealRegistration, days: int, reason) -> str:
+    """What the partner is told with an extension: granting fewer days than their waiting
+    request asked for needs a reason, and they read it."""
+    reason = clean_text(reason, "reason", required=False)
+    asked = pending_extension_days(registration)
+    if asked is not None and days < asked:
+        if not reason:
+            message = f"Say why fewer than the {asked} days asked for; the partner reads it."
+            raise InvalidInput({"reason": [message]})
+        return f"+{days} of the {asked} days asked for: {reason}"
+    return f"+{days} days" + (f": {reason}" if reason else "")
 
 
 # The transitions announced to other apps (deals.events), sent after commit.
@@ -114,7 +158,7 @@ def registration_transition(
         via=via,
         at=now,
     )
-    _settle_extension_requests(registration, name, actor, now)
+    _settle_extension_requests(registration, name, actor, now, kwargs=kwargs, input=input)
     if not as_system:
         _notify(registration, name, note)
     if name in EVENTS:
@@ -153,17 +197,35 @@ def _lost_race(registration: DealRegistration) -> DomainProtected:
     )
 
 
-def _settle_extension_requests(registration: DealRegistration, name: str, actor, now) -> None:
-    """`extend` grants the pending request; leaving the approved state declines it."""
+def pending_extension_days(registration: DealRegistration) -> int | None:
+    """The days the partner's waiting extension request asks for, if one waits."""
+    return (
+        ExtensionRequest.objects.filter(
+            registration=registration, status=ExtensionRequest.Decision.PENDING
+        )
+        .values_list("days", flat=True)
+        .first()
+    )
+
+
+def _settle_extension_requests(
+    registration: DealRegistration, name: str, actor, now, *, kwargs: dict, input: dict
+) -> None:
+    """`extend` grants the pending request (the days granted and why, as the partner was
+    told); leaving the approved state declines it."""
     if name == "extend":
-        decision = ExtensionRequest.Decision.GRANTED
+        decided = {
+            "status": ExtensionRequest.Decision.GRANTED,
+            "granted_days": kwargs["days"],
+            "decision_reason": (input.get("reason") or "").strip(),
+        }
     elif registration.status != Status.APPROVED:
-        decision = ExtensionRequest.Decision.DECLINED
+        decided = {"status": ExtensionRequest.Decision.DECLINED}
     else:
         return
     ExtensionRequest.objects.filter(
         registration=registration, status=ExtensionRequest.Decision.PENDING
-    ).update(status=decision, decided_at=now, decided_by=actor)
+    ).update(decided_at=now, decided_by=actor, **decided)
 
 
 _PARTNER_MESSAGES = {
@@ -176,7 +238,10 @@ _PARTNER_MESSAGES = {
         "Registration rejected: {c}",
         "Your registration of {c} was not approved. Reason: {note}",
     ),
-    "extend": ("Protection extended: {c}", "The protection of {c} now runs until {until}."),
+    "extend": (
+        "Protection extended: {c}",
+        "The protection of {c} now runs until {until} ({note}).",
+    ),
     "mark_won": ("Deal won: {c}", "{c} is recorded as won. Congratulations!"),
     "mark_lost": ("Deal lost: {c}", "{c} is recorded as lost."),
     "expire": (
@@ -189,20 +254,15 @@ _PARTNER_MESSAGES = {
 def _notify(registration: DealRegistration, name: str, note: str) -> None:
     c = registration.customer_name
     if name in _PARTNER_MESSAGES:
-        subject, body = _PARTNER_MESSAGES[name]
-        until = (
-            timezone.localtime(registration.expires_at).strftime("%d %b %Y")
-            if registration.expires_at
-            else ""
-        )
+        subject, body = partner_message(registration, name, note)
         key = f"deal-{name}:{registration.pk}"
         if name == "extend":
             key += f":{registration.extensions_used}"
         notify(
             recipients=partner_users(registration.partner_id),
             kind=f"deal_{name}",
-            subject=subject.format(c=c),
-            body=body.format(c=c, until=until, note=note),
+            subject=subject,
+            body=body,
             key=key,
             link=reverse("portal:deal_detail", args=[registration.pk]),
         )

@@ -13,8 +13,9 @@ from apps.core.errors import DomainError, NotPermitted
 from apps.notifications.services import notify
 
 from ..events import registration_submitted
-from ..models import OPEN_STATUSES, DealRegistration, RegistrationEvent, Status
+from ..models import DealRegistration, RegistrationEvent, Status
 from ..normalize import name_key
+from ..selectors import own_open_registration
 from .announce import announce
 from .conflicts import lock_for_detection, record_conflicts
 from .validation import registration_validate
@@ -30,14 +31,7 @@ class DuplicateRegistration(DomainError):
 
 def _refuse_duplicate(partner, customer_domain: str) -> None:
     """A partner holds one open registration per customer (the database says so too)."""
-    first = (
-        DealRegistration.objects.filter(
-            partner=partner, customer_domain=customer_domain, status__in=OPEN_STATUSES
-        )
-        .order_by("submitted_at", "id")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    first = own_open_registration(partner.pk, customer_domain)
     if first is not None:
         raise DuplicateRegistration(
             f"Your company already has an open registration of {customer_domain}.",
