@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "apps.applications",
     "apps.qbrs",
     "apps.tiers",
+    "apps.leads",
     "apps.onboarding",
     "apps.dashboard",
     "apps.exchange",

@@ -34,7 +34,7 @@ REGISTRATION = {
 }  # fmt: skip
 PARTNER = {
     "id", "name", "website", "partner_type", "tier", "stage", "stage_entered_at",
-    "onboarding_due_date",
+    "onboarding_due_date", "countries", "specializations", "listed_in_locator",
 }  # fmt: skip
 AGREEMENT = {
     "id", "partner", "kind", "title", "start_date", "end_date", "auto_renew",
