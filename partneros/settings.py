@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "apps.dashboard",
     "apps.exchange",
     "apps.portal",
+    "apps.locator",
     "apps.audit",
     "apps.demo",
 ]
@@ -412,6 +413,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "exchange-rates", "description": "Rates to the program's base currency."},
         {"name": "program", "description": "The program's settings."},
         {"name": "notifications", "description": "Your own notifications."},
+        {"name": "locator", "description": "The public partner directory and its contact form."},
     ],
     # Operations grouped by tag (resource), listed collapsed; a filter box searches the tags.
     "SWAGGER_UI_SETTINGS": {"docExpansion": "list", "filter": True, "tagsSorter": "alpha"},

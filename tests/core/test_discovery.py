@@ -29,6 +29,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.onboarding.nav",
         "apps.dashboard.nav",
         "apps.portal.nav",
+        "apps.locator.nav",
     ]
 
 
@@ -53,6 +54,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "QBRs",
         "Team",  # charlie is his company's partner admin
         "Tier",
+        "Directory listing",  # his company's public listing in the partner locator
     ]
 
 
@@ -95,6 +97,7 @@ def test_sections_are_discovered_in_their_order():
         "apps.qbrs.sections",
         "apps.tiers.sections",
         "apps.dashboard.sections",
+        "apps.locator.sections",
     ]
 
 
@@ -120,3 +123,10 @@ def _order_of(template: str) -> int:
 
 def test_the_api_routes_are_discovered(api_for, bob):
     assert api_for(bob).get("/api/v1/deal-registrations/").status_code == 200
+    assert api_for().get("/api/v1/locator/partners/").status_code == 200  # anonymous
+
+
+def test_the_demo_seeds_the_apps_of_its_own_floor_by_discovery():
+    """apps/demo may not import an app of its floor (.importlinter): seed_demo runs their
+    `demo.py` found like every other contribution."""
+    assert [m.__name__ for m in app_modules("demo")] == ["apps.locator.demo"]

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.locator.models import Listing
 from apps.notifications.models import Notification
 from apps.partners.models import Stage
 from apps.people.models import Contact
@@ -23,6 +24,7 @@ MARKERS = (
     "zqxmarker-notes",
     "Zqxmarker contact",
     "zqxmarker-invitee",
+    "Zqxmarker listing",  # acme's listing, not opted in: seen by nobody outside acme
 )
 
 
@@ -77,7 +79,11 @@ def world(acme, globex, charlie, dave, alice, bob):
         partner_role="member",
         invited_by=bob,
     )
+    listing = Listing.objects.create(
+        partner=acme, public_name="Zqxmarker listing", description="Not listed yet."
+    )
     return {
+        "listing": listing,
         "partner": acme,
         "user": charlie,
         "contact": contact,

@@ -608,6 +608,7 @@ def _pages() -> dict[str, list[Page]]:
         ],
         "portal:qbr_action_item_done": [Page(kwargs=lambda w: {"pk": w["action_item"].pk})],
         **_application_pages(),
+        **_locator_pages(),
     }
 
 
@@ -696,6 +697,45 @@ def _application_pages() -> dict[str, list[Page]]:
 
 
 # --- end applications -----------------------------------------------------------------------------
+
+
+# --- locator (issue 22, the public partner locator; branch locator) -------------------------------
+
+
+def _locator_contact(w) -> dict:
+    return {
+        "contact_name": "Michael Bolton",
+        "company": "Initech LLC",
+        "contact_email": "michael@initech.example",
+        "country": "US",
+        "need": "Fleet analytics for 12 depots.",
+    }
+
+
+def _locator_pages() -> dict[str, list[Page]]:
+    from apps.locator.forms import ContactForm, ListingForm
+
+    return {
+        "find:contact": [
+            Page(
+                kwargs=lambda w: {"pk": w["listing"].pk},
+                forms=_forms(ContactForm),
+                data=_locator_contact,
+            )
+        ],
+        "find:find": [Page(kwargs=lambda w: {}, forms=_forms(ContactForm), data=_locator_contact)],
+        "portal:listing": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(ListingForm),
+                data=lambda w: {"listed": "on", "public_name": "Acme", "description": "Retail."},
+                show=("portal:listing", "partners:detail", "find:directory"),
+            )
+        ],
+    }
+
+
+# --- end locator ----------------------------------------------------------------------------------
 
 
 PAGES: dict[str, list[Page]] = {}
@@ -929,6 +969,9 @@ API: dict[tuple[str, str], Api] = {
         show=("applications:queue",),
     ),
     # --- end applications ---
+    # --- locator (branch locator) ---
+    ("POST", "/api/v1/locator/contact/"): Api(("anonymous",), _locator_contact),
+    # --- end locator ---
 }
 
 # A transition input per (route, input serializer): the transitions sharing one serializer

@@ -194,6 +194,17 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "application-run-transition": ("api", "missing", "post", {"name": "accept"}),
     "application-transitions": ("api", "missing", "get", {}),
     # --- end applications ---
+    # --- locator (issue 22, the public partner locator; branch locator) ---
+    "find:directory": ("public", None, "get", {}),
+    "find:find": ("public", None, "get", {}),
+    "find:thanks": ("public", None, "get", {}),
+    "find:contact": ("public", "missing", "get", {}),  # a listed partner's: public by design
+    "find:logo": ("public", "missing", "get", {}),
+    "locator-partner-list": ("public", None, "get", {}),  # anonymous, public fields only
+    "locator-contact-list": ("public", None, "post", {}),  # anonymous → 202
+    "portal:listing": ("portal", None, "get", {}),
+    "locator:listing_logo": ("login", "listing", "get", {}),  # staff, and the own admin
+    # --- end locator ---
 }
 
 
