@@ -20,6 +20,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from apps.core.ids import MAX_ID
 from apps.core.serializers import OneLineCharField, RoleFieldsModelSerializer
 from apps.core.throttles import ScopeThrottle
 
@@ -74,6 +75,7 @@ class ContactInput(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=MAX_ID,  # listings are numbered at random below 2**53 (apps.core.ids)
         help_text=_(
             "A listed partner's `id` from the directory: the request goes to that partner. "
             "Left out: a partner is chosen by the program's routing rules."
