@@ -64,7 +64,7 @@ def test_a_visitor_finds_a_partner_and_contacts_them(
     expect(page.locator(".locator-card")).to_have_count(3)
     shot("locator-directory")
     page.get_by_label("Country").select_option(label="Austria")
-    page.get_by_label("Specialization").select_option(label="Hospitality")
+    page.get_by_label("Specialization", exact=True).select_option(label="Hospitality")
     page.get_by_role("button", name="Search").click()
     cards = page.locator(".locator-card")
     expect(cards).to_have_count(1)
