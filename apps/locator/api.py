@@ -21,6 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from apps.core.ids import MAX_ID
+from apps.core.iso import COUNTRY_CODES
 from apps.core.serializers import OneLineCharField, RoleFieldsModelSerializer
 from apps.core.throttles import ScopeThrottle
 
@@ -31,6 +32,8 @@ from .models import Listing
 from .views import DIRECTORY_MAX_AGE, THROTTLE_SCOPE
 
 TAGS = ["locator"]
+# The codes themselves (not their names in a language): the schema lists them as an enum.
+COUNTRY_LIST = sorted(COUNTRY_CODES)
 
 
 class LocatorPartnerSerializer(RoleFieldsModelSerializer):
@@ -67,8 +70,8 @@ class ContactInput(serializers.Serializer):
     contact_name = OneLineCharField(max_length=200)
     company = OneLineCharField(max_length=200)
     contact_email = serializers.EmailField(max_length=254)
-    country = serializers.RegexField(
-        r"^[A-Za-z]{2}\Z", max_length=2, help_text=_("ISO 3166-1 alpha-2, e.g. DE (any case)")
+    country = serializers.ChoiceField(
+        choices=COUNTRY_LIST, help_text=_("ISO 3166-1 alpha-2, upper case, e.g. DE")
     )
     need = serializers.CharField(max_length=MAX_NEED)
     partner = serializers.IntegerField(
@@ -126,16 +129,17 @@ class LocatorContactViewSet(viewsets.GenericViewSet):
     serializer_class = ContactInput
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    # Over the rate the caller is answered alike (below), so DRF's own 429 is not used here.
-    throttle_classes: list = []
+    # The API's anonymous rate still holds a flood back (429, like every anonymous call); the
+    # contact forms' own rate (public_form) is passed silently below, answered alike.
     http_method_names = ["post", "options"]
 
     @extend_schema(
         summary=_("Ask to be put in touch with a partner"),
         description=_(
             'Anyone, no sign-in. Always 202 {"status": "received"} for valid input — whether '
-            "or not the partner named is listed, and past the rate of requests too. The "
-            "request becomes a lead for that partner, or for one the routing rules choose."
+            "or not the partner named is listed, and past the contact forms' rate too (then "
+            "nothing is kept). The request becomes a lead for that partner, or for one the "
+            "routing rules choose. 429 only past the API's rate for anonymous calls."
         ),
         tags=TAGS,
         request=ContactInput,

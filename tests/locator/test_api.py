@@ -20,7 +20,7 @@ def _contact(**overrides) -> dict:
         "contact_name": "Jana Weber",
         "company": "Acme Logistics GmbH",
         "contact_email": "jana.weber@acme-logistics.de",
-        "country": "de",
+        "country": "DE",
         "need": "Fleet analytics.",
         **overrides,
     }
