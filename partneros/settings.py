@@ -278,6 +278,7 @@ SWEEP_SCHEDULE = {
     "qbr_reminders": 3600,
     "deal_review_sla": 900,
     "deal_expiry": 3600,
+    "lead_acceptance": 300,
     "tier_evaluation": 86400,
 }
 CELERY_BEAT_SCHEDULE = {
