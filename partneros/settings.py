@@ -406,6 +406,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "tasks", "description": "A partner's onboarding and expansion tasks."},
         {"name": "agreements", "description": "Partner agreements: send, sign, renew, end."},
         {"name": "deal-registrations", "description": "Deals partners register for protection."},
+        {"name": "leads", "description": "The vendor's opportunities routed to partners."},
+        {"name": "lead-routing-rules", "description": "Which partners leads are routed to."},
         {"name": "qbrs", "description": "Quarterly business reviews and their outcomes."},
         {"name": "action-items", "description": "What a QBR agreed to do, and by whom."},
         {"name": "tiers", "description": "The program's tiers and what each requires."},

@@ -26,6 +26,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.applications.nav",
         "apps.qbrs.nav",
         "apps.tiers.nav",
+        "apps.leads.nav",
         "apps.onboarding.nav",
         "apps.dashboard.nav",
         "apps.portal.nav",
@@ -40,6 +41,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "applications:queue",
         "onboarding:overview",
         "deals:queue",
+        "leads:board",
         "qbrs:list",
         "tiers:proposals",
     ]
@@ -47,12 +49,14 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
     assert [link["label"] for link in nav.links_for(charlie)] == [
         "Home",
         "Register a deal",
+        "Leads",
         "My registrations",
         "Onboarding",
         "Agreements",
         "QBRs",
         "Team",  # charlie is his company's partner admin
         "Tier",
+        "Company",
     ]
 
 
@@ -81,6 +85,7 @@ def test_the_settings_tabs_come_from_the_apps_that_configure_the_program():
         ("applications:questions", "Partner profile"),
         ("program:partner_types", "Partner types"),
         ("tiers:settings", "Tiers"),
+        ("leads:rules", "Lead routing"),
         ("tiers:rates", "Exchange rates"),
     ]
 
@@ -92,6 +97,7 @@ def test_sections_are_discovered_in_their_order():
         "apps.people.sections",
         "apps.agreements.sections",
         "apps.deals.sections",
+        "apps.leads.sections",
         "apps.qbrs.sections",
         "apps.tiers.sections",
         "apps.dashboard.sections",

@@ -194,6 +194,29 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "application-run-transition": ("api", "missing", "post", {"name": "accept"}),
     "application-transitions": ("api", "missing", "get", {}),
     # --- end applications ---
+    # --- leads (issue 22; branch leads) ---
+    "partners:reach_decide": ("staff", "partner", "post", {}),
+    "portal:company": ("portal", None, "get", {}),
+    "leads:board": ("staff", None, "get", {}),
+    "leads:create": ("staff", None, "get", {}),
+    "leads:export": ("staff", None, "get", {}),
+    "leads:rules": ("staff", None, "get", {}),
+    "leads:rule_create": ("admin", None, "get", {}),
+    "leads:rule_edit": ("admin", "missing", "get", {}),
+    "leads:detail": ("staff", "lead", "get", {}),
+    "leads:action": ("staff", "lead", "post", {"name": "route"}),
+    "portal:leads": ("portal", None, "get", {}),
+    "portal:lead_detail": ("portal", "lead", "get", {}),
+    "portal:lead_accept": ("portal", "lead", "post", {}),
+    "portal:lead_reject": ("portal", "lead", "post", {}),
+    "portal:lead_convert": ("portal", "lead", "post", {}),
+    "lead-list": ("api", None, "get", {}),
+    "lead-detail": ("api", "lead", "get", {}),
+    "lead-run-transition": ("api", "lead", "post", {"name": "accept"}),
+    "lead-transitions": ("api", "lead", "get", {}),
+    "lead-routing-rule-list": ("api", None, "get", {}),
+    "lead-routing-rule-detail": ("api", "missing", "get", {}),
+    # --- end leads ---
 }
 
 
