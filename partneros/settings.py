@@ -279,6 +279,7 @@ SWEEP_SCHEDULE = {
     "qbr_reminders": 3600,
     "deal_review_sla": 900,
     "deal_expiry": 3600,
+    "lead_acceptance": 300,
     "tier_evaluation": 86400,
 }
 CELERY_BEAT_SCHEDULE = {
@@ -406,6 +407,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "tasks", "description": "A partner's onboarding and expansion tasks."},
         {"name": "agreements", "description": "Partner agreements: send, sign, renew, end."},
         {"name": "deal-registrations", "description": "Deals partners register for protection."},
+        {"name": "leads", "description": "The vendor's opportunities routed to partners."},
+        {"name": "lead-routing-rules", "description": "Which partners leads are routed to."},
         {"name": "qbrs", "description": "Quarterly business reviews and their outcomes."},
         {"name": "action-items", "description": "What a QBR agreed to do, and by whom."},
         {"name": "tiers", "description": "The program's tiers and what each requires."},

@@ -174,9 +174,8 @@ def _staff_or_system(lead, user) -> bool:
     return user is None or _staff(lead, user)
 
 
-# The acceptance sweep's due work (apps/leads/sweeps.py filters with these same objects).
-REMIND_DUE = models.Q(status="assigned", reminded=False)
-LAPSE_DUE = models.Q(status="assigned")
+# The acceptance sweep's due work (apps/leads/sweeps.py filters with this same object).
+CLOCK_DUE = models.Q(clock_due_at__isnull=False)
 
 
 class Lead(ConcurrentTransitionMixin, RandomIdModel):
@@ -232,6 +231,9 @@ class Lead(ConcurrentTransitionMixin, RandomIdModel):
     # Half-way through the acceptance window: when the sweep reminds the partner, and whether it has.
     remind_at = models.DateTimeField(null=True, blank=True)
     reminded = models.BooleanField(default=False)
+    # The acceptance clock's next event for the sweep: remind_at until reminded, then accept_by;
+    # None once the partner answered or the lead left it (out of the sweep's index).
+    clock_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
     converted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -255,8 +257,7 @@ class Lead(ConcurrentTransitionMixin, RandomIdModel):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="lead_status_created"),
             models.Index(fields=["partner", "status"], name="lead_partner_status"),
-            models.Index(fields=["remind_at"], name="lead_remind_due", condition=REMIND_DUE),
-            models.Index(fields=["accept_by"], name="lead_lapse_due", condition=LAPSE_DUE),
+            models.Index(fields=["clock_due_at"], name="lead_clock_due", condition=CLOCK_DUE),
         ]
         constraints = [
             models.CheckConstraint(
@@ -291,7 +292,7 @@ class Lead(ConcurrentTransitionMixin, RandomIdModel):
         self.partner = partner
         self.assigned_at = now
         self.accept_by = accept_by
-        self.remind_at = now + (accept_by - now) / 2
+        self.remind_at = self.clock_due_at = now + (accept_by - now) / 2
         self.reminded = False
         self.accepted_at = None
 
@@ -304,6 +305,7 @@ class Lead(ConcurrentTransitionMixin, RandomIdModel):
     )
     def accept(self, *, now):
         self.accepted_at = now
+        self.clock_due_at = None
 
     @transition(
         field=status,
@@ -348,11 +350,11 @@ class Lead(ConcurrentTransitionMixin, RandomIdModel):
         self.partner = None
         self.closed_at = now
         self.close_reason = reason
-        self.accept_by = self.remind_at = None
+        self.accept_by = self.remind_at = self.clock_due_at = None
 
     def _leave_partner(self) -> None:
         self.partner = None
-        self.accept_by = self.remind_at = None
+        self.accept_by = self.remind_at = self.clock_due_at = None
         self.reminded = False
 
 

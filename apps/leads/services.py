@@ -390,8 +390,8 @@ def lead_remind(*, lead: Lead, now: datetime) -> bool:
             return False
         if lead.remind_at > now or lead.partner_id is None or lead.assigned_at is None:
             return False
-        Lead.objects.filter(pk=lead.pk).update(reminded=True)
-        lead.reminded = True
+        Lead.objects.filter(pk=lead.pk).update(reminded=True, clock_due_at=lead.accept_by)
+        lead.reminded, lead.clock_due_at = True, lead.accept_by
         notify(
             recipients=[
                 u for u in partner_users(lead.partner_id) if partner_role_allows(u, WORKS_LEADS)

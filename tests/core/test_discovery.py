@@ -26,6 +26,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.applications.nav",
         "apps.qbrs.nav",
         "apps.tiers.nav",
+        "apps.leads.nav",
         "apps.onboarding.nav",
         "apps.dashboard.nav",
         "apps.portal.nav",
@@ -41,6 +42,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "applications:queue",
         "onboarding:overview",
         "deals:queue",
+        "leads:board",
         "qbrs:list",
         "tiers:proposals",
     ]
@@ -48,6 +50,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
     assert [link["label"] for link in nav.links_for(charlie)] == [
         "Home",
         "Register a deal",
+        "Leads",
         "My registrations",
         "Onboarding",
         "Agreements",
@@ -55,6 +58,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "Team",  # charlie is his company's partner admin
         "Tier",
         "Directory listing",  # his company's public listing in the partner locator
+        "Company",
     ]
 
 
@@ -83,6 +87,7 @@ def test_the_settings_tabs_come_from_the_apps_that_configure_the_program():
         ("applications:questions", "Partner profile"),
         ("program:partner_types", "Partner types"),
         ("tiers:settings", "Tiers"),
+        ("leads:rules", "Lead routing"),
         ("tiers:rates", "Exchange rates"),
     ]
 
@@ -94,6 +99,7 @@ def test_sections_are_discovered_in_their_order():
         "apps.people.sections",
         "apps.agreements.sections",
         "apps.deals.sections",
+        "apps.leads.sections",
         "apps.qbrs.sections",
         "apps.tiers.sections",
         "apps.dashboard.sections",

@@ -94,4 +94,17 @@ def world(acme, globex, charlie, dave, alice, bob):
         "qbr": qbr,
         "action_item": item,
         "notification": notification,
+        "lead": _lead(acme),  # branch leads
     }
+
+
+def _lead(acme):
+    from tests.leads.factories import LeadFactory
+
+    return LeadFactory(
+        company="Zqxmarker Lead Co",
+        status="assigned",
+        partner=acme,
+        accept_by=timezone.now() + timedelta(hours=24),
+        contact_email="zqxmarker-lead@lead.example",
+    )

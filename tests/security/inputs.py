@@ -793,6 +793,11 @@ def show_urls(names, world) -> list[str]:
 # --- the API --------------------------------------------------------------------------------------
 
 
+# The pages showing a lead or a routing rule (branch leads).
+LEAD_PAGES: tuple[str, ...] = ("leads:board",)
+RULE_PAGES: tuple[str, ...] = ("leads:rules",)
+
+
 @dataclass
 class Api:
     """One API write: who calls it, the object in its path, a valid body."""
@@ -911,6 +916,33 @@ API: dict[tuple[str, str], Api] = {
     ),
     ("POST", "/api/v1/deal-registrations/"): Api(
         ("partner", "manager"), _api_registration, show=("deals:queue", "portal:deals")
+    ),
+    ("POST", "/api/v1/leads/"): Api(
+        ("manager",),
+        lambda w: {
+            "company": "Initech AG",
+            "domain": "initech.example",
+            "country": "DE",
+            "contact_name": "Peter Gibbons",
+            "contact_email": "peter@initech.example",
+            "product": "Analytics",
+            "description": "Needs a partner.",
+        },
+        show=LEAD_PAGES,
+    ),
+    ("POST", "/api/v1/lead-routing-rules/"): Api(
+        ("admin",),
+        lambda w: {"name": "DACH", "priority": 3, "countries": ["DE"], "specializations": ["x"]},
+        show=RULE_PAGES,
+    ),
+    ("PUT", "/api/v1/lead-routing-rules/{id}/"): Api(
+        ("admin",),
+        lambda w: {"name": "DACH", "priority": 3, "countries": ["DE"]},
+        obj="lead_rule",
+        show=RULE_PAGES,
+    ),
+    ("PATCH", "/api/v1/lead-routing-rules/{id}/"): Api(
+        ("admin",), lambda w: {"name": "Renamed"}, obj="lead_rule", show=RULE_PAGES
     ),
     ("PATCH", "/api/v1/program/"): Api(
         ("admin",), lambda w: {"review_sla_hours": 24}, show=("program:settings",)

@@ -212,7 +212,14 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
         "reset_uid": urlsafe_base64_encode(force_bytes(bob.pk)),
         "reset_token": default_token_generator.make_token(bob),
         **_application_world(),  # branch apply
+        **_leads_world(),  # branch leads
     }
+
+
+def _leads_world() -> dict:
+    from tests.leads.factories import RuleFactory
+
+    return {"lead_rule": RuleFactory(name="Zqxmarker rule")}
 
 
 # --- applications (issue 18, the public application; branch apply) -----------------------------

@@ -6,10 +6,20 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from apps.core.discovery import app_modules
-from apps.demo import accounts, agreements, applications, deals, partners, people, qbrs, tiers
+from apps.demo import (
+    accounts,
+    agreements,
+    applications,
+    deals,
+    leads,
+    partners,
+    people,
+    qbrs,
+    tiers,
+)
 
 # Order matters: the people and partners first, then what each domain builds on them.
-SEEDERS = [accounts, partners, people, agreements, deals, qbrs, tiers, applications]
+SEEDERS = [accounts, partners, people, agreements, deals, qbrs, tiers, applications, leads]
 
 
 class Command(BaseCommand):
