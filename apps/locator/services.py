@@ -22,7 +22,8 @@ from .models import MAX_DESCRIPTION, Listing
 
 MAX_LOGO_BYTES = 1 * MB
 # The lead's fields that the contact forms fill under another name.
-LEAD_TO_FORM = {"description": "need", "domain": "contact_email"}
+LEAD_TO_FORM = {"description": "need", "product": "need", "domain": "contact_email"}
+MAX_PRODUCT = 200  # Lead.product
 LOGO_KINDS = IMAGES  # PNG, JPEG, GIF, WebP by their content; never SVG (it can carry script)
 
 
@@ -105,6 +106,8 @@ def contact_request(*, fields: dict, listing_id: int | None, now: datetime | Non
         "country": fields["country"],
         "contact_name": fields["contact_name"],
         "contact_email": fields["contact_email"],
+        # The inbox lists a lead by its product or need: the need on one line, cut to fit.
+        "product": " ".join(fields["need"].split())[:MAX_PRODUCT],
         "description": fields["need"],
     }
     try:

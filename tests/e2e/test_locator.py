@@ -1,5 +1,6 @@
 """The public partner locator: a partner admin opts in and words the listing; a visitor finds
-the partner by country and specialization and contacts them; the lead reaches that partner."""
+the partner by country and specialization and contacts them; the lead reaches that partner's
+inbox in the portal."""
 
 from __future__ import annotations
 
@@ -87,3 +88,10 @@ def test_a_visitor_finds_a_partner_and_contacts_them(
     lead = Lead.objects.get()
     assert lead.partner == alpine and lead.status == "assigned" and lead.source == "locator"
     assert lead.company == "Bergbahnen Tirol AG"
+
+    # The lead reaches that partner's inbox.
+    login(erin)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Leads").click()
+    expect(page.get_by_role("heading", name="Lead inbox")).to_be_visible()
+    expect(page.get_by_role("link", name="Bergbahnen Tirol AG")).to_be_visible()
+    shot("locator-lead-in-partner-inbox")

@@ -48,6 +48,15 @@ def test_contacting_a_listed_partner_gives_it_the_lead(client):
     )
     assert lead.domain == "acme-logistics.de"
     assert "Fleet analytics" in lead.description
+    assert lead.product == "Fleet analytics for 12 depots."
+
+
+def test_a_long_need_is_kept_whole_and_listed_on_one_line(client):
+    need = "Roll-out\nfor our depots. " + "x" * 400
+    client.post(FIND, _form(need=need))
+    lead = Lead.objects.get()
+    assert lead.description == need.strip()
+    assert lead.product == " ".join(need.split())[:200] and "\n" not in lead.product
 
 
 def test_find_me_a_partner_routes_the_lead_by_the_rules(client):
