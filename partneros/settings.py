@@ -86,10 +86,12 @@ INSTALLED_APPS = [
     "apps.applications",
     "apps.qbrs",
     "apps.tiers",
+    "apps.leads",
     "apps.onboarding",
     "apps.dashboard",
     "apps.exchange",
     "apps.portal",
+    "apps.locator",
     "apps.audit",
     "apps.demo",
 ]
@@ -277,6 +279,7 @@ SWEEP_SCHEDULE = {
     "qbr_reminders": 3600,
     "deal_review_sla": 900,
     "deal_expiry": 3600,
+    "lead_acceptance": 300,
     "tier_evaluation": 86400,
 }
 CELERY_BEAT_SCHEDULE = {
@@ -404,6 +407,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "tasks", "description": "A partner's onboarding and expansion tasks."},
         {"name": "agreements", "description": "Partner agreements: send, sign, renew, end."},
         {"name": "deal-registrations", "description": "Deals partners register for protection."},
+        {"name": "leads", "description": "The vendor's opportunities routed to partners."},
+        {"name": "lead-routing-rules", "description": "Which partners leads are routed to."},
         {"name": "qbrs", "description": "Quarterly business reviews and their outcomes."},
         {"name": "action-items", "description": "What a QBR agreed to do, and by whom."},
         {"name": "tiers", "description": "The program's tiers and what each requires."},
@@ -411,6 +416,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "exchange-rates", "description": "Rates to the program's base currency."},
         {"name": "program", "description": "The program's settings."},
         {"name": "notifications", "description": "Your own notifications."},
+        {"name": "locator", "description": "The public partner directory and its contact form."},
     ],
     # Operations grouped by tag (resource), listed collapsed; a filter box searches the tags.
     "SWAGGER_UI_SETTINGS": {"docExpansion": "list", "filter": True, "tagsSorter": "alpha"},

@@ -40,6 +40,8 @@ urlpatterns = [
     path("accounts/invitation/<str:token>/", invitation_accept_view, name="invitation_accept"),
     path("accounts/", include("apps.accounts.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    # Before the partners app's pages: the public partner locator (no sign-in).
+    path("partners/find/", include("apps.locator.public_urls")),
     path("partners/", include("apps.partners.urls")),
     path("program/", include("apps.program.urls")),
     path("agreements/", include("apps.agreements.urls")),
@@ -49,9 +51,11 @@ urlpatterns = [
     path("onboarding/", include("apps.onboarding.urls")),
     path("exchange/", include("apps.exchange.urls")),
     path("people/", include("apps.people.urls")),
+    path("leads/", include("apps.leads.urls")),
     path("portal/", include("apps.portal.urls")),
     path("apply/", include("apps.applications.public_urls")),
     path("applications/", include("apps.applications.urls")),
+    path("locator/", include("apps.locator.urls")),
     path("api/v1/", include(api_patterns)),
     # The API's root without its slash: a JSON 404 too, not the HTML redirect of APPEND_SLASH.
     path("api/v1", NoSuchEndpoint.as_view(), name="api-root-no-slash"),

@@ -24,7 +24,21 @@ def _countries() -> list[tuple[str, str]]:
     return [("", str(_("Choose…"))), *country_choices()]
 
 
-class ApplicationForm(forms.Form):
+class HoneypotForm(forms.Form):
+    """A public form with the field bots fill and people never see: the view answers a filled
+    one exactly as it answers a person, and keeps nothing (templates/includes/honeypot.html)."""
+
+    fax_number = forms.CharField(required=False, label=_("Leave this empty"), max_length=200)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.data.get(HONEYPOT) or "").strip())
+
+    def visible_fields(self):
+        return [f for f in super().visible_fields() if f.name != HONEYPOT]
+
+
+class ApplicationForm(HoneypotForm):
     company = forms.CharField(label=_("Company"), max_length=200)
     website = forms.CharField(
         label=_("Website"), max_length=300, help_text=_("Your company's website, e.g. acme.com.")
@@ -38,7 +52,6 @@ class ApplicationForm(forms.Form):
     )
     contact_name = forms.CharField(label=_("Your name"), max_length=200)
     contact_email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
-    fax_number = forms.CharField(required=False, label=_("Leave this empty"), max_length=200)
 
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,13 +69,6 @@ class ApplicationForm(forms.Form):
         if website_and_domain(value) is None:
             raise forms.ValidationError(_(WEBSITE_ERROR))
         return value
-
-    @property
-    def is_bot(self) -> bool:
-        return bool((self.data.get(HONEYPOT) or "").strip())
-
-    def visible_fields(self):
-        return [f for f in super().visible_fields() if f.name != HONEYPOT]
 
     def answers(self) -> dict[str, str]:
         return {str(q.pk): self.cleaned_data.get(f"q_{q.pk}", "") for q in self.questions}

@@ -19,6 +19,8 @@ WORKS_TASKS = frozenset({"admin", "member"})  # ticks onboarding tasks and QBR a
 READS_AGREEMENTS = frozenset({"admin", "finance"})  # the commercial terms
 SIGNS_AGREEMENTS = frozenset({"admin"})
 MANAGES_TEAM = frozenset({"admin"})  # users, invitations, contacts of their own company
+MANAGES_COMPANY = frozenset({"admin"})  # its reach (countries, specializations), locator listing
+WORKS_LEADS = frozenset({"admin", "member"})  # the lead inbox: accept, reject, convert
 
 PARTNER_ROLE_REFUSED = "Your partner role does not allow this. Ask your company's partner admin."
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 import pycountry
 from babel import Locale
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +70,9 @@ def country_choices() -> list[tuple[str, str]]:
 def currency_choices() -> list[tuple[str, str]]:
     """(code, name) by code, in the active language."""
     return _currency_choices(_language())
+
+
+def validate_country_code(value: str) -> None:
+    """A model or form validator: `value` is an ISO 3166-1 alpha-2 code (upper case)."""
+    if value not in COUNTRY_CODES:
+        raise ValidationError(COUNTRY_ERROR, code="invalid_country", params={"value": value})

@@ -11,3 +11,4 @@ from django.dispatch import Signal
 registration_submitted = Signal()  # a partner (or a manager on its behalf) registered a deal
 registration_approved = Signal()  # a manager approved it: the customer is protected
 registration_won = Signal()  # the deal was recorded as won
+registration_lost = Signal()  # the deal was recorded as lost

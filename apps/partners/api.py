@@ -14,7 +14,14 @@ from apps.program.models import PartnerType, ProgramSettings, Tier
 
 from . import selectors
 from .filters import SORTS, PartnerFilter
-from .models import QUALIFICATION_FIELDS, Partner, StageHistory, Task
+from .models import (
+    MAX_REACH_ITEMS,
+    MAX_SPECIALIZATION_LENGTH,
+    QUALIFICATION_FIELDS,
+    Partner,
+    StageHistory,
+    Task,
+)
 from .services import (
     partner_create,
     partner_transition,
@@ -47,6 +54,16 @@ class PartnerSerializer(RoleFieldsModelSerializer):
     qualification_credibility = _score()
     qualification_capability = _score()
     qualification_commitment = _score()
+    # Upper-cased, de-duplicated and checked by the services (clean_countries, …).
+    countries = serializers.ListField(
+        child=serializers.CharField(max_length=2), max_length=MAX_REACH_ITEMS, required=False
+    )
+    specializations = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_SPECIALIZATION_LENGTH),
+        max_length=MAX_REACH_ITEMS,
+        required=False,
+    )
+    listed_in_locator = serializers.BooleanField(required=False)
     qualification_score = serializers.IntegerField(read_only=True, allow_null=True)
     is_qualified = serializers.SerializerMethodField()
 
@@ -65,6 +82,9 @@ class PartnerSerializer(RoleFieldsModelSerializer):
             "qualification_score",
             "is_qualified",
             "onboarding_due_date",
+            "countries",
+            "specializations",
+            "listed_in_locator",
         ]
         read_only_fields = ["stage", "stage_entered_at", "onboarding_due_date"]
 

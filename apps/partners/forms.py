@@ -4,11 +4,14 @@ from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from apps.core import numbers
+from apps.core.errors import InvalidInput
 from apps.program.models import PartnerType, Tier
 
 from .models import QUALIFICATION_FIELDS, Partner, Stage
+from .services import clean_countries, clean_specializations
 
 SCORE_CHOICES = [("", "—")] + [(i, str(i)) for i in range(1, 6)]
 
@@ -26,13 +29,64 @@ class ManagerChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+class CommaListField(forms.CharField):
+    """A list typed as "DE, FR" (or one a line): cleaned by the service's cleaner (`clean_list`),
+    its error shown next to the field."""
+
+    def __init__(self, *, clean_list, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 4000)
+        super().__init__(**kwargs)
+        self.clean_list = clean_list
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        items = [item for line in text.splitlines() for item in line.split(",")]
+        try:
+            return self.clean_list(items)
+        except InvalidInput as exc:
+            raise forms.ValidationError(next(iter(exc.errors.values()))) from exc
+
+
+def countries_field(**kwargs) -> CommaListField:
+    return CommaListField(
+        clean_list=clean_countries,
+        label=_("Countries served"),
+        help_text=_("ISO country codes separated by commas, e.g. DE, AT, CH."),
+        **kwargs,
+    )
+
+
+def specializations_field(**kwargs) -> CommaListField:
+    return CommaListField(
+        clean_list=clean_specializations,
+        label=_("Specializations"),
+        help_text=_("Separated by commas, e.g. Security, Cloud migration."),
+        **kwargs,
+    )
+
+
 class PartnerForm(forms.ModelForm):
     manager = ManagerChoiceField(queryset=staff_users(), required=False, label="Partner manager")
+    countries = countries_field()
+    specializations = specializations_field()
 
     class Meta:
         model = Partner
-        fields = ["name", "website", "partner_type", "tier", "manager"]
-        labels = {"partner_type": "Partner type"}
+        fields = [
+            "name",
+            "website",
+            "partner_type",
+            "tier",
+            "manager",
+            "countries",
+            "specializations",
+            "listed_in_locator",
+        ]
+        labels = {"partner_type": "Partner type", "listed_in_locator": _("Listed in the locator")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +95,19 @@ class PartnerForm(forms.ModelForm):
         fields["partner_type"].required = True
         fields["partner_type"].queryset = PartnerType.objects.order_by("name")
         fields["tier"].queryset = Tier.objects.order_by("rank")
+
+
+class ReachProposalForm(forms.Form):
+    """The partner admin's proposal of the countries and specializations its company serves."""
+
+    countries = countries_field()
+    specializations = specializations_field()
+
+
+class LocatorListingForm(forms.Form):
+    listed_in_locator = forms.BooleanField(
+        required=False, label=_("List our company in the public partner locator")
+    )
 
 
 class QualificationForm(forms.ModelForm):

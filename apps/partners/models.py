@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.ids import RandomIdModel
+from apps.core.iso import validate_country_code
 from apps.core.transitions import condition
 from apps.program.models import DEFAULT_PROTECTION_DAYS, ProgramSettings
 from apps.program.stages import ACTIVE_STAGES, Stage
@@ -25,6 +28,8 @@ QUALIFICATION_FIELDS = (
     "qualification_commitment",
 )
 DEFAULT_ONBOARDING_DAYS = 90
+MAX_SPECIALIZATION_LENGTH = 60
+MAX_REACH_ITEMS = 60  # countries or specializations on one partner
 
 
 def _score_field(label: str, help_text: str):
@@ -108,6 +113,43 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     # When the 4C scores first reached the program's threshold (the recruitment funnel's
     # "qualified" step); cleared if they fall below it again.
     qualified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The partner's reach (DESIGN.md section 17): what lead routing matches and the locator shows.
+    # Managers edit them; a partner admin proposes countries and specializations in the portal
+    # (proposed_* until a manager applies them) and opts in to the locator directly.
+    countries = ArrayField(
+        models.CharField(max_length=2, validators=[validate_country_code]),
+        default=list,
+        blank=True,
+        size=MAX_REACH_ITEMS,
+        help_text="ISO 3166-1 codes of the countries the partner serves, e.g. DE, FR.",
+    )
+    specializations = ArrayField(
+        models.CharField(max_length=MAX_SPECIALIZATION_LENGTH),
+        default=list,
+        blank=True,
+        size=MAX_REACH_ITEMS,
+        help_text="What the partner is good at, e.g. Security, Cloud migration.",
+    )
+    listed_in_locator = models.BooleanField(
+        default=False, help_text="Shown in the public partner locator (/partners/find/)."
+    )
+    # A partner admin's proposal of countries and specializations, waiting for a manager (null:
+    # none waiting).
+    proposed_countries = ArrayField(
+        models.CharField(max_length=2, validators=[validate_country_code]),
+        null=True,
+        blank=True,
+        size=MAX_REACH_ITEMS,
+        editable=False,
+    )
+    proposed_specializations = ArrayField(
+        models.CharField(max_length=MAX_SPECIALIZATION_LENGTH),
+        null=True,
+        blank=True,
+        size=MAX_REACH_ITEMS,
+        editable=False,
+    )
+    reach_proposed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Not a column: a page that has read the program settings already sets the qualification
@@ -122,7 +164,10 @@ class Partner(ConcurrentTransitionMixin, models.Model):
                 fields=["onboarding_due_date"],
                 name="partner_onboarding_due_idx",
                 condition=ONBOARDING_DUE,
-            )
+            ),
+            # Lead routing and the locator filter on these (`countries @> ['DE']`).
+            GinIndex(fields=["countries"], name="partner_countries_gin"),
+            GinIndex(fields=["specializations"], name="partner_specializations_gin"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,11 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.core.access import WORKS_TASKS, partner_role_required, portal_required
-from apps.core.errors import NotPermitted
+from apps.core.access import (
+    MANAGES_COMPANY,
+    WORKS_TASKS,
+    partner_role_required,
+    portal_required,
+)
+from apps.core.errors import InvalidInput, NotPermitted
 
 from . import selectors
-from .services import task_set_done
+from .forms import LocatorListingForm, ReachProposalForm
+from .services import partner_propose_reach, partner_set_listed, task_set_done
 
 
 def _tasks_context(request) -> dict:
@@ -46,3 +52,53 @@ def task_toggle(request, pk: int):
     if request.htmx:
         return render(request, "partners/_portal_tasks_body.html", _tasks_context(request))
     return redirect("portal:tasks")
+
+
+@portal_required
+@partner_role_required(MANAGES_COMPANY)
+def company(request):
+    """The partner admin's company profile: propose the countries and specializations it serves
+    (its manager applies them: they drive lead routing) and opt in to the public locator."""
+    partner = request.user.partner
+    reach = ReachProposalForm(
+        initial={
+            "countries": partner.proposed_countries
+            if partner.reach_proposed_at
+            else partner.countries,
+            "specializations": partner.proposed_specializations
+            if partner.reach_proposed_at
+            else partner.specializations,
+        }
+    )
+    listing = LocatorListingForm(initial={"listed_in_locator": partner.listed_in_locator})
+    status = 200
+    if request.method == "POST":
+        if "listing" in request.POST:
+            listing = LocatorListingForm(request.POST)
+            if listing.is_valid():
+                partner_set_listed(
+                    partner=partner,
+                    actor=request.user,
+                    listed=listing.cleaned_data["listed_in_locator"],
+                )
+                messages.success(request, "Saved.")
+                return redirect("portal:company")
+        else:
+            reach = ReachProposalForm(request.POST)
+            if reach.is_valid():
+                try:
+                    partner_propose_reach(partner=partner, actor=request.user, **reach.cleaned_data)
+                except InvalidInput as exc:
+                    for field, errors in exc.errors.items():
+                        for error in errors:
+                            reach.add_error(field if field in reach.fields else None, error)
+                else:
+                    messages.success(request, "Sent to your partner manager.")
+                    return redirect("portal:company")
+        status = 400
+    return render(
+        request,
+        "partners/portal_company.html",
+        {"partner": partner, "reach": reach, "listing": listing},
+        status=status,
+    )

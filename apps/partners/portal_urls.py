@@ -6,4 +6,5 @@ from . import portal
 urlpatterns = [
     path("tasks/", portal.tasks, name="tasks"),
     path("tasks/<int:pk>/done/", portal.task_toggle, name="task_toggle"),
+    path("company/", portal.company, name="company"),
 ]

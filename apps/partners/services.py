@@ -7,18 +7,33 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from apps.core import exits, transitions
-from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_TASKS, partner_role_allows
+from apps.core.access import (
+    MANAGES_COMPANY,
+    PARTNER_ROLE_REFUSED,
+    WORKS_TASKS,
+    partner_role_allows,
+)
 from apps.core.errors import ConcurrentChange, DomainError, InvalidInput, NotPermitted
+from apps.core.iso import COUNTRY_CODES, COUNTRY_ERROR
 from apps.core.signals import rows_written
 from apps.notifications.services import notify
 from apps.program.models import PlaybookTaskTemplate, ProgramSettings, Tier
 
 from . import exit as own_exit
 from .events import partner_exited, partner_tier_set
-from .models import QUALIFICATION_FIELDS, Partner, Stage, StageHistory, Task
+from .models import (
+    MAX_REACH_ITEMS,
+    MAX_SPECIALIZATION_LENGTH,
+    QUALIFICATION_FIELDS,
+    Partner,
+    Stage,
+    StageHistory,
+    Task,
+)
 
 MAX_TEXT = 2000
 # The input each transition takes besides a note: exit needs a reason.
@@ -187,6 +202,7 @@ def partner_create(*, actor, **fields) -> Partner:
     # stage is protected: it is set only here, at creation, and by transitions afterwards.
     fields.pop("stage", None)
     tier = fields.pop("tier", None)
+    _clean_reach_fields(fields)
     partner = Partner(**fields)
     _validate(partner)
     if set(fields) & set(QUALIFICATION_FIELDS):
@@ -196,6 +212,13 @@ def partner_create(*, actor, **fields) -> Partner:
         if tier is not None:
             _set_tier(partner, tier, actor)
     return partner
+
+
+def _clean_reach_fields(fields: dict) -> None:
+    if "countries" in fields:
+        fields["countries"] = clean_countries(fields["countries"])
+    if "specializations" in fields:
+        fields["specializations"] = clean_specializations(fields["specializations"])
 
 
 def _set_tier(partner: Partner, tier, actor) -> None:
@@ -226,6 +249,7 @@ def partner_update(*, partner: Partner, actor, **fields) -> Partner:
         raise NotPermitted("Only partner managers and admins edit partners.")
     fields.pop("stage", None)
     new_tier = fields.pop("tier", partner.tier)
+    _clean_reach_fields(fields)
     changed = []
     for key, value in fields.items():
         setattr(partner, key, value)
@@ -267,3 +291,100 @@ def partner_qualify(*, partner: Partner, actor, scores: dict[str, int | None]) -
         actor=actor,
         **{k: v for k, v in scores.items() if k in QUALIFICATION_FIELDS},
     )
+
+
+# --- reach: countries served, specializations, the locator opt-in (DESIGN.md section 17) ---------
+
+
+def clean_countries(values) -> list[str]:
+    """Upper-cased, de-duplicated ISO codes in the order given; InvalidInput names the bad ones."""
+    codes = list(dict.fromkeys(str(v).strip().upper() for v in (values or []) if str(v).strip()))
+    bad = [c for c in codes if c not in COUNTRY_CODES]
+    if bad:
+        raise InvalidInput({"countries": [str(COUNTRY_ERROR % {"value": c}) for c in bad]})
+    if len(codes) > MAX_REACH_ITEMS:
+        raise InvalidInput({"countries": [_("At most %d countries.") % MAX_REACH_ITEMS]})
+    return codes
+
+
+def clean_specializations(values) -> list[str]:
+    """Trimmed, whitespace-collapsed, de-duplicated (case-insensitively) specializations."""
+    seen: dict[str, str] = {}
+    for value in values or []:
+        text = " ".join(str(value).split())
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    items = list(seen.values())
+    errors = []
+    if any(len(s) > MAX_SPECIALIZATION_LENGTH for s in items):
+        errors.append(
+            _("Keep each specialization under %d characters.") % MAX_SPECIALIZATION_LENGTH
+        )
+    if any(not ch.isprintable() for s in items for ch in s):
+        errors.append(_("A specialization holds no control characters."))
+    if len(items) > MAX_REACH_ITEMS:
+        errors.append(_("At most %d specializations.") % MAX_REACH_ITEMS)
+    if errors:
+        raise InvalidInput({"specializations": errors})
+    return items
+
+
+def partner_propose_reach(
+    *, partner: Partner, actor, countries, specializations, now: datetime | None = None
+) -> Partner:
+    """A partner admin proposes the countries and specializations its company serves; its
+    manager applies or dismisses the proposal (they drive lead routing, so the vendor checks)."""
+    if not (actor.is_partner_user and actor.partner_id == partner.pk):
+        raise NotPermitted(_("Only the partner's own admin proposes its reach."))
+    if not partner_role_allows(actor, MANAGES_COMPANY):
+        raise NotPermitted(PARTNER_ROLE_REFUSED)
+    partner.proposed_countries = clean_countries(countries)
+    partner.proposed_specializations = clean_specializations(specializations)
+    partner.reach_proposed_at = now or timezone.now()
+    partner.save(
+        update_fields=["proposed_countries", "proposed_specializations", "reach_proposed_at"]
+    )
+    if partner.manager is not None:
+        notify(
+            recipients=[partner.manager],
+            kind="partner-reach",
+            subject=str(_("%s proposes the countries and specializations it serves"))
+            % partner.name,
+            body=str(_("Apply or dismiss the proposal on the partner's page.")),
+            key=f"partner-reach:{partner.pk}:{partner.reach_proposed_at.isoformat()}",
+            link=f"/partners/{partner.pk}/",
+        )
+    return partner
+
+
+def partner_decide_reach(*, partner: Partner, actor, apply: bool) -> Partner:
+    """A manager applies (or dismisses) the partner admin's waiting proposal."""
+    if not actor.is_staff_role:
+        raise NotPermitted(_("Only partner managers and admins change a partner's reach."))
+    if partner.reach_proposed_at is None:
+        raise InvalidInput({"proposal": [_("There is no proposal waiting.")]})
+    fields = ["proposed_countries", "proposed_specializations", "reach_proposed_at"]
+    if apply:
+        partner.countries = list(partner.proposed_countries or [])
+        partner.specializations = list(partner.proposed_specializations or [])
+        fields += ["countries", "specializations"]
+    partner.proposed_countries = None
+    partner.proposed_specializations = None
+    partner.reach_proposed_at = None
+    partner.save(update_fields=fields)
+    return partner
+
+
+def partner_set_listed(*, partner: Partner, actor, listed: bool) -> Partner:
+    """The partner admin opts its company in or out of the public locator: its own consent to be
+    shown, so it takes effect at once (a manager may also set it on the partner form)."""
+    if actor.is_partner_user:
+        if actor.partner_id != partner.pk:
+            raise NotPermitted()
+        if not partner_role_allows(actor, MANAGES_COMPANY):
+            raise NotPermitted(PARTNER_ROLE_REFUSED)
+    elif not actor.is_staff_role:
+        raise NotPermitted()
+    partner.listed_in_locator = bool(listed)
+    partner.save(update_fields=["listed_in_locator"])
+    return partner

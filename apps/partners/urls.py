@@ -14,6 +14,7 @@ urlpatterns = [
         views.partner_run_transition,
         name="transition",
     ),
+    path("<int:pk>/reach/", views.partner_reach_decide, name="reach_decide"),
     path("<int:pk>/qualification/", views.partner_qualification, name="qualification"),
     path("<int:pk>/tasks/<int:task_pk>/done/", views.task_toggle, name="task_toggle"),
 ]

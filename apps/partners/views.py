@@ -23,6 +23,7 @@ from .models import Partner, Stage
 from .services import (
     NEEDS_REASON,
     partner_create,
+    partner_decide_reach,
     partner_qualify,
     partner_transition,
     partner_update,
@@ -219,6 +220,25 @@ def partner_edit(request, pk: int):
         {"form": form, "partner": partner},
         status=400 if form.errors else 200,
     )
+
+
+@staff_required
+@require_POST
+def partner_reach_decide(request, pk: int):
+    """Apply (apply=1) or dismiss the partner admin's proposal of countries and specializations."""
+    partner = _get_partner(request, pk)
+    try:
+        partner_decide_reach(
+            partner=partner, actor=request.user, apply=request.POST.get("apply") == "1"
+        )
+    except InvalidInput as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    else:
+        messages.success(
+            request,
+            "Proposal applied." if request.POST.get("apply") == "1" else "Proposal dismissed.",
+        )
+    return redirect("partners:detail", pk=partner.pk)
 
 
 def _form_errors(form, exc: InvalidInput) -> None:

@@ -26,9 +26,11 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.applications.nav",
         "apps.qbrs.nav",
         "apps.tiers.nav",
+        "apps.leads.nav",
         "apps.onboarding.nav",
         "apps.dashboard.nav",
         "apps.portal.nav",
+        "apps.locator.nav",
     ]
 
 
@@ -40,6 +42,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "applications:queue",
         "onboarding:overview",
         "deals:queue",
+        "leads:board",
         "qbrs:list",
         "tiers:proposals",
     ]
@@ -47,12 +50,15 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
     assert [link["label"] for link in nav.links_for(charlie)] == [
         "Home",
         "Register a deal",
+        "Leads",
         "My registrations",
         "Onboarding",
         "Agreements",
         "QBRs",
         "Team",  # charlie is his company's partner admin
         "Tier",
+        "Directory listing",  # his company's public listing in the partner locator
+        "Company",
     ]
 
 
@@ -82,6 +88,7 @@ def test_the_settings_tabs_come_from_the_apps_that_configure_the_program():
         ("program:partner_types", "Partner types"),
         ("program:rejection_reasons", "Rejection reasons"),
         ("tiers:settings", "Tiers"),
+        ("leads:rules", "Lead routing"),
         ("tiers:rates", "Exchange rates"),
     ]
 
@@ -93,9 +100,11 @@ def test_sections_are_discovered_in_their_order():
         "apps.people.sections",
         "apps.agreements.sections",
         "apps.deals.sections",
+        "apps.leads.sections",
         "apps.qbrs.sections",
         "apps.tiers.sections",
         "apps.dashboard.sections",
+        "apps.locator.sections",
     ]
 
 
@@ -121,3 +130,10 @@ def _order_of(template: str) -> int:
 
 def test_the_api_routes_are_discovered(api_for, bob):
     assert api_for(bob).get("/api/v1/deal-registrations/").status_code == 200
+    assert api_for().get("/api/v1/locator/partners/").status_code == 200  # anonymous
+
+
+def test_the_demo_seeds_the_apps_of_its_own_floor_by_discovery():
+    """apps/demo may not import an app of its floor (.importlinter): seed_demo runs their
+    `demo.py` found like every other contribution."""
+    assert [m.__name__ for m in app_modules("demo")] == ["apps.locator.demo"]

@@ -34,7 +34,14 @@ def _pages():
 
 SHARED = {"/notifications/", "/notifications/bell/"}
 # Public pages: the application form and its answer, open to anyone (no login, no redirect).
-PUBLIC = {"/apply/", "/apply/received/"}
+PUBLIC = {
+    "/apply/",
+    "/apply/received/",
+    # The partner locator (branch locator).
+    "/partners/find/",
+    "/partners/find/match/",
+    "/partners/find/thanks/",
+}
 POST_ONLY_SUFFIXES = ("/read-all/",)
 
 

@@ -25,6 +25,9 @@ FIELDS = {
     "qualification_score",
     "is_qualified",
     "onboarding_due_date",
+    "countries",
+    "specializations",
+    "listed_in_locator",
 }
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.locator.models import Listing
 from apps.notifications.models import Notification
 from apps.partners.models import Stage
 from apps.people.models import Contact
@@ -23,6 +24,7 @@ MARKERS = (
     "zqxmarker-notes",
     "Zqxmarker contact",
     "zqxmarker-invitee",
+    "Zqxmarker listing",  # acme's listing, not opted in: seen by nobody outside acme
 )
 
 
@@ -78,7 +80,11 @@ def world(acme, globex, charlie, dave, alice, bob):
         partner_role="member",
         invited_by=bob,
     )
+    listing = Listing.objects.create(
+        partner=acme, public_name="Zqxmarker listing", description="Not listed yet."
+    )
     return {
+        "listing": listing,
         "partner": acme,
         "user": charlie,
         "contact": contact,
@@ -91,4 +97,17 @@ def world(acme, globex, charlie, dave, alice, bob):
         "notification": notification,
         # A partner admin's contacts upload between its preview and its confirmation (portal).
         "import_batch": ImportBatch.objects.create(kind="contacts", created_by=charlie, rows=[]),
+        "lead": _lead(acme),  # branch leads
     }
+
+
+def _lead(acme):
+    from tests.leads.factories import LeadFactory
+
+    return LeadFactory(
+        company="Zqxmarker Lead Co",
+        status="assigned",
+        partner=acme,
+        accept_by=timezone.now() + timedelta(hours=24),
+        contact_email="zqxmarker-lead@lead.example",
+    )

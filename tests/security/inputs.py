@@ -655,6 +655,7 @@ def _pages() -> dict[str, list[Page]]:
         ],
         "portal:qbr_action_item_done": [Page(kwargs=lambda w: {"pk": w["action_item"].pk})],
         **_application_pages(),
+        **_locator_pages(),
     }
 
 
@@ -745,6 +746,45 @@ def _application_pages() -> dict[str, list[Page]]:
 # --- end applications -----------------------------------------------------------------------------
 
 
+# --- locator (issue 22, the public partner locator; branch locator) -------------------------------
+
+
+def _locator_contact(w) -> dict:
+    return {
+        "contact_name": "Michael Bolton",
+        "company": "Initech LLC",
+        "contact_email": "michael@initech.example",
+        "country": "US",
+        "need": "Fleet analytics for 12 depots.",
+    }
+
+
+def _locator_pages() -> dict[str, list[Page]]:
+    from apps.locator.forms import ContactForm, ListingForm
+
+    return {
+        "find:contact": [
+            Page(
+                kwargs=lambda w: {"pk": w["listing"].pk},
+                forms=_forms(ContactForm),
+                data=_locator_contact,
+            )
+        ],
+        "find:find": [Page(kwargs=lambda w: {}, forms=_forms(ContactForm), data=_locator_contact)],
+        "portal:listing": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(ListingForm),
+                data=lambda w: {"listed": "on", "public_name": "Acme", "description": "Retail."},
+                show=("portal:listing", "partners:detail", "find:directory"),
+            )
+        ],
+    }
+
+
+# --- end locator ----------------------------------------------------------------------------------
+
+
 PAGES: dict[str, list[Page]] = {}
 
 
@@ -801,6 +841,11 @@ def show_urls(names, world) -> list[str]:
 
 
 # --- the API --------------------------------------------------------------------------------------
+
+
+# The pages showing a lead or a routing rule (branch leads).
+LEAD_PAGES: tuple[str, ...] = ("leads:board",)
+RULE_PAGES: tuple[str, ...] = ("leads:rules",)
 
 
 @dataclass
@@ -922,6 +967,33 @@ API: dict[tuple[str, str], Api] = {
     ("POST", "/api/v1/deal-registrations/"): Api(
         ("partner", "manager"), _api_registration, show=("deals:queue", "portal:deals")
     ),
+    ("POST", "/api/v1/leads/"): Api(
+        ("manager",),
+        lambda w: {
+            "company": "Initech AG",
+            "domain": "initech.example",
+            "country": "DE",
+            "contact_name": "Peter Gibbons",
+            "contact_email": "peter@initech.example",
+            "product": "Analytics",
+            "description": "Needs a partner.",
+        },
+        show=LEAD_PAGES,
+    ),
+    ("POST", "/api/v1/lead-routing-rules/"): Api(
+        ("admin",),
+        lambda w: {"name": "DACH", "priority": 3, "countries": ["DE"], "specializations": ["x"]},
+        show=RULE_PAGES,
+    ),
+    ("PUT", "/api/v1/lead-routing-rules/{id}/"): Api(
+        ("admin",),
+        lambda w: {"name": "DACH", "priority": 3, "countries": ["DE"]},
+        obj="lead_rule",
+        show=RULE_PAGES,
+    ),
+    ("PATCH", "/api/v1/lead-routing-rules/{id}/"): Api(
+        ("admin",), lambda w: {"name": "Renamed"}, obj="lead_rule", show=RULE_PAGES
+    ),
     ("PATCH", "/api/v1/program/"): Api(
         ("admin",), lambda w: {"review_sla_hours": 24}, show=("program:settings",)
     ),
@@ -979,6 +1051,9 @@ API: dict[tuple[str, str], Api] = {
         show=("applications:queue",),
     ),
     # --- end applications ---
+    # --- locator (branch locator) ---
+    ("POST", "/api/v1/locator/contact/"): Api(("anonymous",), _locator_contact),
+    # --- end locator ---
 }
 
 # A transition input per (route, input serializer): the transitions sharing one serializer

@@ -202,6 +202,40 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "application-run-transition": ("api", "missing", "post", {"name": "accept"}),
     "application-transitions": ("api", "missing", "get", {}),
     # --- end applications ---
+    # --- leads (issue 22; branch leads) ---
+    "partners:reach_decide": ("staff", "partner", "post", {}),
+    "portal:company": ("portal", None, "get", {}),
+    "leads:board": ("staff", None, "get", {}),
+    "leads:create": ("staff", None, "get", {}),
+    "leads:export": ("staff", None, "get", {}),
+    "leads:rules": ("staff", None, "get", {}),
+    "leads:rule_create": ("admin", None, "get", {}),
+    "leads:rule_edit": ("admin", "missing", "get", {}),
+    "leads:detail": ("staff", "lead", "get", {}),
+    "leads:action": ("staff", "lead", "post", {"name": "route"}),
+    "portal:leads": ("portal", None, "get", {}),
+    "portal:lead_detail": ("portal", "lead", "get", {}),
+    "portal:lead_accept": ("portal", "lead", "post", {}),
+    "portal:lead_reject": ("portal", "lead", "post", {}),
+    "portal:lead_convert": ("portal", "lead", "post", {}),
+    "lead-list": ("api", None, "get", {}),
+    "lead-detail": ("api", "lead", "get", {}),
+    "lead-run-transition": ("api", "lead", "post", {"name": "accept"}),
+    "lead-transitions": ("api", "lead", "get", {}),
+    "lead-routing-rule-list": ("api", None, "get", {}),
+    "lead-routing-rule-detail": ("api", "missing", "get", {}),
+    # --- end leads ---
+    # --- locator (issue 22, the public partner locator; branch locator) ---
+    "find:directory": ("public", None, "get", {}),
+    "find:find": ("public", None, "get", {}),
+    "find:thanks": ("public", None, "get", {}),
+    "find:contact": ("public", "missing", "get", {}),  # a listed partner's: public by design
+    "find:logo": ("public", "missing", "get", {}),
+    "locator-partner-list": ("public", None, "get", {}),  # anonymous, public fields only
+    "locator-contact-list": ("public", None, "post", {}),  # anonymous → 202
+    "portal:listing": ("portal", None, "get", {}),
+    "locator:listing_logo": ("login", "listing", "get", {}),  # staff, and the own admin
+    # --- end locator ---
 }
 
 

@@ -213,7 +213,14 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
         "reset_uid": urlsafe_base64_encode(force_bytes(bob.pk)),
         "reset_token": default_token_generator.make_token(bob),
         **_application_world(),  # branch apply
+        **_leads_world(),  # branch leads
     }
+
+
+def _leads_world() -> dict:
+    from tests.leads.factories import RuleFactory
+
+    return {"lead_rule": RuleFactory(name="Zqxmarker rule")}
 
 
 # --- applications (issue 18, the public application; branch apply) -----------------------------
@@ -718,6 +725,7 @@ UPLOADS = {
     ("agreements:create", "document"): "test_the_agreement_document_must_be_a_small_pdf",
     ("agreements:edit", "document"): "test_the_agreement_document_must_be_a_small_pdf",
     ("exchange:upload", "file"): "test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason",
+    ("portal:listing", "logo"): "test_the_locator_logo_must_be_a_small_image",  # branch locator
 }
 
 
@@ -774,6 +782,45 @@ def test_the_agreement_document_must_be_a_small_pdf(door, hostile_world):
     assert not _shown_raw(("agreements:detail",), {**w, "agreement": agreement})
     served = client.get(reverse("agreements:document", args=[agreement.pk]))
     assert served["Content-Type"] == "application/pdf"
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_locator_logo_must_be_a_small_image(hostile_world):
+    """Branch locator: the partner admin's logo is an image by its content, at most 1 MB; SVG
+    (which can carry script) and markup named .png are refused; a good one is served as the
+    image it is, with nosniff."""
+    from apps.locator.models import Listing
+    from apps.locator.services import MAX_LOGO_BYTES
+
+    w = hostile_world
+    case = inputs.pages()["portal:listing"][0]
+    url = reverse("portal:listing")
+    client = _page_client("portal:listing", case, w)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    def image(content: bytes, name: str = "logo.png", content_type: str = "image/png"):
+        return SimpleUploadedFile(name, content, content_type=content_type)
+
+    refused = {
+        "svg": image(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "l.svg"),
+        "html named .png": image(b"<html><script>alert(1)</script></html>"),
+        "pdf": _pdf(name="logo.png", content_type="image/png"),
+        "empty": image(b""),
+        "too big": image(png + b"\x00" * MAX_LOGO_BYTES),
+    }
+    for label, upload in refused.items():
+        with rolled_back():
+            before = _row_counts()
+            response = client.post(url, {**case.data(w), "logo": upload})
+            assert response.status_code == 400, (label, response.status_code)
+            assert "logo" in response.context["form"].errors, label
+            assert not _delta(before, _row_counts()), label
+    response = client.post(url, {**case.data(w), "logo": image(png, name=f"{MARKUP}.png")})
+    assert response.status_code == 302, response.status_code
+    listing = Listing.objects.get(partner=w["partner"])
+    assert "<" not in listing.logo.name and ">" not in listing.logo.name
+    served = client.get(reverse("locator:listing_logo", args=[listing.pk]))
+    assert served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff"
 
 

@@ -34,7 +34,7 @@ REGISTRATION = {
 }  # fmt: skip
 PARTNER = {
     "id", "name", "website", "partner_type", "tier", "stage", "stage_entered_at",
-    "onboarding_due_date",
+    "onboarding_due_date", "countries", "specializations", "listed_in_locator",
 }  # fmt: skip
 AGREEMENT = {
     "id", "partner", "kind", "title", "start_date", "end_date", "auto_renew",
@@ -66,6 +66,11 @@ INVITATION = {
     "sent_at", "expires_at", "accepted_at",
 }  # fmt: skip
 
+LEAD = {
+    "id", "company", "domain", "country", "contact_name", "contact_email", "product",
+    "description", "estimated_value", "currency", "source", "status", "partner", "accept_by",
+    "accepted_at", "registration", "registration_status", "created_at",
+}  # fmt: skip
 # URL name → the fields of each object a partner user gets (of each row, for a list).
 PARTNER_FIELDS: dict[str, set[str]] = {
     "user-me": {"id", "username", "email", "role", "partner", "partner_role"},
@@ -96,6 +101,10 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "action-item-detail": ACTION_ITEM,
     "tier-list": TIER,
     "tier-detail": TIER,
+    # branch leads: the routing history and the locator's request are the vendor's
+    "lead-list": LEAD,
+    "lead-detail": LEAD,
+    "lead-transitions": TRANSITION,
 }
 # GET endpoints that refuse partner users altogether (their whole resource is staff's).
 REFUSED = {
@@ -109,6 +118,8 @@ REFUSED = {
     "application-list",
     "application-detail",
     "application-transitions",
+    "lead-routing-rule-list",
+    "lead-routing-rule-detail",
 }
 # Never in a partner user's answer, whatever the endpoint (DESIGN.md section 1).
 VENDOR_INTERNAL = {
@@ -122,6 +133,8 @@ VENDOR_INTERNAL = {
     "internal_notes",
     "internal",
     "conflicts",
+    "routing_history",
+    "requested_partner",
 }
 
 API_GETS = sorted(n for n, e in MATRIX.items() if e[0] == "api" and e[2] == "get")

@@ -117,6 +117,9 @@ ROLES: dict[str, frozenset[str]] = {
     "application-detail": NONE,
     "application-run-transition": NONE,
     "application-transitions": NONE,
+    # --- locator (branch locator): the company's public listing is its admin's ---
+    "portal:listing": ADMIN,
+    "locator:listing_logo": ADMIN,
 }
 
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))

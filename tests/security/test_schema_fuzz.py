@@ -56,6 +56,9 @@ DATA_DEPENDENT_400 = {
     # cannot require it); an invitation link that exists only in the e-mail sent.
     "POST /api/v1/invitations/": {"partner", "email"},
     "POST /api/v1/invitations/accept/": {"token", "username", "password"},
+    # Branch locator: the buyer's e-mail must be at a registrable domain (the lead's customer,
+    # apps.deals.normalize), which no pattern of the schema can say.
+    "POST /api/v1/locator/contact/": {"contact_email"},
 }
 # The one-line texts of a registration (apps/deals/models.py no_control_characters).
 UNLISTED_CHARACTER_FIELDS = {

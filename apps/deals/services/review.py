@@ -15,7 +15,7 @@ from apps.core.errors import ConditionsUnmet, DomainError, InvalidInput, NotPerm
 from apps.notifications.services import notify
 from apps.program.models import ProgramSettings, RejectionReason
 
-from ..events import registration_approved, registration_won
+from ..events import registration_approved, registration_lost, registration_won
 from ..models import (
     MAX_VALUE,
     DealRegistration,
@@ -107,7 +107,11 @@ def _extension_note(registration: DealRegistration, days: int, reason) -> str:
 
 
 # The transitions announced to other apps (deals.events), sent after commit.
-EVENTS = {"approve": registration_approved, "mark_won": registration_won}
+EVENTS = {
+    "approve": registration_approved,
+    "mark_won": registration_won,
+    "mark_lost": registration_lost,
+}
 
 
 @transaction.atomic

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.core.discovery import app_modules
 from apps.demo import (
     accounts,
     agreements,
     applications,
     deals,
     decisions,
+    leads,
     partners,
     people,
     qbrs,
@@ -18,7 +20,9 @@ from apps.demo import (
 )
 
 # Order matters: the people and partners first, then what each domain builds on them.
-SEEDERS = [accounts, partners, people, agreements, deals, decisions, qbrs, tiers, applications]
+SEEDERS = [
+    accounts, partners, people, agreements, deals, decisions, qbrs, tiers, applications, leads
+]  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -32,6 +36,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for seeder in SEEDERS:
                     seeder.seed(ctx)
+                # Then the apps of the demo's own floor, which it may not import: each app's
+                # `demo.py` (apps/locator/demo.py), found like nav.py or sweeps.py.
+                for module in app_modules("demo"):
+                    module.seed(ctx)
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.stdout.write("\nDemo logins (username / password):")
         for role, username, password in accounts.LOGINS:

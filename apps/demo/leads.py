@@ -1,0 +1,125 @@
+"""Demo leads: the partners' reach (countries, specializations, locator opt-in), routing rules,
+reject reasons, and leads in every status — new, assigned (one past half its clock), accepted,
+converted (into a registration), rejected by a partner and waiting, recalled, closed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from apps.leads.models import RejectReason, RoutingRule, Source
+from apps.leads.services import (
+    lead_accept,
+    lead_assign,
+    lead_close,
+    lead_convert,
+    lead_create,
+    lead_recall,
+    lead_reject,
+)
+from apps.partners.models import ACTIVE_STAGES, Partner
+from apps.program.models import PartnerType, Tier
+
+REACH = [
+    (["DE", "AT", "CH"], ["Security", "Cloud migration"]),
+    (["US", "CA"], ["Data", "Analytics"]),
+    (["GB", "IE", "FR"], ["Security", "Networking"]),
+    (["NL", "BE", "DE"], ["Cloud migration", "Data"]),
+]
+REASONS = ["No capacity right now", "Outside our region", "Not our specialization", "Too small"]
+# company, domain, country, contact, product, value
+LEADS = [
+    ("Initech AG", "initech.example", "DE", "Peter Gibbons", "Fleet Analytics", "30000"),
+    ("Globodyne", "globodyne.example", "US", "Hank Scorpio", "Data platform", "85000"),
+    ("Umbrella Labs", "umbrella.example", "GB", "Alice Abernathy", "Security suite", "42000"),
+    ("Soylent Foods", "soylent.example", "NL", "Sol Roth", "Cloud migration", "18000"),
+    ("Vandelay Industries", "vandelay.example", "DE", "Art Vandelay", "Analytics", "12000"),
+    ("Cyberdyne Systems", "cyberdyne.example", "US", "Miles Dyson", "Security suite", "99000"),
+    ("Wonka Industries", "wonka.example", "GB", "Charlie Bucket", "Data platform", "25000"),
+    ("Stark Logistics", "stark.example", "CA", "Pepper Potts", "Fleet Analytics", "64000"),
+]
+
+
+def _user_of(partner):
+    return partner.users.filter(partner_role__in=["admin", "member"], is_active=True).first()
+
+
+def seed(ctx: dict) -> None:
+    now = timezone.now()
+    manager, admin = ctx["manager"], ctx["admin"]
+    active = list(Partner.objects.filter(stage__in=ACTIVE_STAGES).order_by("pk"))
+    for partner, (countries, specializations) in zip(active, REACH * 3, strict=False):
+        Partner.objects.filter(pk=partner.pk).update(
+            countries=countries, specializations=specializations, listed_in_locator=True
+        )
+    for order, label in enumerate(REASONS):
+        RejectReason.objects.get_or_create(label=label, defaults={"order": order})
+    dach = RoutingRule.objects.create(name="DACH", priority=10, countries=["DE", "AT", "CH"])
+    security = RoutingRule.objects.create(
+        name="Security specialists", priority=20, specializations=["Security"]
+    )
+    security.partner_types.set(PartnerType.objects.all())
+    RoutingRule.objects.create(
+        name="Everyone else", priority=100, min_tier=Tier.objects.order_by("rank").first()
+    )
+    RoutingRule.objects.create(name="North America", priority=30, countries=["US", "CA"])
+    del dach
+    leads = []
+    for i, (company, domain, country, contact, product, value) in enumerate(LEADS):
+        created = now - timedelta(hours=30 - i * 3)
+        leads.append(
+            lead_create(
+                data={
+                    "company": company,
+                    "domain": domain,
+                    "country": country,
+                    "contact_name": contact,
+                    "contact_email": f"{contact.split()[0].lower()}@{domain}",
+                    "product": product,
+                    "estimated_value": value,
+                    "currency": "EUR" if country not in ("US", "CA") else "USD",
+                },
+                source=Source.MANUAL if i % 3 else Source.WEB,
+                actor=manager,
+                route=i != 0,  # the first stays new
+                now=created,
+            )
+        )
+    for lead in leads:
+        lead.refresh_from_db()
+    with_user = [(lead, _user_of(lead.partner)) for lead in leads if lead.partner_id]
+    with_user = [(lead, user) for lead, user in with_user if user is not None]
+    steps = ["accept", "convert", "reject", "recall", "close"]
+    for (lead, user), step in zip(with_user, steps, strict=False):
+        if step in ("accept", "convert"):
+            lead_accept(lead=lead, actor=user, now=(lead.assigned_at or now) + timedelta(hours=3))
+        if step == "convert":
+            lead_convert(
+                lead=lead,
+                actor=user,
+                data={"expected_close_date": timezone.localdate() + timedelta(days=60)},
+            )
+        elif step == "reject":
+            lead_reject(
+                lead=lead, actor=user, reason=RejectReason.objects.first(), note="Fully booked"
+            )
+        elif step == "recall":
+            lead_recall(lead=lead, actor=manager)
+        elif step == "close":
+            lead_close(lead=lead, actor=admin, reason="The customer bought elsewhere.")
+    # a lead a manager hands over by hand
+    if active:
+        hand = lead_create(
+            data={
+                "company": "Hooli",
+                "domain": "hooli.example",
+                "country": "US",
+                "contact_name": "Gavin Belson",
+                "contact_email": "gavin@hooli.example",
+                "product": "Data platform",
+            },
+            source=Source.MANUAL,
+            actor=manager,
+        )
+        lead_assign(lead=hand, partner=active[-1], actor=manager)

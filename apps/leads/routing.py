@@ -1,0 +1,192 @@
+"""Choosing the partner for a lead (DESIGN.md section 17). Pure reads: services.lead_route
+writes what this decides.
+
+A partner is eligible for a lead when it is in an active stage, has not rejected the lead or let
+it lapse before, and holds fewer open (assigned or accepted) leads than the cap. The active rules
+are tried by priority; the first with an eligible partner matching all its conditions wins, and
+among its matches the partner furthest behind its share goes next: a weighted round robin whose
+weight is the partner's tier rank (1 without a tier), counting the leads the rule gave each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from apps.partners.models import ACTIVE_STAGES, Partner
+
+from .models import NEVER_AGAIN, OPEN_WITH_PARTNER, Assignment, Lead, LeadSettings, RoutingRule
+
+
+@dataclass
+class Choice:
+    partner: Partner
+    rule: RoutingRule | None
+    explanation: str
+
+
+@dataclass
+class Candidate:
+    partner: Partner
+    weight: int
+    received: int
+    open_leads: int
+    facts: list[str] = field(default_factory=list)
+
+
+def excluded_partner_ids(lead: Lead) -> set[int]:
+    """Partners that rejected this lead or let it lapse: never again for it."""
+    return set(
+        Assignment.objects.filter(lead=lead, outcome__in=NEVER_AGAIN).values_list(
+            "partner_id", flat=True
+        )
+    )
+
+
+def _open_leads():
+    return Coalesce(
+        Subquery(
+            Lead.objects.filter(partner=OuterRef("pk"), status__in=OPEN_WITH_PARTNER)
+            .order_by()
+            .values("partner")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def eligible_partners(lead: Lead, *, cap: int, excluded: set[int]) -> QuerySet[Partner]:
+    """Active partners under the cap that never refused or let this lead lapse."""
+    return (
+        Partner.objects.filter(stage__in=ACTIVE_STAGES)
+        .exclude(pk__in=excluded)
+        .annotate(open_leads=_open_leads())
+        .filter(open_leads__lt=cap)
+    )
+
+
+def rule_matches(rule: RoutingRule, lead: Lead, type_ids: set[int]) -> Q:
+    """The rule's conditions on partners, for this lead; an empty condition matches all."""
+    q = Q()
+    if rule.countries:
+        if lead.country not in rule.countries:
+            return Q(pk__in=[])  # the lead is outside the rule
+        q &= Q(countries__contains=[lead.country])
+    if type_ids:
+        q &= Q(partner_type_id__in=type_ids)
+    if rule.specializations:
+        q &= Q(specializations__overlap=list(rule.specializations))
+    if rule.min_tier is not None:
+        q &= Q(tier__rank__gte=rule.min_tier.rank)
+    return q
+
+
+def _received(rule: RoutingRule):
+    return Coalesce(
+        Subquery(
+            Assignment.objects.filter(partner=OuterRef("pk"), rule=rule)
+            .order_by()
+            .values("partner")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def weight_of(partner: Partner) -> int:
+    return partner.tier.rank if partner.tier_id is not None and partner.tier else 1
+
+
+def _pick(candidates: list[Candidate]) -> Candidate:
+    # Smooth weighted round robin: the one whose next lead brings it least past its share.
+    return min(
+        candidates,
+        key=lambda c: (Fraction(c.received + 1, c.weight), c.received, c.partner.pk),
+    )
+
+
+def _describe_rule(rule: RoutingRule, lead: Lead, type_names: list[str]) -> str:
+    parts = []
+    if rule.countries:
+        parts.append(_("serves %s") % lead.country)
+    if type_names:
+        parts.append(_("type %s") % " / ".join(type_names))
+    if rule.specializations:
+        parts.append(_("specializes in %s") % " / ".join(rule.specializations))
+    if rule.min_tier is not None:
+        parts.append(_("tier %s or higher") % rule.min_tier.name)
+    return "; ".join(parts) or _("no conditions")
+
+
+def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None:
+    """The partner the lead goes to next and why, or None: no active match (a manager decides)."""
+    settings = settings or LeadSettings.get()
+    excluded = excluded_partner_ids(lead)
+    base = eligible_partners(lead, cap=settings.open_leads_cap, excluded=excluded)
+    refused = (
+        _(" Never offered again to %d partner(s) that rejected it or let it lapse.") % len(excluded)
+        if excluded
+        else ""
+    )
+    requested = lead.requested_partner_id
+    if requested is not None:
+        partner = base.filter(pk=requested).select_related("tier").first()
+        if partner is not None:
+            return Choice(
+                partner,
+                None,
+                _(
+                    "The customer asked for %(partner)s in the partner locator; it is active "
+                    "and holds %(open)d of at most %(cap)d open leads."
+                )
+                % {
+                    "partner": partner.name,
+                    "open": partner.open_leads,  # type: ignore[attr-defined]
+                    "cap": settings.open_leads_cap,
+                }
+                + refused,
+            )
+    rules = (
+        RoutingRule.objects.filter(active=True)
+        .select_related("min_tier")
+        .prefetch_related("partner_types")
+    )
+    for rule in rules:
+        types = list(rule.partner_types.all())
+        condition = rule_matches(rule, lead, {t.pk for t in types})
+        partners = list(
+            base.filter(condition).annotate(received=_received(rule)).select_related("tier")
+        )
+        if not partners:
+            continue
+        candidates = [
+            Candidate(p, weight_of(p), p.received, p.open_leads)  # type: ignore[attr-defined]
+            for p in partners
+        ]
+        chosen = _pick(candidates)
+        explanation = _(
+            "Rule “%(rule)s” (priority %(priority)d: %(conditions)s) matched %(count)d eligible "
+            "partner(s). Weighted round robin: %(partner)s has weight %(weight)d (tier rank) and "
+            "had received %(received)d lead(s) from this rule; it holds %(open)d of at most "
+            "%(cap)d open leads."
+        ) % {
+            "rule": rule.name,
+            "priority": rule.priority,
+            "conditions": _describe_rule(rule, lead, [t.name for t in types]),
+            "count": len(candidates),
+            "partner": chosen.partner.name,
+            "weight": chosen.weight,
+            "received": chosen.received,
+            "open": chosen.open_leads,
+            "cap": settings.open_leads_cap,
+        }
+        return Choice(chosen.partner, rule, explanation + refused)
+    return None

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "leads"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("new/", views.create, name="create"),
+    path("export.csv", views.export, name="export"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/new/", views.rule_edit, name="rule_create"),
+    path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<slug:name>/", views.action, name="action"),
+]

@@ -1,0 +1,8 @@
+"""The locator's place in the portal's navigation (apps/core/nav.py)."""
+
+from __future__ import annotations
+
+from apps.core.access import MANAGES_COMPANY
+from apps.core.nav import Link
+
+LINKS = [Link("Directory listing", "portal:listing", "partner", 75, MANAGES_COMPANY)]
