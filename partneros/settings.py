@@ -277,6 +277,7 @@ SWEEP_SCHEDULE = {
     "qbr_reminders": 3600,
     "deal_review_sla": 900,
     "deal_expiry": 3600,
+    "deal_info_reminder": 3600,
     "tier_evaluation": 86400,
 }
 CELERY_BEAT_SCHEDULE = {

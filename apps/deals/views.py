@@ -15,6 +15,7 @@ from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.partners.models import Partner
 
+from .conversation import conversation_context
 from .filters import STATUS_FILTERS, review_queue_filter
 from .forms import TRANSITION_FORMS, ExtendForm, LostForm, RejectForm, WonForm
 from .models import DealRegistration, ExtensionRequest, ProtectionDispute, Status
@@ -98,6 +99,7 @@ def _page_context(request, reg: DealRegistration, forms: dict | None = None) -> 
         "won_form": forms.get("mark_won") or WonForm(),
         "lost_form": forms.get("mark_lost") or LostForm(),
         "now": now,
+        **conversation_context(request.user, reg),
     }
 
 
