@@ -227,15 +227,17 @@ def _person(user) -> str:
 
 class CommentSerializer(RoleFieldsModelSerializer):
     """A comment of the registration's conversation. Partner users never read an internal note
-    (the list leaves them out) and may not write one (400)."""
+    (the list leaves them out), nor the `internal` field, and may not write one (400)."""
+
+    staff_only_fields = ("internal",)
 
     author_name = serializers.SerializerMethodField(help_text="Who wrote it.")
     body = serializers.CharField(max_length=MAX_COMMENT)
     internal = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Staff only: an internal note the partner never sees. A partner user "
-        "sending true is answered 400.",
+        help_text="Staff only (absent for partner users): an internal note the partner never "
+        "sees. A partner user sending true is answered 400.",
     )
 
     class Meta:
@@ -546,11 +548,17 @@ class DealRegistrationViewSet(
         if request.method == "POST":
             data = CommentSerializer(data=request.data, context=self.get_serializer_context())
             data.is_valid(raise_exception=True)
+            # A partner user's `internal` is not dropped unread: sending true is refused (400).
+            internal = (
+                data.validated_data.get("internal", False)
+                if request.user.is_staff_role
+                else request.data.get("internal", False)
+            )
             comment = comment_create(
                 registration=reg,
                 author=request.user,
                 body=data.validated_data["body"],
-                internal=data.validated_data.get("internal", False),
+                internal=internal,
             )
             return Response(
                 CommentSerializer(comment, context=self.get_serializer_context()).data,

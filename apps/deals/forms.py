@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import iso, numbers
 from apps.core.errors import InvalidInput
+from apps.core.fields import StrictBooleanField
 
 from .models import MAX_COMMENT, MAX_VALUE
 from .services import clean_close_date, clean_domain, registration_validate
@@ -137,7 +138,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Comment"), max_length=MAX_COMMENT, widget=forms.Textarea(attrs={"rows": 3})
     )
-    internal = forms.BooleanField(
+    internal = StrictBooleanField(
         label=_("Internal note: only staff read it, the partner never sees it"), required=False
     )
 

@@ -23,6 +23,8 @@ MARKERS = (
     "zqxmarker-notes",
     "Zqxmarker contact",
     "zqxmarker-invitee",
+    "Zqxmarker comment",
+    "zqxmarker-file",
 )
 
 
@@ -47,12 +49,22 @@ def dave(globex):
 
 
 @pytest.fixture
-def world(acme, globex, charlie, dave, alice, bob):
+def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.deals.services import attachment_add, comment_create
     from tests.deals.factories import RegistrationFactory
     from tests.qbrs.factories import ActionItemFactory, QBRFactory
 
     registration = RegistrationFactory(
         partner=acme, customer_name="Zqxmarker Customer Inc", customer_domain="zqxmarker.example"
+    )
+    settings.MEDIA_ROOT = tmp_path
+    comment_create(registration=registration, author=charlie, body="Zqxmarker comment")
+    attachment = attachment_add(
+        registration=registration,
+        uploader=charlie,
+        upload=SimpleUploadedFile("zqxmarker-file.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     agreement = AgreementFactory(partner=acme, title="Zqxmarker Agreement", status="sent")
     task = TaskFactory(partner=acme, title="Zqxmarker task", owner_side="partner")
@@ -83,6 +95,7 @@ def world(acme, globex, charlie, dave, alice, bob):
         "contact": contact,
         "invitation": invitation,
         "registration": registration,
+        "attachment": attachment,
         "agreement": agreement,
         "task": task,
         "qbr": qbr,
