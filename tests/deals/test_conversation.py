@@ -437,3 +437,13 @@ def test_an_open_question_keeps_the_claim_open(reg, acme, bob, charlie, valid_in
     assert DealRegistration.objects.filter(partner=acme).count() == 1
     registration_transition(registration=reg, name="reject", actor=bob, reason="No answer.")
     assert reg.status == Status.REJECTED
+
+
+def test_a_partners_exit_withdraws_a_registration_waiting_on_its_answer(reg, acme, bob):
+    from apps.deals.services import close_for_exited_partner
+
+    registration_transition(registration=reg, name="request_info", actor=bob, question="?")
+    assert close_for_exited_partner(partner=acme, actor=bob) == {"withdrawn": 1, "expired": 0}
+    reg.refresh_from_db()
+    assert reg.status == Status.WITHDRAWN
+    assert run("deal_info_reminder", T0 + timedelta(days=30)) == {"reminded": 0}

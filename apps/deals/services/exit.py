@@ -10,7 +10,8 @@ from .review import registration_transition
 
 
 def close_for_exited_partner(*, partner, actor, reason: str = "", now=None) -> dict:
-    """Submitted registrations are withdrawn, approved ones expire; nothing is deleted."""
+    """Registrations waiting (for review or on the partner's answer) are withdrawn, approved ones
+    expire; nothing is deleted."""
     now = now or timezone.now()
     counts = {"withdrawn": 0, "expired": 0}
     open_regs = DealRegistration.objects.select_related("partner").filter(
