@@ -280,6 +280,7 @@ SWEEP_SCHEDULE = {
     "deal_review_sla": 900,
     "deal_expiry": 3600,
     "lead_acceptance": 300,
+    "deal_info_reminder": 3600,
     "tier_evaluation": 86400,
 }
 CELERY_BEAT_SCHEDULE = {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.core import numbers
+from apps.core.fields import StrictBooleanField
 from apps.core.iso import country_choices
 from apps.program.models import PartnerType
 
@@ -100,42 +101,11 @@ class QuestionForm(forms.ModelForm):
         fields = ["text", "help_text", "order", "active"]
 
 
-class RawCheckbox(forms.CheckboxInput):
-    """A checkbox that hands its field the posted text (Django's reads any text as ticked)."""
-
-    def value_from_datadict(self, data, files, name):
-        return data.get(name, "")
-
-
-class StrictDeleteField(forms.BooleanField):
-    """The row's "delete" box: ticked or not, nothing else (a plain BooleanField reads any other
-    text as ticked, so a stray value would delete a choice)."""
-
-    widget = RawCheckbox
-    TICKED = ("on", "true", "1")
-    UNTICKED = ("", "off", "false", "0")
-
-    def to_python(self, value):
-        if isinstance(value, bool) or value is None:
-            return bool(value)
-        if str(value).lower() in self.TICKED:
-            return True
-        if str(value).lower() in self.UNTICKED:
-            return False
-        raise ValidationError(_("Tick the box or leave it empty."), code="invalid")
-
-    def has_changed(self, initial, data):
-        try:
-            return super().has_changed(initial, data)
-        except ValidationError:
-            return True  # changed, and its validation says how it is wrong
-
-
 class BaseChoiceFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"] = StrictDeleteField(required=False, label=_("Delete"))
+            form.fields["DELETE"] = StrictBooleanField(required=False, label=_("Delete"))
 
     def clean(self):
         super().clean()

@@ -5,23 +5,39 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.access import WORKS_DEALS
 from apps.core.api import TransitionsMixin
 from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
+from apps.core.uploads import download
 from apps.partners.models import Partner
 
 from .filters import RegistrationFilter
-from .models import MAX_VALUE, DealRegistration, no_control_characters
+from .models import (
+    MAX_COMMENT,
+    MAX_VALUE,
+    DealRegistration,
+    RegistrationAttachment,
+    RegistrationComment,
+    no_control_characters,
+)
 from .selectors import (
+    attachments_of,
+    comments_visible_to,
     conflict_row,
     find_conflicts,
     partner_told_of_conflict,
@@ -29,7 +45,13 @@ from .selectors import (
     stored_conflict_counts,
     stored_conflict_rows,
 )
-from .services import CREATE_FIELDS, registration_create, registration_transition
+from .services import (
+    CREATE_FIELDS,
+    attachment_add,
+    comment_create,
+    registration_create,
+    registration_transition,
+)
 
 FIELDS = [
     "id",
@@ -208,6 +230,68 @@ class LostInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+class RequestInfoInput(serializers.Serializer):
+    question = serializers.CharField(max_length=MAX_COMMENT)
+
+
+class ProvideInfoInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=MAX_COMMENT)
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+class CommentSerializer(RoleFieldsModelSerializer):
+    """A comment of the registration's conversation. Partner users never read an internal note
+    (the list leaves them out), nor the `internal` field, and may not write one (400)."""
+
+    staff_only_fields = ("internal",)
+
+    author_name = serializers.SerializerMethodField(help_text="Who wrote it.")
+    body = serializers.CharField(max_length=MAX_COMMENT)
+    internal = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Staff only (absent for partner users): an internal note the partner never "
+        "sees. A partner user sending true is answered 400.",
+    )
+
+    class Meta:
+        model = RegistrationComment
+        fields = ["id", "kind", "body", "internal", "author_name", "created_at"]
+        read_only_fields = ["id", "kind", "author_name", "created_at"]
+
+    def get_author_name(self, obj) -> str:
+        return _person(obj.author)
+
+
+class AttachmentSerializer(RoleFieldsModelSerializer):
+    uploaded_by_name = serializers.SerializerMethodField(help_text="Who added it.")
+    download = serializers.SerializerMethodField(
+        help_text="GET it (with the same credentials) for the file itself."
+    )
+
+    class Meta:
+        model = RegistrationAttachment
+        fields = [
+            "id",
+            "name",
+            "content_type",
+            "size",
+            "uploaded_by_name",
+            "created_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_uploaded_by_name(self, obj) -> str:
+        return _person(obj.uploaded_by)
+
+    def get_download(self, obj) -> str:
+        return f"/api/v1/deal-registrations/{obj.registration_id}/attachments/{obj.pk}/"
+
+
 # Examples for the docs page and generated clients' readers (one registration's life).
 REGISTRATION_INPUT = {
     "customer_name": "Acme Logistics GmbH",
@@ -243,6 +327,24 @@ APPROVED: dict[str, object] = {
     "conflicts": [],
 }
 REJECTED = {**REVIEWED, "status": "rejected", "rejection_reason": "Already in our pipeline."}
+INFO_REQUESTED = {**SUBMITTED, "status": "info_requested"}
+COMMENT = {
+    "id": 88021,
+    "kind": "comment",
+    "body": "The customer's procurement meets on Thursday; we expect their go-ahead then.",
+    "internal": False,
+    "author_name": "Jana Weber",
+    "created_at": "2026-12-05T08:30:00Z",
+}
+ATTACHMENT = {
+    "id": 90114,
+    "name": "acme-requirements.pdf",
+    "content_type": "application/pdf",
+    "size": 182_044,
+    "uploaded_by_name": "Jana Weber",
+    "created_at": "2026-12-05T08:31:00Z",
+    "download": "/api/v1/deal-registrations/4211/attachments/90114/",
+}
 
 
 @extend_schema_view(
@@ -298,6 +400,8 @@ class DealRegistrationViewSet(
         "extend": ExtendInput,
         "mark_won": WonInput,
         "mark_lost": LostInput,
+        "request_info": RequestInfoInput,
+        "provide_info": ProvideInfoInput,
     }
     transition_docs = {
         "approve": (
@@ -315,7 +419,22 @@ class DealRegistrationViewSet(
         ),
         "withdraw": (
             "Withdraw a deal registration",
-            "The registering partner takes back a registration still waiting for review.",
+            "The registering partner takes back a registration still waiting for review (or "
+            "for the partner's answer to a question).",
+        ),
+        "request_info": (
+            "Ask the partner for more information",
+            "A manager asks the registering partner a `question` before deciding: the "
+            "registration waits on the partner (`info_requested`) and the review SLA clock "
+            "stops until they answer. The question becomes a comment of the conversation "
+            "and the partner's users are told; they are reminded after 3 days.",
+        ),
+        "provide_info": (
+            "Answer the manager's question",
+            "The registering partner's users answer with `answer`: the registration is "
+            "`submitted` again and the review SLA clock restarts where it stopped (the time "
+            "spent asking does not count). The answer becomes a comment of the conversation "
+            "and the owning manager is told.",
         ),
         "extend": (
             "Extend a deal registration's protection",
@@ -357,6 +476,22 @@ class DealRegistrationViewSet(
             ),
             OpenApiExample("The rejected registration", value=REJECTED, response_only=True),
         ],
+        "request_info": [
+            OpenApiExample(
+                "A manager asks a question",
+                value={"question": "Which departments take part in the pilot?"},
+                request_only=True,
+            ),
+            OpenApiExample("Waiting on the partner", value=INFO_REQUESTED, response_only=True),
+        ],
+        "provide_info": [
+            OpenApiExample(
+                "The partner answers",
+                value={"answer": "Logistics and finance, 40 users in total."},
+                request_only=True,
+            ),
+            OpenApiExample("Back in review", value=SUBMITTED, response_only=True),
+        ],
     }
 
     def get_queryset(self):
@@ -387,6 +522,144 @@ class DealRegistrationViewSet(
         return registration_transition(
             registration=obj, name=name, actor=self.request.user, via="API", **data
         )
+
+    def get_serializer_class(self):
+        if self.action == "comments":
+            return CommentSerializer
+        if self.action in ("attachments", "attachment"):
+            return AttachmentSerializer
+        return DealRegistrationSerializer
+
+    # --- the conversation ----------------------------------------------------------------------
+    def _page(self, qs, serializer_class):
+        page = self.paginate_queryset(qs)
+        context = self.get_serializer_context()
+        return self.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+    @extend_schema(
+        methods=["get"],
+        summary="A deal registration's conversation",
+        description=(
+            "The comments on a registration the caller sees, oldest first: those the partner "
+            "and the vendor share, the manager's questions (`kind` question) and the partner's "
+            "answers (`kind` answer); staff also read the internal notes (`internal` true), "
+            "which partner users never get."
+        ),
+        responses={200: CommentSerializer(many=True)},
+        request=None,
+    )
+    @extend_schema(
+        methods=["post"],
+        summary="Comment on a deal registration",
+        description=(
+            "Staff and the registering partner's users (admin and member roles) add a comment "
+            "`body`; the other side is told (the partner's users, or the owning manager). Staff "
+            "may send `internal: true` for a note only staff read, which tells nobody; a partner "
+            "user sending `internal: true` is refused with 400."
+        ),
+        request=CommentSerializer,
+        responses={201: CommentSerializer},
+        examples=[
+            OpenApiExample(
+                "A comment",
+                value={"body": COMMENT["body"], "internal": False},
+                request_only=True,
+            ),
+            OpenApiExample("The comment", value=COMMENT, response_only=True, status_codes=["201"]),
+        ],
+    )
+    @action(detail=True, methods=["get", "post"], url_path="comments")
+    def comments(self, request, pk=None):
+        reg = self.get_object()
+        if request.method == "POST":
+            data = CommentSerializer(data=request.data, context=self.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            # A partner user's `internal` is not dropped unread: sending true is refused (400).
+            internal = (
+                data.validated_data.get("internal", False)
+                if request.user.is_staff_role
+                else request.data.get("internal", False)
+            )
+            comment = comment_create(
+                registration=reg,
+                author=request.user,
+                body=data.validated_data["body"],
+                internal=internal,
+            )
+            return Response(
+                CommentSerializer(comment, context=self.get_serializer_context()).data,
+                status=status.HTTP_201_CREATED,
+            )
+        return self._page(comments_visible_to(reg, request.user), CommentSerializer)
+
+    @extend_schema(
+        methods=["get"],
+        summary="A deal registration's attachments",
+        description="The files on a registration the caller sees, oldest first.",
+        responses={200: AttachmentSerializer(many=True)},
+        request=None,
+    )
+    @extend_schema(
+        methods=["post"],
+        summary="Attach a file to a deal registration",
+        description=(
+            "Staff and the registering partner's users (admin and member roles) upload one "
+            "`file` as multipart/form-data — the API's only body that is not JSON. Accepted: "
+            "PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, PPTX, checked by content, at most 10 MB; "
+            "anything else is answered 400 with the reason under `file`."
+        ),
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        responses={201: AttachmentSerializer},
+        examples=[
+            OpenApiExample(
+                "The stored file", value=ATTACHMENT, response_only=True, status_codes=["201"]
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="attachments",
+        parser_classes=[MultiPartParser],
+    )
+    def attachments(self, request, pk=None):
+        reg = self.get_object()
+        if request.method == "POST":
+            attachment = attachment_add(
+                registration=reg, uploader=request.user, upload=request.FILES.get("file")
+            )
+            return Response(
+                AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+                status=status.HTTP_201_CREATED,
+            )
+        return self._page(attachments_of(reg), AttachmentSerializer)
+
+    @extend_schema(
+        summary="Download a deal registration's attachment",
+        description=(
+            "The file itself, as an attachment (`X-Content-Type-Options: nosniff`), for whoever "
+            "sees the registration; 404 for anyone else."
+        ),
+        parameters=[OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The file")},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})",
+        url_name="attachment",
+        pagination_class=None,
+    )
+    def attachment(self, request, pk=None, attachment_id=None):
+        reg = self.get_object()
+        item = get_object_or_404(attachments_of(reg), pk=int(attachment_id or 0))
+        return download(item.file, filename=item.name, content_type=item.content_type)
 
 
 routes = [("deal-registrations", DealRegistrationViewSet, "deal-registration")]

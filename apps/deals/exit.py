@@ -1,5 +1,5 @@
-"""What a partner's exit does to its registrations (apps/core/exits.py): submitted ones are
-withdrawn, approved ones expire (their protection ends now); nothing is deleted."""
+"""What a partner's exit does to its registrations (apps/core/exits.py): those waiting (for
+review, or on the partner's answer to a question) are withdrawn, approved ones expire (their protection ends now); nothing is deleted."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.exits import Effect, perform
 
-from .models import DealRegistration, Status
+from .models import OPEN_STATUSES, UNDECIDED_STATUSES, DealRegistration, Status
 from .services import registration_transition
 
 ORDER = 20
@@ -20,13 +20,19 @@ ORDER = 20
 
 def exit_effects(partner, *, now: datetime) -> list[Effect]:
     registrations = DealRegistration.objects.filter(
-        partner=partner, status__in=[Status.SUBMITTED, Status.APPROVED]
-    ).order_by("-status", "submitted_at", "id")  # the submitted ones, then the approved
+        partner=partner, status__in=OPEN_STATUSES
+    ).order_by("-status", "submitted_at", "id")  # the waiting ones, then the approved
     effects = []
     for r in registrations:
-        if r.status == Status.SUBMITTED:
+        if r.status in UNDECIDED_STATUSES:
             action, group = "withdraw", _("Registrations to withdraw")
-            label = _("%(customer)s (%(domain)s): waiting for review; withdrawn") % {
+            waiting = (
+                _("waiting for review")
+                if r.status == Status.SUBMITTED
+                else _("waiting on the partner's answer")
+            )
+            label = _("%(customer)s (%(domain)s): %(waiting)s; withdrawn") % {
+                "waiting": waiting,
                 "customer": r.customer_name,
                 "domain": r.customer_domain,
             }

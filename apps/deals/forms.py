@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import iso, numbers
 from apps.core.errors import InvalidInput
+from apps.core.fields import StrictBooleanField
 from apps.program.models import RejectionReason
 
-from .models import MAX_VALUE
+from .models import MAX_COMMENT, MAX_VALUE
 from .services import clean_close_date, clean_domain, registration_validate
 
 
@@ -178,3 +179,41 @@ TRANSITION_FORMS = {
 class QueueFilterForm(forms.Form):
     status = forms.CharField(required=False)
     q = forms.CharField(required=False, max_length=100)
+
+
+# --- the conversation (apps/deals/conversation.py) -----------------------------------------------
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), max_length=MAX_COMMENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    internal = StrictBooleanField(
+        label=_("Internal note: only staff read it, the partner never sees it"), required=False
+    )
+
+
+class PartnerCommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), max_length=MAX_COMMENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, image, Word, Excel or PowerPoint; at most 10 MB."),
+    )
+
+
+class RequestInfoForm(forms.Form):
+    question = forms.CharField(
+        label=_("Question for the partner"),
+        help_text=_("The partner reads it; the review clock stops until they answer."),
+        max_length=MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ProvideInfoForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=MAX_COMMENT, widget=forms.Textarea(attrs={"rows": 4})
+    )

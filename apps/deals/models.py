@@ -24,6 +24,7 @@ from apps.core import iso
 from apps.core.access import WORKS_DEALS, partner_role_allows
 from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
+from apps.core.uploads import random_name
 from apps.program.models import ProgramSettings
 
 from .normalize import MAX_DOMAIN_LENGTH, name_key
@@ -33,6 +34,7 @@ MAX_VALUE = Decimal("999999999999.99")  # 14 digits: more than any single deal, 
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
+    INFO_REQUESTED = "info_requested", "Waiting on partner"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
@@ -41,7 +43,9 @@ class Status(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-OPEN_STATUSES = (Status.SUBMITTED, Status.APPROVED)
+OPEN_STATUSES = (Status.SUBMITTED, Status.INFO_REQUESTED, Status.APPROVED)
+# Claimed but not decided: the review is under way (the partner may be answering a question).
+UNDECIDED_STATUSES = (Status.SUBMITTED, Status.INFO_REQUESTED)
 CLOSED_STATUSES = (Status.WON, Status.LOST, Status.EXPIRED)
 
 
@@ -91,6 +95,7 @@ def extensions_left(registration: DealRegistration) -> bool:
 SLA_REMIND = models.Q(status="submitted", sla_notified=0)
 SLA_ESCALATE = models.Q(status="submitted", sla_notified=1)
 EXPIRY_REMIND = models.Q(status="approved", expiry_reminded_for__isnull=True)
+INFO_REMIND = models.Q(status="info_requested", info_reminded_at__isnull=True)
 
 
 class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
@@ -176,6 +181,15 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
     # every write, ORM or not, so the tier evaluation re-reads only the partners touched since
     # its last run. Null on rows from before it existed (the first evaluation reads everyone).
     figures_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The review clock (the SLA and its sweep count from here): the submission, moved later by
+    # each time the partner was asked a question (request_info → provide_info), so the review
+    # SLA stops while the partner is asked. Filled from submitted_at by the database on insert
+    # when not given (trigger deals_review_from, migration 0012), for every insert, ORM or not.
+    review_from = models.DateTimeField(null=True, blank=True, editable=False)
+    # While waiting on the partner: when the question was asked, and when the partner was
+    # reminded of it (the deal_info_reminder sweep, once per question).
+    info_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    info_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -193,7 +207,10 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
             # registration per customer.
             models.UniqueConstraint(
                 fields=["partner", "customer_domain"],
-                condition=models.Q(status__in=["submitted", "approved"], duplicate_of__isnull=True),
+                condition=models.Q(
+                    status__in=["submitted", "info_requested", "approved"],
+                    duplicate_of__isnull=True,
+                ),
                 name="deal_one_open_per_partner_customer",
             ),
             models.CheckConstraint(
@@ -230,10 +247,16 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
             # The sweeps' due work (apps/deals/sweeps.py): waiting registrations not yet
             # reminded / not yet escalated, and protections whose current end is not reminded.
             models.Index(
-                fields=["submitted_at", "id"], name="deal_sla_remind_idx", condition=SLA_REMIND
+                fields=["review_from", "id"], name="deal_sla_remind_idx", condition=SLA_REMIND
             ),
             models.Index(
-                fields=["submitted_at", "id"], name="deal_sla_escalate_idx", condition=SLA_ESCALATE
+                fields=["review_from", "id"], name="deal_sla_escalate_idx", condition=SLA_ESCALATE
+            ),
+            # The questions the partner has not been reminded of (deal_info_reminder).
+            models.Index(
+                fields=["info_requested_at", "id"],
+                name="deal_info_remind_idx",
+                condition=INFO_REMIND,
             ),
             models.Index(
                 fields=["expires_at", "id"], name="deal_expiry_remind_idx", condition=EXPIRY_REMIND
@@ -249,7 +272,7 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
             GinIndex(
                 OpClass("customer_name_key", name="gin_trgm_ops"),
                 name="deal_name_trgm_idx",
-                condition=models.Q(status__in=["submitted", "approved"]),
+                condition=models.Q(status__in=["submitted", "info_requested", "approved"]),
                 fastupdate=False,
             ),
             # The dashboard's figures, each bounded to the period by a range on one timestamp
@@ -317,8 +340,9 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         ).exclude(pk=self.pk)
 
     def waiting(self, now=None) -> timedelta:
-        end = self.reviewed_at or now or timezone.now()
-        return max(end - self.submitted_at, timedelta(0))
+        """How long the review has taken: the time the partner was asked does not count."""
+        end = self.reviewed_at or self.info_requested_at or now or timezone.now()
+        return max(end - (self.review_from or self.submitted_at), timedelta(0))
 
     def protection_left(self, now=None) -> timedelta | None:
         if self.status != Status.APPROVED or self.expires_at is None:
@@ -338,19 +362,48 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         self.reviewed_by = actor
         self.expires_at = now + timedelta(days=protection_days)
 
-    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED, permission=_staff)
+    @transition(
+        field=status,
+        source=[Status.SUBMITTED, Status.INFO_REQUESTED],
+        target=Status.REJECTED,
+        permission=_staff,
+    )
     def reject(self, *, now, actor, reason: str):
         self.reviewed_at, self.reviewed_by = now, actor
         self.rejection_reason = reason
 
     @transition(
         field=status,
-        source=Status.SUBMITTED,
+        source=[Status.SUBMITTED, Status.INFO_REQUESTED],
         target=Status.WITHDRAWN,
         permission=_registering_partner,
     )
     def withdraw(self, *, now, actor):
-        pass
+        self.info_requested_at = None
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.INFO_REQUESTED,
+        permission=_staff,
+    )
+    def request_info(self, *, now, actor, question: str):
+        """The review clock stops: waiting() ends at the question until the partner answers."""
+        self.info_requested_at = now
+        self.info_reminded_at = None
+
+    @transition(
+        field=status,
+        source=Status.INFO_REQUESTED,
+        target=Status.SUBMITTED,
+        permission=_registering_partner,
+    )
+    def provide_info(self, *, now, actor, answer: str):
+        """The review clock restarts where it stopped: moved later by the time spent asking."""
+        asked = self.info_requested_at or now
+        start = self.review_from or self.submitted_at
+        self.review_from = start + max(now - asked, timedelta(0))
+        self.info_requested_at = self.info_reminded_at = None
 
     @transition(
         field=status,
@@ -510,3 +563,75 @@ class ExtensionRequest(RandomIdModel):
 
     def __str__(self) -> str:
         return f"{self.days} days ({self.get_status_display()})"
+
+
+MAX_COMMENT = 5000
+
+
+class RegistrationComment(RandomIdModel):
+    """The registration's conversation: comments the partner and the vendor share, and staff's
+    internal notes (`internal`), which no page, answer, export, notification or e-mail of the
+    partner ever shows. A question (`request_info`) and its answer (`provide_info`) are comments
+    too, of their own kind."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        QUESTION = "question", _("Question")
+        ANSWER = "answer", _("Answer")
+
+    registration = models.ForeignKey(
+        DealRegistration, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(
+        validators=[MaxLengthValidator(MAX_COMMENT), ProhibitNullCharactersValidator()]
+    )
+    internal = models.BooleanField(default=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["registration", "created_at"], name="deal_comment_reg_idx")]
+        constraints = [
+            # A question or an answer is always shared with the partner.
+            models.CheckConstraint(
+                name="deal_comment_exchange_shared",
+                condition=models.Q(kind="comment") | models.Q(internal=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.registration_id}"
+
+
+def _attachment_path(instance: RegistrationAttachment, filename: str) -> str:
+    return random_name(filename, "deal-attachments")
+
+
+class RegistrationAttachment(RandomIdModel):
+    """A file on a registration (PDF, image, office document), seen by whoever sees the
+    registration and served only by the access-checked download views (apps.core.uploads)."""
+
+    registration = models.ForeignKey(
+        DealRegistration, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    name = models.CharField(max_length=200)  # the uploader's file name, cleaned
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["registration", "created_at"], name="deal_attachment_reg_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,6 +13,7 @@ from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.throttles import per_user, throttle
 from apps.program.models import ProgramSettings
 
+from .conversation import conversation_context
 from .filters import portal_filter
 from .forms import ExtensionRequestForm, RegistrationForm
 from .models import ExtensionRequest, Status
@@ -164,6 +165,7 @@ def deal_detail(request, pk: int, extension_form=None, status=200):
             ).first(),
             "extensions_left": max(rules.max_extensions - reg.extensions_used, 0),
             "extension_form": extension_form or ExtensionRequestForm(),
+            **conversation_context(request.user, reg),
         },
         status=status,
     )

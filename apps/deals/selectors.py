@@ -15,8 +15,11 @@ from apps.program.models import ProgramSettings
 
 from .models import (
     OPEN_STATUSES,
+    UNDECIDED_STATUSES,
     DealRegistration,
     ExtensionRequest,
+    RegistrationAttachment,
+    RegistrationComment,
     RegistrationConflict,
     Status,
 )
@@ -80,7 +83,7 @@ def _similar_names(registrations: list[DealRegistration]) -> dict[int, dict[int,
         (SELECT %s::bigint, id, similarity(customer_name_key, %s)
          FROM deals_dealregistration
          WHERE customer_name_key %% %s
-           AND status IN ('submitted', 'approved')
+           AND status IN ('submitted', 'info_requested', 'approved')
            AND id <> %s
            AND similarity(customer_name_key, %s) >= %s)
     """
@@ -219,7 +222,7 @@ def partner_told_of_conflict(
     """What a partner user learns: only while their registration waits for review, and only that
     the customer is already registered or protected. The holder of a protection is not told
     that someone else has since registered the customer."""
-    return registration.status == Status.SUBMITTED and bool(conflicts)  # a list or a count
+    return registration.status in UNDECIDED_STATUSES and bool(conflicts)  # a list or a count
 
 
 def find_conflicts(registration: DealRegistration) -> list[Conflict]:
@@ -235,7 +238,7 @@ def domain_standing(domain: str) -> str | None:
     )
     if Status.APPROVED in states:
         return "protected"
-    if Status.SUBMITTED in states:
+    if states & set(UNDECIDED_STATUSES):
         return "registered"
     return None
 
@@ -257,7 +260,7 @@ def own_open_registration(partner_id: int, domain: str) -> int | None:
 @dataclass(frozen=True)
 class Clock:
     waited: timedelta
-    state: str  # on_time / due_soon / breached / decided
+    state: str  # on_time / due_soon / breached / paused / decided
     label: str
 
     @property
@@ -267,6 +270,8 @@ class Clock:
 
 def review_clock(registration: DealRegistration, now: datetime, sla_hours: int) -> Clock:
     waited = registration.waiting(now)
+    if registration.status == Status.INFO_REQUESTED:  # stopped while the partner is asked
+        return Clock(waited, "paused", "waiting on partner")
     if registration.status != Status.SUBMITTED:
         return Clock(waited, "decided", "decided")
     sla = timedelta(hours=sla_hours)
@@ -286,3 +291,23 @@ def status_counts(qs) -> dict[str, int]:
     counts = {s.value: 0 for s in Status}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+# --- the conversation -------------------------------------------------------------------------
+def comments_visible_to(registration: DealRegistration, user) -> QuerySet[RegistrationComment]:
+    """The registration's conversation as `user` may read it: staff read the internal notes too,
+    a partner user only the shared comments. The caller has already checked that the user sees
+    the registration (registrations_for)."""
+    qs = RegistrationComment.objects.filter(registration=registration).select_related("author")
+    if not user.is_staff_role:
+        qs = qs.filter(internal=False)
+    return qs.order_by("created_at", "id")
+
+
+def attachments_of(registration: DealRegistration) -> QuerySet[RegistrationAttachment]:
+    """Everyone who sees the registration sees its files."""
+    return (
+        RegistrationAttachment.objects.filter(registration=registration)
+        .select_related("uploaded_by")
+        .order_by("created_at", "id")
+    )

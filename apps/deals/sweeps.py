@@ -16,10 +16,21 @@ from apps.core.sweeps import sweep
 from apps.notifications.services import Message, notify_batch
 from apps.program.models import ProgramSettings
 
-from .models import EXPIRY_REMIND, SLA_ESCALATE, SLA_REMIND, DealRegistration, Status
+from .models import (
+    EXPIRY_REMIND,
+    INFO_REMIND,
+    SLA_ESCALATE,
+    SLA_REMIND,
+    DealRegistration,
+    Status,
+)
 from .services import registration_transition
 
 BATCH = 500
+
+
+def _clock_start(reg: DealRegistration) -> datetime:
+    return reg.review_from or reg.submitted_at  # the database fills review_from on insert
 
 
 @sweep("deal_review_sla")
@@ -28,18 +39,20 @@ def deal_review_sla(now: datetime) -> dict:
 
     Each registration carries what it was sent (sla_notified); the due ones are read through
     the partial indexes of those not yet reminded and those reminded but not yet escalated, so
-    a repeat run reads nothing it already handled."""
+    a repeat run reads nothing it already handled. The clock counts from review_from: the
+    submission, moved later by the time the partner spent answering a question (it stops while
+    a registration waits on the partner, whose status the indexes leave out)."""
     sla = timedelta(hours=ProgramSettings.get().review_sla_hours)
     # One read, a BitmapOr of deal_sla_remind_idx and deal_sla_escalate_idx; sorted here (an
     # ORDER BY would tempt the planner to walk every waiting row of deal_waiting_idx in order).
     due = sorted(
         DealRegistration.objects.select_related("partner", "partner__manager")
         .filter(
-            Q(SLA_REMIND, submitted_at__lte=now - sla)
-            | Q(SLA_ESCALATE, submitted_at__lte=now - 2 * sla)
+            Q(SLA_REMIND, review_from__lte=now - sla)
+            | Q(SLA_ESCALATE, review_from__lte=now - 2 * sla)
         )
         .order_by(),
-        key=lambda reg: (reg.submitted_at, reg.pk),
+        key=lambda reg: (_clock_start(reg), reg.pk),
     )
     if not due:
         return {"reminded": 0, "escalated": 0}
@@ -51,12 +64,12 @@ def deal_review_sla(now: datetime) -> dict:
         to = [manager] if manager and manager.is_active else admin_users
         reminders.append((reg, f"deal-sla:{reg.pk}", to))
     for reg in due:
-        if now - reg.submitted_at >= 2 * sla:
+        if now - _clock_start(reg) >= 2 * sla:
             escalations.append((reg, f"deal-sla-escalated:{reg.pk}", admin_users))
     sla_h = int(sla.total_seconds() // 3600)
 
     def hours(reg) -> int:
-        return int((now - reg.submitted_at).total_seconds() // 3600)
+        return int((now - _clock_start(reg)).total_seconds() // 3600)
 
     reminded = notify_batch(
         Message(
@@ -152,3 +165,46 @@ def deal_expiry(now: datetime) -> dict:
             )
             expired += 1
     return {"reminded": reminded, "expired": expired}
+
+
+INFO_REMINDER_DAYS = 3
+
+
+@sweep("deal_info_reminder")
+def deal_info_reminder(now: datetime) -> dict:
+    """Remind the partner of a question left unanswered for 3 days, once per question.
+
+    Read through deal_info_remind_idx (questions not yet reminded); each reminded one is marked
+    (info_reminded_at), so a repeat run reads nothing it handled. A new question clears the
+    mark (request_info), so it is reminded in its turn."""
+    due = list(
+        DealRegistration.objects.filter(
+            INFO_REMIND, info_requested_at__lte=now - timedelta(days=INFO_REMINDER_DAYS)
+        ).order_by("info_requested_at", "id")
+    )
+    users_by_partner = audiences.partner_users_of({r.partner_id for r in due})
+    candidates = [(reg, users_by_partner[reg.partner_id]) for reg in due]
+    reminded = notify_batch(
+        Message(
+            recipients=to,
+            kind="deal_info_reminder",
+            subject=f"Your answer is awaited: {reg.customer_name}",
+            body=f"Your partner manager asked a question about your registration of "
+            f"{reg.customer_name} on {timezone.localtime(reg.info_requested_at):%d %b %Y} "
+            "(see the registration's page). Its review continues once you answer.",
+            key=f"deal-info-reminder:{reg.pk}:{reg.info_requested_at:%Y%m%d%H%M%S%f}",
+            link=reverse("portal:deal_detail", args=[reg.pk]),
+        )
+        for reg, to in candidates
+        if to
+    )
+    # Marked when someone was told (a partner without users yet is told once it has one); a
+    # question asked meanwhile is newer than the cut-off and stays owed its own reminder.
+    told = [reg.pk for reg, to in candidates if to]
+    for start in range(0, len(told), BATCH):
+        DealRegistration.objects.filter(
+            INFO_REMIND,
+            pk__in=told[start : start + BATCH],
+            info_requested_at__lte=now - timedelta(days=INFO_REMINDER_DAYS),
+        ).update(info_reminded_at=now)
+    return {"reminded": reminded}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import conversation, views
 
 app_name = "deals"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("disputes/<int:pk>/decide/", views.dispute_decide, name="dispute_decide"),
     path("<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
     path("<int:pk>/reject-preview/", views.reject_preview, name="reject_preview"),
+    path("<int:pk>/comments/", conversation.comment, name="comment"),
+    path("<int:pk>/request-info/", conversation.request_info, name="request_info"),
+    path("<int:pk>/attachments/", conversation.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", conversation.attachment, name="attachment"),
     path(
         "<int:pk>/extension-requests/<int:request_pk>/decide/",
         views.decide_extension,

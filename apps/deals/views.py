@@ -16,6 +16,7 @@ from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.partners.models import Partner
 from apps.program.models import ProgramSettings
 
+from .conversation import conversation_context
 from .filters import STATUS_FILTERS, review_queue_filter
 from .forms import (
     TRANSITION_FORMS,
@@ -115,6 +116,7 @@ def _page_context(request, reg: DealRegistration, forms: dict | None = None) -> 
         "won_form": forms.get("mark_won") or WonForm(),
         "lost_form": forms.get("mark_lost") or LostForm(),
         "now": now,
+        **conversation_context(request.user, reg),
     }
 
 

@@ -11,6 +11,8 @@ from apps.deals.models import DealRegistration, RegistrationEvent, Status
 from apps.deals.normalize import normalize_domain
 from apps.deals.services import record_conflicts
 
+from . import conversations
+
 # (partner key, customer, domain, status, hours since submission, value, product)
 ROWS = [
     (
@@ -220,3 +222,4 @@ def seed(ctx: dict) -> None:
             )
             for t, f, to, a, n, at in events
         )
+    conversations.seed(ctx)  # questions, answers and comments on some of them

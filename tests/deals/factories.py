@@ -62,7 +62,9 @@ def registration_in(status: str, **kwargs) -> DealRegistration:
     """A registration in any status with the timestamps that status implies."""
     now = timezone.now()
     extra: dict = {}
-    if status not in (Status.SUBMITTED, Status.WITHDRAWN):
+    if status == Status.INFO_REQUESTED:
+        extra["info_requested_at"] = now
+    elif status not in (Status.SUBMITTED, Status.WITHDRAWN):
         extra["reviewed_at"] = now
     if status in (Status.APPROVED, Status.WON, Status.LOST, Status.EXPIRED):
         extra.update(approved_at=now, expires_at=now + timedelta(days=90))

@@ -25,6 +25,12 @@ ALLOWED = {
         "approve": Status.APPROVED,
         "reject": Status.REJECTED,
         "withdraw": Status.WITHDRAWN,
+        "request_info": Status.INFO_REQUESTED,
+    },
+    Status.INFO_REQUESTED: {
+        "provide_info": Status.SUBMITTED,
+        "reject": Status.REJECTED,
+        "withdraw": Status.WITHDRAWN,
     },
     Status.APPROVED: {
         "extend": Status.APPROVED,
@@ -37,12 +43,24 @@ INPUT = {
     "reject": {"reason": "Direct account."},
     "extend": {"days": 10},
     "mark_lost": {"reason": "Price"},
+    "request_info": {"question": "Which sites?"},
+    "provide_info": {"answer": "London."},
 }
-NAMES = ["approve", "reject", "withdraw", "extend", "mark_won", "mark_lost", "expire"]
+NAMES = [
+    "approve",
+    "reject",
+    "withdraw",
+    "extend",
+    "mark_won",
+    "mark_lost",
+    "expire",
+    "request_info",
+    "provide_info",
+]
 
 
 def actor_for(name, *, bob, charlie):
-    return {"withdraw": charlie, "expire": None}.get(name, bob)
+    return {"withdraw": charlie, "provide_info": charlie, "expire": None}.get(name, bob)
 
 
 @pytest.mark.parametrize("state", list(Status))
@@ -72,6 +90,8 @@ def test_it_runs_or_refuses_every_transition_from_every_state(state, name, acme,
         ("approve", Status.SUBMITTED, {"alice", "bob"}),
         ("reject", Status.SUBMITTED, {"alice", "bob"}),
         ("withdraw", Status.SUBMITTED, {"charlie"}),
+        ("request_info", Status.SUBMITTED, {"alice", "bob"}),
+        ("provide_info", Status.INFO_REQUESTED, {"charlie"}),
         ("extend", Status.APPROVED, {"alice", "bob"}),
         ("mark_won", Status.APPROVED, {"alice", "bob"}),
         ("mark_lost", Status.APPROVED, {"alice", "bob"}),

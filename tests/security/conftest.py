@@ -25,6 +25,8 @@ MARKERS = (
     "Zqxmarker contact",
     "zqxmarker-invitee",
     "Zqxmarker listing",  # acme's listing, not opted in: seen by nobody outside acme
+    "Zqxmarker comment",
+    "zqxmarker-file",
 )
 
 
@@ -49,13 +51,23 @@ def dave(globex):
 
 
 @pytest.fixture
-def world(acme, globex, charlie, dave, alice, bob):
+def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.deals.services import attachment_add, comment_create
     from apps.exchange.models import ImportBatch
     from tests.deals.factories import RegistrationFactory
     from tests.qbrs.factories import ActionItemFactory, QBRFactory
 
     registration = RegistrationFactory(
         partner=acme, customer_name="Zqxmarker Customer Inc", customer_domain="zqxmarker.example"
+    )
+    settings.MEDIA_ROOT = tmp_path
+    comment_create(registration=registration, author=charlie, body="Zqxmarker comment")
+    attachment = attachment_add(
+        registration=registration,
+        uploader=charlie,
+        upload=SimpleUploadedFile("zqxmarker-file.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     agreement = AgreementFactory(partner=acme, title="Zqxmarker Agreement", status="sent")
     task = TaskFactory(partner=acme, title="Zqxmarker task", owner_side="partner")
@@ -90,6 +102,7 @@ def world(acme, globex, charlie, dave, alice, bob):
         "contact": contact,
         "invitation": invitation,
         "registration": registration,
+        "attachment": attachment,
         "agreement": agreement,
         "task": task,
         "qbr": qbr,

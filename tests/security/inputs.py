@@ -656,7 +656,74 @@ def _pages() -> dict[str, list[Page]]:
         "portal:qbr_action_item_done": [Page(kwargs=lambda w: {"pk": w["action_item"].pk})],
         **_application_pages(),
         **_locator_pages(),
+        **_conversation_pages(),
     }
+
+
+# --- a registration's conversation (issue 19; branch talk) ---------------------------------------
+
+_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEAL_PAGES = ("deals:detail", "portal:deal_detail")
+
+
+def _conversation_pages() -> dict[str, list[Page]]:
+    from apps.deals.forms import (
+        AttachmentForm,
+        CommentForm,
+        PartnerCommentForm,
+        ProvideInfoForm,
+        RequestInfoForm,
+    )
+
+    def reg(w):
+        return {"pk": w["registration"].pk}
+
+    def pdf(w):
+        return {"file": SimpleUploadedFile("plan.pdf", _PDF, content_type="application/pdf")}
+
+    return {
+        "deals:comment": [
+            Page(
+                kwargs=reg,
+                forms=_forms(CommentForm),
+                data=lambda w: {"body": "Seats?"},
+                show=DEAL_PAGES,
+            )
+        ],
+        "deals:request_info": [
+            Page(
+                kwargs=reg,
+                forms=_forms(RequestInfoForm),
+                data=lambda w: {"question": "Which sites?"},
+                show=DEAL_PAGES,
+            )
+        ],
+        "deals:attachment_upload": [
+            Page(kwargs=reg, forms=_forms(AttachmentForm), data=pdf, show=DEAL_PAGES)
+        ],
+        "portal:deal_comment": [
+            Page(
+                kwargs=reg,
+                forms=_forms(PartnerCommentForm),
+                data=lambda w: {"body": "40 seats."},
+                show=DEAL_PAGES,
+            )
+        ],
+        "portal:deal_provide_info": [
+            Page(
+                kwargs=lambda w: {"pk": w["asked"].pk},
+                forms=_forms(ProvideInfoForm),
+                data=lambda w: {"answer": "London."},
+                show=("deals:queue", "portal:deals"),
+            )
+        ],
+        "portal:deal_attachment_upload": [
+            Page(kwargs=reg, forms=_forms(AttachmentForm), data=pdf, show=DEAL_PAGES)
+        ],
+    }
+
+
+# --- end conversation ----------------------------------------------------------------------------
 
 
 # --- applications (issue 18, the public application; branch apply) -----------------------------
@@ -994,6 +1061,12 @@ API: dict[tuple[str, str], Api] = {
     ("PATCH", "/api/v1/lead-routing-rules/{id}/"): Api(
         ("admin",), lambda w: {"name": "Renamed"}, obj="lead_rule", show=RULE_PAGES
     ),
+    ("POST", "/api/v1/deal-registrations/{id}/comments/"): Api(
+        ("partner", "manager"),
+        lambda w: {"body": "Seats?"},
+        obj="registration",
+        show=("deals:detail", "portal:deal_detail"),
+    ),
     ("PATCH", "/api/v1/program/"): Api(
         ("admin",), lambda w: {"review_sla_hours": 24}, show=("program:settings",)
     ),
@@ -1098,6 +1171,18 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         "approved",
         lambda w: {"reason": "Lost."},
         "manager",
+    ),
+    ("deal-registration", "RequestInfoInput"): (
+        "request_info",
+        "registration",
+        lambda w: {"question": "Which sites?"},
+        "manager",
+    ),
+    ("deal-registration", "ProvideInfoInput"): (
+        "provide_info",
+        "asked",
+        lambda w: {"answer": "London."},
+        "partner",
     ),
     ("qbr", "CompleteInput"): (
         "complete",

@@ -214,6 +214,13 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
         "reset_token": default_token_generator.make_token(bob),
         **_application_world(),  # branch apply
         **_leads_world(),  # branch leads
+        "asked": RegistrationFactory(  # waiting on the partner's answer (branch talk)
+            partner=acme,
+            status="info_requested",
+            info_requested_at=now,
+            customer_name="Askedco Inc",
+            customer_domain="askedco.example",
+        ),
     }
 
 
@@ -726,6 +733,8 @@ UPLOADS = {
     ("agreements:edit", "document"): "test_the_agreement_document_must_be_a_small_pdf",
     ("exchange:upload", "file"): "test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason",
     ("portal:listing", "logo"): "test_the_locator_logo_must_be_a_small_image",  # branch locator
+    ("deals:attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
+    ("portal:deal_attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
 }
 
 
@@ -822,6 +831,40 @@ def test_the_locator_logo_must_be_a_small_image(hostile_world):
     served = client.get(reverse("locator:listing_logo", args=[listing.pk]))
     assert served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("door", ["deals:attachment_upload", "portal:deal_attachment_upload"])
+def test_registration_attachments_refuse_hostile_files(door, hostile_world):
+    """Only PDFs, images and office documents by their content, at most 10 MB; the reason is
+    said; nothing is stored. A markup name is stored cleaned and shown escaped."""
+    from apps.deals.models import RegistrationAttachment
+    from apps.deals.services.conversation import MAX_ATTACHMENT_BYTES
+
+    w = hostile_world
+    case = inputs.pages()[door][0]
+    url = reverse(door, kwargs=case.kwargs(w))
+    client = _page_client(door, case, w)
+    refused = {
+        "text named .pdf": _pdf(b"just some text"),
+        "html named .pdf": _pdf(b"<html><script>alert(1)</script></html>"),
+        "svg": _pdf(b"<svg onload=alert(1)>", "x.svg", "image/svg+xml"),
+        "zip not office": _pdf(b"PK\x03\x04" + b"\x00" * 64, "x.docx", "application/zip"),
+        "empty": _pdf(b""),
+        "too big": _pdf(PDF + b"0" * MAX_ATTACHMENT_BYTES),
+    }
+    for label, upload in refused.items():
+        with rolled_back():
+            before = _row_counts()
+            response = client.post(url, {"file": upload})
+            assert response.status_code == 302, (label, response.status_code)
+            assert _page_refusals(response), label
+            assert not _delta(before, _row_counts()), label
+    response = client.post(url, {"file": _pdf(name=f"{MARKUP}.pdf")})
+    assert response.status_code == 302 and not _page_refusals(response)
+    attachment = RegistrationAttachment.objects.latest("created_at")
+    assert "<" not in attachment.name and ">" not in attachment.name
+    assert "<" not in attachment.file.name
+    assert not _shown_raw(inputs.DEAL_PAGES, w)
 
 
 CSV_HEADER = "name,website,partner_type,tier,manager\n"

@@ -19,6 +19,7 @@ from rest_framework import serializers
 from apps.accounts.services import token_create
 from apps.core.discovery import app_modules
 from apps.core.serializers import RoleFieldsMixin
+from apps.deals.models import RegistrationComment
 from apps.program.models import Tier
 from apps.qbrs.models import QBR as QBRModel
 
@@ -61,6 +62,8 @@ CONTACT = {
     "id", "partner", "name", "email", "phone", "title", "roles", "notes", "user", "created_at",
     "updated_at",
 }  # fmt: skip
+COMMENT = {"id", "kind", "body", "author_name", "created_at"}  # never `internal`
+ATTACHMENT = {"id", "name", "content_type", "size", "uploaded_by_name", "created_at", "download"}
 INVITATION = {
     "id", "partner", "email", "partner_role", "contact", "status", "invited_by", "created_at",
     "sent_at", "expires_at", "accepted_at",
@@ -94,6 +97,8 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "deal-registration-list": REGISTRATION,
     "deal-registration-detail": REGISTRATION,
     "deal-registration-transitions": TRANSITION,
+    "deal-registration-comments": COMMENT,
+    "deal-registration-attachments": ATTACHMENT,
     "qbr-list": QBR,
     "qbr-detail": QBR,
     "qbr-action-items": ACTION_ITEM,
@@ -106,6 +111,8 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "lead-detail": LEAD,
     "lead-transitions": TRANSITION,
 }
+# GET endpoints that answer a file, not fields (served to whoever sees its object).
+FILES = {"deal-registration-attachment"}
 # GET endpoints that refuse partner users altogether (their whole resource is staff's).
 REFUSED = {
     "partner-history",
@@ -141,11 +148,11 @@ API_GETS = sorted(n for n, e in MATRIX.items() if e[0] == "api" and e[2] == "get
 
 
 def test_every_api_read_is_classified():
-    unclassified = sorted(set(API_GETS) - set(PARTNER_FIELDS) - REFUSED)
+    unclassified = sorted(set(API_GETS) - set(PARTNER_FIELDS) - REFUSED - FILES)
     assert not unclassified, (
         f"list the fields a partner user gets (or that it is refused): {unclassified}"
     )
-    stale = sorted((set(PARTNER_FIELDS) | REFUSED) - set(API_GETS))
+    stale = sorted((set(PARTNER_FIELDS) | REFUSED | FILES) - set(API_GETS))
     assert not stale, stale
 
 
@@ -171,6 +178,9 @@ def test_a_partner_user_gets_exactly_the_listed_fields(name, world, api_for):
         assert response.status_code in (403, 404), (name, response.status_code)
         return
     assert response.status_code == 200, (name, response.status_code)
+    if name in FILES:
+        assert response["X-Content-Type-Options"] == "nosniff", name
+        return
     rows = _rows(response.json())
     assert rows, f"{name}: the world should give charlie something to read here"
     for row in rows:
@@ -204,6 +214,9 @@ NEVER_ON_A_PORTAL_PAGE = ("zqxinternal", "Credibility", "Capability", "Commitmen
 @pytest.mark.parametrize("name", PORTAL_PAGES)
 def test_no_portal_page_renders_vendor_internal_fields(name, world, client_for):
     QBRModel.objects.filter(pk=world["qbr"].pk).update(internal_notes="zqxinternal notes")
+    RegistrationComment.objects.create(
+        registration=world["registration"], body="zqxinternal note", internal=True
+    )
     acme = world["partner"]
     type(acme).objects.filter(pk=acme.pk).update(
         qualification_customer=5,

@@ -47,6 +47,10 @@ ROLES: dict[str, frozenset[str]] = {
     "portal:deal_detail": ALL,
     "portal:deal_withdraw": AM,
     "portal:deal_extension": AM,
+    "portal:deal_comment": AM,
+    "portal:deal_provide_info": AM,
+    "portal:deal_attachment_upload": AM,
+    "portal:deal_attachment": ALL,
     "portal:qbrs": ALL,
     "portal:qbr_detail": ALL,
     "portal:qbr_action_item_done": AM,
@@ -92,6 +96,9 @@ ROLES: dict[str, frozenset[str]] = {
     "deal-registration-detail": ALL,
     "deal-registration-run-transition": AM,  # withdraw
     "deal-registration-transitions": ALL,
+    "deal-registration-comments": ALL,  # reading; writing (POST) is AM, refused by the service
+    "deal-registration-attachments": ALL,
+    "deal-registration-attachment": ALL,
     "qbr-list": ALL,
     "qbr-detail": ALL,
     "qbr-action-items": ALL,

@@ -1,12 +1,15 @@
 """Writes on deal registrations, by sub-domain: input checks (`validation`), conflict detection
 (`conflicts`), registering (`submission`), transitions and their announcements (`review`),
-extension requests (`extensions`); a partner's exit is declared in `apps/deals/exit.py`.
-`registration_transition` is the one way a status changes, whichever door it came through (manager page, portal, API, sweep, exit).
+extension requests (`extensions`), the conversation: comments, internal notes and attachments
+(`conversation`); a partner's exit is declared in `apps/deals/exit.py`.
+`registration_transition` is the one way a status changes, whichever door it came through
+(manager page, portal, API, sweep, exit).
 The public functions are re-exported here so callers import them from `apps.deals.services`."""
 
 from __future__ import annotations
 
 from .conflicts import MAX_STORED_CONFLICTS, record_conflicts
+from .conversation import attachment_add, comment_create, may_write
 from .extensions import (
     extension_request_create,
     extension_request_decline,
@@ -29,6 +32,9 @@ __all__ = [
     "DomainProtected",
     "DuplicateRegistration",
     "PartnerInactive",
+    "attachment_add",
+    "comment_create",
+    "may_write",
     "clean_close_date",
     "clean_domain",
     "extension_request_create",

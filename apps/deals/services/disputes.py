@@ -16,7 +16,7 @@ from apps.accounts.audiences import partner_users
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.notifications.services import notify
 
-from ..models import DealRegistration, ProtectionDispute, Status
+from ..models import UNDECIDED_STATUSES, DealRegistration, ProtectionDispute, Status
 from .review import registration_transition
 
 REASON = "Another registration already holds this customer; an admin decided which one keeps it."
@@ -29,7 +29,7 @@ def open_disputes():
 
 
 def _end_claim(loser: DealRegistration, actor, now: datetime) -> None:
-    if loser.status == Status.SUBMITTED:
+    if loser.status in UNDECIDED_STATUSES:
         registration_transition(
             registration=loser, name="reject", actor=actor, now=now, reason=REASON
         )

@@ -20,10 +20,12 @@ from ..models import (
     MAX_VALUE,
     DealRegistration,
     ExtensionRequest,
+    RegistrationComment,
     RegistrationEvent,
     Status,
 )
 from .announce import announce
+from .conversation import clean_body, comment_create
 from .submission import require_active
 from .validation import clean_text
 
@@ -106,6 +108,15 @@ def _extension_note(registration: DealRegistration, days: int, reason) -> str:
     return f"+{days} days" + (f": {reason}" if reason else "")
 
 
+_EXCHANGE_INPUTS = {
+    "request_info": ("question", "Ask your question."),
+    "provide_info": ("answer", "Write your answer."),
+}
+_EXCHANGES = {
+    "request_info": RegistrationComment.Kind.QUESTION,
+    "provide_info": RegistrationComment.Kind.ANSWER,
+}
+
 # The transitions announced to other apps (deals.events), sent after commit.
 EVENTS = {
     "approve": registration_approved,
@@ -136,7 +147,13 @@ def registration_transition(
         raise DomainError(f"There is no transition called “{name}”.", code="transition_not_allowed")
     if not system and not transitions.permitted(registration, "status", name, actor):
         raise NotPermitted(f"Your role may not {name.replace('_', ' ')} this registration.")
-    kwargs, note = _transition_input(registration, name, input)
+    if name in _EXCHANGE_INPUTS:  # the question or the answer: a comment too
+        field, empty = _EXCHANGE_INPUTS[name]
+        text = clean_body(input.get(field), field, empty=empty)
+        kwargs: dict[str, object] = {field: text}
+        note = text
+    else:
+        kwargs, note = _transition_input(registration, name, input)
     before = registration.status
     if name == "approve" and registration.status == Status.SUBMITTED:
         require_active(registration.partner)
@@ -163,6 +180,15 @@ def registration_transition(
         at=now,
     )
     _settle_extension_requests(registration, name, actor, now, kwargs=kwargs, input=input)
+    if name in _EXCHANGES:  # the question and its answer are part of the conversation
+        comment_create(
+            registration=registration,
+            author=actor,
+            body=note,
+            kind=_EXCHANGES[name],
+            now=now,
+            notify_other_side=False,  # told below, as the transition
+        )
     if not as_system:
         _notify(registration, name, note)
     if name in EVENTS:
@@ -248,6 +274,11 @@ _PARTNER_MESSAGES = {
     ),
     "mark_won": ("Deal won: {c}", "{c} is recorded as won. Congratulations!"),
     "mark_lost": ("Deal lost: {c}", "{c} is recorded as lost."),
+    "request_info": (
+        "Question about your registration: {c}",
+        "Your partner manager needs more information before deciding on {c}: {note}\n"
+        "Answer on the registration's page; the review continues once you do.",
+    ),
     "expire": (
         "Protection ended: {c}",
         "The protection window of {c} has ended and the registration has expired.",
@@ -262,6 +293,8 @@ def _notify(registration: DealRegistration, name: str, note: str) -> None:
         key = f"deal-{name}:{registration.pk}"
         if name == "extend":
             key += f":{registration.extensions_used}"
+        elif name == "request_info":  # each question is told
+            key += f":{registration.info_requested_at:%Y%m%d%H%M%S%f}"
         notify(
             recipients=partner_users(registration.partner_id),
             kind=f"deal_{name}",
@@ -269,6 +302,15 @@ def _notify(registration: DealRegistration, name: str, note: str) -> None:
             body=body,
             key=key,
             link=reverse("portal:deal_detail", args=[registration.pk]),
+        )
+    elif name == "provide_info":
+        notify(
+            recipients=vendor_side(registration.partner),
+            kind="deal_info_provided",
+            subject=f"Answer received: {c} ({registration.partner.name})",
+            body=note,
+            key=f"deal-provide_info:{registration.pk}:{registration.review_from:%Y%m%d%H%M%S%f}",
+            link=reverse("deals:detail", args=[registration.pk]),
         )
     elif name == "withdraw":
         notify(

@@ -9,6 +9,7 @@ register = template.Library()
 
 STATUS_PILL = {
     "submitted": "pill-info",
+    "info_requested": "pill-warn",
     "approved": "pill-ok",
     "rejected": "pill-bad",
     "withdrawn": "",
@@ -16,7 +17,12 @@ STATUS_PILL = {
     "lost": "pill-warn",
     "expired": "pill-warn",
 }
-CLOCK_PILL = {"on_time": "pill-ok", "due_soon": "pill-warn", "breached": "pill-bad"}
+CLOCK_PILL = {
+    "on_time": "pill-ok",
+    "due_soon": "pill-warn",
+    "breached": "pill-bad",
+    "paused": "pill-info",
+}
 
 
 @register.filter
