@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0006_qualified_at'),
+        ('partners', '0007_partner_reach'),
     ]
 
     operations = [

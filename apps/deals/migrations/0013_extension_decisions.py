@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deals', '0011_figures_changed_at'),
+        ('deals', '0012_registration_conversation'),
     ]
 
     operations = [
