@@ -49,6 +49,7 @@ urlpatterns = [
     path("onboarding/", include("apps.onboarding.urls")),
     path("exchange/", include("apps.exchange.urls")),
     path("people/", include("apps.people.urls")),
+    path("", include("apps.enablement.urls")),
     path("portal/", include("apps.portal.urls")),
     path("apply/", include("apps.applications.public_urls")),
     path("applications/", include("apps.applications.urls")),
