@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.params import query_text
 from apps.program.models import PartnerType, Tier
 from apps.program.stages import Stage
 
@@ -25,7 +26,8 @@ class TagsField(forms.CharField):
         return value
 
     def to_python(self, value):
-        text = super().to_python(value) or ""
+        # Control characters (NUL among them: PostgreSQL refuses it) are dropped, not stored.
+        text = query_text(super().to_python(value) or "", self.max_length or 1000)
         return [tag.strip() for tag in text.split(",") if tag.strip()]
 
 
@@ -80,3 +82,16 @@ class DocumentForm(forms.ModelForm):
         model = PartnerDocument
         fields = ["title", "body", "shared_with_partner"]
         widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+
+
+class UseTemplateForm(forms.Form):
+    """ "Use for this partner": which partner the document is for (one the caller sees)."""
+
+    partner = forms.ModelChoiceField(
+        queryset=PartnerType.objects.none(),
+        error_messages={"invalid_choice": _("Choose one of the partners listed.")},
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]

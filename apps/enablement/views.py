@@ -14,13 +14,12 @@ from django.views.decorators.http import require_POST
 from apps.core.access import staff_required
 from apps.core.errors import InvalidInput
 from apps.core.markdown import render_markdown
-from apps.core.params import query_id
 from apps.core.uploads import clean_name, download
 from apps.partners.selectors import visible_partners
 
 from . import selectors, services
 from .filters import ResourceFilter
-from .forms import DocumentForm, ResourceForm
+from .forms import DocumentForm, ResourceForm, UseTemplateForm
 from .merge import FIELDS, fields_used
 from .models import Content, ResourceVersion
 
@@ -142,16 +141,20 @@ def version_file(request, pk: int, version_pk: int):
 def use_template(request, pk: int):
     """ "Use for this partner": the partner's own document, pre-filled, opened for editing."""
     resource = get_object_or_404(selectors.visible_resources(request.user), pk=pk)
-    partner_id = query_id(request.POST.get("partner"))
-    partner = get_object_or_404(visible_partners(request.user), pk=partner_id or 0)
+    form = UseTemplateForm(request.POST, partners=visible_partners(request.user))
+    if not form.is_valid():
+        for message in form.errors["partner"]:
+            messages.error(request, str(message))
+        return redirect("enablement:resource", pk=resource.pk)
+    partner = form.cleaned_data["partner"]
     try:
         document = services.document_from_template(
             resource=resource, partner=partner, actor=request.user
         )
     except InvalidInput as exc:
-        for errors in exc.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for reasons in exc.errors.values():
+            for reason in reasons:
+                messages.error(request, str(reason))
         return redirect("enablement:resource", pk=resource.pk)
     messages.success(request, _("Document created for %(partner)s.") % {"partner": partner.name})
     return redirect("enablement:document", pk=document.pk)

@@ -608,6 +608,7 @@ def _pages() -> dict[str, list[Page]]:
         ],
         "portal:qbr_action_item_done": [Page(kwargs=lambda w: {"pk": w["action_item"].pk})],
         **_application_pages(),
+        **_library_pages(),
     }
 
 
@@ -697,6 +698,75 @@ def _application_pages() -> dict[str, list[Page]]:
 
 # --- end applications -----------------------------------------------------------------------------
 
+# --- enablement (issue 20, the resource library; branch library) --------------------------------
+
+
+def _resource_data(w) -> dict:
+    return {
+        "title": "Pricing sheet",
+        "summary": "Prices by tier",
+        "kind": "deck",
+        "phase": "growth",
+        "content": "markdown",
+        "body": "Prices *by tier*.",
+        "tags": "pricing, tiers",
+        "published": "on",
+    }
+
+
+def _library_pages() -> dict[str, list[Page]]:
+    from apps.enablement.forms import DocumentForm, ResourceForm
+
+    library = ("enablement:library", "portal:library")
+    return {
+        "enablement:resource_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(ResourceForm),
+                data=_resource_data,
+                show=library,
+            )
+        ],
+        "enablement:resource_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["resource"].pk},
+                forms=lambda w: [ResourceForm(instance=w["resource"])],
+                data=lambda w: {
+                    **form_data(ResourceForm(instance=w["resource"])),
+                    "title": "Renamed guide",
+                    "partner_types": w["resource"].partner_types,  # a multiple choice: a list
+                    "stages": [],
+                },
+                show=(*library, "enablement:resource"),
+            )
+        ],
+        "enablement:resource_publish": [
+            Page(kwargs=lambda w: {"pk": w["resource"].pk}, data=lambda w: {"published": "1"})
+        ],
+        "enablement:use_template": [
+            Page(
+                kwargs=lambda w: {"pk": w["template"].pk},
+                data=lambda w: {"partner": str(w["partner"].pk)},
+                show=("partners:detail",),
+            )
+        ],
+        "enablement:document": [
+            Page(
+                kwargs=lambda w: {"pk": w["document"].pk},
+                forms=lambda w: [DocumentForm(instance=w["document"])],
+                data=lambda w: {
+                    "title": "Joint plan",
+                    "body": "The plan.",
+                    "shared_with_partner": "on",
+                },
+                show=("enablement:document", "partners:detail", "portal:library"),
+            )
+        ],
+    }
+
+
+# --- end enablement -------------------------------------------------------------------------------
+
 
 PAGES: dict[str, list[Page]] = {}
 
@@ -732,6 +802,8 @@ SHOW_OBJECTS = {
     "exchange:preview": "new:batch",
     # applications (branch apply)
     "applications:detail": "application",
+    "enablement:resource": "resource",
+    "enablement:document": "document",
 }
 
 
@@ -929,6 +1001,32 @@ API: dict[tuple[str, str], Api] = {
         show=("applications:queue",),
     ),
     # --- end applications ---
+    # --- enablement (branch library) ---
+    ("POST", "/api/v1/resources/"): Api(
+        ("manager",),
+        lambda w: {
+            "title": "Pricing sheet",
+            "kind": "deck",
+            "phase": "growth",
+            "body": "Prices by tier.",
+            "tags": ["pricing"],
+            "published": True,
+        },
+        show=("enablement:library", "portal:library"),
+    ),
+    ("PUT", "/api/v1/resources/{id}/"): Api(
+        ("manager",),
+        lambda w: {"title": "Reseller guide", "kind": "training", "phase": "growth"},
+        obj="resource",
+        show=("enablement:library", "portal:library"),
+    ),
+    ("PATCH", "/api/v1/resources/{id}/"): Api(
+        ("manager",),
+        lambda w: {"summary": "For resellers"},
+        obj="resource",
+        show=("enablement:library", "portal:library"),
+    ),
+    # --- end enablement ---
 }
 
 # A transition input per (route, input serializer): the transitions sharing one serializer

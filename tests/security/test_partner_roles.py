@@ -113,6 +113,15 @@ ROLES: dict[str, frozenset[str]] = {
     "application-detail": NONE,
     "application-run-transition": NONE,
     "application-transitions": NONE,
+    # --- enablement (branch library): the library is every role's; adoption is the vendor's ---
+    "portal:library": ALL,
+    "portal:library_resource": ALL,
+    "portal:library_file": ALL,
+    "portal:document_pdf": ALL,
+    "resource-list": ALL,
+    "resource-detail": ALL,
+    "resource-open": ALL,
+    "resource-adoption": NONE,
 }
 
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))
