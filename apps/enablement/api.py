@@ -184,7 +184,8 @@ class ResourceViewSet(
         description=(
             "Records that the caller opened it (a partner user's open counts once per person "
             "and day, whether by the portal or the API) and answers its content: the sanitised "
-            "`html`, the `url` of a link, or the `file`'s download link."
+            "`html` (a template's merge fields filled with the partner user's own company's "
+            "facts and figures), the `url` of a link, or the `file`'s download link."
         ),
         request=None,
         responses=OpenAnswer,
@@ -197,9 +198,7 @@ class ResourceViewSet(
             {
                 "id": resource.pk,
                 "content": resource.content,
-                "html": render_markdown(resource.body)
-                if resource.content == Content.MARKDOWN
-                else "",
+                "html": services.resource_html(resource, request.user),
                 "url": resource.url,
                 "file": file_link(resource, request.user),
             }

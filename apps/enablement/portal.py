@@ -11,7 +11,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from apps.core.access import portal_required
-from apps.core.markdown import render_markdown
 from apps.core.uploads import download
 
 from . import selectors, services
@@ -51,7 +50,7 @@ def resource(request, pk: int):
         "enablement/portal_resource.html",
         {
             "resource": item,
-            "html": mark_safe(render_markdown(item.body)),  # noqa: S308 (sanitised by nh3)
+            "html": mark_safe(services.resource_html(item, request.user)),  # noqa: S308 (nh3)
         },
     )
 

@@ -277,3 +277,17 @@ def document_pdf(document: PartnerDocument) -> bytes:
         {"document": document, "html": render_markdown(document.body)},
     )
     return render_pdf(html, title=document.title)
+
+
+def resource_html(resource: Resource, user, now: datetime | None = None) -> str:
+    """The resource's sanitised HTML as its reader sees it: a template opened by a partner user
+    shows that partner's own facts and figures in its merge fields (staff see the fields)."""
+    if resource.content != Content.MARKDOWN:
+        return ""
+    body = resource.body
+    if resource.is_template and getattr(user, "is_partner_user", False) and user.partner_id:
+        partner = Partner.objects.select_related("partner_type", "tier", "manager").get(
+            pk=user.partner_id
+        )
+        body = merge.fill(body, merge.values_for(partner, now))
+    return render_markdown(body)

@@ -136,3 +136,12 @@ def test_the_stage_s_templates_and_tasks_are_offered_on_the_partner_page(bob, cl
     page = client_for(bob).get(f"/partners/{partner.pk}/").content.decode()
     assert "This stage&#x27;s templates" in page or "This stage's templates" in page
     assert "Open the template “Onboarding checklist” for this partner" in page
+
+
+def test_a_partner_user_opening_a_template_reads_its_own_company_in_it(acme, client_for, api_for):
+    template = ResourceFactory(is_template=True, body="Plan for {{ partner_name }}: {{ tier }}")
+    charlie = PartnerUserFactory(partner=acme)
+    page = client_for(charlie).get(f"/portal/library/{template.pk}/").content.decode()
+    assert "Plan for Acme Resellers: —" in page and "{{" not in page
+    opened = api_for(charlie).post(f"/api/v1/resources/{template.pk}/open/").json()
+    assert opened["html"] == "<p>Plan for Acme Resellers: —</p>\n"

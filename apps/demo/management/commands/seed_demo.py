@@ -5,10 +5,20 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from apps.demo import accounts, agreements, applications, deals, partners, people, qbrs, tiers
+from apps.demo import (
+    accounts,
+    agreements,
+    applications,
+    deals,
+    library,
+    partners,
+    people,
+    qbrs,
+    tiers,
+)
 
 # Order matters: the people and partners first, then what each domain builds on them.
-SEEDERS = [accounts, partners, people, agreements, deals, qbrs, tiers, applications]
+SEEDERS = [accounts, partners, people, agreements, deals, qbrs, tiers, applications, library]
 
 
 class Command(BaseCommand):
