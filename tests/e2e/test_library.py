@@ -4,6 +4,7 @@ a manager uses a library template for a partner, edits it and downloads the PDF.
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -72,7 +73,7 @@ def test_a_manager_uses_a_template_for_a_partner_and_downloads_the_pdf(
     shot("library-manager-document")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
-    text = pdf_text(open(download.value.path(), "rb").read())
+    text = pdf_text(Path(download.value.path()).read_bytes())
     assert "Strategy plan: Initech Partners" in text
     assert "Bob Baker" in text and "Agreed with Initech on Monday." in text
     document = PartnerDocument.objects.get(partner=partner)
