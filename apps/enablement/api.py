@@ -47,9 +47,9 @@ class ResourceSerializer(RoleFieldsModelSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     phase = serializers.ChoiceField(choices=Phase.choices)
     content = serializers.ChoiceField(
-        choices=[Content.MARKDOWN, Content.LINK],
+        choices=Content.choices,
         required=False,
-        help_text="`markdown` or `link` (files are uploaded on the library page).",
+        help_text="`markdown` (the default) or `link`; a `file` is uploaded on the library page.",
     )
     body = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
     url = serializers.URLField(required=False, allow_blank=True, max_length=500)
