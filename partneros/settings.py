@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.agreements",
     "apps.deals",
     "apps.people",
+    "apps.enablement",
     "apps.applications",
     "apps.qbrs",
     "apps.tiers",
@@ -397,7 +398,10 @@ SPECTACULAR_SETTINGS = {
     # parse, undocumented), so generated clients send JSON and can send null.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # The 409 answer's codes: one named enum a generated client can match on.
-    "ENUM_NAME_OVERRIDES": {"ConflictCodeEnum": "apps.core.api.CONFLICT_CODES"},
+    "ENUM_NAME_OVERRIDES": {
+        "ConflictCodeEnum": "apps.core.api.CONFLICT_CODES",
+        "StageEnum": "apps.program.stages.Stage",
+    },
     "TAGS": [
         {"name": "auth", "description": "API tokens: sign in with a username and password."},
         {"name": "users", "description": "Accounts: your own, your tokens, new users (admins)."},
@@ -415,6 +419,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "tiers", "description": "The program's tiers and what each requires."},
         {"name": "tier-proposals", "description": "Tier changes the evaluation proposes."},
         {"name": "exchange-rates", "description": "Rates to the program's base currency."},
+        {
+            "name": "resources",
+            "description": "The resource library: templates, decks, guides; opens.",
+        },
         {"name": "program", "description": "The program's settings."},
         {"name": "notifications", "description": "Your own notifications."},
         {"name": "locator", "description": "The public partner directory and its contact form."},

@@ -52,6 +52,7 @@ urlpatterns = [
     path("exchange/", include("apps.exchange.urls")),
     path("people/", include("apps.people.urls")),
     path("leads/", include("apps.leads.urls")),
+    path("", include("apps.enablement.urls")),
     path("portal/", include("apps.portal.urls")),
     path("apply/", include("apps.applications.public_urls")),
     path("applications/", include("apps.applications.urls")),

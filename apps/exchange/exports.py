@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.core.params import query_id
 from apps.deals.filters import portal_list, review_queue
+from apps.enablement.selectors import adoption_opens
 from apps.partners.filters import partner_list
 from apps.people.selectors import visible_contacts
 from apps.qbrs.filters import manager_list_filter
@@ -34,6 +35,29 @@ QBR_COLUMNS = [
 CONTACT_COLUMNS = [
     "id", "partner", "name", "email", "phone", "title", "roles", "notes", "portal_user",
 ]  # fmt: skip
+
+
+ADOPTION_COLUMNS = [
+    "day", "opened_at", "resource_id", "resource", "phase", "kind", "partner_id", "partner",
+    "user",
+]  # fmt: skip
+
+
+def adoption_rows(user, params) -> Iterator[list]:
+    """The library's adoption: every recorded open (one per person, resource and day), newest
+    first; ?partner=<id>, ?resource=<id> and ?phase= narrow it as on the library pages."""
+    for o in adoption_opens(params).iterator(chunk_size=CHUNK):
+        yield [
+            o.day,
+            o.opened_at,
+            o.resource_id,
+            o.resource.title,
+            o.resource.phase,
+            o.resource.kind,
+            o.partner_id,
+            o.partner.name,
+            o.user.username,
+        ]
 
 
 def contact_rows(user, params) -> Iterator[list]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("registrations.csv", views.export_registrations, name="registrations_csv"),
     path("qbrs.csv", views.export_qbrs, name="qbrs_csv"),
     path("contacts.csv", views.export_contacts, name="contacts_csv"),
+    path("library-adoption.csv", views.export_adoption, name="adoption_csv"),
     path("templates/<slug:kind>.csv", views.template_csv, name="template"),
     path("import/", views.upload, name="upload"),
     path("import/<uuid:pk>/", views.preview, name="preview"),

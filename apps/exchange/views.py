@@ -72,6 +72,15 @@ def export_contacts(request):
     )
 
 
+@staff_required
+def export_adoption(request):
+    return _csv_response(
+        "library-adoption",
+        exports.ADOPTION_COLUMNS,
+        exports.adoption_rows(request.user, request.GET),
+    )
+
+
 @portal_required
 @partner_role_required(MANAGES_TEAM)
 def portal_contacts(request):

@@ -23,6 +23,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.agreements.nav",
         "apps.deals.nav",
         "apps.people.nav",
+        "apps.enablement.nav",
         "apps.applications.nav",
         "apps.qbrs.nav",
         "apps.tiers.nav",
@@ -45,6 +46,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "leads:board",
         "qbrs:list",
         "tiers:proposals",
+        "enablement:library",
     ]
     assert [link["name"] for link in nav.links_for(alice)] == [*staff, "program:settings"]
     assert [link["label"] for link in nav.links_for(charlie)] == [
@@ -55,6 +57,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "Onboarding",
         "Agreements",
         "QBRs",
+        "Library",
         "Team",  # charlie is his company's partner admin
         "Tier",
         "Directory listing",  # his company's public listing in the partner locator
@@ -99,6 +102,7 @@ def test_sections_are_discovered_in_their_order():
         "apps.onboarding.sections",
         "apps.people.sections",
         "apps.agreements.sections",
+        "apps.enablement.sections",
         "apps.deals.sections",
         "apps.leads.sections",
         "apps.qbrs.sections",
@@ -106,6 +110,11 @@ def test_sections_are_discovered_in_their_order():
         "apps.dashboard.sections",
         "apps.locator.sections",
     ]
+
+
+def test_the_merge_field_figures_are_discovered():
+    """The library's templates read figures from the apps above it (apps/enablement/merge.py)."""
+    assert [m.__name__ for m in app_modules("merge_fields")] == ["apps.qbrs.merge_fields"]
 
 
 def test_a_sections_module_without_its_order_fails_loudly(monkeypatch):

@@ -3,17 +3,28 @@ marker string; Globex's dave must never see any of it."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
+from apps.enablement.models import PartnerDocument
+from apps.enablement.services import resource_create
 from apps.locator.models import Listing
 from apps.notifications.models import Notification
-from apps.partners.models import Stage
+from apps.partners.models import Partner, Stage
 from apps.people.models import Contact
 from apps.people.services import invitation_create
-from tests.factories import AgreementFactory, PartnerFactory, PartnerUserFactory, TaskFactory
+from tests.factories import (
+    AgreementFactory,
+    PartnerFactory,
+    PartnerTypeFactory,
+    PartnerUserFactory,
+    TaskFactory,
+)
 
 MARKERS = (
     "Zqxmarker Customer",
@@ -27,7 +38,17 @@ MARKERS = (
     "Zqxmarker listing",  # acme's listing, not opted in: seen by nobody outside acme
     "Zqxmarker comment",
     "zqxmarker-file",
+    "Zqxmarker resource",
+    "Zqxmarker document",
 )
+
+
+def _blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -52,7 +73,6 @@ def dave(globex):
 
 @pytest.fixture
 def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from apps.deals.services import attachment_add, comment_create
     from apps.exchange.models import ImportBatch
@@ -92,11 +112,35 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
         partner_role="member",
         invited_by=bob,
     )
+    # The library: a resource for resellers (acme) that Globex, an integrator here, is outside
+    # of; a document made for acme and shared with its portal.
+    Partner.objects.filter(pk=globex.pk).update(
+        partner_type=PartnerTypeFactory(key="integrator", name="System integrator")
+    )
+    resource = resource_create(
+        actor=bob,
+        upload=SimpleUploadedFile("guide.pdf", _blank_pdf(), content_type="application/pdf"),
+        title="Zqxmarker resource",
+        kind="training",
+        phase="growth",
+        content="file",
+        is_template=True,
+        partner_types=["reseller"],
+        published=True,
+    )
+    document = PartnerDocument.objects.create(
+        partner=acme,
+        title="Zqxmarker document",
+        body="Zqxmarker document",
+        shared_with_partner=True,
+    )
     listing = Listing.objects.create(
         partner=acme, public_name="Zqxmarker listing", description="Not listed yet."
     )
     return {
         "listing": listing,
+        "resource": resource,
+        "document": document,
         "partner": acme,
         "user": charlie,
         "contact": contact,

@@ -657,6 +657,7 @@ def _pages() -> dict[str, list[Page]]:
         **_application_pages(),
         **_locator_pages(),
         **_conversation_pages(),
+        **_library_pages(),
     }
 
 
@@ -812,6 +813,75 @@ def _application_pages() -> dict[str, list[Page]]:
 
 # --- end applications -----------------------------------------------------------------------------
 
+# --- enablement (issue 20, the resource library; branch library) --------------------------------
+
+
+def _resource_data(w) -> dict:
+    return {
+        "title": "Pricing sheet",
+        "summary": "Prices by tier",
+        "kind": "deck",
+        "phase": "growth",
+        "content": "markdown",
+        "body": "Prices *by tier*.",
+        "tags": "pricing, tiers",
+        "published": "on",
+    }
+
+
+def _library_pages() -> dict[str, list[Page]]:
+    from apps.enablement.forms import DocumentForm, ResourceForm
+
+    library = ("enablement:library", "portal:library")
+    return {
+        "enablement:resource_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(ResourceForm),
+                data=_resource_data,
+                show=library,
+            )
+        ],
+        "enablement:resource_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["resource"].pk},
+                forms=lambda w: [ResourceForm(instance=w["resource"])],
+                data=lambda w: {
+                    **form_data(ResourceForm(instance=w["resource"])),
+                    "title": "Renamed guide",
+                    "partner_types": w["resource"].partner_types,  # a multiple choice: a list
+                    "stages": [],
+                },
+                show=(*library, "enablement:resource"),
+            )
+        ],
+        "enablement:resource_publish": [
+            Page(kwargs=lambda w: {"pk": w["resource"].pk}, data=lambda w: {"published": "1"})
+        ],
+        "enablement:use_template": [
+            Page(
+                kwargs=lambda w: {"pk": w["template"].pk},
+                data=lambda w: {"partner": str(w["partner"].pk)},
+                show=("partners:detail",),
+            )
+        ],
+        "enablement:document": [
+            Page(
+                kwargs=lambda w: {"pk": w["document"].pk},
+                forms=lambda w: [DocumentForm(instance=w["document"])],
+                data=lambda w: {
+                    "title": "Joint plan",
+                    "body": "The plan.",
+                    "shared_with_partner": "on",
+                },
+                show=("enablement:document", "partners:detail", "portal:library"),
+            )
+        ],
+    }
+
+
+# --- end enablement -------------------------------------------------------------------------------
+
 
 # --- locator (issue 22, the public partner locator; branch locator) -------------------------------
 
@@ -887,6 +957,8 @@ SHOW_OBJECTS = {
     "portal:team_contacts_import_preview": "new:portal_batch",
     # applications (branch apply)
     "applications:detail": "application",
+    "enablement:resource": "resource",
+    "enablement:document": "document",
 }
 
 
@@ -1127,6 +1199,32 @@ API: dict[tuple[str, str], Api] = {
     # --- locator (branch locator) ---
     ("POST", "/api/v1/locator/contact/"): Api(("anonymous",), _locator_contact),
     # --- end locator ---
+    # --- enablement (branch library) ---
+    ("POST", "/api/v1/resources/"): Api(
+        ("manager",),
+        lambda w: {
+            "title": "Pricing sheet",
+            "kind": "deck",
+            "phase": "growth",
+            "body": "Prices by tier.",
+            "tags": ["pricing"],
+            "published": True,
+        },
+        show=("enablement:library", "portal:library"),
+    ),
+    ("PUT", "/api/v1/resources/{id}/"): Api(
+        ("manager",),
+        lambda w: {"title": "Reseller guide", "kind": "training", "phase": "growth"},
+        obj="resource",
+        show=("enablement:library", "portal:library"),
+    ),
+    ("PATCH", "/api/v1/resources/{id}/"): Api(
+        ("manager",),
+        lambda w: {"summary": "For resellers"},
+        obj="resource",
+        show=("enablement:library", "portal:library"),
+    ),
+    # --- end enablement ---
 }
 
 # A transition input per (route, input serializer): the transitions sharing one serializer

@@ -252,6 +252,27 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "portal:listing": ("portal", None, "get", {}),
     "locator:listing_logo": ("login", "listing", "get", {}),  # staff, and the own admin
     # --- end locator ---
+    # --- enablement (issue 20, the resource library; branch library) ---
+    "enablement:library": ("staff", None, "get", {}),
+    "enablement:resource_new": ("staff", None, "get", {}),
+    "enablement:resource": ("staff", "resource", "get", {}),
+    "enablement:resource_edit": ("staff", "resource", "get", {}),
+    "enablement:resource_publish": ("staff", "resource", "post", {}),
+    "enablement:resource_file": ("staff", "resource", "get", {}),
+    "enablement:version_file": ("staff", "missing", "get", {"version_pk": MISSING}),
+    "enablement:use_template": ("staff", "resource", "post", {}),
+    "enablement:document": ("staff", "document", "get", {}),
+    "enablement:document_pdf": ("staff", "document", "get", {}),
+    "exchange:adoption_csv": ("staff", None, "get", {}),
+    "portal:library": ("portal", None, "get", {}),
+    "portal:library_resource": ("portal", "resource", "get", {}),
+    "portal:library_file": ("portal", "resource", "get", {}),
+    "portal:document_pdf": ("portal", "document", "get", {}),
+    "resource-list": ("api", None, "get", {}),
+    "resource-detail": ("api", "resource", "get", {}),
+    "resource-open": ("api", "resource", "post", {}),
+    "resource-adoption": ("api", "resource", "get", {}),
+    # --- end enablement ---
 }
 
 

@@ -150,6 +150,7 @@ def _dispute(acme, globex):
 def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, settings, tmp_path):
     """The security suite's world, plus an object in each state an input needs."""
     from apps.deals.services import extension_request_create
+    from apps.enablement.services import resource_create
     from apps.exchange.models import ImportBatch
     from apps.program.models import PartnerType, PlaybookTaskTemplate
     from tests.deals.factories import RegistrationFactory
@@ -220,6 +221,15 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
             info_requested_at=now,
             customer_name="Askedco Inc",
             customer_domain="askedco.example",
+        ),
+        "template": resource_create(  # branch library: a Markdown template to use for acme
+            actor=bob,
+            title="Joint plan template",
+            kind="template",
+            phase="growth",
+            body="# Plan for {{ partner_name }}",
+            is_template=True,
+            published=True,
         ),
     }
 
@@ -735,6 +745,8 @@ UPLOADS = {
     ("portal:listing", "logo"): "test_the_locator_logo_must_be_a_small_image",  # branch locator
     ("deals:attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
     ("portal:deal_attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
+    ("enablement:resource_new", "upload"): "test_a_library_file_is_checked_by_its_content",
+    ("enablement:resource_edit", "upload"): "test_a_library_file_is_checked_by_its_content",
 }
 
 
@@ -753,6 +765,33 @@ def test_every_upload_gets_hostile_files(hostile_world):
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.mark.parametrize("door", ["enablement:resource_new", "enablement:resource_edit"])
+@pytest.mark.parametrize(
+    "name,content,content_type",
+    [
+        ("guide.pdf", b"<script>alert(1)</script>", "application/pdf"),
+        ("guide.html", b"<html><body onload=alert(1)>", "text/html"),
+        ("guide.svg", b"<svg onload=alert(1)></svg>", "image/svg+xml"),
+        ("guide.exe", b"MZ\x90\x00\x03", "application/pdf"),
+        ("", b"", "application/pdf"),
+    ],
+)
+def test_a_library_file_is_checked_by_its_content(door, name, content, content_type, hostile_world):
+    from apps.enablement.models import Resource
+
+    resource = hostile_world["resource"]
+    kwargs = {} if door.endswith("_new") else {"pk": resource.pk}
+    before = (Resource.objects.count(), resource.file.name)
+    client = Client()
+    client.force_login(hostile_world["bob"])
+    data = {**inputs._resource_data(hostile_world), "content": "file"}
+    data["upload"] = SimpleUploadedFile(name or "x", content, content_type=content_type)
+    response = client.post(reverse(door, kwargs=kwargs), data)
+    assert response.status_code == 400, (door, name, response.status_code)
+    resource.refresh_from_db()
+    assert (Resource.objects.count(), resource.file.name) == before
 
 
 def _pdf(content: bytes = PDF, name: str = "agreement.pdf", content_type="application/pdf"):

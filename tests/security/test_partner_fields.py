@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from apps.accounts.services import token_create
 from apps.core.discovery import app_modules
+from apps.core.pdf import pdf_text
 from apps.core.serializers import RoleFieldsMixin
 from apps.deals.models import RegistrationComment
 from apps.program.models import Tier
@@ -68,6 +69,10 @@ INVITATION = {
     "id", "partner", "email", "partner_role", "contact", "status", "invited_by", "created_at",
     "sent_at", "expires_at", "accepted_at",
 }  # fmt: skip
+RESOURCE = {
+    "id", "title", "summary", "kind", "phase", "content", "html", "url", "file", "is_template",
+    "tags", "published_at", "version",
+}  # fmt: skip
 
 LEAD = {
     "id", "company", "domain", "country", "contact_name", "contact_email", "product",
@@ -110,6 +115,9 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "lead-list": LEAD,
     "lead-detail": LEAD,
     "lead-transitions": TRANSITION,
+    # the library: what the partner's audience allows, never the audience rule nor the body
+    "resource-list": RESOURCE,
+    "resource-detail": RESOURCE,
 }
 # GET endpoints that answer a file, not fields (served to whoever sees its object).
 FILES = {"deal-registration-attachment"}
@@ -127,6 +135,7 @@ REFUSED = {
     "application-transitions",
     "lead-routing-rule-list",
     "lead-routing-rule-detail",
+    "resource-adoption",
 }
 # Never in a partner user's answer, whatever the endpoint (DESIGN.md section 1).
 VENDOR_INTERNAL = {
@@ -227,8 +236,9 @@ def test_no_portal_page_renders_vendor_internal_fields(name, world, client_for):
     response = client_for(acme.users.get()).get(url_for(name, world))
     assert response.status_code == 200, (name, response.status_code)
     body = b"".join(response) if response.streaming else response.content
-    # Whole words only: a CSRF token or a random id may hold "4c" by chance.
-    text = body.decode()
+    # Whole words only: a CSRF token or a random id may hold "4c" by chance. A PDF is read as
+    # the text it shows.
+    text = pdf_text(body) if response["Content-Type"] == "application/pdf" else body.decode()
     shown = [
         m
         for m in NEVER_ON_A_PORTAL_PAGE

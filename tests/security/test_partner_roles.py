@@ -127,6 +127,15 @@ ROLES: dict[str, frozenset[str]] = {
     # --- locator (branch locator): the company's public listing is its admin's ---
     "portal:listing": ADMIN,
     "locator:listing_logo": ADMIN,
+    # --- enablement (branch library): the library is every role's; adoption is the vendor's ---
+    "portal:library": ALL,
+    "portal:library_resource": ALL,
+    "portal:library_file": ALL,
+    "portal:document_pdf": ALL,
+    "resource-list": ALL,
+    "resource-detail": ALL,
+    "resource-open": ALL,
+    "resource-adoption": NONE,
 }
 
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))

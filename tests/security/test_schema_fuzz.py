@@ -37,6 +37,7 @@ QUICK_PHASES = ("examples", "fuzzing", "stateful")
 # A password is judged by Django's validators (similar to the username, common, all digits).
 # Tiers: a name or rank another tier has; requirements lower than a lower tier's.
 TIER_RULES = {"name", "rank", "min_won_value", "min_won_deals"}
+LIBRARY_RULES = {"partner_types", "min_tier", "body", "url", "content"}
 DATA_DEPENDENT_400 = {
     "POST /api/v1/auth/token/": {"non_field_errors"},  # wrong username or password
     "POST /api/v1/users/me/password/": {"old_password", "new_password"},
@@ -59,6 +60,12 @@ DATA_DEPENDENT_400 = {
     # Branch locator: the buyer's e-mail must be at a registrable domain (the lead's customer,
     # apps.deals.normalize), which no pattern of the schema can say.
     "POST /api/v1/locator/contact/": {"contact_email"},
+    # The library (branch library): a partner type or tier that exists; a page needs its text
+    # and a link its address (which the content decides); a file is uploaded on the library
+    # page, never over JSON.
+    "POST /api/v1/resources/": LIBRARY_RULES,
+    "PUT /api/v1/resources/{id}/": LIBRARY_RULES,
+    "PATCH /api/v1/resources/{id}/": LIBRARY_RULES,
 }
 # The one-line texts of a registration (apps/deals/models.py no_control_characters).
 UNLISTED_CHARACTER_FIELDS = {

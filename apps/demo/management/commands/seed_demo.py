@@ -13,6 +13,7 @@ from apps.demo import (
     deals,
     decisions,
     leads,
+    library,
     partners,
     people,
     qbrs,
@@ -21,7 +22,8 @@ from apps.demo import (
 
 # Order matters: the people and partners first, then what each domain builds on them.
 SEEDERS = [
-    accounts, partners, people, agreements, deals, decisions, qbrs, tiers, applications, leads
+    accounts, partners, people, agreements, deals, decisions, qbrs, tiers, applications, leads,
+    library,
 ]  # fmt: skip
 
 

@@ -1,0 +1,97 @@
+"""The library's page forms; the rules they share with the API live in services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.params import query_text
+from apps.program.models import PartnerType, Tier
+from apps.program.stages import Stage
+
+from .merge import FIELDS
+from .models import Content, Kind, PartnerDocument, Phase, Resource
+from .services import RESOURCE_FIELDS
+
+
+class TagsField(forms.CharField):
+    """Tags typed as one line, separated by commas."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=1000, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        # Control characters (NUL among them: PostgreSQL refuses it) are dropped, not stored.
+        text = query_text(super().to_python(value) or "", self.max_length or 1000)
+        return [tag.strip() for tag in text.split(",") if tag.strip()]
+
+
+class ResourceForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "PDF, image, Word, Excel or PowerPoint, at most 20 MB. A new file keeps the old one "
+            "in the history."
+        ),
+    )
+    partner_types = forms.MultipleChoiceField(
+        label=_("Partner types"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every type."),
+    )
+    stages = forms.MultipleChoiceField(
+        label=_("Partner stages"),
+        required=False,
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every stage."),
+    )
+    tags = TagsField(label=_("Tags"), help_text=_("Separated by commas."))
+
+    class Meta:
+        model = Resource
+        fields = [*RESOURCE_FIELDS, "published"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18}), "summary": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner_types"].choices = list(  # type: ignore[attr-defined]
+            PartnerType.objects.order_by("name").values_list("key", "name")
+        )
+        self.fields["min_tier"].queryset = Tier.objects.order_by("rank")  # type: ignore[attr-defined]
+        self.fields["min_tier"].label = _("Minimum tier")
+        self.fields["min_tier"].empty_label = _("Any tier")  # type: ignore[attr-defined]
+        fields = ", ".join("{{ " + name + " }}" for name in FIELDS)
+        self.fields["body"].help_text = _(
+            "Markdown. A template may use merge fields: %(fields)s."
+        ) % {"fields": fields}
+        self.fields["kind"].choices = Kind.choices  # type: ignore[attr-defined]
+        self.fields["phase"].choices = Phase.choices  # type: ignore[attr-defined]
+        self.fields["content"].choices = Content.choices  # type: ignore[attr-defined]
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = PartnerDocument
+        fields = ["title", "body", "shared_with_partner"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+
+
+class UseTemplateForm(forms.Form):
+    """ "Use for this partner": which partner the document is for (one the caller sees)."""
+
+    partner = forms.ModelChoiceField(
+        queryset=PartnerType.objects.none(),
+        error_messages={"invalid_choice": _("Choose one of the partners listed.")},
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]

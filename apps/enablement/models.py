@@ -1,0 +1,248 @@
+"""The resource library (DESIGN.md section 15): resources by lifecycle phase, their file history,
+who opened what (adoption), the partner's own documents made from templates, and the templates
+each playbook stage walks through.
+
+A resource is a unit of content a course's lessons can point at later (a lesson is a resource
+in an order), so nothing here is specific to the library page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.ids import RandomIdModel
+from apps.program.stages import Stage
+
+# The text search configuration of the stored search column and of every query against it.
+SEARCH_CONFIG = "english"
+
+
+class Kind(models.TextChoices):
+    TEMPLATE = "template", _("Template")
+    PLAYBOOK = "playbook", _("Playbook")
+    DECK = "deck", _("Deck")
+    BATTLECARD = "battlecard", _("Battlecard")
+    CASE_STUDY = "case_study", _("Case study")
+    TRAINING = "training", _("Training")
+    LEGAL = "legal", _("Legal")
+
+
+class Phase(models.TextChoices):
+    STRATEGY = "strategy", _("Strategy")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    ONBOARDING = "onboarding", _("Onboarding")
+    GROWTH = "growth", _("Growth")
+    EVALUATION = "evaluation", _("Evaluation")
+    EXPANSION = "expansion", _("Expansion")
+    EXIT = "exit", _("Exit")
+
+
+# The phase whose resources make a partner's starter kit, by the partner's stage.
+PHASE_OF_STAGE = {
+    Stage.RECRUITMENT: Phase.RECRUITMENT,
+    Stage.ONBOARDING: Phase.ONBOARDING,
+    Stage.GROWTH: Phase.GROWTH,
+    Stage.EVALUATION: Phase.EVALUATION,
+    Stage.EXPANSION: Phase.EXPANSION,
+    Stage.EXITED: Phase.EXIT,
+}
+
+
+class Content(models.TextChoices):
+    MARKDOWN = "markdown", _("Markdown page")
+    FILE = "file", _("Uploaded file")
+    LINK = "link", _("Link")
+
+
+def resource_file_path(instance, filename: str) -> str:
+    # Set by the service to a random name (apps.core.uploads.random_name); never the uploader's.
+    return filename
+
+
+class Resource(RandomIdModel):
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    phase = models.CharField(_("lifecycle phase"), max_length=20, choices=Phase.choices)
+    content = models.CharField(
+        _("content"), max_length=10, choices=Content.choices, default=Content.MARKDOWN
+    )
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(upload_to=resource_file_path, blank=True, max_length=200)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=120, blank=True)
+    is_template = models.BooleanField(
+        _("template with merge fields"),
+        default=False,
+        help_text=_("Can be used for a partner: its merge fields are filled in."),
+    )
+    # Vendor-internal (strategy, qualification, scripts): never shown to any partner.
+    internal = models.BooleanField(
+        _("vendor only"), default=False, help_text=_("Never shown to partners.")
+    )
+    # Audience: empty means everyone. Partner types by key (PartnerType.key), stages by value.
+    partner_types = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    min_tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stages = ArrayField(
+        models.CharField(max_length=20, choices=Stage.choices), default=list, blank=True
+    )
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # The ranked full-text search: a stored generated column over title (A), summary (B) and
+    # body (C), kept by PostgreSQL on every write whatever the door, with a GIN index.
+    search = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["phase", "title", "id"]
+        indexes = [
+            GinIndex(fields=["search"], name="resource_search_gin"),
+            GinIndex(fields=["tags"], name="resource_tags_gin"),
+            models.Index(fields=["phase", "kind"], name="resource_phase_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="resource_link_has_url",
+                condition=~models.Q(content="link") | ~models.Q(url=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResourceVersion(models.Model):
+    """A file a resource no longer serves: replaced by a newer upload, kept in its history."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    file = models.FileField(upload_to=resource_file_path, max_length=200)
+    file_name = models.CharField(max_length=200)
+    file_type = models.CharField(max_length=120)
+    replaced_at = models.DateTimeField()
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "version"], name="resource_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} (v{self.version})"
+
+
+class ResourceOpen(models.Model):
+    """A partner user opened a resource (page or API): one row per person, resource and day."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="opens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="resource_opens"
+    )
+    day = models.DateField()
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "user", "day"], name="resource_open_once_a_day"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partner", "opened_at"], name="resourceopen_partner_at"),
+            models.Index(fields=["resource", "opened_at"], name="resourceopen_resource_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} by {self.user_id} on {self.day}"
+
+
+class LibraryVisit(models.Model):
+    """When a partner user last looked at the library: what is "new since your last visit"."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_visit"
+    )
+    seen_at = models.DateTimeField()
+    # The visit before the current one: resources published after it are new to this person.
+    previous_seen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.seen_at}"
+
+
+class PartnerDocument(RandomIdModel):
+    """A partner's own document, made from a template with its merge fields filled in."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="documents"
+    )
+    source = models.ForeignKey(
+        Resource, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    shared_with_partner = models.BooleanField(_("shared with the partner's portal"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["partner", "updated_at"], name="partnerdoc_partner_at")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlaybookLink(models.Model):
+    """A stage's chain of library templates, in order; a link may name the playbook task it
+    serves, whose tasks then offer "open the template for this partner". Kept here because the
+    program (floor 2) cannot know the library."""
+
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="playbook_links")
+    task_template = models.ForeignKey(
+        "program.PlaybookTaskTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["stage", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "resource"], name="playbook_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} #{self.order}: {self.resource_id}"

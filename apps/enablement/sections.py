@@ -1,0 +1,32 @@
+"""The library's parts of composite pages: on the partner page, its documents, the templates of
+its stage's playbook (with the tasks they serve) and what its people opened; on the portal
+home, the starter kit of the partner's stage and what is new since the last library visit."""
+
+from __future__ import annotations
+
+from . import selectors
+
+# The place of this app's parts on composite pages (apps/core/sections.py), lower first.
+ORDER = 45
+
+
+def partner_detail(request, partner):
+    links = selectors.stage_templates(partner)
+    return "enablement/_partner_section.html", {
+        "partner": partner,
+        "documents": list(selectors.documents_of(partner)[:20]),
+        "stage_templates": links,
+        "task_templates": selectors.task_templates(partner, links),
+        "opened": list(selectors.opens_of_partner(partner)[:15]),
+    }
+
+
+def portal_home(request):
+    partner = request.user.partner
+    kit = list(selectors.starter_kit(partner)[:12])
+    seen = selectors.last_library_visit(request.user)
+    new_count = selectors.new_since(selectors.visible_resources(request.user), seen).count()
+    return "enablement/_portal_home.html", {
+        "kit": kit,
+        "new_count": new_count if seen else 0,
+    }
