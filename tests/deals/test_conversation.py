@@ -440,10 +440,13 @@ def test_an_open_question_keeps_the_claim_open(reg, acme, bob, charlie, valid_in
 
 
 def test_a_partners_exit_withdraws_a_registration_waiting_on_its_answer(reg, acme, bob):
-    from apps.deals.services import close_for_exited_partner
+    from apps.deals.exit import carry_out, exit_effects
 
     registration_transition(registration=reg, name="request_info", actor=bob, question="?")
-    assert close_for_exited_partner(partner=acme, actor=bob) == {"withdrawn": 1, "expired": 0}
+    [planned] = exit_effects(acme, now=T0)
+    assert (planned.action, planned.object_id) == ("withdraw", reg.pk)
+    assert "waiting on the partner's answer" in planned.label
+    assert carry_out(acme, actor=bob, reason="", now=T0) == [planned]
     reg.refresh_from_db()
     assert reg.status == Status.WITHDRAWN
     assert run("deal_info_reminder", T0 + timedelta(days=30)) == {"reminded": 0}
