@@ -403,6 +403,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "applications", "description": "Companies applying to join the program."},
         {"name": "tasks", "description": "A partner's onboarding and expansion tasks."},
         {"name": "agreements", "description": "Partner agreements: send, sign, renew, end."},
+        {
+            "name": "agreement-templates",
+            "description": "The text agreements are generated from, one per kind (admins).",
+        },
         {"name": "deal-registrations", "description": "Deals partners register for protection."},
         {"name": "qbrs", "description": "Quarterly business reviews and their outcomes."},
         {"name": "action-items", "description": "What a QBR agreed to do, and by whom."},

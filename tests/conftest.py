@@ -29,11 +29,16 @@ def _default_program(request):
 
     from django.apps import apps
 
+    from apps.agreements.models import AgreementTemplate
     from apps.program.models import StageConfig
 
     if not StageConfig.objects.exists():
         import_module("apps.program.migrations.0002_default_program").seed(apps, None)
         import_module("apps.program.migrations.0005_default_completing_events").forwards(apps, None)
+    if not AgreementTemplate.objects.exists():
+        import_module("apps.agreements.migrations.0005_default_templates").create_templates(
+            apps, None
+        )
 
 
 @pytest.fixture(autouse=True)
