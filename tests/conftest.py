@@ -117,3 +117,10 @@ def api_for():
         return c
 
     return make
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Stored files (agreement documents, attachments) go to a directory of this test's own."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path

@@ -203,4 +203,7 @@ def response(agreement: Agreement, *, download: bool) -> FileResponse:
     )
     result.headers["X-Content-Type-Options"] = "nosniff"
     result.headers["Cache-Control"] = "private, no-store"
+    # Shown inline in this origin's own pages before signing (never framed elsewhere); the PDF
+    # loads nothing. Not `sandbox`: the browser's PDF viewer does not draw in a sandboxed frame.
+    result.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
     return result

@@ -132,6 +132,8 @@ def _detail_context(request, agreement, forms=None, error=None) -> dict:
         }
         for row in transitions.describe(agreement, "status", user=request.user)
         if row["allowed"] or not row["unmet"][0].startswith("Not possible")
+        # countersigning is offered only while it is awaited: the template asks, nobody did yet
+        if row["name"] != "countersign" or row["allowed"]
     ]
     for row in rows:
         if row["form"] is None and row["name"] in FORMS:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import date, timedelta
 
 import pytest
@@ -17,14 +15,6 @@ from tests.factories import AgreementFactory, PartnerFactory
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings):
-    path = tempfile.mkdtemp()
-    settings.MEDIA_ROOT = path
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 # --- the status machine ----------------------------------------------------------------------

@@ -4,8 +4,6 @@ future start date (`signed` until the sweep activates it)."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -31,14 +29,6 @@ from apps.program.models import Tier
 from tests.factories import AgreementFactory, PartnerFactory, PartnerUserFactory, sample_pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings):
-    path = tempfile.mkdtemp()
-    settings.MEDIA_ROOT = path
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _read(fieldfile) -> bytes:
