@@ -15,7 +15,7 @@ from django_fsm import ConcurrentTransition
 from apps.core import transitions
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
 from apps.core.events import send_after_commit
-from apps.core.pdf import sha256
+from apps.core.pdf import pdf_page_count, sha256
 from apps.notifications.services import notify
 
 from . import documents
@@ -126,7 +126,16 @@ def _attach_document(agreement: Agreement, *, now: datetime) -> None:
     template = AgreementTemplate.objects.filter(kind=agreement.kind).first()
     if agreement.document:
         with agreement.document.open("rb") as handle:
-            agreement.document_sha256 = sha256(handle.read())
+            content = handle.read()
+        try:  # its signature certificate will be appended to it: it must be a PDF one can read
+            readable = pdf_page_count(content) > 0
+        except Exception:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
+            readable = False
+        if not readable:
+            raise InvalidInput(
+                {"document": ["The uploaded document is not a readable PDF: upload it again."]}
+            )
+        agreement.document_sha256 = sha256(content)
         agreement.document_generated = False
     else:
         if template is None:  # the send condition holds: one of the two exists

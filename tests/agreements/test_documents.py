@@ -434,3 +434,12 @@ def test_the_api_agreement_created_as_before_is_sent_with_a_generated_document(a
     sent = c.post(f"/api/v1/agreements/{created['id']}/transitions/send/").json()
     assert sent["status"] == "sent" and len(sent["document_sha256"]) == 64
     assert other.agreements.count() == 0
+
+
+def test_send_refuses_an_uploaded_document_no_one_can_read(api_for, bob, charlie):
+    agreement = _draft(charlie.partner, status="draft")
+    agreement.document.save("x.pdf", ContentFile(b"%PDF-1.4 not really a pdf"), save=True)
+    response = api_for(bob).post(f"/api/v1/agreements/{agreement.pk}/transitions/send/")
+    assert response.status_code == 400
+    assert "not a readable PDF" in response.json()["document"][0]
+    assert Agreement.objects.get(pk=agreement.pk).status == Status.DRAFT
