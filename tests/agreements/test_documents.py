@@ -168,6 +168,15 @@ def test_the_templates_list_reads_a_fixed_number_of_queries(
         assert c.get(reverse("agreements:templates")).status_code == 200
 
 
+def test_the_templates_api_list_reads_a_fixed_number_of_queries(
+    api_for, alice, django_assert_num_queries
+):
+    c = api_for(alice)
+    # the count, the page of templates (one per kind: the list never grows past six)
+    with django_assert_num_queries(2):
+        assert len(c.get("/api/v1/agreement-templates/").json()["results"]) == len(Kind.values)
+
+
 # --- send ------------------------------------------------------------------------------------
 
 
