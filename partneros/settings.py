@@ -411,6 +411,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "applications", "description": "Companies applying to join the program."},
         {"name": "tasks", "description": "A partner's onboarding and expansion tasks."},
         {"name": "agreements", "description": "Partner agreements: send, sign, renew, end."},
+        {
+            "name": "agreement-templates",
+            "description": "The text agreements are generated from, one per kind (admins).",
+        },
         {"name": "deal-registrations", "description": "Deals partners register for protection."},
         {"name": "leads", "description": "The vendor's opportunities routed to partners."},
         {"name": "lead-routing-rules", "description": "Which partners leads are routed to."},

@@ -29,12 +29,17 @@ def _default_program(request):
 
     from django.apps import apps
 
+    from apps.agreements.models import AgreementTemplate
     from apps.program.models import StageConfig
 
     if not StageConfig.objects.exists():
         import_module("apps.program.migrations.0002_default_program").seed(apps, None)
         import_module("apps.program.migrations.0005_default_completing_events").forwards(apps, None)
         import_module("apps.program.migrations.0006_rejection_reasons").seed(apps, None)
+    if not AgreementTemplate.objects.exists():
+        import_module("apps.agreements.migrations.0005_default_templates").create_templates(
+            apps, None
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -113,3 +118,10 @@ def api_for():
         return c
 
     return make
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Stored files (agreement documents, attachments) go to a directory of this test's own."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from apps.accounts.models import PartnerRole, Role, User
@@ -98,6 +101,21 @@ class AgreementFactory(factory.django.DjangoModelFactory):
         lambda a: timezone.now() if a.status in ("active", "expired", "terminated") else None
     )
     signed_by_name = factory.LazyAttribute(lambda a: "Pat Signer" if a.signed_at else "")
+    # Sent means sent with a document (the send transition attaches one).
+    document = factory.LazyAttribute(
+        lambda a: None if a.status == "draft" else ContentFile(sample_pdf(), name="agreement.pdf")
+    )
+    document_sha256 = factory.LazyAttribute(
+        lambda a: "" if a.status == "draft" else hashlib.sha256(sample_pdf()).hexdigest()
+    )
+
+
+@functools.cache
+def sample_pdf() -> bytes:
+    """A real one-page PDF (made once per test run)."""
+    from apps.core.pdf import render_pdf
+
+    return render_pdf("<h1>Sample agreement</h1><p>The terms agreed.</p>", title="Sample")
 
 
 class TaskFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,5 @@
 """What a partner's exit does to its agreements (apps/core/exits.py): the active ones terminate
-now, each with its notice period recorded."""
+now — and those signed but not yet started — each with its notice period recorded."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ ORDER = 10
 
 
 def exit_effects(partner, *, now: datetime) -> list[Effect]:
-    agreements = Agreement.objects.filter(partner=partner, status=Status.ACTIVE).order_by(
-        "start_date", "id"
-    )
+    agreements = Agreement.objects.filter(
+        partner=partner, status__in=[Status.SIGNED, Status.ACTIVE]
+    ).order_by("start_date", "id")
     today = timezone.localdate(now)
     return [
         Effect(

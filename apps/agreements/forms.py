@@ -3,18 +3,23 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.core import numbers
 from apps.partners.models import Partner
 
-from .models import Agreement
+from . import documents
+from .models import Agreement, AgreementTemplate
 from .services import MAX_DOCUMENT_BYTES, validate_document
 
 
 class AgreementForm(forms.ModelForm):
     document = forms.FileField(
         required=False,
-        help_text="PDF, at most 10 MB.",
+        help_text=_(
+            "PDF, at most 10 MB. Leave empty to generate the document from the template of "
+            "this kind when the agreement is sent."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
 
@@ -29,6 +34,7 @@ class AgreementForm(forms.ModelForm):
             "end_date",
             "auto_renew",
             "notice_period_days",
+            "partner_address",
             "exit_clauses",
             "document",
         ]
@@ -36,6 +42,7 @@ class AgreementForm(forms.ModelForm):
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
             "exit_clauses": forms.Textarea(attrs={"rows": 4}),
+            "partner_address": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -73,6 +80,10 @@ class SignForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    # The fingerprint of the document the page showed: signing another one is refused.
+    document_sha256 = forms.RegexField(
+        regex=r"^[0-9a-fA-F]{64}$", required=False, widget=forms.HiddenInput
+    )
 
 
 class RecordSignatureForm(forms.Form):
@@ -85,3 +96,23 @@ class TerminateForm(forms.Form):
 
 class RenewForm(forms.Form):
     end_date = forms.DateField(label="New end date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AgreementTemplateForm(forms.ModelForm):
+    class Meta:
+        model = AgreementTemplate
+        fields = ["title", "body", "countersign"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 24, "spellcheck": "true"})}
+        help_texts = {
+            "body": _(
+                "Markdown (## for a heading, **bold**, blank line between paragraphs). "
+                "Merge fields are written {{ like_this }}; the list is beside the text."
+            )
+        }
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data.get("body", "")
+        unknown = documents.unknown_fields(body)
+        if unknown:
+            raise forms.ValidationError(documents.unknown_fields_message(unknown))
+        return body

@@ -1,4 +1,6 @@
-"""Agreements with partners: drafted, sent, signed (active), then expired or terminated."""
+"""Agreements with partners: drafted, sent with a document, signed (active, or `signed` until a
+future start date), then expired or terminated; and the admin-kept templates their documents are
+generated from."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ class Kind(models.TextChoices):
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     SENT = "sent", "Sent for signature"
+    SIGNED = "signed", "Signed, starts later"
     ACTIVE = "active", "Active"
     EXPIRED = "expired", "Expired"
     TERMINATED = "terminated", "Terminated"
@@ -48,6 +51,36 @@ def has_ended(agreement: Agreement) -> bool:
     return agreement.end_date is not None and agreement.end_date < today
 
 
+@condition("There is no document to send: upload a PDF or keep a template for this kind.")
+def has_document_or_template(agreement: Agreement) -> bool:
+    return (
+        bool(agreement.document) or AgreementTemplate.objects.filter(kind=agreement.kind).exists()
+    )
+
+
+@condition("The partner has no active portal admin to sign it: invite one first.")
+def has_partner_signer(agreement: Agreement) -> bool:
+    return agreement.partner.users.filter(
+        is_active=True, role="partner", partner_role="admin"
+    ).exists()
+
+
+@condition("There is no document to sign.")
+def has_document(agreement: Agreement) -> bool:
+    return bool(agreement.document)
+
+
+@condition("The start date has not come yet.")
+def has_started(agreement: Agreement) -> bool:
+    today = agreement.as_of or timezone.localdate()
+    return agreement.start_date <= today
+
+
+@condition("Its template asks for no countersignature, or it is countersigned already.")
+def awaits_countersignature(agreement: Agreement) -> bool:
+    return agreement.countersign_required and agreement.countersigned_at is None
+
+
 def document_path(instance: Agreement, filename: str) -> str:
     # The stored name never carries the uploader's file name (it may say anything).
     return f"agreements/{instance.partner_id}/{timezone.now():%Y%m%d%H%M%S%f}.pdf"
@@ -66,7 +99,19 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         default=30, validators=[MaxValueValidator(730)]
     )
     exit_clauses = models.TextField("Exit clauses", blank=True)
+    partner_address = models.TextField(
+        "Partner's address",
+        blank=True,
+        max_length=1000,
+        help_text="The registered address the contract names.",
+    )
     document = models.FileField(upload_to=document_path, blank=True, max_length=200)
+    # The SHA-256 of `document`, the exact bytes the partner reads and signs.
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    document_generated = models.BooleanField(default=False)
+    # The document with its signature certificate page(s) appended, written at signing.
+    signed_document = models.FileField(upload_to=document_path, blank=True, max_length=200)
+    countersign_required = models.BooleanField(default=False)
     status = FSMField(default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
@@ -74,6 +119,14 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     signed_by_name = models.CharField(max_length=200, blank=True)
+    signed_from_address = models.GenericIPAddressField(null=True, blank=True)
+    signed_user_agent = models.CharField(max_length=500, blank=True)
+    signed_document_sha256 = models.CharField(max_length=64, blank=True)
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    countersigned_by_name = models.CharField(max_length=200, blank=True)
     terminated_at = models.DateTimeField(null=True, blank=True)
     termination_reason = models.TextField(blank=True)
     notice_ends_on = models.DateField(null=True, blank=True)
@@ -85,7 +138,11 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["status", "end_date"], name="agreement_status_end")]
+        indexes = [
+            models.Index(fields=["status", "end_date"], name="agreement_status_end"),
+            # the sweep's signed agreements whose start date has come
+            models.Index(fields=["status", "start_date"], name="agreement_status_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="agreement_ends_after_start",
@@ -102,22 +159,72 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         source=Status.DRAFT,
         target=Status.SENT,
         permission=_staff,
+        conditions=[has_document_or_template, has_partner_signer],
         custom={"label": "Send for signature"},
     )
     def send(self, now=None):
         self.sent_at = now or timezone.now()
 
+    # Signed is signed; `activate` follows at once when the start date has come, else the
+    # agreement_renewals sweep runs it on the start date.
     @transition(
         field=status,
         source=Status.SENT,
-        target=Status.ACTIVE,
+        target=Status.SIGNED,
+        conditions=[has_document],
         permission=_staff_or_own_partner,
         custom={"label": "Record signature"},
     )
-    def sign(self, signed_by_name: str = "", signed_by=None, now=None):
+    def sign(
+        self,
+        signed_by_name: str = "",
+        signed_by=None,
+        now=None,
+        address: str | None = None,
+        user_agent: str = "",
+    ):
         self.signed_at = now or timezone.now()
         self.signed_by_name = signed_by_name
         self.signed_by = signed_by
+        self.signed_from_address = address or None
+        self.signed_user_agent = user_agent[:500]
+        self.signed_document_sha256 = self.document_sha256
+
+    @transition(
+        field=status,
+        source=Status.SIGNED,
+        target=Status.ACTIVE,
+        conditions=[has_started],
+        permission=_staff,
+        custom={"label": "Activate"},
+    )
+    def activate(self, now=None):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.SIGNED,
+        target=Status.SIGNED,
+        conditions=[awaits_countersignature],
+        permission=_staff,
+        custom={"label": "Countersign"},
+    )
+    @transition(
+        field=status,
+        source=Status.ACTIVE,
+        target=Status.ACTIVE,
+        conditions=[awaits_countersignature],
+        permission=_staff,
+        custom={"label": "Countersign"},
+    )
+    def countersign(self, countersigned_by=None, now=None):
+        self.countersigned_at = now or timezone.now()
+        self.countersigned_by = countersigned_by
+        self.countersigned_by_name = (
+            countersigned_by.get_full_name() or countersigned_by.username
+            if countersigned_by is not None
+            else ""
+        )
 
     @transition(
         field=status,
@@ -131,7 +238,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
 
     @transition(
         field=status,
-        source=Status.ACTIVE,
+        source=[Status.SIGNED, Status.ACTIVE],
         target=Status.TERMINATED,
         permission=_staff,
         custom={"label": "Terminate"},
@@ -152,3 +259,30 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
     )
     def expire(self, now=None):
         pass
+
+
+class AgreementTemplate(RandomIdModel):
+    """The text an agreement's document is generated from: one per kind, kept by admins.
+
+    `body` is Markdown with merge fields such as `{{ partner_name }}` (apps/agreements/documents.py
+    lists them); an unknown field is refused when the template is saved.
+    """
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=50000)
+    countersign = models.BooleanField(
+        "Countersigned by the vendor",
+        default=False,
+        help_text="After the partner signs, a manager countersigns.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -13,6 +13,7 @@ from apps.core.access import (
     partner_role_required,
     portal_required,
 )
+from apps.core.clients import client_address
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 
 from .forms import SignForm
@@ -29,7 +30,12 @@ def agreements(request):
 
 def _render_detail(request, agreement, form=None, error=None, status=200):
     if form is None and agreement.status == "sent":
-        form = SignForm(initial={"signed_by_name": request.user.get_full_name()})
+        form = SignForm(
+            initial={
+                "signed_by_name": request.user.get_full_name(),
+                "document_sha256": agreement.document_sha256,
+            }
+        )
     return render(
         request,
         "agreements/portal_detail.html",
@@ -59,11 +65,15 @@ def agreement_sign(request, pk: int):
             name="sign",
             actor=request.user,
             signed_by_name=form.cleaned_data["signed_by_name"],
+            document_sha256=form.cleaned_data["document_sha256"],
+            address=client_address(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
     except InvalidInput as exc:
         for field, errors in exc.errors.items():
             for e in errors:
-                form.add_error(field if field in form.fields else None, e)
+                # the fingerprint is a hidden field: its error is the form's
+                form.add_error(field if field == "signed_by_name" else None, e)
         return _render_detail(request, agreement, form=form, status=400)
     except (DomainError, NotPermitted) as exc:
         agreement.refresh_from_db()

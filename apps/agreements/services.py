@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +15,12 @@ from django_fsm import ConcurrentTransition
 from apps.core import transitions
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
 from apps.core.events import send_after_commit
+from apps.core.pdf import pdf_page_count, sha256
 from apps.notifications.services import notify
 
+from . import documents
 from .events import agreement_signed
-from .models import Agreement, Status
+from .models import Agreement, AgreementTemplate, Status, has_started
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # Once sent, the partner may be reading it: what they sign must be what they were sent.
@@ -87,61 +90,133 @@ def agreement_transition(
     name: str,
     actor=None,
     now: datetime | None = None,
-    signed_by_name: str = "",
-    reason: str = "",
-    end_date: date | None = None,
+    **inputs: Any,
 ) -> Agreement:
-    """The one way an agreement's status changes (pages, portal, API, exit, sweeps)."""
+    """The one way an agreement's status changes (pages, portal, API, exit, sweeps).
+
+    `inputs` are the transition's own: `sign` takes `signed_by_name`, `document_sha256` (when
+    given, it must be the document's: the signer read that one), `address` and `user_agent`;
+    `terminate` a `reason`; `renew` an `end_date`.
+
+    `send` attaches the document (generated from the kind's template unless one was uploaded);
+    `sign` records who signed which bytes from where, appends the signature certificate, and
+    activates the agreement at once when its start date has come (else the sweep does, then).
+    """
     now = now or timezone.now()
-    kwargs = _transition_input(
-        agreement,
-        name,
-        actor=actor,
-        signed_by_name=signed_by_name,
-        reason=reason,
-        end_date=end_date,
-    )
+    cleaner = _INPUTS.get(name)
+    kwargs = cleaner(agreement, actor, inputs) if cleaner else {}
     agreement.as_of = timezone.localdate(now)
     with transaction.atomic():
         try:
             transitions.apply(agreement, "status", name, user=actor, now=now, **kwargs)
         except ConcurrentTransition as exc:  # pragma: no cover - apply converts it already
             raise ConcurrentChange(str(exc)) from exc
+        if name == "send":
+            _attach_document(agreement, now=now)
+        elif name in ("sign", "countersign"):
+            _write_signed_document(agreement, now=now)
+        if name == "sign" and has_started(agreement):
+            transitions.apply(agreement, "status", "activate", now=now)
         _announce(agreement, name, actor)
     return agreement
 
 
-def _transition_input(
-    agreement: Agreement, name: str, *, actor, signed_by_name: str, reason: str, end_date
-) -> dict[str, Any]:
-    """The arguments transition `name` takes, cleaned; InvalidInput for what a person must fix."""
-    kwargs: dict[str, Any] = {}
+def _attach_document(agreement: Agreement, *, now: datetime) -> None:
+    """The document the partner will read and sign, and its fingerprint."""
+    template = AgreementTemplate.objects.filter(kind=agreement.kind).first()
+    if agreement.document:
+        with agreement.document.open("rb") as handle:
+            content = handle.read()
+        try:  # its signature certificate will be appended to it: it must be a PDF one can read
+            readable = pdf_page_count(content) > 0
+        except Exception:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
+            readable = False
+        if not readable:
+            raise InvalidInput(
+                {"document": ["The uploaded document is not a readable PDF: upload it again."]}
+            )
+        agreement.document_sha256 = sha256(content)
+        agreement.document_generated = False
+    else:
+        if template is None:  # the send condition holds: one of the two exists
+            raise InvalidInput({"document": ["There is no document or template to send."]})
+        generated = documents.generate(agreement, template, today=timezone.localdate(now))
+        agreement.document.save("agreement.pdf", ContentFile(generated.content), save=False)
+        agreement.document_sha256 = generated.sha256
+        agreement.document_generated = True
+    agreement.countersign_required = bool(template and template.countersign)
+    _save(
+        agreement,
+        update_fields=["document", "document_sha256", "document_generated", "countersign_required"],
+    )
+
+
+def _write_signed_document(agreement: Agreement, *, now: datetime) -> None:
+    """The stored PDF: the exact document signed, then its signature certificate."""
+    with agreement.document.open("rb") as handle:
+        original = handle.read()
+    if sha256(original) != agreement.signed_document_sha256:
+        raise ConcurrentChange("The document changed after it was sent; it cannot be signed.")
+    content = documents.with_certificate(original, agreement, now=now)
+    agreement.signed_document.save("signed.pdf", ContentFile(content), save=False)
+    _save(agreement, update_fields=["signed_document"])
+
+
+# The arguments each transition takes, cleaned; InvalidInput for what a person must fix.
+
+
+def _sign_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
-    if name == "sign":
-        signed_by_name = (signed_by_name or "").strip()
-        if not signed_by_name:
-            errors["signed_by_name"] = ["Type the signer's full name."]
-        elif len(signed_by_name) > 200:
-            errors["signed_by_name"] = ["Keep the name under 200 characters."]
-        kwargs.update(signed_by_name=signed_by_name, signed_by=actor)
-    elif name == "terminate":
-        reason = (reason or "").strip()
-        if not reason:
-            errors["reason"] = ["Say why the agreement is terminated."]
-        elif len(reason) > 2000:
-            errors["reason"] = ["Keep it under 2000 characters."]
-        kwargs["reason"] = reason
-    elif name == "renew":
-        if end_date is None:
-            errors["end_date"] = ["Give the new end date."]
-        elif agreement.end_date and end_date <= agreement.end_date:
-            errors["end_date"] = ["The new end date must be after the current one."]
-        elif end_date < agreement.start_date:
-            errors["end_date"] = ["The end date cannot be before the start date."]
-        kwargs["end_date"] = end_date
+    name = (inputs.get("signed_by_name") or "").strip()
+    if not name:
+        errors["signed_by_name"] = ["Type the signer's full name."]
+    elif len(name) > 200:
+        errors["signed_by_name"] = ["Keep the name under 200 characters."]
+    read = (inputs.get("document_sha256") or "").strip().lower()
+    if read and read != agreement.document_sha256:
+        errors["document_sha256"] = [
+            "The document changed since you opened it: read it again before signing."
+        ]
     if errors:
         raise InvalidInput(errors)
-    return kwargs
+    return {
+        "signed_by_name": name,
+        "signed_by": actor,
+        "address": inputs.get("address") or "",
+        "user_agent": inputs.get("user_agent") or "",
+    }
+
+
+def _terminate_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str, Any]:
+    reason = (inputs.get("reason") or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": ["Say why the agreement is terminated."]})
+    if len(reason) > 2000:
+        raise InvalidInput({"reason": ["Keep it under 2000 characters."]})
+    return {"reason": reason}
+
+
+def _renew_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str, Any]:
+    end_date: date | None = inputs.get("end_date")
+    if end_date is None:
+        raise InvalidInput({"end_date": ["Give the new end date."]})
+    if agreement.end_date and end_date <= agreement.end_date:
+        raise InvalidInput({"end_date": ["The new end date must be after the current one."]})
+    if end_date < agreement.start_date:
+        raise InvalidInput({"end_date": ["The end date cannot be before the start date."]})
+    return {"end_date": end_date}
+
+
+def _countersign_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"countersigned_by": actor}
+
+
+_INPUTS = {
+    "sign": _sign_input,
+    "terminate": _terminate_input,
+    "renew": _renew_input,
+    "countersign": _countersign_input,
+}
 
 
 def _announce(agreement: Agreement, name: str, actor) -> None:
@@ -169,7 +244,37 @@ def _announce(agreement: Agreement, name: str, actor) -> None:
             recipients=[partner.manager_id],
             kind="agreement-signed",
             subject=f"{partner.name} signed {agreement.title}",
-            body=f"Signed by {agreement.signed_by_name}.",
+            body=_signed_body(agreement),
             key=f"agreement-signed:{agreement.pk}",
             link=reverse("agreements:detail", args=[agreement.pk]),
         )
+
+
+def _signed_body(agreement: Agreement) -> str:
+    body = f"Signed by {agreement.signed_by_name}."
+    if agreement.status == Status.SIGNED:
+        body += f" It becomes active on its start date, {agreement.start_date:%d %b %Y}."
+    if agreement.countersign_required:
+        body += " Its template asks for your countersignature."
+    return body
+
+
+def agreement_template_update(
+    *, template: AgreementTemplate, actor, title: str, body: str, countersign: bool
+) -> AgreementTemplate:
+    """Admins keep the templates; a text naming a field that does not exist is refused."""
+    if not getattr(actor, "is_admin", False):
+        raise NotPermitted("Only admins edit agreement templates.")
+    unknown = documents.unknown_fields(body)
+    if unknown:
+        raise InvalidInput({"body": [documents.unknown_fields_message(unknown)]})
+    template.title = title
+    template.body = body
+    template.countersign = countersign
+    template.updated_by = actor
+    try:
+        template.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(exc.message_dict) from exc
+    template.save()
+    return template

@@ -1,5 +1,6 @@
-"""`agreement_renewals`: reminders before an active agreement ends; at its end, an
-auto-renewing agreement renews for another term and any other expires."""
+"""`agreement_renewals`: a signed agreement becomes active on its start date; reminders before an
+active agreement ends; at its end, an auto-renewing agreement renews for another term and any
+other expires."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ class _Run:
     users: dict
     admin_list: list
     messages: list[Message] = field(default_factory=list)
-    counts: dict = field(default_factory=lambda: {"reminders": 0, "renewed": 0, "expired": 0})
+    counts: dict = field(
+        default_factory=lambda: {"activated": 0, "reminders": 0, "renewed": 0, "expired": 0}
+    )
 
     def both_sides(self, a: Agreement, kind: str, key: str, vendor: tuple, partner: tuple | None):
         """A message to the vendor side (subject, body) and, if given, to the partner's users."""
@@ -102,25 +105,44 @@ def _end_term(run: _Run, a: Agreement, ended: date) -> None:
     )
 
 
+def _start(run: _Run, a: Agreement) -> None:
+    """A signed agreement's start date has come: it is active from today (once: the state says)."""
+    agreement_transition(agreement=a, name="activate", now=run.now)
+    run.counts["activated"] += 1
+    subject = f"{a.partner.name}: “{a.title}” is active from {a.start_date:%d %b %Y}"
+    partner_subject = f"Your agreement “{a.title}” is active from {a.start_date:%d %b %Y}"
+    body = "It was signed earlier and its start date has come."
+    run.both_sides(
+        a, "agreement_active", f"agreement_active:{a.pk}", (subject, body), (partner_subject, body)
+    )
+
+
 @sweep("agreement_renewals")
 def agreement_renewals(now: datetime) -> dict:
     today = timezone.localdate(now)
     offsets = sorted({int(d) for d in ProgramSettings.get().agreement_reminder_days if int(d) > 0})
     horizon = today + timedelta(days=max(offsets, default=0))
+    starting = list(
+        Agreement.objects.filter(status=Status.SIGNED, start_date__lte=today).select_related(
+            "partner__manager"
+        )
+    )
     due = list(
         Agreement.objects.filter(
             status=Status.ACTIVE, end_date__isnull=False, end_date__lte=horizon
         ).select_related("partner__manager")
     )
-    if not due:
-        return {"reminders": 0, "renewed": 0, "expired": 0, "notifications": 0}
+    if not due and not starting:
+        return {"activated": 0, "reminders": 0, "renewed": 0, "expired": 0, "notifications": 0}
     run = _Run(
         now=now,
         today=today,
         offsets=offsets,
-        users=audiences.partner_users_of({a.partner_id for a in due}),
+        users=audiences.partner_users_of({a.partner_id for a in [*due, *starting]}),
         admin_list=audiences.admin_list(),
     )
+    for a in starting:
+        _start(run, a)
     for a in due:
         end = a.end_date
         if end is None:

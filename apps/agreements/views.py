@@ -8,26 +8,42 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from apps.core import transitions
 from apps.core.access import (
     PARTNER_ROLE_REFUSED,
     READS_AGREEMENTS,
+    admin_required,
     partner_role_allows,
     staff_required,
 )
+from apps.core.clients import client_address
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.params import query_id
 from apps.partners.models import Partner
 
+from . import documents
 from .filters import AgreementFilter
-from .forms import AgreementForm, RecordSignatureForm, RenewForm, TerminateForm
-from .models import Agreement, Status
+from .forms import (
+    AgreementForm,
+    AgreementTemplateForm,
+    RecordSignatureForm,
+    RenewForm,
+    TerminateForm,
+)
+from .models import Agreement, AgreementTemplate, Status
 from .selectors import visible_agreements
-from .services import agreement_create, agreement_transition, agreement_update
+from .services import (
+    agreement_create,
+    agreement_template_update,
+    agreement_transition,
+    agreement_update,
+)
 
 FORMS = {"sign": RecordSignatureForm, "terminate": TerminateForm, "renew": RenewForm}
 
@@ -116,6 +132,8 @@ def _detail_context(request, agreement, forms=None, error=None) -> dict:
         }
         for row in transitions.describe(agreement, "status", user=request.user)
         if row["allowed"] or not row["unmet"][0].startswith("Not possible")
+        # countersigning is offered only while it is awaited: the template asks, nobody did yet
+        if row["name"] != "countersign" or row["allowed"]
     ]
     for row in rows:
         if row["form"] is None and row["name"] in FORMS:
@@ -144,6 +162,12 @@ def agreement_run_transition(request, pk: int, name: str):
             ctx = _detail_context(request, agreement, forms={name: form})
             return render(request, "agreements/detail.html", ctx, status=400)
         data = form.cleaned_data
+    if name == "sign":
+        data = {
+            **data,
+            "address": client_address(request),
+            "user_agent": request.META.get("HTTP_USER_AGENT", ""),
+        }
     try:
         agreement_transition(agreement=agreement, name=name, actor=request.user, **data)
     except InvalidInput as exc:
@@ -166,26 +190,53 @@ def agreement_run_transition(request, pk: int, name: str):
 
 
 @login_required
+@xframe_options_sameorigin  # the portal and the manager page show it inline before signing
 def agreement_document(request, pk: int):
-    """The signed PDF: staff, and the users of the agreement's own partner (once sent)."""
+    """The agreement's PDF (once signed, with its signature certificate): staff, and the users
+    of the agreement's own partner (once sent). `?download=1` saves it instead of showing it."""
     user = request.user
     if user.is_partner_user and not user.has_portal_access:
         raise Http404
     if not partner_role_allows(user, READS_AGREEMENTS):
         raise PermissionDenied(PARTNER_ROLE_REFUSED)
     agreement = get_object_or_404(visible_agreements(user), pk=pk)
-    if not agreement.document:
-        raise Http404("This agreement has no document.")
-    try:
-        handle = agreement.document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The document file is missing.") from exc
-    response = FileResponse(
-        handle,
-        content_type="application/pdf",
-        as_attachment=False,
-        filename=f"agreement-{agreement.pk}.pdf",
+    return documents.response(agreement, download=request.GET.get("download") == "1")
+
+
+@admin_required
+def agreement_templates(request):
+    rows = AgreementTemplate.objects.select_related("updated_by").order_by("kind")
+    return render(request, "agreements/templates.html", {"templates": rows})
+
+
+@admin_required
+def agreement_template_edit(request, pk: int):
+    """Edit a template's text; "Preview" shows it filled with an example partner, unsaved."""
+    template = get_object_or_404(AgreementTemplate, pk=pk)
+    form = AgreementTemplateForm(request.POST or None, instance=template)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = documents.render_body(data["body"], documents.sample_values())
+        else:
+            try:
+                agreement_template_update(template=template, actor=request.user, **data)
+            except InvalidInput as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, _("Template saved."))
+                return redirect("agreements:templates")
+    elif request.method == "GET":
+        preview = documents.render_body(template.body, documents.sample_values())
+    return render(
+        request,
+        "agreements/template_form.html",
+        {
+            "form": form,
+            "template": template,
+            "preview": preview,
+            "fields": documents.MERGE_FIELDS,
+        },
+        status=400 if form.errors else 200,
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

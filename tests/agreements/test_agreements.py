@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import date, timedelta
 
 import pytest
@@ -17,14 +15,6 @@ from tests.factories import AgreementFactory, PartnerFactory
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings):
-    path = tempfile.mkdtemp()
-    settings.MEDIA_ROOT = path
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 # --- the status machine ----------------------------------------------------------------------
@@ -144,7 +134,7 @@ def test_it_creates_and_runs_an_agreement_through_the_api(api_for, bob, charlie)
             "partner": charlie.partner_id,
             "kind": "reseller",
             "title": "Reseller 2027",
-            "start_date": "2027-01-01",
+            "start_date": "2026-01-01",  # started: signing activates it
             "end_date": "2027-12-31",
             "notice_period_days": 30,
             "status": "active",
@@ -266,7 +256,8 @@ def test_it_refuses_a_pdf_over_10_mb(client_for, bob, acme):
     assert not Agreement.objects.exists()
 
 
-def test_it_edits_a_draft_and_sends_it_from_its_page(client_for, bob, acme):
+def test_it_edits_a_draft_and_sends_it_from_its_page(client_for, bob, acme, charlie):
+    # charlie: the partner admin who will sign (send is refused without one)
     agreement = AgreementFactory(partner=acme)
     c = client_for(bob)
     response = c.post(reverse("agreements:edit", args=[agreement.pk]), _form(acme, title="New"))

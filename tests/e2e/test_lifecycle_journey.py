@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.partners.models import Partner, Stage
 from apps.program.models import PlaybookTaskTemplate
-from tests.factories import PartnerUserFactory
+from tests.factories import PartnerUserFactory, sample_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = sample_pdf()  # readable: signing appends its certificate
 PLAYBOOK = [
     ("Kickoff call", "vendor", True),
     ("Product training", "partner", True),
@@ -88,24 +90,27 @@ def test_a_partner_goes_from_prospect_to_growth(page, live_server, login, shot, 
     page.get_by_role("link", name="New agreement").first.click()
     page.get_by_label("Kind").select_option("reseller")
     page.get_by_label("Title").fill("Stark reseller agreement")
-    page.get_by_label("Start date").fill("2027-01-01")
-    page.get_by_label("End date").fill("2028-12-31")
+    # started yesterday, so signing makes it active at once (a future start stays `signed`)
+    page.get_by_label("Start date").fill(str(timezone.localdate() - timedelta(days=1)))
+    page.get_by_label("End date").fill(str(timezone.localdate() + timedelta(days=730)))
     page.get_by_label("Document").set_input_files(
         files=[{"name": "stark.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     page.get_by_role("button", name="Create draft").click()
     expect(page.get_by_text("Agreement drafted.")).to_be_visible()
+    # send needs a partner admin to sign: the partner's own user
+    partner = Partner.objects.get(name="Stark Industries")
+    pepper = PartnerUserFactory(username="pepper", first_name="Pepper", partner=partner)
+    page.reload()
     page.get_by_role("button", name="Send for signature").click()
     expect(page.get_by_text("Sent for signature").first).to_be_visible()
     shot("lifecycle-02-agreement-sent")
     logout(page)
 
     # The partner's own user signs it in the portal.
-    partner = Partner.objects.get(name="Stark Industries")
-    pepper = PartnerUserFactory(username="pepper", first_name="Pepper", partner=partner)
     login(pepper)
     page.get_by_role("link", name="Review and sign").click()
-    expect(page.get_by_role("link", name="Open the PDF")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the PDF").first).to_be_visible()
     page.get_by_label("Type your full name to sign").fill("Pepper Potts")
     shot("lifecycle-03-portal-sign")
     page.get_by_role("button", name="Sign agreement").click()

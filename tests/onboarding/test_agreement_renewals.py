@@ -110,7 +110,13 @@ def test_it_leaves_drafts_and_terminated_agreements_alone(partner):
             start_date=today - timedelta(days=30),
             end_date=today - timedelta(days=1),
         )
-    assert run(timezone.now()) == {"reminders": 0, "renewed": 0, "expired": 0, "notifications": 0}
+    assert run(timezone.now()) == {
+        "activated": 0,
+        "reminders": 0,
+        "renewed": 0,
+        "expired": 0,
+        "notifications": 0,
+    }
 
 
 @pytest.mark.parametrize("count", [10, 200])
@@ -122,8 +128,8 @@ def test_its_reminder_queries_do_not_grow_with_agreements(bob, count, django_ass
         a = active(p)
         if i >= 5:
             Agreement.objects.filter(pk=a.pk).update(end_date=END + timedelta(days=365))
-    # program settings, agreements due, partner users, admins (one query since
-    # apps.accounts.audiences), existing keys, insert
-    with django_assert_num_queries(6):
+    # program settings, signed agreements starting, agreements due, partner users, admins (one
+    # query since apps.accounts.audiences), existing keys, insert
+    with django_assert_num_queries(7):
         result = run(at(END - timedelta(days=30)))
     assert result["reminders"] == 5

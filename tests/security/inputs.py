@@ -253,7 +253,7 @@ def _stages_formset(w):
 
 
 def _pages() -> dict[str, list[Page]]:
-    from apps.agreements.forms import AgreementForm, SignForm
+    from apps.agreements.forms import AgreementForm, AgreementTemplateForm, SignForm
     from apps.deals.forms import ExtensionDecisionForm, ExtensionRequestForm, RegistrationForm
     from apps.exchange.forms import ImportForm, PortalContactsForm
     from apps.partners.forms import PartnerForm, QualificationForm, TransitionForm
@@ -628,6 +628,17 @@ def _pages() -> dict[str, list[Page]]:
         ],
         "tiers:rate_delete": [Page(kwargs=lambda w: {"pk": w["rate"].pk})],
         "portal:task_toggle": [Page(kwargs=lambda w: {"pk": w["task"].pk})],
+        "agreements:template_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["agreement_template"].pk},
+                forms=lambda w: [AgreementTemplateForm(instance=w["agreement_template"])],
+                data=lambda w: {
+                    **form_data(AgreementTemplateForm(instance=w["agreement_template"])),
+                    "save": "1",
+                },
+                show=("agreements:templates", "agreements:template_edit"),
+            )
+        ],
         "portal:agreement_sign": [
             Page(
                 kwargs=lambda w: {"pk": w["agreement"].pk},
@@ -948,6 +959,7 @@ def page_user(name: str, world: dict):
 SHOW_OBJECTS = {
     "partners:detail": "partner",
     "agreements:detail": "agreement",
+    "agreements:template_edit": "agreement_template",
     "portal:agreement_detail": "agreement",
     "deals:detail": "registration",
     "portal:deal_detail": "registration",
@@ -1185,6 +1197,22 @@ API: dict[tuple[str, str], Api] = {
     ),
     ("PATCH", "/api/v1/exchange-rates/{id}/"): Api(
         ("admin",), lambda w: {"rate_to_base": "1.20"}, obj="rate", show=("tiers:rates",)
+    ),
+    ("PUT", "/api/v1/agreement-templates/{id}/"): Api(
+        ("admin",),
+        lambda w: {
+            "title": "NDA",
+            "body": "Between {{ partner_name }} and us.",
+            "countersign": True,
+        },
+        obj="agreement_template",
+        show=("agreements:templates", "agreements:template_edit"),
+    ),
+    ("PATCH", "/api/v1/agreement-templates/{id}/"): Api(
+        ("admin",),
+        lambda w: {"body": "Between {{ partner_name }} and us."},
+        obj="agreement_template",
+        show=("agreements:templates", "agreements:template_edit"),
     ),
     # --- applications (branch apply) ---
     ("POST", "/api/v1/applications/"): Api(

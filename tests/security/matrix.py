@@ -56,6 +56,8 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "agreements:edit": ("staff", "agreement", "get", {}),
     "agreements:transition": ("staff", "agreement", "post", {"name": "send"}),
     "agreements:document": ("login", "agreement", "get", {}),  # both doors: own company only
+    "agreements:templates": ("admin", None, "get", {}),
+    "agreements:template_edit": ("admin", "missing", "get", {}),
     "deals:queue": ("staff", None, "get", {}),
     "deals:detail": ("staff", "registration", "get", {}),
     "deals:transition": ("staff", "registration", "post", {"name": "approve"}),
@@ -177,6 +179,9 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "agreement-detail": ("api", "agreement", "get", {}),
     "agreement-run-transition": ("api", "agreement", "post", {"name": "sign"}),
     "agreement-transitions": ("api", "agreement", "get", {}),
+    "agreement-document": ("api", "agreement", "get", {}),
+    "agreement-template-list": ("api", None, "get", {}),
+    "agreement-template-detail": ("api", "missing", "get", {}),
     "deal-registration-list": ("api", None, "get", {}),
     "deal-registration-detail": ("api", "registration", "get", {}),
     "deal-registration-run-transition": ("api", "registration", "post", {"name": "withdraw"}),

@@ -23,6 +23,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import ERROR
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.forms import BaseForm, BaseFormSet, FileField
@@ -40,6 +41,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
+from apps.agreements.models import AgreementTemplate
 from apps.core import numbers
 from apps.partners.models import Stage
 
@@ -154,7 +156,13 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
     from apps.exchange.models import ImportBatch
     from apps.program.models import PartnerType, PlaybookTaskTemplate
     from tests.deals.factories import RegistrationFactory
-    from tests.factories import AgreementFactory, PartnerFactory, PartnerUserFactory, TierFactory
+    from tests.factories import (
+        AgreementFactory,
+        PartnerFactory,
+        PartnerUserFactory,
+        TierFactory,
+        sample_pdf,
+    )
     from tests.qbrs.factories import QBRFactory
     from tests.tiers.factories import ExchangeRateFactory, TierProposalFactory, make_tiers
 
@@ -164,6 +172,8 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
     )
     settings.MEDIA_ROOT = tmp_path
     acme, now = world["partner"], timezone.now()
+    # The world's sent agreement was stored before MEDIA_ROOT moved: its document, again here.
+    world["agreement"].document.save("agreement.pdf", ContentFile(sample_pdf()), save=True)
     tiers = make_tiers()
     extended = RegistrationFactory(
         partner=acme, approved=True, customer_name="Extendo Inc", customer_domain="extendo.example"
@@ -185,6 +195,7 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
             name="Spare", rank=50, min_won_value=Decimal("9000000"), min_won_deals=90
         ),
         "draft_agreement": AgreementFactory(partner=acme, title="Draft terms", status="draft"),
+        "agreement_template": AgreementTemplate.objects.get(kind="nda"),
         "active_agreement": AgreementFactory(partner=acme, title="Active terms", status="active"),
         "approved": RegistrationFactory(
             partner=acme,

@@ -41,7 +41,8 @@ PARTNER = {
 AGREEMENT = {
     "id", "partner", "kind", "title", "start_date", "end_date", "auto_renew",
     "notice_period_days", "exit_clauses", "status", "sent_at", "signed_at", "signed_by_name",
-    "terminated_at", "termination_reason", "notice_ends_on", "document_url",
+    "terminated_at", "termination_reason", "notice_ends_on", "document_url", "partner_address",
+    "document_sha256", "countersign_required", "countersigned_at",
 }  # fmt: skip
 QBR = {
     "id", "partner", "quarter", "scheduled_for", "status", "outcome", "satisfaction_score",
@@ -120,7 +121,6 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "resource-detail": RESOURCE,
 }
 # GET endpoints that answer a file, not fields (served to whoever sees its object).
-FILES = {"deal-registration-attachment"}
 # GET endpoints that refuse partner users altogether (their whole resource is staff's).
 REFUSED = {
     "partner-history",
@@ -136,7 +136,13 @@ REFUSED = {
     "lead-routing-rule-list",
     "lead-routing-rule-detail",
     "resource-adoption",
+    "agreement-template-list",
+    "agreement-template-detail",
 }
+# GET endpoints that answer a file, not fields: the partner user's own company's only (the
+# isolation matrix proves the 404 for another's).
+# File answers (their content type, when fixed): nosniff, never JSON fields.
+FILES = {"deal-registration-attachment": None, "agreement-document": "application/pdf"}
 # Never in a partner user's answer, whatever the endpoint (DESIGN.md section 1).
 VENDOR_INTERNAL = {
     "qualification_customer",
@@ -157,11 +163,11 @@ API_GETS = sorted(n for n, e in MATRIX.items() if e[0] == "api" and e[2] == "get
 
 
 def test_every_api_read_is_classified():
-    unclassified = sorted(set(API_GETS) - set(PARTNER_FIELDS) - REFUSED - FILES)
+    unclassified = sorted(set(API_GETS) - set(PARTNER_FIELDS) - REFUSED - set(FILES))
     assert not unclassified, (
         f"list the fields a partner user gets (or that it is refused): {unclassified}"
     )
-    stale = sorted((set(PARTNER_FIELDS) | REFUSED | FILES) - set(API_GETS))
+    stale = sorted((set(PARTNER_FIELDS) | REFUSED | set(FILES)) - set(API_GETS))
     assert not stale, stale
 
 
@@ -189,6 +195,8 @@ def test_a_partner_user_gets_exactly_the_listed_fields(name, world, api_for):
     assert response.status_code == 200, (name, response.status_code)
     if name in FILES:
         assert response["X-Content-Type-Options"] == "nosniff", name
+        if FILES[name]:
+            assert response["Content-Type"] == FILES[name], (name, response["Content-Type"])
         return
     rows = _rows(response.json())
     assert rows, f"{name}: the world should give charlie something to read here"

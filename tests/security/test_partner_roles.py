@@ -92,6 +92,9 @@ ROLES: dict[str, frozenset[str]] = {
     "agreement-detail": AF,
     "agreement-run-transition": ADMIN,  # sign
     "agreement-transitions": AF,
+    "agreement-document": AF,
+    "agreement-template-list": NONE,
+    "agreement-template-detail": NONE,
     "deal-registration-list": ALL,
     "deal-registration-detail": ALL,
     "deal-registration-run-transition": AM,  # withdraw
