@@ -415,14 +415,15 @@ def test_the_activation_sweep_reads_nothing_twice(bob, charlie, django_assert_nu
 
 
 def test_a_signed_agreement_ends_with_the_partners_exit(bob, charlie):
-    from apps.agreements.services import terminate_on_exit
+    from apps.agreements.exit import carry_out, exit_effects
 
     start = timezone.localdate() + timedelta(days=30)
     agreement = _sent(bob, charlie.partner, start_date=start, end_date=None)
     agreement_transition(agreement=agreement, name="sign", actor=charlie, signed_by_name="C")
-    assert (
-        terminate_on_exit(partner=charlie.partner, actor=bob, reason="x", now=timezone.now()) == 1
-    )
+    now = timezone.now()
+    [planned] = exit_effects(charlie.partner, now=now)  # the exit's preview names it
+    assert planned.object_id == agreement.pk
+    assert carry_out(charlie.partner, reason="x", now=now) == [planned]
     assert Agreement.objects.get(pk=agreement.pk).status == Status.TERMINATED
 
 
