@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.deals",
     "apps.people",
     "apps.applications",
+    "apps.funds",
     "apps.qbrs",
     "apps.tiers",
     "apps.onboarding",
@@ -277,6 +278,8 @@ SWEEP_SCHEDULE = {
     "qbr_reminders": 3600,
     "deal_review_sla": 900,
     "deal_expiry": 3600,
+    "fund_review_sla": 900,
+    "fund_claim_deadlines": 3600,
     "tier_evaluation": 86400,
 }
 CELERY_BEAT_SCHEDULE = {
@@ -411,6 +414,9 @@ SPECTACULAR_SETTINGS = {
         {"name": "exchange-rates", "description": "Rates to the program's base currency."},
         {"name": "program", "description": "The program's settings."},
         {"name": "notifications", "description": "Your own notifications."},
+        {"name": "fund-periods", "description": "Market development fund periods and budgets."},
+        {"name": "fund-allocations", "description": "A partner's funds and their balances."},
+        {"name": "fund-requests", "description": "Requests for funds, their claims and payment."},
     ],
     # Operations grouped by tag (resource), listed collapsed; a filter box searches the tags.
     "SWAGGER_UI_SETTINGS": {"docExpansion": "list", "filter": True, "tagsSorter": "alpha"},

@@ -19,6 +19,7 @@ WORKS_TASKS = frozenset({"admin", "member"})  # ticks onboarding tasks and QBR a
 READS_AGREEMENTS = frozenset({"admin", "finance"})  # the commercial terms
 SIGNS_AGREEMENTS = frozenset({"admin"})
 MANAGES_TEAM = frozenset({"admin"})  # users, invitations, contacts of their own company
+WORKS_FUNDS = frozenset({"admin", "member"})  # requests market development funds, claims them
 
 PARTNER_ROLE_REFUSED = "Your partner role does not allow this. Ask your company's partner admin."
 
