@@ -223,6 +223,8 @@ CLAIM_DUE_STATUSES = (Status.APPROVED, Status.CLAIM_RETURNED)
 REVIEW_REMIND = models.Q(status__in=["submitted", "claimed"], sla_notified=0)
 REVIEW_ESCALATE = models.Q(status__in=["submitted", "claimed"], sla_notified=1)
 DEADLINE_OPEN = models.Q(status__in=["approved", "claim_returned"])
+REMIND_FIRST = models.Q(DEADLINE_OPEN, deadline_reminded__isnull=True)
+REMIND_LAST = models.Q(DEADLINE_OPEN, deadline_reminded=14)
 
 
 def _staff(fund_request, user) -> bool:
@@ -355,25 +357,28 @@ class FundRequest(ConcurrentTransitionMixin, RandomIdModel):
             ),
         ]
         indexes = [
-            # The request and claim queues, oldest wait first, and the SLA sweep.
+            # The request and claim queues, oldest wait first.
             models.Index(
                 fields=["waiting_since", "id"],
                 name="fund_request_waiting_idx",
                 condition=models.Q(status__in=["submitted", "claimed"]),
             ),
+            # The SLA sweep: by what was sent for the wait, then how long it has waited, so a
+            # repeat pass finds the handled rows outside its index range and reads none.
             models.Index(
-                fields=["waiting_since", "id"],
-                name="fund_review_remind_idx",
-                condition=REVIEW_REMIND,
+                fields=["sla_notified", "waiting_since"],
+                name="fund_review_sla_idx",
+                condition=models.Q(status__in=["submitted", "claimed"]),
             ),
-            models.Index(
-                fields=["waiting_since", "id"],
-                name="fund_review_escalate_idx",
-                condition=REVIEW_ESCALATE,
-            ),
-            # The claim-deadline sweep: approved requests still owing a claim, by due day.
+            # The claim-deadline sweep: approved requests still owing a claim, by due day (the
+            # expiry), and by the smallest reminder sent (none, 14, 3), then the due day.
             models.Index(
                 fields=["claim_due", "id"], name="fund_claim_due_idx", condition=DEADLINE_OPEN
+            ),
+            models.Index(
+                fields=["deadline_reminded", "claim_due"],
+                name="fund_claim_remind_idx",
+                condition=DEADLINE_OPEN,
             ),
             models.Index(fields=["partner", "-created_at", "-id"], name="fund_request_partner_idx"),
             models.Index(fields=["allocation", "status"], name="fund_request_alloc_idx"),

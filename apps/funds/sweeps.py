@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,8 @@ from apps.program.models import ProgramSettings
 from .models import (
     CLAIM_DUE_STATUSES,
     DEADLINE_OPEN,
+    REMIND_FIRST,
+    REMIND_LAST,
     REVIEW_ESCALATE,
     REVIEW_REMIND,
     FundRequest,
@@ -37,17 +39,20 @@ def fund_review_sla(now: datetime) -> dict:
     """A request or claim waiting for review past the SLA reminds its manager; at twice the SLA
     it is escalated to the admins — the registrations' clock (deals.sweeps.deal_review_sla)."""
     sla = timedelta(hours=ProgramSettings.get().review_sla_hours)
+    # Two reads, one per notice owed, each a range of fund_review_sla_idx; sorted here.
     due = sorted(
-        FundRequest.objects.select_related("partner", "partner__manager")
-        .filter(
-            Q(REVIEW_REMIND, waiting_since__lte=now - sla)
-            | Q(REVIEW_ESCALATE, waiting_since__lte=now - 2 * sla)
-        )
-        .order_by(),
+        [
+            *FundRequest.objects.filter(REVIEW_REMIND, waiting_since__lte=now - sla).order_by(),
+            *FundRequest.objects.filter(
+                REVIEW_ESCALATE, waiting_since__lte=now - 2 * sla
+            ).order_by(),
+        ],
         key=lambda r: (r.waiting_since, r.pk),
     )
     if not due:
         return {"reminded": 0, "escalated": 0}
+    # The partners and their managers for the due rows only (no join to steer the plan).
+    prefetch_related_objects(due, "partner__manager")
     admin_users = audiences.admin_list()
     to_remind = [r for r in due if r.sla_notified == 0]
     escalate = [r for r in due if now - r.waiting_since >= 2 * sla]
@@ -97,17 +102,20 @@ def fund_claim_deadlines(now: datetime) -> dict:
     """Remind the partner 14 and 3 days before an approved activity's claim deadline; expire it
     the day after, releasing its commitment."""
     today = timezone.localdate(now)
-    # Only rows still owing a claim (fund_claim_due_idx), within the first reminder's reach and
-    # not yet reminded at the smallest offset now owed.
-    soon = list(
-        FundRequest.objects.filter(
-            DEADLINE_OPEN,
+    # Only rows owed a reminder, each through the partial index of what it was sent
+    # (fund_claim_remind_idx, fund_claim_remind_last_idx): a repeat pass reads none it reminded.
+    soon = [
+        *FundRequest.objects.filter(
+            REMIND_FIRST,
             claim_due__gte=today,
-            claim_due__lte=today + timedelta(days=max(REMINDER_DAYS)),
-        )
-        .exclude(deadline_reminded__lte=min(REMINDER_DAYS))
-        .order_by("claim_due", "id")
-    )
+            claim_due__lte=today + timedelta(days=REMINDER_DAYS[0]),
+        ).order_by(),
+        *FundRequest.objects.filter(
+            REMIND_LAST,
+            claim_due__gte=today,
+            claim_due__lte=today + timedelta(days=REMINDER_DAYS[1]),
+        ).order_by(),
+    ]
     owed = []
     for r in soon:
         offset = due_offset(today, r.claim_due, REMINDER_DAYS)

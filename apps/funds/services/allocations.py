@@ -138,6 +138,7 @@ def _allocate_locked(
         now=now,
         note=rule or "allocated by hand",
     )
+    allocation.refresh_from_db(fields=["allocated", "committed", "claimed", "paid"])
     return allocation
 
 
