@@ -207,7 +207,7 @@ class PayInput(serializers.Serializer):
     paid_on = serializers.DateField()
 
 
-class FundFileSerializer(serializers.ModelSerializer):
+class FundFileSerializer(RoleFieldsModelSerializer):
     url = serializers.SerializerMethodField(help_text="Where the caller downloads it.")
 
     class Meta:

@@ -24,6 +24,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.deals.nav",
         "apps.people.nav",
         "apps.applications.nav",
+        "apps.funds.nav",
         "apps.qbrs.nav",
         "apps.tiers.nav",
         "apps.onboarding.nav",
@@ -40,6 +41,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "applications:queue",
         "onboarding:overview",
         "deals:queue",
+        "funds:overview",
         "qbrs:list",
         "tiers:proposals",
     ]
@@ -50,6 +52,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "My registrations",
         "Onboarding",
         "Agreements",
+        "My funds",
         "QBRs",
         "Team",  # charlie is his company's partner admin
         "Tier",

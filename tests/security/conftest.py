@@ -8,11 +8,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.funds.services import fund_file_add
 from apps.notifications.models import Notification
 from apps.partners.models import Stage
 from apps.people.models import Contact
 from apps.people.services import invitation_create
 from tests.factories import AgreementFactory, PartnerFactory, PartnerUserFactory, TaskFactory
+from tests.funds.factories import allocation as fund_allocation
+from tests.funds.factories import pdf, request_in
 
 MARKERS = (
     "Zqxmarker Customer",
@@ -23,6 +26,7 @@ MARKERS = (
     "zqxmarker-notes",
     "Zqxmarker contact",
     "zqxmarker-invitee",
+    "Zqxmarker fund",
 )
 
 
@@ -47,8 +51,10 @@ def dave(globex):
 
 
 @pytest.fixture
-def world(acme, globex, charlie, dave, alice, bob):
+def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
     from tests.deals.factories import RegistrationFactory
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     from tests.qbrs.factories import ActionItemFactory, QBRFactory
 
     registration = RegistrationFactory(
@@ -77,7 +83,17 @@ def world(acme, globex, charlie, dave, alice, bob):
         partner_role="member",
         invited_by=bob,
     )
+    allocation = fund_allocation(acme)
+    fund_request = request_in("approved", allocation, by=charlie, manager=bob)
+    fund_request.title = "Zqxmarker fund webinar"
+    fund_request.save(update_fields=["title"])
+    fund_file = fund_file_add(
+        fund_request=fund_request, kind="invoice", upload=pdf("zqx-invoice.pdf"), actor=charlie
+    )
     return {
+        "fund_allocation": allocation,
+        "fund_request": fund_request,
+        "fund_file": fund_file,
         "partner": acme,
         "user": charlie,
         "contact": contact,

@@ -32,6 +32,27 @@ REGISTRATION = {
     "expected_close_date", "description", "submitted_at", "reviewed_at", "approved_at",
     "expires_at", "extensions_used", "rejection_reason", "conflict",
 }  # fmt: skip
+FUND_ALLOCATION = {
+    "id",
+    "period",
+    "partner",
+    "amount",
+    "currency",
+    "claim_deadline",
+    "allocated",
+    "committed",
+    "claimed",
+    "paid",
+    "remaining",
+}  # fmt: skip  (not `rule`: how the vendor computed it)
+FUND_REQUEST = {
+    "id", "allocation", "partner", "activity_type", "title", "description", "starts_on",
+    "ends_on", "requested_amount", "expected_leads", "expected_pipeline", "currency", "status",
+    "approved_amount", "actual_cost", "claim_amount", "leads_created", "registrations_created",
+    "payment_reference", "paid_on", "review_note", "claim_due", "created_at", "submitted_at",
+    "claimed_at",
+}  # fmt: skip
+FUND_FILE = {"id", "kind", "name", "content_type", "size", "uploaded_at", "url"}
 PARTNER = {
     "id", "name", "website", "partner_type", "tier", "stage", "stage_entered_at",
     "onboarding_due_date",
@@ -96,6 +117,12 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "action-item-detail": ACTION_ITEM,
     "tier-list": TIER,
     "tier-detail": TIER,
+    "fund-allocation-list": FUND_ALLOCATION,
+    "fund-allocation-detail": FUND_ALLOCATION,
+    "fund-request-list": FUND_REQUEST,
+    "fund-request-detail": FUND_REQUEST,
+    "fund-request-files": FUND_FILE,
+    "fund-request-transitions": TRANSITION,
 }
 # GET endpoints that refuse partner users altogether (their whole resource is staff's).
 REFUSED = {
@@ -109,6 +136,8 @@ REFUSED = {
     "application-list",
     "application-detail",
     "application-transitions",
+    "fund-period-list",  # the program's budget is the vendor's
+    "fund-period-detail",
 }
 # Never in a partner user's answer, whatever the endpoint (DESIGN.md section 1).
 VENDOR_INTERNAL = {

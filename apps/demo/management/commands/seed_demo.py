@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from apps.demo import accounts, agreements, applications, deals, partners, people, qbrs, tiers
+from apps.demo import (
+    accounts,
+    agreements,
+    applications,
+    deals,
+    partners,
+    people,
+    qbrs,
+    tiers,
+)
 
 # Order matters: the people and partners first, then what each domain builds on them.
 SEEDERS = [accounts, partners, people, agreements, deals, qbrs, tiers, applications]
