@@ -7,13 +7,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core import iso
+from apps.core import iso, numbers
 
 from .models import MAX_AMOUNT, ActivityType, FundFile
 
 
 def amount_field(label, *, min_value: Decimal = Decimal("0.01"), required: bool = True):
-    return forms.DecimalField(
+    return numbers.DecimalField(
         label=label,
         max_digits=14,
         decimal_places=2,
@@ -34,7 +34,7 @@ class PeriodForm(forms.Form):
 
 
 class AllocationForm(forms.Form):
-    partner = forms.IntegerField(widget=forms.HiddenInput)
+    partner = numbers.IntegerField(widget=forms.HiddenInput)
     amount = amount_field(_("Amount"))
     currency = forms.CharField(label=_("Currency"), max_length=3)
     claim_deadline = forms.DateField(label=_("Claim deadline"), widget=DATE)
@@ -54,7 +54,7 @@ class RequestForm(forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
     requested_amount = amount_field(_("Amount requested"))
-    expected_leads = forms.IntegerField(
+    expected_leads = numbers.IntegerField(
         label=_("Expected leads"), min_value=0, max_value=1_000_000, required=False
     )
     expected_pipeline = amount_field(_("Expected pipeline"), min_value=Decimal("0"), required=False)
@@ -68,10 +68,10 @@ class RequestForm(forms.Form):
 
 class ClaimForm(forms.Form):
     actual_cost = amount_field(_("Actual cost"))
-    leads_created = forms.IntegerField(
+    leads_created = numbers.IntegerField(
         label=_("Leads created"), min_value=0, max_value=1_000_000, required=False
     )
-    registrations_created = forms.IntegerField(
+    registrations_created = numbers.IntegerField(
         label=_("Registrations created"), min_value=0, max_value=1_000_000, required=False
     )
 

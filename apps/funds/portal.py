@@ -73,7 +73,7 @@ def request_new(request):
                     allocation=allocation,
                     actor=request.user,
                     data=form.cleaned_data,
-                    submit=request.POST.get("save") != "draft",
+                    submit=request.POST.get("save") == "submit",  # anything else: a draft
                 )
             except InvalidInput as exc:
                 _errors_into(form, exc)

@@ -212,7 +212,25 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
         "reset_uid": urlsafe_base64_encode(force_bytes(bob.pk)),
         "reset_token": default_token_generator.make_token(bob),
         **_application_world(),  # branch apply
+        **_funds_world(world, bob),  # branch funds
     }
+
+
+def _funds_world(world: dict, bob) -> dict:
+    """Fund requests in the states the funds' inputs need; the world's approved one gets its
+    proof of performance too, so that it can be claimed."""
+    from apps.funds.services import fund_file_add
+    from tests.funds.factories import pdf, request_in
+
+    allocation, charlie = world["fund_allocation"], world["user"]
+    fund_file_add(
+        fund_request=world["fund_request"], kind="proof", upload=pdf("proof.pdf"), actor=charlie
+    )
+    made = {
+        f"fund_{state}": request_in(state, allocation, amount="100.00", by=charlie, manager=bob)
+        for state in ("submitted", "claimed", "claim_approved")
+    }
+    return {**made, "fund_period": allocation.period}
 
 
 # --- applications (issue 18, the public application; branch apply) -----------------------------
@@ -717,6 +735,7 @@ UPLOADS = {
     ("agreements:create", "document"): "test_the_agreement_document_must_be_a_small_pdf",
     ("agreements:edit", "document"): "test_the_agreement_document_must_be_a_small_pdf",
     ("exchange:upload", "file"): "test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason",
+    ("portal:fund_file_upload", "file"): "test_a_claims_file_must_be_a_small_pdf_or_image",
 }
 
 
@@ -772,6 +791,37 @@ def test_the_agreement_document_must_be_a_small_pdf(door, hostile_world):
     assert "<" not in agreement.document.name and ">" not in agreement.document.name
     assert not _shown_raw(("agreements:detail",), {**w, "agreement": agreement})
     served = client.get(reverse("agreements:document", args=[agreement.pk]))
+    assert served["Content-Type"] == "application/pdf"
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_claims_file_must_be_a_small_pdf_or_image(hostile_world):
+    from apps.funds.models import FundFile
+    from apps.funds.services.requests import MAX_FILE_BYTES
+
+    w, door = hostile_world, "portal:fund_file_upload"
+    case = inputs.pages()[door][0]
+    url = reverse(door, kwargs=case.kwargs(w))
+    client = _page_client(door, case, w)
+    refused = {
+        "text named .pdf": _pdf(b"just some text", "invoice.pdf"),
+        "html named .png": _pdf(b"<html><script>alert(1)</script></html>", "x.png", "image/png"),
+        "office file": _pdf(b"PK\x03\x04" + b"\x00" * 64, "x.docx", "application/msword"),
+        "empty": _pdf(b""),
+        "too big": _pdf(PDF + b"0" * MAX_FILE_BYTES),
+    }
+    for label, upload in refused.items():
+        with rolled_back():
+            before = _row_counts()
+            response = client.post(url, {"kind": "invoice", "file": upload})
+            assert response.status_code == 400, (label, response.status_code)
+            assert not _delta(before, _row_counts()), label
+    response = client.post(url, {"kind": "invoice", "file": _pdf(name=f"{MARKUP}.pdf")})
+    assert response.status_code == 302, response.status_code
+    stored = FundFile.objects.latest("uploaded_at", "pk")
+    assert "<" not in stored.name and "<" not in stored.file.name
+    assert not _shown_raw(("portal:fund_request", "funds:request"), w)
+    served = client.get(reverse("portal:fund_file", args=[stored.request_id, stored.pk]))
     assert served["Content-Type"] == "application/pdf"
     assert served["X-Content-Type-Options"] == "nosniff"
 

@@ -10,6 +10,7 @@ from apps.demo import (
     agreements,
     applications,
     deals,
+    funds,
     partners,
     people,
     qbrs,
@@ -17,7 +18,7 @@ from apps.demo import (
 )
 
 # Order matters: the people and partners first, then what each domain builds on them.
-SEEDERS = [accounts, partners, people, agreements, deals, qbrs, tiers, applications]
+SEEDERS = [accounts, partners, people, agreements, deals, qbrs, tiers, applications, funds]
 
 
 class Command(BaseCommand):
