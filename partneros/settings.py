@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.enablement",
     "apps.applications",
+    "apps.funds",
     "apps.qbrs",
     "apps.tiers",
     "apps.leads",
@@ -282,6 +283,8 @@ SWEEP_SCHEDULE = {
     "deal_expiry": 3600,
     "lead_acceptance": 300,
     "deal_info_reminder": 3600,
+    "fund_review_sla": 900,
+    "fund_claim_deadlines": 3600,
     "tier_evaluation": 86400,
 }
 CELERY_BEAT_SCHEDULE = {
@@ -430,6 +433,9 @@ SPECTACULAR_SETTINGS = {
         {"name": "program", "description": "The program's settings."},
         {"name": "notifications", "description": "Your own notifications."},
         {"name": "locator", "description": "The public partner directory and its contact form."},
+        {"name": "fund-periods", "description": "Market development fund periods and budgets."},
+        {"name": "fund-allocations", "description": "A partner's funds and their balances."},
+        {"name": "fund-requests", "description": "Requests for funds, their claims and payment."},
     ],
     # Operations grouped by tag (resource), listed collapsed; a filter box searches the tags.
     "SWAGGER_UI_SETTINGS": {"docExpansion": "list", "filter": True, "tagsSorter": "alpha"},

@@ -57,6 +57,7 @@ urlpatterns = [
     path("apply/", include("apps.applications.public_urls")),
     path("applications/", include("apps.applications.urls")),
     path("locator/", include("apps.locator.urls")),
+    path("funds/", include("apps.funds.urls")),
     path("api/v1/", include(api_patterns)),
     # The API's root without its slash: a JSON 404 too, not the HTML redirect of APPEND_SLASH.
     path("api/v1", NoSuchEndpoint.as_view(), name="api-root-no-slash"),

@@ -5,6 +5,7 @@ from .access import (
     READS_AGREEMENTS,
     SIGNS_AGREEMENTS,
     WORKS_DEALS,
+    WORKS_FUNDS,
     WORKS_TASKS,
     partner_role_allows,
 )
@@ -17,6 +18,7 @@ MAY = {
     "read_agreements": READS_AGREEMENTS,
     "sign_agreements": SIGNS_AGREEMENTS,
     "manage_team": MANAGES_TEAM,
+    "work_funds": WORKS_FUNDS,
 }
 
 

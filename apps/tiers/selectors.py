@@ -6,11 +6,12 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from apps.deals.figures import Figures
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency
 
 from .models import ProposalStatus, TierChange, TierProposal
-from .services import Figures, figures_for
+from .services import figures_for
 
 
 def tiers() -> QuerySet[Tier]:

@@ -25,6 +25,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.people.nav",
         "apps.enablement.nav",
         "apps.applications.nav",
+        "apps.funds.nav",
         "apps.qbrs.nav",
         "apps.tiers.nav",
         "apps.leads.nav",
@@ -44,6 +45,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "onboarding:overview",
         "deals:queue",
         "leads:board",
+        "funds:overview",
         "qbrs:list",
         "tiers:proposals",
         "enablement:library",
@@ -56,6 +58,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "My registrations",
         "Onboarding",
         "Agreements",
+        "My funds",
         "QBRs",
         "Library",
         "Team",  # charlie is his company's partner admin

@@ -13,6 +13,7 @@ from pypdf import PdfWriter
 
 from apps.enablement.models import PartnerDocument
 from apps.enablement.services import resource_create
+from apps.funds.services import fund_file_add
 from apps.locator.models import Listing
 from apps.notifications.models import Notification
 from apps.partners.models import Partner, Stage
@@ -25,6 +26,8 @@ from tests.factories import (
     PartnerUserFactory,
     TaskFactory,
 )
+from tests.funds.factories import allocation as fund_allocation
+from tests.funds.factories import pdf, request_in
 
 MARKERS = (
     "Zqxmarker Customer",
@@ -40,6 +43,7 @@ MARKERS = (
     "zqxmarker-file",
     "Zqxmarker resource",
     "Zqxmarker document",
+    "Zqxmarker fund",
 )
 
 
@@ -77,6 +81,8 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
     from apps.deals.services import attachment_add, comment_create
     from apps.exchange.models import ImportBatch
     from tests.deals.factories import RegistrationFactory
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     from tests.qbrs.factories import ActionItemFactory, QBRFactory
 
     registration = RegistrationFactory(
@@ -137,7 +143,17 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
     listing = Listing.objects.create(
         partner=acme, public_name="Zqxmarker listing", description="Not listed yet."
     )
+    allocation = fund_allocation(acme)
+    fund_request = request_in("approved", allocation, by=charlie, manager=bob)
+    fund_request.title = "Zqxmarker fund webinar"
+    fund_request.save(update_fields=["title"])
+    fund_file = fund_file_add(
+        fund_request=fund_request, kind="invoice", upload=pdf("zqx-invoice.pdf"), actor=charlie
+    )
     return {
+        "fund_allocation": allocation,
+        "fund_request": fund_request,
+        "fund_file": fund_file,
         "listing": listing,
         "resource": resource,
         "document": document,

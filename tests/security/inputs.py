@@ -669,6 +669,7 @@ def _pages() -> dict[str, list[Page]]:
         **_locator_pages(),
         **_conversation_pages(),
         **_library_pages(),
+        **_funds_pages(),
     }
 
 
@@ -933,6 +934,119 @@ def _locator_pages() -> dict[str, list[Page]]:
 # --- end locator ----------------------------------------------------------------------------------
 
 
+# --- funds (issue 21; branch funds) ---------------------------------------------------------------
+
+FUND_SHOWN = ("funds:request", "portal:fund_request")
+
+
+def _fund_request_data(w) -> dict:
+    return {
+        "activity_type": "webinar",
+        "title": "Initech webinar",
+        "starts_on": _today(30),
+        "ends_on": _today(31),
+        "requested_amount": "500.00",
+        "expected_leads": "20",
+        "expected_pipeline": "10000.00",
+        "description": "Two sessions.",
+    }
+
+
+def _funds_pages() -> dict[str, list[Page]]:
+    from apps.funds.forms import (
+        TRANSITION_FORMS,
+        AllocationForm,
+        ClaimForm,
+        FileForm,
+        PeriodForm,
+        RequestForm,
+    )
+
+    source = {"approve": "fund_submitted", "reject": "fund_submitted", "return": "fund_claimed"}
+    source |= {"approve_claim": "fund_claimed", "reject_claim": "fund_claimed"}
+    source |= {"pay": "fund_claim_approved"}
+    values = {
+        "approve": {"amount": "50.00"},
+        "reject": {"reason": "Not this quarter."},
+        "return": {"note": "Add the invoice's date."},
+        "approve_claim": {"amount": "50.00"},
+        "reject_claim": {"reason": "Wrong invoice."},
+        "pay": {"reference": "PAY-77", "paid_on": _today()},
+    }
+    return {
+        "funds:period_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(PeriodForm),
+                data=lambda w: {
+                    "name": "2031-H1",
+                    "starts_on": _today(),
+                    "ends_on": _today(180),
+                    "budget": "50000.00",
+                },  # fmt: skip
+                show=("funds:overview",),
+            )
+        ],
+        "funds:allocate": [
+            Page(
+                kwargs=lambda w: {"pk": w["fund_period"].pk},
+                forms=_forms(AllocationForm, prefix="hand"),
+                data=lambda w: {
+                    "by": "hand",
+                    "hand-partner": str(w["initrode"].pk),
+                    "hand-amount": "1000.00",
+                    "hand-currency": "EUR",
+                    "hand-claim_deadline": _today(120),
+                },  # fmt: skip
+                show=("funds:overview",),
+            )
+        ],
+        "funds:transition": [
+            Page(
+                label=name,
+                kwargs=lambda w, n=name: {"pk": w[source[n]].pk, "name": n},
+                forms=lambda w, c=form_class, n=name: [c(prefix=n)],
+                data=lambda w, n=name: {f"{n}-{k}": v for k, v in values[n].items()},
+                show=FUND_SHOWN,
+            )
+            for name, (form_class, _renames) in TRANSITION_FORMS.items()
+        ],
+        "portal:fund_request_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(RequestForm),
+                data=lambda w: {**_fund_request_data(w), "save": "draft"},
+                show=("portal:funds",),
+            )
+        ],
+        "portal:fund_claim": [
+            Page(
+                kwargs=lambda w: {"pk": w["fund_request"].pk},
+                forms=_forms(ClaimForm),
+                data=lambda w: {"actual_cost": "90.00", "leads_created": "12"},
+                show=FUND_SHOWN,
+            )
+        ],
+        "portal:fund_file_upload": [
+            Page(
+                kwargs=lambda w: {"pk": w["fund_request"].pk},
+                forms=_forms(FileForm),
+                data=lambda w: {
+                    "kind": "proof",
+                    "file": SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+                },
+                show=FUND_SHOWN,
+            )
+        ],
+        "portal:fund_request_act": [
+            Page(kwargs=lambda w: {"pk": w["fund_request"].pk, "name": "cancel"})
+        ],
+    }
+
+
+# --- end funds ------------------------------------------------------------------------------------
+
+
 PAGES: dict[str, list[Page]] = {}
 
 
@@ -971,6 +1085,9 @@ SHOW_OBJECTS = {
     "applications:detail": "application",
     "enablement:resource": "resource",
     "enablement:document": "document",
+    # funds (branch funds)
+    "funds:request": "fund_request",
+    "portal:fund_request": "fund_request",
 }
 
 
@@ -1253,6 +1370,38 @@ API: dict[tuple[str, str], Api] = {
         show=("enablement:library", "portal:library"),
     ),
     # --- end enablement ---
+    # --- funds (branch funds) ---
+    ("POST", "/api/v1/fund-periods/"): Api(
+        ("admin",),
+        lambda w: {
+            "name": "2031-H2",
+            "starts_on": _today(),
+            "ends_on": _today(180),
+            "budget": "50000.00",
+        },  # fmt: skip
+        show=("funds:overview",),
+    ),
+    ("POST", "/api/v1/fund-allocations/"): Api(
+        ("admin",),
+        lambda w: {
+            "period": w["fund_period"].pk,
+            "partner": w["initrode"].pk,
+            "amount": "1000.00",
+            "currency": "EUR",
+            "claim_deadline": _today(120),
+        },  # fmt: skip
+        show=("funds:overview",),
+    ),
+    ("POST", "/api/v1/fund-requests/"): Api(
+        ("partner",),
+        lambda w: {
+            **_fund_request_data(w),
+            "allocation": w["fund_allocation"].pk,
+            "expected_leads": 20,
+        },  # fmt: skip
+        show=("portal:funds",),
+    ),
+    # --- end funds ---
 }
 
 # A transition input per (route, input serializer): the transitions sharing one serializer
@@ -1331,6 +1480,44 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         "manager",
     ),
     # --- end applications ---
+    # --- funds (branch funds) ---
+    ("fund-request", "ApproveInput"): (
+        "approve",
+        "fund_submitted",
+        lambda w: {"approved_amount": "50.00"},
+        "manager",
+    ),  # fmt: skip
+    ("fund-request", "ReasonInput"): (
+        "reject",
+        "fund_submitted",
+        lambda w: {"reason": "Not now."},
+        "manager",
+    ),  # fmt: skip
+    ("fund-request", "NoteInput"): (
+        "return",
+        "fund_claimed",
+        lambda w: {"note": "Add the date."},
+        "manager",
+    ),  # fmt: skip
+    ("fund-request", "ClaimInput"): (
+        "claim",
+        "fund_request",
+        lambda w: {"actual_cost": "90.00"},
+        "partner",
+    ),  # fmt: skip
+    ("fund-request", "AmountInput"): (
+        "approve_claim",
+        "fund_claimed",
+        lambda w: {"amount": "50.00"},
+        "manager",
+    ),  # fmt: skip
+    ("fund-request", "PayInput"): (
+        "pay",
+        "fund_claim_approved",
+        lambda w: {"reference": "P-1", "paid_on": _today()},
+        "manager",
+    ),  # fmt: skip
+    # --- end funds ---
 }
 
 TRANSITION_SHOW = {
@@ -1340,6 +1527,7 @@ TRANSITION_SHOW = {
     "qbr": ("qbrs:list", "partners:detail"),
     "tier-proposal": ("tiers:proposals",),
     "application": ("applications:detail",),  # branch apply
+    "fund-request": FUND_SHOWN,  # branch funds
 }
 
 

@@ -278,6 +278,32 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "resource-open": ("api", "resource", "post", {}),
     "resource-adoption": ("api", "resource", "get", {}),
     # --- end enablement ---
+    # --- funds (issue 21; branch funds) ---
+    "funds:overview": ("staff", None, "get", {}),
+    "funds:period_new": ("admin", None, "get", {}),
+    "funds:allocate": ("admin", "missing", "get", {}),
+    "funds:queue": ("staff", None, "get", {}),
+    "funds:export": ("staff", None, "get", {}),
+    "funds:request": ("staff", "fund_request", "get", {}),
+    "funds:transition": ("staff", "fund_request", "post", {"name": "approve"}),
+    "funds:file": ("staff", "fund_request", "get", {"file_pk": "fund_file"}),
+    "portal:funds": ("portal", None, "get", {}),
+    "portal:fund_request_new": ("portal", None, "get", {}),
+    "portal:fund_request": ("portal", "fund_request", "get", {}),
+    "portal:fund_claim": ("portal", "fund_request", "post", {}),
+    "portal:fund_file_upload": ("portal", "fund_request", "post", {}),
+    "portal:fund_file": ("portal", "fund_request", "get", {"file_pk": "fund_file"}),
+    "portal:fund_request_act": ("portal", "fund_request", "post", {"name": "cancel"}),
+    "fund-period-list": ("api", None, "get", {}),
+    "fund-period-detail": ("api", "missing", "get", {}),
+    "fund-allocation-list": ("api", None, "get", {}),
+    "fund-allocation-detail": ("api", "fund_allocation", "get", {}),
+    "fund-request-list": ("api", None, "get", {}),
+    "fund-request-detail": ("api", "fund_request", "get", {}),
+    "fund-request-files": ("api", "fund_request", "get", {}),
+    "fund-request-run-transition": ("api", "fund_request", "post", {"name": "cancel"}),
+    "fund-request-transitions": ("api", "fund_request", "get", {}),
+    # --- end funds ---
 }
 
 

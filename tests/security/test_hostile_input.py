@@ -242,6 +242,7 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
             is_template=True,
             published=True,
         ),
+        **_funds_world(world, bob),  # branch funds
     }
 
 
@@ -249,6 +250,23 @@ def _leads_world() -> dict:
     from tests.leads.factories import RuleFactory
 
     return {"lead_rule": RuleFactory(name="Zqxmarker rule")}
+
+
+def _funds_world(world: dict, bob) -> dict:
+    """Fund requests in the states the funds' inputs need; the world's approved one gets its
+    proof of performance too, so that it can be claimed."""
+    from apps.funds.services import fund_file_add
+    from tests.funds.factories import pdf, request_in
+
+    allocation, charlie = world["fund_allocation"], world["user"]
+    fund_file_add(
+        fund_request=world["fund_request"], kind="proof", upload=pdf("proof.pdf"), actor=charlie
+    )
+    made = {
+        f"fund_{state}": request_in(state, allocation, amount="100.00", by=charlie, manager=bob)
+        for state in ("submitted", "claimed", "claim_approved")
+    }
+    return {**made, "fund_period": allocation.period}
 
 
 # --- applications (issue 18, the public application; branch apply) -----------------------------
@@ -758,6 +776,7 @@ UPLOADS = {
     ("portal:deal_attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
     ("enablement:resource_new", "upload"): "test_a_library_file_is_checked_by_its_content",
     ("enablement:resource_edit", "upload"): "test_a_library_file_is_checked_by_its_content",
+    ("portal:fund_file_upload", "file"): "test_a_claims_file_must_be_a_small_pdf_or_image",
 }
 
 
@@ -1121,3 +1140,34 @@ def test_import_number_cells_refuse_what_no_column_holds(kind, hostile_world):
                 if value in NOT_NUMBERS and not (row["errors"] and named):
                     problems.append(f"{kind} {column}={_short(value)}: {row['errors']}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_claims_file_must_be_a_small_pdf_or_image(hostile_world):
+    from apps.funds.models import FundFile
+    from apps.funds.services.requests import MAX_FILE_BYTES
+
+    w, door = hostile_world, "portal:fund_file_upload"
+    case = inputs.pages()[door][0]
+    url = reverse(door, kwargs=case.kwargs(w))
+    client = _page_client(door, case, w)
+    refused = {
+        "text named .pdf": _pdf(b"just some text", "invoice.pdf"),
+        "html named .png": _pdf(b"<html><script>alert(1)</script></html>", "x.png", "image/png"),
+        "office file": _pdf(b"PK\x03\x04" + b"\x00" * 64, "x.docx", "application/msword"),
+        "empty": _pdf(b""),
+        "too big": _pdf(PDF + b"0" * MAX_FILE_BYTES),
+    }
+    for label, upload in refused.items():
+        with rolled_back():
+            before = _row_counts()
+            response = client.post(url, {"kind": "invoice", "file": upload})
+            assert response.status_code == 400, (label, response.status_code)
+            assert not _delta(before, _row_counts()), label
+    response = client.post(url, {"kind": "invoice", "file": _pdf(name=f"{MARKUP}.pdf")})
+    assert response.status_code == 302, response.status_code
+    stored = FundFile.objects.latest("uploaded_at", "pk")
+    assert "<" not in stored.name and "<" not in stored.file.name
+    assert not _shown_raw(("portal:fund_request", "funds:request"), w)
+    served = client.get(reverse("portal:fund_file", args=[stored.request_id, stored.pk]))
+    assert served["Content-Type"] == "application/pdf"
+    assert served["X-Content-Type-Options"] == "nosniff"

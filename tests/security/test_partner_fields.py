@@ -34,6 +34,27 @@ REGISTRATION = {
     "expected_close_date", "description", "submitted_at", "reviewed_at", "approved_at",
     "expires_at", "extensions_used", "rejection_reason", "conflict",
 }  # fmt: skip
+FUND_ALLOCATION = {
+    "id",
+    "period",
+    "partner",
+    "amount",
+    "currency",
+    "claim_deadline",
+    "allocated",
+    "committed",
+    "claimed",
+    "paid",
+    "remaining",
+}  # fmt: skip  (not `rule`: how the vendor computed it)
+FUND_REQUEST = {
+    "id", "allocation", "partner", "activity_type", "title", "description", "starts_on",
+    "ends_on", "requested_amount", "expected_leads", "expected_pipeline", "currency", "status",
+    "approved_amount", "actual_cost", "claim_amount", "leads_created", "registrations_created",
+    "payment_reference", "paid_on", "review_note", "claim_due", "created_at", "submitted_at",
+    "claimed_at",
+}  # fmt: skip
+FUND_FILE = {"id", "kind", "name", "content_type", "size", "uploaded_at", "url"}
 PARTNER = {
     "id", "name", "website", "partner_type", "tier", "stage", "stage_entered_at",
     "onboarding_due_date", "countries", "specializations", "listed_in_locator",
@@ -119,6 +140,12 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     # the library: what the partner's audience allows, never the audience rule nor the body
     "resource-list": RESOURCE,
     "resource-detail": RESOURCE,
+    "fund-allocation-list": FUND_ALLOCATION,
+    "fund-allocation-detail": FUND_ALLOCATION,
+    "fund-request-list": FUND_REQUEST,
+    "fund-request-detail": FUND_REQUEST,
+    "fund-request-files": FUND_FILE,
+    "fund-request-transitions": TRANSITION,
 }
 # GET endpoints that answer a file, not fields (served to whoever sees its object).
 # GET endpoints that refuse partner users altogether (their whole resource is staff's).
@@ -138,6 +165,8 @@ REFUSED = {
     "resource-adoption",
     "agreement-template-list",
     "agreement-template-detail",
+    "fund-period-list",  # the program's budget is the vendor's
+    "fund-period-detail",
 }
 # GET endpoints that answer a file, not fields: the partner user's own company's only (the
 # isolation matrix proves the 404 for another's).

@@ -139,6 +139,23 @@ ROLES: dict[str, frozenset[str]] = {
     "resource-detail": ALL,
     "resource-open": ALL,
     "resource-adoption": NONE,
+    # --- funds (branch funds): members and admins request and claim; every role reads ---
+    "portal:funds": ALL,
+    "portal:fund_request_new": AM,
+    "portal:fund_request": ALL,
+    "portal:fund_claim": AM,
+    "portal:fund_file_upload": AM,
+    "portal:fund_file": ALL,
+    "portal:fund_request_act": AM,  # cancel
+    "fund-period-list": NONE,
+    "fund-period-detail": NONE,
+    "fund-allocation-list": ALL,
+    "fund-allocation-detail": ALL,
+    "fund-request-list": ALL,
+    "fund-request-detail": ALL,
+    "fund-request-files": ALL,
+    "fund-request-run-transition": AM,  # cancel
+    "fund-request-transitions": ALL,
 }
 
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))

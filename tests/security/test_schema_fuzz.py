@@ -66,6 +66,13 @@ DATA_DEPENDENT_400 = {
     "POST /api/v1/resources/": LIBRARY_RULES,
     "PUT /api/v1/resources/{id}/": LIBRARY_RULES,
     "PATCH /api/v1/resources/{id}/": LIBRARY_RULES,
+    # Funds: a period's name taken or its end before its start; an allocation's period or
+    # partner that does not exist (or has one already), a currency without a rate in force, a
+    # deadline before the period; a request on an allocation that is not the caller's, or
+    # ending before it starts.
+    "POST /api/v1/fund-periods/": {"name", "ends_on"},
+    "POST /api/v1/fund-allocations/": {"period", "partner", "currency", "claim_deadline"},
+    "POST /api/v1/fund-requests/": {"allocation", "ends_on"},
 }
 # The one-line texts of a registration (apps/deals/models.py no_control_characters).
 UNLISTED_CHARACTER_FIELDS = {

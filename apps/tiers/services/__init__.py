@@ -15,7 +15,7 @@ from .config import (
     tier_usage,
 )
 from .evaluation import DISMISSAL_HOLDS_DAYS, evaluate_tiers
-from .figures import Figures, figures_for, qualifying_tier, window_start, won_figures
+from .figures import figures_for, qualifying_tier
 
 __all__ = [
     "AMOUNT_BOUNDS",
@@ -23,7 +23,6 @@ __all__ = [
     "DESCRIPTION_MAX",
     "DISMISSAL_HOLDS_DAYS",
     "NAME_MAX",
-    "Figures",
     "evaluate_tiers",
     "figures_for",
     "proposal_transition",
@@ -33,6 +32,4 @@ __all__ = [
     "tier_delete",
     "tier_set_by_hand",
     "tier_usage",
-    "window_start",
-    "won_figures",
 ]

@@ -23,13 +23,13 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
+from apps.deals.figures import WON, window_start
 from apps.deals.models import DealRegistration
 from apps.partners.models import Partner
 from apps.program.models import ExchangeRate, ProgramSettings, Tier
 from apps.program.stages import ACTIVE_STAGES
 
 from ..models import EvaluationMark, ProposalStatus, TierProposal, TierStanding
-from .figures import WON, window_start
 
 
 def database_clock() -> datetime:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.signals import rows_written
+from apps.deals.figures import Figures, window_start, won_figures
 from apps.partners.models import Partner
 from apps.program.models import ProgramSettings, Tier
 from apps.program.stages import ACTIVE_STAGES
@@ -30,7 +31,7 @@ from .due import (
     missing_currencies,
     partners_due,
 )
-from .figures import Figures, qualifying_tier, window_start, won_figures
+from .figures import qualifying_tier
 from .notices import notify_evaluation, notify_missing_currencies, notify_missing_rates
 
 # A manager's dismissal holds for this long before the evaluation may propose the same move again.

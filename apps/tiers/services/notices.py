@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from apps.accounts import audiences
 from apps.accounts.models import User
+from apps.deals.figures import Figures
 from apps.notifications.services import Message, notify_batch
 
 from ..models import Direction
 from .changes import portal_tier_link
-from .figures import Figures
 
 
 def _proposal_key(p) -> str:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FundsConfig(AppConfig):
+    name = "apps.funds"
+    label = "funds"
+    verbose_name = "Market development funds"

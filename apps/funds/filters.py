@@ -1,0 +1,42 @@
+"""The fund lists' filters, shared by the API's lists and the CSV export."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from apps.core.filters import IdFilter
+
+from .models import ActivityType, FundAllocation, FundRequest, Status
+
+
+class FundRequestFilter(django_filters.FilterSet):
+    """?status=, ?activity_type=, ?allocation= and, for staff, ?partner=."""
+
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    activity_type = django_filters.ChoiceFilter(choices=ActivityType.choices)
+    allocation = IdFilter(field_name="allocation_id")
+    partner = IdFilter(method="filter_partner", help_text="Staff only: this partner's")
+
+    class Meta:
+        model = FundRequest
+        fields = ["status", "activity_type", "allocation", "partner"]
+
+    def filter_partner(self, queryset: QuerySet[FundRequest], name: str, value: int):
+        user = getattr(self.request, "user", None)
+        return queryset.filter(partner_id=value) if user and user.is_staff_role else queryset
+
+
+class FundAllocationFilter(django_filters.FilterSet):
+    """?period= and, for staff, ?partner=."""
+
+    period = IdFilter(field_name="period_id")
+    partner = IdFilter(method="filter_partner", help_text="Staff only: this partner's")
+
+    class Meta:
+        model = FundAllocation
+        fields = ["period", "partner"]
+
+    def filter_partner(self, queryset: QuerySet[FundAllocation], name: str, value: int):
+        user = getattr(self.request, "user", None)
+        return queryset.filter(partner_id=value) if user and user.is_staff_role else queryset

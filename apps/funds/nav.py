@@ -1,0 +1,11 @@
+"""The funds app's places in the navigation (apps/core/nav.py). "Request funds" is a button on
+"My funds", for the roles that request."""
+
+from __future__ import annotations
+
+from apps.core.nav import Link
+
+LINKS = [
+    Link("Funds", "funds:overview", "staff", 45),
+    Link("My funds", "portal:funds", "partner", 55),
+]

@@ -1,0 +1,185 @@
+"""Portal pages: "My funds", "Request funds" (the short form), a request's page with "Submit a
+claim" (files, actual cost, results), and the partner's own file downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.access import WORKS_FUNDS, partner_role_required, portal_required
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.uploads import download
+
+from .forms import ClaimForm, FileForm, RequestForm
+from .models import FundFile, Status
+from .selectors import allocations_for, requests_for
+from .services import fund_file_add, fund_request_create, fund_request_transition
+
+# What each status asks of the partner, in a sentence (the "what is asked of them" column).
+ASKED = {
+    Status.DRAFT: _("Submit it for review when ready."),
+    Status.SUBMITTED: _("Nothing: your partner manager reviews it."),
+    Status.RETURNED: _("Make the changes asked and submit again."),
+    Status.APPROVED: _("Run the activity, then submit the claim with invoice and proof."),
+    Status.CLAIMED: _("Nothing: your partner manager reviews the claim."),
+    Status.CLAIM_RETURNED: _("Fix the claim as asked and submit it again."),
+    Status.CLAIM_APPROVED: _("Nothing: payment follows."),
+    Status.PAID: _("Nothing: paid."),
+}
+
+
+def _errors_into(form, exc: InvalidInput) -> None:
+    for field, msgs in exc.errors.items():
+        for m in msgs:
+            form.add_error(field if field in form.fields else None, m)
+
+
+@portal_required
+def my_funds(request):
+    today = timezone.localdate()
+    allocations = list(allocations_for(request.user).order_by("-period__starts_on", "-id"))
+    requests = list(requests_for(request.user).order_by("-created_at", "-id")[:100])
+    rows = [{"r": r, "asked": ASKED.get(r.status, "")} for r in requests]
+    return render(
+        request,
+        "funds/portal/my_funds.html",
+        {"allocations": allocations, "rows": rows, "today": today},
+    )
+
+
+def _open_allocation(request):
+    today = timezone.localdate()
+    return (
+        allocations_for(request.user)
+        .filter(claim_deadline__gte=today)
+        .order_by("claim_deadline", "id")
+        .first()
+    )
+
+
+@portal_required
+@partner_role_required(WORKS_FUNDS)
+def request_new(request):
+    allocation = _open_allocation(request)
+    form = RequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and allocation is not None:
+        if form.is_valid():
+            try:
+                r = fund_request_create(
+                    allocation=allocation,
+                    actor=request.user,
+                    data=form.cleaned_data,
+                    submit=request.POST.get("save") == "submit",  # anything else: a draft
+                )
+            except InvalidInput as exc:
+                _errors_into(form, exc)
+                status = 400
+            except DomainError as exc:
+                form.add_error(None, exc.detail)
+                status = 409
+            else:
+                messages.success(request, _("Fund request saved."))
+                return redirect("portal:fund_request", pk=r.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "funds/portal/request_new.html",
+        {"form": form, "allocation": allocation},
+        status=status,
+    )
+
+
+@portal_required
+def request_detail(request, pk: int, claim_form=None, file_form=None, status=200):
+    r = get_object_or_404(requests_for(request.user), pk=pk)
+    return render(
+        request,
+        "funds/portal/request.html",
+        {
+            "r": r,
+            "asked": ASKED.get(r.status, ""),
+            "files": list(r.files.all()),
+            "events": list(r.events.all()),
+            "claim_open": r.status in (Status.APPROVED, Status.CLAIM_RETURNED),
+            "claim_form": claim_form or ClaimForm(initial={"actual_cost": r.approved_amount}),
+            "file_form": file_form or FileForm(),
+        },
+        status=status,
+    )
+
+
+@portal_required
+@partner_role_required(WORKS_FUNDS)
+@require_POST
+def request_act(request, pk: int, name: str):
+    """The partner's own transitions without input: submit, cancel."""
+    r = get_object_or_404(requests_for(request.user), pk=pk)
+    if name not in ("submit", "cancel"):
+        return request_detail(request, pk, status=404)
+    try:
+        fund_request_transition(fund_request=r, name=name, actor=request.user, via="portal")
+    except (DomainError, NotPermitted) as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("portal:fund_request", pk=pk)
+
+
+@portal_required
+@partner_role_required(WORKS_FUNDS)
+@require_POST
+def file_upload(request, pk: int):
+    r = get_object_or_404(requests_for(request.user), pk=pk)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return request_detail(request, pk, file_form=form, status=400)
+    try:
+        fund_file_add(
+            fund_request=r,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            actor=request.user,
+        )
+    except InvalidInput as exc:
+        _errors_into(form, exc)
+        return request_detail(request, pk, file_form=form, status=400)
+    except DomainError as exc:
+        form.add_error(None, exc.detail)
+        return request_detail(request, pk, file_form=form, status=409)
+    messages.success(request, _("File added."))
+    return redirect("portal:fund_request", pk=pk)
+
+
+@portal_required
+@partner_role_required(WORKS_FUNDS)
+@require_POST
+def claim(request, pk: int):
+    r = get_object_or_404(requests_for(request.user), pk=pk)
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        return request_detail(request, pk, claim_form=form, status=400)
+    try:
+        fund_request_transition(
+            fund_request=r, name="claim", actor=request.user, via="portal", **form.cleaned_data
+        )
+    except InvalidInput as exc:
+        _errors_into(form, exc)
+        return request_detail(request, pk, claim_form=form, status=400)
+    except DomainError as exc:
+        form.add_error(None, exc.detail)
+        return request_detail(request, pk, claim_form=form, status=409)
+    messages.success(request, _("Claim submitted. Your partner manager reviews it."))
+    return redirect("portal:fund_request", pk=pk)
+
+
+@portal_required
+def file_download(request, pk: int, file_pk: int):
+    f = get_object_or_404(
+        FundFile.objects.filter(request__in=requests_for(request.user)), pk=file_pk, request_id=pk
+    )
+    return download(f.file, filename=f.name, content_type=f.content_type)

@@ -1,0 +1,30 @@
+"""Writes on market development funds: periods and allocations (`allocations`), the ledger
+(`ledger`), fund requests with their files and transitions (`requests`).
+`fund_request_transition` is the one way a request's status changes."""
+
+from __future__ import annotations
+
+from .allocations import OverAllocated, Plan, allocate_by_rule, allocation_create, period_create
+from .ledger import InsufficientFunds, record
+from .requests import (
+    REQUEST_FIELDS,
+    fund_file_add,
+    fund_request_create,
+    fund_request_transition,
+    fund_request_update,
+)
+
+__all__ = [
+    "REQUEST_FIELDS",
+    "InsufficientFunds",
+    "OverAllocated",
+    "Plan",
+    "allocate_by_rule",
+    "allocation_create",
+    "fund_file_add",
+    "fund_request_create",
+    "fund_request_transition",
+    "fund_request_update",
+    "period_create",
+    "record",
+]
