@@ -1092,14 +1092,14 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         lambda w: {"end_date": _today(900)},
         "manager",
     ),
-    ("lead", "AssignInput"): (
+    ("lead", "LeadAssignInput"): (
         "assign",
         "lead_new",
         lambda w: {"partner": w["initrode"].pk},
         "manager",
     ),  # fmt: skip
-    ("lead", "RejectInput"): ("reject", "lead", lambda w: {"reason": "Too far."}, "partner"),
-    ("lead", "ConvertInput"): (
+    ("lead", "LeadRejectInput"): ("reject", "lead", lambda w: {"reason": "Too far."}, "partner"),
+    ("lead", "LeadConvertInput"): (
         "convert",
         "lead_accepted",
         lambda w: {
@@ -1109,7 +1109,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         },
         "partner",
     ),  # fmt: skip
-    ("lead", "CloseInput"): ("close", "lead_new", lambda w: {"reason": "Bought."}, "manager"),
+    ("lead", "LeadCloseInput"): ("close", "lead_new", lambda w: {"reason": "Bought."}, "manager"),
     ("deal-registration", "RejectInput"): (
         "reject",
         "registration",
