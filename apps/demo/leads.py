@@ -65,6 +65,9 @@ def seed(ctx: dict) -> None:
     )
     RoutingRule.objects.create(name="North America", priority=30, countries=["US", "CA"])
     del dach
+    # The first leads go to the companies with portal users (as a locator visitor asking for
+    # them would), so the demo shows each answer a partner gives.
+    answering = [ctx["northwind"], ctx["contoso"]]
     leads = []
     for i, (company, domain, country, contact, product, value) in enumerate(LEADS):
         created = now - timedelta(hours=30 - i * 3)
@@ -83,6 +86,7 @@ def seed(ctx: dict) -> None:
                 source=Source.MANUAL if i % 3 else Source.WEB,
                 actor=manager,
                 route=i != 0,  # the first stays new
+                requested_partner=answering[i % 2] if 1 <= i <= 5 else None,
                 now=created,
             )
         )

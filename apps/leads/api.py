@@ -164,11 +164,11 @@ class LeadSerializer(RoleFieldsModelSerializer):
         )
 
 
-class AssignInput(serializers.Serializer):
+class LeadAssignInput(serializers.Serializer):
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
 
 
-class RejectInput(serializers.Serializer):
+class LeadRejectInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     reason_id = serializers.PrimaryKeyRelatedField(
         queryset=RejectReason.objects.filter(active=True),
@@ -179,7 +179,7 @@ class RejectInput(serializers.Serializer):
     )
 
 
-class ConvertInput(serializers.Serializer):
+class LeadConvertInput(serializers.Serializer):
     expected_close_date = serializers.DateField()
     product = serializers.CharField(max_length=200, required=False)
     estimated_value = AmountField(
@@ -190,7 +190,7 @@ class ConvertInput(serializers.Serializer):
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
-class CloseInput(serializers.Serializer):
+class LeadCloseInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -244,10 +244,10 @@ class LeadViewSet(
     partner_roles = {"*": WORKS_LEADS}
     transition_field = "status"
     transition_inputs = {
-        "assign": AssignInput,
-        "reject": RejectInput,
-        "convert": ConvertInput,
-        "close": CloseInput,
+        "assign": LeadAssignInput,
+        "reject": LeadRejectInput,
+        "convert": LeadConvertInput,
+        "close": LeadCloseInput,
     }
     transition_docs = {
         "assign": (
@@ -354,7 +354,9 @@ class StaffReadAdminsWrite(IsAdminOrReadOnly):
 @extend_schema_view(
     list=extend_schema(summary="List lead routing rules", description="By priority."),
     create=extend_schema(summary="Add a lead routing rule", description="Admins only."),
-    retrieve=extend_schema(summary="Read a lead routing rule"),
+    retrieve=extend_schema(
+        summary="Read a lead routing rule", description="One rule; managers and admins."
+    ),
     update=extend_schema(summary="Replace a lead routing rule", description="Admins only."),
     partial_update=extend_schema(summary="Change a lead routing rule", description="Admins only."),
     destroy=extend_schema(summary="Delete a lead routing rule", description="Admins only."),

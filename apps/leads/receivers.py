@@ -7,7 +7,8 @@ from django.dispatch import receiver
 from apps.deals.events import registration_approved, registration_lost, registration_won
 from apps.partners.events import partner_exited
 
-from .services import lead_registration_changed, leads_release_for_exited_partner
+from .exit import carry_out
+from .services import lead_registration_changed
 
 
 @receiver(registration_approved, dispatch_uid="leads.follow_registration_approved")
@@ -21,4 +22,4 @@ def follow_registration(sender, registration_id=None, status="", **kwargs):
 
 @receiver(partner_exited, dispatch_uid="leads.release_on_exit")
 def release_leads(sender, partner, actor=None, reason="", now=None, **kwargs):
-    leads_release_for_exited_partner(partner=partner, now=now)
+    return carry_out(partner, now=now)

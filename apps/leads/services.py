@@ -467,22 +467,16 @@ def lead_registration_changed(*, registration_id: int, status: str) -> int:
     return Lead.objects.filter(registration_id=registration_id).update(registration_status=status)
 
 
-def leads_release_for_exited_partner(*, partner: Partner, now: datetime | None = None) -> int:
-    """A partner exited (partners.events.partner_exited, in the exit's transaction): leads
-    waiting for its answer are recalled and routed again; leads it accepted but never converted
-    are recalled to the vendor's queue (closed with the reason) for a manager to hand on."""
-    now = now or timezone.now()
-    count = 0
-    for lead in Lead.objects.filter(partner=partner, status=Status.ASSIGNED):
-        lead = _locked(lead)
+def lead_release_for_exited_partner(*, lead: Lead, now: datetime) -> None:
+    """A partner exited (apps/leads/exit.py, in the exit's transaction): a lead waiting for its
+    answer is recalled and routed again; a lead it accepted but never converted is closed with
+    the reason, for a manager to hand on."""
+    lead = _locked(lead)
+    if lead.status == Status.ASSIGNED:
         transitions.apply(lead, "status", "recall", status_label, now=now)
         _end_assignment(lead, Outcome.RECALLED, now=now, actor=None, note=_("The partner exited."))
         lead_route(lead=lead, now=now)
-        count += 1
-    for lead in Lead.objects.filter(partner=partner, status=Status.ACCEPTED):
-        lead = _locked(lead)
+    elif lead.status == Status.ACCEPTED:
         transitions.apply(
             lead, "status", "close", status_label, now=now, reason=_("The partner exited.")
         )
-        count += 1
-    return count

@@ -670,6 +670,7 @@ def _pages() -> dict[str, list[Page]]:
         **_conversation_pages(),
         **_library_pages(),
         **_funds_pages(),
+        **_lead_pages(),  # branch leads
     }
 
 
@@ -1047,6 +1048,109 @@ def _funds_pages() -> dict[str, list[Page]]:
 # --- end funds ------------------------------------------------------------------------------------
 
 
+# --- leads (issue 22; branch leads) ----------------------------------------------------------------
+
+
+def _propose_reach(client, w) -> None:
+    from apps.partners.models import Partner
+
+    Partner.objects.filter(pk=w["partner"].pk).update(
+        proposed_countries=["DE"], proposed_specializations=[], reach_proposed_at=timezone.now()
+    )
+
+
+def _lead_pages() -> dict[str, list[Page]]:
+    from apps.leads.forms import AssignForm, CloseForm, ConvertForm, LeadForm, RejectForm, RuleForm
+    from apps.partners.forms import LocatorListingForm, ReachProposalForm
+
+    lead_data = {
+        "company": "Initech AG", "domain": "initech.example", "country": "DE",
+        "contact_name": "Peter Gibbons", "contact_email": "peter@initech.example",
+        "product": "Analytics", "estimated_value": "1000", "currency": "EUR",
+        "description": "Needs a partner.", "route": "on",
+    }  # fmt: skip
+    rule_data = {"name": "DACH", "priority": "3", "countries": "DE, AT", "specializations": "x"}
+    return {
+        "leads:create": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(LeadForm),
+                data=lambda w: lead_data,
+                show=("leads:board",),
+            )
+        ],  # fmt: skip
+        "leads:action": [
+            Page(
+                kwargs=lambda w: {"pk": w["lead_new"].pk, "name": "assign"},
+                forms=_forms(AssignForm),
+                data=lambda w: {"partner": str(w["initrode"].pk)},
+                label="assign",
+            ),
+            Page(
+                kwargs=lambda w: {"pk": w["lead_new"].pk, "name": "close"},
+                forms=_forms(CloseForm),
+                data=lambda w: {"reason": "Bought elsewhere."},
+                label="close",
+            ),
+        ],
+        "leads:rule_create": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(RuleForm),
+                data=lambda w: rule_data,
+                show=("leads:rules",),
+            )
+        ],  # fmt: skip
+        "leads:rule_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["lead_rule"].pk},
+                forms=_forms(RuleForm),
+                data=lambda w: rule_data,
+                show=("leads:rules",),
+            )
+        ],
+        "partners:reach_decide": [
+            Page(
+                kwargs=lambda w: {"pk": w["partner"].pk},
+                data=lambda w: {"apply": "0"},
+                prime=_propose_reach,
+            )
+        ],
+        "portal:company": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(ReachProposalForm, LocatorListingForm),
+                data=lambda w: {"countries": "DE", "specializations": "Security"},
+                show=("portal:company",),
+            )
+        ],
+        "portal:lead_accept": [Page(kwargs=lambda w: {"pk": w["lead"].pk})],
+        "portal:lead_reject": [
+            Page(
+                kwargs=lambda w: {"pk": w["lead"].pk},
+                forms=_forms(RejectForm),
+                data=lambda w: {"note": "Too far away."},
+            )
+        ],
+        "portal:lead_convert": [
+            Page(
+                kwargs=lambda w: {"pk": w["lead_accepted"].pk},
+                forms=_forms(ConvertForm),
+                data=lambda w: {
+                    "expected_close_date": _today(30),
+                    "product": "Analytics",
+                    "estimated_value": "1000",
+                    "currency": "EUR",
+                    "description": "x",
+                },  # fmt: skip
+            )
+        ],
+    }
+
+
+# --- end leads -------------------------------------------------------------------------------------
+
+
 PAGES: dict[str, list[Page]] = {}
 
 
@@ -1245,6 +1349,7 @@ API: dict[tuple[str, str], Api] = {
             "contact_email": "peter@initech.example",
             "product": "Analytics",
             "description": "Needs a partner.",
+            "currency": "EUR",
         },
         show=LEAD_PAGES,
     ),
@@ -1428,6 +1533,24 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         lambda w: {"end_date": _today(900)},
         "manager",
     ),
+    ("lead", "LeadAssignInput"): (
+        "assign",
+        "lead_new",
+        lambda w: {"partner": w["initrode"].pk},
+        "manager",
+    ),  # fmt: skip
+    ("lead", "LeadRejectInput"): ("reject", "lead", lambda w: {"reason": "Too far."}, "partner"),
+    ("lead", "LeadConvertInput"): (
+        "convert",
+        "lead_accepted",
+        lambda w: {
+            "expected_close_date": _today(30),
+            "estimated_value": "1000.00",
+            "currency": "EUR",
+        },
+        "partner",
+    ),  # fmt: skip
+    ("lead", "LeadCloseInput"): ("close", "lead_new", lambda w: {"reason": "Bought."}, "manager"),
     ("deal-registration", "RejectInput"): (
         "reject",
         "registration",

@@ -247,9 +247,23 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
 
 
 def _leads_world() -> dict:
-    from tests.leads.factories import RuleFactory
+    from apps.partners.models import Partner
+    from tests.leads.factories import LeadFactory, RuleFactory
 
-    return {"lead_rule": RuleFactory(name="Zqxmarker rule")}
+    acme = Partner.objects.get(name="Acme Resellers")
+    later = timezone.now() + timedelta(hours=24)
+    return {
+        "lead_rule": RuleFactory(name="Zqxmarker rule"),
+        "lead_new": LeadFactory(company="Newlead Co"),
+        "lead_accepted": LeadFactory(
+            company="Acceptedlead Co",
+            status="accepted",
+            partner=acme,
+            accept_by=later,
+            estimated_value="1000",
+            currency="EUR",
+        ),  # fmt: skip
+    }
 
 
 def _funds_world(world: dict, bob) -> dict:

@@ -156,6 +156,19 @@ ROLES: dict[str, frozenset[str]] = {
     "fund-request-files": ALL,
     "fund-request-run-transition": AM,  # cancel
     "fund-request-transitions": ALL,
+    # --- leads (branch leads): the inbox is for admins and members; reach is the admin's ---
+    "portal:leads": AM,
+    "portal:lead_detail": AM,
+    "portal:lead_accept": AM,
+    "portal:lead_reject": AM,
+    "portal:lead_convert": AM,
+    "portal:company": ADMIN,
+    "lead-list": AM,
+    "lead-detail": AM,
+    "lead-transitions": AM,
+    "lead-run-transition": AM,
+    "lead-routing-rule-list": NONE,
+    "lead-routing-rule-detail": NONE,
 }
 
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))
