@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from apps.core.access import IsAdminOrReadOnly, IsStaffRole
 from apps.core.schema import AutoSchema
-from apps.core.serializers import RoleFieldsModelSerializer
+from apps.core.serializers import CurrencyCodeField, RoleFieldsModelSerializer
 
 from .models import ProgramSettings
 from .services import program_settings_update
@@ -19,7 +19,7 @@ def _days():
 
 
 class ProgramSettingsSerializer(RoleFieldsModelSerializer):
-    base_currency = serializers.RegexField(r"^[A-Z]{3}\Z", max_length=3)
+    base_currency = CurrencyCodeField()
     onboarding_reminder_days = _days()
     agreement_reminder_days = _days()
     qbr_reminder_days = _days()
