@@ -196,6 +196,12 @@ class IsoCodeField(serializers.Field):
     error: object = ""
     default_error_messages = {"invalid": "Not a valid string."}
 
+    def __init__(self, *, answer_enum: bool = True, **kwargs):
+        # False where another door (a staff page) stores any upper-case letters of the code's
+        # length: the answer is then documented by that shape, not by the ISO list.
+        self.answer_enum = answer_enum
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
@@ -237,6 +243,15 @@ class IsoCodeFieldSchema(OpenApiSerializerFieldExtension):
                 "description": f"{field.noun}, in any case (`{codes[0].lower()}` is read as "
                 f"`{codes[0]}`): one of the codes listed in `{field.component}`.",
                 "example": codes[0],
+            }
+        elif not field.answer_enum:
+            length = len(codes[0])
+            name = f"{field.component}Stored"
+            schema = {
+                "type": "string",
+                "pattern": f"^[A-Z]{{{length}}}$",
+                "description": f"{field.noun}, upper case (one the staff pages stored: not "
+                f"necessarily one listed in `{field.component}`).",
             }
         else:
             name = field.component

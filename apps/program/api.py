@@ -14,12 +14,12 @@ from .services import program_settings_update
 
 def _days():
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=365), max_length=10
-    )
+        child=serializers.IntegerField(min_value=1, max_value=365), min_length=1, max_length=10
+    )  # at least one day: the model refuses an empty list (the schema's minItems says so)
 
 
 class ProgramSettingsSerializer(RoleFieldsModelSerializer):
-    base_currency = CurrencyCodeField()
+    base_currency = CurrencyCodeField(answer_enum=False)  # the settings page stores [A-Z]{3}
     onboarding_reminder_days = _days()
     agreement_reminder_days = _days()
     qbr_reminder_days = _days()

@@ -220,7 +220,7 @@ class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ExchangeRateSerializer(RoleFieldsModelSerializer):
-    currency = CurrencyCodeField()
+    currency = CurrencyCodeField(answer_enum=False)  # the rates page stores [A-Z]{3}
     rate_to_base = AmountField(max_digits=18, decimal_places=8, min_value=Decimal("0.00000001"))
 
     class Meta:

@@ -51,10 +51,19 @@ SERIALIZERS = [
     # (request component, response component, field, codes' component)
     ("DealRegistrationRequest", "DealRegistration", "customer_country", "CountryCode"),
     ("DealRegistrationRequest", "DealRegistration", "currency", "CurrencyCode"),
-    ("ExchangeRateRequest", "ExchangeRate", "currency", "CurrencyCode"),
-    ("PatchedProgramSettingsRequest", "ProgramSettings", "base_currency", "CurrencyCode"),
+    ("ExchangeRateRequest", None, "currency", "CurrencyCode"),
+    ("PatchedProgramSettingsRequest", None, "base_currency", "CurrencyCode"),
     ("ApplyInputRequest", None, "country", "CountryCode"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("response_name", "field"), [("ExchangeRate", "currency"), ("ProgramSettings", "base_currency")]
+)
+def test_codes_the_staff_pages_store_are_answered_by_their_shape(openapi, response_name, field):
+    """The rates and settings pages store any three capitals: the answer says so, not the list."""
+    assert _schema_of(openapi, response_name, field) == _ref("CurrencyCodeStored")
+    assert openapi["components"]["schemas"]["CurrencyCodeStored"]["pattern"] == "^[A-Z]{3}$"
 
 
 @pytest.mark.parametrize(("request_name", "response_name", "field", "codes"), SERIALIZERS)

@@ -67,6 +67,10 @@ DATA_DEPENDENT_400 = {
     # A partner type's key (no such type); the answers to the program's profile questions
     # (which questions exist, and which are required, are the program's data).
     "POST /api/v1/applications/": {"partner_type", "answers"},
+    # A rate for that currency from that day exists already; the base currency needs none.
+    "POST /api/v1/exchange-rates/": {"non_field_errors", "effective_date", "currency"},
+    "PUT /api/v1/exchange-rates/{id}/": {"non_field_errors", "effective_date", "currency"},
+    "PATCH /api/v1/exchange-rates/{id}/": {"non_field_errors", "effective_date", "currency"},
 }
 # A domain the schema's pattern allows whose host is itself a public suffix (`co.uk`, `a.bd`
 # under `*.bd`): the Public Suffix List, a list of thousands, is data no pattern states
