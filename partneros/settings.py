@@ -392,7 +392,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "CONTACT": {"name": "PartnerOS program team", "email": "partners@partneros.example"},
-    "LICENSE": {"name": "Proprietary: for the program's partners and integrators"},
+    # The terms integrators use the API under; each deployment names its own page.
+    "LICENSE": {
+        "name": "Proprietary: for the program's partners and integrators",
+        "url": os.environ.get("API_TERMS_URL", "https://partneros.example/legal/api-terms"),
+    },
     # Relative: the server that serves this schema (each deployment its own address).
     "SERVERS": [{"url": "/", "description": "The server that serves this schema"}],
     # One operation per transition (apps/core/schema.py).

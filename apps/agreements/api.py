@@ -78,6 +78,9 @@ class AgreementSerializer(RoleFieldsModelSerializer):
             "countersign_required",
             "countersigned_at",
         ]
+        extra_kwargs = {
+            "end_date": {"help_text": "On or after `start_date`; null: no end date."},
+        }
 
     def get_document_url(self, agreement) -> str | None:
         if not agreement.document:
@@ -129,7 +132,9 @@ class TerminateInput(serializers.Serializer):
 
 
 class RenewInput(serializers.Serializer):
-    end_date = serializers.DateField()
+    end_date = serializers.DateField(
+        help_text="The new end date: after the current end date, and not before the start date."
+    )
 
 
 @extend_schema_view(
@@ -137,7 +142,7 @@ class RenewInput(serializers.Serializer):
         summary="List agreements",
         description=(
             "The agreements visible to the caller (a partner user: their own company's), "
-            "latest start first. Filter by `status`, `kind` and `partner`."
+            "latest start first. Filter by `status` and (staff) `partner`."
         ),
     ),
     create=extend_schema(

@@ -13,11 +13,18 @@ from apps.accounts.models import User
 from apps.core.access import IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
-from apps.core.serializers import KeyField, RoleFieldsModelSerializer
+from apps.core.serializers import (
+    WEBSITE,
+    CountryCodeField,
+    KeyField,
+    RoleFieldsModelSerializer,
+    WebAddressField,
+)
 from apps.core.throttles import ScopeThrottle
 from apps.program.models import PartnerType
 
 from . import selectors, services
+from .filters import ApplicationFilter
 from .models import Application
 from .services import MAX_REASON
 
@@ -60,11 +67,18 @@ class ApplicationSerializer(RoleFieldsModelSerializer):
 
 class ApplyInput(serializers.Serializer):
     company = serializers.CharField(max_length=200)
-    website = serializers.CharField(max_length=300)
-    country = serializers.CharField(max_length=2)
+    website = WebAddressField(
+        WEBSITE,
+        max_length=300,
+        help_text=_(
+            "The company's website: `acme.com` or an http(s) address (ASCII; an international "
+            "name in its `xn--` form). A public suffix alone (`co.uk`) is refused (400)."
+        ),
+    )
+    country = CountryCodeField()
     partner_type = KeyField(slug_field="key", queryset=PartnerType.objects.all())
     contact_name = serializers.CharField(max_length=200)
-    contact_email = serializers.CharField(max_length=254)
+    contact_email = serializers.EmailField(max_length=254)
     answers = serializers.DictField(
         child=serializers.IntegerField(),
         required=False,
@@ -109,6 +123,7 @@ class ApplicationViewSet(
     TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
     transition_field = "status"
     transition_inputs = {"accept": AcceptInput, "decline": DeclineInput}
     transition_docs = {
@@ -138,10 +153,7 @@ class ApplicationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        wanted = self.request.query_params.get("status")
-        return selectors.application_queue(
-            wanted if wanted in ("received", "accepted", "declined") else None
-        )
+        return selectors.application_queue()  # ?status= is ApplicationFilter's
 
     @extend_schema(
         summary=_("Apply to become a partner"),

@@ -19,7 +19,10 @@ from functools import cached_property
 
 from django.core.validators import RegexValidator, URLValidator
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
+
+from .iso import COUNTRY_CODES, COUNTRY_ERROR, CURRENCY_CODES, CURRENCY_ERROR
 
 
 class RoleFieldsMixin:
@@ -160,3 +163,144 @@ class KeyField(serializers.SlugRelatedField):
         if isinstance(data, str) and ("\x00" in data or len(data) > 100):
             self.fail("does_not_exist", slug_name=self.slug_field, value=data[:100])
         return super().to_internal_value(data)
+
+
+# --- ISO codes --------------------------------------------------------------------------------
+def any_case_pattern(codes: frozenset[str]) -> str:
+    """A pattern matching exactly `codes`, each in any case (`de`, `De`, `DE`), as a trie of
+    character classes: `^(?:[Aa][DdEe…]|[Bb][…]|…)$`. JSON Schema has no case-insensitive enum
+    and ECMA-262 patterns no portable case flag; this is both exact and portable."""
+
+    def trie(suffixes: set[str]) -> str:
+        if suffixes == {""}:
+            return ""
+        groups: dict[str, set[str]] = {}
+        for code in suffixes:
+            groups.setdefault(code[0].upper(), set()).add(code[1:])
+        if all(rest == {""} for rest in groups.values()):
+            return "[" + "".join(f"{c}{c.lower()}" for c in sorted(groups)) + "]"
+        branches = (f"[{c}{c.lower()}]{trie(rest)}" for c, rest in sorted(groups.items()))
+        return "(?:" + "|".join(branches) + ")"
+
+    return f"^{trie(set(codes))}$"
+
+
+class IsoCodeField(serializers.Field):
+    """An ISO code, read in any case and answered upper-case. The schema states it exactly: the
+    request a case-insensitive pattern of the codes (component `<name>Input`), the answer the
+    enumeration of the codes (component `<name>`)."""
+
+    codes: frozenset[str] = frozenset()
+    component = ""
+    noun = ""
+    error: object = ""
+    default_error_messages = {"invalid": "Not a valid string."}
+
+    def __init__(self, *, answer_enum: bool = True, **kwargs):
+        # False where another door (a staff page) stores any upper-case letters of the code's
+        # length: the answer is then documented by that shape, not by the ISO list.
+        self.answer_enum = answer_enum
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if data.upper() not in self.codes:
+            raise serializers.ValidationError(str(self.error) % {"value": data[:20]})
+        return data.upper()
+
+    def to_representation(self, value):
+        return value
+
+
+class CountryCodeField(IsoCodeField):
+    codes = COUNTRY_CODES
+    component = "CountryCode"
+    noun = "An ISO 3166-1 alpha-2 country code, e.g. `DE`"
+    error = COUNTRY_ERROR
+
+
+class CurrencyCodeField(IsoCodeField):
+    codes = CURRENCY_CODES
+    component = "CurrencyCode"
+    noun = "An ISO 4217 currency code of money, e.g. `EUR` (not funds, metals or test codes)"
+    error = CURRENCY_ERROR
+
+
+class IsoCodeFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = IsoCodeField
+    match_subclasses = True
+    priority = 1  # before TextFieldSchema, which matches every CharField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        codes = sorted(field.codes)
+        if direction == "request":
+            name = f"{field.component}Input"
+            schema = {
+                "type": "string",
+                "pattern": any_case_pattern(field.codes),
+                "description": f"{field.noun}, in any case (`{codes[0].lower()}` is read as "
+                f"`{codes[0]}`): one of the codes listed in `{field.component}`.",
+                "example": codes[0],
+            }
+        elif not field.answer_enum:
+            length = len(codes[0])
+            name = f"{field.component}Stored"
+            schema = {
+                "type": "string",
+                "pattern": f"^[A-Z]{{{length}}}$",
+                "description": f"{field.noun}, upper case (one the staff pages stored: not "
+                f"necessarily one listed in `{field.component}`).",
+            }
+        else:
+            name = field.component
+            schema = {"type": "string", "enum": codes, "description": f"{field.noun}."}
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+# --- a domain or a website address ------------------------------------------------------------
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_TOP_LABEL = "[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PORT = "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+_USER = "[A-Za-z0-9._~%!$&'()*+,;=-]"
+# At most 253 characters of host name (a trailing dot aside), in labels of 1 to 63.
+_HOST_LENGTH = "(?=[A-Za-z0-9.-]{1,253}\\.?(?![A-Za-z0-9.-]))"
+# A bare domain (`acme.com`), a host name (`www.acme.co.uk.`), a website address with a scheme,
+# user-info, port, path, query or fragment (`https://www.acme.com:8443/about?x#y`) or an e-mail
+# address (`nora@acme.com`): ASCII, no spaces; an international name in its `xn--` form.
+WEB_ADDRESS = (
+    "^(?:(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?"
+    f"(?:{_USER.replace('=-', '=:-')}+@)?"
+    f"{_HOST_LENGTH}(?:{_LABEL}\\.)+{_TOP_LABEL}\\.?"
+    f"(?::{_PORT})?"
+    "(?:[/?#][!-~]*)?\\Z"
+)
+# A company's website (applications): the same, narrowed to what a web link is (Django's
+# URLValidator, which the server runs too): http or https if a scheme is given, `user[:password]@`,
+# a top-level label of 2 to 63 letters (or an `xn--` one).
+WEBSITE = (
+    "^(?:[Hh][Tt][Tt][Pp][Ss]?://)?"
+    f"(?:{_USER}+(?::{_USER}*)?@)?"
+    f"{_HOST_LENGTH}(?:{_LABEL}\\.)+(?:[Xx][Nn]--[A-Za-z0-9]{{1,59}}|[A-Za-z][A-Za-z-]{{0,61}}[A-Za-z])\\.?"
+    f"(?::{_PORT})?"
+    "(?:[/?#](?:(?!://)[!-~])*)?\\Z"  # no second scheme: one without is read as https://
+)
+
+
+class WebAddressField(serializers.RegexField):
+    """A domain or a website address, as `WEB_ADDRESS` spells it (the schema's pattern and the
+    server's check are this one pattern). Whether its host is a registrable domain (not only a
+    public suffix such as `co.uk`) is the Public Suffix List's to say, checked after."""
+
+    def __init__(self, pattern: str = WEB_ADDRESS, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Enter a domain such as acme.com or a website address."}
+        )
+        super().__init__(pattern, **kwargs)

@@ -22,7 +22,14 @@ from rest_framework.response import Response
 
 from apps.core.access import WORKS_DEALS
 from apps.core.api import TransitionsMixin
-from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
+from apps.core.serializers import (
+    AmountField,
+    CountryCodeField,
+    CurrencyCodeField,
+    OneLineCharField,
+    RoleFieldsModelSerializer,
+    WebAddressField,
+)
 from apps.core.uploads import download
 from apps.partners.models import Partner
 
@@ -91,14 +98,14 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
         help_text="Managers: the partner registered for. Ignored for partner users (their own).",
     )
     # Any domain or website address; stored normalized (https://WWW.Acme.com/about → acme.com).
-    customer_domain = serializers.CharField(max_length=2000)
-    # Checked against the ISO lists by the service (apps.core.iso); the pattern is the schema's.
-    currency = serializers.RegexField(
-        r"^[A-Za-z]{3}\Z", max_length=3, help_text="ISO 4217, e.g. EUR (any case)"
+    customer_domain = WebAddressField(
+        help_text="The customer's domain or website address (stored as its registrable domain: "
+        "`https://www.shop.acme.co.uk/about` → `acme.co.uk`). ASCII, an international name in "
+        "its `xn--` form. A public suffix alone (`co.uk`, `github.io`) names no customer and is "
+        "refused (400, on this field)."
     )
-    customer_country = serializers.RegexField(
-        r"^[A-Za-z]{2}\Z", max_length=2, help_text="ISO 3166-1 alpha-2, e.g. DE (any case)"
-    )
+    currency = CurrencyCodeField()
+    customer_country = CountryCodeField()
     estimated_value = AmountField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
     )
@@ -129,6 +136,15 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
         # apply to a new (submitted) registration, and DRF would spend a query per request
         # checking it; approvals enforce it (the partial unique index, answered as 409).
         validators: list[object] = []
+        extra_kwargs = {
+            "expected_close_date": {
+                "help_text": (
+                    "When the deal is expected to close: today or later, and within the tenth "
+                    "calendar year from now (the program's calendar, `TIME_ZONE`, UTC unless "
+                    "set). A date outside is refused (400, on this field, saying which bound)."
+                )
+            }
+        }
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)

@@ -21,6 +21,7 @@ from apps.core.throttles import ScopeThrottle
 from apps.partners.models import Partner
 from apps.partners.selectors import visible_partners
 
+from .filters import InvitationFilter
 from .models import Contact, ContactRole, Invitation
 from .selectors import visible_contacts, visible_invitations
 from .services import (
@@ -201,16 +202,14 @@ class InvitationViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = InvitationSerializer
+    filterset_class = InvitationFilter
     partner_roles = {"*": MANAGES_TEAM}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        invitations = visible_invitations(self.request.user).order_by("-created_at", "-id")
-        partner = query_id(self.request.query_params.get("partner"))
-        if partner is not None:
-            invitations = invitations.filter(partner_id=partner)
-        return invitations
+        # ?partner= is InvitationFilter's (the list's only).
+        return visible_invitations(self.request.user).order_by("-created_at", "-id")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

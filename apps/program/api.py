@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from apps.core.access import IsAdminOrReadOnly, IsStaffRole
 from apps.core.schema import AutoSchema
-from apps.core.serializers import RoleFieldsModelSerializer
+from apps.core.serializers import CurrencyCodeField, RoleFieldsModelSerializer
 
 from .models import ProgramSettings
 from .services import program_settings_update
@@ -14,12 +14,12 @@ from .services import program_settings_update
 
 def _days():
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=365), max_length=10
-    )
+        child=serializers.IntegerField(min_value=1, max_value=365), min_length=1, max_length=10
+    )  # at least one day: the model refuses an empty list (the schema's minItems says so)
 
 
 class ProgramSettingsSerializer(RoleFieldsModelSerializer):
-    base_currency = serializers.RegexField(r"^[A-Z]{3}\Z", max_length=3)
+    base_currency = CurrencyCodeField(answer_enum=False)  # the settings page stores [A-Z]{3}
     onboarding_reminder_days = _days()
     agreement_reminder_days = _days()
     qbr_reminder_days = _days()

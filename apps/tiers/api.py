@@ -9,7 +9,7 @@ from rest_framework import serializers, viewsets
 from apps.core.access import IsAdminOrReadOnly, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
-from apps.core.serializers import AmountField, RoleFieldsModelSerializer
+from apps.core.serializers import AmountField, CurrencyCodeField, RoleFieldsModelSerializer
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency, exchange_rate_save
 
@@ -220,7 +220,7 @@ class TierProposalViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ExchangeRateSerializer(RoleFieldsModelSerializer):
-    currency = serializers.RegexField(r"^[A-Za-z]{3}\Z", max_length=3)
+    currency = CurrencyCodeField(answer_enum=False)  # the rates page stores [A-Z]{3}
     rate_to_base = AmountField(max_digits=18, decimal_places=8, min_value=Decimal("0.00000001"))
 
     class Meta:
@@ -228,7 +228,6 @@ class ExchangeRateSerializer(RoleFieldsModelSerializer):
         fields = ["id", "currency", "rate_to_base", "effective_date"]
 
     def validate_currency(self, value):
-        value = value.upper()
         if value == base_currency():
             raise serializers.ValidationError(f"{value} is the base currency; it needs no rate.")
         return value

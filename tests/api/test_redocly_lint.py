@@ -37,11 +37,11 @@ def _where(document: dict, pointer: str) -> str:
     return pointer
 
 
-def _errors(document: dict, report: dict) -> list[str]:
+def _errors(document: dict, report: dict, severity: str = "error") -> list[str]:
     return [
         f"{_where(document, p['location'][0]['pointer'])}: {p['ruleId']}: {p['message']}"
         for p in report["problems"]
-        if p["severity"] == "error"
+        if p["severity"] == severity
     ]
 
 
@@ -50,6 +50,10 @@ def test_redocly_finds_no_error_in_the_schema(openapi, tmp_path):
     assert not _errors(openapi, report), "\n".join(_errors(openapi, report))
     assert report["totals"]["errors"] == 0
     assert returncode == 0
+    # Nor a warning (info-license-strict was one: a license names its terms' address).
+    warnings = _errors(openapi, report, "warn")
+    assert not warnings, "\n".join(warnings)
+    assert report["totals"]["warnings"] == 0
 
 
 def test_a_lint_failure_names_the_operation(openapi, tmp_path):

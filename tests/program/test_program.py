@@ -71,7 +71,7 @@ def test_it_lets_only_admins_change_the_program(api_for, alice, bob, charlie):
     "body",
     [
         {"qualification_threshold": 99},
-        {"base_currency": "usd"},
+        {"base_currency": "XAU"},  # not money ("usd", any case, is read as USD)
         {"review_sla_hours": -1},
         {"qbr_reminder_days": ["x"]},
         {"qbr_reminder_days": list(range(1, 30))},

@@ -18,13 +18,20 @@ import os
 import random
 import unicodedata
 from collections import defaultdict
+from contextlib import contextmanager
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
+from hypothesis import strategies as st
+
+from apps.deals.normalize import InvalidDomain, _host, _public_suffixes
 
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis import engine  # noqa: E402
 from schemathesis.config import SchemathesisConfig  # noqa: E402
 from schemathesis.engine import events  # noqa: E402
+from schemathesis.specs.openapi.formats import unregister_string_format  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,8 +61,9 @@ DATA_DEPENDENT_400 = {
     "POST /api/v1/deal-registrations/": {"partner"},
     "POST /api/v1/qbrs/": {"partner"},
     # Staff name the partner they invite to (a partner admin's is their own, so the schema
-    # cannot require it); an invitation link that exists only in the e-mail sent.
-    "POST /api/v1/invitations/": {"partner", "email"},
+    # cannot require it) and may name the contact invited (no such contact); an invitation
+    # link that exists only in the e-mail sent.
+    "POST /api/v1/invitations/": {"partner", "email", "contact"},
     "POST /api/v1/invitations/accept/": {"token", "username", "password"},
     # Branch locator: the buyer's e-mail must be at a registrable domain (the lead's customer,
     # apps.deals.normalize), which no pattern of the schema can say.
@@ -73,6 +81,20 @@ DATA_DEPENDENT_400 = {
     "POST /api/v1/fund-periods/": {"name", "ends_on"},
     "POST /api/v1/fund-allocations/": {"period", "partner", "currency", "claim_deadline"},
     "POST /api/v1/fund-requests/": {"allocation", "ends_on"},
+    # A partner type's key (no such type); the answers to the program's profile questions
+    # (which questions exist, and which are required, are the program's data).
+    "POST /api/v1/applications/": {"partner_type", "answers"},
+    # A rate for that currency from that day exists already; the base currency needs none.
+    "POST /api/v1/exchange-rates/": {"non_field_errors", "effective_date", "currency"},
+    "PUT /api/v1/exchange-rates/{id}/": {"non_field_errors", "effective_date", "currency"},
+    "PATCH /api/v1/exchange-rates/{id}/": {"non_field_errors", "effective_date", "currency"},
+}
+# A domain the schema's pattern allows whose host is itself a public suffix (`co.uk`, `a.bd`
+# under `*.bd`): the Public Suffix List, a list of thousands, is data no pattern states
+# (apps/deals/normalize.py); the field's description says such a domain is refused.
+PUBLIC_SUFFIX_FIELDS = {
+    "POST /api/v1/deal-registrations/": "customer_domain",
+    "POST /api/v1/applications/": "website",
 }
 # The one-line texts of a registration (apps/deals/models.py no_control_characters).
 UNLISTED_CHARACTER_FIELDS = {
@@ -136,6 +158,16 @@ def _unlisted_characters(value: object) -> bool:
     return any(cat == "Cn" or (cat == "Co" and code > 0xFFFF) for cat, code in categories)
 
 
+def _only_a_public_suffix(value: object) -> bool:
+    """The host of a domain or address is a public suffix (no registrable domain under it)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return not _public_suffixes().extract_str(_host(value)).domain
+    except InvalidDomain:
+        return False
+
+
 def _excused(check: str, operation: str, status: int | None, body: bytes, case) -> bool:
     if check != "positive_data_acceptance" or status != 400:
         return False
@@ -147,7 +179,27 @@ def _excused(check: str, operation: str, status: int | None, body: bytes, case) 
     unlisted = {
         f for f in UNLISTED_CHARACTER_FIELDS.get(operation, ()) if _unlisted_characters(sent.get(f))
     }
+    suffix = PUBLIC_SUFFIX_FIELDS.get(operation)
+    if suffix and _only_a_public_suffix(sent.get(suffix)):
+        unlisted.add(suffix)
     return bool(fields) and fields <= DATA_DEPENDENT_400.get(operation, set()) | unlisted
+
+
+@contextmanager
+def dates_in_the_close_date_window():
+    """Valid dates, as Schemathesis draws them, from tomorrow to the end of the ninth year ahead:
+    the window a registration's `expected_close_date` documents (today or later, within the
+    tenth calendar year; a day's margin either side for a run across midnight), and a date
+    every other date the API reads accepts. Past or far-future close dates are the schema's
+    stated bound, not well-formed input the server must take; their 400 is tested in
+    tests/deals (and Schemathesis' own `date` format comes back after the run)."""
+    today = timezone.localdate()  # the server's calendar (apps/deals/services/submission.py)
+    window = st.dates(today + timedelta(days=1), date(today.year + 9, 12, 31))
+    schemathesis.openapi.format("date", window.map(date.isoformat))
+    try:
+        yield
+    finally:
+        unregister_string_format("date")
 
 
 def _describe(recorder, case_id: str) -> tuple[str, int | None, bytes]:
@@ -221,7 +273,8 @@ def test_the_api_holds_to_its_schema_under_every_schemathesis_check(
     # Every refused request is logged as a warning; thousands of them here say nothing.
     logging.getLogger("django.request").setLevel(logging.ERROR)
     user = {"admin": alice, "manager": bob, "partner": world["partner"].users.get()}[role]
-    failures, errors = run_schemathesis(live_server, token_create(user))
+    with dates_in_the_close_date_window():
+        failures, errors = run_schemathesis(live_server, token_create(user))
     report = [
         f"{operation} [{check}] ({len(found)}x): {found[0]}"
         for (operation, check), found in sorted(failures.items())
