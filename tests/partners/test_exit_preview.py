@@ -4,6 +4,7 @@ then does, because one function per app computes both; the exit's history keeps 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -131,6 +132,8 @@ def test_every_app_declaring_exit_effects_is_found(oscorp):
         "apps.agreements.exit",
         "apps.deals.exit",
         "apps.qbrs.exit",
+        "apps.leads.exit",
+        "apps.funds.exit",
         "apps.partners.exit",
     ]
 
@@ -226,3 +229,44 @@ def test_a_qbr_exit_confirmed_on_an_outdated_impact_is_refused_whole(client_for,
     )
     assert QBR.objects.get(pk=running.pk).status == "in_progress"
     assert Partner.objects.get(pk=oscorp.pk).stage == Stage.GROWTH
+
+
+# --- the apps above: leads and funds close their own things through the same registry ----------
+
+
+def test_leads_and_fund_requests_are_in_the_preview_and_the_exit_does_exactly_that(oscorp, bob):
+    from apps.funds.models import FundRequest
+    from apps.leads.models import Lead
+    from tests.funds.factories import allocation, request_in
+    from tests.leads.factories import LeadFactory
+
+    waiting = LeadFactory(company="Waiting Lead Co", status="assigned", partner=oscorp,
+                          accept_by=NOW + timedelta(hours=5))  # fmt: skip
+    accepted = LeadFactory(company="Accepted Lead Co", status="accepted", partner=oscorp)
+    funds = allocation(oscorp)
+    member = PartnerUserFactory(partner=oscorp, username="miles", partner_role="member")
+    draft = request_in("draft", funds, by=member, manager=bob)
+    approved = request_in("approved", funds, amount="1500.00", by=member, manager=bob)
+    claimed = request_in("claimed", funds, amount="500.00", by=member, manager=bob)
+    funds.refresh_from_db()
+    committed_before = funds.committed
+
+    shown = exits.preview(oscorp, now=NOW)
+    mine = [(e.app, e.action, e.object_id) for e in shown if e.app in ("leads", "funds")]
+    assert sorted(mine) == sorted([
+        ("leads", "recall", waiting.pk),
+        ("leads", "close", accepted.pk),
+        ("funds", "cancel", draft.pk),
+        ("funds", "cancel", approved.pk),
+    ])  # fmt: skip
+    assert [e.app for e in shown].index("leads") < [e.app for e in shown].index("funds")
+
+    partner_transition(partner=oscorp, name="exit", actor=bob, reason="Ended", now=NOW,
+                       confirmed_impact=exits.fingerprint(shown))  # fmt: skip
+    assert Lead.objects.get(pk=waiting.pk).partner_id != oscorp.pk  # recalled (routed or not)
+    assert Lead.objects.get(pk=accepted.pk).status == "closed"
+    statuses = dict(FundRequest.objects.filter(partner=oscorp).values_list("pk", "status"))
+    assert statuses == {draft.pk: "cancelled", approved.pk: "cancelled", claimed.pk: "claimed"}
+    funds.refresh_from_db()
+    assert funds.committed == committed_before - Decimal("1500.00")  # released to the allocation
+    assert [e for e in exits.preview(oscorp, now=NOW) if e.app in ("leads", "funds")] == []
