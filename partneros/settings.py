@@ -408,6 +408,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConflictCodeEnum": "apps.core.api.CONFLICT_CODES",
         "StageEnum": "apps.program.stages.Stage",
+        # The names these had before other "kind"s and "outcome"s joined the API (leads,
+        # comments, fund files, resources): generated clients keep their model names.
+        "KindEnum": "apps.agreements.models.Kind",
+        "OutcomeEnum": "apps.qbrs.models.Outcome",
     },
     "TAGS": [
         {"name": "auth", "description": "API tokens: sign in with a username and password."},

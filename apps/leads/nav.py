@@ -6,7 +6,7 @@ from apps.core.access import WORKS_LEADS
 from apps.core.nav import Link
 
 LINKS = [
-    Link("Leads", "leads:board", "staff", 45),
+    Link("Leads", "leads:board", "staff", 44),
     Link("Leads", "portal:leads", "partner", 25, WORKS_LEADS),
     Link("Lead routing", "leads:rules", "settings", 55),
 ]
