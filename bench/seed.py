@@ -95,6 +95,7 @@ STAGE_WEIGHTS = {
 # Closed statuses dominate a mature program; a small share waits for review or is protected.
 STATUS_WEIGHTS = {
     "submitted": 3,
+    "info_requested": 1,  # the manager asked the partner a question (issue 19)
     "approved": 12,
     "rejected": 10,
     "withdrawn": 5,
@@ -103,6 +104,8 @@ STATUS_WEIGHTS = {
     "expired": 15,
 }
 ACTIVE = ("onboarding", "growth", "evaluation", "expansion")
+WAITING = ("submitted", "info_requested")  # not decided yet
+OPEN = (*WAITING, "approved")
 TYPES = ["reseller", "referral", "technology", "integrator", "oem"]
 # Customer and partner names: pronounceable made-up words as varied as real company names. A
 # word is a first syllable (any onset, consonant clusters included, a vowel, maybe a coda),
@@ -518,7 +521,7 @@ def _write_registrations(w: Writer, rng, count: int, partner_rows, now) -> list[
     )
     # A partner holds one open registration per customer (the database demands it too).
     open_claims: set[tuple[int, str]] = set(
-        DealRegistration.objects.filter(status__in=["submitted", "approved"]).values_list(
+        DealRegistration.objects.filter(status__in=OPEN).values_list(
             "partner_id", "customer_domain"
         )
     )
@@ -535,7 +538,7 @@ def _write_registrations(w: Writer, rng, count: int, partner_rows, now) -> list[
             status = _registration_status(
                 statuses[n], partner, domain, approved_domains, open_claims
             )
-            if status == "submitted":
+            if status in WAITING:
                 submitted = now - timedelta(minutes=rng.randint(5, 60 * 24 * 6))
             else:
                 submitted = now - timedelta(minutes=rng.randint(60 * 24 * 7, 60 * 24 * 1000))
@@ -558,7 +561,9 @@ def _write_registrations(w: Writer, rng, count: int, partner_rows, now) -> list[
                 "extensions_used": 0,
                 "customer_name_key": key,
             }
-            if status not in ("submitted", "withdrawn"):
+            if status == "info_requested":  # asked some hours after it came in
+                row["info_requested_at"] = min(now, submitted + timedelta(hours=rng.randint(1, 48)))
+            if status not in (*WAITING, "withdrawn"):
                 _add_review(rng, row, partner["manager_id"], now)
             meta.append(
                 (row["id"], status, submitted, row.get("reviewed_at"), partner["manager_id"])
@@ -575,16 +580,16 @@ def _registration_status(
     """The drawn status, made possible: none open for inactive partners, one open per partner
     and customer, one approval per customer."""
     status = drawn
-    if partner["stage"] not in ACTIVE and status in ("submitted", "approved"):
+    if partner["stage"] not in ACTIVE and status in OPEN:
         status = "expired" if status == "approved" else "withdrawn"
-    if status in ("submitted", "approved") and (partner["id"], domain) in open_claims:
+    if status in OPEN and (partner["id"], domain) in open_claims:
         status = "withdrawn"
     if status == "approved":
         if domain in approved_domains:
             status = "rejected"
         else:
             approved_domains.add(domain)
-    if status in ("submitted", "approved"):
+    if status in OPEN:
         open_claims.add((partner["id"], domain))
     return status
 
@@ -623,6 +628,15 @@ def _event_rows(reg_meta: list[RegMeta]):
             "to_status": "submitted",
             "at": submitted,
         }
+        if status == "info_requested":
+            yield {
+                "registration_id": reg_id,
+                "transition": "request_info",
+                "from_status": "submitted",
+                "to_status": "info_requested",
+                "actor_id": manager_id,
+                "at": submitted + timedelta(hours=1),
+            }
         if status == "withdrawn":
             yield {
                 "registration_id": reg_id,

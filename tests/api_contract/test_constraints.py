@@ -69,8 +69,12 @@ def test_bounds_are_in_the_pattern_itself():
 def test_text_fields_say_they_refuse_nul_and_do(schema, api_for, alice):
     assert _request_component(schema, "TierRequest")["name"]["pattern"] == NO_NUL
     assert re.search(NO_NUL, "Gold") and not re.search(NO_NUL, "Go\x00ld")
-    # A field with a pattern of its own keeps it (it excludes NUL already).
-    assert _request_component(schema, "ExchangeRateRequest")["currency"]["pattern"] != NO_NUL
+    # A field with a pattern of its own keeps it (it excludes NUL already): the currency's is
+    # the ISO codes' (a component of its own, CurrencyCodeInput).
+    currency = _request_component(schema, "ExchangeRateRequest")["currency"]
+    assert currency == {"$ref": "#/components/schemas/CurrencyCodeInput"}
+    own = schema["components"]["schemas"]["CurrencyCodeInput"]["pattern"]
+    assert own != NO_NUL and re.fullmatch(own, "EUR") and not re.search(own, "EU\x00R")
     r = api_for(alice).post("/api/v1/tiers/", {"name": "Go\x00ld"}, format="json")
     assert r.status_code == 400 and "name" in r.json()
 

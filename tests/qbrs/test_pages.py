@@ -111,8 +111,9 @@ def test_it_shows_a_qbr_page_in_constant_queries(client_for, bob, rows, django_a
     # session, user, the QBR (partner, manager, tier), its action items, the earlier QBRs for
     # the charts; live figures: program settings, registrations by currency, median review
     # time, open tasks, overdue action items, the previous QBR; the outcome exit's impact
-    # (apps.core.exits): active agreements, open registrations, open QBRs, portal users
-    with django_assert_num_queries(15):
+    # (apps.core.exits): active agreements, open registrations, open QBRs, leads waiting or
+    # accepted, fund requests not yet claimed, portal users
+    with django_assert_num_queries(17):
         response = _page_queries(c, qbr)
     assert response.status_code == 200
     assert len(response.context["action_items"]) == rows

@@ -109,4 +109,6 @@ def test_a_transition_records_the_real_client(settings, world, api_for, bob):
         HTTP_X_FORWARDED_FOR="203.0.113.9",
     )
     assert response.status_code == 200
-    assert AuditEvent.objects.get(action="approve").client_address == "203.0.113.9"
+    # This registration's approval (the world approves a fund request too).
+    event = AuditEvent.objects.get(action="approve", object_id=str(reg.pk))
+    assert event.client_address == "203.0.113.9"
