@@ -5,7 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core import iso
+from apps.core import iso, numbers
 from apps.partners.forms import countries_field, specializations_field
 from apps.partners.models import ACTIVE_STAGES, Partner
 
@@ -99,6 +99,7 @@ class RuleForm(forms.ModelForm):
     specializations = specializations_field()
 
     class Meta:
+        formfield_callback = numbers.formfield
         model = RoutingRule
         fields = [
             "name",

@@ -843,7 +843,8 @@ def _resource_data(w) -> dict:
 
 
 def _library_pages() -> dict[str, list[Page]]:
-    from apps.enablement.forms import DocumentForm, ResourceForm
+    from apps.enablement.forms import DocumentForm, ResourceForm, UseTemplateForm
+    from apps.partners.selectors import visible_partners
 
     library = ("enablement:library", "portal:library")
     return {
@@ -874,6 +875,7 @@ def _library_pages() -> dict[str, list[Page]]:
         "enablement:use_template": [
             Page(
                 kwargs=lambda w: {"pk": w["template"].pk},
+                forms=lambda w: [UseTemplateForm(partners=visible_partners(w["bob"]))],
                 data=lambda w: {"partner": str(w["partner"].pk)},
                 show=("partners:detail",),
             )
