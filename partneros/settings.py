@@ -446,7 +446,9 @@ SPECTACULAR_SETTINGS = {
         {"name": "fund-requests", "description": "Requests for funds, their claims and payment."},
     ],
     # Operations grouped by tag (resource), listed collapsed; a filter box searches the tags.
-    "SWAGGER_UI_SETTINGS": {"docExpansion": "list", "filter": True, "tagsSorter": "alpha"},
+    # Sections start closed: ~160 operations listed at once stalled Swagger UI's rendering after
+    # the first two sections (seen in the browser tests once every app's API was in the schema).
+    "SWAGGER_UI_SETTINGS": {"docExpansion": "none", "filter": True, "tagsSorter": "alpha"},
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from apps.core.access import WORKS_LEADS, IsAdminOrReadOnly, StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
-from apps.core.serializers import AmountField, RoleFieldsModelSerializer
+from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
 from apps.deals.models import MAX_VALUE
 from apps.partners.models import Partner
 from apps.partners.services import clean_countries, clean_specializations
@@ -98,7 +98,7 @@ class LeadSerializer(RoleFieldsModelSerializer):
         max_length=4000, required=False, allow_blank=True, default=""
     )
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a field, not Field.source
-        choices=[(s, s) for s in (Source.API, Source.MANUAL, Source.WEB, Source.IMPORT)],
+        choices=Source.choices,  # what an answer may carry; staff may record any source
         required=False,
         default=Source.API,
     )
@@ -321,7 +321,7 @@ class RoutingRuleSerializer(RoleFieldsModelSerializer):
         child=serializers.CharField(max_length=2), required=False, max_length=60
     )
     specializations = serializers.ListField(
-        child=serializers.CharField(max_length=60), required=False, max_length=60
+        child=OneLineCharField(max_length=60), required=False, max_length=60
     )
 
     class Meta:

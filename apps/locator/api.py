@@ -73,7 +73,7 @@ class ContactInput(serializers.Serializer):
     country = serializers.ChoiceField(
         choices=COUNTRY_LIST, help_text=_("ISO 3166-1 alpha-2, upper case, e.g. DE")
     )
-    need = serializers.CharField(max_length=MAX_NEED)
+    need = OneLineCharField(max_length=MAX_NEED)
     partner = serializers.IntegerField(
         required=False,
         allow_null=True,

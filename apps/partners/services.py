@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -307,6 +308,15 @@ def clean_countries(values) -> list[str]:
     return codes
 
 
+# What a one-line text may not hold (the API schema's ONE_LINE pattern states the same): control,
+# bidi-override, surrogate, private-use and unassigned characters.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control(ch: str) -> bool:
+    return ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
+
+
 def clean_specializations(values) -> list[str]:
     """Trimmed, whitespace-collapsed, de-duplicated (case-insensitively) specializations."""
     seen: dict[str, str] = {}
@@ -320,7 +330,7 @@ def clean_specializations(values) -> list[str]:
         errors.append(
             _("Keep each specialization under %d characters.") % MAX_SPECIALIZATION_LENGTH
         )
-    if any(not ch.isprintable() for s in items for ch in s):
+    if any(_control(ch) for s in items for ch in s):
         errors.append(_("A specialization holds no control characters."))
     if len(items) > MAX_REACH_ITEMS:
         errors.append(_("At most %d specializations.") % MAX_REACH_ITEMS)

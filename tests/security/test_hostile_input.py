@@ -785,6 +785,10 @@ UPLOADS = {
     ("agreements:create", "document"): "test_the_agreement_document_must_be_a_small_pdf",
     ("agreements:edit", "document"): "test_the_agreement_document_must_be_a_small_pdf",
     ("exchange:upload", "file"): "test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason",
+    (
+        "portal:team_contacts_import",
+        "file",
+    ): "test_a_portal_contacts_file_that_cannot_be_read_is_refused",
     ("portal:listing", "logo"): "test_the_locator_logo_must_be_a_small_image",  # branch locator
     ("deals:attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
     ("portal:deal_attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
@@ -986,6 +990,30 @@ def test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason(label, cont
     response = client.post(reverse("exchange:upload"), _upload(content))
     assert response.status_code == 400, (label, response.status_code)
     assert _page_refusals(response), label
+    assert not _delta(before, _row_counts()), label
+
+
+@pytest.mark.parametrize(
+    "label,content",
+    [
+        ("utf-16", b"name,email\n".decode().encode("utf-16")),
+        ("binary", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("pdf", PDF),
+        ("empty", b"   \n"),
+        ("missing column", b"email\nnancy@acme.example\n"),
+        ("broken quoting", b'name,email\n"Nancy,"x\n'),
+        ("too many rows", b"name\n" + b"Nancy\n" * 10_001),
+    ],
+)
+def test_a_portal_contacts_file_that_cannot_be_read_is_refused(label, content, hostile_world):
+    """A partner admin's contacts CSV (portal Team page): refused with its reason, nothing kept."""
+    door = "portal:team_contacts_import"
+    client = _page_client(door, inputs.pages()[door][0], hostile_world)
+    before = _row_counts()
+    upload = SimpleUploadedFile("contacts.csv", content, content_type="text/csv")
+    response = client.post(reverse(door), {"file": upload})
+    assert response.status_code == 400, (label, response.status_code)
+    assert 'id="import-problem"' in response.content.decode(), label
     assert not _delta(before, _row_counts()), label
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from apps.enablement.models import Resource
 from apps.partners.models import Stage
 from apps.program.models import ExchangeRate
 from apps.tiers.models import ProposalStatus, TierProposal
@@ -159,6 +160,8 @@ def test_it_lists_2_or_50_tiers_in_the_same_number_of_queries(
     from apps.program.models import Tier
 
     def make(n):
+        # The starter library's audiences name tiers (min_tier is protected): unset them first.
+        Resource.objects.exclude(min_tier=None).update(min_tier=None)
         Tier.objects.all().delete()
         for i in range(n):
             Tier.objects.create(
