@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from apps.core import iso
 from apps.core.access import WORKS_DEALS, partner_role_allows
 from apps.core.ids import RandomIdModel
+from apps.core.text import has_control_characters
 from apps.core.transitions import condition
 from apps.core.uploads import random_name
 from apps.program.models import ProgramSettings
@@ -49,18 +49,10 @@ UNDECIDED_STATUSES = (Status.SUBMITTED, Status.INFO_REQUESTED)
 CLOSED_STATUSES = (Status.WON, Status.LOST, Status.EXPIRED)
 
 
-# Bidi overrides and isolates can make a name read differently from what is stored.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ are part of how some scripts are written
-
-
 def no_control_characters(value: str) -> None:
     """One-line texts: no NUL, no control, bidi-override or unassigned characters."""
-    for ch in value:
-        if ch in _JOINERS:
-            continue
-        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
-            raise ValidationError("Remove the control characters from this text.")
+    if has_control_characters(value):
+        raise ValidationError("Remove the control characters from this text.")
 
 
 # django-fsm types a permission's first argument as any model: these take it unannotated.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from apps.core.access import (
 from apps.core.errors import ConcurrentChange, DomainError, InvalidInput, NotPermitted
 from apps.core.iso import COUNTRY_CODES, COUNTRY_ERROR
 from apps.core.signals import rows_written
+from apps.core.text import has_control_characters
 from apps.notifications.services import notify
 from apps.program.models import PlaybookTaskTemplate, ProgramSettings, Tier
 
@@ -308,15 +308,6 @@ def clean_countries(values) -> list[str]:
     return codes
 
 
-# What a one-line text may not hold (the API schema's ONE_LINE pattern states the same): control,
-# bidi-override, surrogate, private-use and unassigned characters.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _control(ch: str) -> bool:
-    return ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
-
-
 def clean_specializations(values) -> list[str]:
     """Trimmed, whitespace-collapsed, de-duplicated (case-insensitively) specializations."""
     seen: dict[str, str] = {}
@@ -330,7 +321,7 @@ def clean_specializations(values) -> list[str]:
         errors.append(
             _("Keep each specialization under %d characters.") % MAX_SPECIALIZATION_LENGTH
         )
-    if any(_control(ch) for s in items for ch in s):
+    if any(has_control_characters(s) for s in items):
         errors.append(_("A specialization holds no control characters."))
     if len(items) > MAX_REACH_ITEMS:
         errors.append(_("At most %d specializations.") % MAX_REACH_ITEMS)
