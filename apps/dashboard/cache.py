@@ -7,8 +7,11 @@ size — and cost 0.8–1 s, growing with the table. So the page shows a snapsho
 
 - A snapshot holds the generation it was computed at. Any save or delete of a row the figures
   read (registrations, exchange rates, partners, QBRs and their action items, tasks, stage
-  targets, tiers, program settings) bumps the generation, at once and again when the transaction
+  targets, tiers, program settings, lead assignments — the health score's lead response) bumps the generation, at once and again when the transaction
   commits (a reader that computed from the uncommitted state cannot keep passing for current).
+- Library opens (the health score's enablement) do not bump: one per person and day, they would
+  recompute the page all day long for a signal counted in 30-day steps; a snapshot is at most
+  DASHBOARD_CACHE_SECONDS old anyway.
 - Bulk writes (QuerySet.update(), bulk_create(), bulk_update(), raw SQL) send no post_save. The
   code that makes one announces it once with apps.core.signals.rows_written(Model), and an
   announcement for one of the models above bumps the generation as a save does. The bulk
@@ -40,6 +43,7 @@ from django.db.models.signals import post_delete, post_save
 
 from apps.core.signals import bulk_written
 from apps.deals.models import DealRegistration
+from apps.leads.models import Assignment
 from apps.partners.models import Partner, Task
 from apps.program.models import ExchangeRate, ProgramSettings, StageConfig, Tier
 from apps.qbrs.models import QBR, ActionItem
@@ -165,6 +169,7 @@ def connect() -> None:
         StageConfig,
         ProgramSettings,
         Tier,
+        Assignment,
     ):
         for signal in (post_save, post_delete, bulk_written):
             signal.connect(_changed, sender=model, dispatch_uid=f"dashboard-{model.__name__}")

@@ -10,10 +10,14 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from apps.dashboard import metrics
+from apps.enablement.models import ResourceOpen
+from apps.leads.models import Assignment, Outcome
 from apps.partners.models import Partner
 from apps.program.models import StageConfig
 from tests.dashboard.conftest import NOW, ago, moved, partner
-from tests.factories import ManagerFactory, TaskFactory, TierFactory
+from tests.enablement.factories import ResourceFactory
+from tests.factories import ManagerFactory, PartnerUserFactory, TaskFactory, TierFactory
+from tests.leads.factories import LeadFactory
 from tests.qbrs.factories import ActionItemFactory, QBRFactory, registration
 
 pytestmark = pytest.mark.django_db
@@ -434,6 +438,14 @@ def test_it_scores_partner_health_lowest_first(targets):
     TaskFactory(partner=h2, due_date=today - timedelta(days=9), stage_visit=ago(400))  # old visit
     ActionItemFactory(qbr=last, due_date=today - timedelta(days=2))  # overdue
 
+    # Lead response and enablement: Healthy answered both its leads and opened the library 5
+    # days ago; Quiet let one of two lapse and last opened it 60 days ago.
+    given(h1, Outcome.ACCEPTED, Outcome.REJECTED, Outcome.RECALLED)  # a recall doesn't count
+    given(h2, Outcome.ACCEPTED, Outcome.LAPSED)
+    opened(h1, days=5)
+    opened(h2, days=60)
+    opened(h2, days=120)  # outside the 90 days
+
     h3 = partner("evaluation", entered_days=40, name="Silent")
     for _ in range(3):
         TaskFactory(partner=h3, due_date=today - timedelta(days=3))
@@ -442,17 +454,27 @@ def test_it_scores_partner_health_lowest_first(targets):
     rows = metrics.health(NOW)["rows"]
 
     # Silent: activity 0, wins 10 (none closed), satisfaction 10 (no QBR), overdue 0 (3),
-    #         stage 0 (40 days > 1.5 × 20) = 20
+    #         stage 0 (40 days > 1.5 × 20), leads 10 (none given), enablement 0 = 30 of 140 → 21
     # Quiet: activity 10 (60 days), wins 10 (1 of 4), satisfaction 0 (9 → 7), overdue 10 (2),
-    #        stage 10 (140 ≤ 150) = 40
-    # Healthy: 20 + 20 (1 of 1) + 20 (6 → 8) + 20 + 20 = 100
+    #        stage 10 (140 ≤ 150), leads 10 (1 of 2 in time), enablement 10 = 60 of 140 → 43
+    # Healthy: 20 + 20 (1 of 1) + 20 (6 → 8) + 20 + 20 + 20 (2 of 2) + 20 = 140 of 140 → 100
     assert [(r["partner"].name, r["score"]) for r in rows] == [
-        ("Silent", 20),
-        ("Quiet", 40),
+        ("Silent", 21),
+        ("Quiet", 43),
         ("Healthy", 100),
     ]
     quiet = {p["key"]: p["points"] for p in rows[1]["parts"]}
-    assert quiet == {"activity": 10, "wins": 10, "satisfaction": 0, "overdue": 10, "stage_time": 10}
+    assert quiet == {
+        "activity": 10,
+        "wins": 10,
+        "satisfaction": 0,
+        "overdue": 10,
+        "stage_time": 10,
+        "leads": 10,
+        "enablement": 10,
+    }
+    assert (rows[1]["leads_answered"], rows[1]["leads_lapsed"]) == (1, 1)
+    assert (rows[2]["leads_answered"], rows[2]["leads_lapsed"]) == (2, 0)
     assert rows[1]["overdue_work"] == 2 and rows[1]["days_since_registration"] == 60
     assert "QBR satisfaction 0/20" in rows[1]["explain"]
     assert Partner.objects.count() == 4
@@ -562,9 +584,71 @@ def test_health_keeps_the_lowest_limit_partners_ranked_by_score_then_name(target
 
     rows = metrics.health(NOW, limit=3)["rows"]
 
-    # activity 0, wins 10, satisfaction 10, overdue 20 = 40, plus the stage's points
+    # activity 0, wins 10, satisfaction 10, overdue 20, leads 10, enablement 0 = 50, plus the
+    # stage's points, of 140: 50 → 36, 60 → 43
     assert [(r["partner"].name, r["score"]) for r in rows] == [
-        ("Alpha", 40),
-        ("Bravo", 40),
-        ("Mid", 50),
+        ("Alpha", 36),
+        ("Bravo", 36),
+        ("Mid", 43),
     ]
+
+
+def given(p, *outcomes, days=10):
+    """Leads given to `p` `days` ago, one per outcome."""
+    for outcome in outcomes:
+        Assignment.objects.create(
+            lead=LeadFactory(),
+            partner=p,
+            explanation="test",
+            assigned_at=ago(days),
+            accept_by=ago(days - 1),
+            outcome=outcome,
+            ended_at=None if outcome == Outcome.PENDING else ago(days - 1),
+        )
+
+
+def opened(p, days):
+    """One of `p`'s people opened a library resource `days` ago."""
+    ResourceOpen.objects.create(
+        resource=ResourceFactory(),
+        user=PartnerUserFactory(partner=p),
+        partner=p,
+        day=ago(days).date(),
+        opened_at=ago(days),
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        ((), 10),  # none given
+        ((Outcome.PENDING, Outcome.RECALLED, Outcome.ENDED), 10),  # no clock ended: none count
+        ((Outcome.ACCEPTED,) * 4 + (Outcome.LAPSED,), 20),  # exactly 80 % in time
+        ((Outcome.REJECTED,) * 3 + (Outcome.LAPSED,) * 2, 10),  # 60 %: rejecting is answering
+        ((Outcome.ACCEPTED, Outcome.LAPSED), 10),  # exactly half
+        ((Outcome.ACCEPTED,) + (Outcome.LAPSED,) * 2, 0),
+    ],
+)
+def test_health_scores_lead_response_by_the_answered_share(targets, outcomes, expected):
+    p = partner("growth", entered_days=10, name="Scored")
+    given(p, *outcomes)
+    given(p, Outcome.LAPSED, days=120)  # before the 90 days: never counts
+
+    (row,) = metrics.health(NOW)["rows"]
+
+    assert {x["key"]: x["points"] for x in row["parts"]}["leads"] == expected
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"), [(None, 0), (1, 20), (30, 20), (31, 10), (89, 10), (91, 0)]
+)
+def test_health_scores_enablement_by_the_last_library_use(targets, days, expected):
+    p = partner("growth", entered_days=10, name="Scored")
+    other = partner("growth", entered_days=10, name="Other")
+    opened(other, days=1)  # another partner's people count for that partner only
+    if days is not None:
+        opened(p, days=days)
+
+    rows = {r["partner"].name: r for r in metrics.health(NOW)["rows"]}
+
+    assert {x["key"]: x["points"] for x in rows["Scored"]["parts"]}["enablement"] == expected

@@ -1,4 +1,4 @@
-"""The partner health score: five signals per active partner, lowest first."""
+"""The partner health score: seven signals per active partner, lowest first."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models import Window as Over
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.deals.models import DealRegistration
 from apps.deals.models import Status as RegStatus
+from apps.enablement.models import ResourceOpen
+from apps.leads.models import Assignment
+from apps.leads.models import Outcome as LeadOutcome
 from apps.partners.models import ACTIVE_STAGES, Partner, Task
 from apps.qbrs.models import QBR, ActionItem
 from apps.qbrs.models import Status as QBRStatus
@@ -20,20 +24,48 @@ from .sql import with_ctes
 
 HEALTH_PARTS = [
     # key, label, how the points are earned
-    ("activity", "Activity", "20 if a registration in the last 30 days, 10 if in 90, else 0"),
-    ("wins", "Win rate", "20 at ≥ 50 % won of closed in 12 months, 10 at ≥ 25 % or none closed"),
+    ("activity", _("Activity"), _("20 if a registration in the last 30 days, 10 if in 90, else 0")),
+    (
+        "wins",
+        _("Win rate"),
+        _("20 at ≥ 50 % won of closed in 12 months, 10 at ≥ 25 % or none closed"),
+    ),
     (
         "satisfaction",
-        "QBR satisfaction",
-        "20 if the last score ≥ 7 and not falling, 0 if falling, else 10",
+        _("QBR satisfaction"),
+        _("20 if the last score ≥ 7 and not falling, 0 if falling, else 10"),
     ),
-    ("overdue", "Overdue work", "20 with no overdue tasks or action items, 10 with 1–2, else 0"),
-    ("stage_time", "Time in stage", "20 within the stage target, 10 up to 1.5× it, else 0"),
+    (
+        "overdue",
+        _("Overdue work"),
+        _("20 with no overdue tasks or action items, 10 with 1–2, else 0"),
+    ),
+    (
+        "stage_time",
+        _("Time in stage"),
+        _("20 within the stage target, 10 up to 1.5× it, else 0"),
+    ),
+    (
+        "leads",
+        _("Lead response"),
+        _(
+            "20 when ≥ 80 % of the leads given in 90 days were answered in time, 10 at ≥ 50 % "
+            "or none given, else 0"
+        ),
+    ),
+    (
+        "enablement",
+        _("Enablement"),
+        _("20 if its people used the library in the last 30 days, 10 if in 90, else 0"),
+    ),
 ]
+# Seven signals of 0–20 points; the score is their sum scaled to 0–100.
+MAX_POINTS = 20 * len(HEALTH_PARTS)
 
 
 # The points of each signal, in SQL (HEALTH_PARTS says the same in words). `signals` holds per
-# active partner: stage_time, activity, won, lost, last_score, previous_score, work.
+# active partner: stage_time, activity, won, lost, last_score, previous_score, work, answered,
+# lapsed, enablement.
 _POINTS_SQL = """
     CASE WHEN won + lost = 0 THEN 10
          WHEN won * 2 >= won + lost THEN 20
@@ -44,15 +76,19 @@ _POINTS_SQL = """
          WHEN last_score >= 7 THEN 20
          WHEN last_score >= 1 THEN 10
          ELSE 0 END AS satisfaction,
-    CASE WHEN work = 0 THEN 20 WHEN work <= 2 THEN 10 ELSE 0 END AS overdue
+    CASE WHEN work = 0 THEN 20 WHEN work <= 2 THEN 10 ELSE 0 END AS overdue,
+    CASE WHEN lapsed + answered = 0 THEN 10
+         WHEN answered * 5 >= (lapsed + answered) * 4 THEN 20
+         WHEN answered * 2 >= lapsed + answered THEN 10
+         ELSE 0 END AS leads
 """
 
 
-# Long on purpose: five signals become the CTEs of one statement that scores and ranks every
+# Long on purpose: seven signals become the CTEs of one statement that scores and ranks every
 # active partner; each block below is one CTE, in the order the statement reads them.
 def health(now: datetime, manager=None, limit: int = 15) -> dict:
-    """A 0–100 score per active partner from five signals of 0–20 points each (HEALTH_PARTS),
-    lowest first: the partners about to go quiet. Three queries.
+    """A 0–100 score per active partner from seven signals of 0–20 points each (HEALTH_PARTS),
+    their sum scaled to 100, lowest first: the partners about to go quiet. Three queries.
 
     Every active partner is scored (the ranking needs them all), so each signal is one grouped
     aggregate over an indexed range — registrations of the last 90 days, closings of the last
@@ -134,6 +170,30 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
         .values(partner_id=F("qbr__partner_id"))
         .annotate(n=Count("id"))
     )
+    # Lead response: of the leads given to the partner in the last 90 days whose clock ended,
+    # those it answered (accepted or rejected) before the deadline and those it let lapse.
+    # Leads still waiting, recalled by a manager or closed before an answer don't count.
+    given = (
+        Assignment.objects.filter(
+            _via_partner(manager),
+            assigned_at__gte=now - timedelta(days=90),
+            assigned_at__lte=now,
+            outcome__in=[LeadOutcome.ACCEPTED, LeadOutcome.REJECTED, LeadOutcome.LAPSED],
+        )
+        .values("partner_id")
+        .annotate(
+            answered=Count("id", filter=~Q(outcome=LeadOutcome.LAPSED)),
+            lapsed=Count("id", filter=Q(outcome=LeadOutcome.LAPSED)),
+        )
+    )
+    # Enablement: the partner's people opening the library (one row per person, resource, day).
+    library = (
+        ResourceOpen.objects.filter(
+            _via_partner(manager), opened_at__gte=now - timedelta(days=90), opened_at__lte=now
+        )
+        .values("partner_id")
+        .annotate(fresh=Count("id", filter=Q(opened_at__gte=month_ago)))
+    )
     # Every signal joined to every active partner, scored and ranked in one statement: only
     # the `limit` lowest come back.
     lowest = with_ctes(
@@ -144,6 +204,8 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
             "qbr": last_two,
             "tasks": tasks,
             "items": items,
+            "given": given,
+            "library": library,
             "signals": """
                 SELECT a.id, a.name, a.stage_time,
                        CASE WHEN r.fresh > 0 THEN 20
@@ -151,7 +213,11 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
                             ELSE 0 END AS activity,
                        COALESCE(c.won, 0) AS won, COALESCE(c.lost, 0) AS lost,
                        q.last_score, q.previous_score,
-                       COALESCE(t.n, 0) + COALESCE(i.n, 0) AS work
+                       COALESCE(t.n, 0) + COALESCE(i.n, 0) AS work,
+                       COALESCE(g.answered, 0) AS answered, COALESCE(g.lapsed, 0) AS lapsed,
+                       CASE WHEN o.fresh > 0 THEN 20
+                            WHEN o.partner_id IS NOT NULL THEN 10
+                            ELSE 0 END AS enablement
                 FROM active a
                 LEFT JOIN recent r ON r.partner_id = a.id
                 LEFT JOIN closed c ON c.partner_id = a.id
@@ -163,14 +229,17 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
                 ) q ON q.partner_id = a.id
                 LEFT JOIN tasks t ON t.partner_id = a.id AND t.stage = a.stage
                     AND t.stage_visit = a.stage_entered_at
-                LEFT JOIN items i ON i.partner_id = a.id""",
+                LEFT JOIN items i ON i.partner_id = a.id
+                LEFT JOIN given g ON g.partner_id = a.id
+                LEFT JOIN library o ON o.partner_id = a.id""",
             "scored": f"SELECT signals.*, {_POINTS_SQL} FROM signals",  # noqa: S608 — our SQL
         },
         """
-        SELECT *, activity + wins + satisfaction + overdue + stage_time AS score
+        SELECT *, ROUND((activity + wins + satisfaction + overdue + stage_time + leads
+                         + enablement) * 100.0 / %s) AS score
         FROM scored ORDER BY score, name, id LIMIT %s
         """,
-        [limit],
+        [MAX_POINTS, limit],
     )
 
     # The shown partners, with their last registration however old (one query, `limit` rows).
@@ -202,6 +271,8 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
                 "last_score": row["last_score"],
                 "previous_score": row["previous_score"],
                 "overdue_work": row["work"],
+                "leads_answered": row["answered"],
+                "leads_lapsed": row["lapsed"],
                 "days_in_stage": max(0, (now - p.stage_entered_at).days),
                 "target": names[p.stage].target_days,
             }
