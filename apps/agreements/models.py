@@ -34,6 +34,10 @@ class Status(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
+# The active agreements with an end: what agreement_renewals watches.
+RENEWAL_DUE = models.Q(status="active", end_date__isnull=False)
+
+
 def _staff(instance, user) -> bool:
     return bool(getattr(user, "is_staff_role", False))
 
@@ -131,6 +135,11 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
     termination_reason = models.TextField(blank=True)
     notice_ends_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The next day agreement_renewals owes this active agreement something (its next reminder
+    # or the day after its end), planned by the sweep; None: not planned yet (any save clears
+    # it, and so does a change of the reminder days). The sweep reads only the unplanned and
+    # the due ones (agreement_renewal_due_idx).
+    renewal_due_on = models.DateField(null=True, blank=True, editable=False)
 
     # Not a column: the date a transition is judged on when a sweep passes its own `now`;
     # otherwise the real date decides.
@@ -142,6 +151,11 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
             models.Index(fields=["status", "end_date"], name="agreement_status_end"),
             # the sweep's signed agreements whose start date has come
             models.Index(fields=["status", "start_date"], name="agreement_status_start"),
+            # agreement_renewals: the unplanned active agreements with an end, and the planned
+            # ones by the day they are due (apps/agreements/sweeps.py)
+            models.Index(
+                fields=["renewal_due_on"], name="agreement_renewal_due_idx", condition=RENEWAL_DUE
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -153,6 +167,13 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A write may move the end or the state: the renewal sweep plans the agreement again.
+        self.renewal_due_on = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "renewal_due_on"}
+        super().save(*args, **kwargs)
 
     @transition(
         field=status,

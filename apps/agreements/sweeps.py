@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from apps.core.sweeps import due_offset, sweep
 from apps.notifications.services import Message, notify_batch
 from apps.program.models import ProgramSettings
 
-from .models import Agreement, Status
+from .models import RENEWAL_DUE, Agreement, Status
 from .services import agreement_transition
 
 
@@ -127,12 +127,17 @@ def agreement_renewals(now: datetime) -> dict:
             "partner__manager"
         )
     )
-    due = list(
-        Agreement.objects.filter(
-            status=Status.ACTIVE, end_date__isnull=False, end_date__lte=horizon
-        ).select_related("partner__manager")
-    )
+    # The unplanned and the due, two ranges of agreement_renewal_due_idx read one at a time (an
+    # OR of the two lets the planner filter the whole index): a repeat pass reads none of those
+    # planned for a later day.
+    active = Agreement.objects.select_related("partner__manager").filter(RENEWAL_DUE)
+    owed = [
+        *active.filter(renewal_due_on__isnull=True),
+        *active.filter(renewal_due_on__lte=today),
+    ]
+    due = [a for a in owed if a.end_date is not None and a.end_date <= horizon]
     if not due and not starting:
+        _plan(owed, today, offsets)
         return {"activated": 0, "reminders": 0, "renewed": 0, "expired": 0, "notifications": 0}
     run = _Run(
         now=now,
@@ -151,4 +156,35 @@ def agreement_renewals(now: datetime) -> dict:
             _remind(run, a, end)
         else:
             _end_term(run, a, end)
+    _plan([*starting, *owed], today, offsets)
     return {**run.counts, "notifications": notify_batch(run.messages)}
+
+
+def next_due_day(end: date, today: date, offsets: list[int]) -> date:
+    """The next day after `today` an agreement ending on `end` is owed something: a reminder's
+    day, else the day after its end (renewed or expired then)."""
+    days = [end - timedelta(days=d) for d in offsets]
+    return min([d for d in days if d > today] + [end + timedelta(days=1)])
+
+
+_PLAN_SQL = """
+UPDATE agreements_agreement AS a SET renewal_due_on = plan.day
+FROM unnest(%s::bigint[], %s::date[]) AS plan(id, day)
+WHERE a.id = plan.id AND a.status = 'active'
+"""
+
+
+def _plan(agreements: list[Agreement], today: date, offsets: list[int]) -> None:
+    """Store each still active agreement's next due day, in one statement whatever their number."""
+    plans = {
+        a.pk: next_due_day(a.end_date, today, offsets)
+        for a in agreements
+        if a.status == Status.ACTIVE and a.end_date is not None
+    }
+    if not plans:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PLAN_SQL,
+            [list(plans), list(plans.values())],
+        )

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -161,13 +162,12 @@ def tasks_complete_on_event(*, partner_id: int, event: str, now: datetime | None
     the present stage visit that wait for it, recording the event. Tasks already done, another
     partner's, or waiting for another event stay as they are; a second event changes nothing."""
     now = now or timezone.now()
-    partner = Partner.objects.filter(pk=partner_id).only("stage", "stage_entered_at").first()
-    if partner is None:
-        return 0
+    # One statement (it runs after every deal submission): the present visit is the partner's
+    # stage and stage_entered_at, compared in the database.
     count = Task.objects.filter(
         partner_id=partner_id,
-        stage=partner.stage,
-        stage_visit=partner.stage_entered_at,
+        stage=F("partner__stage"),
+        stage_visit=F("partner__stage_entered_at"),
         completes_on=event,
         done=False,
     ).update(done=True, done_at=now, done_by=None, completed_by_event=event)

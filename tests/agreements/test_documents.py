@@ -409,8 +409,9 @@ def test_the_activation_sweep_reads_nothing_twice(bob, charlie, django_assert_nu
     agreement = _sent(bob, charlie.partner, start_date=start, end_date=None)
     agreement_transition(agreement=agreement, name="sign", actor=charlie, signed_by_name="C")
     sweeps.run("agreement_renewals", at(start))
-    # program settings, signed agreements starting (none), active agreements ending (none)
-    with django_assert_num_queries(3):
+    # program settings, signed agreements starting (none), active agreements not planned yet
+    # (none) and due (none)
+    with django_assert_num_queries(4):
         assert sweeps.run("agreement_renewals", at(start, 13))["activated"] == 0
 
 

@@ -67,8 +67,9 @@ def registration_create(
     lock_for_detection(registration)
     _refuse_duplicate(partner, registration.customer_domain)
     try:
-        with transaction.atomic():
-            registration.save(force_insert=True)
+        # In a savepoint of its own already (RandomIdModel.save_base): a lost race on the
+        # unique index rolls back to it, and the transaction can still look up the first.
+        registration.save(force_insert=True)
     except IntegrityError as exc:
         if "deal_one_open_per_partner_customer" not in str(exc):
             raise

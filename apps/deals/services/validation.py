@@ -86,8 +86,12 @@ def registration_validate(data: dict, *, today) -> dict:
     errors = _convert(cleaned)
     probe = DealRegistration(**{k: v for k, v in cleaned.items() if k not in errors})
     try:
+        # Fields only: uniqueness is the database's (the open-registration index, checked under
+        # the submission's lock), and the probe's random id needs no look-up (RandomIdModel).
         probe.full_clean(
-            exclude=["partner", "submitted_by", "status", *errors], validate_constraints=False
+            exclude=["partner", "submitted_by", "status", *errors],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
