@@ -485,7 +485,18 @@ def _pages() -> dict[str, list[Page]]:
                     "file": _csv("name,partner_type\nNorthwind Traders,reseller\n"),
                 },
                 show=("exchange:preview",),
-            )
+            ),
+            Page(  # leads (issue 22): the same form, another kind
+                kwargs=lambda w: {},
+                forms=_forms(ImportForm),
+                data=lambda w: {
+                    "kind": "leads",
+                    "file": _csv(
+                        "company,country,contact_email\nInitech,US,bill@initech.example\n"
+                    ),
+                },
+                show=("exchange:preview",),
+            ),
         ],
         "exchange:confirm": [Page(kwargs=lambda w: {"pk": w["batch"].pk})],
         "portal:team_contacts_import": [
@@ -1063,7 +1074,7 @@ def _propose_reach(client, w) -> None:
 
 def _lead_pages() -> dict[str, list[Page]]:
     from apps.leads.forms import AssignForm, CloseForm, ConvertForm, LeadForm, RejectForm, RuleForm
-    from apps.partners.forms import LocatorListingForm, ReachProposalForm
+    from apps.partners.forms import ReachProposalForm
 
     lead_data = {
         "company": "Initech AG", "domain": "initech.example", "country": "DE",
@@ -1121,7 +1132,7 @@ def _lead_pages() -> dict[str, list[Page]]:
         "portal:company": [
             Page(
                 kwargs=lambda w: {},
-                forms=_forms(ReachProposalForm, LocatorListingForm),
+                forms=_forms(ReachProposalForm),
                 data=lambda w: {"countries": "DE", "specializations": "Security"},
                 show=("portal:company",),
             )

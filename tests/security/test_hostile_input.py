@@ -984,10 +984,13 @@ def _upload(content: bytes, name: str = "partners.csv", kind: str = "partners") 
         ("too many rows", (CSV_HEADER + "Northwind,,reseller,,\n" * 10_001).encode()),
     ],
 )
-def test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason(label, content, hostile_world):
+@pytest.mark.parametrize("kind", ["partners", "leads"])
+def test_a_csv_import_that_cannot_be_read_is_refused_with_its_reason(
+    kind, label, content, hostile_world
+):
     client = _page_client("exchange:upload", inputs.pages()["exchange:upload"][0], hostile_world)
     before = _row_counts()
-    response = client.post(reverse("exchange:upload"), _upload(content))
+    response = client.post(reverse("exchange:upload"), _upload(content, kind=kind))
     assert response.status_code == 400, (label, response.status_code)
     assert _page_refusals(response), label
     assert not _delta(before, _row_counts()), label
