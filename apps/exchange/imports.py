@@ -248,11 +248,12 @@ def _lead_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now) ->
     if route is None:
         return [f"route: “{cells['route']}” is not yes or no."]
     data = {k: v for k, v in cells.items() if k != "route"}
-    key = (data["domain"] or data["contact_email"], data["contact_email"], data["product"])
+    customer = data["domain"] or data["contact_email"]
     try:
-        key = (normalize_domain(key[0]), key[1].lower(), key[2].casefold())
+        customer = normalize_domain(customer)
     except InvalidDomain:
-        pass  # the service says what is wrong with the domain
+        customer = customer.casefold()  # the service says what is wrong with it
+    key = (customer, data["contact_email"].lower(), data["product"].casefold())
     if key in seen:
         return [f"Duplicate of line {seen[key]}: the same customer, contact and product."]
     seen[key] = line

@@ -18,8 +18,8 @@ from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.nav import settings_tabs
 
-from .filters import LeadFilter
 from .configure import lead_settings_update, reject_reason_save
+from .filters import LeadFilter
 from .forms import (
     AssignForm,
     CloseForm,
