@@ -189,8 +189,8 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
             continue
         chosen = Candidate(
             partner,
-            partner.weight,  # type: ignore[attr-defined]
-            partner.received,  # type: ignore[attr-defined]
+            partner.weight,
+            partner.received,
             partner.open_leads,  # type: ignore[attr-defined]
         )
         count = matching.count()

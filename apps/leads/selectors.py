@@ -80,7 +80,7 @@ def _assignment_figures(partner_ids, since: datetime | None) -> dict[int, dict]:
         )
         .order_by()
     )
-    return {row.pop("partner_id"): row for row in rows}
+    return {row["partner_id"]: dict(row) for row in rows}
 
 
 def _empty() -> dict:

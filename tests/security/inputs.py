@@ -1072,8 +1072,23 @@ def _propose_reach(client, w) -> None:
     )
 
 
+def _first_reject_reason():
+    from apps.leads.models import RejectReason
+
+    return RejectReason.objects.get_or_create(label="Outside our region")[0]
+
+
 def _lead_pages() -> dict[str, list[Page]]:
-    from apps.leads.forms import AssignForm, CloseForm, ConvertForm, LeadForm, RejectForm, RuleForm
+    from apps.leads.forms import (
+        AssignForm,
+        CloseForm,
+        ConvertForm,
+        LeadForm,
+        LeadSettingsForm,
+        RejectForm,
+        RejectReasonForm,
+        RuleForm,
+    )
     from apps.partners.forms import ReachProposalForm
 
     lead_data = {
@@ -1120,6 +1135,34 @@ def _lead_pages() -> dict[str, list[Page]]:
                 forms=_forms(RuleForm),
                 data=lambda w: rule_data,
                 show=("leads:rules",),
+            )
+        ],
+        "leads:settings": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(LeadSettingsForm),
+                data=lambda w: {
+                    "acceptance_hours": "24",
+                    "open_leads_cap": "10",
+                    "reroute_on_lapse": "on",
+                },
+                show=("leads:settings", "leads:rules"),
+            )
+        ],  # fmt: skip
+        "leads:reject_reason_create": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(RejectReasonForm),
+                data=lambda w: {"label": "No capacity this quarter", "active": "on", "order": "3"},
+                show=("leads:settings",),
+            )
+        ],
+        "leads:reject_reason_edit": [
+            Page(
+                kwargs=lambda w: {"pk": _first_reject_reason().pk},
+                forms=lambda w: [RejectReasonForm(instance=_first_reject_reason())],
+                data=lambda w: form_data(RejectReasonForm(instance=_first_reject_reason())),
+                show=("leads:settings",),
             )
         ],
         "partners:reach_decide": [
