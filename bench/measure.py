@@ -198,13 +198,15 @@ def _measure(out: str) -> None:
             201,
         )
 
+    routed = itertools.count()
+
     def route_lead(n):
         """A new lead from Germany routed by the rules (bench/seed.py: DACH first): the rule's
         matching partners, their open leads and what the rule gave each, one choice."""
         lead = lead_create(
             data={
                 "company": f"Routed {n} GmbH",
-                "domain": f"routed{next(submitted)}.example",
+                "domain": f"routed{next(routed)}.example",
                 "country": "DE",
                 "contact_name": "Kim Buyer",
                 "contact_email": "kim@routed.example",

@@ -191,7 +191,8 @@ def rule_edit(request, pk: int | None = None):
 @admin_required
 def lead_settings(request):
     """The program settings' Lead settings tab: the clock, the cap, and the reject reasons."""
-    form = LeadSettingsForm(request.POST or None, instance=LeadSettings.get())
+    # Read, not created: a refused post writes nothing.
+    form = LeadSettingsForm(request.POST or None, instance=LeadSettings.read())
     if request.method == "POST" and form.is_valid():
         try:
             lead_settings_update(actor=request.user, **form.cleaned_data)
