@@ -61,3 +61,21 @@ def test_a_manager_previews_and_imports_leads(page, live_server, login, shot, bo
     assert leads["Initech AG"].partner.name == "Acme Resellers"
     assert leads["Initech AG"].domain == "initech.de"
     assert leads["Globodyne"].status == Status.NEW
+
+
+def test_an_admin_sets_the_lead_clock_on_the_settings_tab(page, live_server, login, shot, alice):
+    from apps.leads.models import LeadSettings
+
+    login(alice)
+    page.goto(f"{live_server.url}/program/")
+    page.get_by_role("link", name="Lead settings").click()
+    page.get_by_label("Hours to accept").fill("48")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Lead settings saved.")).to_be_visible()
+    page.get_by_role("link", name="Add a reason").click()
+    page.get_by_label("Reason").fill("Outside our region")
+    page.get_by_label("Offered to partners").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#reject-reasons")).to_contain_text("Outside our region")
+    shot("leads-settings-tab")
+    assert LeadSettings.get().acceptance_hours == 48
