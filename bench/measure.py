@@ -33,6 +33,8 @@ from apps.core import sweeps  # noqa: E402
 from apps.dashboard import cache as dashboard_cache  # noqa: E402
 from apps.dashboard.tasks import refresh as dashboard_refresh  # noqa: E402
 from apps.deals.models import DealRegistration  # noqa: E402
+from apps.leads.models import Lead  # noqa: E402
+from apps.leads.services import lead_create  # noqa: E402
 from bench.seed import SUFFIXES, made_up_name  # noqa: E402
 
 
@@ -124,6 +126,7 @@ def undo_writes(since: datetime) -> int:
 
     with transaction.atomic():
         removed, _ = DealRegistration.objects.filter(submitted_at__gte=since).delete()
+        Lead.objects.filter(created_at__gte=since).delete()  # with their assignments
         Notification.objects.filter(created_at__gte=since).delete()
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM bench_ceiling")
@@ -195,7 +198,30 @@ def _measure(out: str) -> None:
             201,
         )
 
+    routed = itertools.count()
+
+    def route_lead(n):
+        """A new lead from Germany routed by the rules (bench/seed.py: DACH first): the rule's
+        matching partners, their open leads and what the rule gave each, one choice."""
+        lead = lead_create(
+            data={
+                "company": f"Routed {n} GmbH",
+                "domain": f"routed{next(routed)}.example",
+                "country": "DE",
+                "contact_name": "Kim Buyer",
+                "contact_email": "kim@routed.example",
+                "product": "Analytics suite",
+            },
+            source="api",
+            actor=manager,
+            route=True,
+        )
+        if lead.partner_id is None:  # checked under python -O too
+            raise AssertionError("the benchmark's lead was not routed")
+
     endpoints = {
+        "lead_routing": route_lead,
+        "portal_lead_inbox": lambda n: ok(portal.get("/portal/leads/")),
         "api_deal_submission": submit,
         "review_queue_page": lambda n: ok(staff.get("/registrations/")),
         "portal_registration_list": lambda n: ok(portal.get("/portal/registrations/")),
@@ -237,6 +263,7 @@ def _measure(out: str) -> None:
         .execute("SELECT count(*) FROM partners_partner")
         .fetchone()[0],
         "registrations": DealRegistration.objects.count(),
+        "leads": Lead.objects.count(),
     }
     with open(out, "w") as fh:
         json.dump(results, fh, indent=2, default=str)

@@ -51,6 +51,7 @@ from apps.accounts.models import User  # noqa: E402
 from apps.agreements.models import Agreement  # noqa: E402
 from apps.deals.models import DealRegistration, RegistrationConflict, RegistrationEvent  # noqa: E402
 from apps.deals.normalize import name_key  # noqa: E402
+from apps.leads.models import Assignment, Lead, Outcome, RoutingRule  # noqa: E402
 from apps.notifications.models import Notification  # noqa: E402
 from apps.partners.models import Partner, StageHistory, Task  # noqa: E402
 from apps.program.models import PartnerType, PlaybookTaskTemplate, Tier  # noqa: E402
@@ -272,6 +273,8 @@ class Command(BaseCommand):
             RegistrationEvent,
             QBR,
             ActionItem,
+            Lead,
+            Assignment,
         ]
         if flush:
             self._flush(touched + [Notification])
@@ -295,6 +298,8 @@ class Command(BaseCommand):
             qbr_rows = _qbr_rows(rng, w.next_id(QBR), partner_rows, now)
             w.write(QBR, qbr_rows)
             w.write(ActionItem, _action_item_rows(rng, qbr_rows))
+            # Leads last, from their own generator: the data above stays the same for a seed.
+            _write_leads(w, random.Random(seed + 22), registrations // LEADS_PER, partner_rows, now)
             w.reset_sequences(touched)
         _store_conflicts(w)
         touched.append(RegistrationConflict)
@@ -725,6 +730,95 @@ def _store_conflicts(w: Writer) -> None:
         )
     stored.backfill(installed_apps, SimpleNamespace(connection=connection))
     w.counts["deals.RegistrationConflict"] = RegistrationConflict.objects.count()
+
+
+# Leads (issue 22): one for every LEADS_PER registrations, in every status, over the active
+# partners, which serve one or two countries each; three routing rules (two by country, one for
+# every lead) as a program would keep them.
+LEADS_PER = 20
+LEAD_STATUS_WEIGHTS = {
+    "new": 4, "assigned": 10, "accepted": 16, "converted": 14, "rejected_by_partner": 4,
+    "recalled": 4, "closed": 48,
+}  # fmt: skip
+LEAD_RULES = [
+    ("DACH", 1, ["DE", "AT", "CH"]),
+    ("North America", 2, ["US", "CA"]),
+    ("Anyone", 100, []),
+]
+ACTIVE = ("onboarding", "growth", "maintenance")
+
+
+def _write_leads(w: Writer, rng, count: int, partner_rows, now) -> None:
+    for name, priority, countries in LEAD_RULES:
+        RoutingRule.objects.get_or_create(
+            name=name, defaults={"priority": priority, "countries": countries}
+        )
+    active = [r for r in partner_rows if r["stage"] in ACTIVE] or partner_rows
+    with connection.cursor() as cursor:  # the countries each partner serves, by its id
+        cursor.execute(
+            "UPDATE partners_partner SET countries = ARRAY[(%s::varchar[])[1 + id %% %s]] "
+            "|| CASE WHEN id %% 3 = 0 THEN ARRAY['AT']::varchar[] ELSE '{}' END "
+            "WHERE id = ANY(%s)",
+            [list(COUNTRIES), len(COUNTRIES), [r["id"] for r in partner_rows]],
+        )
+    statuses = rng.choices(
+        list(LEAD_STATUS_WEIGHTS), weights=list(LEAD_STATUS_WEIGHTS.values()), k=count
+    )
+    leads, assignments = [], []
+    for n, status in enumerate(statuses):
+        partner = rng.choice(active)
+        created = now - timedelta(minutes=rng.randint(30, 60 * 24 * 365))
+        domain = f"lead{n}.example"
+        row = {
+            "company": f"{made_up_word(rng).title()} {rng.choice(SUFFIXES)}".strip(),
+            "domain": domain,
+            "country": rng.choice(COUNTRIES),
+            "contact_name": "Robin Buyer",
+            "contact_email": f"robin@{domain}",
+            "product": rng.choice(PRODUCTS),
+            "estimated_value": Decimal(rng.randint(1_000, 200_000)),
+            "currency": rng.choice(CURRENCIES),
+            "source": rng.choice(["web", "locator", "api", "import", "manual"]),
+            "status": status,
+            "created_at": created,
+        }
+        row["id"] = Lead._meta.pk.get_default()
+        assigned = created + timedelta(minutes=rng.randint(1, 120))
+        if status == "assigned":  # its clock running: due within the day
+            assigned = now - timedelta(hours=rng.randint(0, 23))
+            accept_by = assigned + timedelta(hours=24)
+            row.update(partner_id=partner["id"], assigned_at=assigned, accept_by=accept_by)
+            row["remind_at"] = row["clock_due_at"] = assigned + timedelta(hours=12)
+            assignments.append((row, partner, assigned, Outcome.PENDING, None))
+        elif status in ("accepted", "converted", "closed"):
+            answered = assigned + timedelta(minutes=rng.randint(10, 60 * 20))
+            row.update(partner_id=partner["id"], assigned_at=assigned, accepted_at=answered)
+            if status == "converted":
+                row["converted_at"] = answered + timedelta(days=1)
+                row["registration_status"] = rng.choice(["submitted", "approved", "won", "lost"])
+            if status == "closed":
+                row["closed_at"] = answered + timedelta(days=rng.randint(2, 60))
+            assignments.append((row, partner, assigned, Outcome.ACCEPTED, answered))
+        elif status in ("rejected_by_partner", "recalled"):  # back with the vendor
+            outcome = Outcome.REJECTED if status == "rejected_by_partner" else Outcome.LAPSED
+            assignments.append((row, partner, assigned, outcome, assigned + timedelta(hours=24)))
+        leads.append(row)
+    w.write(Lead, leads)
+    w.write(
+        Assignment,
+        (
+            {
+                "lead_id": row["id"],
+                "partner_id": partner["id"],
+                "explanation": "Seeded for the benchmark.",
+                "assigned_at": at,
+                "accept_by": at + timedelta(hours=24),
+                "outcome": outcome,
+                "ended_at": ended,
+            }
+            for row, partner, at, outcome, ended in assignments
+        ),
+    )
 
 
 def _analyze(model_list) -> None:

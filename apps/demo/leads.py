@@ -1,6 +1,7 @@
 """Demo leads: the partners' reach (countries, specializations, locator opt-in), routing rules,
 reject reasons, and leads in every status — new, assigned (one past half its clock), accepted,
-converted (into a registration), rejected by a partner and waiting, recalled, closed."""
+converted (into a registration), rejected by a partner and waiting, recalled, closed — and two
+from a trade-show list imported as a CSV, one routed on import."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ LEADS = [
     ("Stark Logistics", "stark.example", "CA", "Pepper Potts", "Fleet Analytics", "64000"),
 ]
 
+# Imported from a CSV (source import): company, domain, country, contact, product, routed
+IMPORTED = [
+    ("Massive Dynamic", "massivedynamic.example", "US", "Nina Sharp", "Data platform", True),
+    ("Oscorp", "oscorp.example", "FR", "Norman Osborn", "Security suite", False),
+]
+
 
 def _user_of(partner):
     return partner.users.filter(partner_role__in=["admin", "member"], is_active=True).first()
@@ -55,6 +62,7 @@ def seed(ctx: dict) -> None:
         )
     for order, label in enumerate(REASONS):
         RejectReason.objects.get_or_create(label=label, defaults={"order": order})
+    _turned_down(ctx, now)
     dach = RoutingRule.objects.create(name="DACH", priority=10, countries=["DE", "AT", "CH"])
     security = RoutingRule.objects.create(
         name="Security specialists", priority=20, specializations=["Security"]
@@ -127,3 +135,51 @@ def seed(ctx: dict) -> None:
             actor=manager,
         )
         lead_assign(lead=hand, partner=active[-1], actor=manager)
+    _imported(manager)
+
+
+def _turned_down(ctx: dict, now) -> None:
+    """Before the rules exist: a lead a partner turned down, with nobody else to route it to, so
+    it waits for a manager (rejected by the partner)."""
+    turned_down = lead_create(
+        data={
+            "company": "Tyrell Corporation",
+            "domain": "tyrell.example",
+            "country": "JP",
+            "contact_name": "Eldon Tyrell",
+            "contact_email": "eldon@tyrell.example",
+            "product": "Security suite",
+        },
+        source=Source.LOCATOR,
+        requested_partner=ctx["northwind"],
+        now=now - timedelta(hours=40),
+    )
+    turned_down.refresh_from_db()
+    user = _user_of(ctx["northwind"])
+    if turned_down.partner_id and user is not None:
+        lead_reject(
+            lead=turned_down,
+            actor=user,
+            reason=RejectReason.objects.get(label="Outside our region"),
+            note="We do not cover Japan.",
+            now=now - timedelta(hours=39),
+        )
+
+
+def _imported(manager) -> None:
+    """Leads from a trade-show list imported as a CSV (source import), one routed on import."""
+    for company, domain, country, contact, product, route in IMPORTED:
+        lead_create(
+            data={
+                "company": company,
+                "domain": domain,
+                "country": country,
+                "contact_name": contact,
+                "contact_email": f"{contact.split()[0].lower()}@{domain}",
+                "product": product,
+                "description": "From the trade-show list (CSV import).",
+            },
+            source=Source.IMPORT,
+            actor=manager,
+            route=route,
+        )

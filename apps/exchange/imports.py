@@ -17,6 +17,8 @@ from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.numbers import NumberError, parse_int
 from apps.deals.normalize import InvalidDomain, normalize_domain
 from apps.deals.services import registration_create
+from apps.leads.models import Source as LeadSource
+from apps.leads.services import lead_create
 from apps.partners.models import Partner
 from apps.partners.services import partner_create
 from apps.people.services import contact_create
@@ -32,11 +34,16 @@ COLUMNS: dict[str, list[str]] = {
         "description",
     ],
     Kind.CONTACTS: ["partner", "name", "email", "phone", "title", "roles", "notes"],
+    Kind.LEADS: [
+        "company", "domain", "country", "contact_name", "contact_email", "product",
+        "estimated_value", "currency", "description", "route",
+    ],
 }  # fmt: skip
 REQUIRED = {
     Kind.PARTNERS: ["name", "partner_type"],
     Kind.REGISTRATIONS: ["partner", "customer_name", "customer_domain", "estimated_value"],
     Kind.CONTACTS: ["partner", "name"],
+    Kind.LEADS: ["company", "country", "contact_email"],
 }
 EXAMPLES: dict[str, list[str]] = {
     Kind.PARTNERS: ["Northwind Traders", "https://northwind.example", "reseller", "Bronze", ""],
@@ -48,6 +55,10 @@ EXAMPLES: dict[str, list[str]] = {
     Kind.CONTACTS: [
         "Northwind Traders", "Nancy Davolio", "nancy@northwind.example", "(206) 555-0101",
         "Sales director", "primary sales", "Met at the partner summit",
+    ],
+    Kind.LEADS: [
+        "Initech LLC", "initech.example", "US", "Bill Lumbergh", "bill@initech.example",
+        "Analytics suite", "125000.00", "USD", "Asked for a demo at the trade show", "yes",
     ],
 }  # fmt: skip
 
@@ -214,10 +225,50 @@ def _contact_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now)
     return []
 
 
+ROUTE_VALUES = {
+    "": False,
+    "no": False,
+    "false": False,
+    "0": False,
+    "yes": True,
+    "true": True,
+    "1": True,
+}
+
+
+def _no_lookups(rows: list[dict]) -> dict:
+    return {}
+
+
+def _lead_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now) -> list[str]:
+    """A lead (source `import`) through the leads service: the customer is its registrable
+    domain (the contact's e-mail domain when the domain cell is empty); `route` yes routes it by
+    the rules at once. The same customer, contact and product twice in a file is a mistake."""
+    route = ROUTE_VALUES.get(cells["route"].strip().lower())
+    if route is None:
+        return [f"route: “{cells['route']}” is not yes or no."]
+    data = {k: v for k, v in cells.items() if k != "route"}
+    customer = data["domain"] or data["contact_email"]
+    try:
+        customer = normalize_domain(customer)
+    except InvalidDomain:
+        customer = customer.casefold()  # the service says what is wrong with it
+    key = (customer, data["contact_email"].lower(), data["product"].casefold())
+    if key in seen:
+        return [f"Duplicate of line {seen[key]}: the same customer, contact and product."]
+    seen[key] = line
+    try:
+        lead_create(data=data, source=LeadSource.IMPORT, actor=actor, route=route, now=now)
+    except (InvalidInput, DomainError, NotPermitted) as exc:
+        return _messages(exc)
+    return []
+
+
 HANDLERS = {
     Kind.PARTNERS: (_lookups_partners, _partner_row),
     Kind.REGISTRATIONS: (_lookups_partner_refs, _registration_row),
     Kind.CONTACTS: (_lookups_partner_refs, _contact_row),
+    Kind.LEADS: (_no_lookups, _lead_row),
 }
 
 

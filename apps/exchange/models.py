@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     PARTNERS = "partners", "Partners"
     REGISTRATIONS = "registrations", "Deal registrations"
     CONTACTS = "contacts", "Contacts"
+    LEADS = "leads", "Leads"
 
 
 class ImportBatch(models.Model):

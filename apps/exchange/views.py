@@ -331,4 +331,5 @@ IMPORTED = {
     Kind.PARTNERS: ("partner", "partners:list"),
     Kind.REGISTRATIONS: ("registration", "deals:queue"),
     Kind.CONTACTS: ("contact", "partners:list"),
+    Kind.LEADS: ("lead", "leads:board"),
 }

@@ -9,7 +9,7 @@ from apps.core import iso, numbers
 from apps.partners.forms import countries_field, specializations_field
 from apps.partners.models import ACTIVE_STAGES, Partner
 
-from .models import RejectReason, RoutingRule
+from .models import LeadSettings, RejectReason, RoutingRule
 
 
 class LeadForm(forms.Form):
@@ -111,3 +111,19 @@ class RuleForm(forms.ModelForm):
             "active",
         ]
         widgets = {"partner_types": forms.CheckboxSelectMultiple}
+
+
+class LeadSettingsForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = numbers.formfield
+        model = LeadSettings
+        fields = ["acceptance_hours", "open_leads_cap", "reroute_on_lapse"]
+
+
+class RejectReasonForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = numbers.formfield
+        model = RejectReason
+        fields = ["label", "active", "order"]
+        labels = {"active": _("Offered to partners")}
+        help_texts = {"order": _("Lower first in the partners' list.")}

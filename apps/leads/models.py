@@ -96,6 +96,11 @@ class LeadSettings(models.Model):
         return str(_("Lead settings"))
 
     @classmethod
+    def read(cls) -> LeadSettings:
+        """The settings for reading: the stored row, or the defaults (unsaved) when none is."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
     def get(cls) -> LeadSettings:
         obj = cls.objects.filter(pk=1).first()
         if obj is None:

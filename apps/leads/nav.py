@@ -9,4 +9,5 @@ LINKS = [
     Link("Leads", "leads:board", "staff", 44),
     Link("Leads", "portal:leads", "partner", 25, WORKS_LEADS),
     Link("Lead routing", "leads:rules", "settings", 55),
+    Link("Lead settings", "leads:settings", "settings", 57),
 ]

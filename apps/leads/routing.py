@@ -11,10 +11,20 @@ weight is the partner's tier rank (1 without a tier), counting the leads the rul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from apps.partners.models import ACTIVE_STAGES, Partner
@@ -102,15 +112,12 @@ def _received(rule: RoutingRule):
 
 
 def weight_of(partner: Partner) -> int:
-    return partner.tier.rank if partner.tier_id is not None and partner.tier else 1
+    return max(partner.tier.rank, 1) if partner.tier_id is not None and partner.tier else 1
 
 
-def _pick(candidates: list[Candidate]) -> Candidate:
-    # Smooth weighted round robin: the one whose next lead brings it least past its share.
-    return min(
-        candidates,
-        key=lambda c: (Fraction(c.received + 1, c.weight), c.received, c.partner.pk),
-    )
+def _weight():
+    """weight_of, in SQL."""
+    return Greatest(Coalesce(F("tier__rank"), Value(1)), Value(1))
 
 
 def _describe_rule(rule: RoutingRule, lead: Lead, type_names: list[str]) -> str:
@@ -161,17 +168,32 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
     )
     for rule in rules:
         types = list(rule.partner_types.all())
-        condition = rule_matches(rule, lead, {t.pk for t in types})
-        partners = list(
-            base.filter(condition).annotate(received=_received(rule)).select_related("tier")
+        matching = base.filter(rule_matches(rule, lead, {t.pk for t in types}))
+        # Smooth weighted round robin, picked by PostgreSQL (no partner list in Python, whatever
+        # the program's size): the one whose next lead brings it least past its share, then the
+        # fewest received, then the oldest id. The share is a float8 division, exact for the
+        # order (correctly rounded: equal fractions give equal floats).
+        partner = (
+            matching.annotate(received=_received(rule), weight=_weight())
+            .annotate(
+                share=ExpressionWrapper(
+                    Cast(F("received") + 1, FloatField()) / Cast(F("weight"), FloatField()),
+                    output_field=FloatField(),
+                )
+            )
+            .select_related("tier")
+            .order_by("share", "received", "pk")
+            .first()
         )
-        if not partners:
+        if partner is None:
             continue
-        candidates = [
-            Candidate(p, weight_of(p), p.received, p.open_leads)  # type: ignore[attr-defined]
-            for p in partners
-        ]
-        chosen = _pick(candidates)
+        chosen = Candidate(
+            partner,
+            partner.weight,
+            partner.received,
+            partner.open_leads,  # type: ignore[attr-defined]
+        )
+        count = matching.count()
         explanation = _(
             "Rule “%(rule)s” (priority %(priority)d: %(conditions)s) matched %(count)d eligible "
             "partner(s). Weighted round robin: %(partner)s has weight %(weight)d (tier rank) and "
@@ -181,7 +203,7 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
             "rule": rule.name,
             "priority": rule.priority,
             "conditions": _describe_rule(rule, lead, [t.name for t in types]),
-            "count": len(candidates),
+            "count": count,
             "partner": chosen.partner.name,
             "weight": chosen.weight,
             "received": chosen.received,

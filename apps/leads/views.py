@@ -18,9 +18,17 @@ from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.nav import settings_tabs
 
+from .configure import lead_settings_update, reject_reason_save
 from .filters import LeadFilter
-from .forms import AssignForm, CloseForm, LeadForm, RuleForm
-from .models import Lead, LeadSettings, RoutingRule, Source, Status
+from .forms import (
+    AssignForm,
+    CloseForm,
+    LeadForm,
+    LeadSettingsForm,
+    RejectReasonForm,
+    RuleForm,
+)
+from .models import Lead, LeadSettings, RejectReason, RoutingRule, Source, Status
 from .selectors import leads_for, same_customer, with_history
 from .services import lead_assign, lead_close, lead_create, lead_recall, lead_route
 
@@ -176,5 +184,58 @@ def rule_edit(request, pk: int | None = None):
         request,
         "leads/rule_form.html",
         {"form": form, "rule": rule},
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_required
+def lead_settings(request):
+    """The program settings' Lead settings tab: the clock, the cap, and the reject reasons."""
+    # Read, not created: a refused post writes nothing.
+    form = LeadSettingsForm(request.POST or None, instance=LeadSettings.read())
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead_settings_update(actor=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Lead settings saved."))
+            return redirect("leads:settings")
+    return render(
+        request,
+        "leads/settings.html",
+        {
+            "form": form,
+            "reasons": RejectReason.objects.order_by("order", "label"),
+            "tabs": settings_tabs(),
+            "tab": "leads:settings",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_required
+def reject_reason_edit(request, pk: int | None = None):
+    reason = get_object_or_404(RejectReason, pk=pk) if pk is not None else None
+    form = RejectReasonForm(request.POST or None, instance=reason)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reject_reason_save(actor=request.user, reason=reason, **form.cleaned_data)
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Reject reason saved."))
+            return redirect("leads:settings")
+    return render(
+        request,
+        "program/edit.html",
+        {
+            "form": form,
+            "title": _("Reject reason"),
+            "back": "leads:settings",
+            "obj": reason,
+            "tabs": settings_tabs(),
+            "tab": "leads:settings",
+        },
         status=400 if form.errors else 200,
     )

@@ -104,12 +104,6 @@ class ReachProposalForm(forms.Form):
     specializations = specializations_field()
 
 
-class LocatorListingForm(forms.Form):
-    listed_in_locator = forms.BooleanField(
-        required=False, label=_("List our company in the public partner locator")
-    )
-
-
 class QualificationForm(forms.ModelForm):
     class Meta:
         formfield_callback = numbers.formfield

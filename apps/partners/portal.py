@@ -16,8 +16,8 @@ from apps.core.access import (
 from apps.core.errors import InvalidInput, NotPermitted
 
 from . import selectors
-from .forms import LocatorListingForm, ReachProposalForm
-from .services import partner_propose_reach, partner_set_listed, task_set_done
+from .forms import ReachProposalForm
+from .services import partner_propose_reach, task_set_done
 
 
 def _tasks_context(request) -> dict:
@@ -58,7 +58,8 @@ def task_toggle(request, pk: int):
 @partner_role_required(MANAGES_COMPANY)
 def company(request):
     """The partner admin's company profile: propose the countries and specializations it serves
-    (its manager applies them: they drive lead routing) and opt in to the public locator."""
+    (its manager applies them: they drive lead routing). The public locator opt-in lives on the
+    Directory listing page, linked from here."""
     partner = request.user.partner
     reach = ReachProposalForm(
         initial={
@@ -70,35 +71,23 @@ def company(request):
             else partner.specializations,
         }
     )
-    listing = LocatorListingForm(initial={"listed_in_locator": partner.listed_in_locator})
     status = 200
     if request.method == "POST":
-        if "listing" in request.POST:
-            listing = LocatorListingForm(request.POST)
-            if listing.is_valid():
-                partner_set_listed(
-                    partner=partner,
-                    actor=request.user,
-                    listed=listing.cleaned_data["listed_in_locator"],
-                )
-                messages.success(request, "Saved.")
+        reach = ReachProposalForm(request.POST)
+        if reach.is_valid():
+            try:
+                partner_propose_reach(partner=partner, actor=request.user, **reach.cleaned_data)
+            except InvalidInput as exc:
+                for field, errors in exc.errors.items():
+                    for error in errors:
+                        reach.add_error(field if field in reach.fields else None, error)
+            else:
+                messages.success(request, "Sent to your partner manager.")
                 return redirect("portal:company")
-        else:
-            reach = ReachProposalForm(request.POST)
-            if reach.is_valid():
-                try:
-                    partner_propose_reach(partner=partner, actor=request.user, **reach.cleaned_data)
-                except InvalidInput as exc:
-                    for field, errors in exc.errors.items():
-                        for error in errors:
-                            reach.add_error(field if field in reach.fields else None, error)
-                else:
-                    messages.success(request, "Sent to your partner manager.")
-                    return redirect("portal:company")
         status = 400
     return render(
         request,
         "partners/portal_company.html",
-        {"partner": partner, "reach": reach, "listing": listing},
+        {"partner": partner, "reach": reach},
         status=status,
     )

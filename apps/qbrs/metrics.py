@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
+from django.db.models import Count, DurationField, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.core.postgresql.aggregates import Median
 from apps.deals.models import DealRegistration
 from apps.partners.models import Task
 from apps.program.money import base_currency, to_base
@@ -34,14 +35,6 @@ FIGURES = [
     ("tasks_open", "Open tasks", "count"),
     ("action_items_overdue", "Overdue action items", "count"),
 ]
-
-
-class Median(Aggregate):
-    """PostgreSQL's percentile_cont(0.5)."""
-
-    function = "PERCENTILE_CONT"
-    name = "median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
 
 def _hours(delta: timedelta | None) -> float | None:

@@ -95,6 +95,7 @@ def test_the_settings_tabs_come_from_the_apps_that_configure_the_program():
         ("program:rejection_reasons", "Rejection reasons"),
         ("tiers:settings", "Tiers"),
         ("leads:rules", "Lead routing"),
+        ("leads:settings", "Lead settings"),
         ("tiers:rates", "Exchange rates"),
     ]
 

@@ -111,5 +111,5 @@ def test_it_lets_staff_open_the_main_app(client_for, bob, alice):
 def test_it_forbids_managers_the_admin_only_pages(client_for, bob):
     from django.urls import reverse
 
-    for name in ("program:settings", "tiers:settings"):
+    for name in ("program:settings", "tiers:settings", "leads:settings"):
         assert client_for(bob).get(reverse(name)).status_code == 403, name

@@ -150,13 +150,26 @@ def test_partner_admin_proposes_reach_in_the_portal_and_manager_applies(
     assert response.status_code == 302
     bad = client.post("/portal/company/", {"countries": "XX"})
     assert bad.status_code == 400
-    client.post("/portal/company/", {"listing": "1", "listed_in_locator": "on"})
     acme.refresh_from_db()
-    assert acme.listed_in_locator and acme.proposed_countries == ["DE", "FR"] and not acme.countries
+    assert acme.proposed_countries == ["DE", "FR"] and not acme.countries
     assert "reach-proposal" in client_for(bob).get(f"/partners/{acme.pk}/").content.decode()
     client_for(bob).post(f"/partners/{acme.pk}/reach/", {"apply": "1"})
     acme.refresh_from_db()
     assert acme.countries == ["DE", "FR"] and acme.specializations == ["IoT"]
+
+
+def test_the_locator_opt_in_has_one_place_the_directory_listing_linked_from_company(
+    client_for, charlie, acme
+):
+    client = client_for(charlie)
+    page = client.get("/portal/company/").content.decode()
+    assert 'href="/portal/listing/"' in page
+    assert 'name="listed_in_locator"' not in page and 'name="listed"' not in page
+    # The old opt-in form's post is now a reach proposal like any other: no opt-in happens.
+    client.post("/portal/company/", {"listing": "1", "listed_in_locator": "on"})
+    acme.refresh_from_db()
+    assert not acme.listed_in_locator
+    assert 'name="listed"' in client.get("/portal/listing/").content.decode()
 
 
 def test_admin_edits_routing_rules_managers_only_read(client_for, alice, bob):

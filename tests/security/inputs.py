@@ -485,7 +485,18 @@ def _pages() -> dict[str, list[Page]]:
                     "file": _csv("name,partner_type\nNorthwind Traders,reseller\n"),
                 },
                 show=("exchange:preview",),
-            )
+            ),
+            Page(  # leads (issue 22): the same form, another kind
+                kwargs=lambda w: {},
+                forms=_forms(ImportForm),
+                data=lambda w: {
+                    "kind": "leads",
+                    "file": _csv(
+                        "company,country,contact_email\nInitech,US,bill@initech.example\n"
+                    ),
+                },
+                show=("exchange:preview",),
+            ),
         ],
         "exchange:confirm": [Page(kwargs=lambda w: {"pk": w["batch"].pk})],
         "portal:team_contacts_import": [
@@ -1061,9 +1072,24 @@ def _propose_reach(client, w) -> None:
     )
 
 
+def _first_reject_reason():
+    from apps.leads.models import RejectReason
+
+    return RejectReason.objects.get_or_create(label="Outside our region")[0]
+
+
 def _lead_pages() -> dict[str, list[Page]]:
-    from apps.leads.forms import AssignForm, CloseForm, ConvertForm, LeadForm, RejectForm, RuleForm
-    from apps.partners.forms import LocatorListingForm, ReachProposalForm
+    from apps.leads.forms import (
+        AssignForm,
+        CloseForm,
+        ConvertForm,
+        LeadForm,
+        LeadSettingsForm,
+        RejectForm,
+        RejectReasonForm,
+        RuleForm,
+    )
+    from apps.partners.forms import ReachProposalForm
 
     lead_data = {
         "company": "Initech AG", "domain": "initech.example", "country": "DE",
@@ -1111,6 +1137,34 @@ def _lead_pages() -> dict[str, list[Page]]:
                 show=("leads:rules",),
             )
         ],
+        "leads:settings": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(LeadSettingsForm),
+                data=lambda w: {
+                    "acceptance_hours": "24",
+                    "open_leads_cap": "10",
+                    "reroute_on_lapse": "on",
+                },
+                show=("leads:settings", "leads:rules"),
+            )
+        ],  # fmt: skip
+        "leads:reject_reason_create": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(RejectReasonForm),
+                data=lambda w: {"label": "No capacity this quarter", "active": "on", "order": "3"},
+                show=("leads:settings",),
+            )
+        ],
+        "leads:reject_reason_edit": [
+            Page(
+                kwargs=lambda w: {"pk": _first_reject_reason().pk},
+                forms=lambda w: [RejectReasonForm(instance=_first_reject_reason())],
+                data=lambda w: form_data(RejectReasonForm(instance=_first_reject_reason())),
+                show=("leads:settings",),
+            )
+        ],
         "partners:reach_decide": [
             Page(
                 kwargs=lambda w: {"pk": w["partner"].pk},
@@ -1121,7 +1175,7 @@ def _lead_pages() -> dict[str, list[Page]]:
         "portal:company": [
             Page(
                 kwargs=lambda w: {},
-                forms=_forms(ReachProposalForm, LocatorListingForm),
+                forms=_forms(ReachProposalForm),
                 data=lambda w: {"countries": "DE", "specializations": "Security"},
                 show=("portal:company",),
             )
