@@ -253,3 +253,38 @@ def test_the_return_costs_the_same_queries_at_any_size(n, acme, bob):
     # force.
     assert len(ctx.captured_queries) == 4
     assert result.total.won == Decimal(100 * n) and result.total.leads == n
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_the_pages_and_lists_with_returns_cost_the_same_queries_at_any_size(
+    n, acme, bob, client_for, api_for
+):
+    now = timezone.now()
+    alloc = allocation(acme, "90000")
+    by = member(acme)
+    for _ in range(n):
+        r = request_in("approved", alloc, amount="10", by=by, manager=bob)
+        reg = registration(acme, status="won", value="100", submitted_at=now, closed_at=now)
+        attribute("registration", reg, r.pk, partner_id=acme.pk, actor=bob)
+        attribute("lead", LeadFactory(), r.pk, partner_id=None, actor=bob)
+    counts = {}
+    for who, client, url in (
+        ("overview", client_for(bob), "/funds/"),
+        ("my_funds", client_for(by), "/portal/funds/"),
+        ("registrations", api_for(by), "/api/v1/deal-registrations/"),
+        ("leads", api_for(bob), "/api/v1/leads/"),
+        ("files", api_for(by), f"/api/v1/fund-requests/{r.pk}/files/"),
+    ):
+        client.get(url)  # warm the per-process caches (program settings, navigation)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts[who] = len(ctx.captured_queries)
+    assert counts == PAGE_QUERIES, counts
+
+
+# Equal at 2 and 30 activities, each with a won registration and a lead credited to it.
+# overview and my funds: their 4 and 5 of tests/funds/test_pages_api.py, then the base currency,
+# the approved requests, their attributions and the registrations converted; the registrations
+# and leads lists: the count and the page with `fund_request` read in the page's own query (and
+# the leads' routing history for staff); files: the request and its files.
+PAGE_QUERIES = {"overview": 8, "my_funds": 9, "registrations": 2, "leads": 3, "files": 2}
