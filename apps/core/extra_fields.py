@@ -17,7 +17,7 @@ the lower app's row), its choices, its validation and its writes; the lower app 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +63,7 @@ def annotate(target: str, queryset: QuerySet) -> QuerySet:
     return queryset.annotate(**extra) if extra else queryset
 
 
-def save(target: str, obj, cleaned: dict, *, partner_id: int | None, actor) -> None:
+def save(target: str, obj, cleaned: Mapping, *, partner_id: int | None, actor) -> None:
     """Write what `cleaned` holds of the extra fields (a field absent is left as it is), and set
     each value on `obj` as its list annotation would."""
     for f in fields_of(target):

@@ -71,6 +71,13 @@ def _annotation(target: str):
     )
 
 
+def _writer(target: str):
+    def write(obj, value, partner_id: int | None, actor):
+        return attribute(target, obj, value, partner_id=partner_id, actor=actor)
+
+    return write
+
+
 FIELDS = [
     ExtraField(
         target=f"{app}.{target}",
@@ -78,9 +85,7 @@ FIELDS = [
         form_field=_form_field,
         serializer_field=_serializer_field(target),
         annotation=_annotation(target),
-        write=lambda obj, value, partner_id, actor, target=target: attribute(
-            target, obj, value, partner_id=partner_id, actor=actor
-        ),
+        write=_writer(target),
     )
     for app, target in (("deals", "registration"), ("leads", "lead"))
 ]

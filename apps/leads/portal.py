@@ -56,7 +56,9 @@ def lead_detail(request, pk: int):
             "lead": lead,
             "now": timezone.now(),
             "reject_form": RejectForm(),
-            "convert_form": ConvertForm(initial=_convert_initial(lead), partner_id=lead.partner_id),
+            "convert_form": ConvertForm(
+                initial=_convert_initial(lead), partner_id=request.user.partner_id
+            ),
         },
     )
 
@@ -103,7 +105,9 @@ def reject(request, pk: int):
             "lead": lead,
             "now": timezone.now(),
             "reject_form": form,
-            "convert_form": ConvertForm(initial=_convert_initial(lead), partner_id=lead.partner_id),
+            "convert_form": ConvertForm(
+                initial=_convert_initial(lead), partner_id=request.user.partner_id
+            ),
         },
         status=400,
     )
@@ -114,7 +118,7 @@ def reject(request, pk: int):
 @require_POST
 def convert(request, pk: int):
     lead = get_object_or_404(leads_for(request.user), pk=pk)
-    form = ConvertForm(request.POST, partner_id=lead.partner_id)
+    form = ConvertForm(request.POST, partner_id=request.user.partner_id)
     if form.is_valid():
         try:
             registration = lead_convert(lead=lead, actor=request.user, data=form.cleaned_data)
