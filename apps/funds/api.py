@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -187,7 +188,7 @@ class FundRequestSerializer(RoleFieldsModelSerializer):
         submit = validated_data.pop("submit", False)
         allocation = validated_data.pop("allocation", instance.allocation)
         if allocation.pk != instance.allocation_id:
-            raise InvalidInput({"allocation": ["A request stays on its allocation."]})
+            raise InvalidInput({"allocation": [_("A request stays on its allocation.")]})
         data = {name: getattr(instance, name) for name in REQUEST_FIELDS}
         data.update(validated_data)
         return fund_request_update(

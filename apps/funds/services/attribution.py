@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.core.errors import InvalidInput
 
 from ..models import ATTRIBUTABLE_STATUSES, Attribution, FundRequest
 
-NOT_FOUND = "Choose an approved fund request of this partner (none with this id)."
+NOT_FOUND = gettext_noop("Choose an approved fund request of this partner (none with this id).")
 
 
 def attributable(partner_id: int | None) -> QuerySet[FundRequest]:
@@ -27,9 +29,9 @@ def attribute(target: str, obj, value, *, partner_id: int | None, actor) -> int 
         return None
     request_id = value.pk if isinstance(value, FundRequest) else value
     if isinstance(request_id, bool) or not isinstance(request_id, int):
-        raise InvalidInput({"fund_request": [NOT_FOUND]})
+        raise InvalidInput({"fund_request": [_(NOT_FOUND)]})
     if not attributable(partner_id).filter(pk=request_id).exists():
-        raise InvalidInput({"fund_request": [NOT_FOUND]})
+        raise InvalidInput({"fund_request": [_(NOT_FOUND)]})
     Attribution.objects.update_or_create(
         **{target: obj}, defaults={"request_id": request_id, "actor": actor}
     )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
@@ -144,7 +145,9 @@ def fund_request_update(
         .get(pk=fund_request.pk)
     )
     if fund_request.status not in EDITABLE:
-        raise TransitionNotAllowed("Only a draft or a request returned for changes can be edited.")
+        raise TransitionNotAllowed(
+            _("Only a draft or a request returned for changes can be edited.")
+        )
     for name, value in _clean_request(data).items():
         setattr(fund_request, name, value)
     fund_request.save(update_fields=REQUEST_FIELDS)
