@@ -226,6 +226,9 @@ def _measure(out: str) -> None:
         "review_queue_page": lambda n: ok(staff.get("/registrations/")),
         "portal_registration_list": lambda n: ok(portal.get("/portal/registrations/")),
         "api_registration_list": lambda n: ok(api.get("/api/v1/deal-registrations/")),
+        # Market development funds: the manager's request queue, the partner's "My funds".
+        "funds_request_queue": lambda n: ok(staff.get("/funds/queue/")),
+        "portal_my_funds": lambda n: ok(portal.get("/portal/funds/")),
         # The page shows a stored snapshot of its figures (apps/dashboard/snapshot.py):
         # current, then right after a write (the stale snapshot shown, a refresh requested —
         # the lock is released so every iteration requests one), then the refresh itself (what

@@ -51,10 +51,18 @@ from apps.accounts.models import User  # noqa: E402
 from apps.agreements.models import Agreement  # noqa: E402
 from apps.deals.models import DealRegistration, RegistrationConflict, RegistrationEvent  # noqa: E402
 from apps.deals.normalize import name_key  # noqa: E402
+from apps.funds.models import (  # noqa: E402
+    Attribution,
+    FundAllocation,
+    FundPeriod,
+    FundRequest,
+    Movement,
+)
 from apps.leads.models import Assignment, Lead, Outcome, RoutingRule  # noqa: E402
 from apps.notifications.models import Notification  # noqa: E402
 from apps.partners.models import Partner, StageHistory, Task  # noqa: E402
 from apps.program.models import PartnerType, PlaybookTaskTemplate, Tier  # noqa: E402
+from apps.program.money import base_currency  # noqa: E402
 from apps.qbrs.models import QBR, ActionItem  # noqa: E402
 
 BATCH = 20_000
@@ -275,6 +283,11 @@ class Command(BaseCommand):
             ActionItem,
             Lead,
             Assignment,
+            FundPeriod,
+            FundAllocation,
+            Movement,
+            FundRequest,
+            Attribution,
         ]
         if flush:
             self._flush(touched + [Notification])
@@ -298,6 +311,7 @@ class Command(BaseCommand):
             qbr_rows = _qbr_rows(rng, w.next_id(QBR), partner_rows, now)
             w.write(QBR, qbr_rows)
             w.write(ActionItem, _action_item_rows(rng, qbr_rows))
+            _write_funds(w, rng, partner_rows, registrations, now)
             # Leads last, from their own generator: the data above stays the same for a seed.
             _write_leads(w, random.Random(seed + 22), registrations // LEADS_PER, partner_rows, now)
             w.reset_sequences(touched)
@@ -819,6 +833,135 @@ def _write_leads(w: Writer, rng, count: int, partner_rows, now) -> None:
             for row, partner, at, outcome, ended in assignments
         ),
     )
+
+
+# Market development funds in proportion to the program: a period, an allocation for each
+# active partner, about one fund request per 25 registrations in every status (the queue
+# holds the submitted ones and the claims), the ledger's movements (the database's trigger
+# moves the balances), and registrations credited to the approved activities.
+FUND_STATUSES = {
+    "draft": 8, "submitted": 15, "returned": 4, "approved": 22, "rejected": 8, "claimed": 6,
+    "claim_approved": 10, "paid": 22, "cancelled": 3, "expired": 2,
+}  # fmt: skip
+FUND_ACTIVITIES = ["event", "webinar", "digital_campaign", "content_syndication", "training"]
+FUNDED_STAGES = ("onboarding", "growth", "evaluation", "expansion")
+
+
+def _write_funds(w: Writer, rng, partner_rows, registrations: int, now) -> None:
+    today = timezone.localdate(now)
+    active = [r for r in partner_rows if r["stage"] in FUNDED_STAGES]
+    if not active:
+        return
+    per_partner = max(1, round(registrations / len(partner_rows) / 25))
+    period = FundPeriod.objects.create(
+        name=f"Bench {today.isoformat()} {rng.randint(0, 10**6)}",
+        starts_on=today - timedelta(days=90),
+        ends_on=today + timedelta(days=90),
+        budget=Decimal(50_000 * len(active)),
+        allocated_base=Decimal(40_000 * len(active)),
+        currency=base_currency(),
+    )
+    deadline = today + timedelta(days=120)
+    alloc_rows = [
+        {
+            "period_id": period.pk,
+            "partner_id": r["id"],
+            "amount": Decimal(40_000),
+            "currency": period.currency,
+            "amount_base": Decimal(40_000),
+            "claim_deadline": deadline,
+            "created_at": now - timedelta(days=90),
+        }  # fmt: skip
+        for r in active
+    ]
+    aid = w.next_id(FundAllocation)
+    for n, row in enumerate(alloc_rows):
+        row["id"] = aid + n
+    w.write(FundAllocation, alloc_rows)
+    movements = [
+        {
+            "allocation_id": a["id"],
+            "kind": "allocated",
+            "amount": a["amount"],
+            "currency": a["currency"],
+            "at": a["created_at"],
+        }  # fmt: skip
+        for a in alloc_rows
+    ]
+    rid = w.next_id(FundRequest)
+    statuses = list(FUND_STATUSES)
+    weights = list(FUND_STATUSES.values())
+    request_rows = []
+    for a in alloc_rows:
+        for _ in range(max(1, int(rng.gauss(per_partner, per_partner / 3)))):
+            status = rng.choices(statuses, weights=weights)[0]
+            created = now - timedelta(days=rng.randint(1, 80), minutes=rng.randint(0, 1440))
+            requested = Decimal(rng.randint(5, 40) * 100)
+            approved = requested - Decimal(rng.randint(0, 4) * 100)
+            row = {
+                "id": rid + len(request_rows), "allocation_id": a["id"],
+                "partner_id": a["partner_id"], "status": status,
+                "activity_type": rng.choice(FUND_ACTIVITIES),
+                "title": f"{made_up_word(rng).title()} {rng.choice(['webinar', 'summit', 'campaign', 'roadshow'])}",
+                "starts_on": today + timedelta(days=rng.randint(-60, 60)),
+                "requested_amount": requested, "expected_leads": rng.randint(5, 80),
+                "expected_pipeline": requested * 20, "created_at": created,
+            }  # fmt: skip
+            row["ends_on"] = row["starts_on"] + timedelta(days=rng.randint(0, 2))
+            if status != "draft":
+                row["submitted_at"] = row["waiting_since"] = created + timedelta(hours=1)
+            if status in ("approved", "claimed", "claim_approved", "paid", "expired"):
+                row["approved_amount"] = approved
+                row["approved_at"] = created + timedelta(days=2)
+                row["claim_due"] = deadline
+                movements.append(_movement(a, row, "committed", approved))
+            if status in ("claimed", "claim_approved", "paid"):
+                row["actual_cost"] = approved
+                row["claimed_at"] = row["waiting_since"] = created + timedelta(days=20)
+                row["leads_created"] = rng.randint(0, 60)
+                row["registrations_created"] = rng.randint(0, 8)
+            if status in ("claim_approved", "paid"):
+                row["claim_amount"] = approved
+                movements.append(_movement(a, row, "claimed", approved))
+            if status == "paid":
+                row["payment_reference"] = f"MDF-{row['id']}"
+                row["paid_on"] = today - timedelta(days=rng.randint(0, 20))
+                row["paid_at"] = now - timedelta(days=rng.randint(0, 20))
+                movements.append(_movement(a, row, "paid", approved))
+            if status == "expired":
+                movements.append(_movement(a, row, "released", approved))
+            request_rows.append(row)
+    w.write(FundRequest, request_rows)
+    w.write(Movement, movements)
+    # Registrations credited to the approved activities: each such request takes up to three of
+    # its partner's registrations, none credited twice.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO funds_attribution (request_id, registration_id, at)
+            SELECT r.id, d.id, r.created_at
+            FROM (SELECT id, partner_id, created_at,
+                         row_number() OVER (PARTITION BY partner_id ORDER BY id) AS n
+                  FROM funds_fundrequest
+                  WHERE status IN ('approved', 'claimed', 'claim_approved', 'paid')
+                    AND allocation_id IN (
+                        SELECT id FROM funds_fundallocation WHERE period_id = %s)) r
+            JOIN (SELECT id, partner_id,
+                         row_number() OVER (PARTITION BY partner_id ORDER BY id) AS n
+                  FROM deals_dealregistration) d
+              ON d.partner_id = r.partner_id AND d.n BETWEEN r.n * 3 - 2 AND r.n * 3
+            ON CONFLICT DO NOTHING
+            """,
+            [period.pk],
+        )
+        w.counts["funds.Attribution"] = cursor.rowcount
+
+
+def _movement(allocation: dict, request: dict, kind: str, amount: Decimal) -> dict:
+    return {
+        "allocation_id": allocation["id"], "request_id": request["id"], "kind": kind,
+        "amount": amount, "currency": allocation["currency"], "at": request["created_at"],
+    }  # fmt: skip
 
 
 def _analyze(model_list) -> None:

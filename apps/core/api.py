@@ -28,6 +28,11 @@ CONFLICT_CODES = [
     ("partner_inactive", "The partner has exited the program."),
     ("duplicate_registration", "The caller already has an open registration of it."),
     ("conflict", "Any other refusal because of the state of things."),
+    (
+        "insufficient_funds",
+        "A fund allocation's remaining funds cannot hold the amount approved.",
+    ),
+    ("over_allocated", "A fund period's budget cannot cover the allocation."),
 ]
 
 

@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from apps.core import extra_fields
 from apps.core.access import WORKS_DEALS
 from apps.core.api import TransitionsMixin
 from apps.core.serializers import (
@@ -54,6 +55,7 @@ from .selectors import (
 )
 from .services import (
     CREATE_FIELDS,
+    EXTENDED,
     attachment_add,
     comment_create,
     registration_create,
@@ -145,6 +147,10 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
                 )
             }
         }
+
+    def get_fields(self):
+        # Fields the apps above add (funds: `fund_request`, the activity that produced it).
+        return {**super().get_fields(), **extra_fields.serializer_fields(EXTENDED)}
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
@@ -513,7 +519,9 @@ class DealRegistrationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return DealRegistration.objects.none()
-        return registrations_for(self.request.user).order_by("-submitted_at", "-id")
+        return extra_fields.annotate(
+            EXTENDED, registrations_for(self.request.user).order_by("-submitted_at", "-id")
+        )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

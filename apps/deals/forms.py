@@ -8,13 +8,13 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core import iso, numbers
+from apps.core import extra_fields, iso, numbers
 from apps.core.errors import InvalidInput
 from apps.core.fields import StrictBooleanField
 from apps.program.models import RejectionReason
 
 from .models import MAX_COMMENT, MAX_VALUE
-from .services import clean_close_date, clean_domain, registration_validate
+from .services import EXTENDED, clean_close_date, clean_domain, registration_validate
 
 
 def _with_codes(choices):
@@ -62,6 +62,17 @@ class RegistrationForm(forms.Form):
         max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def __init__(self, *args, partner_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Fields the apps above add (funds: the fund request that produced it).
+        extra = extra_fields.form_fields(EXTENDED, partner_id=partner_id)
+        self.fields.update(extra)
+        self.extra_names = list(extra)
+
+    @property
+    def extra_fields(self):
+        return [self[name] for name in self.extra_names]
+
     def clean_customer_domain(self):
         return clean_domain(self.cleaned_data["customer_domain"])
 
@@ -76,7 +87,8 @@ class RegistrationForm(forms.Form):
         if self.errors:
             return cleaned
         try:
-            return registration_validate(cleaned, today=timezone.localdate())
+            extra = {name: cleaned.get(name) for name in self.extra_names}
+            return {**registration_validate(cleaned, today=timezone.localdate()), **extra}
         except InvalidInput as exc:
             for field, messages in exc.errors.items():
                 for message in messages:

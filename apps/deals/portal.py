@@ -76,7 +76,7 @@ def deal_new(request):
     status = 200
     duplicate = None
     if request.method == "POST":
-        form = RegistrationForm(request.POST)
+        form = RegistrationForm(request.POST, partner_id=partner.pk)
         if form.is_valid():
             try:
                 reg = registration_create(
@@ -104,7 +104,9 @@ def deal_new(request):
         else:
             status = 400
     else:
-        form = RegistrationForm(initial={"currency": ProgramSettings.get().base_currency})
+        form = RegistrationForm(
+            initial={"currency": ProgramSettings.get().base_currency}, partner_id=partner.pk
+        )
     return render(
         request,
         "deals/portal/new.html",

@@ -1,7 +1,8 @@
 """Demo market development funds: the current half-year's period, Northwind's and Contoso's
 allocations, and requests in most states — a draft, one waiting, one returned, one approved (its
 claim due), one claimed with its invoice, one paid, one rejected — so "Funds", the queues and
-"My funds" have something to show."""
+"My funds" have something to show — and Northwind's registrations and a lead naming the
+activities that produced them, so the return on funds shows real figures."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from apps.deals.models import DealRegistration
+from apps.deals.models import Status as RegistrationStatus
+from apps.funds.models import FundRequest
 from apps.funds.services import (
     allocation_create,
     fund_file_add,
@@ -18,6 +22,8 @@ from apps.funds.services import (
     fund_request_transition,
     period_create,
 )
+from apps.funds.services.attribution import attribute
+from apps.leads.models import Lead
 
 # A one-page PDF: the demo's invoice and proof of performance.
 PDF = (
@@ -99,3 +105,25 @@ def seed(ctx: dict) -> None:
                     )  # fmt: skip
             actor = nora if step in ("submit", "claim") else manager
             fund_request_transition(fund_request=r, name=step, actor=actor, **inputs.get(step, {}))
+    _attribute(ctx["northwind"], manager)
+
+
+# The activity each of Northwind's registrations came from, by its status: the summit (paid)
+# brought the won deals, the webinars (claimed) the open ones.
+CREDITED = {
+    RegistrationStatus.WON: "Partner summit booth",
+    RegistrationStatus.LOST: "Partner summit booth",
+    RegistrationStatus.APPROVED: "Security webinar series",
+    RegistrationStatus.SUBMITTED: "Security webinar series",
+}
+
+
+def _attribute(northwind, manager) -> None:
+    requests = dict(FundRequest.objects.filter(partner=northwind).values_list("title", "pk"))
+    for reg in DealRegistration.objects.filter(partner=northwind).order_by("submitted_at"):
+        title = CREDITED.get(reg.status)
+        if title:
+            attribute("registration", reg, requests[title], partner_id=northwind.pk, actor=manager)
+    lead = Lead.objects.filter(partner=northwind, registration__isnull=True).order_by("pk").first()
+    if lead is not None:
+        attribute("lead", lead, requests["LinkedIn campaign Q2"], partner_id=None, actor=manager)

@@ -4,24 +4,39 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.access import WORKS_FUNDS, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
+from apps.core.errors import InvalidInput
 from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
+from apps.core.uploads import download
 from apps.partners.models import Partner
 
 from .filters import FundAllocationFilter, FundRequestFilter
 from .models import MAX_AMOUNT, ActivityType, FundAllocation, FundFile, FundPeriod, FundRequest
 from .selectors import allocations_for, periods, requests_for
 from .services import (
+    REQUEST_FIELDS,
     allocation_create,
+    fund_file_add,
     fund_request_create,
     fund_request_transition,
+    fund_request_update,
     period_create,
 )
 
@@ -167,6 +182,23 @@ class FundRequestSerializer(RoleFieldsModelSerializer):
             raise serializers.ValidationError("Invalid pk - object does not exist.")
         return allocation
 
+    def update(self, instance, validated_data):
+        """PATCH: the partner changes a draft or a returned request (the fields not sent keep
+        their values) and, with `submit: true`, sends it to review again."""
+        submit = validated_data.pop("submit", False)
+        allocation = validated_data.pop("allocation", instance.allocation)
+        if allocation.pk != instance.allocation_id:
+            raise InvalidInput({"allocation": [_("A request stays on its allocation.")]})
+        data = {name: getattr(instance, name) for name in REQUEST_FIELDS}
+        data.update(validated_data)
+        return fund_request_update(
+            fund_request=instance,
+            actor=self.context["request"].user,
+            data=data,
+            submit=submit,
+            via="API",
+        )
+
     def create(self, validated_data):
         submit = validated_data.pop("submit", False)
         allocation = validated_data.pop("allocation")
@@ -208,17 +240,37 @@ class PayInput(serializers.Serializer):
 
 
 class FundFileSerializer(RoleFieldsModelSerializer):
-    url = serializers.SerializerMethodField(help_text="Where the caller downloads it.")
+    url = serializers.SerializerMethodField(help_text="Where the caller downloads it (a page).")
+    download = serializers.SerializerMethodField(
+        help_text="GET it through the API (with the same credentials) for the file itself."
+    )
 
     class Meta:
         model = FundFile
-        fields = ["id", "kind", "name", "content_type", "size", "uploaded_at", "url"]
+        fields = ["id", "kind", "name", "content_type", "size", "uploaded_at", "url", "download"]
         read_only_fields = fields
 
     def get_url(self, obj) -> str:
         user = self.context["request"].user
         name = "funds:file" if user.is_staff_role else "portal:fund_file"
         return reverse(name, args=[obj.request_id, obj.pk])
+
+    def get_download(self, obj) -> str:
+        return f"/api/v1/fund-requests/{obj.request_id}/files/{obj.pk}/"
+
+
+FILE_KINDS = {
+    "type": "string",
+    "enum": FundFile.Kind.values,
+    "description": "`invoice` or `proof` (of performance).",
+}
+FILE_UPLOAD = {
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {"kind": FILE_KINDS, "file": {"type": "string", "format": "binary"}},
+        "required": ["kind", "file"],
+    }
+}
 
 
 REQUEST_INPUT = {
@@ -248,17 +300,38 @@ REQUEST_INPUT = {
         examples=[OpenApiExample("A webinar", value=REQUEST_INPUT, request_only=True)],
     ),
     retrieve=extend_schema(summary="Read a fund request", description="One fund request."),
+    partial_update=extend_schema(
+        summary="Change a draft or returned fund request",
+        description="The requesting partner's members and admins change a draft or a request "
+        "returned for changes (fields not sent keep their values; `allocation` does not "
+        "change) and, with `submit: true`, send it to review again in the same step. 409 "
+        "`transition_not_allowed` in any other state; 403 for staff and the finance role.",
+        examples=[
+            OpenApiExample(
+                "Fewer days, resubmitted",
+                value={"ends_on": "2027-02-01", "requested_amount": "3000.00", "submit": True},
+                request_only=True,
+            )
+        ],
+    ),
 )
 class FundRequestViewSet(
     TransitionsMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = FundRequestSerializer
     filterset_class = FundRequestFilter
-    partner_roles = {"create": WORKS_FUNDS, "run_transition": WORKS_FUNDS}
+    # PATCH only: a change names what it changes.
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    partner_roles = {
+        "create": WORKS_FUNDS,
+        "partial_update": WORKS_FUNDS,
+        "run_transition": WORKS_FUNDS,
+    }
     transition_inputs = {
         "approve": ApproveInput,
         "reject": ReasonInput,
@@ -329,17 +402,64 @@ class FundRequestViewSet(
         )
 
     @extend_schema(
+        methods=["get"],
         summary="List a fund request's files",
         description="The claim's invoice and proofs of performance, each with the address the "
         "caller downloads it from.",
         responses=FundFileSerializer(many=True),
+        request=None,
     )
-    @action(detail=True, methods=["get"], url_path="files", pagination_class=None)
+    @extend_schema(
+        methods=["post"],
+        summary="Attach an invoice or a proof of performance",
+        description="The requesting partner's members and admins upload one `file` with its "
+        "`kind` as multipart/form-data while the claim is prepared (approved, or the claim "
+        "returned): PDF, PNG, JPEG, GIF or WebP, checked by content, at most 10 MB; anything "
+        "else is answered 400 with the reason under `file`. 409 `transition_not_allowed` in "
+        "another state; 403 for staff and the finance role.",
+        request=FILE_UPLOAD,
+        responses={201: FundFileSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="files",
+        pagination_class=None,
+        parser_classes=[MultiPartParser],
+    )
     def files(self, request, *args, **kwargs):
         obj = self.get_object()
-        return Response(
-            FundFileSerializer(obj.files.all(), many=True, context={"request": request}).data
-        )
+        context = {"request": request}
+        if request.method == "POST":
+            stored = fund_file_add(
+                fund_request=obj,
+                kind=request.data.get("kind"),
+                upload=request.FILES.get("file"),
+                actor=request.user,
+            )
+            return Response(
+                FundFileSerializer(stored, context=context).data, status=status.HTTP_201_CREATED
+            )
+        return Response(FundFileSerializer(obj.files.all(), many=True, context=context).data)
+
+    @extend_schema(
+        summary="Download a fund request's file",
+        description="The file itself, as an attachment (`X-Content-Type-Options: nosniff`), for "
+        "whoever sees the request; 404 for anyone else.",
+        parameters=[OpenApiParameter("file_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The file")},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"files/(?P<file_id>[0-9]{1,18})",
+        url_name="file",
+        pagination_class=None,
+    )
+    def file(self, request, pk=None, file_id=None):
+        obj = self.get_object()
+        item = get_object_or_404(obj.files.all(), pk=int(file_id or 0))
+        return download(item.file, filename=item.name, content_type=item.content_type)
 
 
 routes = [

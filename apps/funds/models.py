@@ -579,3 +579,55 @@ class FundFile(RandomIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# A request whose activity ran or runs: what a registration or a lead may name as its source.
+ATTRIBUTABLE_STATUSES = (
+    Status.APPROVED,
+    Status.CLAIMED,
+    Status.CLAIM_RETURNED,
+    Status.CLAIM_APPROVED,
+    Status.PAID,
+)
+
+
+class Attribution(models.Model):
+    """A registration or a lead naming the fund request that produced it: the return on funds.
+
+    Funds owns the link because it sits above deals and beside leads, neither of which may import
+    it; they offer the field through `apps.core.extra_fields` and this app fills it
+    (`extra_fields.py`). The lead is referenced by the database only (no Python import)."""
+
+    request = models.ForeignKey(FundRequest, on_delete=models.PROTECT, related_name="attributions")
+    registration = models.OneToOneField(
+        "deals.DealRegistration",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="fund_attribution",
+    )
+    lead = models.OneToOneField(
+        "leads.Lead",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="fund_attribution",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fund attribution")
+        indexes = [models.Index(fields=["request"], name="fund_attribution_request_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="fund_attribution_one_target",
+                condition=models.Q(registration__isnull=False, lead__isnull=True)
+                | models.Q(registration__isnull=True, lead__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} ← {self.registration_id or self.lead_id}"

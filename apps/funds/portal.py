@@ -14,9 +14,16 @@ from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.uploads import download
 
 from .forms import ClaimForm, FileForm, RequestForm
-from .models import FundFile, Status
-from .selectors import allocations_for, requests_for
-from .services import fund_file_add, fund_request_create, fund_request_transition
+from .models import FundFile, FundRequest, Status
+from .selectors import allocations_for, requests_for, return_on_funds
+from .services import (
+    EDITABLE,
+    REQUEST_FIELDS,
+    fund_file_add,
+    fund_request_create,
+    fund_request_transition,
+    fund_request_update,
+)
 
 # What each status asks of the partner, in a sentence (the "what is asked of them" column).
 ASKED = {
@@ -42,11 +49,17 @@ def my_funds(request):
     today = timezone.localdate()
     allocations = list(allocations_for(request.user).order_by("-period__starts_on", "-id"))
     requests = list(requests_for(request.user).order_by("-created_at", "-id")[:100])
-    rows = [{"r": r, "asked": ASKED.get(r.status, "")} for r in requests]
+    returns = return_on_funds(
+        FundRequest.objects.filter(pk__in=[r.pk for r in requests]), today=today
+    )
+    rows = [
+        {"r": r, "asked": ASKED.get(r.status, ""), "ret": returns.by_request.get(r.pk)}
+        for r in requests
+    ]
     return render(
         request,
         "funds/portal/my_funds.html",
-        {"allocations": allocations, "rows": rows, "today": today},
+        {"allocations": allocations, "rows": rows, "today": today, "returns": returns},
     )
 
 
@@ -95,6 +108,44 @@ def request_new(request):
 
 
 @portal_required
+@partner_role_required(WORKS_FUNDS)
+def request_edit(request, pk: int):
+    """The partner changes a draft or a request returned for changes, and submits it again."""
+    r = get_object_or_404(requests_for(request.user), pk=pk)
+    if r.status not in EDITABLE:
+        messages.error(request, _("Only a draft or a request returned for changes can be edited."))
+        return redirect("portal:fund_request", pk=pk)
+    form = RequestForm(request.POST or None, initial={n: getattr(r, n) for n in REQUEST_FIELDS})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            submit = request.POST.get("save") == "submit"  # anything else: keep it a draft
+            try:
+                fund_request_update(
+                    fund_request=r,
+                    actor=request.user,
+                    data=form.cleaned_data,
+                    submit=submit,
+                    via="portal",
+                )
+            except InvalidInput as exc:
+                _errors_into(form, exc)
+                status = 400
+            except DomainError as exc:
+                form.add_error(None, exc.detail)
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("Changes saved and sent for review.") if submit else _("Changes saved."),
+                )
+                return redirect("portal:fund_request", pk=pk)
+        else:
+            status = 400
+    return render(request, "funds/portal/request_edit.html", {"form": form, "r": r}, status=status)
+
+
+@portal_required
 def request_detail(request, pk: int, claim_form=None, file_form=None, status=200):
     r = get_object_or_404(requests_for(request.user), pk=pk)
     return render(
@@ -106,7 +157,16 @@ def request_detail(request, pk: int, claim_form=None, file_form=None, status=200
             "files": list(r.files.all()),
             "events": list(r.events.all()),
             "claim_open": r.status in (Status.APPROVED, Status.CLAIM_RETURNED),
-            "claim_form": claim_form or ClaimForm(initial={"actual_cost": r.approved_amount}),
+            "editable": r.status in EDITABLE,
+            # A returned claim opens with what was claimed, to correct rather than retype.
+            "claim_form": claim_form
+            or ClaimForm(
+                initial={
+                    "actual_cost": r.actual_cost or r.approved_amount,
+                    "leads_created": r.leads_created,
+                    "registrations_created": r.registrations_created,
+                }
+            ),
             "file_form": file_form or FileForm(),
         },
         status=status,

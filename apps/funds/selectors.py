@@ -3,11 +3,26 @@ period overview and an allocation's balances re-derived from its ledger."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, QuerySet, Sum, When
+from django.db.models import Case, Count, DecimalField, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 
-from .models import FundAllocation, FundPeriod, FundRequest, Movement, Status
+from apps.deals.models import DealRegistration
+from apps.program.money import CENT, base_currency, rate_to_base
+
+from .models import (
+    ATTRIBUTABLE_STATUSES,
+    ActivityType,
+    Attribution,
+    FundAllocation,
+    FundPeriod,
+    FundRequest,
+    Movement,
+    Status,
+)
 
 ZERO = Decimal("0.00")
 
@@ -110,3 +125,132 @@ def status_counts(qs) -> dict[str, int]:
     counts = {s.value: 0 for s in Status}
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
+
+
+@dataclass
+class Return:
+    """The return of one activity or a group of them, in the base currency."""
+
+    leads: int = 0
+    registrations: int = 0
+    pipeline: Decimal = ZERO
+    won: Decimal = ZERO
+    cost: Decimal = ZERO
+    # Currencies of registrations with no rate in force: not counted, and said on the page.
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Won value ÷ cost (None without a cost)."""
+        if not self.cost:
+            return None
+        return (self.won / self.cost).quantize(Decimal("0.01"))
+
+    def add(self, other: Return) -> None:
+        self.leads += other.leads
+        self.registrations += other.registrations
+        self.pipeline += other.pipeline
+        self.won += other.won
+        self.cost += other.cost
+        self.missing |= other.missing
+
+
+@dataclass
+class Returns:
+    base: str
+    by_request: dict[int, Return] = field(default_factory=dict)
+    by_partner: dict[int, Return] = field(default_factory=dict)
+    by_activity: dict[str, Return] = field(default_factory=dict)
+    total: Return = field(default_factory=Return)
+    partner_names: dict[int, str] = field(default_factory=dict)
+
+    def partner_rows(self) -> list[tuple[int, str, Return]]:
+        return sorted(
+            ((pk, self.partner_names.get(pk, ""), r) for pk, r in self.by_partner.items()),
+            key=lambda row: (-row[2].won, row[1]),
+        )
+
+    def activity_rows(self) -> list[tuple[str, str, Return]]:
+        labels = dict(ActivityType.choices)
+        return [
+            (key, str(labels.get(key, key)), self.by_activity[key])
+            for key in ActivityType.values
+            if key in self.by_activity
+        ]
+
+
+# Registrations that never became business are no pipeline.
+NOT_PIPELINE = ("rejected", "withdrawn")
+WON = "won"
+
+
+def return_on_funds(requests: QuerySet[FundRequest], *, today: date) -> Returns:
+    """Pipeline, won value, cost and return (won ÷ cost) of the approved activities among
+    `requests`, per request, partner and activity type, in the base currency.
+
+    Four queries whatever the number of rows: the base currency, the requests, their attributions (a lead counts
+    the registration it converted into, unless that registration names a request itself), and the
+    registrations converted in SQL with the rate in force on their close date (today's while
+    open). Cost is the actual cost claimed, else the amount approved, converted at its
+    allocation's rate as the period's budget is."""
+    result = Returns(base=base_currency())
+    rows = list(
+        requests.filter(status__in=ATTRIBUTABLE_STATUSES)
+        .order_by()
+        .values(
+            "pk",
+            "partner_id",
+            "partner__name",
+            "activity_type",
+            "actual_cost",
+            "approved_amount",
+            "allocation__amount",
+            "allocation__amount_base",
+        )  # fmt: skip
+    )
+    for row in rows:
+        spent = row["actual_cost"] if row["actual_cost"] is not None else row["approved_amount"]
+        rate = row["allocation__amount_base"] / row["allocation__amount"]
+        result.by_request[row["pk"]] = Return(cost=(spent or ZERO) * rate)
+        result.partner_names[row["partner_id"]] = row["partner__name"]
+    links = Attribution.objects.filter(request_id__in=list(result.by_request)).values_list(
+        "request_id", "registration_id", "lead_id", "lead__registration_id"
+    )
+    credited: dict[int, int] = {}  # registration → request
+    via_lead: dict[int, int] = {}
+    for request_id, registration_id, lead_id, lead_registration_id in links:
+        if lead_id is not None:
+            result.by_request[request_id].leads += 1
+            if lead_registration_id is not None:
+                via_lead[lead_registration_id] = request_id
+        else:
+            credited[registration_id] = request_id
+    credited = {**via_lead, **credited}  # a registration's own link wins over its lead's
+    registrations = (
+        DealRegistration.objects.filter(pk__in=list(credited))
+        .order_by()
+        .annotate(
+            valued_on=Coalesce(TruncDate("closed_at"), Value(today)),
+            rate=rate_to_base(result.base, on="valued_on"),
+        )
+        .values_list("pk", "status", "estimated_value", "actual_value", "currency", "rate")
+    )
+    for pk, status, estimated, actual, currency, rate in registrations:
+        figure = result.by_request[credited[pk]]
+        figure.registrations += 1
+        if status in NOT_PIPELINE:
+            continue
+        if rate is None:
+            figure.missing.add(currency)
+            continue
+        figure.pipeline += estimated * rate
+        if status == WON:
+            figure.won += (actual if actual is not None else estimated) * rate
+    for row in rows:
+        figure = result.by_request[row["pk"]]
+        for name in ("pipeline", "won", "cost"):
+            setattr(figure, name, getattr(figure, name).quantize(CENT))
+        result.by_partner.setdefault(row["partner_id"], Return()).add(figure)
+        result.by_activity.setdefault(row["activity_type"], Return()).add(figure)
+        result.total.add(figure)
+    return result

@@ -24,7 +24,7 @@ from apps.program.models import Tier
 
 from .forms import TRANSITION_FORMS, AllocationForm, PeriodForm
 from .models import FundFile, FundRequest, Status
-from .selectors import period_overview, periods, queue, requests_for
+from .selectors import period_overview, periods, queue, requests_for, return_on_funds
 from .services import allocate_by_rule, allocation_create, fund_request_transition, period_create
 
 PAGE_SIZE = 50
@@ -45,10 +45,23 @@ def overview(request):
         period = next((p for p in all_periods if p.pk == int(wanted)), None)
     period = period or (all_periods[0] if all_periods else None)
     totals, allocations = period_overview(period) if period else ({}, [])
+    returns = (
+        return_on_funds(
+            FundRequest.objects.filter(allocation__period=period), today=timezone.localdate()
+        )
+        if period
+        else None
+    )
     return render(
         request,
         "funds/overview.html",
-        {"periods": all_periods, "period": period, "totals": totals, "allocations": allocations},
+        {
+            "periods": all_periods,
+            "period": period,
+            "totals": totals,
+            "allocations": allocations,
+            "returns": returns,
+        },
     )
 
 
@@ -206,6 +219,9 @@ def request_page(request, pk: int, forms=None, status=200):
             "files": list(r.files.all()),
             "events": list(r.events.select_related("actor")),
             "movements": list(r.movements.all()),
+            "returns": return_on_funds(
+                FundRequest.objects.filter(pk=r.pk), today=timezone.localdate()
+            ),
         },
         status=status,
     )

@@ -8,10 +8,12 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from apps.core import extra_fields
 from apps.core.access import WORKS_LEADS, IsAdminOrReadOnly, StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
 from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
 from apps.deals.models import MAX_VALUE
+from apps.deals.services import EXTENDED as REGISTRATION
 from apps.partners.models import Partner
 from apps.partners.services import clean_countries, clean_specializations
 from apps.program.models import PartnerType
@@ -20,6 +22,7 @@ from .filters import LeadFilter
 from .models import Assignment, Lead, RejectReason, RoutingRule, Source
 from .selectors import leads_for, with_history
 from .services import (
+    EXTENDED,
     lead_accept,
     lead_assign,
     lead_close,
@@ -57,8 +60,14 @@ class AssignmentSerializer(RoleFieldsModelSerializer):
 
 
 class LeadSerializer(RoleFieldsModelSerializer):
-    # The routing history (which partners, why, how it ended) is the vendor's.
-    staff_only_fields = ("routing_history", "requested_partner")
+    # The routing history (which partners, why, how it ended) is the vendor's; so is what the
+    # apps above add to a lead (funds: the fund request a manager credits it to).
+    @property
+    def staff_only_fields(self):  # type: ignore[override]
+        return ("routing_history", "requested_partner", *extra_fields.names(EXTENDED))
+
+    def get_fields(self):
+        return {**super().get_fields(), **extra_fields.serializer_fields(EXTENDED)}
 
     contact_name = serializers.CharField(
         max_length=200,
@@ -189,6 +198,10 @@ class LeadConvertInput(serializers.Serializer):
     currency = serializers.RegexField(r"^[A-Za-z]{3}\Z", max_length=3, required=False)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
+    def get_fields(self):
+        # What the apps above add to the registration (funds: `fund_request`).
+        return {**super().get_fields(), **extra_fields.serializer_fields(REGISTRATION)}
+
 
 class LeadCloseInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -282,7 +295,9 @@ class LeadViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Lead.objects.none()
-        qs = leads_for(self.request.user).order_by("-created_at", "-id")
+        qs = extra_fields.annotate(
+            EXTENDED, leads_for(self.request.user).order_by("-created_at", "-id")
+        )
         if getattr(self.request.user, "is_staff_role", False):
             qs = with_history(qs)
         return qs

@@ -5,11 +5,13 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core import iso, numbers
+from apps.core import extra_fields, iso, numbers
+from apps.deals.services import EXTENDED as REGISTRATION
 from apps.partners.forms import countries_field, specializations_field
 from apps.partners.models import ACTIVE_STAGES, Partner
 
 from .models import LeadSettings, RejectReason, RoutingRule
+from .services import EXTENDED
 
 
 class LeadForm(forms.Form):
@@ -40,6 +42,8 @@ class LeadForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields = cast(dict[str, forms.ChoiceField], self.fields)
         fields["currency"].choices = [("", "—"), *iso.currency_choices()]
+        # Fields the apps above add (funds: the fund request that produced the lead).
+        self.fields.update(extra_fields.form_fields(EXTENDED, partner_id=None))
 
 
 class AssignForm(forms.Form):
@@ -92,6 +96,11 @@ class ConvertForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, partner_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Fields the apps above add to the registration (funds: its fund request).
+        self.fields.update(extra_fields.form_fields(REGISTRATION, partner_id=partner_id))
 
 
 class RuleForm(forms.ModelForm):

@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core import extra_fields
 from apps.core.access import WORKS_LEADS, partner_role_required, portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.deals.services import EXTENDED as REGISTRATION
 
 from .forms import ConvertForm, RejectForm
 from .selectors import leads_for
-from .services import lead_accept, lead_convert, lead_reject
+from .services import EXTENDED, lead_accept, lead_convert, lead_reject
 
 PAGE_SIZE = 25
 
@@ -34,13 +36,19 @@ def _convert_initial(lead) -> dict:
         "estimated_value": lead.estimated_value or "",
         "currency": lead.currency,
         "description": lead.description,
+        # The lead's own extra values (funds: its fund request) carried to the registration.
+        **{n: getattr(lead, n) for n in extra_fields.names(REGISTRATION) if hasattr(lead, n)},
     }
+
+
+def _lead(request, pk: int):
+    return get_object_or_404(extra_fields.annotate(EXTENDED, leads_for(request.user)), pk=pk)
 
 
 @portal_required
 @partner_role_required(WORKS_LEADS)
 def lead_detail(request, pk: int):
-    lead = get_object_or_404(leads_for(request.user), pk=pk)
+    lead = _lead(request, pk)
     return render(
         request,
         "leads/portal/detail.html",
@@ -48,7 +56,9 @@ def lead_detail(request, pk: int):
             "lead": lead,
             "now": timezone.now(),
             "reject_form": RejectForm(),
-            "convert_form": ConvertForm(initial=_convert_initial(lead)),
+            "convert_form": ConvertForm(
+                initial=_convert_initial(lead), partner_id=request.user.partner_id
+            ),
         },
     )
 
@@ -70,7 +80,7 @@ def accept(request, pk: int):
 @partner_role_required(WORKS_LEADS)
 @require_POST
 def reject(request, pk: int):
-    lead = get_object_or_404(leads_for(request.user), pk=pk)
+    lead = _lead(request, pk)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
@@ -95,7 +105,9 @@ def reject(request, pk: int):
             "lead": lead,
             "now": timezone.now(),
             "reject_form": form,
-            "convert_form": ConvertForm(initial=_convert_initial(lead)),
+            "convert_form": ConvertForm(
+                initial=_convert_initial(lead), partner_id=request.user.partner_id
+            ),
         },
         status=400,
     )
@@ -106,7 +118,7 @@ def reject(request, pk: int):
 @require_POST
 def convert(request, pk: int):
     lead = get_object_or_404(leads_for(request.user), pk=pk)
-    form = ConvertForm(request.POST)
+    form = ConvertForm(request.POST, partner_id=request.user.partner_id)
     if form.is_valid():
         try:
             registration = lead_convert(lead=lead, actor=request.user, data=form.cleaned_data)

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.audiences import partner_users, vendor_side
-from apps.core import transitions
+from apps.core import extra_fields, transitions
 from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_LEADS, partner_role_allows
 from apps.core.errors import DomainError, InvalidInput, NotPermitted, TransitionNotAllowed
 from apps.core.numbers import NumberError, parse_decimal
 from apps.deals.normalize import InvalidDomain, normalize_domain
+from apps.deals.services import EXTENDED as REGISTRATION
 from apps.deals.services import registration_create
 from apps.notifications.services import notify
 from apps.partners.models import Partner
@@ -47,6 +48,8 @@ CREATE_FIELDS = (
     "currency",
 )
 MAX_NOTE = 2000
+# What `apps.core.extra_fields` calls a lead.
+EXTENDED = "leads.lead"
 # Sources a visitor (no user) may create leads from.
 PUBLIC_SOURCES = (Source.LOCATOR, Source.WEB)
 
@@ -163,6 +166,8 @@ def lead_create(
             created_by=actor,
             created_at=now,
         )
+        # What the apps above add to a lead (funds: the fund request that produced it).
+        extra_fields.save(EXTENDED, lead, data, partner_id=None, actor=actor)
         if route or requested_partner is not None:
             lead_route(lead=lead, now=now, actor=actor)
     return lead
@@ -441,6 +446,11 @@ def registration_data(lead: Lead, overrides: Mapping | None = None) -> dict[str,
     return data
 
 
+def _registration_extras(data: Mapping | None) -> dict[str, Any]:
+    """What the apps above add to the registration (funds: its fund request), passed on."""
+    return {k: v for k, v in (data or {}).items() if k in extra_fields.names(REGISTRATION)}
+
+
 def lead_convert(*, lead: Lead, actor, data: Mapping | None = None, now: datetime | None = None):
     """The partner that accepted the lead registers the deal (prefilled from the lead; its
     `data` completes or corrects it). Conflict detection and protection apply as to any
@@ -453,7 +463,7 @@ def lead_convert(*, lead: Lead, actor, data: Mapping | None = None, now: datetim
         registration = registration_create(
             partner=lead.partner,
             submitted_by=actor,
-            data=registration_data(lead, data),
+            data={**registration_data(lead, data), **_registration_extras(data)},
             now=now,
         )
         transitions.apply(

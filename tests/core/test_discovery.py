@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch
 
-from apps.core import nav, sections
+from apps.core import extra_fields, nav, sections
 from apps.core.discovery import app_modules
 from apps.deals import nav as deals_nav
 from apps.deals import sections as deals_sections
@@ -109,6 +109,7 @@ def test_sections_are_discovered_in_their_order():
         "apps.enablement.sections",
         "apps.deals.sections",
         "apps.leads.sections",
+        "apps.funds.sections",  # branch fundroi: the return on funds on the dashboard
         "apps.qbrs.sections",
         "apps.tiers.sections",
         "apps.dashboard.sections",
@@ -119,6 +120,14 @@ def test_sections_are_discovered_in_their_order():
 def test_the_merge_field_figures_are_discovered():
     """The library's templates read figures from the apps above it (apps/enablement/merge.py)."""
     assert [m.__name__ for m in app_modules("merge_fields")] == ["apps.qbrs.merge_fields"]
+
+
+def test_the_extra_fields_are_discovered():
+    """Fields an app adds to a lower app's forms and API (apps/core/extra_fields.py): funds'
+    `fund_request` on registrations and leads."""
+    assert [m.__name__ for m in app_modules("extra_fields")] == ["apps.funds.extra_fields"]
+    assert extra_fields.names("deals.registration") == ["fund_request"]
+    assert extra_fields.names("leads.lead") == ["fund_request"]
 
 
 def test_a_sections_module_without_its_order_fails_loudly(monkeypatch):

@@ -20,6 +20,7 @@ FIELDS = {
     "contact_name", "contact_email", "product", "estimated_value", "currency",
     "expected_close_date", "description", "submitted_at", "reviewed_at", "approved_at",
     "expires_at", "extensions_used", "rejection_reason", "conflict",
+    "fund_request",  # added by funds (apps/funds/extra_fields.py)
 }  # fmt: skip
 
 

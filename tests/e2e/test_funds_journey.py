@@ -5,13 +5,16 @@ invoice and a proof, the manager approves the claim and records the payment; the
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.accounts.models import PartnerRole
 from apps.funds.models import FundRequest, Status
+from apps.funds.services.attribution import attribute
 from apps.partners.models import Stage
 from tests.factories import PartnerFactory, PartnerUserFactory
-from tests.funds.factories import PDF_BYTES, allocation
+from tests.funds.factories import PDF_BYTES, allocation, request_in
+from tests.qbrs.factories import registration
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -91,3 +94,48 @@ def test_request_approve_less_claim_and_pay(page, live_server, login, shot, acme
     shot("funds-my-funds-paid")
     r.refresh_from_db()
     assert r.status == Status.PAID and r.payment_reference == "PAY-2027-7"
+
+
+def test_edit_a_returned_request_resubmit_and_see_the_return(
+    page, live_server, login, shot, acme, bob, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    alloc = allocation(acme, "10000.00")
+    nina = PartnerUserFactory(username="nina", partner=acme, partner_role=PartnerRole.MEMBER)
+    returned = request_in("returned", alloc, by=nina, manager=bob)
+    done = request_in("approved", alloc, amount="1000.00", by=nina, manager=bob)
+    done.title = "Partner summit booth"
+    done.save(update_fields=["title"])
+    now = timezone.now()
+    won = registration(acme, status="won", value="4000", submitted_at=now, closed_at=now)
+    attribute("registration", won, done.pk, partner_id=acme.pk, actor=bob)
+
+    login(nina)
+    page.goto(f"{live_server.url}/portal/funds/requests/{returned.pk}/")
+    expect(page.locator("#fund-status")).to_have_text("Returned for changes")
+    page.get_by_role("link", name="Edit the request").click()
+    expect(page.locator("#review-note")).to_contain_text("Add the agenda.")
+    page.get_by_label("Title").fill("Cloud migration webinar, with agenda")
+    page.get_by_label("Amount requested").fill("3500")
+    page.get_by_label("What you will do").fill("Agenda: migration paths, then a live demo.")
+    shot("funds-edit-returned")
+    page.get_by_role("button", name="Save and submit again").click()
+    expect(page.locator("#fund-status")).to_have_text("Submitted")
+    expect(page.get_by_role("heading", name="Cloud migration webinar, with agenda")).to_be_visible()
+    returned.refresh_from_db()
+    assert returned.status == Status.SUBMITTED and str(returned.requested_amount) == "3500.00"
+
+    page.goto(f"{live_server.url}/portal/funds/")
+    expect(page.locator("#fund-requests")).to_contain_text("4.00×")
+    expect(page.locator("#funds-return")).to_be_visible()
+    shot("funds-my-funds-return")
+
+    page.context.clear_cookies()
+    login(bob)
+    page.goto(f"{live_server.url}/funds/")
+    expect(page.locator("#return-by-partner")).to_contain_text("Acme Resellers")
+    expect(page.locator("#return-by-activity")).to_contain_text("4.00×")
+    shot("funds-overview-return")
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#fund-returns")).to_contain_text("4.00×")
+    shot("funds-dashboard-return")

@@ -150,9 +150,12 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
     fund_file = fund_file_add(
         fund_request=fund_request, kind="invoice", upload=pdf("zqx-invoice.pdf"), actor=charlie
     )
+    # branch fundroi: a request returned for changes, which its partner edits
+    fund_returned = request_in("returned", allocation, amount="100.00", by=charlie, manager=bob)
     return {
         "fund_allocation": allocation,
         "fund_request": fund_request,
+        "fund_returned": fund_returned,
         "fund_file": fund_file,
         "listing": listing,
         "resource": resource,

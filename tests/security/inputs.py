@@ -661,7 +661,7 @@ def _pages() -> dict[str, list[Page]]:
         "portal:deal_new": [
             Page(
                 kwargs=lambda w: {},
-                forms=_forms(RegistrationForm),
+                forms=lambda w: [RegistrationForm(partner_id=w["user"].partner_id)],
                 data=_registration_data,
                 show=("portal:deals", "portal:deal_detail", "deals:queue", "deals:detail"),
             )
@@ -1055,6 +1055,15 @@ def _funds_pages() -> dict[str, list[Page]]:
         "portal:fund_request_act": [
             Page(kwargs=lambda w: {"pk": w["fund_request"].pk, "name": "cancel"})
         ],
+        # branch fundroi: a returned request changed and saved (kept editable: not submitted)
+        "portal:fund_request_edit": [
+            Page(
+                kwargs=lambda w: {"pk": w["fund_returned"].pk},
+                forms=_forms(RequestForm),
+                data=lambda w: {**_fund_request_data(w), "save": "draft"},
+                show=FUND_SHOWN,
+            )
+        ],
     }
 
 
@@ -1191,7 +1200,7 @@ def _lead_pages() -> dict[str, list[Page]]:
         "portal:lead_convert": [
             Page(
                 kwargs=lambda w: {"pk": w["lead_accepted"].pk},
-                forms=_forms(ConvertForm),
+                forms=lambda w: [ConvertForm(partner_id=w["lead_accepted"].partner_id)],
                 data=lambda w: {
                     "expected_close_date": _today(30),
                     "product": "Analytics",
@@ -1560,6 +1569,13 @@ API: dict[tuple[str, str], Api] = {
             "allocation": w["fund_allocation"].pk,
             "expected_leads": 20,
         },  # fmt: skip
+        show=("portal:funds",),
+    ),
+    # branch fundroi: the partner changes a returned request (kept editable: not submitted)
+    ("PATCH", "/api/v1/fund-requests/{id}/"): Api(
+        ("partner",),
+        lambda w: {**_fund_request_data(w), "expected_leads": 20},
+        obj="fund_returned",
         show=("portal:funds",),
     ),
     # --- end funds ---

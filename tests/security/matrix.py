@@ -297,6 +297,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "portal:fund_file_upload": ("portal", "fund_request", "post", {}),
     "portal:fund_file": ("portal", "fund_request", "get", {"file_pk": "fund_file"}),
     "portal:fund_request_act": ("portal", "fund_request", "post", {"name": "cancel"}),
+    "portal:fund_request_edit": ("portal", "fund_returned", "get", {}),  # branch fundroi
     "fund-period-list": ("api", None, "get", {}),
     "fund-period-detail": ("api", "missing", "get", {}),
     "fund-allocation-list": ("api", None, "get", {}),
@@ -306,6 +307,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "fund-request-files": ("api", "fund_request", "get", {}),
     "fund-request-run-transition": ("api", "fund_request", "post", {"name": "cancel"}),
     "fund-request-transitions": ("api", "fund_request", "get", {}),
+    "fund-request-file": ("api", "fund_request", "get", {"file_id": "fund_file"}),  # fundroi
     # --- end funds ---
 }
 

@@ -157,7 +157,7 @@ def test_the_methods_an_address_takes_are_the_documented_ones(api_for, bob):
     for path, item in schema["paths"].items():
         documented = {m.upper() for m in item if m.upper() in METHODS}
         concrete = path.replace("{id}", "1").replace("{name}", "approve")
-        concrete = concrete.replace("{attachment_id}", "1")
+        concrete = concrete.replace("{attachment_id}", "1").replace("{file_id}", "1")
         match = resolve(concrete)
         view = match.func
         routed = getattr(view, "actions", None) or {

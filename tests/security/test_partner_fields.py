@@ -34,6 +34,7 @@ REGISTRATION = {
     "contact_name", "contact_email", "product", "estimated_value", "currency",
     "expected_close_date", "description", "submitted_at", "reviewed_at", "approved_at",
     "expires_at", "extensions_used", "rejection_reason", "conflict",
+    "fund_request",  # branch fundroi: the partner's own fund request that produced it
 }  # fmt: skip
 FUND_ALLOCATION = {
     "id",
@@ -55,7 +56,7 @@ FUND_REQUEST = {
     "payment_reference", "paid_on", "review_note", "claim_due", "created_at", "submitted_at",
     "claimed_at",
 }  # fmt: skip
-FUND_FILE = {"id", "kind", "name", "content_type", "size", "uploaded_at", "url"}
+FUND_FILE = {"id", "kind", "name", "content_type", "size", "uploaded_at", "url", "download"}
 PARTNER = {
     "id", "name", "website", "partner_type", "tier", "stage", "stage_entered_at",
     "onboarding_due_date", "countries", "specializations", "listed_in_locator",
@@ -172,7 +173,11 @@ REFUSED = {
 # GET endpoints that answer a file, not fields: the partner user's own company's only (the
 # isolation matrix proves the 404 for another's).
 # File answers (their content type, when fixed): nosniff, never JSON fields.
-FILES = {"deal-registration-attachment": None, "agreement-document": "application/pdf"}
+FILES = {
+    "deal-registration-attachment": None,
+    "agreement-document": "application/pdf",
+    "fund-request-file": None,  # branch fundroi: a claim's invoice or proof
+}
 # Never in a partner user's answer, whatever the endpoint (DESIGN.md section 1).
 VENDOR_INTERNAL = {
     "qualification_customer",

@@ -156,6 +156,9 @@ ROLES: dict[str, frozenset[str]] = {
     "fund-request-files": ALL,
     "fund-request-run-transition": AM,  # cancel
     "fund-request-transitions": ALL,
+    # branch fundroi: members and admins change a draft or returned request and upload proofs
+    "portal:fund_request_edit": AM,
+    "fund-request-file": ALL,
     # --- leads (branch leads): the inbox is for admins and members; reach is the admin's ---
     "portal:leads": AM,
     "portal:lead_detail": AM,

@@ -16,7 +16,7 @@ from .extensions import (
     extension_request_grant,
 )
 from .review import DomainProtected, registration_transition
-from .submission import DuplicateRegistration, PartnerInactive, registration_create
+from .submission import EXTENDED, DuplicateRegistration, PartnerInactive, registration_create
 from .validation import (
     CREATE_FIELDS,
     MAX_REASON,
@@ -26,6 +26,7 @@ from .validation import (
 )
 
 __all__ = [
+    "EXTENDED",
     "CREATE_FIELDS",
     "MAX_REASON",
     "MAX_STORED_CONFLICTS",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.audiences import vendor_side
+from apps.core import extra_fields
 from apps.core.errors import DomainError, NotPermitted
 from apps.notifications.services import notify
 
@@ -47,6 +48,10 @@ def require_active(partner) -> None:
         )
 
 
+# What `apps.core.extra_fields` calls a registration.
+EXTENDED = "deals.registration"
+
+
 @transaction.atomic
 def registration_create(
     *, partner, submitted_by, data: dict, now: datetime | None = None
@@ -75,6 +80,8 @@ def registration_create(
             raise
         _refuse_duplicate(partner, registration.customer_domain)
         raise
+    # What the apps above add to a registration (funds: the fund request that produced it).
+    extra_fields.save(EXTENDED, registration, data, partner_id=partner.pk, actor=submitted_by)
     # Conflict detection runs once, here: lists and the queue read the stored pairs.
     registration.conflicts_found = record_conflicts(registration)
     RegistrationEvent.objects.create(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from .allocations import OverAllocated, Plan, allocate_by_rule, allocation_create, period_create
 from .ledger import InsufficientFunds, record
 from .requests import (
+    EDITABLE,
     REQUEST_FIELDS,
     fund_file_add,
     fund_request_create,
@@ -15,6 +16,7 @@ from .requests import (
 )
 
 __all__ = [
+    "EDITABLE",
     "REQUEST_FIELDS",
     "InsufficientFunds",
     "OverAllocated",

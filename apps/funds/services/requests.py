@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
@@ -130,17 +131,39 @@ def fund_request_create(
 
 
 @transaction.atomic
-def fund_request_update(*, fund_request: FundRequest, actor, data: dict) -> FundRequest:
-    """The partner changes a draft or a request returned for changes."""
+def fund_request_update(
+    *, fund_request: FundRequest, actor, data: dict, submit: bool = False, via: str = "", now=None
+) -> FundRequest:
+    """The partner changes a draft or a request returned for changes (`data`: every field of
+    REQUEST_FIELDS), and with `submit` sends it to review again in the same transaction."""
+    now = now or timezone.now()
     _require_partner_worker(actor, fund_request.partner_id)
+    # Under the row's lock: a manager cannot decide it while it changes under them.
+    fund_request = (
+        FundRequest.objects.select_related("allocation", "partner")
+        .select_for_update(of=("self",))
+        .get(pk=fund_request.pk)
+    )
     if fund_request.status not in EDITABLE:
-        raise DomainError(
-            "Only a draft or a request returned for changes can be edited.",
-            code="transition_not_allowed",
+        raise TransitionNotAllowed(
+            _("Only a draft or a request returned for changes can be edited.")
         )
     for name, value in _clean_request(data).items():
         setattr(fund_request, name, value)
     fund_request.save(update_fields=REQUEST_FIELDS)
+    FundRequestEvent.objects.create(
+        request=fund_request,
+        transition="edit",
+        from_status=fund_request.status,
+        to_status=fund_request.status,
+        actor=actor,
+        via=via,
+        at=now,
+    )
+    if submit:
+        fund_request_transition(
+            fund_request=fund_request, name="submit", actor=actor, now=now, via=via
+        )
     return fund_request
 
 
