@@ -7,7 +7,18 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, QuerySet, Sum, When
 
-from .models import FundAllocation, FundPeriod, FundRequest, Movement, Status
+from apps.core.access import READS_EARNINGS
+
+from .models import (
+    EarningAccrual,
+    EarningStatus,
+    FundAllocation,
+    FundPeriod,
+    FundRequest,
+    Movement,
+    PayoutBatch,
+    Status,
+)
 
 ZERO = Decimal("0.00")
 
@@ -110,3 +121,97 @@ def status_counts(qs) -> dict[str, int]:
     counts = {s.value: 0 for s in Status}
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
+
+
+# --- earnings (issue 21) ------------------------------------------------------------------------
+def earnings_for(user) -> QuerySet[EarningAccrual]:
+    """The accruals `user` may read: staff all; a partner's finance users and admins their own
+    company's (a member none: the page and the API refuse it before asking)."""
+    qs = EarningAccrual.objects.select_related("partner", "registration", "batch")
+    if user.is_staff_role:
+        return qs
+    if user.is_partner_user and user.partner_role in READS_EARNINGS:
+        return qs.filter(partner_id=user.partner_id)
+    return qs.none()
+
+
+def earning_totals(qs: QuerySet[EarningAccrual]) -> list[dict]:
+    """Per currency: accrued, approved, paid (and the base currency's sum, with how many could
+    not be converted). One query."""
+
+    def by(status: str):
+        return Sum(
+            Case(
+                When(status=status, then="amount"),
+                default=0,
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            )
+        )
+
+    rows = (
+        qs.order_by()
+        .values("currency")
+        .annotate(
+            accrued=by(EarningStatus.ACCRUED),
+            approved=by(EarningStatus.APPROVED),
+            paid=by(EarningStatus.PAID),
+            total=Sum("amount"),
+            n=Count("id"),
+        )
+        .order_by("currency")
+    )
+    return list(rows)
+
+
+def earnings_by_partner(qs: QuerySet[EarningAccrual]) -> list[dict]:
+    """Per partner and currency: the sums by status (the manager's Earnings page). One query."""
+
+    def by(status: str):
+        return Sum(
+            Case(
+                When(status=status, then="amount"),
+                default=0,
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            )
+        )
+
+    return list(
+        qs.order_by()
+        .values("partner_id", "partner__name", "currency")
+        .annotate(
+            accrued=by(EarningStatus.ACCRUED),
+            approved=by(EarningStatus.APPROVED),
+            paid=by(EarningStatus.PAID),
+            n=Count("id"),
+        )
+        .order_by("partner__name", "partner_id", "currency")
+    )
+
+
+def payout_batches() -> QuerySet[PayoutBatch]:
+    return PayoutBatch.objects.select_related("created_by").annotate(
+        accrual_count=Count("accruals")
+    )
+
+
+def batch_accruals(batch: PayoutBatch) -> QuerySet[EarningAccrual]:
+    return (
+        EarningAccrual.objects.filter(batch=batch)
+        .select_related("partner", "registration")
+        .order_by("partner__name", "won_on", "id")
+    )
+
+
+def batch_totals(batch_ids) -> dict[int, dict[str, Decimal]]:
+    """{batch id: {currency: total}} for many batches in one query (the API's lists)."""
+    rows = (
+        EarningAccrual.objects.filter(batch_id__in=list(batch_ids))
+        .order_by()
+        .values("batch_id", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("batch_id", "currency")
+    )
+    result: dict[int, dict[str, Decimal]] = {}
+    for row in rows:
+        result.setdefault(row["batch_id"], {})[row["currency"]] = row["total"]
+    return result

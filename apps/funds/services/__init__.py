@@ -5,6 +5,14 @@
 from __future__ import annotations
 
 from .allocations import OverAllocated, Plan, allocate_by_rule, allocation_create, period_create
+from .earnings import (
+    BatchPlan,
+    earning_accrue,
+    parse_period,
+    payout_batch_create,
+    payout_batch_plan,
+    payout_batch_transition,
+)
 from .ledger import InsufficientFunds, record
 from .requests import (
     REQUEST_FIELDS,
@@ -15,6 +23,12 @@ from .requests import (
 )
 
 __all__ = [
+    "BatchPlan",
+    "earning_accrue",
+    "parse_period",
+    "payout_batch_create",
+    "payout_batch_plan",
+    "payout_batch_transition",
     "REQUEST_FIELDS",
     "InsufficientFunds",
     "OverAllocated",
