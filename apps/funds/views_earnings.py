@@ -44,9 +44,7 @@ class BatchPeriodForm(forms.Form):
 
 @staff_required
 def earnings(request):
-    filters = EarningFilter(
-        request.GET or None, queryset=earnings_for(request.user), request=request
-    )
+    filters = EarningFilter(request.GET, queryset=earnings_for(request.user), request=request)
     qs = filters.qs if filters.is_valid() else earnings_for(request.user).none()
     page = Paginator(qs.order_by("-won_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -63,12 +61,12 @@ def earnings(request):
 
 
 def status_if_invalid(filters) -> int:
-    return 200 if filters.is_bound is False or filters.is_valid() else 400
+    return 200 if filters.is_valid() else 400
 
 
 @staff_required
 def batches(request):
-    filters = PayoutBatchFilter(request.GET or None, queryset=payout_batches())
+    filters = PayoutBatchFilter(request.GET, queryset=payout_batches())
     qs = filters.qs if filters.is_valid() else payout_batches().none()
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
