@@ -124,6 +124,17 @@ def status_counts(qs) -> dict[str, int]:
 
 
 # --- earnings (issue 21) ------------------------------------------------------------------------
+def by(status: str) -> Sum:
+    """The sum of the accruals' amounts in `status` (0 when none)."""
+    return Sum(
+        Case(
+            When(status=status, then="amount"),
+            default=0,
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        )
+    )
+
+
 def earnings_for(user) -> QuerySet[EarningAccrual]:
     """The accruals `user` may read: staff all; a partner's finance users and admins their own
     company's (a member none: the page and the API refuse it before asking)."""
@@ -139,15 +150,6 @@ def earning_totals(qs: QuerySet[EarningAccrual]) -> list[dict]:
     """Per currency: accrued, approved, paid (and the base currency's sum, with how many could
     not be converted). One query."""
 
-    def by(status: str):
-        return Sum(
-            Case(
-                When(status=status, then="amount"),
-                default=0,
-                output_field=DecimalField(max_digits=16, decimal_places=2),
-            )
-        )
-
     rows = (
         qs.order_by()
         .values("currency")
@@ -160,22 +162,13 @@ def earning_totals(qs: QuerySet[EarningAccrual]) -> list[dict]:
         )
         .order_by("currency")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def earnings_by_partner(qs: QuerySet[EarningAccrual]) -> list[dict]:
     """Per partner and currency: the sums by status (the manager's Earnings page). One query."""
 
-    def by(status: str):
-        return Sum(
-            Case(
-                When(status=status, then="amount"),
-                default=0,
-                output_field=DecimalField(max_digits=16, decimal_places=2),
-            )
-        )
-
-    return list(
+    rows = (
         qs.order_by()
         .values("partner_id", "partner__name", "currency")
         .annotate(
@@ -186,6 +179,7 @@ def earnings_by_partner(qs: QuerySet[EarningAccrual]) -> list[dict]:
         )
         .order_by("partner__name", "partner_id", "currency")
     )
+    return [dict(row) for row in rows]
 
 
 def payout_batches() -> QuerySet[PayoutBatch]:

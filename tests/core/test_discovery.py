@@ -46,6 +46,8 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "deals:queue",
         "leads:board",
         "funds:overview",
+        "funds:earnings",
+        "funds:payouts",
         "qbrs:list",
         "tiers:proposals",
         "enablement:library",
@@ -59,6 +61,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "Onboarding",
         "Agreements",
         "My funds",
+        "My earnings",  # charlie, a partner admin, reads his company's earnings
         "QBRs",
         "Library",
         "Team",  # charlie is his company's partner admin
