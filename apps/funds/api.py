@@ -35,6 +35,8 @@ from .selectors import (
     requests_for,
 )
 from .services import (
+    PERIOD_ERROR,
+    PERIOD_PATTERN,
     allocation_create,
     fund_request_create,
     fund_request_transition,
@@ -418,10 +420,12 @@ class EarningViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PayoutBatchSerializer(RoleFieldsModelSerializer):
-    period = serializers.CharField(
+    period = serializers.RegexField(
+        PERIOD_PATTERN,
         write_only=True,
         max_length=7,
         help_text="A month (`2026-11`) or a quarter (`2026-Q4`): the day each deal was won.",
+        error_messages={"invalid": PERIOD_ERROR},
     )
     expected = serializers.RegexField(
         r"^[0-9a-f]{16}\Z",
@@ -458,8 +462,11 @@ class PayoutBatchSerializer(RoleFieldsModelSerializer):
 
 
 class PeriodInput(serializers.Serializer):
-    period = serializers.CharField(
-        max_length=7, help_text="A month (`2026-11`) or a quarter (`2026-Q4`)."
+    period = serializers.RegexField(
+        PERIOD_PATTERN,
+        max_length=7,
+        help_text="A month (`2026-11`) or a quarter (`2026-Q4`).",
+        error_messages={"invalid": PERIOD_ERROR},
     )
 
 

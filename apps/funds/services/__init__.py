@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from .allocations import OverAllocated, Plan, allocate_by_rule, allocation_create, period_create
 from .earnings import (
+    PERIOD_ERROR,
+    PERIOD_PATTERN,
     BatchPlan,
     earning_accrue,
     parse_period,
@@ -23,6 +25,8 @@ from .requests import (
 )
 
 __all__ = [
+    "PERIOD_ERROR",
+    "PERIOD_PATTERN",
     "BatchPlan",
     "earning_accrue",
     "parse_period",

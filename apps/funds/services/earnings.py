@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.audiences import partner_users
 from apps.audit.models import AuditEvent
@@ -30,7 +31,10 @@ from apps.program.money import CENT, base_currency, to_base
 from ..models import EarningAccrual, EarningStatus, PayoutBatch
 from .requests import clean_text
 
-PERIOD = re.compile(r"^\s*(\d{4})-(?:(0[1-9]|1[0-2])|[Qq]([1-4]))\s*$")
+# A month (2026-11) or a quarter (2026-Q4) of this century: the API's schema states the same.
+PERIOD_PATTERN = r"^(20\d{2})-(?:(0[1-9]|1[0-2])|[Qq]([1-4]))\Z"
+PERIOD = re.compile(PERIOD_PATTERN)
+PERIOD_ERROR = gettext_lazy("Give a month as 2026-11 or a quarter as 2026-Q4.")
 
 
 def _audit(*, action: str, object_type: str, object_id: int, actor, now: datetime, detail: dict):
@@ -113,7 +117,7 @@ def parse_period(text) -> tuple[str, date, date]:
     """`2026-11` (a month) or `2026-Q4` (a quarter) → (name, first day, last day)."""
     match = PERIOD.match(text) if isinstance(text, str) else None
     if match is None:
-        raise InvalidInput({"period": [_("Give a month as 2026-11 or a quarter as 2026-Q4.")]})
+        raise InvalidInput({"period": [str(PERIOD_ERROR)]})
     year, month, quarter = int(match[1]), match[2], match[3]
     if month:
         first, last = int(month), int(month)
