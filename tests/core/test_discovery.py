@@ -47,7 +47,6 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "leads:board",
         "funds:overview",
         "funds:earnings",
-        "funds:payouts",
         "qbrs:list",
         "tiers:proposals",
         "enablement:library",
@@ -113,6 +112,7 @@ def test_sections_are_discovered_in_their_order():
         "apps.leads.sections",
         "apps.qbrs.sections",
         "apps.tiers.sections",
+        "apps.funds.sections",
         "apps.dashboard.sections",
         "apps.locator.sections",
     ]
