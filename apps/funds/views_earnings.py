@@ -114,11 +114,17 @@ def batch_detail(request, pk: int, pay_form=None, status=200):
     batch = get_object_or_404(payout_batches(), pk=pk)
     accruals = batch_accruals(batch)
     page = Paginator(accruals, PAGE_SIZE).get_page(request.GET.get("page"))
-    actions = [
-        {"name": row["name"], "label": transitions.transition_label(batch, "status", row["name"])}
-        for row in transitions.describe(batch, "status", user=request.user)
-        if row["allowed"]
-    ]
+    actions = sorted(
+        (
+            {
+                "name": row["name"],
+                "label": transitions.transition_label(batch, "status", row["name"]),
+            }
+            for row in transitions.describe(batch, "status", user=request.user)
+            if row["allowed"]
+        ),
+        key=lambda a: a["name"] == "cancel",  # the way forward first, cancelling last
+    )
     return render(
         request,
         "funds/earnings/batch.html",
