@@ -444,6 +444,11 @@ SPECTACULAR_SETTINGS = {
         {"name": "fund-periods", "description": "Market development fund periods and budgets."},
         {"name": "fund-allocations", "description": "A partner's funds and their balances."},
         {"name": "fund-requests", "description": "Requests for funds, their claims and payment."},
+        {"name": "earnings", "description": "Rebates accrued on won registrations."},
+        {
+            "name": "payout-batches",
+            "description": "Earnings approved, exported and paid by period.",
+        },
     ],
     # Operations grouped by tag (resource), listed collapsed; a filter box searches the tags.
     # Sections start closed: ~160 operations listed at once stalled Swagger UI's rendering after

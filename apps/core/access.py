@@ -22,6 +22,7 @@ MANAGES_TEAM = frozenset({"admin"})  # users, invitations, contacts of their own
 MANAGES_COMPANY = frozenset({"admin"})  # its reach (countries, specializations), locator listing
 WORKS_LEADS = frozenset({"admin", "member"})  # the lead inbox: accept, reject, convert
 WORKS_FUNDS = frozenset({"admin", "member"})  # requests market development funds, claims them
+READS_EARNINGS = frozenset({"admin", "finance"})  # the company's rebates and their payouts
 
 PARTNER_ROLE_REFUSED = "Your partner role does not allow this. Ask your company's partner admin."
 

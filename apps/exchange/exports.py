@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.core.params import query_id
 from apps.deals.filters import portal_list, review_queue
 from apps.enablement.selectors import adoption_opens
+from apps.funds.selectors import batch_accruals
 from apps.partners.filters import partner_list
 from apps.people.selectors import visible_contacts
 from apps.qbrs.filters import manager_list_filter
@@ -115,3 +116,36 @@ def qbr_rows(user, params) -> Iterator[list]:
     qs = manager_list_filter(user, params, now=timezone.now()).qs
     for q in qs.iterator(chunk_size=CHUNK):
         yield [getattr(q, c) if c != "partner" else q.partner.name for c in QBR_COLUMNS]
+
+
+PAYOUT_COLUMNS = [
+    "batch", "period", "batch_status", "partner_id", "partner", "registration_id", "customer",
+    "won_on", "tier", "rebate_percent", "won_value", "currency", "amount", "base_currency",
+    "amount_base", "status", "paid_on", "payment_reference",
+]  # fmt: skip
+
+
+def payout_rows(batch) -> Iterator[list]:
+    """A payout batch for the finance system: one row per accrual, ISO dates and plain numbers
+    (an amount without a rate in force leaves `amount_base` empty)."""
+    for a in batch_accruals(batch).iterator(chunk_size=CHUNK):
+        yield [
+            batch.pk,
+            batch.name,
+            batch.status,
+            a.partner_id,
+            a.partner.name,
+            a.registration_id,
+            a.registration.customer_name,
+            a.won_on,
+            a.tier_name,
+            a.percent,
+            a.won_value,
+            a.currency,
+            a.amount,
+            a.base_currency,
+            a.amount_base,
+            a.status,
+            batch.paid_on,
+            batch.payment_reference,
+        ]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("import/", views.upload, name="upload"),
     path("import/<uuid:pk>/", views.preview, name="preview"),
     path("import/<uuid:pk>/confirm/", views.confirm, name="confirm"),
+    path("payout-batches/<int:pk>.csv", views.export_payout_batch, name="payout_batch_csv"),
 ]

@@ -20,6 +20,7 @@ from apps.core.access import (
     portal_required,
     staff_required,
 )
+from apps.funds.models import BatchStatus, PayoutBatch
 
 from . import csvio, exports, imports
 from .forms import ImportForm, PortalContactsForm
@@ -333,3 +334,14 @@ IMPORTED = {
     Kind.CONTACTS: ("contact", "partners:list"),
     Kind.LEADS: ("lead", "leads:board"),
 }
+
+
+@staff_required
+def export_payout_batch(request, pk: int):
+    """An approved (or paid) payout batch for the finance system."""
+    batch = get_object_or_404(
+        PayoutBatch.objects.filter(status__in=[BatchStatus.APPROVED, BatchStatus.PAID]), pk=pk
+    )
+    return _csv_response(
+        f"payout-batch-{batch.name}", exports.PAYOUT_COLUMNS, exports.payout_rows(batch)
+    )

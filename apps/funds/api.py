@@ -20,23 +20,44 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.access import WORKS_FUNDS, IsAdminRole, IsStaffRole
+from apps.core.access import READS_EARNINGS, WORKS_FUNDS, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
 from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
 from apps.core.uploads import download
 from apps.partners.models import Partner
 
-from .filters import FundAllocationFilter, FundRequestFilter
-from .models import MAX_AMOUNT, ActivityType, FundAllocation, FundFile, FundPeriod, FundRequest
-from .selectors import allocations_for, periods, requests_for
+from .filters import EarningFilter, FundAllocationFilter, FundRequestFilter, PayoutBatchFilter
+from .models import (
+    MAX_AMOUNT,
+    ActivityType,
+    EarningAccrual,
+    FundAllocation,
+    FundFile,
+    FundPeriod,
+    FundRequest,
+    PayoutBatch,
+)
+from .selectors import (
+    allocations_for,
+    batch_totals,
+    earnings_for,
+    payout_batches,
+    periods,
+    requests_for,
+)
 from .services import (
+    PERIOD_ERROR,
+    PERIOD_PATTERN,
     REQUEST_FIELDS,
     allocation_create,
     fund_file_add,
     fund_request_create,
     fund_request_transition,
     fund_request_update,
+    payout_batch_create,
+    payout_batch_plan,
+    payout_batch_transition,
     period_create,
 )
 
@@ -466,4 +487,221 @@ routes = [
     ("fund-periods", FundPeriodViewSet, "fund-period"),
     ("fund-allocations", FundAllocationViewSet, "fund-allocation"),
     ("fund-requests", FundRequestViewSet, "fund-request"),
+]
+
+
+# --- earnings (issue 21) ------------------------------------------------------------------------
+class EarningSerializer(RoleFieldsModelSerializer):
+    staff_only_fields = ("batch",)
+    won_value = _amount(read_only=True)
+    amount = _amount(read_only=True)
+    amount_base = _amount(
+        read_only=True,
+        allow_null=True,
+        help_text="The rebate in the base currency at the rate in force on the day it was won; "
+        "null when no rate was in force.",
+    )
+    percent = AmountField(max_digits=5, decimal_places=2, read_only=True)
+    customer_name = serializers.CharField(source="registration.customer_name", read_only=True)
+    paid_on = serializers.DateField(source="batch.paid_on", read_only=True, allow_null=True)
+    batch = serializers.IntegerField(
+        source="batch_id", read_only=True, allow_null=True, help_text="Staff only: the batch."
+    )
+
+    class Meta:
+        model = EarningAccrual
+        fields = [
+            "id", "partner", "registration", "customer_name", "won_on", "tier_name", "percent",
+            "won_value", "currency", "amount", "base_currency", "amount_base", "status",
+            "paid_on", "batch", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List earnings",
+        description="The rebates accrued on won registrations (the tier's `rebate_percent` of "
+        "the won value), with their status `accrued`, `approved` (in an approved payout batch) "
+        "or `paid`. Partner finance users and admins see their own company's (members: 403); "
+        "staff every partner's. Filter by `status`, `currency`, `batch` (and `partner`, staff).",
+    ),
+    retrieve=extend_schema(summary="Read an earning", description="One accrued rebate."),
+)
+class EarningViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EarningSerializer
+    filterset_class = EarningFilter
+    partner_roles = {"*": READS_EARNINGS}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return EarningAccrual.objects.none()
+        return earnings_for(self.request.user).order_by("-won_on", "-id")
+
+
+class PayoutBatchSerializer(RoleFieldsModelSerializer):
+    period = serializers.RegexField(
+        PERIOD_PATTERN,
+        write_only=True,
+        max_length=7,
+        help_text="A month (`2026-11`) or a quarter (`2026-Q4`): the day each deal was won.",
+        error_messages={"invalid": PERIOD_ERROR},
+    )
+    expected = serializers.RegexField(
+        r"^[0-9a-f]{16}\Z",
+        write_only=True,
+        required=False,
+        help_text="The `fingerprint` of the preview: nothing is written (409 "
+        "`concurrent_change`) when the period's accruals changed since.",
+    )
+    accruals = serializers.IntegerField(source="accrual_count", read_only=True)
+    totals = serializers.SerializerMethodField(help_text="Per currency: the amount to pay.")
+
+    class Meta:
+        model = PayoutBatch
+        fields = [
+            "id", "name", "starts_on", "ends_on", "status", "accruals", "totals", "created_at",
+            "approved_at", "payment_reference", "paid_on", "period", "expected",
+        ]  # fmt: skip
+        read_only_fields = [
+            "name", "starts_on", "ends_on", "status", "created_at", "approved_at",
+            "payment_reference", "paid_on",
+        ]  # fmt: skip
+
+    def get_totals(self, obj) -> dict[str, str]:
+        known = self.context.get("batch_totals")
+        totals = known if known is not None else batch_totals([obj.pk])
+        return {cur: str(total) for cur, total in totals.get(obj.pk, {}).items()}
+
+    def create(self, validated_data):
+        return payout_batch_create(
+            period=validated_data["period"],
+            actor=self.context["request"].user,
+            expected=validated_data.get("expected"),
+        )
+
+
+class PeriodInput(serializers.Serializer):
+    period = serializers.RegexField(
+        PERIOD_PATTERN,
+        max_length=7,
+        help_text="A month (`2026-11`) or a quarter (`2026-Q4`).",
+        error_messages={"invalid": PERIOD_ERROR},
+    )
+
+
+class BatchPreviewSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    count = serializers.IntegerField()
+    totals = serializers.DictField(child=serializers.CharField())
+    fingerprint = serializers.CharField(help_text="Give it as `expected` when creating.")
+    accruals = serializers.ListField(child=serializers.IntegerField())
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List payout batches",
+        description="Staff: the payout batches, newest first, with their accrual count and "
+        "totals per currency. Filter by `status`.",
+    ),
+    create=extend_schema(
+        summary="Write a payout batch",
+        description="Staff write the batch of a `period`: every accrued earning of a deal won "
+        "in it that no other batch holds (an earning belongs to at most one batch). Give the "
+        "preview's `fingerprint` as `expected` to write exactly what was previewed. 409 "
+        "`conditions_unmet` when there is nothing to pay, `concurrent_change` when the "
+        "accruals changed since the preview; 400 for a period that is not a month or quarter.",
+    ),
+    retrieve=extend_schema(summary="Read a payout batch", description="One payout batch."),
+)
+class PayoutBatchViewSet(
+    TransitionsMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PayoutBatchSerializer
+    filterset_class = PayoutBatchFilter
+    permission_classes = [IsStaffRole]
+    transition_inputs = {"pay": PayInput}
+    transition_docs = {
+        "approve": (
+            "Approve a payout batch",
+            "Staff approve a draft batch; its earnings become `approved` and the batch can be "
+            "exported as CSV for the finance system.",
+        ),
+        "pay": (
+            "Mark a payout batch paid",
+            "Staff record the payment's `reference` and `paid_on`; its earnings become `paid` "
+            "and the partners' finance users and admins are told.",
+        ),
+        "cancel": (
+            "Cancel a payout batch",
+            "Staff cancel a draft or approved batch; its earnings are `accrued` again and free "
+            "for a later batch.",
+        ),
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PayoutBatch.objects.none()
+        return payout_batches().order_by("-created_at", "-id")
+
+    def list(self, request, *args, **kwargs):
+        # The page's totals per currency in one query (a constant count per page).
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page) if page is not None else list(queryset)
+        context = {
+            **self.get_serializer_context(),
+            "batch_totals": batch_totals(b.pk for b in rows),
+        }
+        data = self.get_serializer_class()(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        batch = serializer.save()
+        batch = self.get_queryset().get(pk=batch.pk)
+        return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
+
+    def perform_transition(self, obj, name, data):
+        payout_batch_transition(batch=obj, name=name, actor=self.request.user, via="API", **data)
+        return self.get_queryset().get(pk=obj.pk)
+
+    @extend_schema(
+        summary="Preview a payout batch",
+        description="What a batch of `period` would take, without writing anything: the "
+        "accruals' ids, their count, the totals per currency and the `fingerprint` to give as "
+        "`expected` when writing it.",
+        request=PeriodInput,
+        responses={200: BatchPreviewSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="preview", pagination_class=None)
+    def preview(self, request, *args, **kwargs):
+        data = PeriodInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = payout_batch_plan(period=data.validated_data["period"])
+        return Response(
+            BatchPreviewSerializer(
+                {
+                    "name": plan.name,
+                    "starts_on": plan.starts_on,
+                    "ends_on": plan.ends_on,
+                    "count": plan.count,
+                    "totals": {k: str(v) for k, v in plan.totals.items()},
+                    "fingerprint": plan.fingerprint,
+                    "accruals": [a.pk for a in plan.accruals],
+                }
+            ).data
+        )
+
+
+routes += [
+    ("earnings", EarningViewSet, "earning"),
+    ("payout-batches", PayoutBatchViewSet, "payout-batch"),
 ]

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Count, Sum
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.core.exits import Effect, perform
 
-from .models import FundRequest, Status
+from .models import EarningAccrual, EarningStatus, FundRequest, Status
 from .services import fund_request_transition
 
 ORDER = 50
@@ -19,6 +22,10 @@ UNCLAIMED = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
 
 def exit_effects(partner, *, now: datetime) -> list[Effect]:
+    return _request_effects(partner, now=now) + _earning_effects(partner, now=now)
+
+
+def _request_effects(partner, *, now: datetime) -> list[Effect]:
     requests = FundRequest.objects.filter(partner=partner, status__in=UNCLAIMED).order_by(
         "created_at", "id"
     )
@@ -42,6 +49,8 @@ def exit_effects(partner, *, now: datetime) -> list[Effect]:
 
 def carry_out(partner, *, now: datetime) -> list[Effect]:
     def cancel(effect: Effect) -> None:
+        if effect.action != "cancel":
+            return  # unpaid earnings stay payable: nothing to do
         fund_request_transition(
             fund_request=FundRequest.objects.get(pk=effect.object_id),
             name="cancel",
@@ -51,3 +60,37 @@ def carry_out(partner, *, now: datetime) -> list[Effect]:
         )
 
     return perform(exit_effects, cancel, partner, now=now)
+
+
+def _earning_effects(partner, *, now: datetime) -> list[Effect]:
+    """Earnings not yet paid stay payable after the exit (the deals were won while a partner):
+    one line saying so, with the amounts per currency."""
+    rows = list(
+        EarningAccrual.objects.filter(partner=partner)
+        .exclude(status=EarningStatus.PAID)
+        .order_by()
+        .values("currency")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by("currency")
+    )
+    if not rows:
+        return []
+    n = sum(r["n"] for r in rows)
+    amounts = ", ".join(
+        f"{number_format(r['total'], 2, force_grouping=True)} {r['currency']}" for r in rows
+    )
+    return [
+        Effect(
+            app="funds",
+            action="keep_payable",
+            object_id=partner.pk,
+            group=_("Earnings that stay payable"),
+            label=ngettext(
+                "%(n)s unpaid rebate (%(amounts)s) stays payable in a payout batch",
+                "%(n)s unpaid rebates (%(amounts)s) stay payable in payout batches",
+                n,
+            )
+            % {"n": n, "amounts": amounts},
+            link=f"{reverse('funds:earnings')}?partner={partner.pk}",
+        )
+    ]

@@ -5,9 +5,19 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
+from apps.core import iso
 from apps.core.filters import IdFilter
 
-from .models import ActivityType, FundAllocation, FundRequest, Status
+from .models import (
+    ActivityType,
+    BatchStatus,
+    EarningAccrual,
+    EarningStatus,
+    FundAllocation,
+    FundRequest,
+    PayoutBatch,
+    Status,
+)
 
 
 class FundRequestFilter(django_filters.FilterSet):
@@ -40,3 +50,30 @@ class FundAllocationFilter(django_filters.FilterSet):
     def filter_partner(self, queryset: QuerySet[FundAllocation], name: str, value: int):
         user = getattr(self.request, "user", None)
         return queryset.filter(partner_id=value) if user and user.is_staff_role else queryset
+
+
+class EarningFilter(django_filters.FilterSet):
+    """?status=, ?currency=, ?batch= and, for staff, ?partner=."""
+
+    status = django_filters.ChoiceFilter(choices=EarningStatus.choices)
+    currency = django_filters.ChoiceFilter(choices=iso.currency_choices)
+    batch = IdFilter(field_name="batch_id")
+    partner = IdFilter(method="filter_partner", help_text="Staff only: this partner's")
+
+    class Meta:
+        model = EarningAccrual
+        fields = ["status", "currency", "batch", "partner"]
+
+    def filter_partner(self, queryset: QuerySet[EarningAccrual], name: str, value: int):
+        user = getattr(self.request, "user", None)
+        return queryset.filter(partner_id=value) if user and user.is_staff_role else queryset
+
+
+class PayoutBatchFilter(django_filters.FilterSet):
+    """?status=."""
+
+    status = django_filters.ChoiceFilter(choices=BatchStatus.choices)
+
+    class Meta:
+        model = PayoutBatch
+        fields = ["status"]

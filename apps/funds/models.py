@@ -631,3 +631,170 @@ class Attribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} ← {self.registration_id or self.lead_id}"
+
+
+# --- Earnings (issue 21): rebates accrued on won registrations, paid in payout batches --------
+
+
+class EarningStatus(models.TextChoices):
+    ACCRUED = "accrued", _("Accrued")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PayoutBatch(ConcurrentTransitionMixin, RandomIdModel):
+    """The accruals of registrations won in a period (a month or a quarter), approved and paid
+    together. Its status moves its accruals' status (services/earnings.py); an accrual belongs to
+    at most one batch (its `batch` foreign key)."""
+
+    name = models.CharField(
+        _("period"), max_length=20, help_text=_("For example 2026-11 or 2026-Q4.")
+    )
+    starts_on = models.DateField(_("won from"))
+    ends_on = models.DateField(_("won until"))
+    status = FSMField(default=BatchStatus.DRAFT, choices=BatchStatus.choices, protected=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payout batch")
+        constraints = [
+            models.CheckConstraint(
+                name="payout_batch_status_valid",
+                condition=models.Q(status__in=[s.value for s in BatchStatus]),
+            ),
+            models.CheckConstraint(
+                name="payout_batch_dates_ordered",
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+            ),
+            models.CheckConstraint(
+                name="payout_batch_paid_has_reference",
+                condition=~models.Q(status="paid") | ~models.Q(payment_reference=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # --- the machine (state changes only; services.payout_batch_transition runs them) ------
+    @transition(
+        field=status,
+        source=BatchStatus.DRAFT,
+        target=BatchStatus.APPROVED,
+        permission=_staff,
+        custom={"label": _("Approve the batch")},
+    )
+    def approve(self, *, now, actor):
+        self.approved_at = now
+        self.approved_by = actor
+
+    @transition(
+        field=status,
+        source=BatchStatus.APPROVED,
+        target=BatchStatus.PAID,
+        permission=_staff,
+        custom={"label": _("Mark paid")},
+    )
+    def pay(self, *, now, actor, reference: str, paid_on: date):
+        self.payment_reference = reference
+        self.paid_on = paid_on
+        self.paid_at = now
+
+    @transition(
+        field=status,
+        source=[BatchStatus.DRAFT, BatchStatus.APPROVED],
+        target=BatchStatus.CANCELLED,
+        permission=_staff,
+        custom={"label": _("Cancel the batch")},
+    )
+    def cancel(self, *, now, actor):
+        pass
+
+
+class EarningAccrual(RandomIdModel):
+    """A partner's rebate on one won registration: at most one per registration, whatever
+    happens to the registration afterwards (the unique constraint is the guarantee)."""
+
+    registration = models.ForeignKey(
+        "deals.DealRegistration", on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="earning_accruals"
+    )
+    tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tier_name = models.CharField(_("tier"), max_length=60)
+    percent = models.DecimalField(_("rebate %"), max_digits=5, decimal_places=2)
+    won_value = _money(_("won value"))
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = _money(_("rebate"))
+    base_currency = models.CharField(max_length=3)
+    # `amount` in the base currency at the rate in force on the day it was won; null when no
+    # rate was in force (shown as such, never counted as zero).
+    amount_base = _money(_("rebate in the base currency"), null=True, blank=True)
+    won_on = models.DateField(_("won on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=EarningStatus.choices, default=EarningStatus.ACCRUED
+    )
+    batch = models.ForeignKey(
+        PayoutBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accruals",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-won_on", "-id"]
+        verbose_name = _("earning accrual")
+        constraints = [
+            # A re-opened and re-won registration, or two won events at once, accrue once.
+            models.UniqueConstraint(fields=["registration"], name="earning_one_per_registration"),
+            models.CheckConstraint(
+                name="earning_status_valid",
+                condition=models.Q(status__in=[s.value for s in EarningStatus]),
+            ),
+            models.CheckConstraint(
+                name="earning_amount_positive", condition=models.Q(amount__gt=0)
+            ),
+            models.CheckConstraint(
+                name="earning_percent_range",
+                condition=models.Q(percent__gt=0, percent__lte=100),
+            ),
+            # Approved and paid accruals are in a batch.
+            models.CheckConstraint(
+                name="earning_batched_when_approved",
+                condition=models.Q(status="accrued") | models.Q(batch__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "-won_on", "-id"], name="earning_partner_idx"),
+            # What a new batch takes: accrued, not in a batch, by the day won.
+            models.Index(
+                fields=["won_on", "id"],
+                name="earning_unbatched_idx",
+                condition=models.Q(status="accrued", batch__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} · {self.registration_id}"

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from apps.core.access import READS_EARNINGS
 from apps.core.nav import Link
 
 LINKS = [
     Link("Funds", "funds:overview", "staff", 45),
     Link("My funds", "portal:funds", "partner", 55),
+    # "Payout batches" is a button on "Earnings": the bar stays one line.
+    Link("Earnings", "funds:earnings", "staff", 46),
+    Link("My earnings", "portal:earnings", "partner", 56, READS_EARNINGS),
 ]

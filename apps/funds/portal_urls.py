@@ -1,7 +1,7 @@
 # Portal pages of this app, inside the "portal" namespace (apps/portal/urls.py).
 from django.urls import path
 
-from . import portal
+from . import portal, portal_earnings
 
 urlpatterns = [
     path("funds/", portal.my_funds, name="funds"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("funds/requests/<int:pk>/files/", portal.file_upload, name="fund_file_upload"),
     path("funds/requests/<int:pk>/files/<int:file_pk>/", portal.file_download, name="fund_file"),
     path("funds/requests/<int:pk>/<slug:name>/", portal.request_act, name="fund_request_act"),
+    path("earnings/", portal_earnings.my_earnings, name="earnings"),
 ]

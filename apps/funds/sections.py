@@ -1,14 +1,15 @@
-"""This app's part of the dashboard: the return on funds of the current period (won value of the
-registrations credited to its activities ÷ their cost), by activity type."""
+"""This app's parts of composite pages (apps/core/sections.py): on the dashboard, the return on
+funds of the current period (won value of the registrations credited to its activities ÷ their
+cost), by activity type; on the partner page, the partner's earnings."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from .models import FundRequest
-from .selectors import periods, return_on_funds
+from .selectors import earning_totals, earnings_for, periods, return_on_funds
 
-# The place of this app's parts on composite pages (apps/core/sections.py), lower first.
+# The place of this app's parts on composite pages, lower first.
 ORDER = 57
 
 
@@ -23,3 +24,13 @@ def dashboard(request):
     if not returns.by_request:
         return None
     return "funds/_dashboard.html", {"period": period, "returns": returns}
+
+
+def partner_detail(request, partner):
+    # Constant queries: the totals per currency, and the five latest accruals.
+    qs = earnings_for(request.user).filter(partner=partner)
+    return "funds/earnings/_partner_section.html", {
+        "earning_totals": earning_totals(qs),
+        "latest_earnings": list(qs.order_by("-won_on", "-id")[:5]),
+        "earnings_partner": partner,
+    }

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
+from apps.core.access import READS_EARNINGS
 from apps.deals.models import DealRegistration
 from apps.program.money import CENT, base_currency, rate_to_base
 
@@ -17,10 +18,13 @@ from .models import (
     ATTRIBUTABLE_STATUSES,
     ActivityType,
     Attribution,
+    EarningAccrual,
+    EarningStatus,
     FundAllocation,
     FundPeriod,
     FundRequest,
     Movement,
+    PayoutBatch,
     Status,
 )
 
@@ -253,4 +257,92 @@ def return_on_funds(requests: QuerySet[FundRequest], *, today: date) -> Returns:
         result.by_partner.setdefault(row["partner_id"], Return()).add(figure)
         result.by_activity.setdefault(row["activity_type"], Return()).add(figure)
         result.total.add(figure)
+    return result
+
+
+# --- earnings (issue 21) ------------------------------------------------------------------------
+def by(status: str) -> Sum:
+    """The sum of the accruals' amounts in `status` (0 when none)."""
+    return Sum(
+        Case(
+            When(status=status, then="amount"),
+            default=0,
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        )
+    )
+
+
+def earnings_for(user) -> QuerySet[EarningAccrual]:
+    """The accruals `user` may read: staff all; a partner's finance users and admins their own
+    company's (a member none: the page and the API refuse it before asking)."""
+    qs = EarningAccrual.objects.select_related("partner", "registration", "batch")
+    if user.is_staff_role:
+        return qs
+    if user.is_partner_user and user.partner_role in READS_EARNINGS:
+        return qs.filter(partner_id=user.partner_id)
+    return qs.none()
+
+
+def earning_totals(qs: QuerySet[EarningAccrual]) -> list[dict]:
+    """Per currency: accrued, approved, paid (and the base currency's sum, with how many could
+    not be converted). One query."""
+
+    rows = (
+        qs.order_by()
+        .values("currency")
+        .annotate(
+            accrued=by(EarningStatus.ACCRUED),
+            approved=by(EarningStatus.APPROVED),
+            paid=by(EarningStatus.PAID),
+            total=Sum("amount"),
+            n=Count("id"),
+        )
+        .order_by("currency")
+    )
+    return [dict(row) for row in rows]
+
+
+def earnings_by_partner(qs: QuerySet[EarningAccrual]) -> list[dict]:
+    """Per partner and currency: the sums by status (the manager's Earnings page). One query."""
+
+    rows = (
+        qs.order_by()
+        .values("partner_id", "partner__name", "currency")
+        .annotate(
+            accrued=by(EarningStatus.ACCRUED),
+            approved=by(EarningStatus.APPROVED),
+            paid=by(EarningStatus.PAID),
+            n=Count("id"),
+        )
+        .order_by("partner__name", "partner_id", "currency")
+    )
+    return [dict(row) for row in rows]
+
+
+def payout_batches() -> QuerySet[PayoutBatch]:
+    return PayoutBatch.objects.select_related("created_by").annotate(
+        accrual_count=Count("accruals")
+    )
+
+
+def batch_accruals(batch: PayoutBatch) -> QuerySet[EarningAccrual]:
+    return (
+        EarningAccrual.objects.filter(batch=batch)
+        .select_related("partner", "registration")
+        .order_by("partner__name", "won_on", "id")
+    )
+
+
+def batch_totals(batch_ids) -> dict[int, dict[str, Decimal]]:
+    """{batch id: {currency: total}} for many batches in one query (the API's lists)."""
+    rows = (
+        EarningAccrual.objects.filter(batch_id__in=list(batch_ids))
+        .order_by()
+        .values("batch_id", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("batch_id", "currency")
+    )
+    result: dict[int, dict[str, Decimal]] = {}
+    for row in rows:
+        result.setdefault(row["batch_id"], {})[row["currency"]] = row["total"]
     return result

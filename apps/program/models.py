@@ -66,6 +66,13 @@ class Tier(models.Model):
         default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     description = models.TextField(blank=True)
+    # The partner's rebate on each won registration's value (funds: earnings).
+    rebate_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
     class Meta:
         ordering = ["rank"]

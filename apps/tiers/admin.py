@@ -21,6 +21,7 @@ class TierAdmin(admin.ModelAdmin):
         "min_won_deals",
         "protection_days",
         "discount_percent",
+        "rebate_percent",
         "qbr_cadence_months",
     ]
     ordering = ["rank"]

@@ -49,6 +49,15 @@ class TierSerializer(RoleFieldsModelSerializer):
         min_value=AMOUNT_BOUNDS["discount_percent"][0],
         max_value=AMOUNT_BOUNDS["discount_percent"][1],
     )
+    rebate_percent = AmountField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=AMOUNT_BOUNDS["rebate_percent"][0],
+        max_value=AMOUNT_BOUNDS["rebate_percent"][1],
+        required=False,
+        help_text="The partner's rebate on each won registration's value (earnings); 0 when "
+        "not given.",
+    )
     qbr_cadence_months = serializers.IntegerField(
         min_value=COUNT_BOUNDS["qbr_cadence_months"][0],
         max_value=COUNT_BOUNDS["qbr_cadence_months"][1],
@@ -69,6 +78,7 @@ class TierSerializer(RoleFieldsModelSerializer):
             "discount_percent",
             "qbr_cadence_months",
             "description",
+            "rebate_percent",
         ]
 
     def validate(self, attrs):

@@ -44,6 +44,16 @@ class TierForm(forms.ModelForm):
         max_digits=5,
         decimal_places=2,
     )
+    rebate_percent = numbers.DecimalField(
+        label="Rebate (%)",
+        required=False,
+        min_value=AMOUNT_BOUNDS["rebate_percent"][0],
+        max_value=AMOUNT_BOUNDS["rebate_percent"][1],
+        max_digits=5,
+        decimal_places=2,
+        help_text="Earned on each won registration's value and paid in payout batches; "
+        "empty is none.",
+    )
     qbr_cadence_months = _bounded_int(
         "qbr_cadence_months",
         "QBR every (months)",
@@ -65,9 +75,14 @@ class TierForm(forms.ModelForm):
             "min_won_deals",
             "protection_days",
             "discount_percent",
+            "rebate_percent",
             "qbr_cadence_months",
             "description",
         ]
+
+    def clean_rebate_percent(self) -> Decimal:
+        value = self.cleaned_data.get("rebate_percent")
+        return Decimal("0") if value is None else value
 
     def clean(self) -> dict[str, Any]:
         super().clean()

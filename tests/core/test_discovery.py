@@ -46,6 +46,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "deals:queue",
         "leads:board",
         "funds:overview",
+        "funds:earnings",
         "qbrs:list",
         "tiers:proposals",
         "enablement:library",
@@ -59,6 +60,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "Onboarding",
         "Agreements",
         "My funds",
+        "My earnings",  # charlie, a partner admin, reads his company's earnings
         "QBRs",
         "Library",
         "Team",  # charlie is his company's partner admin
@@ -112,6 +114,7 @@ def test_sections_are_discovered_in_their_order():
         "apps.funds.sections",  # branch fundroi: the return on funds on the dashboard
         "apps.qbrs.sections",
         "apps.tiers.sections",
+        "apps.funds.sections",
         "apps.dashboard.sections",
         "apps.locator.sections",
     ]

@@ -174,7 +174,34 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
         # A partner admin's contacts upload between its preview and its confirmation (portal).
         "import_batch": ImportBatch.objects.create(kind="contacts", created_by=charlie, rows=[]),
         "lead": _lead(acme),  # branch leads
+        **_earnings(acme, registration, bob),  # branch earnings
     }
+
+
+def _earnings(acme, registration, bob) -> dict:
+    """Acme's rebate on its registration, in an approved payout batch (what its finance users
+    and admins read; Globex's never)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from apps.funds.models import EarningAccrual
+    from apps.funds.services import payout_batch_create, payout_batch_transition
+
+    earning = EarningAccrual.objects.create(
+        registration=registration,
+        partner=acme,
+        tier_name="Gold",
+        percent=Decimal("5"),
+        won_value=Decimal("1000.00"),
+        currency="USD",
+        amount=Decimal("50.00"),
+        base_currency="USD",
+        amount_base=Decimal("50.00"),
+        won_on=date(2026, 11, 3),
+    )
+    batch = payout_batch_create(period="2026-11", actor=bob)
+    payout_batch_transition(batch=batch, name="approve", actor=bob)
+    return {"earning": earning, "payout_batch": batch}
 
 
 def _lead(acme):

@@ -682,6 +682,7 @@ def _pages() -> dict[str, list[Page]]:
         **_library_pages(),
         **_funds_pages(),
         **_lead_pages(),  # branch leads
+        **_earnings_pages(),  # branch earnings
     }
 
 
@@ -1070,6 +1071,43 @@ def _funds_pages() -> dict[str, list[Page]]:
 # --- end funds ------------------------------------------------------------------------------------
 
 
+# --- earnings (issue 21; branch earnings) -----------------------------------------------------------
+
+PAYOUT_SHOWN = ("funds:payout",)
+
+
+def _earnings_pages() -> dict[str, list[Page]]:
+    from apps.funds.forms import PayForm
+    from apps.funds.views_earnings import BatchPeriodForm
+
+    return {
+        "funds:payout_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(BatchPeriodForm),
+                data=lambda w: {"period": "2026-09", "by": "preview", "expected": ""},
+            )
+        ],
+        "funds:payout_transition": [
+            Page(
+                label="pay",
+                kwargs=lambda w: {"pk": w["payout_batch"].pk, "name": "pay"},
+                forms=_forms(PayForm, prefix="pay"),
+                data=lambda w: {"pay-reference": "REB-77", "pay-paid_on": _today()},
+                show=PAYOUT_SHOWN,
+            ),
+            Page(
+                label="approve",
+                kwargs=lambda w: {"pk": w["payout_draft"].pk, "name": "approve"},
+                show=PAYOUT_SHOWN,
+            ),
+        ],
+    }
+
+
+# --- end earnings ---------------------------------------------------------------------------------
+
+
 # --- leads (issue 22; branch leads) ----------------------------------------------------------------
 
 
@@ -1257,6 +1295,7 @@ SHOW_OBJECTS = {
     # funds (branch funds)
     "funds:request": "fund_request",
     "portal:fund_request": "fund_request",
+    "funds:payout": "payout_batch",  # branch earnings
 }
 
 
@@ -1579,6 +1618,12 @@ API: dict[tuple[str, str], Api] = {
         show=("portal:funds",),
     ),
     # --- end funds ---
+    # --- earnings (branch earnings): the world's loose accrual won in 2026-09 ---
+    ("POST", "/api/v1/payout-batches/"): Api(
+        ("manager",), lambda w: {"period": "2026-09"}, show=("funds:payouts",)
+    ),
+    ("POST", "/api/v1/payout-batches/preview/"): Api(("manager",), lambda w: {"period": "2026-09"}),
+    # --- end earnings ---
 }
 
 # A transition input per (route, input serializer): the transitions sharing one serializer
@@ -1713,6 +1758,12 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         "manager",
     ),  # fmt: skip
     # --- end funds ---
+    ("payout-batch", "PayInput"): (  # branch earnings
+        "pay",
+        "payout_batch",
+        lambda w: {"reference": "REB-1", "paid_on": _today()},
+        "manager",
+    ),  # fmt: skip
 }
 
 TRANSITION_SHOW = {
@@ -1723,6 +1774,7 @@ TRANSITION_SHOW = {
     "tier-proposal": ("tiers:proposals",),
     "application": ("applications:detail",),  # branch apply
     "fund-request": FUND_SHOWN,  # branch funds
+    "payout-batch": PAYOUT_SHOWN,  # branch earnings
 }
 
 

@@ -309,6 +309,24 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "fund-request-transitions": ("api", "fund_request", "get", {}),
     "fund-request-file": ("api", "fund_request", "get", {"file_id": "fund_file"}),  # fundroi
     # --- end funds ---
+    # --- earnings (issue 21; branch earnings) ---
+    "funds:earnings": ("staff", None, "get", {}),
+    "funds:payouts": ("staff", None, "get", {}),
+    "funds:payout_new": ("staff", None, "get", {}),
+    "funds:payout": ("staff", "payout_batch", "get", {}),
+    "funds:payout_transition": ("staff", "payout_batch", "post", {"name": "approve"}),
+    "exchange:payout_batch_csv": ("staff", "payout_batch", "get", {}),
+    "portal:earnings": ("portal", None, "get", {}),
+    "earning-list": ("api", None, "get", {}),
+    "earning-detail": ("api", "earning", "get", {}),
+    "payout-batch-list": ("api", None, "get", {}),
+    # Payout batches are the vendor's (every partner's accruals): partner users get 403 before
+    # any lookup, as for fund periods; staff reach the world's batch through the pages.
+    "payout-batch-detail": ("api", "missing", "get", {}),
+    "payout-batch-preview": ("api", None, "post", {}),
+    "payout-batch-transitions": ("api", "missing", "get", {}),
+    "payout-batch-run-transition": ("api", "missing", "post", {"name": "approve"}),
+    # --- end earnings ---
 }
 
 

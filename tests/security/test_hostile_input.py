@@ -244,6 +244,7 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
             published=True,
         ),
         **_funds_world(world, bob),  # branch funds
+        **_earnings_world(world, bob),  # branch earnings
     }
 
 
@@ -282,6 +283,32 @@ def _funds_world(world: dict, bob) -> dict:
         for state in ("submitted", "claimed", "claim_approved")
     }
     return {**made, "fund_period": allocation.period}
+
+
+def _earnings_world(world: dict, bob) -> dict:
+    """Beside the world's approved payout batch: a draft batch (to approve) and an accrual won in
+    2026-09 in no batch (what a new batch takes)."""
+    from apps.funds.models import EarningAccrual
+    from apps.funds.services import payout_batch_create
+    from tests.deals.factories import RegistrationFactory
+
+    def accrual(registration, won_on: date) -> EarningAccrual:
+        return EarningAccrual.objects.create(
+            registration=registration,
+            partner=registration.partner,
+            tier_name="Gold",
+            percent=Decimal("5"),
+            won_value=Decimal("100.00"),
+            currency="EUR",
+            amount=Decimal("5.00"),
+            base_currency="USD",
+            won_on=won_on,
+        )
+
+    acme = world["partner"]
+    accrual(RegistrationFactory(partner=acme, approved=True), date(2026, 10, 5))
+    accrual(RegistrationFactory(partner=acme, approved=True), date(2026, 9, 5))
+    return {"payout_draft": payout_batch_create(period="2026-10", actor=bob)}
 
 
 # --- applications (issue 18, the public application; branch apply) -----------------------------

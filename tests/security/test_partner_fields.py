@@ -79,9 +79,14 @@ ACTION_ITEM = {"id", "qbr", "title", "owner_side", "due_date", "done", "done_at"
 NOTIFICATION = {"id", "kind", "subject", "body", "link", "created_at", "read_at"}
 TIER = {
     "id", "name", "rank", "min_won_value", "min_won_deals", "protection_days",
-    "discount_percent", "qbr_cadence_months", "description",
+    "discount_percent", "qbr_cadence_months", "description", "rebate_percent",
 }  # fmt: skip
 TRANSITION = {"name", "target", "allowed", "unmet"}
+EARNING = {
+    "id", "partner", "registration", "customer_name", "won_on", "tier_name", "percent",
+    "won_value", "currency", "amount", "base_currency", "amount_base", "status", "paid_on",
+    "created_at",
+}  # fmt: skip
 USER = {"id", "username", "email", "role", "partner", "partner_role", "is_active", "last_login"}
 CONTACT = {
     "id", "partner", "name", "email", "phone", "title", "roles", "notes", "user", "created_at",
@@ -148,6 +153,9 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "fund-request-detail": FUND_REQUEST,
     "fund-request-files": FUND_FILE,
     "fund-request-transitions": TRANSITION,
+    # branch earnings: the batch an earning is in is the vendor's
+    "earning-list": EARNING,
+    "earning-detail": EARNING,
 }
 # GET endpoints that answer a file, not fields (served to whoever sees its object).
 # GET endpoints that refuse partner users altogether (their whole resource is staff's).
@@ -169,6 +177,9 @@ REFUSED = {
     "agreement-template-detail",
     "fund-period-list",  # the program's budget is the vendor's
     "fund-period-detail",
+    "payout-batch-list",  # branch earnings: payout batches are the vendor's
+    "payout-batch-detail",
+    "payout-batch-transitions",
 }
 # GET endpoints that answer a file, not fields: the partner user's own company's only (the
 # isolation matrix proves the 404 for another's).

@@ -172,6 +172,15 @@ ROLES: dict[str, frozenset[str]] = {
     "lead-run-transition": AM,
     "lead-routing-rule-list": NONE,
     "lead-routing-rule-detail": NONE,
+    # --- earnings (branch earnings): the company's money, for finance users and admins ---
+    "portal:earnings": AF,
+    "earning-list": AF,
+    "earning-detail": AF,
+    "payout-batch-list": NONE,
+    "payout-batch-detail": NONE,
+    "payout-batch-preview": NONE,
+    "payout-batch-transitions": NONE,
+    "payout-batch-run-transition": NONE,
 }
 
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))

@@ -41,6 +41,7 @@ def test_it_lets_everyone_signed_in_read_the_tiers(api_for, alice, bob, charlie,
         "discount_percent": "10.00",
         "qbr_cadence_months": 3,
         "description": "Silver benefits.",
+        "rebate_percent": "0.00",  # earnings: the rebate on won deals
     }
     assert api_for(None).get("/api/v1/tiers/").status_code == 401
 

@@ -5,6 +5,16 @@
 from __future__ import annotations
 
 from .allocations import OverAllocated, Plan, allocate_by_rule, allocation_create, period_create
+from .earnings import (
+    PERIOD_ERROR,
+    PERIOD_PATTERN,
+    BatchPlan,
+    earning_accrue,
+    parse_period,
+    payout_batch_create,
+    payout_batch_plan,
+    payout_batch_transition,
+)
 from .ledger import InsufficientFunds, record
 from .requests import (
     EDITABLE,
@@ -17,6 +27,14 @@ from .requests import (
 
 __all__ = [
     "EDITABLE",
+    "PERIOD_ERROR",
+    "PERIOD_PATTERN",
+    "BatchPlan",
+    "earning_accrue",
+    "parse_period",
+    "payout_batch_create",
+    "payout_batch_plan",
+    "payout_batch_transition",
     "REQUEST_FIELDS",
     "InsufficientFunds",
     "OverAllocated",

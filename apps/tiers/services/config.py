@@ -24,6 +24,7 @@ COUNT_BOUNDS: dict[str, tuple[int, int]] = {
 AMOUNT_BOUNDS: dict[str, tuple[Decimal, Decimal]] = {
     "min_won_value": (Decimal("0"), Decimal("999999999999.99")),
     "discount_percent": (Decimal("0"), Decimal("100")),
+    "rebate_percent": (Decimal("0"), Decimal("100")),
 }
 NAME_MAX = 60
 DESCRIPTION_MAX = 2000

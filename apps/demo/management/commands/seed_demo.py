@@ -12,6 +12,7 @@ from apps.demo import (
     applications,
     deals,
     decisions,
+    earnings,
     funds,
     leads,
     library,
@@ -24,7 +25,7 @@ from apps.demo import (
 # Order matters: the people and partners first, then what each domain builds on them.
 SEEDERS = [
     accounts, partners, people, agreements, deals, decisions, qbrs, tiers, applications, leads,
-    library, funds,
+    library, funds, earnings,
 ]  # fmt: skip
 
 
