@@ -111,10 +111,9 @@ def test_sections_are_discovered_in_their_order():
         "apps.enablement.sections",
         "apps.deals.sections",
         "apps.leads.sections",
-        "apps.funds.sections",  # branch fundroi: the return on funds on the dashboard
+        "apps.funds.sections",  # the return on funds on the dashboard, earnings on the partner
         "apps.qbrs.sections",
         "apps.tiers.sections",
-        "apps.funds.sections",
         "apps.dashboard.sections",
         "apps.locator.sections",
     ]
