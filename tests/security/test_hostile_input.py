@@ -686,7 +686,9 @@ def _settable_by(role: str, url: str, kinds: dict[str, str]) -> dict[str, str]:
     (apps/core/serializers.py; tests/security/test_partner_requests.py)."""
     if role != "partner":
         return kinds
-    serializer = getattr(resolve(url).func.cls, "serializer_class", None)
+    serializer_class = getattr(resolve(url).func.cls, "serializer_class", None)
+    # An instance: a serializer may name its fields by a property (leads: what the apps above add).
+    serializer = serializer_class() if serializer_class is not None else None
     unread = {
         *getattr(serializer, "staff_only_input", ()),
         *getattr(serializer, "staff_only_fields", ()),
