@@ -24,6 +24,8 @@ class CompletingEvent(models.TextChoices):
     PORTAL_SIGN_IN = "portal_sign_in", _("First portal sign-in of any of the partner's users")
     REGISTRATION_SUBMITTED = "registration_submitted", _("First deal registration submitted")
     AGREEMENT_SIGNED = "agreement_signed", _("An agreement signed")
+    # The course that names the task (enablement.Course.task_template) decides which one.
+    CERTIFICATION_EARNED = "certification_earned", _("A course's certification earned")
 
 
 class PartnerType(models.Model):
