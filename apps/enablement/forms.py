@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import numbers
 from apps.core.params import query_text
 from apps.program.models import CompletingEvent, PartnerType, PlaybookTaskTemplate, Tier
 from apps.program.stages import Stage
@@ -120,6 +121,7 @@ class CourseForm(forms.ModelForm):
         model = Course
         fields = [*COURSE_FIELDS, "published"]
         widgets = {"summary": forms.TextInput()}
+        formfield_callback = numbers.formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -185,11 +185,11 @@ def quiz(request, pk: int, attempt_pk: int):
     questions = [by_id[q] for q in attempt.question_order if q in by_id]
     error = None
     if request.method == "POST":
-        answers = {
-            str(q.pk): [int(v) for v in request.POST.getlist(f"q{q.pk}") if v.isdigit()]
-            for q in questions
-        }
+        posted = {str(q.pk): request.POST.getlist(f"q{q.pk}") for q in questions}
         try:
+            if not all(v.isdigit() and len(v) < 20 for chosen in posted.values() for v in chosen):
+                raise InvalidInput({"answers": [_("Each answer is a choice of its question.")]})
+            answers = {key: [int(v) for v in chosen] for key, chosen in posted.items()}
             courses_services.attempt_submit(
                 course=item, user=request.user, answers=answers, attempt=attempt
             )
