@@ -228,9 +228,6 @@ class ResourceViewSet(
         return Response(selectors.adoption(self.get_object()))
 
 
-routes = [("resources", ResourceViewSet, "resource")]
-
-
 # --- courses and certifications ----------------------------------------------------------------
 
 
@@ -410,7 +407,8 @@ class CertificationViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.visible_certifications(self.request.user).order_by("-earned_at", "id")
 
 
-routes += [
+routes: list[tuple[str, type[viewsets.GenericViewSet], str]] = [
+    ("resources", ResourceViewSet, "resource"),
     ("courses", CourseViewSet, "course"),
     ("certifications", CertificationViewSet, "certification"),
 ]

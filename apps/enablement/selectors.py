@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast, NullIf, Round
 
 from apps.core.params import query_id
 from apps.partners.models import Partner, Task
@@ -273,6 +274,17 @@ def with_stats(qs: QuerySet[Course]) -> QuerySet[Course]:
             filter=Q(certifications__status=CertificationStatus.ACTIVE),
             distinct=True,
         ),
+    ).annotate(
+        # percent, None (shown "—") while nobody has tried
+        pass_rate=_percent("attempts_passed", "attempts_finished"),
+        completion_rate=_percent("people_certified", "people_tried"),
+    )
+
+
+def _percent(part: str, whole: str):
+    return Cast(
+        Round(100.0 * F(part) / NullIf(F(whole), 0)),
+        output_field=IntegerField(),
     )
 
 

@@ -23,17 +23,10 @@ from .services.courses import RENEWAL_WINDOW
 from .views import errors_to_form
 
 
-def _rate(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
-
-
 @staff_required
 def course_list(request):
     qs = selectors.with_stats(selectors.visible_courses(request.user)).order_by("title", "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    for course in page:
-        course.pass_rate = _rate(course.attempts_passed, course.attempts_finished)
-        course.completion_rate = _rate(course.people_certified, course.people_tried)
     return render(request, "enablement/courses.html", {"page": page})
 
 
@@ -69,8 +62,6 @@ def _editor(request, course, *, form=None, lesson_form=None, question_form=None,
             "form": form or CourseForm(instance=course),
             "lesson_form": lesson_form or LessonForm(course=course),
             "question_form": question_form or QuestionForm(),
-            "pass_rate": _rate(course.attempts_passed, course.attempts_finished),
-            "completion_rate": _rate(course.people_certified, course.people_tried),
             "certifications": list(
                 selectors.visible_certifications(request.user)
                 .filter(course=course)
