@@ -241,7 +241,7 @@ class ChoiceSerializer(RoleFieldsModelSerializer):
         fields = ["id", "text", "correct"]
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(RoleFieldsModelSerializer):
     choices = ChoiceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -249,7 +249,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "order", "choices"]
 
 
-class LessonSerializer(serializers.ModelSerializer):
+class LessonSerializer(RoleFieldsModelSerializer):
     title = serializers.CharField(source="resource.title", read_only=True)
 
     class Meta:
@@ -282,7 +282,7 @@ class CourseSerializer(RoleFieldsModelSerializer):
         read_only_fields = fields
 
 
-class CertificationSerializer(serializers.ModelSerializer):
+class CertificationSerializer(RoleFieldsModelSerializer):
     person = serializers.SerializerMethodField(help_text="The certified person's name.")
     course_title = serializers.CharField(source="course.title", read_only=True)
 

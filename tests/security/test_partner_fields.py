@@ -97,6 +97,17 @@ RESOURCE = {
     "tags", "published_at", "version",
 }  # fmt: skip
 
+# branch courses: a course without its audience rule nor its draft flag (its choices carry no
+# "correct": test_courses proves it), and the company's own certifications
+COURSE = {
+    "id", "title", "summary", "phase", "validity_months", "pass_mark", "attempts_allowed",
+    "lessons", "questions",
+}  # fmt: skip
+CERTIFICATION = {
+    "id", "user", "person", "partner", "course", "course_title", "earned_at", "expires_at",
+    "status",
+}  # fmt: skip
+
 LEAD = {
     "id", "company", "domain", "country", "contact_name", "contact_email", "product",
     "description", "estimated_value", "currency", "source", "status", "partner", "accept_by",
@@ -141,6 +152,10 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     # the library: what the partner's audience allows, never the audience rule nor the body
     "resource-list": RESOURCE,
     "resource-detail": RESOURCE,
+    "course-list": COURSE,
+    "course-detail": COURSE,
+    "certification-list": CERTIFICATION,
+    "certification-detail": CERTIFICATION,
     "fund-allocation-list": FUND_ALLOCATION,
     "fund-allocation-detail": FUND_ALLOCATION,
     "fund-request-list": FUND_REQUEST,
