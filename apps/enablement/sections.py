@@ -1,7 +1,7 @@
 """The library's parts of composite pages: on the partner page, its documents, the templates of
-its stage's playbook (with the tasks they serve), what its people opened and the
-certifications they hold; on the portal
-home, the starter kit of the partner's stage and what is new since the last library visit."""
+its stage's playbook (with the tasks they serve), what its people opened and the certifications
+they hold; on the portal home, the starter kit of the partner's stage and what is new since the
+last library visit."""
 
 from __future__ import annotations
 

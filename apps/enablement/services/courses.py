@@ -312,6 +312,8 @@ def attempt_submit(
     """Score the person's answers, keep them with the attempt, and certify on a pass. Without
     an attempt (the API), one is started and submitted at once."""
     now = now or timezone.now()
+    if not getattr(user, "is_partner_user", False) or user.partner_id is None:
+        raise NotPermitted(_("Only partner users take courses."))
     clean, questions = _parse_answers(course, answers)
     if attempt is None:
         attempt = attempt_start(course=course, user=user, now=now)
