@@ -434,6 +434,9 @@ class Certification(RandomIdModel):
                 fields=["expires_at"], condition=REMINDER_OWED, name="certification_remind_idx"
             ),
             models.Index(fields=["partner", "status"], name="certification_partner"),
+            # what changed since the last tier evaluation (apps/tiers/services/due.py)
+            models.Index(fields=["earned_at"], name="certification_earned_at"),
+            models.Index(fields=["expired_at"], name="certification_expired_at"),
         ]
 
     def __str__(self) -> str:

@@ -55,6 +55,11 @@ class Tier(models.Model):
         max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
     )
     min_won_deals = models.PositiveIntegerField(default=0)
+    # People of the partner holding an active certification (any course); the tier evaluation
+    # reads them from enablement (apps/tiers).
+    min_certified_people = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(1000)]
+    )
     protection_days = models.PositiveSmallIntegerField(
         default=DEFAULT_PROTECTION_DAYS, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )

@@ -32,6 +32,11 @@ class TierForm(forms.ModelForm):
     min_won_deals = _bounded_int(
         "min_won_deals", "Won deals required", "Won registrations in the trailing 12 months."
     )
+    min_certified_people = _bounded_int(
+        "min_certified_people",
+        "Certified people required",
+        "People of the partner holding an active course certification.",
+    )
     protection_days = _bounded_int(
         "protection_days",
         "Deal protection (days)",
@@ -63,6 +68,7 @@ class TierForm(forms.ModelForm):
             "rank",
             "min_won_value",
             "min_won_deals",
+            "min_certified_people",
             "protection_days",
             "discount_percent",
             "qbr_cadence_months",

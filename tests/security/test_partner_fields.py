@@ -77,7 +77,8 @@ TASK = {
 ACTION_ITEM = {"id", "qbr", "title", "owner_side", "due_date", "done", "done_at"}
 NOTIFICATION = {"id", "kind", "subject", "body", "link", "created_at", "read_at"}
 TIER = {
-    "id", "name", "rank", "min_won_value", "min_won_deals", "protection_days",
+    "id", "name", "rank", "min_won_value", "min_won_deals", "min_certified_people",
+    "protection_days",
     "discount_percent", "qbr_cadence_months", "description",
 }  # fmt: skip
 TRANSITION = {"name", "target", "allowed", "unmet"}
