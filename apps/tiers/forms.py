@@ -35,7 +35,7 @@ class TierForm(forms.ModelForm):
     min_certified_people = _bounded_int(
         "min_certified_people",
         "Certified people required",
-        "People of the partner holding an active course certification.",
+        "People of the partner holding an active course certification (empty: none).",
     )
     protection_days = _bounded_int(
         "protection_days",
@@ -74,6 +74,13 @@ class TierForm(forms.ModelForm):
             "qbr_cadence_months",
             "description",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_certified_people"].required = False
+
+    def clean_min_certified_people(self) -> int:
+        return self.cleaned_data.get("min_certified_people") or 0
 
     def clean(self) -> dict[str, Any]:
         super().clean()
