@@ -286,6 +286,7 @@ SWEEP_SCHEDULE = {
     "fund_review_sla": 900,
     "fund_claim_deadlines": 3600,
     "tier_evaluation": 86400,
+    "certification_expiry": 3600,
 }
 CELERY_BEAT_SCHEDULE = {
     f"sweep:{name}": {

@@ -36,6 +36,8 @@ class Figures:
     end: datetime
     won_value: Decimal = Decimal("0.00")
     won_deals: int = 0
+    # people with an active certification (set by the tier evaluation, which reads enablement)
+    certified_people: int = 0
     # currency -> amount that had no rate in force on its close date (not in won_value)
     missing: dict[str, Decimal] = field(default_factory=dict)
 
@@ -50,12 +52,17 @@ class Figures:
     def meets(self, tier: Tier | None) -> bool:
         if tier is None:
             return True
-        return self.won_value >= tier.min_won_value and self.won_deals >= tier.min_won_deals
+        return (
+            self.won_value >= tier.min_won_value
+            and self.won_deals >= tier.min_won_deals
+            and self.certified_people >= tier.min_certified_people
+        )
 
     def as_json(self) -> dict:
         return {
             "won_value": str(self.won_value),
             "won_deals": self.won_deals,
+            "certified_people": self.certified_people,
             "base_currency": self.base,
             "window_start": self.start.isoformat(),
             "window_end": self.end.isoformat(),

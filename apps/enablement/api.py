@@ -1,4 +1,5 @@
-"""The library's API (DESIGN.md section 15): /api/v1/resources/ with `open` and `adoption`."""
+"""The library's API (DESIGN.md section 15): /api/v1/resources/ with `open` and `adoption`;
+/api/v1/courses/ with their quiz attempts; /api/v1/certifications/."""
 
 from __future__ import annotations
 
@@ -15,8 +16,20 @@ from apps.program.models import Tier
 from apps.program.stages import Stage
 
 from . import selectors, services
-from .filters import ResourceFilter
-from .models import Content, Kind, Phase, Resource
+from .filters import CertificationFilter, CourseFilter, ResourceFilter
+from .models import (
+    Certification,
+    CertificationStatus,
+    Choice,
+    Content,
+    Course,
+    Kind,
+    Lesson,
+    Phase,
+    Question,
+    Resource,
+)
+from .services import courses
 
 WRITABLE = (*services.RESOURCE_FIELDS, "published")
 
@@ -215,4 +228,187 @@ class ResourceViewSet(
         return Response(selectors.adoption(self.get_object()))
 
 
-routes = [("resources", ResourceViewSet, "resource")]
+# --- courses and certifications ----------------------------------------------------------------
+
+
+class ChoiceSerializer(RoleFieldsModelSerializer):
+    # Which answer is right: staff only, so a partner user never receives it (before or after
+    # submitting: the attempt's answer says the score, not the key).
+    staff_only_fields = ("correct",)
+
+    class Meta:
+        model = Choice
+        fields = ["id", "text", "correct"]
+
+
+class QuestionSerializer(RoleFieldsModelSerializer):
+    choices = ChoiceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ["id", "text", "order", "choices"]
+
+
+class LessonSerializer(RoleFieldsModelSerializer):
+    title = serializers.CharField(source="resource.title", read_only=True)
+
+    class Meta:
+        model = Lesson
+        fields = ["order", "resource", "title"]
+
+
+class CourseSerializer(RoleFieldsModelSerializer):
+    staff_only_fields = ("partner_types", "min_tier", "stages", "published")
+    lessons = LessonSerializer(many=True, read_only=True)
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "phase",
+            "validity_months",
+            "pass_mark",
+            "attempts_allowed",
+            "partner_types",
+            "min_tier",
+            "stages",
+            "published",
+            "lessons",
+            "questions",
+        ]
+        read_only_fields = fields
+
+
+class CertificationSerializer(RoleFieldsModelSerializer):
+    person = serializers.SerializerMethodField(help_text="The certified person's name.")
+    course_title = serializers.CharField(source="course.title", read_only=True)
+
+    class Meta:
+        model = Certification
+        fields = [
+            "id",
+            "user",
+            "person",
+            "partner",
+            "course",
+            "course_title",
+            "earned_at",
+            "expires_at",
+            "status",
+        ]
+        read_only_fields = fields
+
+    def get_person(self, certification) -> str:
+        return certification.user.get_full_name() or certification.user.username
+
+
+class AttemptInput(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField(), max_length=20),
+        help_text="Question id → the ids of the choices picked (all correct ones for a pass).",
+    )
+
+
+class AttemptAnswer(serializers.Serializer):
+    score = serializers.IntegerField(help_text="Percent of questions answered exactly.")
+    passed = serializers.BooleanField()
+    certification = CertificationSerializer(allow_null=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List courses",
+        description=(
+            "Staff: every course, drafts too; a partner user: the published courses its "
+            "partner's audience allows. Each with its lessons and quiz questions; each choice's "
+            "`correct` is for staff only. `?phase=` narrows the list."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="Read a course",
+        description="One course the caller may see; outside a partner's audience, 404.",
+    ),
+)
+class CourseViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Course.objects.none()  # for the schema; get_queryset decides visibility
+    serializer_class = CourseSerializer
+    filterset_class = CourseFilter
+    permission_classes = [StaffActionsOnVisibleObjects]
+    staff_actions: set[str] = set()
+
+    def get_queryset(self):
+        return selectors.with_contents(selectors.visible_courses(self.request.user)).order_by(
+            "title", "id"
+        )
+
+    @extend_schema(
+        summary="Submit a quiz attempt",
+        description=(
+            'A partner user answers the course\'s quiz: `{"answers": {question_id: [choice_id, '
+            "…]}}`. A question counts when exactly its correct choices are picked. Answers "
+            "`score` (percent), `passed` (score ≥ the pass mark) and the `certification` a "
+            "pass granted (null otherwise). 409 `conditions_unmet` when lessons are not all "
+            "opened, the attempts are used up or the caller is certified already; 403 for staff."
+        ),
+        request=AttemptInput,
+        responses={200: AttemptAnswer},
+    )
+    @action(detail=True, methods=["post"])
+    def attempts(self, request, pk=None):
+        course = self.get_object()
+        data = AttemptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        attempt = courses.attempt_submit(
+            course=course, user=request.user, answers=data.validated_data["answers"]
+        )
+        certification = (
+            selectors.visible_certifications(request.user)
+            .filter(attempt=attempt, status=CertificationStatus.ACTIVE)
+            .first()
+            if attempt.passed
+            else None
+        )
+        return Response(
+            {
+                "score": attempt.score,
+                "passed": attempt.passed,
+                "certification": CertificationSerializer(certification).data
+                if certification
+                else None,
+            }
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List certifications",
+        description=(
+            "Staff: every partner's; a partner user: its own partner's people's only. "
+            "`?status=`, `?course=`, `?partner=` (staff) narrow the list; `?expiring_before=` "
+            "(a date) lists active ones ending by then."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="Read a certification",
+        description="One certification the caller may see; another partner's answers 404.",
+    ),
+)
+class CertificationViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Certification.objects.none()  # for the schema; get_queryset decides visibility
+    serializer_class = CertificationSerializer
+    filterset_class = CertificationFilter
+    permission_classes = [StaffActionsOnVisibleObjects]
+    staff_actions: set[str] = set()
+
+    def get_queryset(self):
+        return selectors.visible_certifications(self.request.user).order_by("-earned_at", "id")
+
+
+routes: list[tuple[str, type[viewsets.GenericViewSet], str]] = [
+    ("resources", ResourceViewSet, "resource"),
+    ("courses", CourseViewSet, "course"),
+    ("certifications", CertificationViewSet, "certification"),
+]

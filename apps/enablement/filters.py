@@ -6,9 +6,9 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import FlagFilter, SearchFilter
+from apps.core.filters import FlagFilter, IdFilter, SearchFilter
 
-from .models import Kind, Phase, Resource
+from .models import Certification, CertificationStatus, Course, Kind, Phase, Resource
 from .selectors import search
 
 
@@ -32,3 +32,29 @@ class ResourceFilter(django_filters.FilterSet):
 
     def tagged(self, queryset, name, value):
         return queryset.filter(tags__contains=[value]) if value else queryset
+
+
+class CourseFilter(django_filters.FilterSet):
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label=_("Every phase"))
+
+    class Meta:
+        model = Course
+        fields = ["phase"]
+
+
+class CertificationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=CertificationStatus.choices, empty_label=_("Active and expired")
+    )
+    course = IdFilter(field_name="course_id", help_text="A course id")
+    partner = IdFilter(field_name="partner_id", help_text="A partner id (staff: any partner's)")
+    expiring_before = django_filters.DateFilter(
+        method="expiring", help_text="Active certifications ending on or before this date"
+    )
+
+    class Meta:
+        model = Certification
+        fields = ["status", "course", "partner", "expiring_before"]
+
+    def expiring(self, queryset, name, value):
+        return queryset.filter(status=CertificationStatus.ACTIVE, expires_at__date__lte=value)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import numbers
 from apps.core.params import query_text
-from apps.program.models import PartnerType, Tier
+from apps.program.models import CompletingEvent, PartnerType, PlaybookTaskTemplate, Tier
 from apps.program.stages import Stage
 
 from .merge import FIELDS
-from .models import Content, Kind, PartnerDocument, Phase, Resource
+from .models import Content, Course, Kind, PartnerDocument, Phase, Resource
 from .services import RESOURCE_FIELDS
+from .services.courses import COURSE_FIELDS, MAX_CHOICES
 
 
 class TagsField(forms.CharField):
@@ -95,3 +97,97 @@ class UseTemplateForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+
+
+# --- courses -----------------------------------------------------------------------------------
+
+
+class CourseForm(forms.ModelForm):
+    partner_types = forms.MultipleChoiceField(
+        label=_("Partner types"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every type."),
+    )
+    stages = forms.MultipleChoiceField(
+        label=_("Partner stages"),
+        required=False,
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every stage."),
+    )
+
+    class Meta:
+        model = Course
+        fields = [*COURSE_FIELDS, "published"]
+        widgets = {"summary": forms.TextInput()}
+        formfield_callback = numbers.formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner_types"].choices = list(  # type: ignore[attr-defined]
+            PartnerType.objects.order_by("name").values_list("key", "name")
+        )
+        self.fields["min_tier"].queryset = Tier.objects.order_by("rank")  # type: ignore[attr-defined]
+        self.fields["min_tier"].label = _("Minimum tier")
+        self.fields["min_tier"].empty_label = _("Any tier")  # type: ignore[attr-defined]
+        self.fields["phase"].choices = Phase.choices  # type: ignore[attr-defined]
+        self.fields["task_template"].queryset = PlaybookTaskTemplate.objects.filter(  # type: ignore[attr-defined]
+            completed_by=CompletingEvent.CERTIFICATION_EARNED
+        ).order_by("stage", "order", "id")
+        self.fields["task_template"].help_text = _(
+            "A playbook task that completes itself when one of the partner's people earns this "
+            "certification (its “completes itself when” says so)."
+        )
+        self.fields["published"].help_text = _("Partners see a published course with a quiz.")
+
+
+class LessonForm(forms.Form):
+    resource = forms.ModelChoiceField(
+        label=_("Add a lesson from the library"),
+        queryset=Resource.objects.none(),
+        error_messages={"invalid_choice": _("Choose one of the resources listed.")},
+    )
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = (  # type: ignore[attr-defined]
+            Resource.objects.filter(published=True, internal=False)
+            .exclude(lessons__course=course)
+            .order_by("phase", "title", "id")
+        )
+
+
+class QuestionForm(forms.Form):
+    """A question and up to MAX_CHOICES answers, each with its "correct" box."""
+
+    text = forms.CharField(label=_("Question"), max_length=500)
+
+    def __init__(self, *args, question=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = list(question.choices.all()) if question is not None else []
+        if question is not None:
+            self.fields["text"].initial = question.text
+        for i in range(MAX_CHOICES):
+            choice = existing[i] if i < len(existing) else None
+            self.fields[f"choice_{i}"] = forms.CharField(
+                label=_("Answer %(n)s") % {"n": i + 1},
+                max_length=300,
+                required=False,
+                initial=choice.text if choice else "",
+            )
+            self.fields[f"correct_{i}"] = forms.BooleanField(
+                label=_("Answer %(n)s is correct") % {"n": i + 1},
+                required=False,
+                initial=choice.correct if choice else False,
+            )
+
+    def choices(self) -> list[tuple[str, bool]]:
+        data = self.cleaned_data
+        return [
+            (query_text(data.get(f"choice_{i}") or "", 300), bool(data.get(f"correct_{i}")))
+            for i in range(MAX_CHOICES)
+        ]
+
+    def answer_rows(self):
+        return [(self[f"choice_{i}"], self[f"correct_{i}"]) for i in range(MAX_CHOICES)]

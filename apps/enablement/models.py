@@ -12,9 +12,11 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from apps.core.ids import RandomIdModel
 from apps.program.stages import Stage
@@ -246,3 +248,205 @@ class PlaybookLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} #{self.order}: {self.resource_id}"
+
+
+# --- courses and certifications ----------------------------------------------------------------
+
+
+class Course(RandomIdModel):
+    """Ordered lessons (library resources) and a quiz; passing it certifies the person for
+    `validity_months`. Its audience works like a resource's (empty = everyone)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    phase = models.CharField(_("lifecycle phase"), max_length=20, choices=Phase.choices)
+    partner_types = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    min_tier = models.ForeignKey(
+        "program.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stages = ArrayField(
+        models.CharField(max_length=20, choices=Stage.choices), default=list, blank=True
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    published = models.BooleanField(_("published"), default=False)
+    # The playbook task a certification in this course ticks off by itself (onboarding hears
+    # certification_earned). Kept here because the program (floor 2) cannot know courses.
+    task_template = models.ForeignKey(
+        "program.PlaybookTaskTemplate",
+        verbose_name=_("completes the playbook task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="course_pass_mark_percent",
+                condition=models.Q(pass_mark__gte=1, pass_mark__lte=100),
+            ),
+            models.CheckConstraint(
+                name="course_attempts_at_least_one", condition=models.Q(attempts_allowed__gte=1)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Lesson(models.Model):
+    """A library resource as a step of a course; done once its person opened it."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="lessons")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "resource"], name="lesson_once_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} #{self.order}: {self.resource_id}"
+
+
+class Question(RandomIdModel):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=500)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Choice(RandomIdModel):
+    """One answer offered to a question; several may be correct (all must be chosen)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("answer"), max_length=300)
+    correct = models.BooleanField(_("correct"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Attempt(RandomIdModel):
+    """A person's go at a course's quiz: the questions in the order they were shown, the
+    answers given, the score (percent) and whether it passed."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="course_attempts"
+    )
+    question_order = ArrayField(models.BigIntegerField(), default=list)
+    answers = models.JSONField(default=dict, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["course", "user"], name="attempt_course_user")]
+        constraints = [
+            models.CheckConstraint(
+                name="attempt_score_percent",
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=100),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} by {self.user_id} at {self.started_at}"
+
+
+class CertificationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+
+
+ACTIVE_CERTIFICATION = models.Q(status="active")
+# What the certification_expiry sweep still owes a reminder (its partial index).
+REMINDER_OWED = models.Q(status="active", reminded_at__isnull=True)
+
+
+class Certification(RandomIdModel):
+    """A person passed a course: certified until `expires_at`, then expired by the sweep."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certifications"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="certifications"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="certifications")
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    earned_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    status = FSMField(
+        max_length=10,
+        choices=CertificationStatus.choices,
+        default=CertificationStatus.ACTIVE,
+        protected=True,
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-earned_at", "-id"]
+        constraints = [
+            # Passing twice at once (two tabs, two requests) grants one certification.
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=ACTIVE_CERTIFICATION,
+                name="certification_active_once",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"], condition=ACTIVE_CERTIFICATION, name="certification_due_idx"
+            ),
+            models.Index(
+                fields=["expires_at"], condition=REMINDER_OWED, name="certification_remind_idx"
+            ),
+            models.Index(fields=["partner", "status"], name="certification_partner"),
+            # what changed since the last tier evaluation (apps/tiers/services/due.py)
+            models.Index(fields=["earned_at"], name="certification_earned_at"),
+            models.Index(fields=["expired_at"], name="certification_expired_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} for {self.user_id} until {self.expires_at:%Y-%m-%d}"
+
+    @transition(
+        field=status,
+        source=CertificationStatus.ACTIVE,
+        target=CertificationStatus.EXPIRED,
+        custom={"label": _("Expire")},
+    )
+    def expire(self, now) -> None:
+        self.expired_at = now

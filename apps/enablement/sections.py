@@ -1,10 +1,14 @@
 """The library's parts of composite pages: on the partner page, its documents, the templates of
-its stage's playbook (with the tasks they serve) and what its people opened; on the portal
-home, the starter kit of the partner's stage and what is new since the last library visit."""
+its stage's playbook (with the tasks they serve), what its people opened and the certifications
+they hold; on the portal home, the starter kit of the partner's stage and what is new since the
+last library visit."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from . import selectors
+from .services.courses import RENEWAL_WINDOW
 
 # The place of this app's parts on composite pages (apps/core/sections.py), lower first.
 ORDER = 45
@@ -18,6 +22,8 @@ def partner_detail(request, partner):
         "stage_templates": links,
         "task_templates": selectors.task_templates(partner, links),
         "opened": list(selectors.opens_of_partner(partner)[:15]),
+        "certifications": list(selectors.certifications_of(partner)[:30]),
+        "soon_at": timezone.now() + RENEWAL_WINDOW,
     }
 
 

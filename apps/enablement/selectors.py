@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast, NullIf, Round
 
 from apps.core.params import query_id
 from apps.partners.models import Partner, Task
@@ -14,10 +15,17 @@ from apps.partners.models import Partner, Task
 from .models import (
     PHASE_OF_STAGE,
     SEARCH_CONFIG,
+    Attempt,
+    Certification,
+    CertificationStatus,
+    Choice,
+    Course,
+    Lesson,
     LibraryVisit,
     PartnerDocument,
     Phase,
     PlaybookLink,
+    Question,
     Resource,
     ResourceOpen,
 )
@@ -26,8 +34,14 @@ from .models import (
 def audience_q(partner: Partner) -> Q:
     """The resources `partner`'s people may see: published, not vendor-only, and each audience
     rule either empty (everyone) or met by the partner."""
+    return Q(published=True, internal=False) & audience_rules(partner)
+
+
+def audience_rules(partner: Partner) -> Q:
+    """The audience rules (partner types, stages, minimum tier) a resource or a course shares:
+    each either empty (everyone) or met by the partner."""
     tier_rank = partner.tier.rank if partner.tier is not None else None
-    q = Q(published=True, internal=False)
+    q = Q()
     if partner.partner_type is None:
         q &= Q(partner_types=[])
     else:
@@ -201,3 +215,105 @@ def last_library_visit(user) -> datetime | None:
     """When the person last looked at the library (read only: the portal home shows what is new
     since then without ending the visit)."""
     return LibraryVisit.objects.filter(user=user).values_list("seen_at", flat=True).first()
+
+
+# --- courses and certifications ----------------------------------------------------------------
+
+
+def _partner_of(user) -> Partner:
+    return Partner.objects.select_related("partner_type", "tier").get(pk=user.partner_id)
+
+
+def visible_courses(user) -> QuerySet[Course]:
+    """Staff see every course, drafts included; a partner user the published courses its
+    partner's audience allows (outside it: 404); anyone else none."""
+    qs = Course.objects.select_related("min_tier")
+    if user.is_staff_role:
+        return qs
+    if user.is_partner_user and user.partner_id is not None:
+        return qs.filter(audience_rules(_partner_of(user)), published=True)
+    return qs.none()
+
+
+def with_contents(qs: QuerySet[Course]) -> QuerySet[Course]:
+    """A course with its lessons (and their resources) and questions (and their choices)."""
+    return qs.prefetch_related(
+        Prefetch("lessons", queryset=Lesson.objects.select_related("resource")),
+        Prefetch(
+            "questions",
+            queryset=Question.objects.prefetch_related(
+                Prefetch("choices", queryset=Choice.objects.order_by("order", "id"))
+            ),
+        ),
+    )
+
+
+def opened_lessons(user, course: Course) -> set[int]:
+    """The resources of the course's lessons the person opened (a lesson is done once opened)."""
+    return set(
+        ResourceOpen.objects.filter(user=user, resource__lessons__course=course).values_list(
+            "resource_id", flat=True
+        )
+    )
+
+
+def attempts_of(user, course: Course) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(user=user, course=course).order_by("-started_at", "-id")
+
+
+def with_stats(qs: QuerySet[Course]) -> QuerySet[Course]:
+    """Per course: people who finished an attempt, finished and passed attempts, and people
+    certified now — completion is certified people over people who tried."""
+    finished = Q(attempts__finished_at__isnull=False)
+    return qs.annotate(
+        people_tried=Count("attempts__user", filter=finished, distinct=True),
+        attempts_finished=Count("attempts", filter=finished, distinct=True),
+        attempts_passed=Count("attempts", filter=Q(attempts__passed=True), distinct=True),
+        people_certified=Count(
+            "certifications__user",
+            filter=Q(certifications__status=CertificationStatus.ACTIVE),
+            distinct=True,
+        ),
+    ).annotate(
+        # percent, None (shown "—") while nobody has tried
+        pass_rate=_percent("attempts_passed", "attempts_finished"),
+        completion_rate=_percent("people_certified", "people_tried"),
+    )
+
+
+def _percent(part: str, whole: str):
+    return Cast(
+        Round(100.0 * F(part) / NullIf(F(whole), 0)),
+        output_field=IntegerField(),
+    )
+
+
+def visible_certifications(user) -> QuerySet[Certification]:
+    """Staff: every partner's; a partner user: its own partner's only; anyone else none."""
+    qs = Certification.objects.select_related("user", "partner", "course")
+    if user.is_staff_role:
+        return qs
+    if user.is_partner_user and user.partner_id is not None:
+        return qs.filter(partner_id=user.partner_id)
+    return qs.none()
+
+
+def certifications_of(partner: Partner) -> QuerySet[Certification]:
+    return (
+        Certification.objects.filter(partner=partner)
+        .select_related("user", "course")
+        .order_by("status", "expires_at", "id")
+    )
+
+
+def certified_people_by_partner(partner_ids=None) -> dict[int, int]:
+    """{partner id: people with at least one active certification} (partners with none are
+    left out). The partner health score and the tier requirement read this."""
+    qs = Certification.objects.filter(status=CertificationStatus.ACTIVE)
+    if partner_ids is not None:
+        qs = qs.filter(partner_id__in=list(partner_ids))
+    return dict(
+        qs.values("partner_id")
+        .annotate(people=Count("user", distinct=True))
+        .values_list("partner_id", "people")
+    )

@@ -157,20 +157,27 @@ def instantiate_playbook(*, partner: Partner, now: datetime) -> list[Task]:
     )
 
 
-def tasks_complete_on_event(*, partner_id: int, event: str, now: datetime | None = None) -> int:
+def tasks_complete_on_event(
+    *, partner_id: int, event: str, title: str | None = None, now: datetime | None = None
+) -> int:
     """`event` (a program.CompletingEvent) happened for the partner: tick off its open tasks of
     the present stage visit that wait for it, recording the event. Tasks already done, another
-    partner's, or waiting for another event stay as they are; a second event changes nothing."""
+    partner's, or waiting for another event stay as they are; a second event changes nothing.
+    `title` narrows it to one playbook task (an event that names its task, e.g. the course whose
+    certification was earned)."""
     now = now or timezone.now()
     # One statement (it runs after every deal submission): the present visit is the partner's
     # stage and stage_entered_at, compared in the database.
-    count = Task.objects.filter(
+    tasks = Task.objects.filter(
         partner_id=partner_id,
         stage=F("partner__stage"),
         stage_visit=F("partner__stage_entered_at"),
         completes_on=event,
         done=False,
-    ).update(done=True, done_at=now, done_by=None, completed_by_event=event)
+    )
+    if title is not None:
+        tasks = tasks.filter(title=title)
+    count = tasks.update(done=True, done_at=now, done_by=None, completed_by_event=event)
     if count:
         rows_written(Task)
     return count

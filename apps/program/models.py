@@ -24,6 +24,8 @@ class CompletingEvent(models.TextChoices):
     PORTAL_SIGN_IN = "portal_sign_in", _("First portal sign-in of any of the partner's users")
     REGISTRATION_SUBMITTED = "registration_submitted", _("First deal registration submitted")
     AGREEMENT_SIGNED = "agreement_signed", _("An agreement signed")
+    # The course that names the task (enablement.Course.task_template) decides which one.
+    CERTIFICATION_EARNED = "certification_earned", _("A course's certification earned")
 
 
 class PartnerType(models.Model):
@@ -53,6 +55,11 @@ class Tier(models.Model):
         max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
     )
     min_won_deals = models.PositiveIntegerField(default=0)
+    # People of the partner holding an active certification (any course); the tier evaluation
+    # reads them from enablement (apps/tiers).
+    min_certified_people = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(1000)]
+    )
     protection_days = models.PositiveSmallIntegerField(
         default=DEFAULT_PROTECTION_DAYS, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )

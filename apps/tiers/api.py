@@ -40,6 +40,12 @@ class TierSerializer(RoleFieldsModelSerializer):
     min_won_deals = serializers.IntegerField(
         min_value=COUNT_BOUNDS["min_won_deals"][0], max_value=COUNT_BOUNDS["min_won_deals"][1]
     )
+    min_certified_people = serializers.IntegerField(
+        min_value=COUNT_BOUNDS["min_certified_people"][0],
+        max_value=COUNT_BOUNDS["min_certified_people"][1],
+        required=False,
+        help_text="People of the partner holding an active course certification (0: none).",
+    )
     protection_days = serializers.IntegerField(
         min_value=COUNT_BOUNDS["protection_days"][0], max_value=COUNT_BOUNDS["protection_days"][1]
     )
@@ -74,6 +80,7 @@ class TierSerializer(RoleFieldsModelSerializer):
             "rank",
             "min_won_value",
             "min_won_deals",
+            "min_certified_people",
             "protection_days",
             "discount_percent",
             "qbr_cadence_months",

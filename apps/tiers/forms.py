@@ -32,6 +32,11 @@ class TierForm(forms.ModelForm):
     min_won_deals = _bounded_int(
         "min_won_deals", "Won deals required", "Won registrations in the trailing 12 months."
     )
+    min_certified_people = _bounded_int(
+        "min_certified_people",
+        "Certified people required",
+        "People of the partner holding an active course certification (empty: none).",
+    )
     protection_days = _bounded_int(
         "protection_days",
         "Deal protection (days)",
@@ -73,6 +78,7 @@ class TierForm(forms.ModelForm):
             "rank",
             "min_won_value",
             "min_won_deals",
+            "min_certified_people",
             "protection_days",
             "discount_percent",
             "rebate_percent",
@@ -83,6 +89,13 @@ class TierForm(forms.ModelForm):
     def clean_rebate_percent(self) -> Decimal:
         value = self.cleaned_data.get("rebate_percent")
         return Decimal("0") if value is None else value
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_certified_people"].required = False
+
+    def clean_min_certified_people(self) -> int:
+        return self.cleaned_data.get("min_certified_people") or 0
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -63,11 +63,13 @@ def tier_progress(partner, now: datetime | None = None, *, base: str | None = No
     if next_tier is not None:
         value = _bar(figures.won_value, next_tier.min_won_value)
         deals = _bar(figures.won_deals, next_tier.min_won_deals)
+        people = _bar(figures.certified_people, next_tier.min_certified_people)
         progress = {
             "tier": next_tier,
             "value": value,
             "deals": deals,
-            "met": value["met"] and deals["met"],
+            "people": people,
+            "met": value["met"] and deals["met"] and people["met"],
         }
     return {
         "partner": partner,

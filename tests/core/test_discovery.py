@@ -50,6 +50,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "qbrs:list",
         "tiers:proposals",
         "enablement:library",
+        "enablement:courses",
     ]
     assert [link["name"] for link in nav.links_for(alice)] == [*staff, "program:settings"]
     assert [link["label"] for link in nav.links_for(charlie)] == [
@@ -63,6 +64,7 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "My earnings",  # charlie, a partner admin, reads his company's earnings
         "QBRs",
         "Library",
+        "Courses",
         "Team",  # charlie is his company's partner admin
         "Tier",
         "Directory listing",  # his company's public listing in the partner locator

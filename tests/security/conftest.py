@@ -11,8 +11,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from apps.enablement.models import PartnerDocument
-from apps.enablement.services import resource_create
+from apps.enablement.models import (
+    Attempt,
+    Certification,
+    Choice,
+    Course,
+    Lesson,
+    PartnerDocument,
+    Question,
+)
+from apps.enablement.services import resource_create, resource_open
+from apps.enablement.services.courses import attempt_submit
 from apps.funds.services import fund_file_add
 from apps.locator.models import Listing
 from apps.notifications.models import Notification
@@ -43,6 +52,7 @@ MARKERS = (
     "zqxmarker-file",
     "Zqxmarker resource",
     "Zqxmarker document",
+    "Zqxmarker course",
     "Zqxmarker fund",
 )
 
@@ -140,6 +150,7 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
         body="Zqxmarker document",
         shared_with_partner=True,
     )
+    course = _course(resource, charlie)
     listing = Listing.objects.create(
         partner=acme, public_name="Zqxmarker listing", description="Not listed yet."
     )
@@ -160,6 +171,7 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
         "listing": listing,
         "resource": resource,
         "document": document,
+        **course,
         "partner": acme,
         "user": charlie,
         "contact": contact,
@@ -202,6 +214,38 @@ def _earnings(acme, registration, bob) -> dict:
     batch = payout_batch_create(period="2026-11", actor=bob)
     payout_batch_transition(batch=batch, name="approve", actor=bob)
     return {"earning": earning, "payout_batch": batch}
+
+
+def _course(resource, charlie) -> dict:
+    """A course for resellers (acme; Globex is outside it) whose lesson is the library's file,
+    charlie's passed attempt and certification (ending within the renewal window, so he may
+    take the quiz again), and an attempt he has open."""
+    course = Course.objects.create(
+        title="Zqxmarker course", phase="growth", partner_types=["reseller"], published=True
+    )
+    lesson = Lesson.objects.create(course=course, resource=resource, order=1)
+    question = Question.objects.create(course=course, text="Zqxmarker question?", order=1)
+    right = Choice.objects.create(question=question, text="Yes", correct=True, order=1)
+    Choice.objects.create(question=question, text="No", correct=False, order=2)
+    resource_open(resource=resource, user=charlie)
+    finished = attempt_submit(course=course, user=charlie, answers={str(question.pk): [right.pk]})
+    now = timezone.now()
+    Certification.objects.filter(attempt=finished).update(expires_at=now + timedelta(days=10))
+    attempt = Attempt.objects.create(
+        course=course,
+        user=charlie,
+        partner_id=charlie.partner_id,
+        question_order=[question.pk],
+        started_at=now,
+    )
+    return {
+        "course": course,
+        "course_lesson": lesson,
+        "course_question": question,
+        "course_attempt": attempt,
+        "finished_attempt": finished,
+        "certification": Certification.objects.get(attempt=finished),
+    }
 
 
 def _lead(acme):

@@ -680,6 +680,7 @@ def _pages() -> dict[str, list[Page]]:
         **_locator_pages(),
         **_conversation_pages(),
         **_library_pages(),
+        **_course_pages(),
         **_funds_pages(),
         **_lead_pages(),  # branch leads
         **_earnings_pages(),  # branch earnings
@@ -902,6 +903,102 @@ def _library_pages() -> dict[str, list[Page]]:
                     "shared_with_partner": "on",
                 },
                 show=("enablement:document", "partners:detail", "portal:library"),
+            )
+        ],
+    }
+
+
+# courses and certifications (branch courses)
+
+
+def _answers() -> dict[str, str]:
+    """Every answer row filled (a hostile value then replaces one, rather than adding one); the
+    first is correct."""
+    from apps.enablement.services.courses import MAX_CHOICES
+
+    return {
+        **{f"choice_{i}": f"Answer {i + 1}" for i in range(MAX_CHOICES)},
+        "correct_0": "on",
+    }
+
+
+def _course_pages() -> dict[str, list[Page]]:
+    from apps.enablement.forms import CourseForm, LessonForm, QuestionForm
+
+    editor = ("enablement:courses", "enablement:course", "portal:courses", "portal:course")
+    course = lambda w: {"pk": w["course"].pk}  # noqa: E731 - the world's course, every page
+    return {
+        "enablement:course_new": [
+            Page(
+                kwargs=lambda w: {},
+                forms=_forms(CourseForm),
+                data=lambda w: {
+                    "title": "Selling 101",
+                    "summary": "The pitch and the price list",
+                    "phase": "onboarding",
+                    "validity_months": "12",
+                    "pass_mark": "80",
+                    "attempts_allowed": "3",
+                },
+                show=("enablement:courses",),
+            )
+        ],
+        "enablement:course": [
+            Page(
+                kwargs=course,
+                forms=lambda w: [CourseForm(instance=w["course"])],
+                data=lambda w: {
+                    **form_data(CourseForm(instance=w["course"])),
+                    "title": "Selling 102",
+                    "partner_types": w["course"].partner_types,  # a multiple choice: a list
+                    "stages": [],
+                },
+                show=editor,
+            )
+        ],
+        "enablement:lesson_add": [
+            Page(
+                kwargs=course,
+                forms=lambda w: [LessonForm(course=w["course"])],
+                data=lambda w: {"resource": str(w["template"].pk)},
+                show=editor,
+            )
+        ],
+        "enablement:lesson_remove": [
+            Page(kwargs=lambda w: {"pk": w["course"].pk, "lesson_pk": w["course_lesson"].pk})
+        ],
+        "enablement:lesson_up": [
+            Page(kwargs=lambda w: {"pk": w["course"].pk, "lesson_pk": w["course_lesson"].pk})
+        ],
+        "enablement:question_add": [
+            Page(
+                kwargs=course,
+                forms=_forms(QuestionForm),
+                data=lambda w: {"text": "Which tiers do we have?", **_answers()},
+                show=editor,
+            )
+        ],
+        "enablement:question": [
+            Page(
+                kwargs=lambda w: {"pk": w["course"].pk, "question_pk": w["course_question"].pk},
+                forms=lambda w: [QuestionForm(question=w["course_question"])],
+                data=lambda w: {"text": "Is it sold through partners?", **_answers()},
+                show=("enablement:course",),
+            )
+        ],
+        "enablement:question_delete": [
+            Page(kwargs=lambda w: {"pk": w["course"].pk, "question_pk": w["course_question"].pk})
+        ],
+        "portal:quiz_start": [Page(kwargs=course)],
+        "portal:quiz": [
+            Page(
+                kwargs=lambda w: {"pk": w["course"].pk, "attempt_pk": w["course_attempt"].pk},
+                data=lambda w: {
+                    f"q{w['course_question'].pk}": str(
+                        w["course_question"].choices.get(correct=True).pk
+                    )
+                },
+                show=("portal:certifications", "enablement:certifications"),
             )
         ],
     }
@@ -1292,6 +1389,8 @@ SHOW_OBJECTS = {
     "applications:detail": "application",
     "enablement:resource": "resource",
     "enablement:document": "document",
+    "enablement:course": "course",  # branch courses
+    "portal:course": "course",
     # funds (branch funds)
     "funds:request": "fund_request",
     "portal:fund_request": "fund_request",
@@ -1577,6 +1676,16 @@ API: dict[tuple[str, str], Api] = {
         lambda w: {"summary": "For resellers"},
         obj="resource",
         show=("enablement:library", "portal:library"),
+    ),
+    ("POST", "/api/v1/courses/{id}/attempts/"): Api(  # branch courses
+        ("partner",),
+        lambda w: {
+            "answers": {
+                str(w["course_question"].pk): [w["course_question"].choices.get(correct=True).pk]
+            }
+        },
+        obj="course",
+        show=("portal:certifications", "enablement:certifications"),
     ),
     # --- end enablement ---
     # --- funds (branch funds) ---

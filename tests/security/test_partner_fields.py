@@ -78,8 +78,8 @@ TASK = {
 ACTION_ITEM = {"id", "qbr", "title", "owner_side", "due_date", "done", "done_at"}
 NOTIFICATION = {"id", "kind", "subject", "body", "link", "created_at", "read_at"}
 TIER = {
-    "id", "name", "rank", "min_won_value", "min_won_deals", "protection_days",
-    "discount_percent", "qbr_cadence_months", "description", "rebate_percent",
+    "id", "name", "rank", "min_won_value", "min_won_deals", "min_certified_people",
+    "protection_days", "discount_percent", "qbr_cadence_months", "description", "rebate_percent",
 }  # fmt: skip
 TRANSITION = {"name", "target", "allowed", "unmet"}
 EARNING = {
@@ -101,6 +101,17 @@ INVITATION = {
 RESOURCE = {
     "id", "title", "summary", "kind", "phase", "content", "html", "url", "file", "is_template",
     "tags", "published_at", "version",
+}  # fmt: skip
+
+# branch courses: a course without its audience rule nor its draft flag (its choices carry no
+# "correct": test_courses proves it), and the company's own certifications
+COURSE = {
+    "id", "title", "summary", "phase", "validity_months", "pass_mark", "attempts_allowed",
+    "lessons", "questions",
+}  # fmt: skip
+CERTIFICATION = {
+    "id", "user", "person", "partner", "course", "course_title", "earned_at", "expires_at",
+    "status",
 }  # fmt: skip
 
 LEAD = {
@@ -147,6 +158,10 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     # the library: what the partner's audience allows, never the audience rule nor the body
     "resource-list": RESOURCE,
     "resource-detail": RESOURCE,
+    "course-list": COURSE,
+    "course-detail": COURSE,
+    "certification-list": CERTIFICATION,
+    "certification-detail": CERTIFICATION,
     "fund-allocation-list": FUND_ALLOCATION,
     "fund-allocation-detail": FUND_ALLOCATION,
     "fund-request-list": FUND_REQUEST,

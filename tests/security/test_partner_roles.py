@@ -139,6 +139,20 @@ ROLES: dict[str, frozenset[str]] = {
     "resource-detail": ALL,
     "resource-open": ALL,
     "resource-adoption": NONE,
+    # courses (branch courses): every role learns and is certified; certifications are read
+    "portal:courses": ALL,
+    "portal:course": ALL,
+    "portal:lesson": ALL,
+    "portal:lesson_file": ALL,
+    "portal:quiz_start": ALL,
+    "portal:quiz": ALL,
+    "portal:quiz_result": ALL,
+    "portal:certifications": ALL,
+    "course-list": ALL,
+    "course-detail": ALL,
+    "course-attempts": ALL,
+    "certification-list": ALL,
+    "certification-detail": ALL,
     # --- funds (branch funds): members and admins request and claim; every role reads ---
     "portal:funds": ALL,
     "portal:fund_request_new": AM,
@@ -183,6 +197,10 @@ ROLES: dict[str, frozenset[str]] = {
     "payout-batch-run-transition": NONE,
 }
 
+# Doors to one person's own object (charlie's quiz attempt): every role may use them for their
+# own, and a colleague's answers 404 like another company's (branch courses).
+PERSONAL = {"portal:quiz", "portal:quiz_result"}
+
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))
 
 
@@ -218,6 +236,8 @@ def test_each_partner_role_gets_what_its_role_allows(
     assert response.status_code < 500, (name, role, response.status_code)
     if not allowed:
         assert response.status_code == 403, (name, role, response.status_code)
+    elif name in PERSONAL and user != world["user"]:
+        assert response.status_code == 404, (name, role, response.status_code)
     elif area == "portal" and method == "get":
         assert response.status_code == 200, (name, role, response.status_code)
     else:

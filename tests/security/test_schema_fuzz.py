@@ -74,6 +74,8 @@ DATA_DEPENDENT_400 = {
     "POST /api/v1/resources/": LIBRARY_RULES,
     "PUT /api/v1/resources/{id}/": LIBRARY_RULES,
     "PATCH /api/v1/resources/{id}/": LIBRARY_RULES,
+    # Courses (branch courses): the answers name the course's own questions and their choices.
+    "POST /api/v1/courses/{id}/attempts/": {"answers"},
     # Funds: a period's name taken or its end before its start; an allocation's period or
     # partner that does not exist (or has one already), a currency without a rate in force, a
     # deadline before the period; a request on an allocation that is not the caller's, or

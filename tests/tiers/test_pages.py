@@ -140,8 +140,9 @@ def test_it_renders_the_partner_section_in_constant_queries(
             at=timezone.now(),
         )
     partner = Partner.objects.select_related("tier").get(pk=acme.pk)
-    # settings, tiers, the one aggregation of won registrations, history, open proposal, standing
-    with django_assert_num_queries(6):
+    # settings, tiers, the one aggregation of won registrations, certified people, history, open
+    # proposal, standing
+    with django_assert_num_queries(7):
         template, ctx = partner_detail(request, partner)
     assert template == "tiers/_partner_section.html"
     assert len(ctx["history"]) == 20

@@ -54,8 +54,9 @@ def sweep_queries(n, tiers, bob) -> list[list[str]]:
 
 # Queries per run, whatever the number of partners:
 #   4  the lock: program settings, savepoint, the settings row FOR UPDATE, … release
-#   6  reads: tiers, active partners, the ONE aggregation of won registrations (converted in SQL
-#      with the rate in force on each close date), standings, open proposals, held dismissals
+#   7  reads: tiers, active partners, the ONE aggregation of won registrations (converted in SQL
+#      with the rate in force on each close date), standings, open proposals, held dismissals,
+#      the certified people per partner (enablement; a tier may require some)
 #   3  writes always: nested savepoint, withdraw proposals of partners no longer active, release
 #   5  what to evaluate: the database clock, the configuration (tiers, rates), the last run's
 #      mark; after the run, the mark written
@@ -74,8 +75,8 @@ EXPECTED = {
     # day 31 evaluates only the third whose grace period ran out (their figures unchanged, the
     # others' proposals keep theirs: one write fewer unless auto); day 32 finds no one to
     # evaluate: no aggregation, no writes but the mark's
-    False: [4 + 6 + 3 + 5 + 5, 4 + 6 + 3 + 5 + 3 + 5, 16],
-    True: [4 + 6 + 3 + 5 + 7 + 1, 4 + 6 + 3 + 5 + 3 + 5, 16],
+    False: [4 + 7 + 3 + 5 + 5, 4 + 7 + 3 + 5 + 3 + 5, 16],
+    True: [4 + 7 + 3 + 5 + 7 + 1, 4 + 7 + 3 + 5 + 3 + 5, 16],
 }
 
 

@@ -18,6 +18,7 @@ from ..models import ProposalStatus, TierProposal
 COUNT_BOUNDS: dict[str, tuple[int, int]] = {
     "rank": (1, 100),
     "min_won_deals": (0, 100_000),
+    "min_certified_people": (0, 1000),
     "protection_days": (1, 365),
     "qbr_cadence_months": (1, 12),
 }

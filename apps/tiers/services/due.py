@@ -25,6 +25,7 @@ from django.db import connection
 
 from apps.deals.figures import WON, window_start
 from apps.deals.models import DealRegistration
+from apps.enablement.models import Certification
 from apps.partners.models import Partner
 from apps.program.models import ExchangeRate, ProgramSettings, Tier
 from apps.program.stages import ACTIVE_STAGES
@@ -47,7 +48,7 @@ def database_clock() -> datetime:
 def config_fingerprint(program: ProgramSettings) -> str:
     """What every partner's outcome depends on: a change of it means evaluating everyone."""
     tiers = Tier.objects.order_by("pk").values_list(
-        "pk", "name", "rank", "min_won_value", "min_won_deals"
+        "pk", "name", "rank", "min_won_value", "min_won_deals", "min_certified_people"
     )
     rates = ExchangeRate.objects.order_by("pk").values_list(
         "pk", "currency", "rate_to_base", "effective_date"
@@ -78,9 +79,13 @@ def partners_due(
     released = TierProposal.objects.filter(
         status=ProposalStatus.DISMISSED, decided_at__gte=last - hold, decided_at__lt=now - hold
     ).order_by()
+    # a certification earned or ended in (last, now] (a tier may require certified people)
+    certified = Certification.objects.filter(earned_at__gt=last, earned_at__lte=now).order_by()
+    uncertified = Certification.objects.filter(expired_at__gt=last, expired_at__lte=now).order_by()
     # one round trip: each arm an index range of what moved (UNION drops the repeats)
     arms = [
-        q.values_list("partner_id", flat=True) for q in (changed, left, entered, short, released)
+        q.values_list("partner_id", flat=True)
+        for q in (changed, left, entered, short, released, certified, uncertified)
     ]
     ids = set(arms[0].union(*arms[1:]))
     ids.update(_moved_partners())

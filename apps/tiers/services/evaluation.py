@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.core.signals import rows_written
 from apps.deals.figures import Figures, window_start, won_figures
+from apps.enablement.selectors import certified_people_by_partner
 from apps.partners.models import Partner
 from apps.program.models import ProgramSettings, Tier
 from apps.program.stages import ACTIVE_STAGES
@@ -63,6 +64,8 @@ class _Run:
     standings: dict[int, TierStanding]
     open_proposals: dict[int, TierProposal]
     held: set[tuple]
+    # partner id → people with an active certification (a tier may require some)
+    certified: dict[int, int] = field(default_factory=dict)
     # None: everyone is evaluated; else the moment of the last run (only some are)
     last: datetime | None = None
     missing_changed: bool = False
@@ -138,6 +141,7 @@ def _read(program: ProgramSettings, now: datetime, ids: list[int] | None) -> _Ru
             p.partner_id: p for p in TierProposal.objects.filter(active, status=ProposalStatus.OPEN)
         },
         held=held,
+        certified=certified_people_by_partner(ids) if ids is None or ids else {},
     )
 
 
@@ -147,6 +151,7 @@ def _assess(run: _Run, partner: Partner) -> None:
     figures = run.figures_by_partner.get(partner.pk) or Figures(
         base=run.base, start=window_start(run.now), end=run.now
     )
+    figures.certified_people = run.certified.get(partner.pk, 0)
     if not figures.complete:
         run.counts["missing_rates"] += 1
     current = run.tier(partner.tier_id)
@@ -201,6 +206,7 @@ def _snapshot(figures: Figures, current, qualifies, target, standing) -> dict:
             "tier": target.name,
             "min_won_value": str(target.min_won_value),
             "min_won_deals": target.min_won_deals,
+            "min_certified_people": target.min_certified_people,
         }
     if current is not None and not figures.meets(current):
         snapshot["short_of_current_since"] = (

@@ -21,8 +21,8 @@ from apps.partners.models import Partner
 from apps.program.models import PartnerType
 from apps.program.stages import Stage
 
-from . import merge
-from .models import (
+from .. import merge
+from ..models import (
     Content,
     LibraryVisit,
     PartnerDocument,
