@@ -7,7 +7,8 @@ size — and cost 0.8–1 s, growing with the table. So the page shows a snapsho
 
 - A snapshot holds the generation it was computed at. Any save or delete of a row the figures
   read (registrations, exchange rates, partners, QBRs and their action items, tasks, stage
-  targets, tiers, program settings, lead assignments — the health score's lead response) bumps the generation, at once and again when the transaction
+  targets, tiers, program settings, lead assignments and certifications — the health score's
+  lead response and enablement) bumps the generation, at once and again when the transaction
   commits (a reader that computed from the uncommitted state cannot keep passing for current).
 - Library opens (the health score's enablement) do not bump: one per person and day, they would
   recompute the page all day long for a signal counted in 30-day steps; a snapshot is at most
@@ -43,6 +44,7 @@ from django.db.models.signals import post_delete, post_save
 
 from apps.core.signals import bulk_written
 from apps.deals.models import DealRegistration
+from apps.enablement.models import Certification
 from apps.leads.models import Assignment
 from apps.partners.models import Partner, Task
 from apps.program.models import ExchangeRate, ProgramSettings, StageConfig, Tier
@@ -170,6 +172,7 @@ def connect() -> None:
         ProgramSettings,
         Tier,
         Assignment,
+        Certification,
     ):
         for signal in (post_save, post_delete, bulk_written):
             signal.connect(_changed, sender=model, dispatch_uid=f"dashboard-{model.__name__}")

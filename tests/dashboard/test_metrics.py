@@ -10,12 +10,12 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from apps.dashboard import metrics
-from apps.enablement.models import ResourceOpen
+from apps.enablement.models import Certification, ResourceOpen
 from apps.leads.models import Assignment, Outcome
 from apps.partners.models import Partner
 from apps.program.models import StageConfig
 from tests.dashboard.conftest import NOW, ago, moved, partner
-from tests.enablement.factories import ResourceFactory
+from tests.enablement.factories import CourseFactory, ResourceFactory
 from tests.factories import ManagerFactory, PartnerUserFactory, TaskFactory, TierFactory
 from tests.leads.factories import LeadFactory
 from tests.qbrs.factories import ActionItemFactory, QBRFactory, registration
@@ -438,10 +438,13 @@ def test_it_scores_partner_health_lowest_first(targets):
     TaskFactory(partner=h2, due_date=today - timedelta(days=9), stage_visit=ago(400))  # old visit
     ActionItemFactory(qbr=last, due_date=today - timedelta(days=2))  # overdue
 
-    # Lead response and enablement: Healthy answered both its leads and opened the library 5
-    # days ago; Quiet let one of two lapse and last opened it 60 days ago.
+    # Lead response and enablement: Healthy answered both its leads, has a certified person and
+    # opened the library 5 days ago; Quiet let one of two lapse, its only certification has
+    # expired, and it last opened the library 60 days ago.
     given(h1, Outcome.ACCEPTED, Outcome.REJECTED, Outcome.RECALLED)  # a recall doesn't count
     given(h2, Outcome.ACCEPTED, Outcome.LAPSED)
+    certified(h1, earned_days=100, valid_days=265)
+    certified(h2, earned_days=400, valid_days=365)  # ended 35 days ago (the sweep not yet run)
     opened(h1, days=5)
     opened(h2, days=60)
     opened(h2, days=120)  # outside the 90 days
@@ -607,6 +610,17 @@ def given(p, *outcomes, days=10):
         )
 
 
+def certified(p, earned_days, valid_days):
+    """One of `p`'s people earned a certification `earned_days` ago, valid `valid_days`."""
+    Certification.objects.create(
+        user=PartnerUserFactory(partner=p),
+        partner=p,
+        course=CourseFactory(),
+        earned_at=ago(earned_days),
+        expires_at=ago(earned_days - valid_days),
+    )
+
+
 def opened(p, days):
     """One of `p`'s people opened a library resource `days` ago."""
     ResourceOpen.objects.create(
@@ -640,15 +654,31 @@ def test_health_scores_lead_response_by_the_answered_share(targets, outcomes, ex
 
 
 @pytest.mark.parametrize(
-    ("days", "expected"), [(None, 0), (1, 20), (30, 20), (31, 10), (89, 10), (91, 0)]
+    ("certification", "days", "expected"),
+    [
+        (None, None, 0),
+        (None, 1, 10),  # the library used yesterday
+        (None, 89, 10),
+        (None, 91, 0),  # too long ago
+        ((30, 365), None, 10),  # certified a month ago for a year
+        ((30, 365), 10, 20),
+        ((400, 365), 10, 10),  # expired 35 days ago, though still marked active
+        ((-1, 365), None, 0),  # earned after `now`
+    ],
 )
-def test_health_scores_enablement_by_the_last_library_use(targets, days, expected):
+def test_health_scores_enablement_by_certifications_and_library_use(
+    targets, certification, days, expected
+):
     p = partner("growth", entered_days=10, name="Scored")
     other = partner("growth", entered_days=10, name="Other")
     opened(other, days=1)  # another partner's people count for that partner only
+    certified(other, earned_days=1, valid_days=365)
+    if certification is not None:
+        certified(p, *certification)
     if days is not None:
         opened(p, days=days)
 
     rows = {r["partner"].name: r for r in metrics.health(NOW)["rows"]}
 
     assert {x["key"]: x["points"] for x in rows["Scored"]["parts"]}["enablement"] == expected
+    assert rows["Other"]["certified_people"] == 1

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.deals.models import DealRegistration
 from apps.deals.models import Status as RegStatus
-from apps.enablement.models import ResourceOpen
+from apps.enablement.models import Certification, CertificationStatus, ResourceOpen
 from apps.leads.models import Assignment
 from apps.leads.models import Outcome as LeadOutcome
 from apps.partners.models import ACTIVE_STAGES, Partner, Task
@@ -56,7 +56,7 @@ HEALTH_PARTS = [
     (
         "enablement",
         _("Enablement"),
-        _("20 if its people used the library in the last 30 days, 10 if in 90, else 0"),
+        _("10 for a person with a valid certification, 10 for library use in the last 90 days"),
     ),
 ]
 # Seven signals of 0–20 points; the score is their sum scaled to 0–100.
@@ -186,13 +186,24 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
             lapsed=Count("id", filter=Q(outcome=LeadOutcome.LAPSED)),
         )
     )
-    # Enablement: the partner's people opening the library (one row per person, resource, day).
+    # Enablement: a person certified (valid now), and the partner's people opening the library
+    # (one row per person, resource and day).
+    certified = (
+        Certification.objects.filter(
+            _via_partner(manager),
+            status=CertificationStatus.ACTIVE,
+            earned_at__lte=now,
+            expires_at__gt=now,
+        )
+        .values("partner_id")
+        .annotate(people=Count("user_id", distinct=True))
+    )
     library = (
         ResourceOpen.objects.filter(
             _via_partner(manager), opened_at__gte=now - timedelta(days=90), opened_at__lte=now
         )
         .values("partner_id")
-        .annotate(fresh=Count("id", filter=Q(opened_at__gte=month_ago)))
+        .annotate(opens=Count("id"))
     )
     # Every signal joined to every active partner, scored and ranked in one statement: only
     # the `limit` lowest come back.
@@ -205,6 +216,7 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
             "tasks": tasks,
             "items": items,
             "given": given,
+            "certified": certified,
             "library": library,
             "signals": """
                 SELECT a.id, a.name, a.stage_time,
@@ -215,9 +227,9 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
                        q.last_score, q.previous_score,
                        COALESCE(t.n, 0) + COALESCE(i.n, 0) AS work,
                        COALESCE(g.answered, 0) AS answered, COALESCE(g.lapsed, 0) AS lapsed,
-                       CASE WHEN o.fresh > 0 THEN 20
-                            WHEN o.partner_id IS NOT NULL THEN 10
-                            ELSE 0 END AS enablement
+                       CASE WHEN z.partner_id IS NOT NULL THEN 10 ELSE 0 END
+                       + CASE WHEN o.partner_id IS NOT NULL THEN 10 ELSE 0 END AS enablement,
+                       COALESCE(z.people, 0) AS certified_people
                 FROM active a
                 LEFT JOIN recent r ON r.partner_id = a.id
                 LEFT JOIN closed c ON c.partner_id = a.id
@@ -231,6 +243,7 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
                     AND t.stage_visit = a.stage_entered_at
                 LEFT JOIN items i ON i.partner_id = a.id
                 LEFT JOIN given g ON g.partner_id = a.id
+                LEFT JOIN certified z ON z.partner_id = a.id
                 LEFT JOIN library o ON o.partner_id = a.id""",
             "scored": f"SELECT signals.*, {_POINTS_SQL} FROM signals",  # noqa: S608 — our SQL
         },
@@ -273,6 +286,7 @@ def health(now: datetime, manager=None, limit: int = 15) -> dict:
                 "overdue_work": row["work"],
                 "leads_answered": row["answered"],
                 "leads_lapsed": row["lapsed"],
+                "certified_people": row["certified_people"],
                 "days_in_stage": max(0, (now - p.stage_entered_at).days),
                 "target": names[p.stage].target_days,
             }
