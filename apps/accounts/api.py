@@ -52,7 +52,8 @@ class UserSerializer(RoleFieldsModelSerializer):
         allow_null=True,
         required=False,
     )
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    # Untrimmed: " jana " is refused, as the pattern says, not read as "jana".
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, trim_whitespace=False)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     partner_role = serializers.ChoiceField(
         choices=PartnerRole.choices,

@@ -67,16 +67,35 @@ class RoleFieldsModelSerializer(RoleFieldsMixin, serializers.ModelSerializer):
 # Text the API reads: PostgreSQL cannot store NUL, so every text field refuses it (DRF's
 # ProhibitNullCharactersValidator) and the schema says so on each request string without a
 # pattern of its own (a RegexField's pattern, which drf-spectacular inserts after this mapping,
-# already excludes it).
-NO_NUL = "^[^\\u0000]*$"
+# already excludes it): `text_pattern(NUL, …)`.
+NUL = "\\u0000"
 # One-line texts (names) refuse control characters (C0, DEL, C1), bidi overrides and isolates,
-# and private-use characters too; the characters the Unicode version in use has not assigned
-# yet are refused as well, which no pattern can list.
-ONE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\ue000-\\uf8ff]*$"
+# and private-use characters too (`text_pattern(CONTROL, …)`); the characters the Unicode
+# version in use has not assigned yet are refused as well, which no pattern can list.
+CONTROL = "\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\ue000-\\uf8ff"
+# What DRF trims from both ends of a text (Python's str.strip(): the characters for which
+# str.isspace() holds), spelled out so that every regex dialect reads the same class.
+WHITESPACE = (
+    "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a"
+    "\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+
+
+def text_pattern(refused: str, *, trimmed: bool, blank: bool) -> str:
+    """A non-empty text the server takes (drf-spectacular adds "" as a second, exclusive `oneOf`
+    branch where blank is allowed): none of the `refused` characters (a character class's
+    body) — if `trimmed`, in what is left once DRF has stripped whitespace from both ends
+    (`" Acme\t"` is read as `"Acme"`), which is not empty unless `blank` (`"   "` is refused as
+    `""` is, and the schema says so)."""
+    if not trimmed:
+        return f"^[^{refused}]+$"
+    ws = WHITESPACE
+    text = f"[{ws}]*[^{refused}]*[^{refused}{ws}][{ws}]*"
+    return f"^(?:[{ws}]+|{text})$" if blank else f"^{text}$"
 
 
 class OneLineCharField(serializers.CharField):
-    schema_pattern = ONE_LINE
+    schema_refused = CONTROL
 
 
 class TextFieldSchema(OpenApiSerializerFieldExtension):
@@ -86,12 +105,16 @@ class TextFieldSchema(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         # drf-spectacular's documented way to augment its own mapping of a field.
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)  # noqa: SLF001
+        field = self.target
         own_pattern = any(
             isinstance(v, RegexValidator) and not isinstance(v, URLValidator)
-            for v in self.target.validators
+            for v in field.validators
         )
         if direction == "request" and schema.get("type") == "string" and not own_pattern:
-            schema.setdefault("pattern", getattr(self.target, "schema_pattern", NO_NUL))
+            refused = getattr(field, "schema_refused", NUL)
+            own = getattr(field, "schema_pattern", None)  # a request's pattern, not an answer's
+            pattern = text_pattern(refused, trimmed=field.trim_whitespace, blank=field.allow_blank)
+            schema.setdefault("pattern", own or pattern)
         return schema
 
 
@@ -196,15 +219,20 @@ class IsoCodeField(serializers.Field):
     error: object = ""
     default_error_messages = {"invalid": "Not a valid string."}
 
-    def __init__(self, *, answer_enum: bool = True, **kwargs):
+    def __init__(self, *, answer_enum: bool = True, allow_blank: bool = False, **kwargs):
         # False where another door (a staff page) stores any upper-case letters of the code's
         # length: the answer is then documented by that shape, not by the ISO list.
         self.answer_enum = answer_enum
+        # True where "" means "none given" (a lead's currency without a value): the schema's
+        # pattern and enumeration then admit "" too (components `<name>OrBlank…`).
+        self.allow_blank = allow_blank
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.allow_blank and data == "":
+            return ""
         if data.upper() not in self.codes:
             raise serializers.ValidationError(str(self.error) % {"value": data[:20]})
         return data.upper()
@@ -235,13 +263,16 @@ class IsoCodeFieldSchema(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         field = self.target
         codes = sorted(field.codes)
+        blank = "OrBlank" if field.allow_blank else ""
         if direction == "request":
-            name = f"{field.component}Input"
+            name = f"{field.component}{blank}Input"
+            pattern = any_case_pattern(field.codes)
             schema = {
                 "type": "string",
-                "pattern": any_case_pattern(field.codes),
+                "pattern": f"^(?:{pattern[1:-1]})?$" if blank else pattern,
                 "description": f"{field.noun}, in any case (`{codes[0].lower()}` is read as "
-                f"`{codes[0]}`): one of the codes listed in `{field.component}`.",
+                f"`{codes[0]}`): one of the codes listed in `{field.component}`"
+                + (', or "" for none.' if blank else "."),
                 "example": codes[0],
             }
         elif not field.answer_enum:
@@ -252,6 +283,13 @@ class IsoCodeFieldSchema(OpenApiSerializerFieldExtension):
                 "pattern": f"^[A-Z]{{{length}}}$",
                 "description": f"{field.noun}, upper case (one the staff pages stored: not "
                 f"necessarily one listed in `{field.component}`).",
+            }
+        elif blank:
+            name = f"{field.component}{blank}"
+            schema = {
+                "type": "string",
+                "enum": ["", *codes],
+                "description": f'{field.noun}, or "" for none.',
             }
         else:
             name = field.component
@@ -283,13 +321,17 @@ WEB_ADDRESS = (
 # A company's website (applications): the same, narrowed to what a web link is (Django's
 # URLValidator, which the server runs too): http or https if a scheme is given, `user[:password]@`,
 # a top-level label of 2 to 63 letters (or an `xn--` one).
-WEBSITE = (
-    "^(?:[Hh][Tt][Tt][Pp][Ss]?://)?"
+END = "\\Z"  # the end of the text (`$` also matches before a final newline in Python)
+_WEB_SCHEME = "[Hh][Tt][Tt][Pp][Ss]?://"
+_WEBSITE_REST = (
     f"(?:{_USER}+(?::{_USER}*)?@)?"
     f"{_HOST_LENGTH}(?:{_LABEL}\\.)+(?:[Xx][Nn]--[A-Za-z0-9]{{1,59}}|[A-Za-z][A-Za-z-]{{0,61}}[A-Za-z])\\.?"
     f"(?::{_PORT})?"
     "(?:[/?#](?:(?!://)[!-~])*)?\\Z"  # no second scheme: one without is read as https://
 )
+WEBSITE = f"^(?:{_WEB_SCHEME})?{_WEBSITE_REST}"
+# A link someone follows (a library resource's address): the same, with its http(s) scheme.
+LINK = f"^{_WEB_SCHEME}{_WEBSITE_REST}"
 
 
 class WebAddressField(serializers.RegexField):
@@ -304,3 +346,24 @@ class WebAddressField(serializers.RegexField):
             "error_messages", {"invalid": "Enter a domain such as acme.com or a website address."}
         )
         super().__init__(pattern, **kwargs)
+
+
+class LinkField(serializers.CharField):
+    """An http(s) link someone follows (a library resource's address), read by `LINK` exactly
+    (untrimmed). Only the request states the pattern: the staff pages store any address Django's
+    URLValidator takes (`http://localhost/`, an international name), answered as stored."""
+
+    default_error_messages = {"invalid": "Enter an http(s) address such as https://acme.com/."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(**kwargs)
+        # drf-spectacular adds "" as a branch of its own where blank is allowed.
+        self.schema_pattern = LINK.removesuffix(END) + "$"
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not re.match(LINK, value):
+            self.fail("invalid")
+        return value

@@ -1,6 +1,6 @@
 """What a one-line text may not hold (names, titles, specializations): control, bidi-override,
-surrogate, private-use and unassigned characters. The API schema's ONE_LINE pattern
-(apps/core/serializers.py) states the same for the characters a pattern can list."""
+surrogate, private-use and unassigned characters. The API schema's one-line pattern
+(apps/core/serializers.py, CONTROL) states the same for the characters a pattern can list."""
 
 from __future__ import annotations
 

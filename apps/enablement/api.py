@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from apps.core.access import StaffActionsOnVisibleObjects
 from apps.core.markdown import render_markdown
-from apps.core.serializers import OneLineCharField, RoleFieldsModelSerializer
+from apps.core.serializers import LinkField, OneLineCharField, RoleFieldsModelSerializer
 from apps.program.models import Tier
 from apps.program.stages import Stage
 
@@ -65,9 +65,16 @@ class ResourceSerializer(RoleFieldsModelSerializer):
         help_text="`markdown` (the default) or `link`; a `file` is uploaded on the library page.",
     )
     body = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    url = LinkField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="A link's http(s) address (ASCII; an international name in its `xn--` form).",
+    )
     partner_types = serializers.ListField(
-        child=serializers.SlugField(max_length=40), required=False, max_length=50
+        child=serializers.SlugField(max_length=40, trim_whitespace=False),
+        required=False,
+        max_length=50,
     )
     min_tier = serializers.PrimaryKeyRelatedField(
         queryset=Tier.objects.all(), required=False, allow_null=True

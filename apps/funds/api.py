@@ -23,7 +23,12 @@ from rest_framework.response import Response
 from apps.core.access import READS_EARNINGS, WORKS_FUNDS, IsAdminRole, IsStaffRole
 from apps.core.api import TransitionsMixin
 from apps.core.errors import InvalidInput
-from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
+from apps.core.serializers import (
+    AmountField,
+    CurrencyCodeField,
+    OneLineCharField,
+    RoleFieldsModelSerializer,
+)
 from apps.core.uploads import download
 from apps.partners.models import Partner
 
@@ -70,6 +75,8 @@ class FundPeriodSerializer(RoleFieldsModelSerializer):
     name = OneLineCharField(max_length=40)
     budget = _amount(min_value=Decimal("0"))
     allocated = _amount(source="allocated_base", read_only=True)
+    # The base currency when the period opened (any code the settings page stored).
+    currency = CurrencyCodeField(answer_enum=False, read_only=True)
 
     class Meta:
         model = FundPeriod
@@ -111,9 +118,7 @@ class FundAllocationSerializer(RoleFieldsModelSerializer):
     period = serializers.PrimaryKeyRelatedField(queryset=FundPeriod.objects.all())
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
     amount = _amount(min_value=Decimal("0.01"))
-    currency = serializers.RegexField(
-        r"^[A-Za-z]{3}\Z", max_length=3, help_text="ISO 4217, e.g. EUR (any case)"
-    )
+    currency = CurrencyCodeField()
     allocated = _amount(read_only=True)
     committed = _amount(read_only=True)
     claimed = _amount(read_only=True)
@@ -177,7 +182,7 @@ class FundRequestSerializer(RoleFieldsModelSerializer):
     approved_amount = _amount(read_only=True, allow_null=True)
     actual_cost = _amount(read_only=True, allow_null=True)
     claim_amount = _amount(read_only=True, allow_null=True)
-    currency = serializers.CharField(source="allocation.currency", read_only=True)
+    currency = CurrencyCodeField(source="allocation.currency", read_only=True)
     submit = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Submit at once (else a draft)."
     )

@@ -11,7 +11,14 @@ from rest_framework.response import Response
 from apps.core import extra_fields
 from apps.core.access import WORKS_LEADS, IsAdminOrReadOnly, StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
-from apps.core.serializers import AmountField, OneLineCharField, RoleFieldsModelSerializer
+from apps.core.serializers import (
+    AmountField,
+    CountryCodeField,
+    CurrencyCodeField,
+    OneLineCharField,
+    RoleFieldsModelSerializer,
+    WebAddressField,
+)
 from apps.deals.models import MAX_VALUE
 from apps.deals.services import EXTENDED as REGISTRATION
 from apps.partners.models import Partner
@@ -79,21 +86,16 @@ class LeadSerializer(RoleFieldsModelSerializer):
         allow_null=True,
         help_text="null for a partner user until its company accepts the lead",
     )
-    domain = serializers.CharField(
-        max_length=2000,
+    domain = WebAddressField(
         required=False,
         allow_blank=True,
-        help_text="A domain or website; stored as the registrable domain. Empty: the e-mail's.",
+        help_text="A domain or website address; stored as the registrable domain "
+        "(`https://www.initech.de/about` → `initech.de`). Empty: the contact e-mail's domain. "
+        "A public suffix alone (`co.uk`) names no customer and is refused (400, on this field).",
     )
-    country = serializers.RegexField(
-        r"^[A-Za-z]{2}\Z", max_length=2, help_text="ISO 3166-1 alpha-2, e.g. DE (any case)"
-    )
-    currency = serializers.RegexField(
-        r"^[A-Za-z]{3}\Z",
-        max_length=3,
-        required=False,
-        allow_blank=True,
-        help_text="ISO 4217, e.g. EUR; required with a value",
+    country = CountryCodeField()
+    currency = CurrencyCodeField(
+        required=False, allow_blank=True, help_text="Required with an `estimated_value`."
     )
     estimated_value = AmountField(
         max_digits=14,
@@ -195,7 +197,7 @@ class LeadConvertInput(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE,
         required=False,
     )  # fmt: skip
-    currency = serializers.RegexField(r"^[A-Za-z]{3}\Z", max_length=3, required=False)
+    currency = CurrencyCodeField(required=False)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
     def get_fields(self):
@@ -332,9 +334,7 @@ class RoutingRuleSerializer(RoleFieldsModelSerializer):
     partner_types = serializers.SlugRelatedField(
         slug_field="key", many=True, queryset=PartnerType.objects.all(), required=False
     )
-    countries = serializers.ListField(
-        child=serializers.CharField(max_length=2), required=False, max_length=60
-    )
+    countries = serializers.ListField(child=CountryCodeField(), required=False, max_length=60)
     specializations = serializers.ListField(
         child=OneLineCharField(max_length=60), required=False, max_length=60
     )

@@ -21,8 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from apps.core.ids import MAX_ID
-from apps.core.iso import COUNTRY_CODES
-from apps.core.serializers import OneLineCharField, RoleFieldsModelSerializer
+from apps.core.serializers import CountryCodeField, OneLineCharField, RoleFieldsModelSerializer
 from apps.core.throttles import ScopeThrottle
 
 from . import selectors, services
@@ -32,8 +31,6 @@ from .models import Listing
 from .views import DIRECTORY_MAX_AGE, THROTTLE_SCOPE
 
 TAGS = ["locator"]
-# The codes themselves (not their names in a language): the schema lists them as an enum.
-COUNTRY_LIST = sorted(COUNTRY_CODES)
 
 
 class LocatorPartnerSerializer(RoleFieldsModelSerializer):
@@ -42,7 +39,7 @@ class LocatorPartnerSerializer(RoleFieldsModelSerializer):
     logo = serializers.SerializerMethodField(help_text=_("The logo's address, or null"))
     countries = serializers.ListField(
         source="partner.countries",
-        child=serializers.CharField(),
+        child=CountryCodeField(),
         read_only=True,
         help_text=_("ISO 3166-1 codes of the countries served"),
     )
@@ -70,9 +67,7 @@ class ContactInput(serializers.Serializer):
     contact_name = OneLineCharField(max_length=200)
     company = OneLineCharField(max_length=200)
     contact_email = serializers.EmailField(max_length=254)
-    country = serializers.ChoiceField(
-        choices=COUNTRY_LIST, help_text=_("ISO 3166-1 alpha-2, upper case, e.g. DE")
-    )
+    country = CountryCodeField()
     need = OneLineCharField(max_length=MAX_NEED)
     partner = serializers.IntegerField(
         required=False,

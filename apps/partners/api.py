@@ -9,7 +9,12 @@ from rest_framework.decorators import action
 
 from apps.core.access import WORKS_TASKS, StaffActionsOnVisibleObjects
 from apps.core.api import TransitionsMixin
-from apps.core.serializers import KeyField, RoleFieldsModelSerializer
+from apps.core.serializers import (
+    CountryCodeField,
+    KeyField,
+    LinkField,
+    RoleFieldsModelSerializer,
+)
 from apps.program.models import PartnerType, ProgramSettings, Tier
 
 from . import selectors
@@ -49,14 +54,14 @@ class PartnerSerializer(RoleFieldsModelSerializer):
         required=False,
     )
     name = serializers.CharField(max_length=200)
-    website = serializers.URLField(max_length=300, required=False, allow_blank=True)
+    website = LinkField(max_length=300, required=False, allow_blank=True)
     qualification_customer = _score()
     qualification_credibility = _score()
     qualification_capability = _score()
     qualification_commitment = _score()
-    # Upper-cased, de-duplicated and checked by the services (clean_countries, …).
+    # ISO codes in any case; upper-cased and de-duplicated by the services (clean_countries).
     countries = serializers.ListField(
-        child=serializers.CharField(max_length=2), max_length=MAX_REACH_ITEMS, required=False
+        child=CountryCodeField(), max_length=MAX_REACH_ITEMS, required=False
     )
     specializations = serializers.ListField(
         child=serializers.CharField(max_length=MAX_SPECIALIZATION_LENGTH),

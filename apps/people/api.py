@@ -82,7 +82,8 @@ class InvitationSerializer(RoleFieldsModelSerializer):
 
 class AcceptSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=200)
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    # Untrimmed: " jana " is refused, as the pattern says, not read as "jana".
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, trim_whitespace=False)
     password = serializers.CharField(
         max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )

@@ -41,10 +41,36 @@ def _component(document: dict, node: dict) -> tuple[str, dict]:
     return name, document["components"]["schemas"][name]
 
 
+def state_machines():
+    """(model, field) for every django-fsm field of every installed model: the machines there
+    are, found in the models, not listed."""
+    from django.apps import apps
+    from django_fsm import FSMFieldMixin
+
+    return {
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, FSMFieldMixin)
+    }
+
+
 def test_the_api_runs_every_state_machine():
+    """Every machine of every app (leads, fund requests, agreements, applications… and those
+    added later) is run by a view set of the API, each of its transitions an operation."""
+    from partneros.urls import router
+
+    run = {
+        (viewset.machine_model(), viewset.transition_field)
+        for _prefix, viewset, _basename in router.registry
+        if issubclass(viewset, TransitionsMixin)
+    }
+    machines_found = state_machines()
+    assert len(machines_found) >= 8  # the discovery finds them (partners … leads, funds)
+    missing = sorted(f"{model._meta.label}.{field}" for model, field in machines_found - run)
+    assert not missing, f"state machines without their transitions in the API: {missing}"
     prefixes = {prefix for prefix, _v, _n in machines()}
-    assert {"partners", "agreements", "deal-registrations", "qbrs", "tier-proposals"} <= prefixes
-    assert len(machines()) >= 25
+    assert {"leads", "fund-requests", "agreements", "applications"} <= prefixes
 
 
 @pytest.mark.parametrize(("prefix", "viewset", "name"), machines())

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from apps.core.serializers import NO_NUL, AmountField, amount_pattern
+from apps.core.serializers import NUL, AmountField, amount_pattern, text_pattern
 from tests.qbrs.factories import QBRFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,14 +67,16 @@ def test_bounds_are_in_the_pattern_itself():
 
 
 def test_text_fields_say_they_refuse_nul_and_do(schema, api_for, alice):
-    assert _request_component(schema, "TierRequest")["name"]["pattern"] == NO_NUL
-    assert re.search(NO_NUL, "Gold") and not re.search(NO_NUL, "Go\x00ld")
+    name = _request_component(schema, "TierRequest")["name"]["pattern"]
+    assert name == text_pattern(NUL, trimmed=True, blank=False)
+    assert re.search(name, "Gold") and not re.search(name, "Go\x00ld")
+    assert re.search(name, " Gold ") and not re.search(name, " \t ")  # trimmed, then not blank
     # A field with a pattern of its own keeps it (it excludes NUL already): the currency's is
     # the ISO codes' (a component of its own, CurrencyCodeInput).
     currency = _request_component(schema, "ExchangeRateRequest")["currency"]
     assert currency == {"$ref": "#/components/schemas/CurrencyCodeInput"}
     own = schema["components"]["schemas"]["CurrencyCodeInput"]["pattern"]
-    assert own != NO_NUL and re.fullmatch(own, "EUR") and not re.search(own, "EU\x00R")
+    assert re.fullmatch(own, "EUR") and not re.search(own, "EU\x00R")
     r = api_for(alice).post("/api/v1/tiers/", {"name": "Go\x00ld"}, format="json")
     assert r.status_code == 400 and "name" in r.json()
 
