@@ -439,6 +439,8 @@ SPECTACULAR_SETTINGS = {
             "name": "resources",
             "description": "The resource library: templates, decks, guides; opens.",
         },
+        {"name": "courses", "description": "Courses: lessons, a quiz, and attempts at it."},
+        {"name": "certifications", "description": "People certified by passing a course."},
         {"name": "program", "description": "The program's settings."},
         {"name": "notifications", "description": "Your own notifications."},
         {"name": "locator", "description": "The public partner directory and its contact form."},

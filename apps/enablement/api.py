@@ -4,7 +4,12 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -322,7 +327,21 @@ class AttemptInput(serializers.Serializer):
 class AttemptAnswer(serializers.Serializer):
     score = serializers.IntegerField(help_text="Percent of questions answered exactly.")
     passed = serializers.BooleanField()
-    certification = CertificationSerializer(allow_null=True)
+    certification = serializers.SerializerMethodField(
+        help_text="The certification the pass granted (or renewed); null when not passed."
+    )
+
+    # A nullable reference must say its type beside `nullable` (OpenAPI 3.0; Redocly's
+    # nullable-type-sibling), which drf-spectacular's allow_null on a nested serializer omits.
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "allOf": [{"$ref": "#/components/schemas/Certification"}],
+        }
+    )
+    def get_certification(self, answer):
+        return answer.get("certification")
 
 
 @extend_schema_view(

@@ -512,6 +512,8 @@ class EarningSerializer(RoleFieldsModelSerializer):
     batch = serializers.IntegerField(
         source="batch_id", read_only=True, allow_null=True, help_text="Staff only: the batch."
     )
+    currency = CurrencyCodeField(answer_enum=False, read_only=True)
+    base_currency = CurrencyCodeField(answer_enum=False, read_only=True)
 
     class Meta:
         model = EarningAccrual

@@ -8,8 +8,11 @@ import inspect
 
 from .conftest import operations
 
-# The one exception: a file upload is multipart/form-data (documented on its operation).
-MULTIPART = {"POST /api/v1/deal-registrations/{id}/attachments/": ["multipart/form-data"]}
+# The exceptions: file uploads are multipart/form-data (documented on their operations).
+MULTIPART = {
+    "POST /api/v1/deal-registrations/{id}/attachments/": ["multipart/form-data"],
+    "POST /api/v1/fund-requests/{id}/files/": ["multipart/form-data"],
+}
 
 
 def test_request_bodies_are_json_only(openapi):
