@@ -70,6 +70,16 @@ class SchemaGenerator(SpectacularSchemaGenerator):
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request":
+            # A field marked `null_in_answers_only` is null for some readers (a lead's contact
+            # before its partner accepts) but never what anyone may send.
+            for name, field in serializer.fields.items():
+                if getattr(field, "null_in_answers_only", False):
+                    schema.get("properties", {}).get(name, {}).pop("nullable", None)
+        return schema
+
     # --- one operation per transition (SchemaGenerator lists them) ------------------------------
     @property
     def machine(self) -> Any:

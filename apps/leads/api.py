@@ -19,7 +19,7 @@ from apps.core.serializers import (
     RoleFieldsModelSerializer,
     WebAddressField,
 )
-from apps.deals.models import MAX_VALUE
+from apps.deals.models import MAX_VALUE, no_control_characters
 from apps.deals.services import EXTENDED as REGISTRATION
 from apps.partners.models import Partner
 from apps.partners.services import clean_countries, clean_specializations
@@ -66,6 +66,14 @@ class AssignmentSerializer(RoleFieldsModelSerializer):
         read_only_fields = fields
 
 
+class _AnsweredNullCharField(serializers.CharField):
+    null_in_answers_only = True  # the request schema says a value is required (core.schema)
+
+
+class _AnsweredNullEmailField(serializers.EmailField):
+    null_in_answers_only = True
+
+
 class LeadSerializer(RoleFieldsModelSerializer):
     # The routing history (which partners, why, how it ended) is the vendor's; so is what the
     # apps above add to a lead (funds: the fund request a manager credits it to).
@@ -76,12 +84,12 @@ class LeadSerializer(RoleFieldsModelSerializer):
     def get_fields(self):
         return {**super().get_fields(), **extra_fields.serializer_fields(EXTENDED)}
 
-    contact_name = serializers.CharField(
+    contact_name = _AnsweredNullCharField(
         max_length=200,
         allow_null=True,
         help_text="null for a partner user until its company accepts the lead",
     )
-    contact_email = serializers.EmailField(
+    contact_email = _AnsweredNullEmailField(
         max_length=254,
         allow_null=True,
         help_text="null for a partner user until its company accepts the lead",
@@ -338,6 +346,7 @@ class RoutingRuleSerializer(RoleFieldsModelSerializer):
     specializations = serializers.ListField(
         child=OneLineCharField(max_length=60), required=False, max_length=60
     )
+    name = OneLineCharField(max_length=120, validators=[no_control_characters])
 
     class Meta:
         model = RoutingRule
