@@ -49,7 +49,9 @@ class CertificationFilter(django_filters.FilterSet):
     course = IdFilter(field_name="course_id", help_text="A course id")
     partner = IdFilter(field_name="partner_id", help_text="A partner id (staff: any partner's)")
     expiring_before = django_filters.DateFilter(
-        method="expiring", help_text="Active certifications ending on or before this date"
+        method="expiring",
+        label=_("Expiring by"),
+        help_text=_("Active certifications ending on or before this date"),
     )
 
     class Meta:
