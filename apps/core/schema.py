@@ -72,6 +72,13 @@ class SchemaGenerator(SpectacularSchemaGenerator):
 class AutoSchema(SpectacularAutoSchema):
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
+        for node in schema.get("properties", {}).values():
+            # drf-spectacular splits a blank-allowed text into `oneOf` [the text, ""] and moves
+            # its default ("") into the first branch, whose pattern refuses it: the default is
+            # the property's.
+            branches = node.get("oneOf") if isinstance(node, dict) else None
+            if branches and isinstance(branches[0], dict) and "default" in branches[0]:
+                node["default"] = branches[0].pop("default")
         if direction == "request":
             # A field marked `null_in_answers_only` is null for some readers (a lead's contact
             # before its partner accepts) but never what anyone may send.

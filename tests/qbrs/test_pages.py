@@ -112,8 +112,8 @@ def test_it_shows_a_qbr_page_in_constant_queries(client_for, bob, rows, django_a
     # the charts; live figures: program settings, registrations by currency, median review
     # time, open tasks, overdue action items, the previous QBR; the outcome exit's impact
     # (apps.core.exits): active agreements, open registrations, open QBRs, leads waiting or
-    # accepted, fund requests not yet claimed, portal users
-    with django_assert_num_queries(17):
+    # accepted, fund requests not yet claimed, unpaid rebates, portal users
+    with django_assert_num_queries(18):
         response = _page_queries(c, qbr)
     assert response.status_code == 200
     assert len(response.context["action_items"]) == rows
