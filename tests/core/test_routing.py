@@ -37,7 +37,7 @@ SHARED = {"/notifications/", "/notifications/bell/"}
 PUBLIC = {
     "/apply/",
     "/apply/received/",
-    # The partner locator (branch locator).
+    # The partner locator.
     "/partners/find/",
     "/partners/find/match/",
     "/partners/find/thanks/",

@@ -161,7 +161,7 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
     fund_file = fund_file_add(
         fund_request=fund_request, kind="invoice", upload=pdf("zqx-invoice.pdf"), actor=charlie
     )
-    # branch fundroi: a request returned for changes, which its partner edits
+    # A request returned for changes, which its partner edits
     fund_returned = request_in("returned", allocation, amount="100.00", by=charlie, manager=bob)
     return {
         "fund_allocation": allocation,
@@ -185,8 +185,8 @@ def world(acme, globex, charlie, dave, alice, bob, settings, tmp_path):
         "notification": notification,
         # A partner admin's contacts upload between its preview and its confirmation (portal).
         "import_batch": ImportBatch.objects.create(kind="contacts", created_by=charlie, rows=[]),
-        "lead": _lead(acme),  # branch leads
-        **_earnings(acme, registration, bob),  # branch earnings
+        "lead": _lead(acme),
+        **_earnings(acme, registration, bob),
     }
 
 

@@ -682,12 +682,12 @@ def _pages() -> dict[str, list[Page]]:
         **_library_pages(),
         **_course_pages(),
         **_funds_pages(),
-        **_lead_pages(),  # branch leads
-        **_earnings_pages(),  # branch earnings
+        **_lead_pages(),
+        **_earnings_pages(),
     }
 
 
-# --- a registration's conversation (issue 19; branch talk) ---------------------------------------
+# --- a registration's conversation (issue 19) ---------------------------------------
 
 _PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DEAL_PAGES = ("deals:detail", "portal:deal_detail")
@@ -753,7 +753,7 @@ def _conversation_pages() -> dict[str, list[Page]]:
 # --- end conversation ----------------------------------------------------------------------------
 
 
-# --- applications (issue 18, the public application; branch apply) -----------------------------
+# --- applications (issue 18, the public application) -----------------------------
 
 
 def _apply_data(w) -> dict:
@@ -839,7 +839,7 @@ def _application_pages() -> dict[str, list[Page]]:
 
 # --- end applications -----------------------------------------------------------------------------
 
-# --- enablement (issue 20, the resource library; branch library) --------------------------------
+# --- enablement (issue 20, the resource library) --------------------------------
 
 
 def _resource_data(w) -> dict:
@@ -908,7 +908,7 @@ def _library_pages() -> dict[str, list[Page]]:
     }
 
 
-# courses and certifications (branch courses)
+# courses and certifications
 
 
 def _answers() -> dict[str, str]:
@@ -1007,7 +1007,7 @@ def _course_pages() -> dict[str, list[Page]]:
 # --- end enablement -------------------------------------------------------------------------------
 
 
-# --- locator (issue 22, the public partner locator; branch locator) -------------------------------
+# --- locator (issue 22, the public partner locator) -------------------------------
 
 
 def _locator_contact(w) -> dict:
@@ -1046,7 +1046,7 @@ def _locator_pages() -> dict[str, list[Page]]:
 # --- end locator ----------------------------------------------------------------------------------
 
 
-# --- funds (issue 21; branch funds) ---------------------------------------------------------------
+# --- funds (issue 21) ---------------------------------------------------------------
 
 FUND_SHOWN = ("funds:request", "portal:fund_request")
 
@@ -1153,7 +1153,7 @@ def _funds_pages() -> dict[str, list[Page]]:
         "portal:fund_request_act": [
             Page(kwargs=lambda w: {"pk": w["fund_request"].pk, "name": "cancel"})
         ],
-        # branch fundroi: a returned request changed and saved (kept editable: not submitted)
+        # A returned request changed and saved (kept editable: not submitted)
         "portal:fund_request_edit": [
             Page(
                 kwargs=lambda w: {"pk": w["fund_returned"].pk},
@@ -1168,7 +1168,7 @@ def _funds_pages() -> dict[str, list[Page]]:
 # --- end funds ------------------------------------------------------------------------------------
 
 
-# --- earnings (issue 21; branch earnings) -----------------------------------------------------------
+# --- earnings (issue 21) -----------------------------------------------------------
 
 PAYOUT_SHOWN = ("funds:payout",)
 
@@ -1205,7 +1205,7 @@ def _earnings_pages() -> dict[str, list[Page]]:
 # --- end earnings ---------------------------------------------------------------------------------
 
 
-# --- leads (issue 22; branch leads) ----------------------------------------------------------------
+# --- leads (issue 22) ----------------------------------------------------------------
 
 
 def _propose_reach(client, w) -> None:
@@ -1385,16 +1385,16 @@ SHOW_OBJECTS = {
     "portal:qbr_detail": "scheduled_qbr",
     "exchange:preview": "new:batch",
     "portal:team_contacts_import_preview": "new:portal_batch",
-    # applications (branch apply)
+    # applications
     "applications:detail": "application",
     "enablement:resource": "resource",
     "enablement:document": "document",
-    "enablement:course": "course",  # branch courses
+    "enablement:course": "course",
     "portal:course": "course",
-    # funds (branch funds)
+    # funds
     "funds:request": "fund_request",
     "portal:fund_request": "fund_request",
-    "funds:payout": "payout_batch",  # branch earnings
+    "funds:payout": "payout_batch",
 }
 
 
@@ -1418,7 +1418,7 @@ def show_urls(names, world) -> list[str]:
 # --- the API --------------------------------------------------------------------------------------
 
 
-# The pages showing a lead or a routing rule (branch leads).
+# The pages showing a lead or a routing rule.
 LEAD_PAGES: tuple[str, ...] = ("leads:board",)
 RULE_PAGES: tuple[str, ...] = ("leads:rules",)
 
@@ -1639,7 +1639,7 @@ API: dict[tuple[str, str], Api] = {
         obj="agreement_template",
         show=("agreements:templates", "agreements:template_edit"),
     ),
-    # --- applications (branch apply) ---
+    # --- applications ---
     ("POST", "/api/v1/applications/"): Api(
         ("anonymous",),
         lambda w: {
@@ -1649,10 +1649,10 @@ API: dict[tuple[str, str], Api] = {
         show=("applications:queue",),
     ),
     # --- end applications ---
-    # --- locator (branch locator) ---
+    # --- locator ---
     ("POST", "/api/v1/locator/contact/"): Api(("anonymous",), _locator_contact),
     # --- end locator ---
-    # --- enablement (branch library) ---
+    # --- enablement ---
     ("POST", "/api/v1/resources/"): Api(
         ("manager",),
         lambda w: {
@@ -1677,7 +1677,7 @@ API: dict[tuple[str, str], Api] = {
         obj="resource",
         show=("enablement:library", "portal:library"),
     ),
-    ("POST", "/api/v1/courses/{id}/attempts/"): Api(  # branch courses
+    ("POST", "/api/v1/courses/{id}/attempts/"): Api(
         ("partner",),
         lambda w: {
             "answers": {
@@ -1688,7 +1688,7 @@ API: dict[tuple[str, str], Api] = {
         show=("portal:certifications", "enablement:certifications"),
     ),
     # --- end enablement ---
-    # --- funds (branch funds) ---
+    # --- funds ---
     ("POST", "/api/v1/fund-periods/"): Api(
         ("admin",),
         lambda w: {
@@ -1719,7 +1719,7 @@ API: dict[tuple[str, str], Api] = {
         },  # fmt: skip
         show=("portal:funds",),
     ),
-    # branch fundroi: the partner changes a returned request (kept editable: not submitted)
+    # The partner changes a returned request (kept editable: not submitted)
     ("PATCH", "/api/v1/fund-requests/{id}/"): Api(
         ("partner",),
         lambda w: {**_fund_request_data(w), "expected_leads": 20},
@@ -1727,7 +1727,7 @@ API: dict[tuple[str, str], Api] = {
         show=("portal:funds",),
     ),
     # --- end funds ---
-    # --- earnings (branch earnings): the world's loose accrual won in 2026-09 ---
+    # --- earnings: the world's loose accrual won in 2026-09 ---
     ("POST", "/api/v1/payout-batches/"): Api(
         ("manager",), lambda w: {"period": "2026-09"}, show=("funds:payouts",)
     ),
@@ -1820,7 +1820,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         lambda w: {"note": "Well earned."},
         "manager",
     ),
-    # --- applications (branch apply) ---
+    # --- applications ---
     ("application", "AcceptInput"): ("accept", "application", lambda w: {}, "manager"),
     ("application", "DeclineInput"): (
         "decline",
@@ -1829,7 +1829,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         "manager",
     ),
     # --- end applications ---
-    # --- funds (branch funds) ---
+    # --- funds ---
     ("fund-request", "ApproveInput"): (
         "approve",
         "fund_submitted",
@@ -1867,7 +1867,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str, Callable[[dict], dict], str]]
         "manager",
     ),  # fmt: skip
     # --- end funds ---
-    ("payout-batch", "PayInput"): (  # branch earnings
+    ("payout-batch", "PayInput"): (
         "pay",
         "payout_batch",
         lambda w: {"reference": "REB-1", "paid_on": _today()},
@@ -1881,9 +1881,9 @@ TRANSITION_SHOW = {
     "deal-registration": ("deals:detail", "portal:deal_detail"),
     "qbr": ("qbrs:list", "partners:detail"),
     "tier-proposal": ("tiers:proposals",),
-    "application": ("applications:detail",),  # branch apply
-    "fund-request": FUND_SHOWN,  # branch funds
-    "payout-batch": PAYOUT_SHOWN,  # branch earnings
+    "application": ("applications:detail",),
+    "fund-request": FUND_SHOWN,
+    "payout-batch": PAYOUT_SHOWN,
 }
 
 

@@ -208,7 +208,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "tier-proposal-transitions": ("api", "missing", "get", {}),
     "exchange-rate-list": ("api", None, "get", {}),
     "exchange-rate-detail": ("api", "missing", "get", {}),
-    # --- applications (issue 18, the public application; branch apply) ---
+    # --- applications (issue 18, the public application) ---
     "apply:form": ("public", None, "get", {}),
     "apply:received": ("public", None, "get", {}),
     "applications:queue": ("staff", None, "get", {}),
@@ -223,7 +223,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "application-run-transition": ("api", "missing", "post", {"name": "accept"}),
     "application-transitions": ("api", "missing", "get", {}),
     # --- end applications ---
-    # --- leads (issue 22; branch leads) ---
+    # --- leads (issue 22) ---
     "partners:reach_decide": ("staff", "partner", "post", {}),
     "portal:company": ("portal", None, "get", {}),
     "leads:board": ("staff", None, "get", {}),
@@ -249,7 +249,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "lead-routing-rule-list": ("api", None, "get", {}),
     "lead-routing-rule-detail": ("api", "missing", "get", {}),
     # --- end leads ---
-    # --- locator (issue 22, the public partner locator; branch locator) ---
+    # --- locator (issue 22, the public partner locator) ---
     "find:directory": ("public", None, "get", {}),
     "find:find": ("public", None, "get", {}),
     "find:thanks": ("public", None, "get", {}),
@@ -260,7 +260,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "portal:listing": ("portal", None, "get", {}),
     "locator:listing_logo": ("login", "listing", "get", {}),  # staff, and the own admin
     # --- end locator ---
-    # --- enablement (issue 20, the resource library; branch library) ---
+    # --- enablement (issue 20, the resource library) ---
     "enablement:library": ("staff", None, "get", {}),
     "enablement:resource_new": ("staff", None, "get", {}),
     "enablement:resource": ("staff", "resource", "get", {}),
@@ -280,7 +280,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "resource-detail": ("api", "resource", "get", {}),
     "resource-open": ("api", "resource", "post", {}),
     "resource-adoption": ("api", "resource", "get", {}),
-    # courses and certifications (issue 20; branch courses)
+    # courses and certifications (issue 20)
     "enablement:courses": ("staff", None, "get", {}),
     "enablement:course_new": ("staff", None, "get", {}),
     "enablement:course": ("staff", "course", "get", {}),
@@ -305,7 +305,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "certification-list": ("api", None, "get", {}),
     "certification-detail": ("api", "certification", "get", {}),
     # --- end enablement ---
-    # --- funds (issue 21; branch funds) ---
+    # --- funds (issue 21) ---
     "funds:overview": ("staff", None, "get", {}),
     "funds:period_new": ("admin", None, "get", {}),
     "funds:allocate": ("admin", "missing", "get", {}),
@@ -321,7 +321,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "portal:fund_file_upload": ("portal", "fund_request", "post", {}),
     "portal:fund_file": ("portal", "fund_request", "get", {"file_pk": "fund_file"}),
     "portal:fund_request_act": ("portal", "fund_request", "post", {"name": "cancel"}),
-    "portal:fund_request_edit": ("portal", "fund_returned", "get", {}),  # branch fundroi
+    "portal:fund_request_edit": ("portal", "fund_returned", "get", {}),
     "fund-period-list": ("api", None, "get", {}),
     "fund-period-detail": ("api", "missing", "get", {}),
     "fund-allocation-list": ("api", None, "get", {}),
@@ -333,7 +333,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "fund-request-transitions": ("api", "fund_request", "get", {}),
     "fund-request-file": ("api", "fund_request", "get", {"file_id": "fund_file"}),  # fundroi
     # --- end funds ---
-    # --- earnings (issue 21; branch earnings) ---
+    # --- earnings (issue 21) ---
     "funds:earnings": ("staff", None, "get", {}),
     "funds:payouts": ("staff", None, "get", {}),
     "funds:payout_new": ("staff", None, "get", {}),

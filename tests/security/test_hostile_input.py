@@ -225,16 +225,16 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
         "portal_batch": ImportBatch.objects.create(kind="contacts", created_by=charlie, rows=[]),
         "reset_uid": urlsafe_base64_encode(force_bytes(bob.pk)),
         "reset_token": default_token_generator.make_token(bob),
-        **_application_world(),  # branch apply
-        **_leads_world(),  # branch leads
-        "asked": RegistrationFactory(  # waiting on the partner's answer (branch talk)
+        **_application_world(),
+        **_leads_world(),
+        "asked": RegistrationFactory(  # waiting on the partner's answer
             partner=acme,
             status="info_requested",
             info_requested_at=now,
             customer_name="Askedco Inc",
             customer_domain="askedco.example",
         ),
-        "template": resource_create(  # branch library: a Markdown template to use for acme
+        "template": resource_create(  # A Markdown template to use for acme
             actor=bob,
             title="Joint plan template",
             kind="template",
@@ -243,8 +243,8 @@ def hostile_world(world, globex, alice, bob, charlie, dave, monkeypatch, setting
             is_template=True,
             published=True,
         ),
-        **_funds_world(world, bob),  # branch funds
-        **_earnings_world(world, bob),  # branch earnings
+        **_funds_world(world, bob),
+        **_earnings_world(world, bob),
     }
 
 
@@ -311,7 +311,7 @@ def _earnings_world(world: dict, bob) -> dict:
     return {"payout_draft": payout_batch_create(period="2026-10", actor=bob)}
 
 
-# --- applications (issue 18, the public application; branch apply) -----------------------------
+# --- applications (issue 18, the public application) -----------------------------
 
 
 def _application_world() -> dict:
@@ -819,7 +819,7 @@ UPLOADS = {
         "portal:team_contacts_import",
         "file",
     ): "test_a_portal_contacts_file_that_cannot_be_read_is_refused",
-    ("portal:listing", "logo"): "test_the_locator_logo_must_be_a_small_image",  # branch locator
+    ("portal:listing", "logo"): "test_the_locator_logo_must_be_a_small_image",
     ("deals:attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
     ("portal:deal_attachment_upload", "file"): "test_registration_attachments_refuse_hostile_files",
     ("enablement:resource_new", "upload"): "test_a_library_file_is_checked_by_its_content",

@@ -34,7 +34,7 @@ REGISTRATION = {
     "contact_name", "contact_email", "product", "estimated_value", "currency",
     "expected_close_date", "description", "submitted_at", "reviewed_at", "approved_at",
     "expires_at", "extensions_used", "rejection_reason", "conflict",
-    "fund_request",  # branch fundroi: the partner's own fund request that produced it
+    "fund_request",  # The partner's own fund request that produced it
 }  # fmt: skip
 FUND_ALLOCATION = {
     "id",
@@ -103,7 +103,7 @@ RESOURCE = {
     "tags", "published_at", "version",
 }  # fmt: skip
 
-# branch courses: a course without its audience rule nor its draft flag (its choices carry no
+# A course without its audience rule nor its draft flag (its choices carry no
 # "correct": test_courses proves it), and the company's own certifications
 COURSE = {
     "id", "title", "summary", "phase", "validity_months", "pass_mark", "attempts_allowed",
@@ -151,7 +151,7 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "action-item-detail": ACTION_ITEM,
     "tier-list": TIER,
     "tier-detail": TIER,
-    # branch leads: the routing history and the locator's request are the vendor's
+    # The routing history and the locator's request are the vendor's
     "lead-list": LEAD,
     "lead-detail": LEAD,
     "lead-transitions": TRANSITION,
@@ -168,7 +168,7 @@ PARTNER_FIELDS: dict[str, set[str]] = {
     "fund-request-detail": FUND_REQUEST,
     "fund-request-files": FUND_FILE,
     "fund-request-transitions": TRANSITION,
-    # branch earnings: the batch an earning is in is the vendor's
+    # The batch an earning is in is the vendor's
     "earning-list": EARNING,
     "earning-detail": EARNING,
 }
@@ -192,7 +192,7 @@ REFUSED = {
     "agreement-template-detail",
     "fund-period-list",  # the program's budget is the vendor's
     "fund-period-detail",
-    "payout-batch-list",  # branch earnings: payout batches are the vendor's
+    "payout-batch-list",  # Payout batches are the vendor's
     "payout-batch-detail",
     "payout-batch-transitions",
 }
@@ -202,7 +202,7 @@ REFUSED = {
 FILES = {
     "deal-registration-attachment": None,
     "agreement-document": "application/pdf",
-    "fund-request-file": None,  # branch fundroi: a claim's invoice or proof
+    "fund-request-file": None,  # A claim's invoice or proof
 }
 # Never in a partner user's answer, whatever the endpoint (DESIGN.md section 1).
 VENDOR_INTERNAL = {

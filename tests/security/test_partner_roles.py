@@ -122,15 +122,15 @@ ROLES: dict[str, frozenset[str]] = {
     "invitation-detail": ADMIN,
     "invitation-resend": ADMIN,
     "invitation-revoke": ADMIN,
-    # --- applications (branch apply): the queue is the vendor's; anyone applies by POST ---
+    # --- applications: the queue is the vendor's; anyone applies by POST ---
     "application-list": NONE,
     "application-detail": NONE,
     "application-run-transition": NONE,
     "application-transitions": NONE,
-    # --- locator (branch locator): the company's public listing is its admin's ---
+    # --- locator: the company's public listing is its admin's ---
     "portal:listing": ADMIN,
     "locator:listing_logo": ADMIN,
-    # --- enablement (branch library): the library is every role's; adoption is the vendor's ---
+    # --- enablement: the library is every role's; adoption is the vendor's ---
     "portal:library": ALL,
     "portal:library_resource": ALL,
     "portal:library_file": ALL,
@@ -139,7 +139,7 @@ ROLES: dict[str, frozenset[str]] = {
     "resource-detail": ALL,
     "resource-open": ALL,
     "resource-adoption": NONE,
-    # courses (branch courses): every role learns and is certified; certifications are read
+    # courses: every role learns and is certified; certifications are read
     "portal:courses": ALL,
     "portal:course": ALL,
     "portal:lesson": ALL,
@@ -153,7 +153,7 @@ ROLES: dict[str, frozenset[str]] = {
     "course-attempts": ALL,
     "certification-list": ALL,
     "certification-detail": ALL,
-    # --- funds (branch funds): members and admins request and claim; every role reads ---
+    # --- funds: members and admins request and claim; every role reads ---
     "portal:funds": ALL,
     "portal:fund_request_new": AM,
     "portal:fund_request": ALL,
@@ -170,10 +170,10 @@ ROLES: dict[str, frozenset[str]] = {
     "fund-request-files": ALL,
     "fund-request-run-transition": AM,  # cancel
     "fund-request-transitions": ALL,
-    # branch fundroi: members and admins change a draft or returned request and upload proofs
+    # Members and admins change a draft or returned request and upload proofs
     "portal:fund_request_edit": AM,
     "fund-request-file": ALL,
-    # --- leads (branch leads): the inbox is for admins and members; reach is the admin's ---
+    # --- leads: the inbox is for admins and members; reach is the admin's ---
     "portal:leads": AM,
     "portal:lead_detail": AM,
     "portal:lead_accept": AM,
@@ -186,7 +186,7 @@ ROLES: dict[str, frozenset[str]] = {
     "lead-run-transition": AM,
     "lead-routing-rule-list": NONE,
     "lead-routing-rule-detail": NONE,
-    # --- earnings (branch earnings): the company's money, for finance users and admins ---
+    # --- earnings: the company's money, for finance users and admins ---
     "portal:earnings": AF,
     "earning-list": AF,
     "earning-detail": AF,
@@ -198,7 +198,7 @@ ROLES: dict[str, frozenset[str]] = {
 }
 
 # Doors to one person's own object (charlie's quiz attempt): every role may use them for their
-# own, and a colleague's answers 404 like another company's (branch courses).
+# own, and a colleague's answers 404 like another company's.
 PERSONAL = {"portal:quiz", "portal:quiz_result"}
 
 PARTNER_DOORS = sorted(n for n, e in MATRIX.items() if e[0] in ("portal", "api", "login"))

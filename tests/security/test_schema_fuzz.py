@@ -68,13 +68,13 @@ DATA_DEPENDENT_400 = {
     # Branch locator: the buyer's e-mail must be at a registrable domain (the lead's customer,
     # apps.deals.normalize), which no pattern of the schema can say.
     "POST /api/v1/locator/contact/": {"contact_email"},
-    # The library (branch library): a partner type or tier that exists; a page needs its text
+    # The library: a partner type or tier that exists; a page needs its text
     # and a link its address (which the content decides); a file is uploaded on the library
     # page, never over JSON.
     "POST /api/v1/resources/": LIBRARY_RULES,
     "PUT /api/v1/resources/{id}/": LIBRARY_RULES,
     "PATCH /api/v1/resources/{id}/": LIBRARY_RULES,
-    # Courses (branch courses): the answers name the course's own questions and their choices.
+    # Courses: the answers name the course's own questions and their choices.
     "POST /api/v1/courses/{id}/attempts/": {"answers"},
     # Funds: a period's name taken or its end before its start; an allocation's period or
     # partner that does not exist (or has one already), a currency without a rate in force, a

@@ -14,7 +14,7 @@ UNSAFE = sorted(n for n, e in MATRIX.items() if e[2] == "post" and e[0] != "api"
 
 
 # The anonymous API doors read no cookie (no session authentication): nothing for CSRF to forge.
-COOKIELESS = ("api-token", "invitation-accept", "locator-contact-list")  # + branch locator
+COOKIELESS = ("api-token", "invitation-accept", "locator-contact-list")
 
 
 @pytest.mark.parametrize("name", [n for n in UNSAFE if n not in COOKIELESS])
