@@ -16,6 +16,8 @@ from apps.core.sweeps import REGISTRY
 PROVEN = {
     "agreement_renewals": "tests.agreements.test_renewal_plan:"
     "test_a_repeat_pass_reads_none_of_the_agreements_it_planned",
+    "certification_expiry": "tests.enablement.test_certification_expiry:"
+    "test_a_repeat_pass_reads_none_of_the_certifications_it_handled",
     "deal_review_sla": "tests.deals.test_sweeps:"
     "test_a_repeat_sla_pass_reads_none_of_the_registrations_it_handled",
     "deal_expiry": "tests.deals.test_sweeps:"

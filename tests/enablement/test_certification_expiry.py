@@ -112,3 +112,27 @@ def test_an_expired_certification_may_be_earned_again(certified):
     )
     assert Certification.objects.filter(status="active").count() == 1
     assert Certification.objects.count() == 2
+
+
+def test_a_repeat_pass_reads_none_of_the_certifications_it_handled(acme):
+    """Issue 24: with nothing new due, the repeat pass reads no certification it reminded or
+    expired, nor the valid ones far from their end (two partial indexes: certification_remind_idx,
+    certification_due_idx)."""
+    from tests.sweep_plans import assert_reads_nothing_handled, scans_of
+
+    now = timezone.now()
+    course = CourseFactory(title="Plan", validity_months=12)
+    for i in range(60):
+        person = PartnerUserFactory(partner=acme, username=f"plan{i}")
+        # a third far from their end, a third within the reminder window, a third ended
+        ends = now + timedelta(days=(200, 10, -5)[i % 3])
+        Certification.objects.create(
+            user=person, partner=acme, course=course, earned_at=ends - timedelta(days=365),
+            expires_at=ends,
+        )  # fmt: skip
+    first = sweeps.run("certification_expiry", now)
+    assert (first["reminded"], first["expired"]) == (20, 20)
+    table = Certification._meta.db_table
+    result, scans = scans_of(lambda: sweeps.run("certification_expiry", now), (table,))
+    assert (result["reminded"], result["expired"]) == (0, 0)
+    assert_reads_nothing_handled(scans, {table: None})
