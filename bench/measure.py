@@ -101,7 +101,12 @@ def submission_payload(n: int, domains: list[str]) -> dict:
     return {
         "customer_name": f"{made_up_name(rng)} {rng.choice(SUFFIXES)}".strip(),
         # Existing customers' domains: conflict detection finds the other registrations.
-        "customer_domain": f"https://www.{domains[n % len(domains)]}/contact",
+        # Once they run out (a small data set), a new customer each: never a second open claim.
+        "customer_domain": (
+            f"https://www.{domains[n]}/contact"
+            if n < len(domains)
+            else f"https://www.{made_up_name(rng).lower()}{n}.de/contact"
+        ),
         "customer_country": "DE",
         "contact_name": "Jordan Buyer",
         "contact_email": "jordan@example.com",
