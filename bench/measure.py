@@ -35,7 +35,7 @@ from apps.dashboard.tasks import refresh as dashboard_refresh  # noqa: E402
 from apps.deals.models import DealRegistration  # noqa: E402
 from apps.leads.models import Lead  # noqa: E402
 from apps.leads.services import lead_create  # noqa: E402
-from bench.seed import SUFFIXES, made_up_name  # noqa: E402
+from bench.seed import SUFFIXES, made_up_name, made_up_word  # noqa: E402
 
 
 def stats(samples: list[float]) -> dict:
@@ -105,7 +105,7 @@ def submission_payload(n: int, domains: list[str]) -> dict:
         "customer_domain": (
             f"https://www.{domains[n]}/contact"
             if n < len(domains)
-            else f"https://www.{made_up_name(rng).lower()}{n}.de/contact"
+            else f"https://www.{made_up_word(rng).lower()}{n}.de/contact"
         ),
         "customer_country": "DE",
         "contact_name": "Jordan Buyer",
