@@ -49,7 +49,7 @@ class LoadResult:
         }
 
 
-def run_load(
+def run_load(  # noqa: PLR0913 (the options are keyword-only)
     name: str,
     host: str,
     port: int,
@@ -59,7 +59,10 @@ def run_load(
     duration: float = 10.0,
     max_requests: int = 100_000,
     warmup: float = 1.0,
+    on_answer: Callable[[int, int, bytes], None] | None = None,
 ) -> LoadResult:
+    """`on_answer(n, status, body)`, when given, hears every request's answer (status 0: no
+    answer at all), for a caller that checks each request's outcome, not only the counts."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("The load generator only targets loopback.")
     counter = itertools.count()
@@ -83,19 +86,13 @@ def run_load(
                 break
             method, path, headers, body = build(n)
             t0 = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                resp = conn.getresponse()
-                body = resp.read()
-                status = resp.status
-                if status >= 300 and status not in samples:
-                    samples[status] = body.decode(errors="replace")
-                if resp.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                conn.close()
+            status, body = _send(conn, method, path, headers, body)
+            if status == 0:
                 conn = http.client.HTTPConnection(host, port, timeout=30)
-                status = 0
+            elif status >= 300 and status not in samples:
+                samples[status] = body.decode(errors="replace")
+            if on_answer is not None:
+                on_answer(n, status, body)
             elapsed = (time.perf_counter() - t0) * 1000
             if now >= measure_from:  # only after the warm-up
                 local_lat.append(elapsed)
@@ -112,6 +109,21 @@ def run_load(
         t.join(duration + warmup + 60)
     seconds = min(time.monotonic(), stop_at) - measure_from
     return LoadResult(name, len(latencies), max(seconds, 0.001), statuses, latencies, samples)
+
+
+def _send(conn, method: str, path: str, headers: dict, body: bytes | None) -> tuple[int, bytes]:
+    """One request on `conn`: its status and body, or (0, b"") when no answer came (the
+    connection is closed then, and the caller opens another)."""
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        answer = resp.read()
+        if resp.getheader("Connection", "").lower() == "close":
+            conn.close()
+        return resp.status, answer
+    except (OSError, http.client.HTTPException):
+        conn.close()
+        return 0, b""
 
 
 def free_port() -> int:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 
 # Everything the pages need is served from this origin; htmx sets inline styles for swaps.
 CSP = "; ".join(
@@ -56,13 +57,24 @@ class DatabaseUnavailableMiddleware:
         if not (_connection_lost(exception) or _database_down()):
             return None  # a real error (a lock timeout, a bad query): let it surface
         response: HttpResponse
+        unknown = _lost_while_committing(exception)
         if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"detail": "The database is briefly unavailable. Try again in a moment."},
-                status=503,
-            )
+            if unknown:
+                body = {
+                    "detail": _(
+                        "The database went away while saving: the change may have been made. "
+                        "Look before trying again."
+                    ),
+                    "code": "outcome_unknown",
+                }
+            else:
+                body = {
+                    "detail": _("The database is briefly unavailable. Try again in a moment."),
+                    "code": "database_unavailable",
+                }
+            response = JsonResponse(body, status=503)
         else:
-            response = render(request, "503.html", status=503)
+            response = render(request, "503.html", {"outcome_unknown": unknown}, status=503)
         response["Retry-After"] = "5"
         return response
 
@@ -83,6 +95,19 @@ def _connection_lost(exception) -> bool:
         return False
     state = getattr(cause, "sqlstate", None)
     return state is None or state.startswith("08") or state in _CONNECTION_STATES
+
+
+def _lost_while_committing(exception) -> bool:
+    """The connection went away during COMMIT: the server may have committed before it went, so
+    the client cannot say the request did nothing (the restart drill saw one such answer). Every
+    other failure happened before the commit, and the transaction rolled back."""
+    tb = exception.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "_commit" and "django/db/backends" in code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _database_down() -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
 
+import psycopg
 import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
@@ -118,3 +120,29 @@ def test_a_connection_lost_mid_request_answers_503_even_once_the_server_is_back(
     mw = middleware.DatabaseUnavailableMiddleware(_raise)
     response = mw.process_exception(RequestFactory().post("/api/v1/x/"), _wrapped(sqlstate))
     assert (response.status_code if response else None) == answer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_during_commit_answers_that_the_outcome_is_unknown(monkeypatch):
+    """The server may have committed before the connection went: the answer must not say that
+    nothing was done (the restart drill saw a 503 for a stored registration)."""
+    from django.db import connection, transaction
+
+    from apps.accounts.models import User
+
+    def lost():
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    with pytest.raises(OperationalError) as raised, transaction.atomic():
+        User.objects.count()
+        monkeypatch.setattr(connection.connection, "commit", lost)
+    monkeypatch.undo()
+    connection.close()
+    monkeypatch.setattr(middleware, "_database_down", lambda: False)
+    mw = middleware.DatabaseUnavailableMiddleware(_raise)
+    response = mw.process_exception(RequestFactory().post("/api/v1/x/"), raised.value)
+    assert response.status_code == 503
+    assert json.loads(response.content)["code"] == "outcome_unknown"
+    # Lost before the commit: the transaction rolled back, and the answer says so.
+    response = mw.process_exception(RequestFactory().post("/api/v1/x/"), _wrapped(None))
+    assert json.loads(response.content)["code"] == "database_unavailable"

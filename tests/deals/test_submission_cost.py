@@ -20,11 +20,12 @@ URL = "/api/v1/deal-registrations/"
 # SAVEPOINT, the two advisory locks (one statement), the duplicate look-up, the insert in its
 # savepoint (3), conflict detection with its stored pairs (one statement), the history event,
 # the partner's manager, the notification (its key checked, inserted), RELEASE, the answer's
-# `fund_request` (the funds app's field on registrations, one read), and after commit the
-# onboarding task it may complete (one UPDATE). Was 18: a look-up of the new random
+# `fund_request` (the funds app's field on registrations, one read) in the same transaction
+# (the view's atomic block around the service's: one more SAVEPOINT and RELEASE), and after
+# commit the onboarding task it may complete (one UPDATE). Was 18: a look-up of the new random
 # id (full_clean's uniqueness check), a second savepoint around the insert, and the onboarding
 # receiver reading the partner before its update.
-SUBMISSION_QUERIES = 15
+SUBMISSION_QUERIES = 17
 
 
 def _client(user) -> APIClient:
