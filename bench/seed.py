@@ -29,6 +29,7 @@ import os
 import random
 import sys
 import time
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -845,6 +846,7 @@ FUND_STATUSES = {
 }  # fmt: skip
 FUND_ACTIVITIES = ["event", "webinar", "digital_campaign", "content_syndication", "training"]
 FUNDED_STAGES = ("onboarding", "growth", "evaluation", "expansion")
+QUEUE_ROWS = 60  # the funds queue pages show 50 (apps/funds/views.py PAGE_SIZE)
 
 
 def _write_funds(w: Writer, rng, partner_rows, registrations: int, now) -> None:
@@ -877,8 +879,42 @@ def _write_funds(w: Writer, rng, partner_rows, registrations: int, now) -> None:
     aid = w.next_id(FundAllocation)
     for n, row in enumerate(alloc_rows):
         row["id"] = aid + n
+    movements: list[dict] = []
+    rid = w.next_id(FundRequest)
+    statuses = list(FUND_STATUSES)
+    weights = list(FUND_STATUSES.values())
+    request_rows: list[dict] = []
+
+    def add(a: dict, status: str) -> None:
+        row = _fund_request_row(
+            rng, a, status, pk=rid + len(request_rows), now=now, deadline=deadline
+        )
+        request_rows.append(row)
+        movements.extend(_fund_request_movements(a, row))
+
+    for a in alloc_rows:
+        for _ in range(max(1, int(rng.gauss(per_partner, per_partner / 3)))):
+            add(a, rng.choices(statuses, weights=weights)[0])
+    # The request and claim queues hold at least a page and a bit at every size, so the 1%
+    # data's queue pages show as many rows as the full data's (the scale ratio compares the
+    # cost of the data's size, not of a fuller page).
+    for status in ("submitted", "claimed"):
+        missing = QUEUE_ROWS - sum(r["status"] == status for r in request_rows)
+        for n in range(max(0, missing)):
+            add(alloc_rows[n % len(alloc_rows)], status)
+    # An allocation covers what its requests committed (the database refuses an overspend):
+    # the top-up can put many waiting claims on one allocation of the 1% data.
+    committed: Counter = Counter()
+    for m in movements:
+        if m["kind"] == "committed":
+            committed[m["allocation_id"]] += m["amount"]
+    for a in alloc_rows:
+        a["amount"] = a["amount_base"] = max(a["amount"], committed[a["id"]])
+    period.allocated_base = sum(a["amount"] for a in alloc_rows)
+    period.budget = period.allocated_base * 5 / 4
+    period.save(update_fields=["budget", "allocated_base"])
     w.write(FundAllocation, alloc_rows)
-    movements = [
+    allocated = [
         {
             "allocation_id": a["id"],
             "kind": "allocated",
@@ -888,49 +924,7 @@ def _write_funds(w: Writer, rng, partner_rows, registrations: int, now) -> None:
         }  # fmt: skip
         for a in alloc_rows
     ]
-    rid = w.next_id(FundRequest)
-    statuses = list(FUND_STATUSES)
-    weights = list(FUND_STATUSES.values())
-    request_rows = []
-    for a in alloc_rows:
-        for _ in range(max(1, int(rng.gauss(per_partner, per_partner / 3)))):
-            status = rng.choices(statuses, weights=weights)[0]
-            created = now - timedelta(days=rng.randint(1, 80), minutes=rng.randint(0, 1440))
-            requested = Decimal(rng.randint(5, 40) * 100)
-            approved = requested - Decimal(rng.randint(0, 4) * 100)
-            row = {
-                "id": rid + len(request_rows), "allocation_id": a["id"],
-                "partner_id": a["partner_id"], "status": status,
-                "activity_type": rng.choice(FUND_ACTIVITIES),
-                "title": f"{made_up_word(rng).title()} {rng.choice(['webinar', 'summit', 'campaign', 'roadshow'])}",
-                "starts_on": today + timedelta(days=rng.randint(-60, 60)),
-                "requested_amount": requested, "expected_leads": rng.randint(5, 80),
-                "expected_pipeline": requested * 20, "created_at": created,
-            }  # fmt: skip
-            row["ends_on"] = row["starts_on"] + timedelta(days=rng.randint(0, 2))
-            if status != "draft":
-                row["submitted_at"] = row["waiting_since"] = created + timedelta(hours=1)
-            if status in ("approved", "claimed", "claim_approved", "paid", "expired"):
-                row["approved_amount"] = approved
-                row["approved_at"] = created + timedelta(days=2)
-                row["claim_due"] = deadline
-                movements.append(_movement(a, row, "committed", approved))
-            if status in ("claimed", "claim_approved", "paid"):
-                row["actual_cost"] = approved
-                row["claimed_at"] = row["waiting_since"] = created + timedelta(days=20)
-                row["leads_created"] = rng.randint(0, 60)
-                row["registrations_created"] = rng.randint(0, 8)
-            if status in ("claim_approved", "paid"):
-                row["claim_amount"] = approved
-                movements.append(_movement(a, row, "claimed", approved))
-            if status == "paid":
-                row["payment_reference"] = f"MDF-{row['id']}"
-                row["paid_on"] = today - timedelta(days=rng.randint(0, 20))
-                row["paid_at"] = now - timedelta(days=rng.randint(0, 20))
-                movements.append(_movement(a, row, "paid", approved))
-            if status == "expired":
-                movements.append(_movement(a, row, "released", approved))
-            request_rows.append(row)
+    movements[:0] = allocated
     w.write(FundRequest, request_rows)
     w.write(Movement, movements)
     # Registrations credited to the approved activities: each such request takes up to three of
@@ -955,6 +949,55 @@ def _write_funds(w: Writer, rng, partner_rows, registrations: int, now) -> None:
             [period.pk],
         )
         w.counts["funds.Attribution"] = cursor.rowcount
+
+
+def _fund_request_row(rng, a: dict, status: str, *, pk: int, now, deadline) -> dict:
+    """One fund request of `status` on allocation `a`, with the fields that status has set."""
+    today = timezone.localdate(now)
+    created = now - timedelta(days=rng.randint(1, 80), minutes=rng.randint(0, 1440))
+    requested = Decimal(rng.randint(5, 40) * 100)
+    approved = requested - Decimal(rng.randint(0, 4) * 100)
+    row = {
+        "id": pk, "allocation_id": a["id"],
+        "partner_id": a["partner_id"], "status": status,
+        "activity_type": rng.choice(FUND_ACTIVITIES),
+        "title": f"{made_up_word(rng).title()} {rng.choice(['webinar', 'summit', 'campaign', 'roadshow'])}",
+        "starts_on": today + timedelta(days=rng.randint(-60, 60)),
+        "requested_amount": requested, "expected_leads": rng.randint(5, 80),
+        "expected_pipeline": requested * 20, "created_at": created,
+    }  # fmt: skip
+    row["ends_on"] = row["starts_on"] + timedelta(days=rng.randint(0, 2))
+    if status != "draft":
+        row["submitted_at"] = row["waiting_since"] = created + timedelta(hours=1)
+    if status in ("approved", "claimed", "claim_approved", "paid", "expired"):
+        row["approved_amount"] = approved
+        row["approved_at"] = created + timedelta(days=2)
+        row["claim_due"] = deadline
+    if status in ("claimed", "claim_approved", "paid"):
+        row["actual_cost"] = approved
+        row["claimed_at"] = row["waiting_since"] = created + timedelta(days=20)
+        row["leads_created"] = rng.randint(0, 60)
+        row["registrations_created"] = rng.randint(0, 8)
+    if status in ("claim_approved", "paid"):
+        row["claim_amount"] = approved
+    if status == "paid":
+        row["payment_reference"] = f"MDF-{row['id']}"
+        row["paid_on"] = today - timedelta(days=rng.randint(0, 20))
+        row["paid_at"] = now - timedelta(days=rng.randint(0, 20))
+    return row
+
+
+def _fund_request_movements(a: dict, row: dict) -> list[dict]:
+    """The ledger's movements a request of the row's status has made on its allocation."""
+    status, approved = row["status"], row.get("approved_amount")
+    kinds = {
+        "approved": ["committed"],
+        "claimed": ["committed"],
+        "claim_approved": ["committed", "claimed"],
+        "paid": ["committed", "claimed", "paid"],
+        "expired": ["committed", "released"],
+    }.get(status, [])
+    return [_movement(a, row, kind, approved) for kind in kinds]
 
 
 def _movement(allocation: dict, request: dict, kind: str, amount: Decimal) -> dict:
