@@ -22,15 +22,26 @@ MAY = {
 }
 
 
+def mark_current(links: list[dict], path: str) -> None:
+    """One link is the current page's: the one whose address (or a page it covers) is the
+    longest start of `path` (Earnings at /funds/earnings/, not Funds at /funds/); the home
+    pages only for themselves."""
+    best, length = None, 0
+    for link in links:
+        link["current"] = False
+        for prefix in link["prefixes"]:
+            home = prefix in ("/", "/portal/")
+            if (path == prefix or (not home and path.startswith(prefix))) and len(prefix) > length:
+                best, length = link, len(prefix)
+    if best is not None:
+        best["current"] = True
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": [], "may": {}}
     links = links_for(user)
-    path = request.path
-    for link in links:
-        link["current"] = path == link["url"] or (
-            link["url"] not in ("/", "/portal/") and path.startswith(link["url"])
-        )
+    mark_current(links, request.path)
     may = {name: partner_role_allows(user, roles) for name, roles in MAY.items()}
     return {"nav_links": links, "may": may}

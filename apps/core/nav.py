@@ -27,6 +27,9 @@ class Link:
     order: int
     # For partner links: the partner roles that may open the page (apps.core.access); all if None.
     partner_roles: frozenset[str] | None = None
+    # URL names of pages that belong to this link's place though their address does not start
+    # with its own (Earnings covers the payout batches under /funds/payouts/).
+    covers: tuple[str, ...] = ()
 
 
 def all_links() -> list[Link]:
@@ -45,7 +48,12 @@ def links_for(user) -> list[dict]:
     else:
         wanted = {"staff", "admin"} if user.is_admin else {"staff"}
     return [
-        {"label": link.label, "url": reverse(link.url_name), "name": link.url_name}
+        {
+            "label": link.label,
+            "url": reverse(link.url_name),
+            "name": link.url_name,
+            "prefixes": [reverse(link.url_name), *(reverse(n) for n in link.covers)],
+        }
         for link in all_links()
         if link.audience in wanted
         and (link.partner_roles is None or partner_role_allows(user, link.partner_roles))

@@ -2,7 +2,8 @@
 dashboard).
 
 An app contributes a part by defining, in its `sections.py`, a function named after the page:
-`portal_home(request)`, `partner_detail(request, partner)` or `dashboard(request)`, returning
+`portal_home(request)`, `partner_detail(request, partner)`, `dashboard(request)` or
+`registration_detail(request, registration)` (the manager's registration page), returning
 `(template, context)` or None, and `ORDER`, its place on every composite page (lower first).
 The apps are discovered from INSTALLED_APPS (apps.core.discovery), not listed here.
 """

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core import transitions
 from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.sections import collect
 from apps.partners.models import Partner
 from apps.program.models import ProgramSettings
 
@@ -116,6 +117,8 @@ def _page_context(request, reg: DealRegistration, forms: dict | None = None) -> 
         "won_form": forms.get("mark_won") or WonForm(),
         "lost_form": forms.get("mark_lost") or LostForm(),
         "now": now,
+        # What the apps above show on a registration (funds: the activity credited with it).
+        "sections": collect("registration_detail", request, reg),
         **conversation_context(request.user, reg),
     }
 

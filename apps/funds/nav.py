@@ -10,6 +10,6 @@ LINKS = [
     Link("Funds", "funds:overview", "staff", 45),
     Link("My funds", "portal:funds", "partner", 55),
     # "Payout batches" is a button on "Earnings": the bar stays one line.
-    Link("Earnings", "funds:earnings", "staff", 46),
+    Link("Earnings", "funds:earnings", "staff", 46, covers=("funds:payouts",)),
     Link("My earnings", "portal:earnings", "partner", 56, READS_EARNINGS),
 ]

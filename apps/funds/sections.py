@@ -1,12 +1,13 @@
 """This app's parts of composite pages (apps/core/sections.py): on the dashboard, the return on
 funds of the current period (won value of the registrations credited to its activities ÷ their
-cost), by activity type; on the partner page, the partner's earnings."""
+cost), by activity type; on the partner page, the partner's earnings; on a registration's page,
+the marketing activity credited with it."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from .models import FundRequest
+from .models import Attribution, FundRequest
 from .selectors import earning_totals, earnings_for, periods, return_on_funds
 
 # The place of this app's parts on composite pages, lower first.
@@ -34,3 +35,14 @@ def partner_detail(request, partner):
         "latest_earnings": list(qs.order_by("-won_on", "-id")[:5]),
         "earnings_partner": partner,
     }
+
+
+def registration_detail(request, registration):
+    attribution = (
+        Attribution.objects.filter(registration=registration)
+        .select_related("request__allocation__period")
+        .first()
+    )
+    if attribution is None:
+        return None
+    return "funds/_registration_section.html", {"attribution": attribution}

@@ -163,3 +163,22 @@ def test_the_demo_seeds_the_apps_of_its_own_floor_by_discovery():
     """apps/demo may not import an app of its floor (.importlinter): seed_demo runs their
     `demo.py` found like every other contribution."""
     assert [m.__name__ for m in app_modules("demo")] == ["apps.locator.demo"]
+
+
+@pytest.mark.parametrize(
+    "path, current",
+    [
+        ("/funds/", "Funds"),
+        ("/funds/queue/", "Funds"),
+        ("/funds/earnings/", "Earnings"),  # not Funds as well: the longest address wins
+        ("/funds/payouts/", "Earnings"),  # a page the Earnings link covers
+        ("/", "Dashboard"),
+    ],
+)
+def test_one_link_of_the_bar_is_the_current_pages(bob, client_for, path, current):
+    import re
+
+    response = client_for(bob).get(path)
+    assert response.status_code == 200
+    marked = re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', response.text)
+    assert marked == [current]

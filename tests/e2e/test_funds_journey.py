@@ -139,3 +139,9 @@ def test_edit_a_returned_request_resubmit_and_see_the_return(
     page.goto(f"{live_server.url}/")
     expect(page.locator("#fund-returns")).to_contain_text("4.00×")
     shot("funds-dashboard-return")
+    # The registration the activity produced names it, a click away from the request.
+    page.goto(f"{live_server.url}/registrations/{won.pk}/")
+    expect(page.locator(".fund-credit")).to_contain_text("Partner summit booth")
+    shot("funds-registration-credited")
+    page.locator(".fund-credit").get_by_role("link", name="Open the fund request").click()
+    expect(page.get_by_role("heading", name="Partner summit booth")).to_be_visible()

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.deals.models import DealRegistration
@@ -234,6 +235,19 @@ def test_the_pages_and_the_dashboard_show_the_return(acme, bob, client_for):
     assert 'id="fund-returns"' in staff.get("/").content.decode()
     mine = client_for(member(acme)).get("/portal/funds/").content.decode()
     assert "4,000.00" in mine and "4.00×" in mine
+
+
+def test_the_managers_registration_page_names_the_activity_credited_with_it(acme, bob, client_for):
+    r = request_in("approved", allocation(acme), amount="1000", manager=bob)
+    now = timezone.now()
+    credited = registration(acme, status="approved", submitted_at=now)
+    other = registration(acme, status="approved", submitted_at=now)
+    attribute("registration", credited, r.pk, partner_id=acme.pk, actor=bob)
+    staff = client_for(bob)
+    page = staff.get(reverse("deals:detail", args=[credited.pk])).content.decode()
+    assert 'id="fund-credit-h"' in page and r.title in page
+    assert f'href="/funds/requests/{r.pk}/"' in page
+    assert 'id="fund-credit-h"' not in staff.get(reverse("deals:detail", args=[other.pk])).text
 
 
 @pytest.mark.parametrize("n", [2, 30])
