@@ -10,7 +10,7 @@ from .models import Application
 ORDER = 5
 
 
-def dashboard(request):
+def dashboard(now):
     return "applications/_dashboard_funnel.html", {"steps": recruitment_funnel()}
 
 

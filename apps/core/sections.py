@@ -2,10 +2,15 @@
 dashboard).
 
 An app contributes a part by defining, in its `sections.py`, a function named after the page:
-`portal_home(request)`, `partner_detail(request, partner)`, `dashboard(request)` or
+`portal_home(request)`, `partner_detail(request, partner)`, `dashboard(now)` or
 `registration_detail(request, registration)` (the manager's registration page), returning
 `(template, context)` or None, and `ORDER`, its place on every composite page (lower first).
 The apps are discovered from INSTALLED_APPS (apps.core.discovery), not listed here.
+
+The dashboard's parts are the program's figures at `now`, the same for every staff user: they are
+computed with the rest of the dashboard's snapshot (apps/dashboard/snapshot.py), in a worker as
+often as in a request, so they take no request, and what they return is kept in the cache (plain
+data and model instances, which pickle).
 """
 
 from __future__ import annotations

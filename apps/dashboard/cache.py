@@ -8,7 +8,8 @@ size — and cost 0.8–1 s, growing with the table. So the page shows a snapsho
 - A snapshot holds the generation it was computed at. Any save or delete of a row the figures
   read (registrations, exchange rates, partners, QBRs and their action items, tasks, stage
   targets, tiers, program settings, lead assignments and certifications — the health score's
-  lead response and enablement) bumps the generation, at once and again when the transaction
+  lead response and enablement —, and what the other apps' parts of the page read: leads, fund
+  periods, requests and their credited registrations, applications and agreements) bumps the generation, at once and again when the transaction
   commits (a reader that computed from the uncommitted state cannot keep passing for current).
 - Library opens (the health score's enablement) do not bump: one per person and day, they would
   recompute the page all day long for a signal counted in 30-day steps; a snapshot is at most
@@ -42,10 +43,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from apps.agreements.models import Agreement
+from apps.applications.models import Application
 from apps.core.signals import bulk_written
 from apps.deals.models import DealRegistration
 from apps.enablement.models import Certification
-from apps.leads.models import Assignment
+from apps.funds.models import Attribution, FundPeriod, FundRequest
+from apps.leads.models import Assignment, Lead
 from apps.partners.models import Partner, Task
 from apps.program.models import ExchangeRate, ProgramSettings, StageConfig, Tier
 from apps.qbrs.models import QBR, ActionItem
@@ -173,6 +177,13 @@ def connect() -> None:
         Tier,
         Assignment,
         Certification,
+        # What the other apps' dashboard parts read (they are part of the snapshot too).
+        Lead,
+        FundPeriod,
+        FundRequest,
+        Attribution,
+        Application,
+        Agreement,
     ):
         for signal in (post_save, post_delete, bulk_written):
             signal.connect(_changed, sender=model, dispatch_uid=f"dashboard-{model.__name__}")

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from apps.core import broker
+from apps.core.sections import collect
 
 from . import cache, metrics
 
@@ -69,6 +70,10 @@ def figures(now: datetime, days: int, manager) -> dict:
             "money": metrics.money(now, days, manager),
             "qbrs": metrics.qbrs(now, days, manager),
             "health": metrics.health(now, manager),
+            # The other apps' parts of the page (apps/core/sections.py): the program's figures
+            # too, so they are kept and refreshed with the rest, not computed on every view
+            # (the return on funds and the lead response read the period's rows).
+            "sections": collect("dashboard", now),
         }
 
 

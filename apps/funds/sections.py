@@ -14,8 +14,8 @@ from .selectors import earning_totals, earnings_for, periods, return_on_funds
 ORDER = 57
 
 
-def dashboard(request):
-    today = timezone.localdate()
+def dashboard(now):
+    today = timezone.localdate(now)
     period = (
         periods().filter(starts_on__lte=today).first() or periods().order_by("starts_on").first()
     )
@@ -24,7 +24,13 @@ def dashboard(request):
     returns = return_on_funds(FundRequest.objects.filter(allocation__period=period), today=today)
     if not returns.by_request:
         return None
-    return "funds/_dashboard.html", {"period": period, "returns": returns}
+    # What the part shows, not every request's figures: it is kept in the dashboard's snapshot.
+    return "funds/_dashboard.html", {
+        "period": period,
+        "total": returns.total,
+        "activity_rows": returns.activity_rows(),
+        "base": returns.base,
+    }
 
 
 def partner_detail(request, partner):

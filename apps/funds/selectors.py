@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.functional import Promise
 
 from apps.core.access import READS_EARNINGS
 from apps.deals.models import DealRegistration
@@ -174,10 +175,12 @@ class Returns:
             key=lambda row: (-row[2].won, row[1]),
         )
 
-    def activity_rows(self) -> list[tuple[str, str, Return]]:
+    def activity_rows(self) -> list[tuple[str, str | Promise, Return]]:
         labels = dict(ActivityType.choices)
         return [
-            (key, str(labels.get(key, key)), self.by_activity[key])
+            # The label stays lazy: translated where it is shown (the dashboard keeps its rows
+            # in a snapshot shared by users of every language).
+            (key, labels.get(key, key), self.by_activity[key])
             for key in ActivityType.values
             if key in self.by_activity
         ]

@@ -16,7 +16,7 @@ ORDER = 55
 DASHBOARD_ROWS = 10
 
 
-def dashboard(request):
+def dashboard(now):
     partner_ids = list(
         Lead.objects.filter(assignments__isnull=False)
         .values_list("assignments__partner_id", flat=True)

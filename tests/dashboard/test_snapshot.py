@@ -220,3 +220,32 @@ def test_the_fresh_check_is_for_staff_only(client_for, charlie):
     response = client_for(charlie).get(reverse("dashboard-fresh"))
     assert response.status_code in (302, 403, 404)
     assert "HX-Refresh" not in response
+
+
+def test_the_other_apps_parts_are_kept_in_the_snapshot_and_refreshed_by_their_writes(
+    client_for, bob, acme, published
+):
+    """The return on funds, the lead response and the recruitment funnel are the program's
+    figures: a current snapshot shows them without reading their tables, and a write they read
+    (here a registration credited to a fund request) makes the snapshot stale."""
+    from apps.funds.services.attribution import attribute
+    from tests.funds.factories import allocation, request_in
+    from tests.qbrs.factories import registration
+
+    now = timezone.now()
+    fund = request_in("approved", allocation(acme), amount="1000", manager=bob)
+    won = registration(acme, status="won", value="4000", submitted_at=now, closed_at=now)
+    client = client_for(bob)
+    first = client.get("/")
+    assert "0.00×" in first.content.decode()  # nothing credited yet
+    with CaptureQueriesContext(connection) as current:
+        again = client.get("/")
+    assert again.context["updating"] is False
+    read = " ".join(q["sql"] for q in current.captured_queries)
+    assert not any(t in read for t in ("funds_", "leads_", "applications_")), read
+
+    attribute("registration", won, fund.pk, partner_id=acme.pk, actor=bob)
+    assert client.get("/").context["updating"] is True  # stale: the worker is asked
+    refresh(90, None)
+    html = client.get("/").content.decode()
+    assert 'id="fund-returns"' in html and "4.00×" in html
