@@ -248,9 +248,11 @@ def _record(recorder, failures: dict, set_aside: set[str]) -> None:
             ):
                 set_aside.add(operation)
             elif not (node and _excused(check.name, operation, status, body, node.value)):
-                failures[(operation, check.name)].append(
-                    f"{failure.title}: {failure.message}\n      {sent}"
-                )
+                found = f"{failure.title}: {failure.message}\n      {sent}"
+                if not failures[(operation, check.name)]:
+                    # As it is found: an all-phase run takes long (read it with pytest -s).
+                    print(f"\n{operation} [{check.name}]: {found}", flush=True)
+                failures[(operation, check.name)].append(found)
 
 
 def run_schemathesis(live_server, token: str) -> tuple[dict[tuple[str, str], list[str]], list]:
