@@ -33,15 +33,10 @@ class TagsField(forms.CharField):
         return [tag.strip() for tag in text.split(",") if tag.strip()]
 
 
-class ResourceForm(forms.ModelForm):
-    upload = forms.FileField(
-        label=_("File"),
-        required=False,
-        help_text=_(
-            "PDF, image, Word, Excel or PowerPoint, at most 20 MB. A new file keeps the old one "
-            "in the history."
-        ),
-    )
+class AudienceForm(forms.ModelForm):
+    """Who sees a resource or a course: partner types, stages and a minimum tier (none chosen:
+    everyone). The library's and the courses' forms share it."""
+
     partner_types = forms.MultipleChoiceField(
         label=_("Partner types"),
         required=False,
@@ -55,12 +50,6 @@ class ResourceForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every stage."),
     )
-    tags = TagsField(label=_("Tags"), help_text=_("Separated by commas."))
-
-    class Meta:
-        model = Resource
-        fields = [*RESOURCE_FIELDS, "published"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 18}), "summary": forms.TextInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +59,26 @@ class ResourceForm(forms.ModelForm):
         self.fields["min_tier"].queryset = Tier.objects.order_by("rank")  # type: ignore[attr-defined]
         self.fields["min_tier"].label = _("Minimum tier")
         self.fields["min_tier"].empty_label = _("Any tier")  # type: ignore[attr-defined]
+
+
+class ResourceForm(AudienceForm):
+    upload = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "PDF, image, Word, Excel or PowerPoint, at most 20 MB. A new file keeps the old one "
+            "in the history."
+        ),
+    )
+    tags = TagsField(label=_("Tags"), help_text=_("Separated by commas."))
+
+    class Meta:
+        model = Resource
+        fields = [*RESOURCE_FIELDS, "published"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18}), "summary": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         fields = ", ".join("{{ " + name + " }}" for name in FIELDS)
         self.fields["body"].help_text = _(
             "Markdown. A template may use merge fields: %(fields)s."
@@ -102,20 +111,7 @@ class UseTemplateForm(forms.Form):
 # --- courses -----------------------------------------------------------------------------------
 
 
-class CourseForm(forms.ModelForm):
-    partner_types = forms.MultipleChoiceField(
-        label=_("Partner types"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every type."),
-    )
-    stages = forms.MultipleChoiceField(
-        label=_("Partner stages"),
-        required=False,
-        choices=Stage.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every stage."),
-    )
+class CourseForm(AudienceForm):
 
     class Meta:
         model = Course
@@ -125,12 +121,6 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner_types"].choices = list(  # type: ignore[attr-defined]
-            PartnerType.objects.order_by("name").values_list("key", "name")
-        )
-        self.fields["min_tier"].queryset = Tier.objects.order_by("rank")  # type: ignore[attr-defined]
-        self.fields["min_tier"].label = _("Minimum tier")
-        self.fields["min_tier"].empty_label = _("Any tier")  # type: ignore[attr-defined]
         self.fields["phase"].choices = Phase.choices  # type: ignore[attr-defined]
         self.fields["task_template"].queryset = PlaybookTaskTemplate.objects.filter(  # type: ignore[attr-defined]
             completed_by=CompletingEvent.CERTIFICATION_EARNED
