@@ -30,6 +30,7 @@ from apps.core.serializers import (
     CurrencyCodeField,
     OneLineCharField,
     RoleFieldsModelSerializer,
+    StrictBooleanField,
     WebAddressField,
 )
 from apps.core.uploads import download
@@ -273,7 +274,7 @@ class CommentSerializer(RoleFieldsModelSerializer):
 
     author_name = serializers.SerializerMethodField(help_text="Who wrote it.")
     body = serializers.CharField(max_length=MAX_COMMENT)
-    internal = serializers.BooleanField(
+    internal = StrictBooleanField(
         required=False,
         default=False,
         help_text="Staff only (absent for partner users): an internal note the partner never "

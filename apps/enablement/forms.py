@@ -112,7 +112,6 @@ class UseTemplateForm(forms.Form):
 
 
 class CourseForm(AudienceForm):
-
     class Meta:
         model = Course
         fields = [*COURSE_FIELDS, "published"]

@@ -237,3 +237,39 @@ def test_the_invitations_partner_filter_is_on_the_list_only_and_refuses_non_ids(
     assert r.status_code == 400 and list(r.json()) == ["partner"]
     one = found["results"][0]["id"]
     assert client.get(f"/api/v1/invitations/{one}/?partner=acme").status_code == 200
+
+
+# --- JSON types ---------------------------------------------------------------------------------
+def test_a_json_body_sends_booleans_as_booleans_and_amounts_as_text(api_for, alice):
+    """The schema types a boolean `boolean` and an amount `string`: a JSON body with 0 for a
+    boolean, or a number for an amount, is refused next to the field (DRF would read both)."""
+    from apps.funds.models import FundPeriod
+    from apps.leads.models import RoutingRule
+
+    api = api_for(alice)
+    rule = {"name": "DACH", "priority": 1, "countries": ["DE"], "active": 0}
+    refused = api.post("/api/v1/lead-routing-rules/", rule, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"active"}, refused.json()
+    assert not RoutingRule.objects.exists()
+    assert (
+        api.post("/api/v1/lead-routing-rules/", {**rule, "active": True}, format="json").status_code
+        == 201
+    )
+    period = {"name": "2027-H1", "starts_on": "2027-01-01", "ends_on": "2027-06-30"}
+    number = api.post("/api/v1/fund-periods/", {**period, "budget": 1000}, format="json")
+    assert number.status_code == 400, number.json()
+    assert number.json()["budget"] == ['Send the amount as text, for example "1200.00".']
+    assert not FundPeriod.objects.exists()
+    text = api.post("/api/v1/fund-periods/", {**period, "budget": "1000"}, format="json")
+    assert text.status_code == 201 and text.json()["budget"] == "1000.00", text.json()
+
+
+def test_a_form_body_still_sends_its_values_as_text(api_for, alice):
+    """The browsable API's forms (undocumented) send every value as text: read as before."""
+    api = api_for(alice)
+    rule = {"name": "Nordics", "priority": "2", "countries": ["SE"], "active": "true"}
+    answer = api.post("/api/v1/lead-routing-rules/", rule, format="multipart")
+    assert answer.status_code == 201 and answer.json()["active"] is True, answer.json()
+    period = {"name": "2027-H2", "starts_on": "2027-07-01", "ends_on": "2027-12-31"}
+    answer = api.post("/api/v1/fund-periods/", {**period, "budget": "500.5"}, format="multipart")
+    assert answer.status_code == 201 and answer.json()["budget"] == "500.50", answer.json()
