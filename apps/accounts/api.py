@@ -23,7 +23,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.core.access import MANAGES_TEAM, HasAccess
-from apps.core.serializers import RoleFieldsModelSerializer, StrictBooleanField
+from apps.core.serializers import RoleFieldsModelSerializer
 from apps.core.throttles import ScopeThrottle
 
 from .authentication import PartnershipEnded
@@ -92,7 +92,7 @@ class UserSerializer(RoleFieldsModelSerializer):
 class UserUpdateSerializer(serializers.Serializer):
     """What a PATCH changes: whether the user is active, a partner user's partner role."""
 
-    is_active = StrictBooleanField(required=False)
+    is_active = serializers.BooleanField(required=False)
     partner_role = serializers.ChoiceField(choices=PartnerRole.choices, required=False)
 
 

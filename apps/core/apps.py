@@ -15,3 +15,8 @@ class CoreConfig(AppConfig):
         from .postgresql.lookups import register
 
         register()
+
+        # A JSON body's values of the types the schema gives them (apps/core/json_types.py).
+        from .json_types import install
+
+        install()

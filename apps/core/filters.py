@@ -11,6 +11,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -95,3 +96,27 @@ class ListFilterBackend(DjangoFilterBackend):
         if getattr(view, "action", None) != "list":
             return None
         return super().get_filterset_class(view, queryset)
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            _refuse_blank(filterset, request.query_params)
+        return filterset
+
+
+# A text filter takes "" (it matches everything, as the schema's plain string allows); any other
+# filter's value is a date, a number, a flag or one of a list, and "" is none of them: the API
+# refuses it (leave the parameter out instead) where the pages read an empty form field as no
+# filter.
+def _refuse_blank(filterset, params) -> None:
+    from rest_framework.exceptions import ValidationError as APIValidationError
+
+    blank = {
+        name: [_("Give a value, or leave the parameter out.")]
+        for name, filter_ in filterset.filters.items()
+        if not isinstance(filter_, django_filters.CharFilter)
+        and name in params
+        and any(value.strip() == "" for value in params.getlist(name))
+    }
+    if blank:
+        raise APIValidationError(blank)

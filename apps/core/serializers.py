@@ -18,9 +18,6 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.validators import RegexValidator, URLValidator
-from django.db import models
-from django.http import QueryDict
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
@@ -59,32 +56,12 @@ class RoleFieldsMixin:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
-def sent_as_form(field: serializers.Field) -> bool:
-    """The request's body was a form (the browsable API's, or a multipart upload): every value
-    arrives as text there. A JSON body carries its values' own types, which the schema states."""
-    return isinstance(getattr(field.root, "initial_data", None), QueryDict)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """true or false, as the schema says: DRF's field also reads 0, 1, "yes", "on" and the like
-    from a JSON body, which a client written against the schema never sends (and a typo'd
-    client should hear about). A form's text values are read as DRF reads them."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool) and not sent_as_form(self):
-            self.fail("invalid", input=data)
-        return super().to_internal_value(data)
-
-
 class RoleFieldsSerializer(RoleFieldsMixin, serializers.Serializer):
     pass
 
 
 class RoleFieldsModelSerializer(RoleFieldsMixin, serializers.ModelSerializer):
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.BooleanField: StrictBooleanField,
-    }
+    pass
 
 
 # Text the API reads: PostgreSQL cannot store NUL, so every text field refuses it (DRF's
@@ -172,7 +149,7 @@ def amount_pattern(
 class AmountField(serializers.DecimalField):
     """A decimal amount. Sent as text it must match its pattern exactly (the schema documents
     it: no "", "-", "." or spaces, the product's bounds); a JSON number is refused, as the
-    schema's type says (a binary fraction is no amount of money)."""
+    schema's type says (apps/core/json_types.py: a binary fraction is no amount of money)."""
 
     def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
@@ -187,11 +164,6 @@ class AmountField(serializers.DecimalField):
     def to_internal_value(self, data):
         if isinstance(data, str) and not re.fullmatch(self.pattern, data):
             self.fail("invalid")
-        if not isinstance(data, str) and not sent_as_form(self):
-            # A JSON number is a binary fraction: the schema asks for the amount as text.
-            raise serializers.ValidationError(
-                _('Send the amount as text, for example "1200.00".'), code="invalid"
-            )
         return super().to_internal_value(data)
 
 

@@ -30,7 +30,6 @@ from apps.core.serializers import (
     CurrencyCodeField,
     OneLineCharField,
     RoleFieldsModelSerializer,
-    StrictBooleanField,
     WebAddressField,
 )
 from apps.core.uploads import download
@@ -274,7 +273,7 @@ class CommentSerializer(RoleFieldsModelSerializer):
 
     author_name = serializers.SerializerMethodField(help_text="Who wrote it.")
     body = serializers.CharField(max_length=MAX_COMMENT)
-    internal = StrictBooleanField(
+    internal = serializers.BooleanField(
         required=False,
         default=False,
         help_text="Staff only (absent for partner users): an internal note the partner never "

@@ -28,7 +28,6 @@ from apps.core.serializers import (
     CurrencyCodeField,
     OneLineCharField,
     RoleFieldsModelSerializer,
-    StrictBooleanField,
 )
 from apps.core.uploads import download
 from apps.partners.models import Partner
@@ -184,7 +183,7 @@ class FundRequestSerializer(RoleFieldsModelSerializer):
     actual_cost = _amount(read_only=True, allow_null=True)
     claim_amount = _amount(read_only=True, allow_null=True)
     currency = CurrencyCodeField(source="allocation.currency", read_only=True)
-    submit = StrictBooleanField(
+    submit = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Submit at once (else a draft)."
     )
 

@@ -17,7 +17,6 @@ from apps.core.serializers import (
     CurrencyCodeField,
     OneLineCharField,
     RoleFieldsModelSerializer,
-    StrictBooleanField,
     WebAddressField,
 )
 from apps.deals.models import MAX_VALUE, no_control_characters
@@ -122,7 +121,7 @@ class LeadSerializer(RoleFieldsModelSerializer):
         required=False,
         default=Source.API,
     )
-    route = StrictBooleanField(
+    route = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Route the lead on creation."
     )
     routing_history = AssignmentSerializer(

@@ -14,7 +14,6 @@ from apps.core.serializers import (
     KeyField,
     LinkField,
     RoleFieldsModelSerializer,
-    StrictBooleanField,
 )
 from apps.program.models import PartnerType, ProgramSettings, Tier
 
@@ -69,7 +68,7 @@ class PartnerSerializer(RoleFieldsModelSerializer):
         max_length=MAX_REACH_ITEMS,
         required=False,
     )
-    listed_in_locator = StrictBooleanField(required=False)
+    listed_in_locator = serializers.BooleanField(required=False)
     qualification_score = serializers.IntegerField(read_only=True, allow_null=True)
     is_qualified = serializers.SerializerMethodField()
 

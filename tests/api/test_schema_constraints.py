@@ -240,21 +240,42 @@ def test_the_invitations_partner_filter_is_on_the_list_only_and_refuses_non_ids(
 
 
 # --- JSON types ---------------------------------------------------------------------------------
-def test_a_json_body_sends_booleans_as_booleans_and_amounts_as_text(api_for, alice):
-    """The schema types a boolean `boolean` and an amount `string`: a JSON body with 0 for a
-    boolean, or a number for an amount, is refused next to the field (DRF would read both)."""
-    from apps.funds.models import FundPeriod
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("active", 0, "Send true or false here."),
+        ("active", "true", "Send true or false here."),
+        ("name", 0, "Send text here (a JSON string)."),
+        ("priority", "1", "Send a whole number here (a JSON integer)."),
+        ("priority", 1.0, "Send a whole number here (a JSON integer)."),
+        ("countries", ["DE", 0], None),  # an item of a list: refused in the list's answer
+    ],
+)
+def test_a_json_value_of_another_type_than_the_schemas_is_refused(
+    api_for, alice, field, value, message
+):
+    """What Schemathesis' `negative_data_rejection` found DRF reading (apps/core/json_types.py):
+    0 for a boolean or a text, "1" for a whole number. Refused next to the field; nothing
+    stored."""
     from apps.leads.models import RoutingRule
 
-    api = api_for(alice)
-    rule = {"name": "DACH", "priority": 1, "countries": ["DE"], "active": 0}
-    refused = api.post("/api/v1/lead-routing-rules/", rule, format="json")
-    assert refused.status_code == 400 and set(refused.json()) == {"active"}, refused.json()
+    rule = {"name": "DACH", "priority": 1, "countries": ["DE"], "active": True}
+    refused = api_for(alice).post(
+        "/api/v1/lead-routing-rules/", {**rule, field: value}, format="json"
+    )
+    assert refused.status_code == 400 and set(refused.json()) == {field}, refused.json()
+    if message:
+        assert refused.json()[field] == [message]
     assert not RoutingRule.objects.exists()
     assert (
-        api.post("/api/v1/lead-routing-rules/", {**rule, "active": True}, format="json").status_code
-        == 201
+        api_for(alice).post("/api/v1/lead-routing-rules/", rule, format="json").status_code == 201
     )
+
+
+def test_an_amount_is_text_in_json_and_a_related_id_a_number(api_for, alice, bob, acme):
+    from apps.funds.models import FundPeriod
+
+    api = api_for(alice)
     period = {"name": "2027-H1", "starts_on": "2027-01-01", "ends_on": "2027-06-30"}
     number = api.post("/api/v1/fund-periods/", {**period, "budget": 1000}, format="json")
     assert number.status_code == 400, number.json()
@@ -262,6 +283,21 @@ def test_a_json_body_sends_booleans_as_booleans_and_amounts_as_text(api_for, ali
     assert not FundPeriod.objects.exists()
     text = api.post("/api/v1/fund-periods/", {**period, "budget": "1000"}, format="json")
     assert text.status_code == 201 and text.json()["budget"] == "1000.00", text.json()
+    # A partner's id as text, where the schema says integer.
+    allocation = {
+        "period": text.json()["id"],
+        "partner": str(acme.pk),
+        "amount": "100",
+        "currency": text.json()["currency"],
+        "claim_deadline": "2027-07-31",
+    }
+    as_text = api.post("/api/v1/fund-allocations/", allocation, format="json")
+    assert as_text.status_code == 400 and set(as_text.json()) == {"partner"}, as_text.json()
+    assert as_text.json()["partner"] == ["Send a whole number here (a JSON integer)."]
+    as_number = api.post(
+        "/api/v1/fund-allocations/", {**allocation, "partner": acme.pk}, format="json"
+    )
+    assert as_number.status_code == 201, as_number.json()
 
 
 def test_a_form_body_still_sends_its_values_as_text(api_for, alice):
@@ -273,3 +309,15 @@ def test_a_form_body_still_sends_its_values_as_text(api_for, alice):
     period = {"name": "2027-H2", "starts_on": "2027-07-01", "ends_on": "2027-12-31"}
     answer = api.post("/api/v1/fund-periods/", {**period, "budget": "500.5"}, format="multipart")
     assert answer.status_code == 201 and answer.json()["budget"] == "500.50", answer.json()
+
+
+def test_an_empty_filter_value_is_refused_unless_the_filter_is_text(api_for, alice):
+    """`expiring_before=` is no date (Schemathesis' all-phase run found it answered 200 with the
+    whole list): 400 naming the parameter. A text search may be empty: it matches everything."""
+    api = api_for(alice)
+    for query in ("expiring_before=", "status=", "expiring_before=%20"):
+        answer = api.get(f"/api/v1/certifications/?{query}")
+        assert answer.status_code == 400, (query, answer.content)
+        assert set(answer.json()) == {query.split("=")[0]}, answer.json()
+    assert api.get("/api/v1/certifications/?expiring_before=2030-01-01").status_code == 200
+    assert api.get("/api/v1/partners/?search=").status_code == 200
