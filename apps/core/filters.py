@@ -16,6 +16,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from .iso import CURRENCY_CODES, currency_choices
 from .numbers import BIGINT_MAX, NumberError, parse_int
 from .params import query_text
 
@@ -71,6 +72,15 @@ class SearchFilter(django_filters.CharFilter):
 @extend_schema_field(OpenApiTypes.BOOL)
 class FlagFilter(django_filters.Filter):
     field_class = FlagField
+
+
+@extend_schema_field({"type": "string", "enum": sorted(CURRENCY_CODES)})
+class CurrencyFilter(django_filters.ChoiceFilter):
+    """An ISO 4217 code; the page's choices are named in the user's language (read when the
+    filter is made), the schema lists the codes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=currency_choices, **kwargs)
 
 
 @extend_schema_field({"type": "integer", "minimum": 0})

@@ -106,10 +106,19 @@ def _checked(cls: type, wants) -> None:
             fits, message = wants(self)
             if not fits(data):
                 raise serializers.ValidationError(message, code="invalid")
+            _within_max_length(self, data)
         return original(self, data)
 
     to_internal_value.json_checked = True  # type: ignore[attr-defined]
     setattr(cls, "to_internal_value", to_internal_value)  # noqa: B010 (a class's method, replaced)
+
+
+def _within_max_length(field, data) -> None:
+    """The schema's maxLength counts the text as sent; DRF counts it once trimmed (40 spaces
+    around one letter passed a 20-character limit)."""
+    limit = getattr(field, "max_length", None)
+    if isinstance(field, serializers.CharField) and limit is not None and len(data) > limit:
+        field.fail("max_length", max_length=limit)
 
 
 def install() -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from apps.core import iso
-from apps.core.filters import IdFilter
+from apps.core.filters import CurrencyFilter, IdFilter
 
 from .models import (
     ActivityType,
@@ -56,7 +55,7 @@ class EarningFilter(django_filters.FilterSet):
     """?status=, ?currency=, ?batch= and, for staff, ?partner=."""
 
     status = django_filters.ChoiceFilter(choices=EarningStatus.choices)
-    currency = django_filters.ChoiceFilter(choices=iso.currency_choices)
+    currency = CurrencyFilter()
     batch = IdFilter(field_name="batch_id")
     partner = IdFilter(method="filter_partner", help_text="Staff only: this partner's")
 
