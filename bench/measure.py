@@ -32,7 +32,7 @@ from apps.accounts.services import token_create  # noqa: E402
 from apps.core import sweeps  # noqa: E402
 from apps.dashboard import cache as dashboard_cache  # noqa: E402
 from apps.dashboard.tasks import refresh as dashboard_refresh  # noqa: E402
-from apps.deals.models import DealRegistration  # noqa: E402
+from apps.deals.models import OPEN_STATUSES, DealRegistration  # noqa: E402
 from apps.leads.models import Lead  # noqa: E402
 from apps.leads.services import lead_create  # noqa: E402
 from bench.seed import SUFFIXES, made_up_name, made_up_word  # noqa: E402
@@ -78,7 +78,7 @@ def fresh_domains(partner_users, limit: int) -> list[str]:
     """Recent customers' domains, so conflict detection meets their registrations, that none of
     the benchmark's partners holds open (a partner holds one open registration per customer):
     each (partner, domain) the benchmark submits is a new claim, answered 201."""
-    open_statuses = ["submitted", "approved"]
+    open_statuses = list(OPEN_STATUSES)  # submitted, info requested, approved: as the service
     taken = set(
         DealRegistration.objects.filter(
             partner_id__in={u.partner_id for u in partner_users}, status__in=open_statuses

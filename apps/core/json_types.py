@@ -121,8 +121,26 @@ def _within_max_length(field, data) -> None:
         field.fail("max_length", max_length=limit)
 
 
+def _length_checked_before_blank() -> None:
+    """A text of only spaces is read as "" before `to_internal_value` runs, so a blank-allowed
+    field took 300 spaces under a 200-character limit: its length as sent is checked first."""
+    cls = serializers.CharField
+    original = cls.__dict__["run_validation"]
+    if getattr(original, "json_checked", False):
+        return
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and sent_as_json(self):
+            _within_max_length(self, data)
+        return original(self, data)
+
+    run_validation.json_checked = True  # type: ignore[attr-defined]
+    setattr(cls, "run_validation", run_validation)  # noqa: B010 (a class's method, replaced)
+
+
 def install() -> None:
     """Check the JSON type in front of each listed class's own `to_internal_value` (once)."""
     for cls, wants in WANTS.items():
         if not getattr(cls.__dict__["to_internal_value"], "json_checked", False):
             _checked(cls, wants)
+    _length_checked_before_blank()

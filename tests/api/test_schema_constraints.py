@@ -342,3 +342,18 @@ def test_the_earnings_currency_filter_lists_the_codes_and_refuses_blank(api_for,
     assert api_for(alice).get("/api/v1/earnings/?currency=EUR").status_code == 200
     assert api_for(alice).get("/api/v1/earnings/?currency=").status_code == 400
     assert api_for(alice).get("/api/v1/earnings/?currency=XYZ").status_code == 400
+
+
+def test_a_blank_allowed_text_of_only_spaces_longer_than_its_limit_is_refused(api_for, bob):
+    """DRF reads a text of only spaces as "" before any length check, so a blank-allowed field
+    took 4,001 spaces under its 4,000-character limit: the schema's maxLength holds as sent."""
+    from apps.leads.models import Lead
+
+    lead = {"company": "Initech", "country": "DE", "contact_name": "Peter",
+            "contact_email": "peter@initech.com"}  # fmt: skip
+    api = api_for(bob)
+    refused = api.post("/api/v1/leads/", {**lead, "description": " " * 4001}, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"description"}, refused.json()
+    assert not Lead.objects.exists()
+    taken = api.post("/api/v1/leads/", {**lead, "description": " " * 4000}, format="json")
+    assert taken.status_code == 201 and taken.json()["description"] == "", taken.json()
