@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import ObtainToken
-from apps.core.api import DocsView, NoSuchEndpoint, SchemaView
+from apps.core.api import DocsView, NoSuchEndpoint, SchemaView, answered_before_commit
 from apps.core.discovery import app_modules
 from apps.core.views import healthz
 from apps.dashboard.views import fresh, root
@@ -31,6 +31,9 @@ api_patterns = [
     # Last: any other address under /api/v1/ is a JSON 404, whatever the method.
     re_path(r"^(?P<rest>.*)$", NoSuchEndpoint.as_view(), name="api-not-found"),
 ]
+# Every write's answer is built before its commit (apps/core/api.py answered_before_commit).
+for _pattern in api_patterns:
+    _pattern.callback = answered_before_commit(_pattern.callback)
 
 urlpatterns = [
     path("", root, name="home"),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,6 +46,33 @@ class ConflictSerializer(serializers.Serializer):
     registration = serializers.IntegerField(
         required=False, help_text="duplicate_registration: the caller's open registration of it"
     )
+
+
+def answered_before_commit(view):
+    """An API write runs in one transaction that also builds its answer, and commits only then.
+
+    A client is told "done" only for what was stored, and "nothing was done" only for what was
+    not: the restart drill saw a registration stored and answered 503 "try again" because its
+    answer was read after the commit, when the connection was gone (a retry would have made a
+    second claim). Now a connection lost before the commit rolls everything back (503
+    `database_unavailable`); one lost during the COMMIT itself is the one ambiguous moment, and
+    says so (503 `outcome_unknown`, apps/core/middleware.py). An answer of 400 or more rolls back
+    whatever the request wrote before it was refused. Reads run as before."""
+    if getattr(view, "answered_before_commit", False):
+        return view
+
+    @functools.wraps(view)  # keeps what DRF and the schema read: cls, actions, csrf_exempt
+    def write(request, *args, **kwargs):
+        if request.method in SAFE_METHODS:
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            response = view(request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+        return response
+
+    write.answered_before_commit = True  # type: ignore[attr-defined]
+    return write
 
 
 def exception_handler(exc, context):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -536,16 +535,6 @@ class DealRegistrationViewSet(
         context = {**self.get_serializer_context(), "conflicts": conflicts}
         serializer = self.get_serializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        # The answer is read before the commit: a database lost after it would otherwise answer
-        # 503 ("nothing was done") for a registration that was stored (the restart drill).
-        with transaction.atomic():
-            serializer.save()
-            data = serializer.data
-        return Response(data, status=status.HTTP_201_CREATED)
 
     def perform_transition(self, obj, name, data):
         return registration_transition(

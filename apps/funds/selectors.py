@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db import connection
+from django.db.models import Case, Count, DecimalField, QuerySet, Sum, When
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from apps.core.access import READS_EARNINGS
 from apps.deals.models import DealRegistration
-from apps.program.money import CENT, base_currency, rate_to_base
+from apps.program.models import ExchangeRate
+from apps.program.money import CENT, base_currency
 
 from .models import (
     ATTRIBUTABLE_STATUSES,
@@ -195,10 +197,12 @@ def return_on_funds(requests: QuerySet[FundRequest], *, today: date) -> Returns:
     """Pipeline, won value, cost and return (won ÷ cost) of the approved activities among
     `requests`, per request, partner and activity type, in the base currency.
 
-    Four queries whatever the number of rows: the base currency, the requests, their attributions (a lead counts
-    the registration it converted into, unless that registration names a request itself), and the
-    registrations converted in SQL with the rate in force on their close date (today's while
-    open). Cost is the actual cost claimed, else the amount approved, converted at its
+    Three queries whatever the number of rows: the base currency, the requests, and one
+    statement that sums their credited registrations per request, currency and valuation day
+    and converts each sum with the rate in force that day (a registration's close date, today's
+    while open) — what comes back grows with the activities, not with their registrations. A
+    lead counts the registration it converted into, unless that registration names a request
+    itself. Cost is the actual cost claimed, else the amount approved, converted at its
     allocation's rate as the period's budget is."""
     result = Returns(base=base_currency())
     rows = list(
@@ -220,39 +224,20 @@ def return_on_funds(requests: QuerySet[FundRequest], *, today: date) -> Returns:
         rate = row["allocation__amount_base"] / row["allocation__amount"]
         result.by_request[row["pk"]] = Return(cost=(spent or ZERO) * rate)
         result.partner_names[row["partner_id"]] = row["partner__name"]
-    links = Attribution.objects.filter(request_id__in=list(result.by_request)).values_list(
-        "request_id", "registration_id", "lead_id", "lead__registration_id"
-    )
-    credited: dict[int, int] = {}  # registration → request
-    via_lead: dict[int, int] = {}
-    for request_id, registration_id, lead_id, lead_registration_id in links:
-        if lead_id is not None:
-            result.by_request[request_id].leads += 1
-            if lead_registration_id is not None:
-                via_lead[lead_registration_id] = request_id
-        else:
-            credited[registration_id] = request_id
-    credited = {**via_lead, **credited}  # a registration's own link wins over its lead's
-    registrations = (
-        DealRegistration.objects.filter(pk__in=list(credited))
-        .order_by()
-        .annotate(
-            valued_on=Coalesce(TruncDate("closed_at"), Value(today)),
-            rate=rate_to_base(result.base, on="valued_on"),
-        )
-        .values_list("pk", "status", "estimated_value", "actual_value", "currency", "rate")
-    )
-    for pk, status, estimated, actual, currency, rate in registrations:
-        figure = result.by_request[credited[pk]]
-        figure.registrations += 1
-        if status in NOT_PIPELINE:
-            continue
-        if rate is None:
-            figure.missing.add(currency)
-            continue
-        figure.pipeline += estimated * rate
-        if status == WON:
-            figure.won += (actual if actual is not None else estimated) * rate
+    if result.by_request:
+        for kind, request_id, currency, n, counted, pipeline, won, no_rate in _credited_sums(
+            list(result.by_request), base=result.base, today=today
+        ):
+            figure = result.by_request[request_id]
+            if kind == "lead":
+                figure.leads += n
+                continue
+            figure.registrations += n
+            if counted and no_rate:
+                figure.missing.add(currency)
+                continue
+            figure.pipeline += pipeline or ZERO
+            figure.won += won or ZERO
     for row in rows:
         figure = result.by_request[row["pk"]]
         for name in ("pipeline", "won", "cost"):
@@ -261,6 +246,70 @@ def return_on_funds(requests: QuerySet[FundRequest], *, today: date) -> Returns:
         result.by_activity.setdefault(row["activity_type"], Return()).add(figure)
         result.total.add(figure)
     return result
+
+
+def _credited_sums(request_ids: list[int], *, base: str, today: date) -> list[tuple]:
+    """Rows (kind, request, currency, count, counted, pipeline, won, no rate): per request its
+    leads ("lead"), and its credited registrations ("registrations") summed per currency and
+    valuation day, then converted with that day's rate (NULL sums where none is in force). The
+    sums are exact (numeric), so converting a sum equals summing the converted amounts."""
+    lead_table = Attribution._meta.get_field("lead").related_model._meta.db_table
+    sql = f"""
+    WITH links AS (
+        SELECT a.request_id, a.registration_id, a.lead_id,
+               l.registration_id AS lead_registration_id
+        FROM {Attribution._meta.db_table} a LEFT JOIN {lead_table} l ON l.id = a.lead_id
+        WHERE a.request_id = ANY(%(ids)s)
+    ),
+    credited AS (
+        SELECT DISTINCT ON (registration_id) registration_id, request_id
+        FROM (
+            SELECT registration_id, request_id, 0 AS via_lead
+            FROM links WHERE registration_id IS NOT NULL
+            UNION ALL
+            SELECT lead_registration_id, request_id, 1
+            FROM links WHERE lead_registration_id IS NOT NULL
+        ) c
+        ORDER BY registration_id, via_lead, request_id
+    ),
+    grouped AS (
+        SELECT c.request_id, r.currency,
+               COALESCE((r.closed_at AT TIME ZONE %(tz)s)::date, %(today)s) AS valued_on,
+               COUNT(*) AS registrations,
+               COUNT(*) FILTER (WHERE r.status <> ALL(%(not_pipeline)s)) AS counted,
+               SUM(r.estimated_value) FILTER (WHERE r.status <> ALL(%(not_pipeline)s))
+                   AS pipeline,
+               SUM(COALESCE(r.actual_value, r.estimated_value)) FILTER (WHERE r.status = %(won)s)
+                   AS won
+        FROM credited c JOIN {DealRegistration._meta.db_table} r ON r.id = c.registration_id
+        GROUP BY 1, 2, 3
+    )
+    SELECT 'lead', request_id, NULL, COUNT(*), NULL, NULL, NULL, NULL
+    FROM links WHERE lead_id IS NOT NULL GROUP BY request_id
+    UNION ALL
+    SELECT 'registrations', g.request_id, g.currency, g.registrations, g.counted,
+           g.pipeline * x.rate, g.won * x.rate, x.rate IS NULL
+    FROM grouped g CROSS JOIN LATERAL (
+        SELECT CASE WHEN g.currency = %(base)s THEN 1::numeric ELSE (
+            SELECT e.rate_to_base FROM {ExchangeRate._meta.db_table} e
+            WHERE e.currency = g.currency AND e.effective_date <= g.valued_on
+            ORDER BY e.effective_date DESC LIMIT 1
+        ) END AS rate
+    ) x
+    """  # noqa: S608 — table names from _meta; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "ids": request_ids,
+                "tz": timezone.get_current_timezone_name(),
+                "today": today,
+                "not_pipeline": list(NOT_PIPELINE),
+                "won": WON,
+                "base": base.upper(),
+            },
+        )
+        return cursor.fetchall()
 
 
 # --- earnings (issue 21) ------------------------------------------------------------------------

@@ -21,7 +21,8 @@ URL = "/api/v1/deal-registrations/"
 # savepoint (3), conflict detection with its stored pairs (one statement), the history event,
 # the partner's manager, the notification (its key checked, inserted), RELEASE, the answer's
 # `fund_request` (the funds app's field on registrations, one read) in the same transaction
-# (the view's atomic block around the service's: one more SAVEPOINT and RELEASE), and after
+# (every API write's atomic block, apps/core/api.py answered_before_commit, around the
+# service's: one more SAVEPOINT and RELEASE), and after
 # commit the onboarding task it may complete (one UPDATE). Was 18: a look-up of the new random
 # id (full_clean's uniqueness check), a second savepoint around the insert, and the onboarding
 # receiver reading the partner before its update.

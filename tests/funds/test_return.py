@@ -262,10 +262,9 @@ def test_the_return_costs_the_same_queries_at_any_size(n, acme, bob):
         attribute("lead", LeadFactory(), r.pk, partner_id=None, actor=bob)
     with CaptureQueriesContext(connection) as ctx:
         result = return_on_funds(FundRequest.objects.all(), today=timezone.localdate())
-    # The program's base currency; the requests with their allocation and partner; their
-    # attributions with the leads' registrations; the registrations converted with the rate in
-    # force.
-    assert len(ctx.captured_queries) == 4
+    # The program's base currency; the requests with their allocation and partner; one
+    # statement summing their leads and credited registrations, converted with the rate in force.
+    assert len(ctx.captured_queries) == 3
     assert result.total.won == Decimal(100 * n) and result.total.leads == n
 
 
@@ -298,7 +297,8 @@ def test_the_pages_and_lists_with_returns_cost_the_same_queries_at_any_size(
 
 # Equal at 2 and 30 activities, each with a won registration and a lead credited to it.
 # overview and my funds: their 4 and 5 of tests/funds/test_pages_api.py, then the base currency,
-# the approved requests, their attributions and the registrations converted; the registrations
+# the approved requests, and one statement summing their credited leads and registrations,
+# converted; the registrations
 # and leads lists: the count and the page with `fund_request` read in the page's own query (and
 # the leads' routing history for staff); files: the request and its files.
-PAGE_QUERIES = {"overview": 8, "my_funds": 9, "registrations": 2, "leads": 3, "files": 2}
+PAGE_QUERIES = {"overview": 7, "my_funds": 8, "registrations": 2, "leads": 3, "files": 2}
