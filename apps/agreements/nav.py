@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.access import READS_AGREEMENTS
 from apps.core.nav import Link
 
-LINKS = [Link("Agreements", "portal:agreements", "partner", 50, READS_AGREEMENTS)]
+LINKS = [Link(_("Agreements"), "portal:agreements", "partner", 50, READS_AGREEMENTS)]

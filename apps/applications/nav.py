@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.nav import Link
 
 LINKS = [
-    Link("Applications", "applications:queue", "staff", 25),
-    Link("Partner profile", "applications:questions", "settings", 35),
+    Link(_("Applications"), "applications:queue", "staff", 25),
+    Link(_("Partner profile"), "applications:questions", "settings", 35),
 ]

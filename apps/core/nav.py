@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from .access import partner_role_allows
 from .discovery import app_modules
@@ -21,7 +22,7 @@ Audience = Literal["staff", "admin", "partner", "settings"]
 
 @dataclass(frozen=True)
 class Link:
-    label: str
+    label: str | Promise  # marked for translation (gettext_lazy): shown in the user's language
     url_name: str
     audience: Audience
     order: int
@@ -60,7 +61,7 @@ def links_for(user) -> list[dict]:
     ]
 
 
-def settings_tabs() -> list[tuple[str, str]]:
+def settings_tabs() -> list[tuple[str, str | Promise]]:
     """The tabs of the program settings pages, (url name, label): the program's own and those
     of the apps configured beside it (tiers, exchange rates)."""
     return [(link.url_name, link.label) for link in all_links() if link.audience == "settings"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.nav import Link
 
-LINKS = [Link("Dashboard", "home", "staff", 10)]
+LINKS = [Link(_("Dashboard"), "home", "staff", 10)]

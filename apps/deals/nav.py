@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.access import WORKS_DEALS
 from apps.core.nav import Link
 
 LINKS = [
-    Link("Registrations", "deals:queue", "staff", 40),
-    Link("Register a deal", "portal:deal_new", "partner", 20, WORKS_DEALS),
-    Link("My registrations", "portal:deals", "partner", 30),
+    Link(_("Registrations"), "deals:queue", "staff", 40),
+    Link(_("Register a deal"), "portal:deal_new", "partner", 20, WORKS_DEALS),
+    Link(_("My registrations"), "portal:deals", "partner", 30),
 ]

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.access import READS_EARNINGS
 from apps.core.nav import Link
 
 LINKS = [
-    Link("Funds", "funds:overview", "staff", 45),
-    Link("My funds", "portal:funds", "partner", 55),
+    Link(_("Funds"), "funds:overview", "staff", 45),
+    Link(_("My funds"), "portal:funds", "partner", 55),
     # "Payout batches" is a button on "Earnings": the bar stays one line.
-    Link("Earnings", "funds:earnings", "staff", 46, covers=("funds:payouts",)),
-    Link("My earnings", "portal:earnings", "partner", 56, READS_EARNINGS),
+    Link(_("Earnings"), "funds:earnings", "staff", 46, covers=("funds:payouts",)),
+    Link(_("My earnings"), "portal:earnings", "partner", 56, READS_EARNINGS),
 ]

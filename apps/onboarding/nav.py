@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.nav import Link
 
-LINKS = [Link("Onboarding", "onboarding:overview", "staff", 30)]
+LINKS = [Link(_("Onboarding"), "onboarding:overview", "staff", 30)]

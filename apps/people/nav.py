@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.access import MANAGES_TEAM
 from apps.core.nav import Link
 
-LINKS = [Link("Team", "portal:team", "partner", 70, MANAGES_TEAM)]
+LINKS = [Link(_("Team"), "portal:team", "partner", 70, MANAGES_TEAM)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.nav import Link
 
 LINKS = [
-    Link("QBRs", "qbrs:list", "staff", 50),
-    Link("QBRs", "portal:qbrs", "partner", 60),
+    Link(_("QBRs"), "qbrs:list", "staff", 50),
+    Link(_("QBRs"), "portal:qbrs", "partner", 60),
 ]
