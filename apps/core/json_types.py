@@ -32,6 +32,7 @@ WHOLE_NUMBER = _("Send a whole number here (a JSON integer).")
 NUMBER = _("Send a number here (a JSON number).")
 BOOLEAN = _("Send true or false here.")
 AMOUNT = _('Send the amount as text, for example "1200.00".')
+LIST = _("Send a list here (a JSON array).")
 
 
 def sent_as_json(field: serializers.Field) -> bool:
@@ -95,6 +96,9 @@ WANTS: dict[type, Callable[[serializers.Field], Want]] = {
     serializers.DurationField: lambda f: (_is_text, TEXT),
     relations.PrimaryKeyRelatedField: _related_wants,
     relations.SlugRelatedField: lambda f: (_is_text, TEXT),
+    # DRF takes any iterable but a text for these: an object ({}) was read as its keys.
+    serializers.MultipleChoiceField: lambda f: (lambda v: isinstance(v, list), LIST),
+    relations.ManyRelatedField: lambda f: (lambda v: isinstance(v, list), LIST),
 }
 
 

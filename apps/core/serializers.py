@@ -23,6 +23,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from .iso import COUNTRY_CODES, COUNTRY_ERROR, CURRENCY_CODES, CURRENCY_ERROR
+from .text import refuse_control_characters
 
 
 class RoleFieldsMixin:
@@ -95,7 +96,14 @@ def text_pattern(refused: str, *, trimmed: bool, blank: bool) -> str:
 
 
 class OneLineCharField(serializers.CharField):
+    """A name, a title: refuses on the server what its schema pattern refuses (CONTROL), and the
+    characters no pattern can list (apps/core/text.py)."""
+
     schema_refused = CONTROL
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(refuse_control_characters)
 
 
 class TextFieldSchema(OpenApiSerializerFieldExtension):

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -22,7 +21,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from apps.core import iso
 from apps.core.access import WORKS_DEALS, partner_role_allows
 from apps.core.ids import RandomIdModel
-from apps.core.text import has_control_characters
+from apps.core.text import refuse_control_characters
 from apps.core.transitions import condition
 from apps.core.uploads import random_name
 from apps.program.models import ProgramSettings
@@ -50,9 +49,9 @@ CLOSED_STATUSES = (Status.WON, Status.LOST, Status.EXPIRED)
 
 
 def no_control_characters(value: str) -> None:
-    """One-line texts: no NUL, no control, bidi-override or unassigned characters."""
-    if has_control_characters(value):
-        raise ValidationError("Remove the control characters from this text.")
+    """One-line texts: no NUL, no control, bidi-override or unassigned characters (named here
+    for the migrations that use it)."""
+    refuse_control_characters(value)
 
 
 # django-fsm types a permission's first argument as any model: these take it unannotated.

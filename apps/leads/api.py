@@ -19,7 +19,7 @@ from apps.core.serializers import (
     RoleFieldsModelSerializer,
     WebAddressField,
 )
-from apps.deals.models import MAX_VALUE, no_control_characters
+from apps.deals.models import MAX_VALUE
 from apps.deals.services import EXTENDED as REGISTRATION
 from apps.partners.models import Partner
 from apps.partners.services import clean_countries, clean_specializations
@@ -346,7 +346,7 @@ class RoutingRuleSerializer(RoleFieldsModelSerializer):
     specializations = serializers.ListField(
         child=OneLineCharField(max_length=60), required=False, max_length=60
     )
-    name = OneLineCharField(max_length=120, validators=[no_control_characters])
+    name = OneLineCharField(max_length=120)
 
     class Meta:
         model = RoutingRule

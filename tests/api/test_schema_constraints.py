@@ -249,6 +249,10 @@ def test_the_invitations_partner_filter_is_on_the_list_only_and_refuses_non_ids(
         ("priority", "1", "Send a whole number here (a JSON integer)."),
         ("priority", 1.0, "Send a whole number here (a JSON integer)."),
         ("countries", ["DE", 0], None),  # an item of a list: refused in the list's answer
+        # DRF read an object as the list of its keys (the all-phase run found {} taken).
+        ("partner_types", {}, "Send a list here (a JSON array)."),
+        ("countries", {"DE": 1}, None),  # DRF's ListField refuses it itself
+        ("name", "Nordics\x9b", "Remove the control characters from this text."),
     ],
 )
 def test_a_json_value_of_another_type_than_the_schemas_is_refused(
@@ -357,3 +361,18 @@ def test_a_blank_allowed_text_of_only_spaces_longer_than_its_limit_is_refused(ap
     assert not Lead.objects.exists()
     taken = api.post("/api/v1/leads/", {**lead, "description": " " * 4000}, format="json")
     assert taken.status_code == 201 and taken.json()["description"] == "", taken.json()
+
+
+def test_a_one_line_text_refuses_control_characters_as_its_schema_says(api_for, alice):
+    """Every OneLineCharField refuses on the server what its schema pattern refuses: a fund
+    period's name ending in U+009B (a C1 control) was stored (the all-phase run found it)."""
+    from apps.funds.models import FundPeriod
+
+    period = {"starts_on": "2027-01-01", "ends_on": "2027-06-30", "budget": "10"}
+    api = api_for(alice)
+    for name in ("×ø\x9b", "Q1\u202e", "Q1\x00"):
+        refused = api.post("/api/v1/fund-periods/", {**period, "name": name}, format="json")
+        assert refused.status_code == 400 and set(refused.json()) == {"name"}, refused.json()
+    assert not FundPeriod.objects.exists()
+    taken = api.post("/api/v1/fund-periods/", {**period, "name": "Ü-2027"}, format="json")
+    assert taken.status_code == 201, taken.json()

@@ -179,6 +179,14 @@ def _only_a_public_suffix(value: object) -> bool:
         return False
 
 
+def _control_refused(body: bytes, field: str) -> bool:
+    """The answer refuses `field` for its control characters, and for nothing else."""
+    from apps.core.text import CONTROL_REFUSED
+
+    answer = json.loads(body)
+    return isinstance(answer, dict) and answer.get(field) == [str(CONTROL_REFUSED)]
+
+
 def _excused(check: str, operation: str, status: int | None, body: bytes, case) -> bool:
     if check != "positive_data_acceptance" or status != 400:
         return False
@@ -189,6 +197,12 @@ def _excused(check: str, operation: str, status: int | None, body: bytes, case) 
     sent = case.body if isinstance(case.body, dict) else {}
     unlisted = {
         f for f in UNLISTED_CHARACTER_FIELDS.get(operation, ()) if _unlisted_characters(sent.get(f))
+    }
+    # Any one-line text (apps/core/serializers.py OneLineCharField) refuses them alike.
+    unlisted |= {
+        f
+        for f in fields
+        if f in sent and _unlisted_characters(sent[f]) and _control_refused(body, f)
     }
     suffix = PUBLIC_SUFFIX_FIELDS.get(operation)
     if suffix and _only_a_public_suffix(sent.get(suffix)):
