@@ -114,6 +114,10 @@ class TierSerializer(RoleFieldsModelSerializer):
             rank=value("rank"),
             min_won_value=value("min_won_value"),
             min_won_deals=value("min_won_deals"),
+            # Optional on create (0: no certification required).
+            min_certified_people=attrs.get(
+                "min_certified_people", getattr(self.instance, "min_certified_people", 0)
+            ),
         )
         if errors:
             raise serializers.ValidationError(errors)

@@ -108,6 +108,7 @@ class TierForm(forms.ModelForm):
             rank=data["rank"],
             min_won_value=data["min_won_value"],
             min_won_deals=data["min_won_deals"],
+            min_certified_people=data.get("min_certified_people") or 0,
         )
         for field, messages in errors.items():
             for message in messages:

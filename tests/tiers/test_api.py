@@ -256,3 +256,26 @@ def test_it_keeps_the_tier_amounts_exact(api_for, alice, tiers):
     )
 
     assert Tier.objects.get(pk=tiers["Gold"].pk).min_won_value == Decimal("1000000.10")
+
+
+def test_certified_people_never_decrease_as_the_rank_rises(api_for, alice, tiers):
+    """The certification requirement follows the same order rule as won value and deals."""
+    api = api_for(alice)
+    gold = f"/api/v1/tiers/{tiers['Gold'].pk}/"
+    assert api.patch(gold, {"min_certified_people": 3}, format="json").status_code == 200
+    too_many = api.patch(
+        f"/api/v1/tiers/{tiers['Silver'].pk}/", {"min_certified_people": 4}, format="json"
+    )
+    assert too_many.status_code == 400
+    assert "Gold (rank 3) requires only" in too_many.json()["min_certified_people"][0]
+    assert Tier.objects.get(pk=tiers["Silver"].pk).min_certified_people == 0
+    platinum = {
+        "name": "Platinum", "rank": 4, "min_won_value": "2000000.00", "min_won_deals": 40,
+        "protection_days": 120, "discount_percent": "30.00", "qbr_cadence_months": 1,
+    }  # fmt: skip
+    too_few = api.post("/api/v1/tiers/", {**platinum, "min_certified_people": 2}, format="json")
+    assert too_few.status_code == 400
+    assert "Gold (rank 3) already requires" in too_few.json()["min_certified_people"][0]
+    assert api.post("/api/v1/tiers/", platinum, format="json").status_code == 400  # 0 < 3
+    taken = api.post("/api/v1/tiers/", {**platinum, "min_certified_people": 3}, format="json")
+    assert taken.status_code == 201, taken.json()

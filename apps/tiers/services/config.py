@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
+from django.utils.translation import gettext as _
 
 from apps.core.errors import ConditionsUnmet
 from apps.partners.models import Partner
@@ -32,7 +33,13 @@ DESCRIPTION_MAX = 2000
 
 
 def tier_config_errors(
-    *, instance: Tier | None, name: str, rank: int, min_won_value: Decimal, min_won_deals: int
+    *,
+    instance: Tier | None,
+    name: str,
+    rank: int,
+    min_won_value: Decimal,
+    min_won_deals: int,
+    min_certified_people: int = 0,
 ) -> dict[str, list[str]]:
     """Rules across tiers: a unique name and rank, and requirements that never decrease as the
     rank rises (a higher tier asks at least as much as every lower one)."""
@@ -50,18 +57,35 @@ def tier_config_errors(
     below = lower[-1] if lower else None
     above = higher[0] if higher else None
     for fld, value, unit in (
-        ("min_won_value", min_won_value, "won value"),
-        ("min_won_deals", min_won_deals, "won deals"),
+        ("min_won_value", min_won_value, _("won value")),
+        ("min_won_deals", min_won_deals, _("won deals")),
+        ("min_certified_people", min_certified_people, _("certified people")),
     ):
         if below is not None and value < getattr(below, fld):
             errors.setdefault(fld, []).append(
-                f"Must be at least {getattr(below, fld)}: {below.name} (rank {below.rank}) "
-                f"already requires that much {unit}, and a higher tier never asks for less."
+                _(
+                    "Must be at least %(value)s: %(tier)s (rank %(rank)s) already requires that "
+                    "much %(unit)s, and a higher tier never asks for less."
+                )
+                % {
+                    "value": getattr(below, fld),
+                    "tier": below.name,
+                    "rank": below.rank,
+                    "unit": unit,
+                }
             )
         if above is not None and value > getattr(above, fld):
             errors.setdefault(fld, []).append(
-                f"Must be at most {getattr(above, fld)}: {above.name} (rank {above.rank}) "
-                f"requires only that much {unit}, and a lower tier never asks for more."
+                _(
+                    "Must be at most %(value)s: %(tier)s (rank %(rank)s) requires only that much "
+                    "%(unit)s, and a lower tier never asks for more."
+                )
+                % {
+                    "value": getattr(above, fld),
+                    "tier": above.name,
+                    "rank": above.rank,
+                    "unit": unit,
+                }
             )
     return errors
 
