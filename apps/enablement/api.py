@@ -90,7 +90,10 @@ class ResourceSerializer(RoleFieldsModelSerializer):
     tags = serializers.ListField(
         child=OneLineCharField(max_length=40), required=False, max_length=20
     )
-    html = serializers.SerializerMethodField(help_text="The body rendered as sanitised HTML.")
+    html = serializers.SerializerMethodField(
+        help_text="The body rendered as sanitised HTML; a template's merge fields filled with a "
+        "partner user's own company's facts and figures (staff see the fields)."
+    )
     file = serializers.SerializerMethodField(help_text="The file's download link, if any.")
 
     class Meta:
@@ -119,7 +122,16 @@ class ResourceSerializer(RoleFieldsModelSerializer):
         read_only_fields = ["published_at", "version"]
 
     def get_html(self, resource) -> str:
-        return render_markdown(resource.body) if resource.content == Content.MARKDOWN else ""
+        user = self.context["request"].user
+        if resource.content != Content.MARKDOWN:
+            return ""
+        if not resource.is_template:
+            return render_markdown(resource.body)
+        # A partner user's templates filled with their company's figures, read once per answer
+        # (the list's items share this serializer).
+        if not hasattr(self, "_merge_values"):
+            self._merge_values = services.merge_values_for(user)
+        return services.resource_html(resource, user, values=self._merge_values)
 
     def get_file(self, resource) -> str | None:
         return file_link(resource, self.context["request"].user)

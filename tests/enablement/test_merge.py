@@ -16,7 +16,7 @@ from apps.partners.models import Stage
 from apps.program.models import Tier
 from apps.qbrs import quarters
 from apps.qbrs.models import QBR, ActionItem
-from tests.factories import PartnerFactory, PartnerUserFactory
+from tests.factories import ManagerFactory, PartnerFactory, PartnerUserFactory
 
 from .factories import ResourceFactory
 
@@ -145,3 +145,28 @@ def test_a_partner_user_opening_a_template_reads_its_own_company_in_it(acme, cli
     assert "Plan for Acme Resellers: —" in page and "{{" not in page
     opened = api_for(charlie).post(f"/api/v1/resources/{template.pk}/open/").json()
     assert opened["html"] == "<p>Plan for Acme Resellers: —</p>\n"
+    # Reading it (the list, the detail) shows the same, never the raw fields; staff see them.
+    api = api_for(charlie)
+    listed = api.get("/api/v1/resources/").json()["results"]
+    assert [r["html"] for r in listed if r["id"] == template.pk] == [opened["html"]]
+    assert api.get(f"/api/v1/resources/{template.pk}/").json()["html"] == opened["html"]
+    staff = api_for(ManagerFactory()).get(f"/api/v1/resources/{template.pk}/")
+    assert "{{ partner_name }}" in staff.json()["html"]
+
+
+def test_the_library_list_fills_its_templates_with_constant_queries(acme, api_for):
+    """The company's figures are read once per answer, however many templates it lists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    charlie = PartnerUserFactory(partner=acme)
+    api = api_for(charlie)
+    counts = []
+    for _ in range(2):
+        ResourceFactory(is_template=True, body="Plan for {{ partner_name }}")
+        ResourceFactory(is_template=True, body="Tier {{ tier }}")
+        with CaptureQueriesContext(connection) as ctx:
+            listed = api.get("/api/v1/resources/").json()["results"]
+        assert all("{{" not in r["html"] for r in listed)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts

@@ -279,15 +279,28 @@ def document_pdf(document: PartnerDocument) -> bytes:
     return render_pdf(html, title=document.title)
 
 
-def resource_html(resource: Resource, user, now: datetime | None = None) -> str:
-    """The resource's sanitised HTML as its reader sees it: a template opened by a partner user
-    shows that partner's own facts and figures in its merge fields (staff see the fields)."""
+def merge_values_for(user, now: datetime | None = None) -> dict | None:
+    """The merge fields' values a partner user's templates are filled with (their own company's
+    facts and figures); None for staff, who see the fields themselves."""
+    if not (getattr(user, "is_partner_user", False) and user.partner_id):
+        return None
+    partner = Partner.objects.select_related("partner_type", "tier", "manager").get(
+        pk=user.partner_id
+    )
+    return merge.values_for(partner, now)
+
+
+def resource_html(
+    resource: Resource, user, now: datetime | None = None, *, values: dict | None = None
+) -> str:
+    """The resource's sanitised HTML as its reader sees it: a template read by a partner user
+    shows that partner's own facts and figures in its merge fields (staff see the fields).
+    `values`: merge_values_for(user), when the caller reads many resources."""
     if resource.content != Content.MARKDOWN:
         return ""
     body = resource.body
-    if resource.is_template and getattr(user, "is_partner_user", False) and user.partner_id:
-        partner = Partner.objects.select_related("partner_type", "tier", "manager").get(
-            pk=user.partner_id
-        )
-        body = merge.fill(body, merge.values_for(partner, now))
+    if resource.is_template:
+        values = values if values is not None else merge_values_for(user, now)
+        if values is not None:
+            body = merge.fill(body, values)
     return render_markdown(body)
