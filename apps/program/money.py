@@ -16,6 +16,9 @@ from django.db.models import Case, DecimalField, OuterRef, Subquery, Value, When
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
+from apps.core.events import send_after_commit
+
+from . import events
 from .models import ExchangeRate, ProgramSettings
 
 CENT = Decimal("0.01")
@@ -73,4 +76,10 @@ def rate_to_base(base: str, *, currency: str = "currency", on: str) -> Expressio
 def exchange_rate_save(*, rate: ExchangeRate) -> ExchangeRate:
     rate.currency = rate.currency.upper()
     rate.save()
+    send_after_commit(
+        events.exchange_rate_saved,
+        ExchangeRate,
+        currency=rate.currency,
+        effective_date=rate.effective_date,
+    )
     return rate

@@ -226,3 +226,25 @@ def test_a_tier_set_by_hand_in_the_tiers_app_is_announced(bob, django_capture_on
     with listening(tier_changed) as changed, django_capture_on_commit_callbacks(execute=True):
         change = tier_set_by_hand(partner=partner, to_tier=tiers["Silver"], actor=bob)
     assert [(c["change_id"], c["direction"]) for c in changed] == [(change.pk, Direction.DEMOTION)]
+
+
+def test_a_saved_exchange_rate_is_announced_after_commit(django_capture_on_commit_callbacks):
+    from datetime import date
+    from decimal import Decimal
+
+    from apps.program.events import exchange_rate_saved
+    from apps.program.models import ExchangeRate
+    from apps.program.money import exchange_rate_save
+
+    rate = ExchangeRate(
+        currency="gbp", rate_to_base=Decimal("1.25"), effective_date=date(2026, 1, 5)
+    )
+    with listening(exchange_rate_saved) as heard:
+        with django_capture_on_commit_callbacks() as pending:
+            exchange_rate_save(rate=rate)
+        assert heard == []  # not before the commit
+        for callback in pending:
+            callback()
+    assert heard == [
+        {"sender": ExchangeRate, "currency": "GBP", "effective_date": date(2026, 1, 5)}
+    ]

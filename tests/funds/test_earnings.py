@@ -154,6 +154,28 @@ def test_the_base_amount_uses_the_rate_in_force_on_the_day_won_and_says_when_the
     assert in_gbp.amount == Decimal("50.00") and in_gbp.amount_base is None
 
 
+def test_an_earning_accrued_without_a_rate_is_converted_when_one_is_saved(
+    acme, alice, api_for, django_capture_on_commit_callbacks
+):
+    """The admin adds the missing rate (the rates API, as the rates page does): the accruals
+    won on or after its date are converted at it; an earlier one stays without (no rate was in
+    force on its day), and an accrual already converted keeps its amount."""
+    today = timezone.localdate()
+    in_gbp = _accrued(acme, "1000.00", currency="GBP")
+    before = _accrued(acme, "400.00", currency="GBP")
+    EarningAccrual.objects.filter(pk=before.pk).update(won_on=today - timedelta(days=30))
+    assert in_gbp.amount_base is None
+    rate = {"currency": "GBP", "rate_to_base": "1.25000000",
+            "effective_date": (today - timedelta(days=10)).isoformat()}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api_for(alice).post("/api/v1/exchange-rates/", rate, format="json")
+    assert answer.status_code == 201, answer.json()
+    in_gbp.refresh_from_db()
+    before.refresh_from_db()
+    assert in_gbp.amount_base == Decimal("62.50")  # 50.00 GBP at 1.25
+    assert before.amount_base is None
+
+
 def test_the_base_currency_is_the_programs(acme):
     settings = ProgramSettings.get()
     settings.base_currency = "EUR"

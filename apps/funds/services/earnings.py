@@ -37,6 +37,30 @@ PERIOD = re.compile(PERIOD_PATTERN)
 PERIOD_ERROR = gettext_lazy("Give a month as 2026-11 or a quarter as 2026-Q4.")
 
 
+def earnings_convert(*, currency: str, since: date) -> int:
+    """Accruals in `currency` stored without a rate in force on their date (amount_base empty)
+    and won on or after `since`, converted now that a rate is: the totals in the base currency
+    stop leaving them out. Only those accrued under today's base currency (a rate is to it).
+    Returns how many were converted."""
+    base = base_currency()
+    waiting = EarningAccrual.objects.select_for_update().filter(
+        currency=currency.upper(),
+        base_currency=base,
+        amount_base__isnull=True,
+        won_on__gte=since,
+    )
+    converted = []
+    with transaction.atomic():
+        for accrual in waiting:
+            accrual.amount_base = to_base(
+                accrual.amount, accrual.currency, accrual.won_on, base=base
+            )
+            if accrual.amount_base is not None:
+                converted.append(accrual)
+        EarningAccrual.objects.bulk_update(converted, ["amount_base"], batch_size=500)
+    return len(converted)
+
+
 def _audit(*, action: str, object_type: str, object_id: int, actor, now: datetime, detail: dict):
     AuditEvent.objects.create(
         at=now,
