@@ -297,6 +297,9 @@ class ObtainToken(APIView):
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
     permission_classes = ()
     renderer_classes = (renderers.JSONRenderer,)
+    # A refused sign-in stays recorded: django-axes counts it toward the lockout
+    # (apps/core/api.py answered_before_commit rolls back other refused writes).
+    keeps_writes_when_refused = True
 
     @extend_schema(
         summary="Get an API token",

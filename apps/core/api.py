@@ -57,9 +57,12 @@ def answered_before_commit(view):
     second claim). Now a connection lost before the commit rolls everything back (503
     `database_unavailable`); one lost during the COMMIT itself is the one ambiguous moment, and
     says so (503 `outcome_unknown`, apps/core/middleware.py). An answer of 400 or more rolls back
-    whatever the request wrote before it was refused. Reads run as before."""
+    whatever the request wrote before it was refused (one service done, the next refused: not
+    half of it), unless the view keeps a refusal's own record (`keeps_writes_when_refused`: a
+    failed sign-in counts toward the lockout). Reads run as before."""
     if getattr(view, "answered_before_commit", False):
         return view
+    keeps = getattr(getattr(view, "cls", None), "keeps_writes_when_refused", False)
 
     @functools.wraps(view)  # keeps what DRF and the schema read: cls, actions, csrf_exempt
     def write(request, *args, **kwargs):
@@ -67,7 +70,7 @@ def answered_before_commit(view):
             return view(request, *args, **kwargs)
         with transaction.atomic():
             response = view(request, *args, **kwargs)
-            if response.status_code >= 400:
+            if response.status_code >= 400 and not keeps:
                 transaction.set_rollback(True)
         return response
 
