@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.leads.models import Assignment, Outcome, Status
+from apps.leads.models import Assignment, Lead, Outcome, Status
 from apps.leads.selectors import lead_responsiveness, partner_lead_stats
+from apps.partners.models import Partner
 from tests.factories import PartnerFactory
 
 from .factories import LeadFactory
@@ -130,3 +131,32 @@ def test_the_partner_page_and_the_dashboard_show_the_known_figures(world, client
     row = table[table.index(">Acme<") : table.index("</tr>", table.index(">Acme<"))]
     cells = [c.split("<")[0] for c in row.split('<td class="num">')[1:]]
     assert cells == ["8", "67 %", "5.5 h", "2 (50 %)", "1"]
+
+
+def test_the_dashboard_ranks_every_partner_that_received_leads(client_for, alice):
+    """The card lists the partners that received the most leads among all of them: it took an
+    arbitrary 500 partners first, so with more the leader could be missing."""
+    template = PartnerFactory(name="Template")
+    partners = Partner.objects.bulk_create(
+        [
+            Partner(name=f"Reseller {i:04}", partner_type_id=template.partner_type_id)
+            for i in range(1500)
+        ]
+    )
+    leads = Lead.objects.bulk_create(
+        [LeadFactory.build(domain=f"c{i}.example") for i in range(len(partners) + 3)]
+    )
+    leader = partners[-1]
+    owners = [*partners, leader, leader, leader]
+    Assignment.objects.bulk_create(
+        [
+            Assignment(lead=lead, partner=owner, explanation="test", assigned_at=NOW,
+                       accept_by=NOW + timedelta(hours=24))
+            for lead, owner in zip(leads, owners, strict=True)
+        ]
+    )  # fmt: skip
+    page = client_for(alice).get("/").content.decode()
+    section = page[page.index('id="lead-stats"') :]
+    table = section[: section.index("</table>")]
+    names = [cell.split("<")[0] for cell in table.split('href="/partners/')[1:]]
+    assert ">Reseller 1499" in names[0] and len(names) == 10, names[:3]
