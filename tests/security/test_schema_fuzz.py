@@ -187,6 +187,17 @@ def _control_refused(body: bytes, field: str) -> bool:
     return isinstance(answer, dict) and answer.get(field) == [str(CONTROL_REFUSED)]
 
 
+def _names_no_object(body: bytes, field: str) -> bool:
+    """The answer refuses `field` only because the id it sent names no object."""
+    answer = json.loads(body)
+    said = answer.get(field) if isinstance(answer, dict) else None
+    return (
+        isinstance(said, list)
+        and bool(said)
+        and all(isinstance(m, str) and m.endswith("does not exist.") for m in said)
+    )
+
+
 def _excused(check: str, operation: str, status: int | None, body: bytes, case) -> bool:
     if check != "positive_data_acceptance" or status != 400:
         return False
@@ -204,6 +215,8 @@ def _excused(check: str, operation: str, status: int | None, body: bytes, case) 
         for f in fields
         if f in sent and _unlisted_characters(sent[f]) and _control_refused(body, f)
     }
+    # An id naming no object (DRF's related fields): well formed, and refused on that field.
+    unlisted |= {f for f in fields if _names_no_object(body, f)}
     suffix = PUBLIC_SUFFIX_FIELDS.get(operation)
     if suffix and _only_a_public_suffix(sent.get(suffix)):
         unlisted.add(suffix)
