@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from .models import Attribution, FundRequest
-from .selectors import earning_totals, earnings_for, periods, return_on_funds
+from .selectors import earning_totals, earnings_for, periods, return_by_activity
 
 # The place of this app's parts on composite pages, lower first.
 ORDER = 57
@@ -21,8 +21,8 @@ def dashboard(now):
     )
     if period is None:
         return None
-    returns = return_on_funds(FundRequest.objects.filter(allocation__period=period), today=today)
-    if not returns.by_request:
+    returns = return_by_activity(FundRequest.objects.filter(allocation__period=period), today=today)
+    if not returns.by_activity:
         return None
     # What the part shows, not every request's figures: it is kept in the dashboard's snapshot.
     return "funds/_dashboard.html", {

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Count, DecimalField, QuerySet, Sum, When
 from django.utils import timezone
@@ -14,8 +15,9 @@ from django.utils.functional import Promise
 
 from apps.core.access import READS_EARNINGS
 from apps.deals.models import DealRegistration
+from apps.partners.models import Partner
 from apps.program.models import ExchangeRate
-from apps.program.money import CENT, base_currency
+from apps.program.money import base_currency
 
 from .models import (
     ATTRIBUTABLE_STATUSES,
@@ -197,69 +199,97 @@ def return_on_funds(requests: QuerySet[FundRequest], *, today: date) -> Returns:
     """Pipeline, won value, cost and return (won ÷ cost) of the approved activities among
     `requests`, per request, partner and activity type, in the base currency.
 
-    Three queries whatever the number of rows: the base currency, the requests, and one
-    statement that sums their credited registrations per request, currency and valuation day
-    and converts each sum with the rate in force that day (a registration's close date, today's
-    while open) — what comes back grows with the activities, not with their registrations. A
-    lead counts the registration it converted into, unless that registration names a request
-    itself. Cost is the actual cost claimed, else the amount approved, converted at its
-    allocation's rate as the period's budget is."""
+    Two queries whatever the number of rows: the base currency, and one statement
+    (`_per_request_sql`) that reads each request with its partner and cost and sums its
+    credited registrations converted with the rate in force on their valuation day. A lead counts
+    the registration it converted into, unless that registration names a request itself. Cost is
+    the actual cost claimed, else the amount approved, converted at its allocation's rate as the
+    period's budget is; each request's figures are rounded to the cent in the statement."""
     result = Returns(base=base_currency())
-    rows = list(
-        requests.filter(status__in=ATTRIBUTABLE_STATUSES)
-        .order_by()
-        .values(
-            "pk",
-            "partner_id",
-            "partner__name",
-            "activity_type",
-            "actual_cost",
-            "approved_amount",
-            "allocation__amount",
-            "allocation__amount_base",
-        )  # fmt: skip
-    )
-    for row in rows:
-        spent = row["actual_cost"] if row["actual_cost"] is not None else row["approved_amount"]
-        rate = row["allocation__amount_base"] / row["allocation__amount"]
-        result.by_request[row["pk"]] = Return(cost=(spent or ZERO) * rate)
-        result.partner_names[row["partner_id"]] = row["partner__name"]
-    if result.by_request:
-        for kind, request_id, currency, n, counted, pipeline, won, no_rate in _credited_sums(
-            list(result.by_request), base=result.base, today=today
-        ):
-            figure = result.by_request[request_id]
-            if kind == "lead":
-                figure.leads += n
-                continue
-            figure.registrations += n
-            if counted and no_rate:
-                figure.missing.add(currency)
-                continue
-            figure.pipeline += pipeline or ZERO
-            figure.won += won or ZERO
-    for row in rows:
-        figure = result.by_request[row["pk"]]
-        for name in ("pipeline", "won", "cost"):
-            setattr(figure, name, getattr(figure, name).quantize(CENT))
-        result.by_partner.setdefault(row["partner_id"], Return()).add(figure)
-        result.by_activity.setdefault(row["activity_type"], Return()).add(figure)
+    try:
+        sql, params = _per_request_sql(requests, base=result.base, today=today)
+    except EmptyResultSet:  # requests.none(): nothing to read
+        return result
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for pk, partner_id, name, activity, cost, leads, regs, pipeline, won, missing in rows:
+        figure = _figure((cost, leads, regs, pipeline, won), missing or ())
+        result.by_request[pk] = figure
+        result.partner_names[partner_id] = name
+        result.by_partner.setdefault(partner_id, Return()).add(figure)
+        result.by_activity.setdefault(activity, Return()).add(figure)
         result.total.add(figure)
     return result
 
 
-def _credited_sums(request_ids: list[int], *, base: str, today: date) -> list[tuple]:
-    """Rows (kind, request, currency, count, counted, pipeline, won, no rate): per request its
-    leads ("lead"), and its credited registrations ("registrations") summed per currency and
-    valuation day, then converted with that day's rate (NULL sums where none is in force). The
-    sums are exact (numeric), so converting a sum equals summing the converted amounts."""
+def _figure(sums: tuple, missing) -> Return:
+    """A Return from a row's (cost, leads, registrations, pipeline, won) and missing currencies
+    (counts come back as numeric sums)."""
+    cost, leads, registrations, pipeline, won = sums
+    return Return(
+        leads=int(leads),
+        registrations=int(registrations),
+        pipeline=pipeline,
+        won=won,
+        cost=cost,
+        missing=set(missing),
+    )
+
+
+def return_by_activity(requests: QuerySet[FundRequest], *, today: date) -> Returns:
+    """return_on_funds' figures by activity type and in total only (the dashboard's part),
+    summed in the database from the same per-request figures: a row per activity type comes
+    back, however many activities and registrations the period holds. Two queries."""
+    result = Returns(base=base_currency())
+    try:
+        inner, params = _per_request_sql(requests, base=result.base, today=today)
+    except EmptyResultSet:  # requests.none(): nothing to read
+        return result
+    sql = f"""
+    SELECT activity_type, SUM(cost), SUM(leads), SUM(registrations), SUM(pipeline), SUM(won),
+           string_agg(array_to_string(missing, ','), ',')
+    FROM ({inner}) per_request
+    GROUP BY activity_type
+    """  # noqa: S608 — the statement of _per_request_sql; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for activity, cost, leads, regs, pipeline, won, missing in rows:
+        codes = missing.split(",") if missing else ()  # each request's codes, joined
+        figure = _figure((cost, leads, regs, pipeline, won), codes)
+        result.by_activity[activity] = figure
+        result.total.add(figure)
+    return result
+
+
+def _per_request_sql(requests: QuerySet[FundRequest], *, base: str, today: date):
+    """(sql, params): per approved request among `requests` — id, partner, partner name,
+    activity type, cost, leads, registrations, pipeline, won (each rounded to the cent, in the
+    base currency) and the currencies of counted registrations with no rate in force (NULL when
+    none). The registrations are summed per request, currency and valuation day (close date,
+    today while open) before each sum is converted once with that day's rate: the sums are exact
+    (numeric), so converting a sum equals summing the converted amounts."""
+    chosen, chosen_params = (
+        requests.filter(status__in=ATTRIBUTABLE_STATUSES).order_by().values("pk").query
+    ).sql_with_params()
     lead_table = Attribution._meta.get_field("lead").related_model._meta.db_table
     sql = f"""
-    WITH links AS (
+    WITH req AS (
+        SELECT fr.id, fr.partner_id, p.name AS partner_name, fr.activity_type,
+               ROUND(COALESCE(fr.actual_cost, fr.approved_amount, 0)
+                     * (al.amount_base / al.amount), 2) AS cost
+        FROM {FundRequest._meta.db_table} fr
+        JOIN {FundAllocation._meta.db_table} al ON al.id = fr.allocation_id
+        JOIN {Partner._meta.db_table} p ON p.id = fr.partner_id
+        WHERE fr.id IN ({chosen})
+    ),
+    links AS (
         SELECT a.request_id, a.registration_id, a.lead_id,
                l.registration_id AS lead_registration_id
-        FROM {Attribution._meta.db_table} a LEFT JOIN {lead_table} l ON l.id = a.lead_id
-        WHERE a.request_id = ANY(%(ids)s)
+        FROM {Attribution._meta.db_table} a
+        JOIN req ON req.id = a.request_id
+        LEFT JOIN {lead_table} l ON l.id = a.lead_id
     ),
     credited AS (
         SELECT DISTINCT ON (registration_id) registration_id, request_id
@@ -274,42 +304,54 @@ def _credited_sums(request_ids: list[int], *, base: str, today: date) -> list[tu
     ),
     grouped AS (
         SELECT c.request_id, r.currency,
-               COALESCE((r.closed_at AT TIME ZONE %(tz)s)::date, %(today)s) AS valued_on,
+               COALESCE((r.closed_at AT TIME ZONE %s)::date, %s) AS valued_on,
                COUNT(*) AS registrations,
-               COUNT(*) FILTER (WHERE r.status <> ALL(%(not_pipeline)s)) AS counted,
-               SUM(r.estimated_value) FILTER (WHERE r.status <> ALL(%(not_pipeline)s))
-                   AS pipeline,
-               SUM(COALESCE(r.actual_value, r.estimated_value)) FILTER (WHERE r.status = %(won)s)
+               COUNT(*) FILTER (WHERE r.status <> ALL(%s)) AS counted,
+               SUM(r.estimated_value) FILTER (WHERE r.status <> ALL(%s)) AS pipeline,
+               SUM(COALESCE(r.actual_value, r.estimated_value)) FILTER (WHERE r.status = %s)
                    AS won
         FROM credited c JOIN {DealRegistration._meta.db_table} r ON r.id = c.registration_id
         GROUP BY 1, 2, 3
+    ),
+    rated AS (
+        SELECT d.currency, d.valued_on,
+               CASE WHEN d.currency = %s THEN 1::numeric ELSE (
+                   SELECT e.rate_to_base FROM {ExchangeRate._meta.db_table} e
+                   WHERE e.currency = d.currency AND e.effective_date <= d.valued_on
+                   ORDER BY e.effective_date DESC LIMIT 1
+               ) END AS rate
+        FROM (SELECT DISTINCT currency, valued_on FROM grouped) d
+    ),
+    sums AS (
+        SELECT g.request_id, SUM(g.registrations) AS registrations,
+               SUM(g.pipeline * x.rate) AS pipeline, SUM(g.won * x.rate) AS won,
+               array_agg(g.currency) FILTER (WHERE x.rate IS NULL AND g.counted > 0)
+                   AS missing
+        FROM grouped g JOIN rated x ON x.currency = g.currency AND x.valued_on = g.valued_on
+        GROUP BY g.request_id
+    ),
+    leads AS (
+        SELECT request_id, COUNT(*) AS n FROM links WHERE lead_id IS NOT NULL GROUP BY request_id
     )
-    SELECT 'lead', request_id, NULL, COUNT(*), NULL, NULL, NULL, NULL
-    FROM links WHERE lead_id IS NOT NULL GROUP BY request_id
-    UNION ALL
-    SELECT 'registrations', g.request_id, g.currency, g.registrations, g.counted,
-           g.pipeline * x.rate, g.won * x.rate, x.rate IS NULL
-    FROM grouped g CROSS JOIN LATERAL (
-        SELECT CASE WHEN g.currency = %(base)s THEN 1::numeric ELSE (
-            SELECT e.rate_to_base FROM {ExchangeRate._meta.db_table} e
-            WHERE e.currency = g.currency AND e.effective_date <= g.valued_on
-            ORDER BY e.effective_date DESC LIMIT 1
-        ) END AS rate
-    ) x
-    """  # noqa: S608 — table names from _meta; every value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "ids": request_ids,
-                "tz": timezone.get_current_timezone_name(),
-                "today": today,
-                "not_pipeline": list(NOT_PIPELINE),
-                "won": WON,
-                "base": base.upper(),
-            },
-        )
-        return cursor.fetchall()
+    SELECT req.id, req.partner_id, req.partner_name, req.activity_type, req.cost,
+           COALESCE(leads.n, 0) AS leads, COALESCE(sums.registrations, 0) AS registrations,
+           ROUND(COALESCE(sums.pipeline, 0), 2) AS pipeline,
+           ROUND(COALESCE(sums.won, 0), 2) AS won, sums.missing
+    FROM req
+    LEFT JOIN sums ON sums.request_id = req.id
+    LEFT JOIN leads ON leads.request_id = req.id
+    """  # noqa: S608 — table names from _meta, the requests' own compiled query; values are parameters
+    not_pipeline = list(NOT_PIPELINE)
+    params = (
+        *chosen_params,
+        timezone.get_current_timezone_name(),
+        today,
+        not_pipeline,
+        not_pipeline,
+        WON,
+        base.upper(),
+    )
+    return sql, params
 
 
 # --- earnings (issue 21) ------------------------------------------------------------------------

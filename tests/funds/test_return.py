@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apps.deals.models import DealRegistration
 from apps.funds.models import Attribution, FundPeriod, FundRequest
-from apps.funds.selectors import return_on_funds
+from apps.funds.selectors import Return, return_by_activity, return_on_funds
 from apps.funds.services.attribution import attribute
 from apps.leads.models import Lead
 from apps.leads.services import lead_accept, lead_route
@@ -205,6 +205,22 @@ def test_the_return_per_activity_partner_and_type_with_known_answers(acme, globe
     }
     assert result.total.won == Decimal("16500.00") and result.total.cost == Decimal("2880.00")
     assert result.total.ratio == Decimal("5.73")
+    # The dashboard's figures by activity type, summed in the database from the same
+    # per-request figures: equal by construction, missing currencies included.
+    summed = return_by_activity(FundRequest.objects.all(), today=timezone.localdate())
+    assert summed.by_activity == result.by_activity and summed.total == result.total
+    assert summed.by_activity["webinar"].missing == {"GBP"}
+    # A second currency without a rate on the same request: named once, nothing summed twice.
+    jpy = registration(acme, status="won", value="90000", currency="JPY", submitted_at=now,
+                       closed_at=now)  # fmt: skip
+    attribute("registration", jpy, claimed.pk, partner_id=acme.pk, actor=bob)
+    again = return_on_funds(FundRequest.objects.all(), today=timezone.localdate())
+    summed = return_by_activity(FundRequest.objects.all(), today=timezone.localdate())
+    assert summed.by_activity == again.by_activity and summed.total == again.total
+    assert summed.by_activity["webinar"].missing == {"GBP", "JPY"}
+    assert summed.by_activity["webinar"].cost == Decimal("880.00")
+    empty = return_by_activity(FundRequest.objects.none(), today=timezone.localdate())
+    assert not empty.by_activity and empty.total == Return()
 
 
 def test_a_registration_reached_through_its_lead_counts_once(acme, bob):
@@ -262,9 +278,9 @@ def test_the_return_costs_the_same_queries_at_any_size(n, acme, bob):
         attribute("lead", LeadFactory(), r.pk, partner_id=None, actor=bob)
     with CaptureQueriesContext(connection) as ctx:
         result = return_on_funds(FundRequest.objects.all(), today=timezone.localdate())
-    # The program's base currency; the requests with their allocation and partner; one
-    # statement summing their leads and credited registrations, converted with the rate in force.
-    assert len(ctx.captured_queries) == 3
+    # The program's base currency; one statement reading the requests with their allocation and
+    # partner and summing their leads and credited registrations, converted with the rate in force.
+    assert len(ctx.captured_queries) == 2
     assert result.total.won == Decimal(100 * n) and result.total.leads == n
 
 
@@ -297,8 +313,8 @@ def test_the_pages_and_lists_with_returns_cost_the_same_queries_at_any_size(
 
 # Equal at 2 and 30 activities, each with a won registration and a lead credited to it.
 # overview and my funds: their 4 and 5 of tests/funds/test_pages_api.py, then the base currency,
-# the approved requests, and one statement summing their credited leads and registrations,
-# converted; the registrations
+# and one statement reading the approved requests and summing their credited leads and
+# registrations, converted; the registrations
 # and leads lists: the count and the page with `fund_request` read in the page's own query (and
 # the leads' routing history for staff); files: the request and its files.
-PAGE_QUERIES = {"overview": 7, "my_funds": 8, "registrations": 2, "leads": 3, "files": 2}
+PAGE_QUERIES = {"overview": 6, "my_funds": 7, "registrations": 2, "leads": 3, "files": 2}
