@@ -59,3 +59,58 @@ class ReviewTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} partner {self.partner_id or 'all'} bucket {self.bucket}: {self.n}"
+
+
+class PartnerHealth(models.Model):
+    """One active partner's health score and the signals behind it, as of `computed_at`
+    (apps/dashboard/health.py): the dashboard reads the lowest through an index instead of
+    scoring every partner. Recomputed when a write marks the partner (HealthMark) and when
+    `due_at` passes — the next moment the score may change with the clock alone."""
+
+    partner_id = models.BigIntegerField(primary_key=True)
+    manager_id = models.BigIntegerField(null=True)
+    name = models.CharField(max_length=200)
+    score = models.IntegerField()
+    activity = models.SmallIntegerField()
+    wins = models.SmallIntegerField()
+    satisfaction = models.SmallIntegerField()
+    overdue = models.SmallIntegerField()
+    stage_time = models.SmallIntegerField()
+    leads = models.SmallIntegerField()
+    enablement = models.SmallIntegerField()
+    won = models.IntegerField()
+    lost = models.IntegerField()
+    last_score = models.SmallIntegerField(null=True)
+    previous_score = models.SmallIntegerField(null=True)
+    work = models.IntegerField()
+    answered = models.IntegerField()
+    lapsed = models.IntegerField()
+    certified_people = models.IntegerField()
+    computed_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # The page: the lowest scores of the program, or of one manager's partners.
+            models.Index(fields=["score", "name", "partner_id"], name="dash_health_low_idx"),
+            models.Index(
+                fields=["manager_id", "score", "name", "partner_id"],
+                name="dash_health_mgr_low_idx",
+            ),
+            # The refresh: the scores the clock has made due; and the latest computation.
+            models.Index(fields=["due_at"], name="dash_health_due_idx"),
+            models.Index(fields=["computed_at"], name="dash_health_computed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.score}"
+
+
+class HealthMark(models.Model):
+    """A partner whose health signals a write has changed since its score was computed (written
+    by the triggers of apps/dashboard/health.py; partner 0 stands for every partner)."""
+
+    partner_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"partner {self.partner_id or 'all'}"

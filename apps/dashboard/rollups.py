@@ -177,23 +177,33 @@ def _time_zone() -> str:
     return str(settings.TIME_ZONE).replace("'", "''")
 
 
+def install_triggers(cursor, table: str, prefix: str, function: str) -> None:
+    """(Re)create the four statement-level triggers (insert, update, delete, truncate, with
+    their transition tables) named `prefix`_0..3 on `table`, each running `function`()."""
+    for n, spec in enumerate(_TRIGGERS):
+        name = f"{prefix}_{n}"
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cursor.execute(
+            f"CREATE TRIGGER {name} {spec.format(t=table)} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        )
+
+
+def drop_triggers(cursor, table: str, prefix: str) -> None:
+    for n in range(len(_TRIGGERS)):
+        cursor.execute(f"DROP TRIGGER IF EXISTS {prefix}_{n} ON {table}")
+
+
 def install(cursor) -> None:
     """(Re)create the bucket function, the trigger function (with the current time zone) and
     the triggers on the registrations table."""
     cursor.execute(_bucket_sql())
     cursor.execute(_trigger_function(_time_zone()))
-    for n, spec in enumerate(_TRIGGERS):
-        name = f"dashboard_rollup_{n}"
-        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {SOURCE}")
-        cursor.execute(
-            f"CREATE TRIGGER {name} {spec.format(t=SOURCE)} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION dashboard_rollup_registrations()"
-        )
+    install_triggers(cursor, SOURCE, "dashboard_rollup", "dashboard_rollup_registrations")
 
 
 def uninstall(cursor) -> None:
-    for n in range(len(_TRIGGERS)):
-        cursor.execute(f"DROP TRIGGER IF EXISTS dashboard_rollup_{n} ON {SOURCE}")
+    drop_triggers(cursor, SOURCE, "dashboard_rollup")
     cursor.execute("DROP FUNCTION IF EXISTS dashboard_rollup_registrations()")
     cursor.execute("DROP FUNCTION IF EXISTS dashboard_review_bucket(numeric)")
 

@@ -18,10 +18,12 @@ finds a snapshot young enough to show while it is refreshed.
 The figures themselves are the pure functions of apps.dashboard.metrics; nothing here changes
 what they say, only when they are computed.
 
-Still needed after the roll-ups (apps/dashboard/rollups.py): the registration figures now read
-O(days) roll-up rows, but the money and health figures rank every partner over the period's
-registrations, and the lifecycle figures read every partner — a recompute still grows with the
-program, so the page keeps showing a snapshot while a worker refreshes it.
+Still needed after the roll-ups (apps/dashboard/rollups.py) and the stored health scores
+(apps/dashboard/health.py): the registration figures read O(days) roll-up rows and the health
+card the marked and due partners, but the money figures rank every partner over the period's
+registrations, the return on funds reads the period's attributions, and the lifecycle figures
+read every partner — a recompute still grows with the program, so the page keeps showing a
+snapshot while a worker refreshes it.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from django.db import connection, transaction
 from apps.core import broker
 from apps.core.sections import collect
 
-from . import cache, metrics
+from . import cache, health, metrics
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,8 @@ def figures(now: datetime, days: int, manager) -> dict:
             "regs": metrics.registrations(now, days, manager),
             "money": metrics.money(now, days, manager),
             "qbrs": metrics.qbrs(now, days, manager),
-            "health": metrics.health(now, manager),
+            # Kept per partner, refreshed where writes or the clock changed it (health.py).
+            "health": health.lowest(now, manager),
             # The other apps' parts of the page (apps/core/sections.py): the program's figures
             # too, so they are kept and refreshed with the rest, not computed on every view
             # (the return on funds and the lead response read the period's rows).

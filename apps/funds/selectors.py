@@ -313,7 +313,7 @@ def _per_request_sql(requests: QuerySet[FundRequest], *, base: str, today: date)
         FROM credited c JOIN {DealRegistration._meta.db_table} r ON r.id = c.registration_id
         GROUP BY 1, 2, 3
     ),
-    rated AS (
+    rated AS MATERIALIZED (
         SELECT d.currency, d.valued_on,
                CASE WHEN d.currency = %s THEN 1::numeric ELSE (
                    SELECT e.rate_to_base FROM {ExchangeRate._meta.db_table} e

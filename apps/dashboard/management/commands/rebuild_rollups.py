@@ -4,25 +4,29 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from apps.dashboard import rollups
-from apps.dashboard.models import RegistrationDay, ReviewTime
+from apps.dashboard import health, rollups
+from apps.dashboard.models import PartnerHealth, RegistrationDay, ReviewTime
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the dashboard's roll-ups from the registrations (after writing them with the "
-        "triggers off, or after changing TIME_ZONE). Writes to registrations wait meanwhile."
+        "Recompute the dashboard's roll-ups from the registrations and every partner's health "
+        "score from its signals (after writing with the triggers off, or after changing "
+        "TIME_ZONE). Writes to registrations wait meanwhile."
     )
 
     def handle(self, *args, **options):
         started = time.monotonic()
         with transaction.atomic():
             rollups.rebuild()
+            health.rebuild(timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rebuilt {RegistrationDay.objects.count():,} day rows and "
-                f"{ReviewTime.objects.count():,} review-time rows "
+                f"{ReviewTime.objects.count():,} review-time rows, "
+                f"scored {PartnerHealth.objects.count():,} active partners "
                 f"in {time.monotonic() - started:.1f} s."
             )
         )
