@@ -9,6 +9,7 @@ are positive), so the program's figures read O(days) rows and a manager's O(days
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 ALL_PARTNERS = 0
@@ -109,6 +110,59 @@ class PartnerHealth(models.Model):
 class HealthMark(models.Model):
     """A partner whose health signals a write has changed since its score was computed (written
     by the triggers of apps/dashboard/health.py; partner 0 stands for every partner)."""
+
+    partner_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"partner {self.partner_id or 'all'}"
+
+
+def _amount():
+    # Exact: registration values have 2 decimals and rates 8, so a converted amount has 10.
+    return models.DecimalField(max_digits=40, decimal_places=10, null=True)
+
+
+class PartnerMoney(models.Model):
+    """One partner's approved pipeline (at today's rate) and won value over the last 30, 90 and
+    365 days (at the rate of each close date), in the base currency, as of `computed_at`
+    (apps/dashboard/money.py); kept like PartnerHealth: marked by writes, due by the clock."""
+
+    partner_id = models.BigIntegerField(primary_key=True)
+    tier_id = models.BigIntegerField(null=True)
+    manager_id = models.BigIntegerField(null=True)
+    name = models.CharField(max_length=200)
+    pipeline = _amount()
+    pipeline_n = models.IntegerField()
+    pipeline_missing = models.IntegerField()
+    pipeline_missing_currencies = ArrayField(models.CharField(max_length=3), null=True)
+    won_30 = _amount()
+    won_deals_30 = models.IntegerField()
+    won_missing_30 = models.IntegerField()
+    won_missing_currencies_30 = ArrayField(models.CharField(max_length=3), null=True)
+    won_90 = _amount()
+    won_deals_90 = models.IntegerField()
+    won_missing_90 = models.IntegerField()
+    won_missing_currencies_90 = ArrayField(models.CharField(max_length=3), null=True)
+    won_365 = _amount()
+    won_deals_365 = models.IntegerField()
+    won_missing_365 = models.IntegerField()
+    won_missing_currencies_365 = ArrayField(models.CharField(max_length=3), null=True)
+    computed_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["due_at"], name="dash_money_due_idx"),
+            models.Index(fields=["computed_at"], name="dash_money_computed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.won_90}"
+
+
+class MoneyMark(models.Model):
+    """A partner whose money figures a write has changed since they were computed (partner 0:
+    every partner)."""
 
     partner_id = models.BigIntegerField(primary_key=True)
 

@@ -18,12 +18,14 @@ finds a snapshot young enough to show while it is refreshed.
 The figures themselves are the pure functions of apps.dashboard.metrics; nothing here changes
 what they say, only when they are computed.
 
-Still needed after the roll-ups (apps/dashboard/rollups.py) and the stored health scores
-(apps/dashboard/health.py): the registration figures read O(days) roll-up rows and the health
-card the marked and due partners, but the money figures rank every partner over the period's
-registrations, the return on funds reads the period's attributions, and the lifecycle figures
-read every partner — a recompute still grows with the program, so the page keeps showing a
-snapshot while a worker refreshes it.
+Still needed after the roll-ups (apps/dashboard/rollups.py), the stored health scores and money
+figures (health.py, money.py) and the kept return on funds (apps/funds/freshness.py): the
+registration figures read O(days) roll-up rows, the health and money cards the stored rows of
+the partners a write or the clock changed, and the return on funds is computed again only when
+its inputs move; but the lifecycle figures (funnel, time in stage, onboarding, bottlenecks), the
+QBR compliance and the lead response still read every partner or the period's rows — a
+recompute still grows with the program, so the page keeps showing a snapshot while a worker
+refreshes it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from django.db import connection, transaction
 from apps.core import broker
 from apps.core.sections import collect
 
-from . import cache, health, metrics
+from . import cache, health, metrics, money
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ def figures(now: datetime, days: int, manager) -> dict:
             "bottlenecks": metrics.bottlenecks(now, manager),
             "onboarding": metrics.onboarding(now, days, manager),
             "regs": metrics.registrations(now, days, manager),
-            "money": metrics.money(now, days, manager),
+            "money": money.figures(now, days, manager),  # kept per partner (money.py)
             "qbrs": metrics.qbrs(now, days, manager),
             # Kept per partner, refreshed where writes or the clock changed it (health.py).
             "health": health.lowest(now, manager),

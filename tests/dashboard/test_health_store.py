@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.dashboard import health, metrics
-from apps.dashboard.metrics import health_score
+from apps.dashboard.metrics import common
 from apps.dashboard.models import ALL_PARTNERS, HealthMark, PartnerHealth
 from apps.deals.models import DealRegistration
 from apps.enablement.models import Certification, ResourceOpen
@@ -179,7 +179,7 @@ def test_the_stored_scores_equal_scoring_from_the_source_rows_whatever_the_write
     django_db_blocker, monkeypatch, operations
 ):
     # No daily recheck: the due moments alone must catch every change the clock makes.
-    monkeypatch.setattr(health_score, "RECHECK_DAYS", 100_000)
+    monkeypatch.setattr(common, "RECHECK_DAYS", 100_000)
     with django_db_blocker.unblock(), transaction.atomic():
         manager = ManagerFactory()
         partners = [
@@ -341,7 +341,7 @@ CLOCK_CASES = {
 
 @pytest.mark.parametrize("case", CLOCK_CASES)
 def test_the_clock_alone_makes_a_stored_score_due_when_its_signal_changes(monkeypatch, case):
-    monkeypatch.setattr(health_score, "RECHECK_DAYS", 100_000)
+    monkeypatch.setattr(common, "RECHECK_DAYS", 100_000)
     clock = timezone.now()
     p = PartnerFactory(stage="growth", stage_entered_at=clock)
     CLOCK_CASES[case](p, clock)

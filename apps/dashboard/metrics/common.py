@@ -12,6 +12,10 @@ from apps.partners.models import Stage
 from apps.program.models import StageConfig
 
 PERIODS = (30, 90, 365)
+# A stored figure (apps/dashboard/stores.py) is recomputed at least this often, whatever its
+# due moment says: the net under a moment the due computation might miss (a row dated in the
+# future, say).
+RECHECK_DAYS = 1
 DEFAULT_PERIOD = 90
 
 
@@ -61,3 +65,9 @@ def _cutoffs(names: dict[str, StageConfig], now: datetime, factor: float = 1.0) 
         for stage, config in names.items()
         if config.target_days and stage != Stage.EXITED
     }
+
+
+def sql_timestamp(moment: datetime) -> str:
+    """`moment` as an SQL literal: the CTE strings take no parameters (an ISO timestamp holds
+    nothing to escape)."""
+    return f"'{moment.isoformat()}'::timestamptz"

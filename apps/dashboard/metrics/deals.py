@@ -32,7 +32,8 @@ from apps.program.models import ExchangeRate, ProgramSettings, Tier
 
 from .. import rollups
 from ..models import ALL_PARTNERS, RegistrationDay, ReviewTime
-from .common import _hours, _rate, _via_partner, window
+from . import common
+from .common import _hours, _rate, _via_partner, sql_timestamp, window
 from .sql import with_ctes
 
 REVIEW_DELAY = "reviewed_at - submitted_at"
@@ -261,6 +262,25 @@ def _converted(regs, base: str, amount, rate_date, rates: dict | None = None):
     ).annotate(in_base=_to_base(base, F("amount"), rate))
 
 
+def _pipeline_and_won(regs, base: str, today: date, start: datetime, end: datetime):
+    """The approved registrations among `regs` with their estimated value at today's rate, and
+    those won in [start, end] with their won value at the close date's rate (`in_base`)."""
+    approved = _converted(
+        regs.filter(status=RegStatus.APPROVED),
+        base,
+        F("estimated_value"),
+        Value(today),
+        rates=_rates_on(today),
+    )
+    won = _converted(
+        regs.filter(status=RegStatus.WON, closed_at__gte=start, closed_at__lte=end),
+        base,
+        Coalesce("actual_value", "estimated_value"),
+        TruncDate("closed_at"),
+    )
+    return approved, won
+
+
 # Long on purpose: the money figure is one statement (CTEs joined, converted, ranked in SQL);
 # its parts are the statement's clauses, readable top to bottom, not steps to call separately.
 def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
@@ -275,19 +295,8 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
     # converted and summed per partner and currency. One statement joins them, ranks the partners and
     # keeps the first `limit`, and sums by tier and currency (a few rows: the tiers' totals and
     # which currencies lacked a rate): what comes back is independent of the number of partners.
-    mine = DealRegistration.objects.filter(_via_partner(manager))
-    approved = _converted(
-        mine.filter(status=RegStatus.APPROVED),
-        base,
-        F("estimated_value"),
-        Value(today),
-        rates=_rates_on(today),
-    )
-    won = _converted(
-        mine.filter(status=RegStatus.WON, closed_at__gte=w.start, closed_at__lte=w.end),
-        base,
-        Coalesce("actual_value", "estimated_value"),
-        TruncDate("closed_at"),
+    approved, won = _pipeline_and_won(
+        DealRegistration.objects.filter(_via_partner(manager)), base, today, w.start, w.end
     )
     partners = Partner._meta.db_table
     rows = with_ctes(
@@ -353,6 +362,15 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
         into["won"] += Decimal(str(r["won"] or 0))
         into["won_deals"] += int(r["won_deals"] or 0)
         into["missing"] += int(r["missing"] or 0)
+    return money_result(base, by_partner, per_tier, missing_set)
+
+
+def money_result(
+    base: str, by_partner: list[dict], per_tier: dict[int | None, dict], missing: set[str]
+) -> dict:
+    """money()'s answer from the ranked partners ({id, name, pipeline, won, won_deals,
+    missing}, best first), the sums per tier id and the currencies that lacked a rate — computed
+    from the registrations (money) or read from the stored figures (apps/dashboard/money.py)."""
     tier_names = {t.pk: (t.rank, t.name) for t in Tier.objects.filter(pk__in=list(per_tier))}
     by_tier = sorted(
         (
@@ -366,7 +384,6 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
         ),
         key=lambda r: (r["rank"] is None, r["rank"] or 0),
     )
-    missing_currencies = sorted(missing_set)
 
     def shape(row, **extra) -> dict:
         return {
@@ -390,7 +407,70 @@ def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
         "won": sum((t["won"] for t in tiers), Decimal("0.00")),
         "won_deals": sum(t["won_deals"] for t in tiers),
         "missing": sum(t["missing"] for t in tiers),
-        "missing_currencies": missing_currencies,
+        "missing_currencies": sorted(missing),
+    }
+
+
+def money_per_partner(now: datetime, only: list[int] | None, windows: tuple[int, ...]) -> dict:
+    """The CTEs of money()'s figures per partner, for each period of `windows` at once (the
+    stored money figures, apps/dashboard/money.py): the last one, `ranked`, a row per partner
+    with approved registrations or a win in the longest window — id, tier_id, manager_id, name,
+    pipeline, pipeline_n, pipeline_missing(_currencies), won_W, won_deals_W,
+    won_missing(_currencies)_W for each window W, and due_at: the next moment the clock alone
+    may change them (a win leaving a window, a rate coming into force; a day at most). The same
+    conversions as money(): today's rate for the pipeline, the close date's for a win."""
+    base = ProgramSettings.get().base_currency.upper()
+    today = timezone.localdate(now)
+    regs = DealRegistration.objects.all()
+    if only is not None:
+        regs = regs.filter(partner_id__in=only)
+    approved, won = _pipeline_and_won(regs, base, today, now - timedelta(days=max(windows)), now)
+    per_window = []
+    for w in windows:
+        since = f"closed_at >= {sql_timestamp(now - timedelta(days=w))}"
+        lacking = f"{since} AND in_base IS NULL"
+        per_window.append(
+            f"SUM(in_base) FILTER (WHERE {since}) AS won_{w}, "
+            f"COUNT(*) FILTER (WHERE {since}) AS won_deals_{w}, "
+            f"COUNT(*) FILTER (WHERE {lacking}) AS won_missing_{w}, "
+            f"array_agg(DISTINCT currency) FILTER (WHERE {lacking}) "
+            f"AS won_missing_currencies_{w}, "
+            f"MIN(closed_at) FILTER (WHERE {since}) + interval '1 day' * {w} AS due_{w}"
+        )
+    tz = timezone.get_current_timezone_name().replace("'", "''")
+    rates = ExchangeRate._meta.db_table
+    after_today = f"effective_date > '{today.isoformat()}'::date"
+    next_rate = f"(SELECT (MIN(effective_date)::timestamp AT TIME ZONE '{tz}') FROM {rates} WHERE {after_today})"  # noqa: S608, E501
+    dues = ", ".join(
+        [f"w.due_{w}" for w in windows]
+        + [next_rate, f"{sql_timestamp(now)} + interval '1 day' * {common.RECHECK_DAYS}"]
+    )
+    figures = ", ".join(
+        f"COALESCE(w.won_{w}, 0) AS won_{w}, COALESCE(w.won_deals_{w}, 0) AS won_deals_{w}, "
+        f"COALESCE(w.won_missing_{w}, 0) AS won_missing_{w}, w.won_missing_currencies_{w}"
+        for w in windows
+    )
+    partners = Partner._meta.db_table
+    return {
+        "approved": approved.values("partner_id", "currency", "in_base"),
+        "won": won.values("partner_id", "currency", "in_base", "closed_at"),
+        "pipe": """
+            SELECT partner_id, SUM(in_base) AS pipeline, COUNT(*) AS pipeline_n,
+                   COUNT(*) - COUNT(in_base) AS pipeline_missing,
+                   array_agg(DISTINCT currency) FILTER (WHERE in_base IS NULL)
+                       AS pipeline_missing_currencies
+            FROM approved GROUP BY partner_id""",
+        "wins": f"SELECT partner_id, {', '.join(per_window)} FROM won GROUP BY partner_id",  # noqa: S608
+        "ranked": f"""
+            SELECT p.id, p.tier_id, p.manager_id, p.name,
+                   COALESCE(a.pipeline, 0) AS pipeline, COALESCE(a.pipeline_n, 0) AS pipeline_n,
+                   COALESCE(a.pipeline_missing, 0) AS pipeline_missing,
+                   a.pipeline_missing_currencies, {figures},
+                   LEAST({dues}) AS due_at
+            FROM (SELECT partner_id FROM pipe UNION SELECT partner_id FROM wins) k
+            JOIN {partners} p ON p.id = k.partner_id
+            LEFT JOIN pipe a ON a.partner_id = k.partner_id
+            LEFT JOIN wins w ON w.partner_id = k.partner_id""",  # noqa: S608 — our SQL
     }
 
 

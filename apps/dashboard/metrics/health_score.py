@@ -31,7 +31,8 @@ from apps.partners.models import ACTIVE_STAGES, Partner, Task
 from apps.qbrs.models import QBR, ActionItem
 from apps.qbrs.models import Status as QBRStatus
 
-from .common import _cutoffs, _partners, _via_partner, stage_names
+from . import common
+from .common import _cutoffs, _partners, _via_partner, sql_timestamp, stage_names
 from .sql import with_ctes
 
 HEALTH_PARTS = [
@@ -71,10 +72,6 @@ HEALTH_PARTS = [
         _("10 for a person with a valid certification, 10 for library use in the last 90 days"),
     ),
 ]
-# A stored score is recomputed at least this often, whatever its signals' due moments say: the
-# net under a moment the due computation might miss (a row dated in the future, say).
-RECHECK_DAYS = 1
-
 # Seven signals of 0–20 points; the score is their sum scaled to 0–100.
 MAX_POINTS = 20 * len(HEALTH_PARTS)
 
@@ -319,15 +316,9 @@ def _due_sql(now: datetime, names: dict) -> str:
         f"((ut.next_due + 1)::timestamp AT TIME ZONE '{tz}')",
         f"((ui.next_due + 1)::timestamp AT TIME ZONE '{tz}')",
         stage_due,
-        f"%(now)s + {day} * {RECHECK_DAYS}",
+        f"%(now)s + {day} * {common.RECHECK_DAYS}",
     ]
     return f"LEAST({', '.join(moments)})".replace("%(now)s", sql_timestamp(now))
-
-
-def sql_timestamp(moment: datetime) -> str:
-    """`moment` as an SQL literal: the CTE strings take no parameters (an ISO timestamp holds
-    nothing to escape)."""
-    return f"'{moment.isoformat()}'::timestamptz"
 
 
 def health(now: datetime, manager=None, limit: int = 15) -> dict:

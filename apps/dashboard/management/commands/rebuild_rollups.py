@@ -6,14 +6,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from apps.dashboard import health, rollups
-from apps.dashboard.models import PartnerHealth, RegistrationDay, ReviewTime
+from apps.dashboard import health, money, rollups
+from apps.dashboard.models import PartnerHealth, PartnerMoney, RegistrationDay, ReviewTime
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the dashboard's roll-ups from the registrations and every partner's health "
-        "score from its signals (after writing with the triggers off, or after changing "
+        "Recompute the dashboard's roll-ups from the registrations, and every partner's health "
+        "score and money figures from their source rows (after writing with the triggers off, or after changing "
         "TIME_ZONE). Writes to registrations wait meanwhile."
     )
 
@@ -22,11 +22,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             rollups.rebuild()
             health.rebuild(timezone.now())
+            money.rebuild(timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rebuilt {RegistrationDay.objects.count():,} day rows and "
                 f"{ReviewTime.objects.count():,} review-time rows, "
-                f"scored {PartnerHealth.objects.count():,} active partners "
+                f"scored {PartnerHealth.objects.count():,} active partners, "
+                f"summed the money of {PartnerMoney.objects.count():,} partners "
                 f"in {time.monotonic() - started:.1f} s."
             )
         )
