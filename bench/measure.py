@@ -31,7 +31,7 @@ from apps.accounts.models import User  # noqa: E402
 from apps.accounts.services import token_create  # noqa: E402
 from apps.core import sweeps  # noqa: E402
 from apps.dashboard import cache as dashboard_cache  # noqa: E402
-from apps.dashboard.models import HealthMark  # noqa: E402
+from apps.dashboard.models import HealthMark, MoneyMark  # noqa: E402
 from apps.dashboard.tasks import refresh as dashboard_refresh  # noqa: E402
 from apps.deals.models import OPEN_STATUSES, DealRegistration  # noqa: E402
 from apps.leads.models import Lead  # noqa: E402
@@ -245,10 +245,13 @@ def _measure(out: str) -> None:
             dashboard_cache.release(90, None),
             ok(staff.get("/")),
         ),
-        # As after a write: the writer's partner marked for its health score (the triggers of
-        # apps/dashboard/health.py), so every refresh recomputes one partner's score too.
+        # As after a registration's write: its partner marked for its health score and money
+        # figures (the triggers of apps/dashboard/stores.py), so every refresh recomputes one
+        # partner's; what such a write does not touch (the lifecycle figures, the leads, the
+        # return on funds: apps/core/freshness.py) is kept.
         "dashboard_refresh": lambda n: (
             HealthMark.objects.get_or_create(partner_id=partner.partner_id),
+            MoneyMark.objects.get_or_create(partner_id=partner.partner_id),
             dashboard_refresh(90, None),
         ),
         "dashboard_uncached": lambda n: (dashboard_cache.cache.clear(), ok(staff.get("/"))),

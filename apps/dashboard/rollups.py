@@ -29,6 +29,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from apps.core.postgresql.triggers import drop_statement_triggers, install_statement_triggers
+
 from .models import ALL_PARTNERS, RegistrationDay, ReviewTime
 
 HOUR = 3600
@@ -165,33 +167,8 @@ $$
 """  # noqa: S608
 
 
-_TRIGGERS = [
-    "AFTER INSERT ON {t} REFERENCING NEW TABLE AS new_rows",
-    "AFTER UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "AFTER DELETE ON {t} REFERENCING OLD TABLE AS old_rows",
-    "AFTER TRUNCATE ON {t}",
-]
-
-
 def _time_zone() -> str:
     return str(settings.TIME_ZONE).replace("'", "''")
-
-
-def install_triggers(cursor, table: str, prefix: str, function: str) -> None:
-    """(Re)create the four statement-level triggers (insert, update, delete, truncate, with
-    their transition tables) named `prefix`_0..3 on `table`, each running `function`()."""
-    for n, spec in enumerate(_TRIGGERS):
-        name = f"{prefix}_{n}"
-        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        cursor.execute(
-            f"CREATE TRIGGER {name} {spec.format(t=table)} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-        )
-
-
-def drop_triggers(cursor, table: str, prefix: str) -> None:
-    for n in range(len(_TRIGGERS)):
-        cursor.execute(f"DROP TRIGGER IF EXISTS {prefix}_{n} ON {table}")
 
 
 def install(cursor) -> None:
@@ -199,11 +176,11 @@ def install(cursor) -> None:
     the triggers on the registrations table."""
     cursor.execute(_bucket_sql())
     cursor.execute(_trigger_function(_time_zone()))
-    install_triggers(cursor, SOURCE, "dashboard_rollup", "dashboard_rollup_registrations")
+    install_statement_triggers(cursor, SOURCE, "dashboard_rollup", "dashboard_rollup_registrations")
 
 
 def uninstall(cursor) -> None:
-    drop_triggers(cursor, SOURCE, "dashboard_rollup")
+    drop_statement_triggers(cursor, SOURCE, "dashboard_rollup")
     cursor.execute("DROP FUNCTION IF EXISTS dashboard_rollup_registrations()")
     cursor.execute("DROP FUNCTION IF EXISTS dashboard_review_bucket(numeric)")
 

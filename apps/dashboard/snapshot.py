@@ -39,9 +39,15 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from apps.core import broker
+from apps.core.freshness import Inputs, Watch, kept
 from apps.core.sections import collect
+from apps.deals.models import DealRegistration
+from apps.partners.models import Partner, StageHistory
+from apps.program.models import StageConfig, Tier
+from apps.qbrs.models import QBR, ActionItem
 
 from . import cache, health, metrics, money
+from .stores import columns_of
 
 log = logging.getLogger(__name__)
 
@@ -55,24 +61,85 @@ def _without_jit() -> None:
         cursor.execute("SET LOCAL jit = off")
 
 
+def _lifecycle_watches() -> list[Watch]:
+    partner_columns = ("stage", "stage_entered_at", "manager", "tier", "created_at", "name")
+    return [
+        Watch(Partner._meta.db_table, columns_of(Partner, *partner_columns)),
+        *(Watch(m._meta.db_table) for m in (StageHistory, StageConfig, Tier, QBR, ActionItem)),
+    ]
+
+
+# What the lifecycle and QBR figures read: partners' stages, managers, tiers and names, the stage
+# history, stage targets, tiers, QBRs and their action items — not registrations.
+LIFECYCLE = Inputs("dashboard_lifecycle", _lifecycle_watches)
+
+
+def _approved(rows: str) -> str:
+    """SQL true when a registration of `rows` was approved (a new submission was not)."""
+    return f"EXISTS (SELECT FROM {rows} WHERE approved_at IS NOT NULL)"  # noqa: S608
+
+
+def _onboarding_watches() -> list[Watch]:
+    partner_columns = (
+        "stage",
+        "manager",
+        "onboarding_started_at",
+        "onboarding_completed_at",
+        "onboarding_due_date",
+    )
+    return [
+        Watch(Partner._meta.db_table, columns_of(Partner, *partner_columns)),
+        Watch(
+            DealRegistration._meta.db_table,
+            columns_of(DealRegistration, "partner", "approved_at"),
+            when=_approved,
+        ),
+    ]
+
+
+# What the onboarding figures read: the partners' onboarding dates and stages, and when each
+# registration was approved (a ramp ends at the first approval) — not a submission or a close.
+ONBOARDING = Inputs("dashboard_onboarding", _onboarding_watches)
+
+
+def _lifecycle(now: datetime, days: int, manager) -> dict:
+    funnel = metrics.stage_funnel(now, days, manager)
+    names = metrics.stage_names()
+    for step in funnel["steps"]:
+        step["from_name"] = names[step["from"]].display_name
+        step["to_name"] = names[step["to"]].display_name
+    return {
+        "funnel": funnel,
+        "stay": metrics.time_in_stage(now, days, manager),
+        "bottlenecks": metrics.bottlenecks(now, manager),
+        "qbrs": metrics.qbrs(now, days, manager),
+    }
+
+
 def figures(now: datetime, days: int, manager) -> dict:
-    """Every figure of the page at `now`."""
+    """Every figure of the page at `now`. The lifecycle and QBR figures read every partner and
+    its history but no registration, the onboarding figures the partners and when registrations
+    were approved: they are kept (apps/core/freshness.py) until a write moves what they read, for at most DASHBOARD_CACHE_SECONDS of the clock — the age a snapshot may
+    have and still be current — so the refresh after a registration's write does not compute
+    them again."""
     with transaction.atomic():
         _without_jit()
-        funnel = metrics.stage_funnel(now, days, manager)
         names = metrics.stage_names()
-        for step in funnel["steps"]:
-            step["from_name"] = names[step["from"]].display_name
-            step["to_name"] = names[step["to"]].display_name
+        seconds = cache.seconds()
+        if seconds > 0:
+            moment = int(now.timestamp() // seconds)
+            key = f"{days}:{getattr(manager, 'pk', None)}:{moment}"
+            lifecycle = kept(LIFECYCLE, key, lambda: _lifecycle(now, days, manager))
+            onboarding = kept(ONBOARDING, key, lambda: metrics.onboarding(now, days, manager))
+        else:
+            lifecycle = _lifecycle(now, days, manager)
+            onboarding = metrics.onboarding(now, days, manager)
         return {
             "stage_names": {stage: config.display_name for stage, config in names.items()},
-            "funnel": funnel,
-            "stay": metrics.time_in_stage(now, days, manager),
-            "bottlenecks": metrics.bottlenecks(now, manager),
-            "onboarding": metrics.onboarding(now, days, manager),
+            **lifecycle,
+            "onboarding": onboarding,
             "regs": metrics.registrations(now, days, manager),
             "money": money.figures(now, days, manager),  # kept per partner (money.py)
-            "qbrs": metrics.qbrs(now, days, manager),
             # Kept per partner, refreshed where writes or the clock changed it (health.py).
             "health": health.lowest(now, manager),
             # The other apps' parts of the page (apps/core/sections.py): the program's figures

@@ -26,10 +26,11 @@ from datetime import datetime
 
 from django.db import connection, models, transaction
 
+from apps.core.postgresql.triggers import drop_statement_triggers, install_statement_triggers
+
 from .metrics.common import sql_timestamp
 from .metrics.sql import with_ctes
 from .models import ALL_PARTNERS
-from .rollups import drop_triggers, install_triggers
 
 # Above this many partners to recompute, one pass over all of them costs less than the list.
 FULL_PASS_ABOVE = 1000
@@ -103,13 +104,13 @@ $$
         """(Re)create the marking functions and their triggers."""
         for table, partner, columns in self.sources():
             cursor.execute(self._function(table, partner, columns))
-            install_triggers(
+            install_statement_triggers(
                 cursor, table, f"dashboard_{self.name}", f"dashboard_{self.name}_mark_{table}"
             )
 
     def uninstall(self, cursor) -> None:
         for table, _partner, _columns in self.sources():
-            drop_triggers(cursor, table, f"dashboard_{self.name}")
+            drop_statement_triggers(cursor, table, f"dashboard_{self.name}")
             cursor.execute(f"DROP FUNCTION IF EXISTS dashboard_{self.name}_mark_{table}()")
 
     # --- computing --------------------------------------------------------------------------

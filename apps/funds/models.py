@@ -798,15 +798,3 @@ class EarningAccrual(RandomIdModel):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} · {self.registration_id}"
-
-
-class ReturnInputs(models.Model):
-    """One row whose token changes, in the writing transaction, whenever something the return on
-    funds reads changes: the funds' own rows, exchange rates, the program's settings, a lead
-    credited to an activity, or a credited registration (PostgreSQL triggers: apps/funds/
-    freshness.py). The dashboard's part keeps its figures until the token moves."""
-
-    token = models.UUIDField()
-
-    def __str__(self) -> str:
-        return str(self.token)

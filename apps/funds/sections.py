@@ -5,44 +5,24 @@ the marketing activity credited with it."""
 
 from __future__ import annotations
 
-import logging
-
-from django.core.cache import cache
 from django.utils import timezone
+
+from apps.core.freshness import kept
 
 from . import freshness
 from .models import Attribution, FundRequest
 from .selectors import earning_totals, earnings_for, periods, return_by_activity
-
-log = logging.getLogger(__name__)
 
 # The place of this app's parts on composite pages, lower first.
 ORDER = 57
 
 
 def dashboard(now):
-    """The current period's return by activity type, kept in the cache until a write moves the
-    return's inputs (freshness.token) or the day changes (open registrations are valued at
-    today's rate): a refresh of the dashboard after an unrelated write reads two small rows."""
+    """The current period's return by activity type, kept until a write moves the return's
+    inputs (freshness.RETURN) or the day changes (open registrations are valued at today's
+    rate): a refresh of the dashboard after an unrelated write reads one small index."""
     today = timezone.localdate(now)
-    token = freshness.token()
-    try:
-        kept = cache.get(KEPT)
-    except Exception:  # a cache outage costs a computation, never the page
-        log.warning("funds: the kept return is unavailable", exc_info=True)
-        kept = None
-    if kept is not None and kept["token"] == token and kept["today"] == today:
-        return kept["part"]
-    part = _dashboard(today)
-    try:
-        cache.set(KEPT, {"token": token, "today": today, "part": part}, KEPT_SECONDS)
-    except Exception:
-        log.warning("funds: could not keep the return", exc_info=True)
-    return part
-
-
-KEPT = "funds:dashboard-return"
-KEPT_SECONDS = 24 * 3600
+    return kept(freshness.RETURN, today, lambda: _dashboard(today))
 
 
 def _dashboard(today):

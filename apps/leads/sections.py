@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils import timezone
 
-from apps.partners.models import ACTIVE_STAGES
+from apps.core.freshness import Inputs, Watch, kept
+from apps.partners.models import ACTIVE_STAGES, Partner
 
 from .models import Assignment, Lead, Status
 from .selectors import partner_lead_stats
@@ -17,9 +18,28 @@ ORDER = 55
 DASHBOARD_ROWS = 10
 
 
+def _dashboard_inputs() -> list[Watch]:
+    return [
+        Watch(Lead._meta.db_table),
+        Watch(Assignment._meta.db_table),
+        Watch(Partner._meta.db_table, columns=(Partner._meta.get_field("name").column,)),
+    ]
+
+
+# What the dashboard's part reads: leads, their assignments, the partners' names (no clock).
+DASHBOARD_INPUTS = Inputs("leads_dashboard", _dashboard_inputs)
+
+
 def dashboard(now):
-    """The partners that received the most leads, with their figures, and the leads waiting
-    for a partner. Ranked in the database over every partner (four queries)."""
+    """The partners that received the most leads, with their figures, and the leads waiting for
+    a partner; kept until a write to leads, assignments or a partner's name (apps/core/
+    freshness.py), so the dashboard's refresh after a registration's write does not rank them
+    again."""
+    return kept(DASHBOARD_INPUTS, "all", _dashboard)
+
+
+def _dashboard():
+    """Ranked in the database over every partner (four queries)."""
     top = list(
         Assignment.objects.values("partner_id")
         .annotate(received=Count("id"))
