@@ -112,10 +112,10 @@ $$
         return newest
 
 
-def kept(inputs: Inputs, key: Any, compute: Callable[[], Any]) -> Any:
+def kept(inputs: Inputs, key: Any, compute: Callable[[], Any], seconds: int = 24 * 3600) -> Any:
     """`compute()`, or what it returned before under the same token for the same `key` (one
     cache entry per key, whose text names it; a cache outage costs a computation, never the
-    page)."""
+    page); an entry is forgotten after `seconds`."""
     token = inputs.token()
     name = f"figures:{inputs.name}:{key}"
     try:
@@ -127,7 +127,7 @@ def kept(inputs: Inputs, key: Any, compute: Callable[[], Any]) -> Any:
         return found["value"]
     value = compute()
     try:
-        cache.set(name, {"token": token, "key": key, "value": value}, 24 * 3600)
+        cache.set(name, {"token": token, "key": key, "value": value}, seconds)
     except Exception:
         log.warning("figures: could not keep the %s", inputs.name, exc_info=True)
     return value

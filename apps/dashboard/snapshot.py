@@ -129,8 +129,11 @@ def figures(now: datetime, days: int, manager) -> dict:
         if seconds > 0:
             moment = int(now.timestamp() // seconds)
             key = f"{days}:{getattr(manager, 'pk', None)}:{moment}"
-            lifecycle = kept(LIFECYCLE, key, lambda: _lifecycle(now, days, manager))
-            onboarding = kept(ONBOARDING, key, lambda: metrics.onboarding(now, days, manager))
+            # An entry per view and DASHBOARD_CACHE_SECONDS: forgotten once that is over.
+            lifecycle = kept(LIFECYCLE, key, lambda: _lifecycle(now, days, manager), 2 * seconds)
+            onboarding = kept(
+                ONBOARDING, key, lambda: metrics.onboarding(now, days, manager), 2 * seconds
+            )
         else:
             lifecycle = _lifecycle(now, days, manager)
             onboarding = metrics.onboarding(now, days, manager)
