@@ -11,11 +11,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.ids import RandomIdModel
 from apps.core.iso import validate_country_code
-from apps.core.transitions import condition
+from apps.core.transitions import condition, history_label
 from apps.program.models import DEFAULT_PROTECTION_DAYS, ProgramSettings
 from apps.program.stages import ACTIVE_STAGES, Stage
 
@@ -240,7 +241,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.ONBOARDING,
         conditions=[qualified_by_4c, has_active_agreement],
         permission=_staff,
-        custom={"label": "Start onboarding"},
+        custom={"label": _("Start onboarding")},
     )
     def start_onboarding(self, now=None):
         now = now or timezone.now()
@@ -256,7 +257,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.GROWTH,
         conditions=[onboarding_tasks_done],
         permission=_staff,
-        custom={"label": "Complete onboarding"},
+        custom={"label": _("Complete onboarding")},
     )
     def complete_onboarding(self, now=None):
         now = now or timezone.now()
@@ -268,7 +269,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=Stage.GROWTH,
         target=Stage.EVALUATION,
         permission=_staff,
-        custom={"label": "Start evaluation"},
+        custom={"label": _("Start evaluation")},
     )
     def start_evaluation(self, now=None):
         self._enter(now or timezone.now())
@@ -278,7 +279,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=Stage.EVALUATION,
         target=Stage.GROWTH,
         permission=_staff,
-        custom={"label": "Continue growth"},
+        custom={"label": _("Continue growth")},
     )
     def continue_growth(self, now=None):
         self._enter(now or timezone.now())
@@ -288,7 +289,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=Stage.EVALUATION,
         target=Stage.EXPANSION,
         permission=_staff,
-        custom={"label": "Start expansion"},
+        custom={"label": _("Start expansion")},
     )
     def start_expansion(self, now=None):
         self._enter(now or timezone.now())
@@ -299,7 +300,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.GROWTH,
         conditions=[expansion_tasks_done],
         permission=_staff,
-        custom={"label": "Complete expansion"},
+        custom={"label": _("Complete expansion")},
     )
     def complete_expansion(self, now=None):
         self._enter(now or timezone.now())
@@ -309,7 +310,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=[Stage.RECRUITMENT, *ACTIVE_STAGES],
         target=Stage.EXITED,
         permission=_staff,
-        custom={"label": "Exit partner"},
+        custom={"label": _("Exit partner")},
     )
     def exit(self, now=None):
         self._enter(now or timezone.now())
@@ -319,7 +320,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=Stage.EXITED,
         target=Stage.RECRUITMENT,
         permission=_staff,
-        custom={"label": "Re-engage"},
+        custom={"label": _("Re-engage")},
     )
     def reengage(self, now=None):
         self._enter(now or timezone.now())
@@ -352,6 +353,10 @@ class StageHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}: {self.from_stage} → {self.to_stage}"
+
+    @property
+    def transition_label(self) -> str:
+        return history_label(Partner, "stage", self.transition)
 
 
 class Task(RandomIdModel):

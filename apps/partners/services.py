@@ -130,7 +130,7 @@ def _tell_manager(partner: Partner, name: str, actor, now: datetime) -> None:
         recipients=[manager],
         kind="partner-stage",
         subject=f"{partner.name} is now {stage_label(partner.stage)}",
-        body=f"{partner.name}: {name.replace('_', ' ')}.",
+        body=f"{partner.name}: {transitions.transition_label(partner, 'stage', name)}.",
         key=f"partner-stage:{partner.pk}:{now.isoformat()}",
         link=f"/partners/{partner.pk}/",
     )
