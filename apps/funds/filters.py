@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import CurrencyFilter, IdFilter
 
@@ -76,3 +77,23 @@ class PayoutBatchFilter(django_filters.FilterSet):
     class Meta:
         model = PayoutBatch
         fields = ["status"]
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    """The manager's review queue: ?q=claims for the claims waiting, else the requests; any other
+    value is refused, not read as the requests."""
+
+    q = django_filters.ChoiceFilter(
+        choices=[("requests", _("Requests")), ("claims", _("Claims"))], label=_("Queue")
+    )
+
+    class Meta:
+        model = FundRequest
+        fields = ["q"]
+
+    @property
+    def claims(self) -> bool:
+        return self.is_valid() and self.form.cleaned_data.get("q") == "claims"
+
+    def filter_queryset(self, queryset: QuerySet[FundRequest]) -> QuerySet[FundRequest]:
+        return queryset.filter(status=Status.CLAIMED if self.claims else Status.SUBMITTED)

@@ -18,8 +18,16 @@ def tiers() -> QuerySet[Tier]:
     return Tier.objects.order_by("rank")
 
 
-def proposals(status: str = ProposalStatus.OPEN) -> QuerySet[TierProposal]:
-    qs = TierProposal.objects.select_related("partner", "decided_by").filter(status=status)
+def proposals(
+    status: str = ProposalStatus.OPEN, among: QuerySet[TierProposal] | None = None
+) -> QuerySet[TierProposal]:
+    """The proposals of a status (of `among`, a filtered list, when given), as the queue
+    orders them."""
+    qs = (TierProposal.objects.all() if among is None else among).select_related(
+        "partner", "decided_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
     if status == ProposalStatus.OPEN:
         return qs.order_by("created_at", "id")  # oldest first: the queue
     return qs.order_by("-decided_at", "-id")
