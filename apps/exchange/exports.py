@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import checked
 from apps.core.params import query_id
@@ -43,6 +47,49 @@ ADOPTION_COLUMNS = [
     "day", "opened_at", "resource_id", "resource", "phase", "kind", "partner_id", "partner",
     "user",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExportForm:
+    """An export offered on the import/export page with its list's own filter controls."""
+
+    title: str | Promise
+    url_name: str
+    form: forms.Form
+    fields: tuple[str, ...]
+
+    @property
+    def bound_fields(self) -> list[forms.BoundField]:
+        return [self.form[name] for name in self.fields]
+
+
+def export_forms(user) -> list[ExportForm]:
+    """The filter forms of the lists that export (the same FilterSets as the lists and their
+    CSV), unbound but for the review queue's default (the waiting registrations); each form's
+    ids are its own, since the page shows them side by side."""
+    found = [
+        ExportForm(
+            _("Partners"),
+            "exchange:partners_csv",
+            partner_list(user, None).form,
+            ("search", "stage", "partner_type", "tier", "manager", "sort"),
+        ),
+        ExportForm(
+            _("Deal registrations"),
+            "exchange:registrations_csv",
+            review_queue_filter({"status": "all"}).form,
+            ("status", "search"),
+        ),
+        ExportForm(
+            _("QBRs"),
+            "exchange:qbrs_csv",
+            manager_list_filter(user, None, now=timezone.now()).form,
+            ("status", "q"),
+        ),
+    ]
+    for export in found:
+        export.form.auto_id = f"{export.url_name.split(':')[1]}-%s"
+    return found
 
 
 def adoption_rows(user, params) -> Iterator[list]:

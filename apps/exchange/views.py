@@ -61,6 +61,7 @@ def index(request, form=None, problem=None, status=200):
             "form": form or ImportForm(),
             "problem": problem,
             "kinds": Kind.choices,
+            "exports": exports.export_forms(request.user),
         },
         status=status,
     )
