@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -225,6 +225,12 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     def days_in_stage(self, now=None) -> int:
         return max(0, ((now or timezone.now()) - self.stage_entered_at).days)
 
+    @property
+    def onboarding_due(self) -> date | None:
+        """The onboarding deadline while onboarding runs; once the partner is past it (or never
+        reached it) a due date would read as overdue."""
+        return self.onboarding_due_date if self.stage == Stage.ONBOARDING else None
+
     def open_required_tasks(self, stage: str):
         """Required tasks of this visit of the stage (an earlier visit's tasks don't count)."""
         return self.tasks.filter(
@@ -398,6 +404,11 @@ class Task(RandomIdModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def of_stay(self, partner: Partner) -> bool:
+        """Whether the task belongs to the partner's present stay in its present stage. Once the
+        partner has moved on (onboarding completed, an exit), the stay's tasks are its record."""
+        return self.stage == partner.stage and self.stage_visit == partner.stage_entered_at
 
     def is_overdue(self, today=None) -> bool:
         return (

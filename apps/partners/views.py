@@ -375,7 +375,12 @@ def partner_qualification(request, pk: int):
 def task_toggle(request, pk: int, task_pk: int):
     partner = _get_partner(request, pk)
     task = get_object_or_404(partner.tasks, pk=task_pk)
-    task_set_done(task=task, done=request.POST.get("done") == "1", actor=request.user)
+    try:
+        task_set_done(task=task, done=request.POST.get("done") == "1", actor=request.user)
+    except DomainError as exc:
+        if request.htmx:
+            return _detail_response(request, partner, status=409, flash_error=exc.detail)
+        messages.error(request, exc.detail)
     if request.htmx:
         return _detail_response(request, partner)
     return redirect(f"{partner.get_absolute_url()}#tasks")

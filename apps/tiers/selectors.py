@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.deals.figures import Figures
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency
+from apps.program.stages import Stage
 
 from .models import ProposalStatus, TierChange, TierProposal
 from .services import figures_for
@@ -65,7 +66,9 @@ def tier_progress(partner, now: datetime | None = None, *, base: str | None = No
     all_tiers = list(tiers())
     current = next((t for t in all_tiers if t.pk == partner.tier_id), None)
     rank = current.rank if current else 0
-    next_tier = next((t for t in all_tiers if t.rank > rank), None)
+    # An exited partner is on its way to no tier: no progress bars, no "below its tier".
+    active = partner.stage != Stage.EXITED
+    next_tier = next((t for t in all_tiers if t.rank > rank), None) if active else None
     figures: Figures = figures_for(partner, now, base=base)
     progress = None
     if next_tier is not None:
@@ -85,7 +88,7 @@ def tier_progress(partner, now: datetime | None = None, *, base: str | None = No
         "next": progress,
         "tiers": all_tiers,
         "figures": figures,
-        "short_of_current": current is not None and not figures.meets(current),
+        "short_of_current": active and current is not None and not figures.meets(current),
         "base_currency": figures.base,
     }
 
