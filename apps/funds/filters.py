@@ -14,6 +14,7 @@ from .models import (
     EarningAccrual,
     EarningStatus,
     FundAllocation,
+    FundPeriod,
     FundRequest,
     PayoutBatch,
     Status,
@@ -97,3 +98,32 @@ class ReviewQueueFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet[FundRequest]) -> QuerySet[FundRequest]:
         return queryset.filter(status=Status.CLAIMED if self.claims else Status.SUBMITTED)
+
+
+class OverviewFilter(django_filters.FilterSet):
+    """The funds overview's ?period=: one of the periods (the latest when left out); an id that
+    names none is refused, not read as the latest. Its choices are the periods the page has
+    already read (no query of its own)."""
+
+    period = django_filters.ChoiceFilter(method="chosen", label=_("Period"))
+
+    class Meta:
+        model = FundPeriod
+        fields = ["period"]
+
+    def __init__(self, data, *, periods: list[FundPeriod]):
+        super().__init__(data, queryset=FundPeriod.objects.none())
+        self.periods = periods
+        self.filters["period"].extra["choices"] = [(str(p.pk), p.name) for p in periods]
+
+    def chosen(self, queryset: QuerySet[FundPeriod], name: str, value: str):
+        return queryset  # the page shows one period: `period` below
+
+    @property
+    def shown_period(self) -> FundPeriod | None:
+        if self.is_bound and not self.is_valid():
+            return None
+        wanted = self.form.cleaned_data.get("period") if self.is_bound else None
+        if wanted:
+            return next(p for p in self.periods if str(p.pk) == wanted)
+        return self.periods[0] if self.periods else None

@@ -23,7 +23,7 @@ from apps.core.uploads import download
 from apps.partners.models import Partner
 from apps.program.models import Tier
 
-from .filters import ReviewQueueFilter
+from .filters import OverviewFilter, ReviewQueueFilter
 from .forms import TRANSITION_FORMS, AllocationForm, PeriodForm
 from .models import FundFile, FundRequest
 from .selectors import period_overview, periods, queue, requests_for, return_on_funds
@@ -41,11 +41,9 @@ def _errors_into(form, exc: InvalidInput) -> None:
 @staff_required
 def overview(request):
     all_periods = list(periods())
-    period = None
-    wanted = request.GET.get("period")
-    if wanted and wanted.isdigit():
-        period = next((p for p in all_periods if p.pk == int(wanted)), None)
-    period = period or (all_periods[0] if all_periods else None)
+    filters = OverviewFilter(request.GET or None, periods=all_periods)
+    _, http_status = for_page(filters)
+    period = filters.shown_period
     totals, allocations = period_overview(period) if period else ({}, [])
     returns = (
         return_on_funds(
@@ -63,7 +61,9 @@ def overview(request):
             "totals": totals,
             "allocations": allocations,
             "returns": returns,
+            "filter_errors": filters.errors,
         },
+        status=http_status,
     )
 
 
