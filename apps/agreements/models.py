@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.ids import RandomIdModel
@@ -181,7 +182,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         target=Status.SENT,
         permission=_staff,
         conditions=[has_document_or_template, has_partner_signer],
-        custom={"label": "Send for signature"},
+        custom={"label": _("Send for signature")},
     )
     def send(self, now=None):
         self.sent_at = now or timezone.now()
@@ -194,7 +195,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         target=Status.SIGNED,
         conditions=[has_document],
         permission=_staff_or_own_partner,
-        custom={"label": "Record signature"},
+        custom={"label": _("Record signature")},
     )
     def sign(
         self,
@@ -217,7 +218,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         target=Status.ACTIVE,
         conditions=[has_started],
         permission=_staff,
-        custom={"label": "Activate"},
+        custom={"label": _("Activate")},
     )
     def activate(self, now=None):
         pass
@@ -228,7 +229,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         target=Status.SIGNED,
         conditions=[awaits_countersignature],
         permission=_staff,
-        custom={"label": "Countersign"},
+        custom={"label": _("Countersign")},
     )
     @transition(
         field=status,
@@ -236,7 +237,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         target=Status.ACTIVE,
         conditions=[awaits_countersignature],
         permission=_staff,
-        custom={"label": "Countersign"},
+        custom={"label": _("Countersign")},
     )
     def countersign(self, countersigned_by=None, now=None):
         self.countersigned_at = now or timezone.now()
@@ -252,7 +253,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         source=Status.ACTIVE,
         target=Status.ACTIVE,
         permission=_staff,
-        custom={"label": "Renew"},
+        custom={"label": _("Renew")},
     )
     def renew(self, end_date=None, now=None):
         self.end_date = end_date
@@ -262,7 +263,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         source=[Status.SIGNED, Status.ACTIVE],
         target=Status.TERMINATED,
         permission=_staff,
-        custom={"label": "Terminate"},
+        custom={"label": _("Terminate")},
     )
     def terminate(self, reason: str = "", now=None):
         now = now or timezone.now()
@@ -276,7 +277,7 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
         target=Status.EXPIRED,
         conditions=[has_ended],
         permission=_staff,
-        custom={"label": "Mark expired"},
+        custom={"label": _("Mark expired")},
     )
     def expire(self, now=None):
         pass

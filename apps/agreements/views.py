@@ -24,6 +24,7 @@ from apps.core.access import (
 )
 from apps.core.clients import client_address
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.filters import for_page
 from apps.core.params import query_id
 from apps.partners.models import Partner
 
@@ -58,7 +59,8 @@ def _errors_to_form(form, exc: InvalidInput) -> None:
 def agreement_list(request):
     qs = visible_agreements(request.user).order_by("-start_date", "-id")
     filters = AgreementFilter(request.GET or None, queryset=qs)
-    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
+    rows, http_status = for_page(filters)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "agreements/list.html",
@@ -68,6 +70,7 @@ def agreement_list(request):
             "status": request.GET.get("status", ""),
             "filter_errors": filters.errors,
         },
+        status=http_status,
     )
 
 

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core import transitions
 from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.filters import for_page
 from apps.core.nav import settings_tabs
 from apps.core.throttles import throttle
 
 from . import selectors, services
+from .filters import ApplicationFilter
 from .forms import AcceptForm, ApplicationForm, ChoiceFormSet, DeclineForm, QuestionForm
 from .models import Application, ProfileQuestion, Status
 
@@ -61,18 +63,25 @@ STATUS_FILTERS = [("", _("All")), *Status.choices]
 @staff_required
 @require_GET
 def queue(request):
-    status = request.GET.get("status", Status.RECEIVED.value)
-    if status not in Status.values:
-        status = ""
-    page = Paginator(selectors.application_queue(status or None), 50).get_page(
-        request.GET.get("page")
-    )
+    params = request.GET.copy()
+    params.setdefault("status", Status.RECEIVED.value)  # the queue opens on what waits
+    filters = ApplicationFilter(params, queryset=selectors.application_queue())
+    found, http_status = for_page(filters)
+    status = params["status"]
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
     duplicates = selectors.duplicates_for(list(page.object_list))
     rows = [{"a": a, "dup": duplicates[a.pk]} for a in page.object_list]
     return render(
         request,
         "applications/queue.html",
-        {"page": page, "rows": rows, "status": status, "status_filters": STATUS_FILTERS},
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "status_filters": STATUS_FILTERS,
+            "filter_errors": filters.errors,
+        },
+        status=http_status,
     )
 
 

@@ -2,8 +2,9 @@
 
 A list's FilterSet parses its query string for the page, the API (DjangoFilterBackend: a bad
 value answers 400 naming the parameter; the OpenAPI schema lists the parameters) and the CSV
-export alike. A page binds it too and shows the form's errors; values that do not validate
-filter nothing.
+export alike. A page binds it too and refuses a bad value the same way (`for_page`): 400, the
+message next to the filter control and no rows — never the list without that filter, which
+would pass for the filtered one.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from .errors import InvalidInput
 from .iso import CURRENCY_CODES, currency_choices
 from .numbers import BIGINT_MAX, NumberError, parse_int
 from .params import query_text
@@ -95,6 +98,26 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "")
+
+
+def for_page(filterset: django_filters.FilterSet) -> tuple[QuerySet, int]:
+    """A list page's rows and status code. A value its filters refuse (an unknown status, a
+    tier that does not exist, letters for an id) lists nothing and answers 400, as the API
+    does: the page shows the form's errors next to the filter controls
+    (`includes/filter_errors.html` where the controls are drawn by hand)."""
+    if not filterset.is_bound or filterset.is_valid():
+        return filterset.qs, 200
+    # A page's FilterSet is always given its rows; django-filter types them optional.
+    return filterset.queryset.none(), 400  # type: ignore[union-attr]
+
+
+def checked(filterset: django_filters.FilterSet) -> QuerySet:
+    """The rows of a list read without its page (a CSV export): InvalidInput (400) naming each
+    refused filter, never the rows without it."""
+    rows, status = for_page(filterset)
+    if status != 200:
+        raise InvalidInput({name: list(msgs) for name, msgs in filterset.errors.items()})
+    return rows
 
 
 class ListFilterBackend(DjangoFilterBackend):

@@ -8,7 +8,7 @@ services wrap `apply` with their own history and side effects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models
@@ -82,6 +82,21 @@ def transition_label(obj: models.Model, field: str, name: str) -> str:
     for t in _by_name(obj, field).get(name, []):
         if t.custom.get("label"):
             return t.custom["label"]
+    return name.replace("_", " ").capitalize()
+
+
+def history_label(
+    model: type[models.Model], field: str, name: str, others: Mapping[str, Any] | None = None
+) -> str:
+    """A recorded step in a history, in words: the transition's `custom={"label": ...}` (the
+    words of its button), else what the history model calls its entries that are not
+    transitions (`others`: a submission, an edit). The machine name stays in the data and the
+    API; a page never shows it."""
+    if others and name in others:
+        return str(others[name])
+    for t in model._meta.get_field(field).get_all_transitions(model):  # type: ignore[union-attr]
+        if t.name == name and t.custom.get("label"):
+            return str(t.custom["label"])
     return name.replace("_", " ").capitalize()
 
 

@@ -66,6 +66,11 @@ class ReviewQueueFilter(RegistrationFilter):
     """The review queue: no status means the waiting ones, oldest first (deal_waiting_idx);
     other statuses by their latest submission."""
 
+    # No blank choice: a blank status is the waiting ones, and "all" says all.
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_FILTERS, method="filter_status", empty_label=None
+    )
+
     def __init__(self, data=None, queryset=None, **kwargs):
         data = dict((data or {}).items())
         data["status"] = (data.get("status") or "").strip() or Status.SUBMITTED

@@ -22,7 +22,7 @@ from apps.core import iso
 from apps.core.access import WORKS_DEALS, partner_role_allows
 from apps.core.ids import RandomIdModel
 from apps.core.text import refuse_control_characters
-from apps.core.transitions import condition
+from apps.core.transitions import condition, history_label
 from apps.core.uploads import random_name
 from apps.program.models import ProgramSettings
 
@@ -347,6 +347,7 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         target=Status.APPROVED,
         conditions=[domain_free],
         permission=_staff,
+        custom={"label": _("Approve")},
     )
     def approve(self, *, now, actor, protection_days: int):
         self.reviewed_at = self.approved_at = now
@@ -358,6 +359,7 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         source=[Status.SUBMITTED, Status.INFO_REQUESTED],
         target=Status.REJECTED,
         permission=_staff,
+        custom={"label": _("Reject")},
     )
     def reject(self, *, now, actor, reason: str):
         self.reviewed_at, self.reviewed_by = now, actor
@@ -368,6 +370,7 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         source=[Status.SUBMITTED, Status.INFO_REQUESTED],
         target=Status.WITHDRAWN,
         permission=_registering_partner,
+        custom={"label": _("Withdraw")},
     )
     def withdraw(self, *, now, actor):
         self.info_requested_at = None
@@ -377,6 +380,7 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         source=Status.SUBMITTED,
         target=Status.INFO_REQUESTED,
         permission=_staff,
+        custom={"label": _("Ask the partner for information")},
     )
     def request_info(self, *, now, actor, question: str):
         """The review clock stops: waiting() ends at the question until the partner answers."""
@@ -388,6 +392,7 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         source=Status.INFO_REQUESTED,
         target=Status.SUBMITTED,
         permission=_registering_partner,
+        custom={"label": _("Provide the information")},
     )
     def provide_info(self, *, now, actor, answer: str):
         """The review clock restarts where it stopped: moved later by the time spent asking."""
@@ -402,17 +407,30 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         target=Status.APPROVED,
         conditions=[extensions_left],
         permission=_staff,
+        custom={"label": _("Extend protection")},
     )
     def extend(self, *, now, actor, days: int):
         self.expires_at = (self.expires_at or now) + timedelta(days=days)
         self.extensions_used += 1
 
-    @transition(field=status, source=Status.APPROVED, target=Status.WON, permission=_staff)
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.WON,
+        permission=_staff,
+        custom={"label": _("Mark won")},
+    )
     def mark_won(self, *, now, actor, actual_value: Decimal | None = None):
         self.actual_value = actual_value
         self.closed_at = now
 
-    @transition(field=status, source=Status.APPROVED, target=Status.LOST, permission=_staff)
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.LOST,
+        permission=_staff,
+        custom={"label": _("Mark lost")},
+    )
     def mark_lost(self, *, now, actor, reason: str = ""):
         self.lost_reason = reason
         self.closed_at = now
@@ -422,6 +440,7 @@ class DealRegistration(ConcurrentTransitionMixin, RandomIdModel):
         source=Status.APPROVED,
         target=Status.EXPIRED,
         permission=_system_only,
+        custom={"label": _("Expire protection")},
     )
     def expire(self, *, now, actor):
         self.closed_at = now
@@ -507,6 +526,17 @@ class RegistrationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition} → {self.to_status}"
+
+    # The entries that are not transitions of the registration's machine.
+    OTHER_ENTRIES = {
+        "submit": _("Submitted"),
+        "request_extension": _("Extension requested"),
+        "decline_extension": _("Extension declined"),
+    }
+
+    @property
+    def transition_label(self) -> str:
+        return history_label(DealRegistration, "status", self.transition, self.OTHER_ENTRIES)
 
 
 class ExtensionRequest(RandomIdModel):

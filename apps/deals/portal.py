@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.access import WORKS_DEALS, partner_role_required, portal_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.filters import for_page
 from apps.core.throttles import per_user, throttle
 from apps.program.models import ProgramSettings
 
@@ -40,7 +41,8 @@ PAGE_SIZE = 25
 @portal_required
 def deal_list(request):
     filters = portal_filter(request.user, request.GET)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    found, http_status = for_page(filters)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     regs = list(page.object_list)
     # Found on submission: no similarity query here; partner users learn only whether.
     conflicts = stored_conflict_counts(regs, cap=0)
@@ -65,6 +67,7 @@ def deal_list(request):
             "status": request.GET.get("status", ""),
             "q": request.GET.get("q", ""),
         },
+        status=http_status,
     )
 
 

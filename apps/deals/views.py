@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core import transitions
 from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.filters import for_page
 from apps.core.sections import collect
 from apps.partners.models import Partner
 from apps.program.models import ProgramSettings
@@ -53,7 +54,8 @@ def queue(request):
     params = request.GET
     filters = review_queue_filter(params)
     status = params.get("status") or Status.SUBMITTED
-    qs = with_pending_extension(filters.qs)
+    rows_qs, http_status = for_page(filters)
+    qs = with_pending_extension(rows_qs)
     partner_id = filters.form.cleaned_data.get("partner")
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(params.get("page"))
     regs = list(page.object_list)
@@ -82,6 +84,7 @@ def queue(request):
             "partner": Partner.objects.filter(pk=partner_id).first() if partner_id else None,
             "q": params.get("q", ""),
         },
+        status=http_status,
     )
 
 

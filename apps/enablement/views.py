@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.access import staff_required
 from apps.core.errors import InvalidInput
+from apps.core.filters import for_page
 from apps.core.markdown import render_markdown
 from apps.core.uploads import clean_name, download
 from apps.partners.selectors import visible_partners
@@ -36,7 +37,8 @@ def library(request):
         "phase", "title", "id"
     )
     filters = ResourceFilter(request.GET or None, queryset=qs)
-    page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
+    rows, http_status = for_page(filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "enablement/library.html",
@@ -46,6 +48,7 @@ def library(request):
             "filter_errors": filters.errors,
             "by_phase": list(selectors.adoption_by_phase()),
         },
+        status=http_status,
     )
 
 

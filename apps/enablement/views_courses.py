@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.access import staff_required
 from apps.core.errors import InvalidInput
+from apps.core.filters import for_page
 
 from . import selectors
 from .filters import CertificationFilter
@@ -198,7 +199,8 @@ def certifications(request):
         ),
         request=request,
     )
-    page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
+    rows, http_status = for_page(filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "enablement/certifications.html",
@@ -209,4 +211,5 @@ def certifications(request):
             "soon": (now + RENEWAL_WINDOW).date(),
             "soon_at": now + RENEWAL_WINDOW,
         },
+        status=http_status,
     )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from apps.core.filters import checked
 from apps.core.params import query_id
-from apps.deals.filters import portal_list, review_queue
+from apps.deals.filters import portal_filter, review_queue_filter
 from apps.enablement.selectors import adoption_opens
 from apps.funds.selectors import batch_accruals
 from apps.partners.filters import partner_list
@@ -42,6 +47,49 @@ ADOPTION_COLUMNS = [
     "day", "opened_at", "resource_id", "resource", "phase", "kind", "partner_id", "partner",
     "user",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExportForm:
+    """An export offered on the import/export page with its list's own filter controls."""
+
+    title: str | Promise
+    url_name: str
+    form: forms.Form
+    fields: tuple[str, ...]
+
+    @property
+    def bound_fields(self) -> list[forms.BoundField]:
+        return [self.form[name] for name in self.fields]
+
+
+def export_forms(user) -> list[ExportForm]:
+    """The filter forms of the lists that export (the same FilterSets as the lists and their
+    CSV), unbound but for the review queue's default (the waiting registrations); each form's
+    ids are its own, since the page shows them side by side."""
+    found = [
+        ExportForm(
+            _("Partners"),
+            "exchange:partners_csv",
+            partner_list(user, None).form,
+            ("search", "stage", "partner_type", "tier", "manager", "sort"),
+        ),
+        ExportForm(
+            _("Deal registrations"),
+            "exchange:registrations_csv",
+            review_queue_filter({"status": "all"}).form,
+            ("status", "search"),
+        ),
+        ExportForm(
+            _("QBRs"),
+            "exchange:qbrs_csv",
+            manager_list_filter(user, None, now=timezone.now()).form,
+            ("status", "q"),
+        ),
+    ]
+    for export in found:
+        export.form.auto_id = f"{export.url_name.split(':')[1]}-%s"
+    return found
 
 
 def adoption_rows(user, params) -> Iterator[list]:
@@ -83,8 +131,13 @@ def contact_rows(user, params) -> Iterator[list]:
 
 
 def partner_rows(user, params) -> Iterator[list]:
-    """The partners list's rows: its filters (search, stage, type, tier, manager) and sort."""
-    for p in partner_list(user, params).qs.iterator(chunk_size=CHUNK):
+    """The partners list's rows: its filters (search, stage, type, tier, manager) and sort. A
+    value the list refuses is refused here, before a row is written (InvalidInput)."""
+    return _partner_rows(checked(partner_list(user, params)))
+
+
+def _partner_rows(qs) -> Iterator[list]:
+    for p in qs.iterator(chunk_size=CHUNK):
         yield [
             p.pk,
             p.name,
@@ -106,16 +159,18 @@ def partner_rows(user, params) -> Iterator[list]:
 def registration_rows(user, params) -> Iterator[list]:
     """Staff: the review queue's rows (status — the waiting ones when none is given —, partner,
     q) in its order. A partner user: their own company's, as their portal list shows them."""
-    qs = review_queue(params) if user.is_staff_role else portal_list(user, params)
+    filters = review_queue_filter(params) if user.is_staff_role else portal_filter(user, params)
+    return _rows(checked(filters), REGISTRATION_COLUMNS)
+
+
+def _rows(qs, columns: list[str]) -> Iterator[list]:
     for r in qs.iterator(chunk_size=CHUNK):
-        yield [getattr(r, c) if c != "partner" else r.partner.name for c in REGISTRATION_COLUMNS]
+        yield [getattr(r, c) if c != "partner" else r.partner.name for c in columns]
 
 
 def qbr_rows(user, params) -> Iterator[list]:
     """The QBR list's rows: its filters (status incl. overdue, mine, q) in its order."""
-    qs = manager_list_filter(user, params, now=timezone.now()).qs
-    for q in qs.iterator(chunk_size=CHUNK):
-        yield [getattr(q, c) if c != "partner" else q.partner.name for c in QBR_COLUMNS]
+    return _rows(checked(manager_list_filter(user, params, now=timezone.now())), QBR_COLUMNS)
 
 
 PAYOUT_COLUMNS = [

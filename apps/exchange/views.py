@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from apps.core.access import (
     portal_required,
     staff_required,
 )
+from apps.core.errors import InvalidInput
 from apps.funds.models import BatchStatus, PayoutBatch
 
 from . import csvio, exports, imports
@@ -30,9 +33,18 @@ PREVIEW_TTL = timedelta(days=1)
 PREVIEW_LIMIT = 500  # rows shown on the preview page (errors always shown first)
 
 
-def _csv_response(name: str, header: list[str], rows) -> StreamingHttpResponse:
+def _csv_response(
+    name: str, header: list[str], rows_of: Callable[..., Iterator[list]], *args
+) -> HttpResponseBase:
+    """The rows of a list as CSV; a filter value the list refuses answers 400 naming it (as the
+    list page and the API do), never the rows without that filter."""
+    try:
+        found = rows_of(*args)
+    except InvalidInput as exc:
+        text = "\n".join(f"{field}: {m}" for field, msgs in exc.errors.items() for m in msgs)
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     response = StreamingHttpResponse(
-        csvio.stream(header, rows), content_type="text/csv; charset=utf-8"
+        csvio.stream(header, found), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
@@ -45,7 +57,12 @@ def index(request, form=None, problem=None, status=200):
     return render(
         request,
         "exchange/index.html",
-        {"form": form or ImportForm(), "problem": problem, "kinds": Kind.choices},
+        {
+            "form": form or ImportForm(),
+            "problem": problem,
+            "kinds": Kind.choices,
+            "exports": exports.export_forms(request.user),
+        },
         status=status,
     )
 
@@ -53,7 +70,7 @@ def index(request, form=None, problem=None, status=200):
 @staff_required
 def export_partners(request):
     return _csv_response(
-        "partners", exports.PARTNER_COLUMNS, exports.partner_rows(request.user, request.GET)
+        "partners", exports.PARTNER_COLUMNS, exports.partner_rows, request.user, request.GET
     )
 
 
@@ -62,14 +79,16 @@ def export_registrations(request):
     return _csv_response(
         "registrations",
         exports.REGISTRATION_COLUMNS,
-        exports.registration_rows(request.user, request.GET),
+        exports.registration_rows,
+        request.user,
+        request.GET,
     )
 
 
 @staff_required
 def export_contacts(request):
     return _csv_response(
-        "contacts", exports.CONTACT_COLUMNS, exports.contact_rows(request.user, request.GET)
+        "contacts", exports.CONTACT_COLUMNS, exports.contact_rows, request.user, request.GET
     )
 
 
@@ -78,7 +97,9 @@ def export_adoption(request):
     return _csv_response(
         "library-adoption",
         exports.ADOPTION_COLUMNS,
-        exports.adoption_rows(request.user, request.GET),
+        exports.adoption_rows,
+        request.user,
+        request.GET,
     )
 
 
@@ -87,13 +108,13 @@ def export_adoption(request):
 def portal_contacts(request):
     """A partner admin's own company's contacts."""
     return _csv_response(
-        "our-contacts", exports.CONTACT_COLUMNS, exports.contact_rows(request.user, {})
+        "our-contacts", exports.CONTACT_COLUMNS, exports.contact_rows, request.user, {}
     )
 
 
 @staff_required
 def export_qbrs(request):
-    return _csv_response("qbrs", exports.QBR_COLUMNS, exports.qbr_rows(request.user, request.GET))
+    return _csv_response("qbrs", exports.QBR_COLUMNS, exports.qbr_rows, request.user, request.GET)
 
 
 @portal_required
@@ -102,7 +123,9 @@ def portal_registrations(request):
     return _csv_response(
         "my-registrations",
         exports.REGISTRATION_COLUMNS,
-        exports.registration_rows(request.user, request.GET),
+        exports.registration_rows,
+        request.user,
+        request.GET,
     )
 
 
@@ -343,5 +366,5 @@ def export_payout_batch(request, pk: int):
         PayoutBatch.objects.filter(status__in=[BatchStatus.APPROVED, BatchStatus.PAID]), pk=pk
     )
     return _csv_response(
-        f"payout-batch-{batch.name}", exports.PAYOUT_COLUMNS, exports.payout_rows(batch)
+        f"payout-batch-{batch.name}", exports.PAYOUT_COLUMNS, exports.payout_rows, batch
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import CurrencyFilter, IdFilter
 
@@ -13,6 +14,7 @@ from .models import (
     EarningAccrual,
     EarningStatus,
     FundAllocation,
+    FundPeriod,
     FundRequest,
     PayoutBatch,
     Status,
@@ -76,3 +78,52 @@ class PayoutBatchFilter(django_filters.FilterSet):
     class Meta:
         model = PayoutBatch
         fields = ["status"]
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    """The manager's review queue: ?q=claims for the claims waiting, else the requests; any other
+    value is refused, not read as the requests."""
+
+    q = django_filters.ChoiceFilter(
+        choices=[("requests", _("Requests")), ("claims", _("Claims"))], label=_("Queue")
+    )
+
+    class Meta:
+        model = FundRequest
+        fields = ["q"]
+
+    @property
+    def claims(self) -> bool:
+        return self.is_valid() and self.form.cleaned_data.get("q") == "claims"
+
+    def filter_queryset(self, queryset: QuerySet[FundRequest]) -> QuerySet[FundRequest]:
+        return queryset.filter(status=Status.CLAIMED if self.claims else Status.SUBMITTED)
+
+
+class OverviewFilter(django_filters.FilterSet):
+    """The funds overview's ?period=: one of the periods (the latest when left out); an id that
+    names none is refused, not read as the latest. Its choices are the periods the page has
+    already read (no query of its own)."""
+
+    period = django_filters.ChoiceFilter(method="chosen", label=_("Period"))
+
+    class Meta:
+        model = FundPeriod
+        fields = ["period"]
+
+    def __init__(self, data, *, periods: list[FundPeriod]):
+        super().__init__(data, queryset=FundPeriod.objects.none())
+        self.periods = periods
+        self.filters["period"].extra["choices"] = [(str(p.pk), p.name) for p in periods]
+
+    def chosen(self, queryset: QuerySet[FundPeriod], name: str, value: str):
+        return queryset  # the page shows one period: `period` below
+
+    @property
+    def shown_period(self) -> FundPeriod | None:
+        if self.is_bound and not self.is_valid():
+            return None
+        wanted = self.form.cleaned_data.get("period") if self.is_bound else None
+        if wanted:
+            return next(p for p in self.periods if str(p.pk) == wanted)
+        return self.periods[0] if self.periods else None

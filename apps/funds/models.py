@@ -31,7 +31,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from apps.core import iso
 from apps.core.access import WORKS_FUNDS, partner_role_allows
 from apps.core.ids import RandomIdModel
-from apps.core.transitions import condition
+from apps.core.transitions import condition, history_label
 
 MAX_AMOUNT = Decimal("999999999999.99")
 ZERO = Decimal("0.00")
@@ -553,6 +553,13 @@ class FundRequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition} → {self.to_status}"
+
+    # The entries that are not transitions of the request's machine.
+    OTHER_ENTRIES = {"create": _("Created"), "edit": _("Edited")}
+
+    @property
+    def transition_label(self) -> str:
+        return history_label(FundRequest, "status", self.transition, self.OTHER_ENTRIES)
 
 
 class FundFile(RandomIdModel):

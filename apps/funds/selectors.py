@@ -58,13 +58,13 @@ def requests_for(user) -> QuerySet[FundRequest]:
     return qs.none()
 
 
-def queue(status: str) -> QuerySet[FundRequest]:
-    """Requests (`submitted`) or claims (`claimed`) waiting for a manager, longest wait first."""
-    return (
-        FundRequest.objects.select_related("partner", "allocation")
-        .filter(status=status)
-        .order_by("waiting_since", "id")
-    )
+def queue(status: str | None = None) -> QuerySet[FundRequest]:
+    """Requests (`submitted`) or claims (`claimed`) waiting for a manager, longest wait first
+    (no status: the page's `ReviewQueueFilter` chooses)."""
+    qs = FundRequest.objects.select_related("partner", "allocation")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("waiting_since", "id")
 
 
 def ledger_balances(allocation_ids) -> dict[int, dict[str, Decimal]]:

@@ -18,12 +18,14 @@ from django.views.decorators.http import require_POST
 from apps.core import transitions
 from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.filters import for_page
 from apps.core.uploads import download
 from apps.partners.models import Partner
 from apps.program.models import Tier
 
+from .filters import OverviewFilter, ReviewQueueFilter
 from .forms import TRANSITION_FORMS, AllocationForm, PeriodForm
-from .models import FundFile, FundRequest, Status
+from .models import FundFile, FundRequest
 from .selectors import period_overview, periods, queue, requests_for, return_on_funds
 from .services import allocate_by_rule, allocation_create, fund_request_transition, period_create
 
@@ -39,11 +41,9 @@ def _errors_into(form, exc: InvalidInput) -> None:
 @staff_required
 def overview(request):
     all_periods = list(periods())
-    period = None
-    wanted = request.GET.get("period")
-    if wanted and wanted.isdigit():
-        period = next((p for p in all_periods if p.pk == int(wanted)), None)
-    period = period or (all_periods[0] if all_periods else None)
+    filters = OverviewFilter(request.GET or None, periods=all_periods)
+    _, http_status = for_page(filters)
+    period = filters.shown_period
     totals, allocations = period_overview(period) if period else ({}, [])
     returns = (
         return_on_funds(
@@ -61,7 +61,9 @@ def overview(request):
             "totals": totals,
             "allocations": allocations,
             "returns": returns,
+            "filter_errors": filters.errors,
         },
+        status=http_status,
     )
 
 
@@ -179,12 +181,17 @@ def allocate(request, pk: int):
 
 @staff_required
 def queue_page(request):
-    which = request.GET.get("q") == "claims"
-    status = Status.CLAIMED if which else Status.SUBMITTED
-    page = Paginator(queue(status), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = ReviewQueueFilter(request.GET, queryset=queue())
+    found, http_status = for_page(filters)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [{"r": r, "waited": r.waited(now)} for r in page.object_list]
-    return render(request, "funds/queue.html", {"page": page, "rows": rows, "claims": which})
+    return render(
+        request,
+        "funds/queue.html",
+        {"page": page, "rows": rows, "claims": filters.claims, "filter_errors": filters.errors},
+        status=http_status,
+    )
 
 
 def _request(user, pk: int) -> FundRequest:

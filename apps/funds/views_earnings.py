@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.core import transitions
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.filters import for_page
 
 from .filters import EarningFilter, PayoutBatchFilter
 from .forms import PayForm
@@ -45,7 +46,7 @@ class BatchPeriodForm(forms.Form):
 @staff_required
 def earnings(request):
     filters = EarningFilter(request.GET, queryset=earnings_for(request.user), request=request)
-    qs = filters.qs if filters.is_valid() else earnings_for(request.user).none()
+    qs, http_status = for_page(filters)
     page = Paginator(qs.order_by("-won_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -56,24 +57,20 @@ def earnings(request):
             "by_partner": earnings_by_partner(qs),
             "totals": earning_totals(qs),
         },
-        status=status_if_invalid(filters),
+        status=http_status,
     )
-
-
-def status_if_invalid(filters) -> int:
-    return 200 if filters.is_valid() else 400
 
 
 @staff_required
 def batches(request):
     filters = PayoutBatchFilter(request.GET, queryset=payout_batches())
-    qs = filters.qs if filters.is_valid() else payout_batches().none()
+    qs, http_status = for_page(filters)
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "funds/earnings/batches.html",
         {"filters": filters, "page": page},
-        status=status_if_invalid(filters),
+        status=http_status,
     )
 
 

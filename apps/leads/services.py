@@ -300,6 +300,8 @@ def lead_accept(*, lead: Lead, actor, now: datetime | None = None) -> Lead:
             kind="lead-accepted",
             subject=_("%(partner)s accepted the lead %(company)s")
             % {"partner": partner.name, "company": lead.company},
+            body=_("%(partner)s accepted the lead %(company)s and now sees its contact details.")
+            % {"partner": partner.name, "company": lead.company},
             key=f"lead-accepted:{lead.pk}:{now.isoformat()}",
             link=manager_link(lead),
         )
@@ -369,6 +371,11 @@ def lead_lapse(*, lead: Lead, now: datetime, reroute: bool) -> bool:
                 ],
                 kind="lead-lapsed",
                 subject=_("The lead %s went to another partner: its deadline passed")
+                % lead.company,
+                body=_(
+                    "The time to accept the lead %s passed without an answer, so it was offered "
+                    "to another partner."
+                )
                 % lead.company,
                 key=f"lead-lapsed:{lead.pk}:{partner.pk}",
                 link="/portal/leads/",

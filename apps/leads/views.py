@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.filters import for_page
 from apps.core.nav import settings_tabs
 
 from .configure import lead_settings_update, reject_reason_save
@@ -51,8 +52,10 @@ def board(request):
     filters = LeadFilter(
         request.GET or {"status": "open"}, queryset=leads_for(request.user), request=request
     )
-    qs = filters.qs.order_by("-created_at", "-id") if filters.is_valid() else Lead.objects.none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows, http_status = for_page(filters)
+    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     counts = dict(Lead.objects.values_list("status").annotate(n=Count("pk")).order_by())
     columns = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     return render(
@@ -65,7 +68,7 @@ def board(request):
             "status": request.GET.get("status", "open"),
             "now": timezone.now(),
         },
-        status=400 if filters.errors else 200,
+        status=http_status,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import InvalidInput
+from apps.core.filters import for_page
 from apps.core.throttles import ScopeThrottle
 from apps.core.uploads import download
 
@@ -36,9 +37,10 @@ def _cacheable(request, response, max_age: int):
 
 @require_GET
 def directory(request):
-    # A value that does not validate is said above the list and filters nothing.
+    # A value that does not validate is said above the list, which then lists nothing.
     filters = DirectoryFilter(request.GET, queryset=selectors.directory())
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    found, http_status = for_page(filters)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     countries, specializations = selectors.directory_choices()
     response = render(
         request,
@@ -51,6 +53,7 @@ def directory(request):
             "specializations": specializations,
             "searched": any(request.GET.get(k) for k in ("q", "country", "specialization")),
         },
+        status=http_status,
     )
     return _cacheable(request, response, DIRECTORY_MAX_AGE)
 

@@ -30,12 +30,12 @@ class Message:
     kind: str
     subject: str
     key: str
-    body: str = ""
+    body: str
     link: str = ""
 
 
 def notify(
-    *, recipients: Iterable, kind: str, subject: str, key: str, body: str = "", link: str = ""
+    *, recipients: Iterable, kind: str, subject: str, key: str, body: str, link: str = ""
 ) -> int:
     """Notify each recipient once per `key` (a reason and its date, e.g. `onboarding-14d:p7`).
 
@@ -50,6 +50,10 @@ def notify_batch(messages: Iterable[Message]) -> int:
     """notify() for many messages in two queries, whatever their number (for sweeps)."""
     rows: dict[str, Notification] = {}
     for m in messages:
+        if not m.body.strip():
+            # A notification says what happened and what to do, not only a subject line: an
+            # empty body is a missing sentence in the code that sends it, refused loudly.
+            raise ValueError(f"A “{m.kind}” notification needs a body ({m.subject!r}).")
         for recipient_id in {getattr(r, "pk", r) for r in m.recipients}:
             row = Notification(
                 recipient_id=recipient_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -11,11 +11,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.ids import RandomIdModel
 from apps.core.iso import validate_country_code
-from apps.core.transitions import condition
+from apps.core.transitions import condition, history_label
 from apps.program.models import DEFAULT_PROTECTION_DAYS, ProgramSettings
 from apps.program.stages import ACTIVE_STAGES, Stage
 
@@ -224,6 +225,12 @@ class Partner(ConcurrentTransitionMixin, models.Model):
     def days_in_stage(self, now=None) -> int:
         return max(0, ((now or timezone.now()) - self.stage_entered_at).days)
 
+    @property
+    def onboarding_due(self) -> date | None:
+        """The onboarding deadline while onboarding runs; once the partner is past it (or never
+        reached it) a due date would read as overdue."""
+        return self.onboarding_due_date if self.stage == Stage.ONBOARDING else None
+
     def open_required_tasks(self, stage: str):
         """Required tasks of this visit of the stage (an earlier visit's tasks don't count)."""
         return self.tasks.filter(
@@ -240,7 +247,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.ONBOARDING,
         conditions=[qualified_by_4c, has_active_agreement],
         permission=_staff,
-        custom={"label": "Start onboarding"},
+        custom={"label": _("Start onboarding")},
     )
     def start_onboarding(self, now=None):
         now = now or timezone.now()
@@ -256,7 +263,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.GROWTH,
         conditions=[onboarding_tasks_done],
         permission=_staff,
-        custom={"label": "Complete onboarding"},
+        custom={"label": _("Complete onboarding")},
     )
     def complete_onboarding(self, now=None):
         now = now or timezone.now()
@@ -268,7 +275,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=Stage.GROWTH,
         target=Stage.EVALUATION,
         permission=_staff,
-        custom={"label": "Start evaluation"},
+        custom={"label": _("Start evaluation")},
     )
     def start_evaluation(self, now=None):
         self._enter(now or timezone.now())
@@ -278,7 +285,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=Stage.EVALUATION,
         target=Stage.GROWTH,
         permission=_staff,
-        custom={"label": "Continue growth"},
+        custom={"label": _("Continue growth")},
     )
     def continue_growth(self, now=None):
         self._enter(now or timezone.now())
@@ -288,7 +295,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=Stage.EVALUATION,
         target=Stage.EXPANSION,
         permission=_staff,
-        custom={"label": "Start expansion"},
+        custom={"label": _("Start expansion")},
     )
     def start_expansion(self, now=None):
         self._enter(now or timezone.now())
@@ -299,7 +306,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         target=Stage.GROWTH,
         conditions=[expansion_tasks_done],
         permission=_staff,
-        custom={"label": "Complete expansion"},
+        custom={"label": _("Complete expansion")},
     )
     def complete_expansion(self, now=None):
         self._enter(now or timezone.now())
@@ -309,7 +316,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=[Stage.RECRUITMENT, *ACTIVE_STAGES],
         target=Stage.EXITED,
         permission=_staff,
-        custom={"label": "Exit partner"},
+        custom={"label": _("Exit partner")},
     )
     def exit(self, now=None):
         self._enter(now or timezone.now())
@@ -319,7 +326,7 @@ class Partner(ConcurrentTransitionMixin, models.Model):
         source=Stage.EXITED,
         target=Stage.RECRUITMENT,
         permission=_staff,
-        custom={"label": "Re-engage"},
+        custom={"label": _("Re-engage")},
     )
     def reengage(self, now=None):
         self._enter(now or timezone.now())
@@ -352,6 +359,10 @@ class StageHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}: {self.from_stage} → {self.to_stage}"
+
+    @property
+    def transition_label(self) -> str:
+        return history_label(Partner, "stage", self.transition)
 
 
 class Task(RandomIdModel):
@@ -393,6 +404,11 @@ class Task(RandomIdModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def of_stay(self, partner: Partner) -> bool:
+        """Whether the task belongs to the partner's present stay in its present stage. Once the
+        partner has moved on (onboarding completed, an exit), the stay's tasks are its record."""
+        return self.stage == partner.stage and self.stage_visit == partner.stage_entered_at
 
     def is_overdue(self, today=None) -> bool:
         return (

@@ -13,7 +13,7 @@ from apps.core.access import (
     partner_role_required,
     portal_required,
 )
-from apps.core.errors import InvalidInput, NotPermitted
+from apps.core.errors import DomainError, InvalidInput, NotPermitted
 
 from . import selectors
 from .forms import ReachProposalForm
@@ -47,7 +47,7 @@ def task_toggle(request, pk: int):
     task = get_object_or_404(selectors.visible_tasks(request.user), pk=pk)
     try:
         task_set_done(task=task, done=request.POST.get("done") == "1", actor=request.user)
-    except NotPermitted as exc:
+    except (NotPermitted, DomainError) as exc:
         messages.error(request, exc.detail)
     if request.htmx:
         return render(request, "partners/_portal_tasks_body.html", _tasks_context(request))

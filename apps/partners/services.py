@@ -18,7 +18,13 @@ from apps.core.access import (
     WORKS_TASKS,
     partner_role_allows,
 )
-from apps.core.errors import ConcurrentChange, DomainError, InvalidInput, NotPermitted
+from apps.core.errors import (
+    ConcurrentChange,
+    DomainError,
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+)
 from apps.core.iso import COUNTRY_CODES, COUNTRY_ERROR
 from apps.core.signals import rows_written
 from apps.core.text import has_control_characters
@@ -130,7 +136,7 @@ def _tell_manager(partner: Partner, name: str, actor, now: datetime) -> None:
         recipients=[manager],
         kind="partner-stage",
         subject=f"{partner.name} is now {stage_label(partner.stage)}",
-        body=f"{partner.name}: {name.replace('_', ' ')}.",
+        body=f"{partner.name}: {transitions.transition_label(partner, 'stage', name)}.",
         key=f"partner-stage:{partner.pk}:{now.isoformat()}",
         link=f"/partners/{partner.pk}/",
     )
@@ -196,6 +202,14 @@ def task_set_done(*, task: Task, done: bool, actor, now: datetime | None = None)
         raise NotPermitted()
     if task.done == done:
         return task
+    if not done and not task.of_stay(task.partner):
+        raise TransitionNotAllowed(
+            _(
+                "This task belongs to the partner's %(stage)s, which is over: it stays done as "
+                "a record of that stage."
+            )
+            % {"stage": Stage(task.stage).label.lower()}
+        )
     task.done = done
     task.done_at = (now or timezone.now()) if done else None
     task.done_by = actor if done else None

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.core import exits, transitions
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.filters import for_page
 from apps.core.sections import collect
 from apps.program.models import ProgramSettings, StageConfig
 
@@ -57,7 +58,8 @@ def stage_configs() -> dict[str, StageConfig]:
 @staff_required
 def partner_list(request):
     filters = partner_filter(request.user, request.GET)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    qs, status = for_page(filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     configs = stage_configs()
     now = timezone.now()
     rows = [
@@ -70,8 +72,13 @@ def partner_list(request):
         for p in page
     ]
     context = {"form": filters.form, "page": page, "rows": rows, "filtered": filters.is_bound}
+    if request.htmx and status != 200:
+        # htmx swaps no 400: the whole page, with the error next to its filter, is loaded.
+        response = render(request, "partners/list.html", context, status=status)
+        response["HX-Redirect"] = request.get_full_path()
+        return response
     template = "partners/_list_table.html" if request.htmx else "partners/list.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @staff_required
@@ -368,7 +375,12 @@ def partner_qualification(request, pk: int):
 def task_toggle(request, pk: int, task_pk: int):
     partner = _get_partner(request, pk)
     task = get_object_or_404(partner.tasks, pk=task_pk)
-    task_set_done(task=task, done=request.POST.get("done") == "1", actor=request.user)
+    try:
+        task_set_done(task=task, done=request.POST.get("done") == "1", actor=request.user)
+    except DomainError as exc:
+        if request.htmx:
+            return _detail_response(request, partner, status=409, flash_error=exc.detail)
+        messages.error(request, exc.detail)
     if request.htmx:
         return _detail_response(request, partner)
     return redirect(f"{partner.get_absolute_url()}#tasks")

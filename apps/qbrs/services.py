@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from apps.core import transitions
@@ -278,6 +279,11 @@ def _complete(  # noqa: PLR0913 — the completion's input, named
             recipients=partner.users.filter(is_active=True),
             kind="qbr_completed",
             subject=f"Your QBR summary for {qbr.quarter} is ready",
+            body=_(
+                "The summary of your %(quarter)s QBR is ready: how the quarter went, the "
+                "outcome and the action items agreed, with who does what by when."
+            )
+            % {"quarter": qbr.quarter},
             key=f"qbr-completed:{qbr.pk}",
             link=reverse("portal:qbr_detail", args=[qbr.pk]),
         )

@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.accounts import audiences
 from apps.core.sweeps import sweep
@@ -128,7 +129,8 @@ def _upcoming(now: datetime, days: list[int]) -> int:
     messages: list[Message] = []
     for qbr, threshold in due:
         partner = qbr.partner
-        subject = f"QBR {qbr.quarter} on {_when(qbr.scheduled_for)}"
+        when = _when(qbr.scheduled_for)
+        subject = f"QBR {qbr.quarter} on {when}"
         # The date in the key: a QBR moved to another day is reminded again.
         key = f"qbr-{threshold}d:{qbr.pk}:{qbr.scheduled_for.date().isoformat()}"
         if partner.manager_id:
@@ -137,6 +139,11 @@ def _upcoming(now: datetime, days: list[int]) -> int:
                     recipients=[partner.manager],
                     kind="qbr_reminder",
                     subject=f"{partner.name}: {subject}",
+                    body=gettext(
+                        "The %(quarter)s QBR with %(partner)s is on %(when)s: look over the "
+                        "partner's figures and last quarter's action items before it."
+                    )
+                    % {"quarter": qbr.quarter, "partner": partner.name, "when": when},
                     key=key,
                     link=reverse("qbrs:detail", args=[qbr.pk]),
                 )
@@ -146,6 +153,11 @@ def _upcoming(now: datetime, days: list[int]) -> int:
                 recipients=users.get(partner.pk, []),
                 kind="qbr_reminder",
                 subject=f"Your {subject}",
+                body=gettext(
+                    "Your %(quarter)s QBR is on %(when)s. Bring your pipeline and the open "
+                    "action items; the agenda and last quarter's summary are in the portal."
+                )
+                % {"quarter": qbr.quarter, "when": when},
                 key=key,
                 link=reverse("portal:qbr_detail", args=[qbr.pk]),
             )

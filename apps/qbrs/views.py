@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core import exits
 from apps.core.access import staff_required
 from apps.core.errors import DomainError, InvalidInput
+from apps.core.filters import for_page
 
 from . import charts, metrics, selectors, services
 from .filters import manager_list_filter
@@ -33,7 +34,8 @@ STATUS_FILTERS = [
 def qbr_list(request):
     now = timezone.now()
     filters = manager_list_filter(request.user, request.GET, now=now)
-    page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
+    rows, http_status = for_page(filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "qbrs/list.html",
@@ -47,6 +49,7 @@ def qbr_list(request):
             "status_filters": STATUS_FILTERS,
             "now": now,
         },
+        status=http_status,
     )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.deals.figures import Figures
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency
+from apps.program.stages import Stage
 
 from .models import ProposalStatus, TierChange, TierProposal
 from .services import figures_for
@@ -18,8 +19,16 @@ def tiers() -> QuerySet[Tier]:
     return Tier.objects.order_by("rank")
 
 
-def proposals(status: str = ProposalStatus.OPEN) -> QuerySet[TierProposal]:
-    qs = TierProposal.objects.select_related("partner", "decided_by").filter(status=status)
+def proposals(
+    status: str = ProposalStatus.OPEN, among: QuerySet[TierProposal] | None = None
+) -> QuerySet[TierProposal]:
+    """The proposals of a status (of `among`, a filtered list, when given), as the queue
+    orders them."""
+    qs = (TierProposal.objects.all() if among is None else among).select_related(
+        "partner", "decided_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
     if status == ProposalStatus.OPEN:
         return qs.order_by("created_at", "id")  # oldest first: the queue
     return qs.order_by("-decided_at", "-id")
@@ -57,7 +66,9 @@ def tier_progress(partner, now: datetime | None = None, *, base: str | None = No
     all_tiers = list(tiers())
     current = next((t for t in all_tiers if t.pk == partner.tier_id), None)
     rank = current.rank if current else 0
-    next_tier = next((t for t in all_tiers if t.rank > rank), None)
+    # An exited partner is on its way to no tier: no progress bars, no "below its tier".
+    active = partner.stage != Stage.EXITED
+    next_tier = next((t for t in all_tiers if t.rank > rank), None) if active else None
     figures: Figures = figures_for(partner, now, base=base)
     progress = None
     if next_tier is not None:
@@ -77,7 +88,7 @@ def tier_progress(partner, now: datetime | None = None, *, base: str | None = No
         "next": progress,
         "tiers": all_tiers,
         "figures": figures,
-        "short_of_current": current is not None and not figures.meets(current),
+        "short_of_current": active and current is not None and not figures.meets(current),
         "base_currency": figures.base,
     }
 

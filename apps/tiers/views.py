@@ -8,11 +8,13 @@ from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required, portal_required, staff_required
 from apps.core.errors import DomainError, NotPermitted
+from apps.core.filters import for_page
 from apps.core.nav import settings_tabs
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency, exchange_rate_save
 
 from . import selectors
+from .filters import TierProposalFilter
 from .forms import ExchangeRateForm, TierForm
 from .models import ProposalStatus, TierProposal
 from .services import (
@@ -150,14 +152,22 @@ STATUS_TABS = [
 
 @staff_required
 def proposal_list(request):
-    status = request.GET.get("status", ProposalStatus.OPEN)
-    if status not in ProposalStatus.values:
-        status = ProposalStatus.OPEN
-    page = Paginator(selectors.proposals(status), 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.setdefault("status", ProposalStatus.OPEN)  # the queue opens on what waits
+    filters = TierProposalFilter(params, queryset=TierProposal.objects.all())
+    found, http_status = for_page(filters)
+    status = params["status"]
+    page = Paginator(selectors.proposals(status, found), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "tiers/proposals.html",
-        {"page": page, "status": status, "tabs": STATUS_TABS},
+        {
+            "page": page,
+            "status": status,
+            "tabs": STATUS_TABS,
+            "filter_errors": filters.errors,
+        },
+        status=http_status,
     )
 
 

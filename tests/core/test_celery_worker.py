@@ -13,7 +13,13 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_runs_a_sweep_on_a_real_worker_through_redis(bob, tmp_path):
-    notify(recipients=[bob], kind="test", subject="Through the broker", key="broker-roundtrip")
+    notify(
+        body="Details.",
+        recipients=[bob],
+        kind="test",
+        subject="Through the broker",
+        key="broker-roundtrip",
+    )
     with celery_worker(
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         PARTNEROS_EMAIL_FILE_PATH=str(tmp_path),

@@ -31,6 +31,7 @@ def test_every_apps_nav_module_is_found_in_installed_apps_order():
         "apps.leads.nav",
         "apps.onboarding.nav",
         "apps.dashboard.nav",
+        "apps.exchange.nav",
         "apps.portal.nav",
         "apps.locator.nav",
     ]
@@ -47,10 +48,12 @@ def test_the_bars_list_each_apps_links_in_order(alice, bob, charlie):
         "leads:board",
         "funds:overview",
         "funds:earnings",
+        "agreements:list",  # issue 23: it was reachable from no page
         "qbrs:list",
         "tiers:proposals",
         "enablement:library",
         "enablement:courses",
+        "exchange:index",  # issue 23: the same
     ]
     assert [link["name"] for link in nav.links_for(alice)] == [*staff, "program:settings"]
     assert [link["label"] for link in nav.links_for(charlie)] == [

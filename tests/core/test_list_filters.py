@@ -1,6 +1,7 @@
 """List filters are django-filter FilterSets shared by the API, the pages and the exports: the API
-answers a bad value with 400 naming the parameter, the schema lists the parameters, a page shows
-the error and lists as if the bad filter were not given."""
+answers a bad value with 400 naming the parameter, the schema lists the parameters, and a page or
+an export refuses it the same way: 400, the message next to the filter and no rows — never the
+list without that filter, which would pass for the filtered one (issue 23)."""
 
 from __future__ import annotations
 
@@ -99,19 +100,81 @@ def test_the_deal_api_reads_search_and_q_alike(api_for, bob, acme):
         assert c.get("/api/v1/deal-registrations/", {name: "inite\x00"}).json()["count"] == 1
 
 
-def test_a_page_shows_the_bad_filter_and_lists_without_it(client_for, bob, acme, globex):
+def test_a_page_shows_the_bad_filter_and_lists_nothing(client_for, bob, acme, globex):
     RegistrationFactory(partner=acme, customer_name="Alpha")
     RegistrationFactory(partner=globex, customer_name="Beta")
     r = client_for(bob).get(reverse("deals:queue"), {"partner": "abc", "q": "alpha"})
-    assert r.status_code == 200
-    assert [row["reg"].customer_name for row in r.context["rows"]] == ["Alpha"]
+    assert r.status_code == 400
+    assert r.context["rows"] == []
     html = r.content.decode()
     assert 'id="filter-errors"' in html and "Partner: Give an id (digits only)." in html
+    assert "Alpha" not in html
 
 
 def test_the_partners_page_shows_the_error_next_to_its_field(client_for, bob):
     PartnerFactory(name="Alpha")
     r = client_for(bob).get(reverse("partners:list"), {"stage": "nope", "search": "alp"})
-    assert r.status_code == 200
-    assert [row["partner"].name for row in r.context["rows"]] == ["Alpha"]
+    assert r.status_code == 400
+    assert r.context["rows"] == []
     assert 'id="id_stage_error"' in r.content.decode()
+
+
+def test_the_partners_page_sends_htmx_to_the_whole_page_on_a_bad_filter(client_for, bob):
+    r = client_for(bob).get(reverse("partners:list"), {"stage": "nope"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 400
+    assert r["HX-Redirect"] == reverse("partners:list") + "?stage=nope"
+
+
+# Every staff list page with filters, and a value none of its filters takes.
+LIST_PAGES = [
+    ("partners:list", {"stage": "bogus"}),
+    ("partners:list", {"tier": "999999"}),
+    ("deals:queue", {"status": "bogus"}),
+    ("agreements:list", {"status": "bogus"}),
+    ("qbrs:list", {"status": "bogus"}),
+    ("leads:board", {"status": "bogus"}),
+    ("funds:queue", {"q": "bogus"}),
+    ("funds:overview", {"period": "999999"}),
+    ("funds:earnings", {"status": "bogus"}),
+    ("funds:payouts", {"status": "bogus"}),
+    ("applications:queue", {"status": "bogus"}),
+    ("tiers:proposals", {"status": "bogus"}),
+    ("enablement:library", {"phase": "bogus"}),
+    ("enablement:certifications", {"status": "bogus"}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), LIST_PAGES)
+def test_every_list_page_refuses_an_unknown_filter_value(name, params, client_for, alice, bob):
+    partner = PartnerFactory(name="Listed Partner", manager=bob)
+    RegistrationFactory(partner=partner, customer_name="Listed Customer")
+    AgreementFactory(partner=partner, title="Listed Agreement")
+    QBRFactory(partner=partner)
+    c = client_for(alice)
+    assert c.get(reverse(name)).status_code == 200
+
+    r = c.get(reverse(name), params)
+
+    assert r.status_code == 400, r.content[:300]
+    if name == "funds:overview":  # one period's figures, not a list: none is shown
+        assert r.context["period"] is None
+    else:
+        assert len(r.context["page"].object_list) == 0
+    html = r.content.decode()
+    assert 'id="filter-errors"' in html or 'class="error"' in html, "the refusal is not shown"
+    assert "Listed Customer" not in html and "Listed Agreement" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("exchange:partners_csv", {"stage": "bogus"}),
+        ("exchange:registrations_csv", {"status": "bogus"}),
+        ("exchange:qbrs_csv", {"status": "bogus"}),
+    ],
+)
+def test_every_export_refuses_an_unknown_filter_value(name, params, client_for, bob):
+    RegistrationFactory(partner=PartnerFactory(name="Listed Partner"))
+    r = client_for(bob).get(reverse(name), params)
+    assert r.status_code == 400
+    assert list(params)[0] in r.content.decode()

@@ -171,7 +171,9 @@ def test_my_registrations_filter_by_status_and_search(client_for, charlie, acme)
     assert "Beta Protected" in html and "Alpha Waiting" not in html
     html = client.get(reverse("portal:deals"), {"q": "alpha"}).content.decode()
     assert "Alpha Waiting" in html and "Beta Protected" not in html
-    assert client.get(reverse("portal:deals"), {"status": "bogus", "page": "x"}).status_code == 200
+    bogus = client.get(reverse("portal:deals"), {"status": "bogus", "page": "x"})
+    assert bogus.status_code == 400 and "Alpha Waiting" not in bogus.content.decode()
+    assert client.get(reverse("portal:deals"), {"page": "x"}).status_code == 200
 
 
 def test_every_registration_url_is_404_for_another_partners_user(client_for, dave, acme):

@@ -9,7 +9,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_manager_logs_in_and_reaches_the_main_app(page, live_server, login, shot, bob):
-    notify(recipients=[bob], kind="test", subject="Welcome to PartnerOS", key="welcome")
+    notify(
+        body="Details.",
+        recipients=[bob],
+        kind="test",
+        subject="Welcome to PartnerOS",
+        key="welcome",
+    )
     login(bob)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()

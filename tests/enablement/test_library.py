@@ -220,7 +220,7 @@ def test_managers_create_edit_publish_and_search(bob, client_for):
     assert "Battlecard against Initech" in page and "Something else" not in page
     bad = client.post(f"/library/{resource.pk}/edit/", {"title": "", "kind": "nope"})
     assert bad.status_code == 400
-    assert client.get("/library/", {"phase": "nope"}).status_code == 200  # shown, not a 500
+    assert client.get("/library/", {"phase": "nope"}).status_code == 400  # refused, not a 500
 
 
 def test_search_ranks_title_above_body(bob):

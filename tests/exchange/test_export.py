@@ -122,3 +122,44 @@ def test_it_streams_a_large_export_in_constant_queries(client_for, bob, django_a
         PF(stage="growth")
     with django_assert_num_queries(6):
         assert len(read(client.get(reverse("exchange:partners_csv")))) == 50
+
+
+def test_the_export_page_offers_each_lists_own_filters(client_for, bob):
+    html = client_for(bob).get(reverse("exchange:index")).content.decode()
+    partners = html[html.index(f'action="{reverse("exchange:partners_csv")}"') :]
+    partners = partners[: partners.index("</form>")]
+    for name in ("stage", "partner_type", "tier", "manager", "search", "sort"):
+        assert f'name="{name}"' in partners, name
+    assert 'id="partners_csv-stage"' in partners and "?stage=growth" not in html
+    registrations = html[html.index(f'action="{reverse("exchange:registrations_csv")}"') :]
+    registrations = registrations[: registrations.index("</form>")]
+    assert 'name="status"' in registrations and 'value="approved"' in registrations
+    qbrs = html[html.index(f'action="{reverse("exchange:qbrs_csv")}"') :]
+    assert 'name="status"' in qbrs[: qbrs.index("</form>")]
+
+
+def test_an_export_filtered_through_the_page_controls_holds_only_matching_rows(client_for, bob):
+    from tests.factories import TierFactory
+
+    gold = TierFactory(name="Goldish", rank=50)
+    PartnerFactory(name="Match", stage="growth", tier=gold, manager=bob)
+    PartnerFactory(name="Other tier", stage="growth", manager=bob)
+    PartnerFactory(name="Other stage", stage="recruitment", tier=gold, manager=bob)
+    c = client_for(bob)
+    # What the page's partner form submits: every control, the untouched ones empty.
+    params = {
+        "search": "",
+        "stage": "growth",
+        "partner_type": "",
+        "tier": gold.pk,
+        "manager": bob.pk,
+        "sort": "name",
+    }
+    rows = read(c.get(reverse("exchange:partners_csv"), params))
+    assert [r["name"] for r in rows] == ["Match"]
+
+    partner = PartnerFactory(stage="growth")
+    RegistrationFactory(partner=partner, customer_name="Waiting Co")
+    RegistrationFactory(partner=partner, customer_name="Approved Co", approved=True)
+    rows = read(c.get(reverse("exchange:registrations_csv"), {"status": "approved", "search": ""}))
+    assert [r["customer_name"] for r in rows] == ["Approved Co"]

@@ -124,12 +124,12 @@ def test_the_search_offers_the_countries_and_specializations_of_listed_partners(
     assert "Hidden skill" not in page
 
 
-def test_an_unknown_country_is_said_and_filters_nothing(client):
+def test_an_unknown_country_is_said_and_lists_nothing(client):
     ListingFactory(public_name="Alpha")
     response = client.get(URL, {"country": "XX"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = _names(response)
-    assert 'id="filter-errors"' in page and "Alpha" in page
+    assert 'id="filter-errors"' in page and "Alpha" not in page
 
 
 def test_hostile_search_text_is_answered_not_crashed(client):

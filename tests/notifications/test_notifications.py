@@ -16,15 +16,34 @@ NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def test_it_notifies_once_per_key(bob, alice):
-    assert notify(recipients=[bob, alice], kind="test", subject="Hello", key="hello:1") == 2
-    assert notify(recipients=[bob, alice], kind="test", subject="Hello", key="hello:1") == 0
-    assert notify(recipients=[bob], kind="test", subject="Hello", key="hello:2") == 1
+    assert (
+        notify(
+            body="Details.", recipients=[bob, alice], kind="test", subject="Hello", key="hello:1"
+        )
+        == 2
+    )
+    assert (
+        notify(
+            body="Details.", recipients=[bob, alice], kind="test", subject="Hello", key="hello:1"
+        )
+        == 0
+    )
+    assert (
+        notify(body="Details.", recipients=[bob], kind="test", subject="Hello", key="hello:2") == 1
+    )
     assert Notification.objects.filter(recipient=bob).count() == 2
     assert Notification.objects.filter(recipient=alice).count() == 1
 
 
 def test_it_delivers_the_outbox_once_however_often_it_runs(bob):
-    notify(recipients=[bob], kind="test", subject="Review waiting", key="k", link="/x/")
+    notify(
+        body="Details.",
+        recipients=[bob],
+        kind="test",
+        subject="Review waiting",
+        key="k",
+        link="/x/",
+    )
     assert sweeps.run("notification_delivery", NOW) == {"sent": 1, "failed": 0, "skipped": 0}
     assert sweeps.run("notification_delivery", NOW) == {"sent": 0, "failed": 0, "skipped": 0}
     assert len(mail.outbox) == 1
@@ -36,7 +55,7 @@ def test_it_delivers_the_outbox_once_however_often_it_runs(bob):
 
 def test_it_keeps_a_failed_email_in_the_outbox(bob, settings):
     settings.EMAIL_BACKEND = "tests.notifications.failing_backend.Backend"
-    notify(recipients=[bob], kind="test", subject="S", key="k")
+    notify(body="Details.", recipients=[bob], kind="test", subject="S", key="k")
     assert sweeps.run("notification_delivery", NOW)["failed"] == 1
     n = Notification.objects.get()
     assert n.emailed_at is None and n.email_attempts == 1 and "SMTP down" in n.email_error
@@ -51,7 +70,7 @@ def test_a_worker_dying_mid_run_keeps_what_it_already_sent(bob, settings):
     from tests.notifications import failing_backend
 
     for i in range(5):
-        notify(recipients=[bob], kind="test", subject=f"Message {i}", key=f"k{i}")
+        notify(body="Details.", recipients=[bob], kind="test", subject=f"Message {i}", key=f"k{i}")
     settings.EMAIL_BACKEND = "tests.notifications.failing_backend.DiesOnThirdBackend"
     failing_backend.DiesOnThirdBackend.sends = 0
     with pytest.raises(failing_backend.Killed):
@@ -65,14 +84,14 @@ def test_a_worker_dying_mid_run_keeps_what_it_already_sent(bob, settings):
 
 def test_it_skips_users_without_an_address(db):
     quiet = ManagerFactory(email="")
-    notify(recipients=[quiet], kind="test", subject="S", key="k")
+    notify(body="Details.", recipients=[quiet], kind="test", subject="S", key="k")
     assert sweeps.run("notification_delivery", NOW)["skipped"] == 1
     assert mail.outbox == []
 
 
 def test_it_lists_only_my_notifications_in_the_api(api_for, bob, charlie):
-    notify(recipients=[bob], kind="test", subject="For Bob", key="a")
-    notify(recipients=[charlie], kind="test", subject="For Charlie", key="b")
+    notify(body="Details.", recipients=[bob], kind="test", subject="For Bob", key="a")
+    notify(body="Details.", recipients=[charlie], kind="test", subject="For Charlie", key="b")
     body = api_for(charlie).get("/api/v1/notifications/").json()
     assert body["count"] == 1
     assert [r["subject"] for r in body["results"]] == ["For Charlie"]
@@ -88,7 +107,7 @@ def test_it_lists_only_my_notifications_in_the_api(api_for, bob, charlie):
 
 
 def test_it_marks_my_notification_read_and_hides_others(api_for, bob, charlie):
-    notify(recipients=[bob], kind="test", subject="For Bob", key="a")
+    notify(body="Details.", recipients=[bob], kind="test", subject="For Bob", key="a")
     bobs = Notification.objects.get(recipient=bob)
     assert api_for(charlie).post(f"/api/v1/notifications/{bobs.pk}/read/").status_code == 404
     bobs.refresh_from_db()
@@ -101,13 +120,13 @@ def test_it_marks_my_notification_read_and_hides_others(api_for, bob, charlie):
 def test_it_shows_the_unread_count_on_the_bell(client_for, bob):
     c = client_for(bob)
     assert b"unread-count" not in c.get("/notifications/bell/").content
-    notify(recipients=[bob], kind="test", subject="One", key="a")
-    notify(recipients=[bob], kind="test", subject="Two", key="b")
+    notify(body="Details.", recipients=[bob], kind="test", subject="One", key="a")
+    notify(body="Details.", recipients=[bob], kind="test", subject="Two", key="b")
     assert b'data-testid="unread-count">2<' in c.get("/notifications/bell/").content
 
 
 def test_it_marks_read_on_the_page(client_for, bob, charlie):
-    notify(recipients=[bob], kind="test", subject="For Bob", key="a")
+    notify(body="Details.", recipients=[bob], kind="test", subject="For Bob", key="a")
     n = Notification.objects.get()
     assert client_for(charlie).post(f"/notifications/{n.pk}/read/").status_code == 404
     response = client_for(bob).post(f"/notifications/{n.pk}/read/", HTTP_HX_REQUEST="true")
@@ -118,7 +137,7 @@ def test_it_marks_read_on_the_page(client_for, bob, charlie):
 
 
 def test_it_marks_all_read(client_for, bob, charlie):
-    notify(recipients=[bob, charlie], kind="test", subject="S", key="a")
+    notify(body="Details.", recipients=[bob, charlie], kind="test", subject="S", key="a")
     client_for(bob).post("/notifications/read-all/")
     assert Notification.objects.get(recipient=bob).read_at is not None
     assert Notification.objects.get(recipient=charlie).read_at is None
@@ -129,7 +148,7 @@ def test_it_lists_notifications_in_constant_queries(
     client_for, bob, rows, django_assert_num_queries
 ):
     for i in range(rows):
-        notify(recipients=[bob], kind="test", subject=f"N{i}", key=f"k{i}")
+        notify(body="Details.", recipients=[bob], kind="test", subject=f"N{i}", key=f"k{i}")
     c = client_for(bob)
     # session, user, count (paginator), page of rows
     with django_assert_num_queries(4):
@@ -143,7 +162,7 @@ def api_list_ok(c) -> bool:
 
 
 def test_run_sweeps_runs_only_the_named_sweep_as_of_now(bob, capsys):
-    notify(recipients=[bob], kind="test", subject="S", key="a")
+    notify(body="Details.", recipients=[bob], kind="test", subject="S", key="a")
     call_command(
         "run_sweeps", "--now", "2026-11-20T09:00:00+00:00", "--only", "notification_delivery"
     )

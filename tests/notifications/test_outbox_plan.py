@@ -18,10 +18,16 @@ TABLE = "notifications_notification"
 
 def test_a_repeat_delivery_pass_reads_none_of_the_notifications_it_sent(bob, alice):
     for i in range(60):
-        notify(recipients=[bob, alice], kind="test", subject=f"Hello {i}", key=f"hello:{i}")
+        notify(
+            body="Details.",
+            recipients=[bob, alice],
+            kind="test",
+            subject=f"Hello {i}",
+            key=f"hello:{i}",
+        )
     assert sweeps.run("notification_delivery", NOW)["sent"] == 120
     result, scans = scans_of(lambda: sweeps.run("notification_delivery", NOW), (TABLE,))
     assert result == {"sent": 0, "failed": 0, "skipped": 0}
     assert_reads_nothing_handled(scans, {TABLE: "notif_outbox_idx"})
-    notify(recipients=[bob], kind="test", subject="New", key="new:1")
+    notify(body="Details.", recipients=[bob], kind="test", subject="New", key="new:1")
     assert sweeps.run("notification_delivery", NOW)["sent"] == 1  # the new one still goes

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
@@ -317,6 +318,11 @@ def _notify(registration: DealRegistration, name: str, note: str) -> None:
             recipients=vendor_side(registration.partner),
             kind="deal_withdrawn",
             subject=f"Registration withdrawn: {c} ({registration.partner.name})",
+            body=_(
+                "%(partner)s withdrew its registration of %(customer)s: nothing is left to "
+                "decide, and the customer is free to be registered again."
+            )
+            % {"partner": registration.partner.name, "customer": c},
             key=f"deal-withdraw:{registration.pk}",
             link=reverse("deals:detail", args=[registration.pk]),
         )

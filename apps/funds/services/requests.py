@@ -373,6 +373,12 @@ def _notify(fund_request: FundRequest, name: str, note: str) -> None:
             recipients=vendor_side(fund_request.partner),
             kind=f"fund_{name}",
             subject=f"{what} to review: {t} ({fund_request.partner.name})",
+            body=(
+                _("%(partner)s claims the costs of “%(title)s”: check the proof and the invoice.")
+                if name == "claim"
+                else _("%(partner)s asks for funds for “%(title)s”: it waits for your decision.")
+            )
+            % {"partner": fund_request.partner.name, "title": t},
             key=f"fund-{name}:{fund_request.pk}:{fund_request.events.count()}",
             link=reverse("funds:request", args=[fund_request.pk]),
         )

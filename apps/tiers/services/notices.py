@@ -120,7 +120,7 @@ def notify_many(messages: list[dict]) -> int:
             kind=m["kind"],
             subject=m["subject"],
             key=m["key"],
-            body=m.get("body", ""),
+            body=m["body"],
             link=m.get("link", ""),
         )
         for m in messages
