@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from apps.deals.services import registration_transition
 from apps.deals.services.conversation import comment_create
 from apps.notifications.models import Notification
 from apps.partners.models import Partner, Stage
@@ -44,3 +45,12 @@ def test_without_a_choice_the_notification_is_in_english(reg, bob, charlie):
     with translation.override("de"):
         comment_create(registration=reg, author=bob, body="Noted.")
     assert Notification.objects.get(recipient=charlie).subject.startswith("New comment on your")
+
+
+def test_the_partner_reads_the_decision_on_their_registration_in_their_language(reg, bob, charlie):
+    charlie.language = "de"
+    charlie.save(update_fields=["language"])
+    registration_transition(registration=reg, name="approve", actor=bob)
+    n = Notification.objects.get(recipient=charlie, kind="deal_approve")
+    assert n.subject == f"Registrierung genehmigt: {reg.customer_name}"
+    assert "ist für Ihr Unternehmen geschützt bis" in n.body
