@@ -7,10 +7,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.program.models import ProgramSettings
 
 from ..models import DealRegistration, ExtensionRequest, RegistrationEvent, Status
@@ -116,9 +117,17 @@ def extension_request_decline(
     notify(
         recipients=partner_users(registration.partner_id),
         kind="deal_extension_declined",
-        subject=f"Extension not granted: {registration.customer_name}",
-        body=f"Your request for {request.days} more days of protection of "
-        f"{registration.customer_name} was declined. Reason: {reason}",
+        subject=Text(
+            gettext_noop("Extension not granted: %(customer)s"),
+            {"customer": registration.customer_name},
+        ),
+        body=Text(
+            gettext_noop(
+                "Your request for %(days)s more days of protection of %(customer)s was declined. "
+                "Reason: %(reason)s"
+            ),
+            {"days": request.days, "customer": registration.customer_name, "reason": reason},
+        ),
         key=f"deal-extension-declined:{request.pk}",
         link=reverse("portal:deal_detail", args=[registration.pk]),
     )
