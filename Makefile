@@ -28,7 +28,7 @@ setup: $(UV)
 ## messages: refresh the catalogues from the code and templates after marking new strings
 ## (translate the new entries in locale/<language>/LC_MESSAGES/django.po before committing)
 messages: setup
-	$(PY) manage.py makemessages $(foreach l,$(LANGS),-l $(l)) --no-obsolete \
+	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin makemessages $(foreach l,$(LANGS),-l $(l)) --no-obsolete \
 		--ignore=.venv --ignore=node_modules --ignore=var --ignore=bench --ignore=.tools \
 		--ignore=tests --ignore=drills --ignore=scripts
 
