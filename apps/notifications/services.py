@@ -3,13 +3,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 
 from apps.core import broker
@@ -34,9 +34,14 @@ class Text:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, language: str) -> str:
+        """Dates among the parameters are written as `d M Y` with the language's month names."""
         with translation.override(language):
             text = gettext(self.msgid)
-        return text % dict(self.params) if self.params else text
+            values = {
+                name: dateformat.format(value, "d M Y") if isinstance(value, date) else value
+                for name, value in self.params.items()
+            }
+        return text % values if self.params else text
 
 
 @dataclass(frozen=True)

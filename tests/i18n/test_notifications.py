@@ -4,7 +4,8 @@ caused it."""
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 
 from apps.deals.services import registration_transition
 from apps.deals.services.conversation import comment_create
@@ -53,4 +54,7 @@ def test_the_partner_reads_the_decision_on_their_registration_in_their_language(
     registration_transition(registration=reg, name="approve", actor=bob)
     n = Notification.objects.get(recipient=charlie, kind="deal_approve")
     assert n.subject == f"Registrierung genehmigt: {reg.customer_name}"
-    assert "ist für Ihr Unternehmen geschützt bis" in n.body
+    reg.refresh_from_db()
+    with translation.override("de"):
+        until = date_format(timezone.localtime(reg.expires_at).date(), "d M Y")
+    assert n.body.endswith(f"ist für Ihr Unternehmen geschützt bis {until}.")

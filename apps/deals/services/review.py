@@ -90,11 +90,8 @@ def partner_text(registration: DealRegistration, name: str, note: str) -> tuple[
     written in the reading user's language."""
     subject, body = _PARTNER_MESSAGES[name]
     c = registration.customer_name
-    until = (
-        timezone.localtime(registration.expires_at).strftime("%d %b %Y")
-        if registration.expires_at
-        else ""
-    )
+    # A date: each reader's language names its month.
+    until = timezone.localtime(registration.expires_at).date() if registration.expires_at else ""
     return Text(subject, {"c": c}), Text(body, {"c": c, "until": until, "note": note})
 
 
