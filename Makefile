@@ -3,21 +3,34 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+LANGS ?= de
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup npm run test lint format bench drills migrate demo worker beat clean
+.PHONY: setup messages npm run test lint format bench drills migrate demo worker beat clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-## setup: the Debian packages (Chromium, Pango, fonts) and the virtual environment from the
-## committed lock file (idempotent)
+## setup: the Debian packages (Chromium, Pango, fonts, gettext), the virtual environment from the
+## committed lock file and the compiled translation catalogues (idempotent)
 setup: $(UV)
 	@scripts/system-packages.sh
 	@$(UV) sync --frozen --quiet
 	@mkdir -p var/broker/queue var/broker/control var/mail var/media
+	@# The .po files are committed, the .mo files built here (msgfmt only rewrites what changed).
+	@# Without the project settings (they would start the embedded database): ./locale is found
+	@# from here.
+	@env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages \
+		--ignore=.venv --ignore=.tools --ignore=node_modules --ignore=var --ignore=bench -v 0
+
+## messages: refresh the catalogues from the code and templates after marking new strings
+## (translate the new entries in locale/<language>/LC_MESSAGES/django.po before committing)
+messages: setup
+	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin makemessages $(foreach l,$(LANGS),-l $(l)) --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=var --ignore=bench --ignore=.tools \
+		--ignore=tests --ignore=drills --ignore=scripts
 
 ## npm: the Node tools the checks use (Redocly lints the API schema), exactly as locked in
 ## package-lock.json; again only when package.json or the lock changes

@@ -103,9 +103,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's Accept-Language picks the language (no prefix in the URLs: pages and the API
+    # keep their addresses); a signed-in user's own choice overrides it below.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -202,7 +206,21 @@ AXES_VERBOSE = False
 # The username failures are counted under, cut to the width of django-axes' column.
 AXES_USERNAME_CALLABLE = "apps.accounts.services.lockout_username"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages a user may choose, or the browser may ask for. English is the source; a language
+# is offered only once its catalogue (locale/<code>/LC_MESSAGES/django.po) is complete, so no
+# page is ever half translated: French, Spanish and Japanese join when theirs are
+# (ALL_LANGUAGES; tests/i18n checks every offered catalogue is complete).
+ALL_LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ja", "日本語"),
+]
+OFFERED_LANGUAGES = {"en", "de"}
+LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in OFFERED_LANGUAGES]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("PARTNEROS_TIME_ZONE", "UTC")
 # A newer Public Suffix List than the one tldextract ships (a local file; never fetched).
 PUBLIC_SUFFIX_LIST_FILE = os.environ.get("PUBLIC_SUFFIX_LIST_FILE", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import AdminFactory, ManagerFactory, PartnerFactory, PartnerUserFactory
@@ -40,6 +41,15 @@ def _default_program(request):
         import_module("apps.agreements.migrations.0005_default_templates").create_templates(
             apps, None
         )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request in German (the user's choice or its
+    Accept-Language) leaves German active in the thread after it, as Django's LocaleMiddleware
+    does (each real request activates its own)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from knox.models import AuthToken
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
-PARTNERSHIP_ENDED = (
+PARTNERSHIP_ENDED = _(
     "Your company's partnership has ended: PartnerOS is closed to its users. "
     "Ask your partner manager if you think this is a mistake."
 )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
@@ -8,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    MANAGER = "manager", "Partner manager"
-    PARTNER = "partner", "Partner user"
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Partner manager")
+    PARTNER = "partner", _("Partner user")
 
 
 class PartnerRole(models.TextChoices):
@@ -19,6 +20,12 @@ class PartnerRole(models.TextChoices):
     ADMIN = "admin", _("Partner admin")
     MEMBER = "member", _("Member")
     FINANCE = "finance", _("Finance")
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages offered (settings.LANGUAGES: those whose catalogue is complete), each in its
+    own name. Callable, so offering one more changes no migration."""
+    return list(settings.LANGUAGES)
 
 
 class User(AbstractUser):
@@ -34,6 +41,15 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
         help_text="The partner company a partner user belongs to.",
+    )
+    # Blank: the browser's Accept-Language decides (apps/accounts/middleware.py).
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=language_choices,
+        blank=True,
+        default="",
+        help_text=_("The language of your pages. Leave it blank to follow your browser."),
     )
 
     class Meta:

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
@@ -148,6 +150,16 @@ def user_password_change(
         raise InvalidInput({"new_password": list(exc.messages)}) from None
     user_password_set(current, new_password, keep_session_key=keep_session_key)
     return current, token_create(current)
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The language of the user's pages from their next request on; blank follows the browser."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise InvalidInput({"language": [_("Choose one of the languages offered.")]})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
 
 
 @transaction.atomic

@@ -2,15 +2,21 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, render, resolve_url
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language_from_request, gettext
 
 from apps.core.clients import client_address
+from apps.core.errors import InvalidInput
 from apps.core.throttles import ScopeThrottle, throttle
 
-from .services import user_sign_out_everywhere
+from .forms import LanguageForm
+from .services import user_language_set, user_sign_out_everywhere
 
 log = logging.getLogger(__name__)
 
@@ -64,3 +70,25 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         user_sign_out_everywhere(form.user)
         return response
+
+
+@login_required
+def language(request):
+    """The user's own settings: the language of their pages (staff and partner users alike)."""
+    form = LanguageForm(initial={"language": request.user.language})
+    status = 200
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            chosen = form.cleaned_data["language"]
+            try:
+                user_language_set(user=request.user, language=chosen)
+            except InvalidInput as exc:
+                form.add_error("language", exc.errors["language"])
+            else:
+                # Said in the language the next page speaks.
+                with translation.override(chosen or get_language_from_request(request)):
+                    messages.success(request, gettext("Your language is saved."))
+                return redirect("language")
+        status = 400
+    return render(request, "accounts/language.html", {"form": form}, status=status)

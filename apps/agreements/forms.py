@@ -58,7 +58,7 @@ class AgreementForm(forms.ModelForm):
         upload = self.cleaned_data.get("document")
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
             if upload.size > MAX_DOCUMENT_BYTES:
-                raise forms.ValidationError("The document must be a PDF of at most 10 MB.")
+                raise forms.ValidationError(_("The document must be a PDF of at most 10 MB."))
             try:
                 validate_document(upload)
             except forms.ValidationError:
@@ -70,13 +70,13 @@ class AgreementForm(forms.ModelForm):
         data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The agreement cannot end before it starts.")
+            self.add_error("end_date", _("The agreement cannot end before it starts."))
         return data
 
 
 class SignForm(forms.Form):
     signed_by_name = forms.CharField(
-        label="Type your full name to sign",
+        label=_("Type your full name to sign"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -87,7 +87,7 @@ class SignForm(forms.Form):
 
 
 class RecordSignatureForm(forms.Form):
-    signed_by_name = forms.CharField(label="Signed by (name)", max_length=200)
+    signed_by_name = forms.CharField(label=_("Signed by (name)"), max_length=200)
 
 
 class TerminateForm(forms.Form):
@@ -95,7 +95,9 @@ class TerminateForm(forms.Form):
 
 
 class RenewForm(forms.Form):
-    end_date = forms.DateField(label="New end date", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class AgreementTemplateForm(forms.ModelForm):

@@ -18,21 +18,21 @@ from apps.core.transitions import condition
 
 
 class Kind(models.TextChoices):
-    MOU = "mou", "Memorandum of understanding"
-    REFERRAL = "referral", "Referral agreement"
-    RESELLER = "reseller", "Reseller agreement"
-    TECHNOLOGY = "technology", "Technology partnership"
-    OEM = "oem", "OEM agreement"
-    NDA = "nda", "Non-disclosure agreement"
+    MOU = "mou", _("Memorandum of understanding")
+    REFERRAL = "referral", _("Referral agreement")
+    RESELLER = "reseller", _("Reseller agreement")
+    TECHNOLOGY = "technology", _("Technology partnership")
+    OEM = "oem", _("OEM agreement")
+    NDA = "nda", _("Non-disclosure agreement")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SENT = "sent", "Sent for signature"
-    SIGNED = "signed", "Signed, starts later"
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    TERMINATED = "terminated", "Terminated"
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent for signature")
+    SIGNED = "signed", _("Signed, starts later")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
 
 
 # The active agreements with an end: what agreement_renewals watches.

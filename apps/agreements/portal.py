@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import transitions
@@ -80,6 +81,7 @@ def agreement_sign(request, pk: int):
         return _render_detail(request, agreement, error=exc.detail, status=409)
     messages.success(
         request,
-        f"Signed. The agreement is now {transitions.state_label(agreement, 'status', agreement.status)}.",
+        _("Signed. The agreement is now %(state)s.")
+        % {"state": transitions.state_label(agreement, "status", agreement.status)},
     )
     return redirect("portal:agreement_detail", pk=agreement.pk)

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from apps.core import transitions
@@ -30,12 +31,12 @@ EDITABLE_STATUSES = {Status.DRAFT}
 def validate_document(upload) -> None:
     """A PDF (by its first bytes, not its name) of at most 10 MB."""
     if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError("The document must be a PDF of at most 10 MB.")
+        raise ValidationError(_("The document must be a PDF of at most 10 MB."))
     upload.seek(0)
     head = upload.read(5)
     upload.seek(0)
     if head != b"%PDF-":
-        raise ValidationError("The document must be a PDF file.")
+        raise ValidationError(_("The document must be a PDF file."))
 
 
 def _save(agreement: Agreement, **kwargs) -> None:
@@ -156,7 +157,7 @@ def _write_signed_document(agreement: Agreement, *, now: datetime) -> None:
     with agreement.document.open("rb") as handle:
         original = handle.read()
     if sha256(original) != agreement.signed_document_sha256:
-        raise ConcurrentChange("The document changed after it was sent; it cannot be signed.")
+        raise ConcurrentChange(_("The document changed after it was sent; it cannot be signed."))
     content = documents.with_certificate(original, agreement, now=now)
     agreement.signed_document.save("signed.pdf", ContentFile(content), save=False)
     _save(agreement, update_fields=["signed_document"])
@@ -169,9 +170,9 @@ def _sign_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str
     errors: dict[str, list[str]] = {}
     name = (inputs.get("signed_by_name") or "").strip()
     if not name:
-        errors["signed_by_name"] = ["Type the signer's full name."]
+        errors["signed_by_name"] = [_("Type the signer's full name.")]
     elif len(name) > 200:
-        errors["signed_by_name"] = ["Keep the name under 200 characters."]
+        errors["signed_by_name"] = [_("Keep the name under 200 characters.")]
     read = (inputs.get("document_sha256") or "").strip().lower()
     if read and read != agreement.document_sha256:
         errors["document_sha256"] = [

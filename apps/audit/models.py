@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
     class Outcome(models.TextChoices):
-        DONE = "done", "Done"
-        REFUSED = "refused", "Refused"
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 # Partner roles (DESIGN.md section 13; the values of accounts.PartnerRole — core names no app).
@@ -24,7 +25,7 @@ WORKS_LEADS = frozenset({"admin", "member"})  # the lead inbox: accept, reject, 
 WORKS_FUNDS = frozenset({"admin", "member"})  # requests market development funds, claims them
 READS_EARNINGS = frozenset({"admin", "finance"})  # the company's rebates and their payouts
 
-PARTNER_ROLE_REFUSED = "Your partner role does not allow this. Ask your company's partner admin."
+PARTNER_ROLE_REFUSED = _("Your partner role does not allow this. Ask your company's partner admin.")
 
 
 def partner_role_allows(user, roles) -> bool:
@@ -62,7 +63,7 @@ def admin_required(view):
         if user.is_partner_user:
             return redirect("portal:home")
         if not user.is_admin:
-            raise PermissionDenied("Only admins configure the program.")
+            raise PermissionDenied(_("Only admins configure the program."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -79,7 +80,7 @@ def portal_required(view):
         if not user.is_partner_user:
             return redirect("home")
         if not user.has_portal_access:
-            raise PermissionDenied("Your company no longer has access to the partner portal.")
+            raise PermissionDenied(_("Your company no longer has access to the partner portal."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -149,7 +150,7 @@ class HasAccess(BasePermission):
         if not user.has_portal_access:
             return False
         if not partner_role_allows(user, view_partner_roles(view)):
-            self.message = PARTNER_ROLE_REFUSED
+            self.message = str(PARTNER_ROLE_REFUSED)
             return False
         return True
 

@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers, status, viewsets
@@ -98,7 +99,7 @@ def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         # Django's own answer would be an HTML page; the API answers in JSON.
         return Response(
-            {"detail": "The request is too large (too many bytes, fields or files)."},
+            {"detail": _("The request is too large (too many bytes, fields or files).")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, DjangoValidationError):
@@ -204,7 +205,7 @@ class TransitionsMixin(viewsets.GenericViewSet):
     def run_transition(self, request, name: str, *args, **kwargs):
         obj = self.get_object()
         if name not in transitions.names(obj, self.transition_field):
-            raise NotFound(f"There is no transition called “{name}”.")
+            raise NotFound(_("There is no transition called “%(name)s”.") % {"name": name})
         input_class = self.transition_inputs.get(name)
         data = {}
         if input_class is not None:
@@ -231,13 +232,13 @@ class NoSuchEndpoint(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        detail = f"There is no API endpoint at {request.path}."
+        detail = _("There is no API endpoint at %(path)s.") % {"path": request.path}
         try:
             match = resolve(f"{request.path}/")
         except Resolver404:
             match = None
         if match is not None and getattr(match.func, "cls", None) is not NoSuchEndpoint:
-            detail += f" Addresses end with a slash: {request.path}/"
+            detail += " " + _("Addresses end with a slash: %(path)s/") % {"path": request.path}
         raise NotFound(detail)
 
 

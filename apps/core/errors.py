@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
+
 
 class DomainError(Exception):
     """A refusal because of the state of things (HTTP 409 in the API)."""
@@ -56,6 +58,7 @@ class InvalidInput(Exception):
 class NotPermitted(Exception):
     """The actor's role may not do this (HTTP 403)."""
 
-    def __init__(self, detail: str = "You do not have permission to do this."):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str | Promise = "You do not have permission to do this."):
+        # A sentence marked for translation is read now, in the language of the request.
+        super().__init__(str(detail))
+        self.detail = str(detail)

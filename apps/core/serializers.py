@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.validators import RegexValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
@@ -226,7 +227,7 @@ class IsoCodeField(serializers.Field):
     component = ""
     noun = ""
     error: object = ""
-    default_error_messages = {"invalid": "Not a valid string."}
+    default_error_messages = {"invalid": _("Not a valid string.")}
 
     def __init__(self, *, answer_enum: bool = True, allow_blank: bool = False, **kwargs):
         # False where another door (a staff page) stores any upper-case letters of the code's
@@ -352,7 +353,8 @@ class WebAddressField(serializers.RegexField):
         kwargs.setdefault("trim_whitespace", False)
         kwargs.setdefault("max_length", 2000)
         kwargs.setdefault(
-            "error_messages", {"invalid": "Enter a domain such as acme.com or a website address."}
+            "error_messages",
+            {"invalid": _("Enter a domain such as acme.com or a website address.")},
         )
         super().__init__(pattern, **kwargs)
 
@@ -362,7 +364,7 @@ class LinkField(serializers.CharField):
     (untrimmed). Only the request states the pattern: the staff pages store any address Django's
     URLValidator takes (`http://localhost/`, an international name), answered as stored."""
 
-    default_error_messages = {"invalid": "Enter an http(s) address such as https://acme.com/."}
+    default_error_messages = {"invalid": _("Enter an http(s) address such as https://acme.com/.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("trim_whitespace", False)

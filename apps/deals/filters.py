@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import IdFilter, SearchFilter
 from apps.core.postgresql.expressions import Constant
@@ -12,7 +13,7 @@ from apps.core.postgresql.expressions import Constant
 from .models import DealRegistration, Status
 from .selectors import registrations_for, with_pending_extension
 
-STATUS_FILTERS = [*Status.choices, ("extension", "Extension requested"), ("all", "All")]
+STATUS_FILTERS = [*Status.choices, ("extension", _("Extension requested")), ("all", _("All"))]
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -21,7 +22,7 @@ class RegistrationFilter(django_filters.FilterSet):
     ?partner= (they see their own company's only)."""
 
     status = django_filters.ChoiceFilter(
-        choices=STATUS_FILTERS, method="filter_status", empty_label="All"
+        choices=STATUS_FILTERS, method="filter_status", empty_label=_("All")
     )
     search = SearchFilter(
         method="filter_search",

@@ -27,11 +27,11 @@ def _with_codes(choices):
 
 
 class RegistrationForm(forms.Form):
-    customer_name = forms.CharField(max_length=200)
+    customer_name = forms.CharField(label=_("Customer name"), max_length=200)
     customer_domain = forms.CharField(
-        label="Customer domain or website",
+        label=_("Customer domain or website"),
         max_length=2000,
-        help_text="e.g. acme.com or https://www.acme.com — we keep just the domain.",
+        help_text=_("e.g. acme.com or https://www.acme.com — we keep just the domain."),
         widget=forms.TextInput(
             attrs={
                 "hx-get": reverse_lazy("portal:deal_hint"),
@@ -44,22 +44,33 @@ class RegistrationForm(forms.Form):
         ),
     )
     customer_country = forms.ChoiceField(
+        label=_("Customer country"),
         choices=_with_codes(iso.country_choices),
         error_messages={"invalid_choice": iso.COUNTRY_ERROR},
     )
-    contact_name = forms.CharField(max_length=200)
-    contact_email = forms.EmailField(max_length=254)
-    product = forms.CharField(label="Product or solution", max_length=200)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
+    product = forms.CharField(label=_("Product or solution"), max_length=200)
     estimated_value = numbers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_VALUE
+        label=_("Estimated value"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_VALUE,
     )
     currency = forms.ChoiceField(
+        label=_("Currency"),
         choices=_with_codes(iso.currency_choices),
         error_messages={"invalid_choice": iso.CURRENCY_ERROR},
     )
-    expected_close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    expected_close_date = forms.DateField(
+        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     description = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, partner_id: int, **kwargs):
@@ -97,9 +108,9 @@ class RegistrationForm(forms.Form):
 
 
 class ExtensionRequestForm(forms.Form):
-    days = numbers.IntegerField(min_value=1, max_value=90, initial=30, label="Extra days")
+    days = numbers.IntegerField(min_value=1, max_value=90, initial=30, label=_("Extra days"))
     reason = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -132,7 +143,7 @@ class RejectForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    days = numbers.IntegerField(label="Extend by (days)", min_value=1, max_value=90, initial=30)
+    days = numbers.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=90, initial=30)
     reason = forms.CharField(
         label=_("Note to the partner (optional)"),
         max_length=2000,
@@ -162,7 +173,7 @@ class ExtensionDecisionForm(forms.Form):
 
 class WonForm(forms.Form):
     actual_value = numbers.DecimalField(
-        label="Actual value (optional)",
+        label=_("Actual value (optional)"),
         max_digits=14,
         decimal_places=2,
         min_value=0,
@@ -173,7 +184,7 @@ class WonForm(forms.Form):
 
 class LostForm(forms.Form):
     reason = forms.CharField(
-        label="Why it was lost (optional)",
+        label=_("Why it was lost (optional)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

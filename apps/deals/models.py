@@ -32,14 +32,14 @@ MAX_VALUE = Decimal("999999999999.99")  # 14 digits: more than any single deal, 
 
 
 class Status(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    INFO_REQUESTED = "info_requested", "Waiting on partner"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    WON = "won", "Won"
-    LOST = "lost", "Lost"
-    EXPIRED = "expired", "Expired"
+    SUBMITTED = "submitted", _("Submitted")
+    INFO_REQUESTED = "info_requested", _("Waiting on partner")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+    EXPIRED = "expired", _("Expired")
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.INFO_REQUESTED, Status.APPROVED)
@@ -543,9 +543,9 @@ class ExtensionRequest(RandomIdModel):
     """A partner asks for more protection time; the manager grants it (an `extend`) or not."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Pending"
-        GRANTED = "granted", "Granted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        DECLINED = "declined", _("Declined")
 
     registration = models.ForeignKey(
         DealRegistration, on_delete=models.CASCADE, related_name="extension_requests"

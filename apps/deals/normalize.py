@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import tldextract
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 MAX_DOMAIN_LENGTH = 253
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -107,10 +108,10 @@ def _host(text: str) -> str:
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
         host = parts.hostname or ""
     except ValueError as exc:
-        raise InvalidDomain("Enter a domain such as acme.com or a website address.") from exc
+        raise InvalidDomain(_("Enter a domain such as acme.com or a website address.")) from exc
     host = host.strip().rstrip(".").lower()
     if not host:
-        raise InvalidDomain("Enter a domain such as acme.com or a website address.")
+        raise InvalidDomain(_("Enter a domain such as acme.com or a website address."))
     try:
         # Python's codec is IDNA 2003; each label is converted on its own so a bad label is named.
         return ".".join(
@@ -118,7 +119,7 @@ def _host(text: str) -> str:
             for label in host.split(".")
         )
     except UnicodeError as exc:
-        raise InvalidDomain("That international domain name cannot be encoded.") from exc
+        raise InvalidDomain(_("That international domain name cannot be encoded.")) from exc
 
 
 def normalize_domain(value: str) -> str:
@@ -129,26 +130,28 @@ def normalize_domain(value: str) -> str:
     """
     text = (value or "").strip()
     if not text:
-        raise InvalidDomain("Enter the customer's domain or website.")
+        raise InvalidDomain(_("Enter the customer's domain or website."))
     if len(text) > 2000:
-        raise InvalidDomain("That is too long to be a domain or website.")
+        raise InvalidDomain(_("That is too long to be a domain or website."))
     if any(ch.isspace() for ch in text):
-        raise InvalidDomain("A domain has no spaces, e.g. acme.com.")
+        raise InvalidDomain(_("A domain has no spaces, e.g. acme.com."))
     host = _host(text)
     labels = host.split(".")
     if len(labels) < 2:
-        raise InvalidDomain("Enter the full domain including its ending, e.g. acme.com.")
+        raise InvalidDomain(_("Enter the full domain including its ending, e.g. acme.com."))
     if len(host) > MAX_DOMAIN_LENGTH or not all(_LABEL.match(label) for label in labels):
-        raise InvalidDomain("Enter a domain such as acme.com or a website address.")
+        raise InvalidDomain(_("Enter a domain such as acme.com or a website address."))
     if labels[-1].isdigit():
-        raise InvalidDomain("Enter the customer's domain name, not an IP address.")
+        raise InvalidDomain(_("Enter the customer's domain name, not an IP address."))
     parts = _public_suffixes().extract_str(host)
     if not parts.suffix:
         # The list's default rule ("*"): an ending it does not know is one label long.
         return ".".join(labels[-2:])
     if not parts.domain:
         raise InvalidDomain(
-            "That ending is shared by many sites; enter the customer's own domain, e.g. acme.co.uk."
+            _(
+                "That ending is shared by many sites; enter the customer's own domain, e.g. acme.co.uk."
+            )
         )
     return f"{parts.domain}.{parts.suffix}"
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.access import WORKS_DEALS, partner_role_required, portal_required
@@ -100,8 +101,10 @@ def deal_new(request):
             else:
                 messages.success(
                     request,
-                    "Registration submitted. Your partner manager reviews it; you will be told "
-                    "the outcome.",
+                    _(
+                        "Registration submitted. Your partner manager reviews it; you will be "
+                        "told the outcome."
+                    ),
                 )
                 return redirect("portal:deal_detail", pk=reg.pk)
         else:
@@ -186,7 +189,7 @@ def deal_withdraw(request, pk: int):
     except (DomainError, NotPermitted) as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Registration withdrawn.")
+        messages.success(request, _("Registration withdrawn."))
     return redirect("portal:deal_detail", pk=reg.pk)
 
 
@@ -213,5 +216,5 @@ def deal_extension(request, pk: int):
                 form.add_error(field if field in form.fields else None, m)
         return deal_detail(request, pk, extension_form=form, status=400)
     else:
-        messages.success(request, "Extension requested. Your partner manager decides.")
+        messages.success(request, _("Extension requested. Your partner manager decides."))
     return redirect("portal:deal_detail", pk=reg.pk)

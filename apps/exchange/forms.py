@@ -7,9 +7,10 @@ from .models import Kind
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(choices=Kind.choices, label="What the file holds")
+    kind = forms.ChoiceField(choices=Kind.choices, label=_("What the file holds"))
     file = forms.FileField(
-        label="CSV file", help_text="UTF-8 CSV with a header row; at most 5 MB and 10,000 rows."
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV with a header row; at most 5 MB and 10,000 rows."),
     )
 
 

@@ -11,19 +11,20 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    PARTNERS = "partners", "Partners"
-    REGISTRATIONS = "registrations", "Deal registrations"
-    CONTACTS = "contacts", "Contacts"
-    LEADS = "leads", "Leads"
+    PARTNERS = "partners", _("Partners")
+    REGISTRATIONS = "registrations", _("Deal registrations")
+    CONTACTS = "contacts", _("Contacts")
+    LEADS = "leads", _("Leads")
 
 
 class ImportBatch(models.Model):
     class State(models.TextChoices):
-        PREVIEWED = "previewed", "Previewed"
-        IMPORTED = "imported", "Imported"
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)

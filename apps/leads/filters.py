@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import IdFilter, SearchFilter
 
 from .models import Lead, Source, Status
 
-STATUS_FILTERS = [*Status.choices, ("open", "Open (not closed or converted)"), ("all", "All")]
+STATUS_FILTERS = [
+    *Status.choices,
+    ("open", _("Open (not closed or converted)")),
+    ("all", _("All")),
+]
 OPEN = (Status.NEW, Status.ASSIGNED, Status.ACCEPTED, Status.REJECTED_BY_PARTNER, Status.RECALLED)
 
 
@@ -18,7 +23,7 @@ class LeadFilter(django_filters.FilterSet):
     staff, ?partner=."""
 
     status = django_filters.ChoiceFilter(
-        choices=STATUS_FILTERS, method="filter_status", empty_label="All"
+        choices=STATUS_FILTERS, method="filter_status", empty_label=_("All")
     )
     source = django_filters.ChoiceFilter(choices=Source.choices)
     search = SearchFilter(

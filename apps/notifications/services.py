@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext
 
 from apps.core import broker
 from apps.core.tasks import run_sweep
@@ -23,19 +25,58 @@ def _key(key: str, recipient_id: int) -> str:
 
 
 @dataclass(frozen=True)
+class Text:
+    """A sentence of a notification written in each recipient's own language (User.language,
+    else LANGUAGE_CODE), not in the language of whoever caused it: a msgid marked with
+    gettext_noop and its parameters, translated when the notification is created."""
+
+    msgid: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, language: str) -> str:
+        """Dates among the parameters are written as `d M Y` with the language's month names."""
+        with translation.override(language):
+            text = gettext(self.msgid)
+            values = {
+                name: dateformat.format(value, "d M Y") if isinstance(value, date) else value
+                for name, value in self.params.items()
+            }
+        return text % values if self.params else text
+
+
+@dataclass(frozen=True)
 class Message:
     """One reason to tell some people something; `key` names the reason and its date."""
 
     recipients: Iterable
     kind: str
-    subject: str
+    subject: str | Text
     key: str
-    body: str
+    body: str | Text
     link: str = ""
 
 
+def _languages(ids: set[int]) -> dict[int, str]:
+    """Each recipient's language: their choice where they made one among those offered."""
+    offered = dict(settings.LANGUAGES)
+    chosen = get_user_model().objects.filter(pk__in=ids).exclude(language="")
+    return {
+        pk: language for pk, language in chosen.values_list("pk", "language") if language in offered
+    }
+
+
+def _written(text: str | Text, language: str) -> str:
+    return text.render(language) if isinstance(text, Text) else text
+
+
 def notify(
-    *, recipients: Iterable, kind: str, subject: str, key: str, body: str, link: str = ""
+    *,
+    recipients: Iterable,
+    kind: str,
+    subject: str | Text,
+    key: str,
+    body: str | Text,
+    link: str = "",
 ) -> int:
     """Notify each recipient once per `key` (a reason and its date, e.g. `onboarding-14d:p7`).
 
@@ -47,19 +88,31 @@ def notify(
 
 
 def notify_batch(messages: Iterable[Message]) -> int:
-    """notify() for many messages in two queries, whatever their number (for sweeps)."""
+    """notify() for many messages in two queries, whatever their number (for sweeps); three when
+    a message is written in each recipient's language (Text)."""
     rows: dict[str, Notification] = {}
-    for m in messages:
-        if not m.body.strip():
+    wanted = [(m, {getattr(r, "pk", r) for r in m.recipients}) for m in messages]
+    for m, _ids in wanted:
+        if not _written(m.body, settings.LANGUAGE_CODE).strip():
             # A notification says what happened and what to do, not only a subject line: an
             # empty body is a missing sentence in the code that sends it, refused loudly.
             raise ValueError(f"A “{m.kind}” notification needs a body ({m.subject!r}).")
-        for recipient_id in {getattr(r, "pk", r) for r in m.recipients}:
+    # One query more, only when a message is written per language.
+    translated = {
+        pk
+        for m, ids in wanted
+        if isinstance(m.subject, Text) or isinstance(m.body, Text)
+        for pk in ids
+    }
+    languages = _languages(translated) if translated else {}
+    for m, ids in wanted:
+        for recipient_id in ids:
+            language = languages.get(recipient_id, settings.LANGUAGE_CODE)
             row = Notification(
                 recipient_id=recipient_id,
                 kind=m.kind,
-                subject=m.subject[:200],
-                body=m.body,
+                subject=_written(m.subject, language)[:200],
+                body=_written(m.body, language),
                 link=m.link[:500],
                 key=_key(m.key, recipient_id),
             )

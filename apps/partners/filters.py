@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import FilterForm, SearchFilter
 from apps.program.models import PartnerType, Tier
@@ -37,11 +38,11 @@ class PartnerFilter(django_filters.FilterSet):
     search = SearchFilter(
         method="filter_search",
         max_length=200,
-        label="Search",
+        label=_("Search"),
         help_text="Part of the name or website",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or website"}),
     )
-    stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="All stages")
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label=_("All stages"))
 
     class Meta:
         model = Partner
@@ -57,14 +58,16 @@ class PartnerListFilter(PartnerFilter):
     the page draws them, and a value outside them is an error the form shows."""
 
     partner_type = django_filters.ChoiceFilter(
-        field_name="partner_type__key", label="Type", empty_label="All types"
+        field_name="partner_type__key", label=_("Type"), empty_label=_("All types")
     )
-    tier = django_filters.ChoiceFilter(field_name="tier_id", label="Tier", empty_label="All tiers")
+    tier = django_filters.ChoiceFilter(
+        field_name="tier_id", label=_("Tier"), empty_label=_("All tiers")
+    )
     manager = django_filters.ChoiceFilter(
-        field_name="manager_id", label="Manager", empty_label="All managers"
+        field_name="manager_id", label=_("Manager"), empty_label=_("All managers")
     )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="sort_by", label="Sort", empty_label=None
+        choices=SORT_CHOICES, method="sort_by", label=_("Sort"), empty_label=None
     )
 
     class Meta(PartnerFilter.Meta):

@@ -70,7 +70,7 @@ def specializations_field(**kwargs) -> CommaListField:
 
 
 class PartnerForm(forms.ModelForm):
-    manager = ManagerChoiceField(queryset=staff_users(), required=False, label="Partner manager")
+    manager = ManagerChoiceField(queryset=staff_users(), required=False, label=_("Partner manager"))
     countries = countries_field()
     specializations = specializations_field()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.access import (
@@ -82,7 +83,7 @@ def company(request):
                     for error in errors:
                         reach.add_error(field if field in reach.fields else None, error)
             else:
-                messages.success(request, "Sent to your partner manager.")
+                messages.success(request, _("Sent to your partner manager."))
                 return redirect("portal:company")
         status = 400
     return render(

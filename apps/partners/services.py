@@ -193,9 +193,9 @@ def task_set_done(*, task: Task, done: bool, actor, now: datetime | None = None)
     """Complete or reopen a task; only the side that owns it may (staff may do either side's)."""
     if actor.is_partner_user:
         if actor.partner_id != task.partner_id:
-            raise NotPermitted("This task belongs to another partner.")
+            raise NotPermitted(_("This task belongs to another partner."))
         if task.owner_side != "partner":
-            raise NotPermitted("This task is ours to do; your partner manager completes it.")
+            raise NotPermitted(_("This task is ours to do; your partner manager completes it."))
         if not partner_role_allows(actor, WORKS_TASKS):
             raise NotPermitted(PARTNER_ROLE_REFUSED)
     elif not actor.is_staff_role:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.core import numbers
 
@@ -31,13 +32,15 @@ class DayListField(numbers.IntegerListField):
 
 class ProgramSettingsForm(forms.ModelForm):
     onboarding_reminder_days = DayListField(
-        required=False, max_length=100, help_text="Days before the onboarding due date, e.g. 14, 7"
+        required=False,
+        max_length=100,
+        help_text=_("Days before the onboarding due date, e.g. 14, 7"),
     )
     agreement_reminder_days = DayListField(
-        required=False, max_length=100, help_text="Days before an agreement ends, e.g. 60, 30"
+        required=False, max_length=100, help_text=_("Days before an agreement ends, e.g. 60, 30")
     )
     qbr_reminder_days = DayListField(
-        required=False, max_length=100, help_text="Days before a QBR, e.g. 7, 1"
+        required=False, max_length=100, help_text=_("Days before a QBR, e.g. 7, 1")
     )
     base_currency = forms.RegexField(
         regex=r"^[A-Z]{3}$",

@@ -12,8 +12,8 @@ from .stages import Stage
 
 
 class OwnerSide(models.TextChoices):
-    VENDOR = "vendor", "Vendor (us)"
-    PARTNER = "partner", "Partner"
+    VENDOR = "vendor", _("Vendor (us)")
+    PARTNER = "partner", _("Partner")
 
 
 class CompletingEvent(models.TextChoices):

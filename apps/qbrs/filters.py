@@ -7,13 +7,14 @@ from datetime import datetime
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import FlagFilter, IdFilter, SearchFilter
 
 from .models import QBR, Status
 from .selectors import manager_list
 
-STATUS_FILTERS = [("overdue", "Overdue"), *Status.choices]
+STATUS_FILTERS = [("overdue", _("Overdue")), *Status.choices]
 
 
 class QBRFilter(django_filters.FilterSet):
@@ -21,7 +22,7 @@ class QBRFilter(django_filters.FilterSet):
     user manages), ?q= (partner name or quarter) and ?partner=."""
 
     status = django_filters.ChoiceFilter(
-        choices=STATUS_FILTERS, method="filter_status", empty_label="All"
+        choices=STATUS_FILTERS, method="filter_status", empty_label=_("All")
     )
     mine = FlagFilter(
         method="filter_mine",

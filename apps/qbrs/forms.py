@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.partners.models import Partner, Stage
 
@@ -31,7 +32,7 @@ class ScheduleForm(forms.Form):
         queryset=Partner.objects.exclude(stage=Stage.EXITED).order_by("name")
     )
     scheduled_for = forms.DateTimeField(
-        label="Date and time",
+        label=_("Date and time"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
@@ -42,31 +43,31 @@ class NotesForm(forms.Form):
         required=False,
         max_length=MAX_NOTES,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Shared with the partner.",
+        help_text=_("Shared with the partner."),
     )
     internal_notes = forms.CharField(
         required=False,
         max_length=MAX_NOTES,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Internal: never shown to the partner.",
+        help_text=_("Internal: never shown to the partner."),
     )
 
 
 class CompleteForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
     satisfaction_score = forms.TypedChoiceField(
-        label="Satisfaction score (1–10)",
+        label=_("Satisfaction score (1–10)"),
         choices=SCORE_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
     )
     reason = forms.CharField(
-        label="Reason for exit",
+        label=_("Reason for exit"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when the outcome is exit.",
+        help_text=_("Required when the outcome is exit."),
     )
     # With outcome exit: the fingerprint of the exit's impact shown beside the form.
     confirmed_impact = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
@@ -75,11 +76,11 @@ class CompleteForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("outcome") == Outcome.EXIT and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Say why the partnership ends.")
+            self.add_error("reason", _("Say why the partnership ends."))
         return data
 
 
 class ActionItemForm(forms.Form):
     title = forms.CharField(max_length=200)
-    owner_side = forms.ChoiceField(label="Owner", choices=OwnerSide.choices, initial="partner")
+    owner_side = forms.ChoiceField(label=_("Owner"), choices=OwnerSide.choices, initial="partner")
     due_date = forms.DateField(required=False, widget=DateInput())

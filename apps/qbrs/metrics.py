@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, DurationField, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.postgresql.aggregates import Median
 from apps.deals.models import DealRegistration
@@ -24,16 +25,16 @@ from .models import QBR, ActionItem, Status
 
 FIGURES = [
     # key, label, kind (count / money / percent / hours)
-    ("submitted", "Registrations submitted", "count"),
-    ("approved", "Registrations approved", "count"),
-    ("won", "Registrations won", "count"),
-    ("lost", "Registrations lost", "count"),
-    ("pipeline_value", "Pipeline value (approved, open)", "money"),
-    ("won_value", "Won value", "money"),
-    ("win_rate", "Win rate", "percent"),
-    ("median_review_hours", "Median review time (hours)", "hours"),
-    ("tasks_open", "Open tasks", "count"),
-    ("action_items_overdue", "Overdue action items", "count"),
+    ("submitted", _("Registrations submitted"), "count"),
+    ("approved", _("Registrations approved"), "count"),
+    ("won", _("Registrations won"), "count"),
+    ("lost", _("Registrations lost"), "count"),
+    ("pipeline_value", _("Pipeline value (approved, open)"), "money"),
+    ("won_value", _("Won value"), "money"),
+    ("win_rate", _("Win rate"), "percent"),
+    ("median_review_hours", _("Median review time (hours)"), "hours"),
+    ("tasks_open", _("Open tasks"), "count"),
+    ("action_items_overdue", _("Overdue action items"), "count"),
 ]
 
 

@@ -6,30 +6,31 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.ids import RandomIdModel
 
 
 class Status(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
 
 
 class Outcome(models.TextChoices):
-    CONTINUE = "continue", "Continue growth"
-    EXPAND = "expand", "Expand"
-    EXIT = "exit", "Exit"
+    CONTINUE = "continue", _("Continue growth")
+    EXPAND = "expand", _("Expand")
+    EXIT = "exit", _("Exit")
 
 
 class OwnerSide(models.TextChoices):
-    VENDOR = "vendor", "Vendor"
-    PARTNER = "partner", "Partner"
+    VENDOR = "vendor", _("Vendor")
+    PARTNER = "partner", _("Partner")
 
 
 def _staff(obj, user) -> bool:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.access import WORKS_TASKS, partner_role_required, portal_required
@@ -69,7 +70,7 @@ def action_item_done(request, pk: int):
     except NotPermitted as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Marked done." if done else "Marked not done.")
+        messages.success(request, _("Marked done.") if done else _("Marked not done."))
     if request.htmx:
         return render(
             request,

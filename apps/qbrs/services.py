@@ -322,13 +322,13 @@ def action_item_create(
 
 def _check_partner_tick(item: ActionItem, actor, *, editing: bool) -> None:
     if item.qbr.partner_id != actor.partner_id:
-        raise NotPermitted("This action item is not yours.")
+        raise NotPermitted(_("This action item is not yours."))
     if item.owner_side != OwnerSide.PARTNER:
-        raise NotPermitted("Only the vendor may update the vendor's action items.")
+        raise NotPermitted(_("Only the vendor may update the vendor's action items."))
     if not partner_role_allows(actor, WORKS_TASKS):
         raise NotPermitted(PARTNER_ROLE_REFUSED)
     if editing:
-        raise NotPermitted("You may only mark your action items done.")
+        raise NotPermitted(_("You may only mark your action items done."))
 
 
 @transaction.atomic

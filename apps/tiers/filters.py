@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import IdFilter
 
@@ -11,7 +12,7 @@ from .models import ProposalStatus, TierProposal
 
 class TierProposalFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=ProposalStatus.choices, empty_label="All", help_text="default: all"
+        choices=ProposalStatus.choices, empty_label=_("All"), help_text="default: all"
     )
     partner = IdFilter(field_name="partner_id", help_text="Only this partner's proposals")
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.core import numbers
 from apps.program.models import ExchangeRate, Tier
@@ -22,12 +23,12 @@ class TierForm(forms.ModelForm):
     name = forms.CharField(max_length=NAME_MAX, strip=True)
     rank = _bounded_int("rank", "Rank", "1 is the entry tier; a higher rank is a higher tier.")
     min_won_value = numbers.DecimalField(
-        label="Won value required",
+        label=_("Won value required"),
         min_value=AMOUNT_BOUNDS["min_won_value"][0],
         max_value=AMOUNT_BOUNDS["min_won_value"][1],
         max_digits=14,
         decimal_places=2,
-        help_text="Won registrations' value in the trailing 12 months, in the base currency.",
+        help_text=_("Won registrations' value in the trailing 12 months, in the base currency."),
     )
     min_won_deals = _bounded_int(
         "min_won_deals", "Won deals required", "Won registrations in the trailing 12 months."
@@ -43,21 +44,22 @@ class TierForm(forms.ModelForm):
         "How long an approved registration is protected.",
     )
     discount_percent = numbers.DecimalField(
-        label="Discount (%)",
+        label=_("Discount (%)"),
         min_value=AMOUNT_BOUNDS["discount_percent"][0],
         max_value=AMOUNT_BOUNDS["discount_percent"][1],
         max_digits=5,
         decimal_places=2,
     )
     rebate_percent = numbers.DecimalField(
-        label="Rebate (%)",
+        label=_("Rebate (%)"),
         required=False,
         min_value=AMOUNT_BOUNDS["rebate_percent"][0],
         max_value=AMOUNT_BOUNDS["rebate_percent"][1],
         max_digits=5,
         decimal_places=2,
-        help_text="Earned on each won registration's value and paid in payout batches; "
-        "empty is none.",
+        help_text=_(
+            "Earned on each won registration's value and paid in payout batches; empty is none."
+        ),
     )
     qbr_cadence_months = _bounded_int(
         "qbr_cadence_months",
@@ -65,7 +67,7 @@ class TierForm(forms.ModelForm):
         "How often QBRs are scheduled for partners in this tier.",
     )
     description = forms.CharField(
-        label="Other benefits",
+        label=_("Other benefits"),
         required=False,
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -125,19 +127,19 @@ class ExchangeRateForm(forms.ModelForm):
     currency = forms.RegexField(
         regex=r"^[A-Za-z]{3}\Z",
         max_length=3,
-        label="Currency",
-        help_text="ISO 4217 code, e.g. EUR.",
+        label=_("Currency"),
+        help_text=_("ISO 4217 code, e.g. EUR."),
         error_messages={"invalid": "Use a three-letter ISO 4217 code, e.g. EUR."},
     )
     rate_to_base = numbers.DecimalField(
-        label="Rate to base currency",
+        label=_("Rate to base currency"),
         min_value=Decimal("0.00000001"),
         max_digits=18,
         decimal_places=8,
-        help_text="What one unit of this currency is worth in the base currency.",
+        help_text=_("What one unit of this currency is worth in the base currency."),
     )
     effective_date = forms.DateField(
-        label="Effective from", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     class Meta:
@@ -161,7 +163,7 @@ class ExchangeRateForm(forms.ModelForm):
     def clean_effective_date(self):
         value = self.cleaned_data["effective_date"]
         if value.year < 2000 or value.year > 2100:
-            raise forms.ValidationError("Enter a date between 2000 and 2100.")
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
         return value
 
     def clean(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.ids import RandomIdModel
@@ -14,16 +15,16 @@ from apps.core.transitions import condition
 
 
 class Direction(models.TextChoices):
-    PROMOTION = "promotion", "Promotion"
-    DEMOTION = "demotion", "Demotion"
+    PROMOTION = "promotion", _("Promotion")
+    DEMOTION = "demotion", _("Demotion")
 
 
 class ProposalStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    APPROVED = "approved", "Approved"
-    DISMISSED = "dismissed", "Dismissed"
+    OPEN = "open", _("Open")
+    APPROVED = "approved", _("Approved")
+    DISMISSED = "dismissed", _("Dismissed")
     # Closed by the evaluation itself: the partner's figures no longer call for this change.
-    WITHDRAWN = "withdrawn", "Withdrawn (no longer applies)"
+    WITHDRAWN = "withdrawn", _("Withdrawn (no longer applies)")
 
 
 def _is_staff(proposal, user) -> bool:

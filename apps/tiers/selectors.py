@@ -46,14 +46,16 @@ def tier_history(partner, limit: int = 20) -> list[TierChange]:
     )
 
 
-def _bar(have, need) -> dict:
+def _bar(have, need, *, count: bool = False) -> dict:
     need = Decimal(need)
     have = Decimal(have)
     percent = 100 if need <= 0 else min(100, int(have * 100 / need))
+    missing = max(Decimal(0), need - have)
     return {
         "have": have,
         "need": need,
-        "missing": max(Decimal(0), need - have),
+        # A count of deals or people is a whole number: the pages choose its plural by it.
+        "missing": int(missing) if count else missing,
         "percent": percent,
         "met": have >= need,
     }
@@ -73,8 +75,8 @@ def tier_progress(partner, now: datetime | None = None, *, base: str | None = No
     progress = None
     if next_tier is not None:
         value = _bar(figures.won_value, next_tier.min_won_value)
-        deals = _bar(figures.won_deals, next_tier.min_won_deals)
-        people = _bar(figures.certified_people, next_tier.min_certified_people)
+        deals = _bar(figures.won_deals, next_tier.min_won_deals, count=True)
+        people = _bar(figures.certified_people, next_tier.min_certified_people, count=True)
         progress = {
             "tier": next_tier,
             "value": value,

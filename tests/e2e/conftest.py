@@ -37,6 +37,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The journeys find things by their English labels, and PartnerOS now follows the browser's
+    # Accept-Language (it speaks German too): the browser asks for English whatever the
+    # machine's locale.
+    return {**browser_context_args, "locale": "en-US"}
+
+
 @pytest.fixture
 def console_errors(page):
     """Collects console errors and page errors; the test fails if any appeared."""

@@ -253,6 +253,7 @@ def _stages_formset(w):
 
 
 def _pages() -> dict[str, list[Page]]:
+    from apps.accounts.forms import LanguageForm
     from apps.agreements.forms import AgreementForm, AgreementTemplateForm, SignForm
     from apps.deals.forms import ExtensionDecisionForm, ExtensionRequestForm, RegistrationForm
     from apps.exchange.forms import ImportForm, PortalContactsForm
@@ -278,6 +279,9 @@ def _pages() -> dict[str, list[Page]]:
             )
         ],
         "logout": [Page(kwargs=lambda w: {})],
+        "language": [
+            Page(kwargs=lambda w: {}, forms=_forms(LanguageForm), data=lambda w: {"language": "de"})
+        ],
         "password_reset": [
             Page(
                 kwargs=lambda w: {},

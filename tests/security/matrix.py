@@ -23,6 +23,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "healthz": ("public", None, "get", {}),
     "login": ("public", None, "get", {}),
     "logout": ("public", None, "post", {}),
+    "language": ("login", None, "get", {}),  # the own language, any signed-in user
     "password_reset": ("public", None, "get", {}),
     "password_reset_done": ("public", None, "get", {}),
     "password_reset_confirm": ("public", None, "get", {"uidb64": "MQ", "token": "set-password"}),

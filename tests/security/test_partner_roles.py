@@ -30,6 +30,7 @@ ADMIN = frozenset({A})
 ROLES: dict[str, frozenset[str]] = {
     # pages any signed-in user opens (their own things)
     "notifications:list": ALL,
+    "language": ALL,  # their own language
     "notifications:bell": ALL,
     "notifications:read": ALL,
     "notifications:read_all": ALL,

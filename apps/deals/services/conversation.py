@@ -14,18 +14,21 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core.access import WORKS_DEALS, partner_role_allows
 from apps.core.errors import InvalidInput, NotPermitted
 from apps.core.uploads import DOCUMENTS, MB, clean_name, validate_upload
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 
 from ..models import MAX_COMMENT, DealRegistration, RegistrationAttachment, RegistrationComment
 
 MAX_ATTACHMENT_BYTES = 10 * MB
 ATTACHMENT_KINDS = DOCUMENTS  # PDF, images, Word/Excel/PowerPoint
-INTERNAL_REFUSED = "Internal notes are for the vendor's staff; partner users write shared comments."
+INTERNAL_REFUSED = gettext_noop(
+    "Internal notes are for the vendor's staff; partner users write shared comments."
+)
 
 
 def may_write(registration: DealRegistration, user) -> bool:
@@ -94,8 +97,8 @@ def _tell_other_side(comment: RegistrationComment, author) -> None:
         notify(
             recipients=partner_users(reg.partner_id),
             kind="deal_comment",
-            subject=_("New comment on your registration: %(c)s") % {"c": c},
-            body=_("%(who)s wrote: %(text)s") % {"who": who, "text": comment.body},
+            subject=Text(gettext_noop("New comment on your registration: %(c)s"), {"c": c}),
+            body=Text(gettext_noop("%(who)s wrote: %(text)s"), {"who": who, "text": comment.body}),
             key=f"deal-comment:{comment.pk}",
             link=reverse("portal:deal_detail", args=[reg.pk]),
         )
@@ -103,8 +106,10 @@ def _tell_other_side(comment: RegistrationComment, author) -> None:
         notify(
             recipients=vendor_side(reg.partner),
             kind="deal_comment",
-            subject=_("New comment from %(p)s: %(c)s") % {"p": reg.partner.name, "c": c},
-            body=_("%(who)s wrote: %(text)s") % {"who": who, "text": comment.body},
+            subject=Text(
+                gettext_noop("New comment from %(p)s: %(c)s"), {"p": reg.partner.name, "c": c}
+            ),
+            body=Text(gettext_noop("%(who)s wrote: %(text)s"), {"who": who, "text": comment.body}),
             key=f"deal-comment:{comment.pk}",
             link=reverse("deals:detail", args=[reg.pk]),
         )

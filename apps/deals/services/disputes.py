@@ -11,10 +11,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import partner_users
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 
 from ..models import UNDECIDED_STATUSES, DealRegistration, ProtectionDispute, Status
 from .review import registration_transition
@@ -41,13 +42,17 @@ def _end_claim(loser: DealRegistration, actor, now: datetime) -> None:
         notify(
             recipients=partner_users(loser.partner_id),
             kind="deal_expire",
-            subject=_("Protection ended: %(customer)s") % {"customer": loser.customer_name},
-            body=_(
-                "Your registration of %(customer)s was a second claim on a customer another "
-                "registration already held. An admin decided that the other registration keeps "
-                "it, so this protection has ended."
-            )
-            % {"customer": loser.customer_name},
+            subject=Text(
+                gettext_noop("Protection ended: %(customer)s"), {"customer": loser.customer_name}
+            ),
+            body=Text(
+                gettext_noop(
+                    "Your registration of %(customer)s was a second claim on a customer another "
+                    "registration already held. An admin decided that the other registration "
+                    "keeps it, so this protection has ended."
+                ),
+                {"customer": loser.customer_name},
+            ),
             key=f"deal-dispute:{loser.pk}",
             link=reverse("portal:deal_detail", args=[loser.pk]),
         )

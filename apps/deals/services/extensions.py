@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.program.models import ProgramSettings
 
 from ..models import DealRegistration, ExtensionRequest, RegistrationEvent, Status
@@ -23,25 +25,25 @@ def extension_request_create(
 ) -> ExtensionRequest:
     now = now or timezone.now()
     if not (requested_by.is_partner_user and requested_by.partner_id == registration.partner_id):
-        raise NotPermitted("Only the registering partner asks for an extension.")
+        raise NotPermitted(_("Only the registering partner asks for an extension."))
     if registration.status != Status.APPROVED:
         raise DomainError(
-            "An extension can be asked for only while the registration is approved.",
+            _("An extension can be asked for only while the registration is approved."),
             code="transition_not_allowed",
         )
     limit = min(90, ProgramSettings.get().max_extension_days)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
-        raise InvalidInput({"days": [f"Ask for 1 to {limit} days."]})
+        raise InvalidInput({"days": [_("Ask for 1 to %(limit)s days.") % {"limit": limit}]})
     reason = clean_text(reason, "reason", required=False)
     if registration.extensions_used >= ProgramSettings.get().max_extensions:
         raise DomainError(
-            "The maximum number of extensions has been used.",
+            _("The maximum number of extensions has been used."),
             code="conditions_unmet",
-            unmet=["The maximum number of extensions has been used."],
+            unmet=[_("The maximum number of extensions has been used.")],
         )
     if registration.extension_requests.filter(status=ExtensionRequest.Decision.PENDING).exists():
         raise DomainError(
-            "An extension request is already waiting for the partner manager.",
+            _("An extension request is already waiting for the partner manager."),
             code="transition_not_allowed",
         )
     request = ExtensionRequest.objects.create(
@@ -78,7 +80,7 @@ def extension_request_grant(
     """Grant the days asked for (`days` None), or fewer with a reason the partner is told:
     the `extend` transition, which settles the request (review.registration_transition)."""
     if request.status != ExtensionRequest.Decision.PENDING:
-        raise DomainError("This request was already decided.", code="transition_not_allowed")
+        raise DomainError(_("This request was already decided."), code="transition_not_allowed")
     return registration_transition(
         registration=request.registration,
         name="extend",
@@ -97,7 +99,7 @@ def extension_request_decline(
     if not actor.is_staff_role:
         raise NotPermitted("Only partner managers decide on extensions.")
     if request.status != ExtensionRequest.Decision.PENDING:
-        raise DomainError("This request was already decided.", code="transition_not_allowed")
+        raise DomainError(_("This request was already decided."), code="transition_not_allowed")
     reason = clean_text(reason, "reason", required=True)
     request.status = ExtensionRequest.Decision.DECLINED
     request.decided_at, request.decided_by, request.decision_reason = now, actor, reason
@@ -115,9 +117,17 @@ def extension_request_decline(
     notify(
         recipients=partner_users(registration.partner_id),
         kind="deal_extension_declined",
-        subject=f"Extension not granted: {registration.customer_name}",
-        body=f"Your request for {request.days} more days of protection of "
-        f"{registration.customer_name} was declined. Reason: {reason}",
+        subject=Text(
+            gettext_noop("Extension not granted: %(customer)s"),
+            {"customer": registration.customer_name},
+        ),
+        body=Text(
+            gettext_noop(
+                "Your request for %(days)s more days of protection of %(customer)s was declined. "
+                "Reason: %(reason)s"
+            ),
+            {"days": request.days, "customer": registration.customer_name, "reason": reason},
+        ),
         key=f"deal-extension-declined:{request.pk}",
         link=reverse("portal:deal_detail", args=[registration.pk]),
     )

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
 from apps.core.errors import ConditionsUnmet, DomainError, InvalidInput, NotPermitted
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.program.models import ProgramSettings, RejectionReason
 
 from ..events import registration_approved, registration_lost, registration_won
@@ -84,16 +86,21 @@ def rejection_text(*, reason_code=None, reason=None) -> str:
     return f"{label} — {words}" if label and words else label or words
 
 
-def partner_message(registration: DealRegistration, name: str, note: str) -> tuple[str, str]:
-    """The partner's notification (and e-mail) of transition `name`: (subject, body)."""
+def partner_text(registration: DealRegistration, name: str, note: str) -> tuple[Text, Text]:
+    """The partner's notification (and e-mail) of transition `name`: (subject, body), each
+    written in the reading user's language."""
     subject, body = _PARTNER_MESSAGES[name]
     c = registration.customer_name
-    until = (
-        timezone.localtime(registration.expires_at).strftime("%d %b %Y")
-        if registration.expires_at
-        else ""
-    )
-    return subject.format(c=c), body.format(c=c, until=until, note=note)
+    # A date: each reader's language names its month.
+    until = timezone.localtime(registration.expires_at).date() if registration.expires_at else ""
+    return Text(subject, {"c": c}), Text(body, {"c": c, "until": until, "note": note})
+
+
+def partner_message(registration: DealRegistration, name: str, note: str) -> tuple[str, str]:
+    """partner_text in the active language: what the reject preview shows."""
+    subject, body = partner_text(registration, name, note)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return subject.render(language), body.render(language)
 
 
 def _extension_note(registration: DealRegistration, days: int, reason) -> str:
@@ -259,30 +266,38 @@ def _settle_extension_requests(
     ).update(decided_at=now, decided_by=actor, **decided)
 
 
+# What the partner's users are told of a transition, written in each one's language (Text).
 _PARTNER_MESSAGES = {
     "approve": (
-        "Registration approved: {c}",
-        "Your registration of {c} is approved. "
-        "The deal is protected for your company until {until}.",
+        gettext_noop("Registration approved: %(c)s"),
+        gettext_noop(
+            "Your registration of %(c)s is approved. "
+            "The deal is protected for your company until %(until)s."
+        ),
     ),
     "reject": (
-        "Registration rejected: {c}",
-        "Your registration of {c} was not approved. Reason: {note}",
+        gettext_noop("Registration rejected: %(c)s"),
+        gettext_noop("Your registration of %(c)s was not approved. Reason: %(note)s"),
     ),
     "extend": (
-        "Protection extended: {c}",
-        "The protection of {c} now runs until {until} ({note}).",
+        gettext_noop("Protection extended: %(c)s"),
+        gettext_noop("The protection of %(c)s now runs until %(until)s (%(note)s)."),
     ),
-    "mark_won": ("Deal won: {c}", "{c} is recorded as won. Congratulations!"),
-    "mark_lost": ("Deal lost: {c}", "{c} is recorded as lost."),
+    "mark_won": (
+        gettext_noop("Deal won: %(c)s"),
+        gettext_noop("%(c)s is recorded as won. Congratulations!"),
+    ),
+    "mark_lost": (gettext_noop("Deal lost: %(c)s"), gettext_noop("%(c)s is recorded as lost.")),
     "request_info": (
-        "Question about your registration: {c}",
-        "Your partner manager needs more information before deciding on {c}: {note}\n"
-        "Answer on the registration's page; the review continues once you do.",
+        gettext_noop("Question about your registration: %(c)s"),
+        gettext_noop(
+            "Your partner manager needs more information before deciding on %(c)s: %(note)s\n"
+            "Answer on the registration's page; the review continues once you do."
+        ),
     ),
     "expire": (
-        "Protection ended: {c}",
-        "The protection window of {c} has ended and the registration has expired.",
+        gettext_noop("Protection ended: %(c)s"),
+        gettext_noop("The protection window of %(c)s has ended and the registration has expired."),
     ),
 }
 
@@ -290,7 +305,7 @@ _PARTNER_MESSAGES = {
 def _notify(registration: DealRegistration, name: str, note: str) -> None:
     c = registration.customer_name
     if name in _PARTNER_MESSAGES:
-        subject, body = partner_message(registration, name, note)
+        subject, body = partner_text(registration, name, note)
         key = f"deal-{name}:{registration.pk}"
         if name == "extend":
             key += f":{registration.extensions_used}"

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.audiences import vendor_side
 from apps.core import extra_fields
@@ -35,7 +36,8 @@ def _refuse_duplicate(partner, customer_domain: str) -> None:
     first = own_open_registration(partner.pk, customer_domain)
     if first is not None:
         raise DuplicateRegistration(
-            f"Your company already has an open registration of {customer_domain}.",
+            _("Your company already has an open registration of %(domain)s.")
+            % {"domain": customer_domain},
             extra={"registration": first},
         )
 
@@ -43,8 +45,10 @@ def _refuse_duplicate(partner, customer_domain: str) -> None:
 def require_active(partner) -> None:
     if not partner.is_active_partner:
         raise PartnerInactive(
-            "Deals can be registered only while the partnership is active "
-            "(onboarding, growth, evaluation or expansion)."
+            _(
+                "Deals can be registered only while the partnership is active "
+                "(onboarding, growth, evaluation or expansion)."
+            )
         )
 
 
@@ -58,7 +62,7 @@ def registration_create(
 ) -> DealRegistration:
     now = now or timezone.now()
     if submitted_by.is_partner_user and submitted_by.partner_id != partner.pk:
-        raise NotPermitted("Partner users register deals for their own company only.")
+        raise NotPermitted(_("Partner users register deals for their own company only."))
     if not (submitted_by.is_partner_user or submitted_by.is_staff_role):
         raise NotPermitted()
     require_active(partner)

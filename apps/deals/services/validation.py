@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from apps.core.errors import InvalidInput
 from apps.core.numbers import NumberError, parse_decimal
@@ -39,10 +40,11 @@ def clean_domain(value: str) -> str:
 
 def clean_close_date(value, today) -> None:
     if value < today:
-        raise ValidationError("The expected close date cannot be in the past.")
+        raise ValidationError(_("The expected close date cannot be in the past."))
     if value.year > today.year + MAX_EXPECTED_CLOSE_YEARS:
         raise ValidationError(
-            f"Expected close dates more than {MAX_EXPECTED_CLOSE_YEARS} years ahead are not accepted."
+            _("Expected close dates more than %(years)s years ahead are not accepted.")
+            % {"years": MAX_EXPECTED_CLOSE_YEARS}
         )
 
 
@@ -112,11 +114,11 @@ def registration_validate(data: dict, *, today) -> dict:
 def clean_text(value, field: str, *, required: bool) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else None
     if text is None:
-        raise InvalidInput({field: ["Enter text."]})
+        raise InvalidInput({field: [_("Enter text.")]})
     if required and not text:
-        raise InvalidInput({field: ["Give a reason."]})
+        raise InvalidInput({field: [_("Give a reason.")]})
     if len(text) > MAX_REASON:
-        raise InvalidInput({field: [f"Keep it under {MAX_REASON} characters."]})
+        raise InvalidInput({field: [_("Keep it under %(max)s characters.") % {"max": MAX_REASON}]})
     if "\x00" in text:
-        raise InvalidInput({field: ["Null characters are not allowed."]})
+        raise InvalidInput({field: [_("Null characters are not allowed.")]})
     return text

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 register = template.Library()
 
@@ -33,11 +35,13 @@ def duration(value: timedelta | None) -> str:
     seconds = max(int(value.total_seconds()), 0)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
+    if days and hours:
+        return gettext("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
     if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
+        return gettext("%(days)s d") % {"days": days}
     if hours:
-        return f"{hours} h"
-    return f"{rest // 60} min"
+        return gettext("%(hours)s h") % {"hours": hours}
+    return gettext("%(minutes)s min") % {"minutes": rest // 60}
 
 
 @register.filter
@@ -57,13 +61,18 @@ def protection(reg, now=None) -> str:
         return ""
     now = now or timezone.now()
     left = reg.expires_at - now
-    until = timezone.localtime(reg.expires_at).strftime("%d %b %Y")
+    # Month names in the active language (strftime's are the C locale's).
+    until = date_format(timezone.localtime(reg.expires_at), "d M Y")
     if left.total_seconds() <= 0:
-        return f"Protection ended {until}"
+        return gettext("Protection ended %(until)s") % {"until": until}
     days = left.days
     if days >= 1:
-        return f"Protected until {until}, {days} day{'s' if days != 1 else ''} left"
-    return f"Protected until {until}, less than a day left"
+        return ngettext(
+            "Protected until %(until)s, %(days)s day left",
+            "Protected until %(until)s, %(days)s days left",
+            days,
+        ) % {"until": until, "days": days}
+    return gettext("Protected until %(until)s, less than a day left") % {"until": until}
 
 
 @register.filter
@@ -78,8 +87,27 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
+# The transitions a registration's history names, in the reader's language.
+TRANSITION_WORDS = {
+    "submit": pgettext_lazy("registration history", "submit"),
+    "request_info": pgettext_lazy("registration history", "request info"),
+    "provide_info": pgettext_lazy("registration history", "provide info"),
+    "approve": pgettext_lazy("registration history", "approve"),
+    "reject": pgettext_lazy("registration history", "reject"),
+    "withdraw": pgettext_lazy("registration history", "withdraw"),
+    "extend": pgettext_lazy("registration history", "extend"),
+    "expire": pgettext_lazy("registration history", "expire"),
+    "mark_won": pgettext_lazy("registration history", "mark won"),
+    "mark_lost": pgettext_lazy("registration history", "mark lost"),
+    "request_extension": pgettext_lazy("registration history", "request extension"),
+    "decline_extension": pgettext_lazy("registration history", "decline extension"),
+}
+
+
 @register.filter
 def words(name: str) -> str:
+    if name in TRANSITION_WORDS:
+        return str(TRANSITION_WORDS[name])
     return (name or "").replace("_", " ")
 
 

@@ -49,14 +49,14 @@ REQUEST_FIELDS = [
 
 def clean_text(value, field: str, *, required: bool, limit: int = MAX_TEXT) -> str:
     if value is not None and not isinstance(value, str):
-        raise InvalidInput({field: ["Enter text."]})
+        raise InvalidInput({field: [_("Enter text.")]})
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput({field: ["This is needed."]})
+        raise InvalidInput({field: [_("This is needed.")]})
     if len(text) > limit:
-        raise InvalidInput({field: [f"Keep it under {limit} characters."]})
+        raise InvalidInput({field: [_("Keep it under %(max)s characters.") % {"max": limit}]})
     if "\x00" in text:
-        raise InvalidInput({field: ["Null characters are not allowed."]})
+        raise InvalidInput({field: [_("Null characters are not allowed.")]})
     return text
 
 
@@ -64,19 +64,19 @@ def _count(value, field: str) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
-        raise InvalidInput({field: ["Enter a whole number from 0 to 1,000,000."]})
+        raise InvalidInput({field: [_("Enter a whole number from 0 to 1,000,000.")]})
     return value
 
 
 def _clean_request(data: dict) -> dict:
     activity = data.get("activity_type")
     if activity not in ActivityType.values:
-        raise InvalidInput({"activity_type": ["Choose the kind of activity."]})
+        raise InvalidInput({"activity_type": [_("Choose the kind of activity.")]})
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
     if not isinstance(starts_on, date) or not isinstance(ends_on, date):
-        raise InvalidInput({"starts_on": ["Give the activity's dates."]})
+        raise InvalidInput({"starts_on": [_("Give the activity's dates.")]})
     if ends_on < starts_on:
-        raise InvalidInput({"ends_on": ["The activity ends on or after the day it starts."]})
+        raise InvalidInput({"ends_on": [_("The activity ends on or after the day it starts.")]})
     return {
         "activity_type": activity,
         "title": clean_text(data.get("title"), "title", required=True, limit=200),
@@ -99,7 +99,7 @@ def _require_partner_worker(actor, partner_id: int) -> None:
         and actor.partner_id == partner_id
         and partner_role_allows(actor, WORKS_FUNDS)
     ):
-        raise NotPermitted("Partner members and admins request funds for their own company.")
+        raise NotPermitted(_("Partner members and admins request funds for their own company."))
 
 
 @transaction.atomic
@@ -110,7 +110,7 @@ def fund_request_create(
     now = now or timezone.now()
     _require_partner_worker(actor, allocation.partner_id)
     if allocation.deadline_passed(timezone.localdate(now)):
-        raise DomainError("This allocation's claim deadline has passed: no new requests on it.")
+        raise DomainError(_("This allocation's claim deadline has passed: no new requests on it."))
     fund_request = FundRequest.objects.create(
         allocation=allocation,
         partner_id=allocation.partner_id,
@@ -173,7 +173,9 @@ def fund_file_add(*, fund_request: FundRequest, kind: str, upload, actor, now=No
     being prepared."""
     _require_partner_worker(actor, fund_request.partner_id)
     if kind not in FundFile.Kind.values:
-        raise InvalidInput({"kind": ["Say whether it is the invoice or a proof of performance."]})
+        raise InvalidInput(
+            {"kind": [_("Say whether it is the invoice or a proof of performance.")]}
+        )
     if fund_request.status not in FILES_OPEN:
         raise DomainError(
             "Files are added while the claim is prepared (approved, or the claim returned).",
@@ -212,7 +214,7 @@ def _transition_input(fund_request: FundRequest, name: str, data: dict) -> tuple
         reference = clean_text(data.get("reference"), "reference", required=True, limit=100)
         paid_on = data.get("paid_on")
         if not isinstance(paid_on, date):
-            raise InvalidInput({"paid_on": ["Give the payment date."]})
+            raise InvalidInput({"paid_on": [_("Give the payment date.")]})
         return {"reference": reference, "paid_on": paid_on}, f"paid, reference {reference}"
     return {}, ""
 
@@ -299,7 +301,10 @@ def fund_request_transition(
     if name not in transitions.names(fund_request, "status"):
         raise DomainError(f"There is no transition called “{name}”.", code="transition_not_allowed")
     if not system and not transitions.permitted(fund_request, "status", name, actor):
-        raise NotPermitted(f"Your role may not {name.replace('_', ' ')} this fund request.")
+        raise NotPermitted(
+            _("Your role may not %(action)s this fund request.")
+            % {"action": name.replace("_", " ")}
+        )
     if name not in transitions.from_current_state(fund_request, "status"):
         state = transitions.state_label(fund_request, "status", fund_request.status)
         raise TransitionNotAllowed(f"“{name.replace('_', ' ')}” is not possible while {state}.")

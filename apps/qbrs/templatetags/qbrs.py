@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -21,5 +22,5 @@ def figure(value, kind: str = "count") -> str:
     if kind == "percent":
         return f"{number:.0f}%"
     if kind == "hours":
-        return f"{number:.1f} h"
+        return gettext("%(hours)s h") % {"hours": f"{number:.1f}"}
     return f"{number:,.0f}"
