@@ -100,8 +100,15 @@ def _end_term(run: _Run, a: Agreement, ended: date) -> None:
             subject = f"{a.partner.name}: “{a.title}” expired on {ended:%d %b %Y}"
             kind = "agreement_expired"
     partner_subject = subject.replace(f"{a.partner.name}: ", "Your agreement ")
+    if kind == "agreement_renewed":
+        body = "Its term renewed by itself; nothing needs signing. The new end date is on the agreement."
+    else:
+        body = (
+            "It ended without renewal. Agree a new term or let the partnership know what "
+            "happens next; the agreement's page keeps its documents."
+        )
     run.both_sides(
-        a, kind, f"{kind}:{a.pk}:{ended.isoformat()}", (subject, ""), (partner_subject, "")
+        a, kind, f"{kind}:{a.pk}:{ended.isoformat()}", (subject, body), (partner_subject, body)
     )
 
 
