@@ -128,7 +128,13 @@ def test_a_worker_killed_mid_delivery_loses_no_email_and_repeats_at_most_one(
 
     manager = ManagerFactory(username="mara", email="mara@vendor.example")
     notify_batch(
-        Message([manager], "drill", f"Outbox message {i:05d}", f"drill-mail:{i}")
+        Message(
+            [manager],
+            "drill",
+            f"Outbox message {i:05d}",
+            f"drill-mail:{i}",
+            "Sent by the worker drill: delivered once, however the worker dies.",
+        )
         for i in range(PENDING_MAIL)
     )
     queue, log, env = _worker_setup(tmp_path)
