@@ -21,8 +21,8 @@ def _catalogue(code: str) -> polib.POFile:
     return polib.pofile(str(settings.LOCALE_PATHS[0] / code / "LC_MESSAGES" / "django.po"))
 
 
-def test_only_english_and_german_are_offered_until_the_others_are_translated():
-    assert [code for code, _name in settings.LANGUAGES] == ["en", "de"]
+def test_english_german_french_spanish_and_japanese_are_offered():
+    assert [code for code, _name in settings.LANGUAGES] == ["en", "de", "fr", "es", "ja"]
     assert [code for code, _name in settings.ALL_LANGUAGES] == ["en", "de", "fr", "es", "ja"]
 
 
@@ -69,9 +69,9 @@ def test_gnu_msgfmt_compiles_it_without_a_complaint(code, tmp_path):
 
 
 def test_the_catalogue_holds_every_string_the_code_marks(tmp_path):
-    """makemessages run now finds no msgid the committed German catalogue lacks: a string marked
-    since the last `make messages` fails here until it is translated. It runs on a copy of the
-    sources, so the committed catalogue is never rewritten by a test."""
+    """makemessages run now finds no msgid a committed catalogue lacks: a string marked since the
+    last `make messages` fails here until it is translated into every offered language. It runs
+    on a copy of the sources, so the committed catalogues are never rewritten by a test."""
     for folder in ("apps", "templates", "partneros"):
         shutil.copytree(
             settings.BASE_DIR / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.pyc")
@@ -85,6 +85,7 @@ def test_the_catalogue_holds_every_string_the_code_marks(tmp_path):
         check=True,
     )
     fresh = polib.pofile(str(tmp_path / "locale" / "de" / "LC_MESSAGES" / "django.po"))
-    committed = {(e.msgctxt, e.msgid) for e in _catalogue("de") if not e.obsolete}
-    missing = sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in committed)
-    assert not missing, f"run `make messages` and translate: {missing[:10]}"
+    for code in OFFERED:
+        committed = {(e.msgctxt, e.msgid) for e in _catalogue(code) if not e.obsolete}
+        missing = sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in committed)
+        assert not missing, f"{code}: run `make messages` and translate: {missing[:10]}"

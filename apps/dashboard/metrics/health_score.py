@@ -61,6 +61,7 @@ HEALTH_PARTS = [
     (
         "leads",
         _("Lead response"),
+        # xgettext:no-python-format (a percent sign here is a percent, never a placeholder)
         _(
             "20 when ≥ 80 % of the leads given in 90 days were answered in time, 10 at ≥ 50 % "
             "or none given, else 0"
