@@ -250,8 +250,8 @@ def _measure(out: str) -> None:
         # partner's; what such a write does not touch (the lifecycle figures, the leads, the
         # return on funds: apps/core/freshness.py) is kept.
         "dashboard_refresh": lambda n: (
-            HealthMark.objects.get_or_create(partner_id=partner.partner_id),
-            MoneyMark.objects.get_or_create(partner_id=partner.partner_id),
+            HealthMark.objects.create(partner_id=partner.partner_id),
+            MoneyMark.objects.create(partner_id=partner.partner_id),
             dashboard_refresh(90, None),
         ),
         "dashboard_uncached": lambda n: (dashboard_cache.cache.clear(), ok(staff.get("/"))),

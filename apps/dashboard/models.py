@@ -109,9 +109,14 @@ class PartnerHealth(models.Model):
 
 class HealthMark(models.Model):
     """A partner whose health signals a write has changed since its score was computed (written
-    by the triggers of apps/dashboard/health.py; partner 0 stands for every partner)."""
+    by the triggers of apps/dashboard/health.py; partner 0 stands for every partner).
 
-    partner_id = models.BigIntegerField(primary_key=True)
+    Appended, never upserted: a partner may be marked many times until the next refresh takes
+    them all. A unique partner_id made a writer wait for another writer's (or a refresh's)
+    transaction holding the same partner's mark (INSERT … ON CONFLICT waits for the holder)."""
+
+    id = models.BigAutoField(primary_key=True)
+    partner_id = models.BigIntegerField()
 
     def __str__(self) -> str:
         return f"partner {self.partner_id or 'all'}"
@@ -162,9 +167,10 @@ class PartnerMoney(models.Model):
 
 class MoneyMark(models.Model):
     """A partner whose money figures a write has changed since they were computed (partner 0:
-    every partner)."""
+    every partner); appended like HealthMark."""
 
-    partner_id = models.BigIntegerField(primary_key=True)
+    id = models.BigAutoField(primary_key=True)
+    partner_id = models.BigIntegerField()
 
     def __str__(self) -> str:
         return f"partner {self.partner_id or 'all'}"

@@ -34,7 +34,6 @@ from .models import ALL_PARTNERS
 
 # Above this many partners to recompute, one pass over all of them costs less than the list.
 FULL_PASS_ABOVE = 1000
-_SKIP = "ON CONFLICT DO NOTHING"
 
 # (table, the partner id of a row `x` in SQL, the columns the figures read)
 Source = tuple[str, str, tuple[str, ...]]
@@ -65,9 +64,11 @@ class Store:
 
     # --- the triggers ---------------------------------------------------------------------
     def _mark(self, select: str) -> str:
+        # Appended (no unique key, no ON CONFLICT): a writer never waits for another writer or
+        # for a refresh that holds the same partner's mark; the refresh takes duplicates at once.
         into = f"INSERT INTO {self.marks_table} (partner_id)"
-        picked = f"SELECT DISTINCT p FROM ({select}) s WHERE p IS NOT NULL ORDER BY 1"  # noqa: S608
-        return f"{into} {picked} {_SKIP};"
+        picked = f"SELECT DISTINCT p FROM ({select}) s WHERE p IS NOT NULL"  # noqa: S608
+        return f"{into} {picked};"
 
     def _function(self, table: str, partner: str, columns: tuple[str, ...]) -> str:
         def row(alias: str) -> str:
