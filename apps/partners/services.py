@@ -84,7 +84,7 @@ def partner_transition(
     note = _clean_text("note", note, errors)
     reason = _clean_text("reason", reason, errors)
     if name in NEEDS_REASON and not reason and "reason" not in errors:
-        errors["reason"] = ["Say why the partnership ends."]
+        errors["reason"] = [_("Say why the partnership ends.")]
     if errors:
         raise InvalidInput(errors)
     if actor is not None and not getattr(actor, "is_staff_role", False):
@@ -122,8 +122,10 @@ def partner_transition(
 def _check_confirmed_impact(partner: Partner, confirmed: str, now: datetime) -> None:
     if exits.fingerprint(exits.preview(partner, now=now)) != confirmed:
         raise DomainError(
-            "What this exit does has changed since it was shown (an agreement, registration, "
-            "QBR or user of this partner changed meanwhile). Review it again before confirming.",
+            _(
+                "What this exit does has changed since it was shown (an agreement, registration, "
+                "QBR or user of this partner changed meanwhile). Review it again before confirming."
+            ),
             code="concurrent_change",
         )
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import exits, transitions
@@ -300,13 +301,13 @@ def _run(request, partner: Partner, name: str, data: dict):
         if data["from_stage"] != partner.stage:
             # The page was older than the partner: someone moved it meanwhile.
             raise DomainError(
-                "This partner was moved by someone else meanwhile; check its new stage.",
+                _("This partner was moved by someone else meanwhile; check its new stage."),
                 code="concurrent_change",
             )
         if name == "exit" and confirmed is None:
             # First what the exit will do (reason checked first), then the exit itself.
             if not data["reason"]:
-                raise InvalidInput({"reason": ["Say why the partnership ends."]})
+                raise InvalidInput({"reason": [_("Say why the partnership ends.")]})
             return _exit_preview(request, partner, data)
         partner_transition(
             partner=partner,

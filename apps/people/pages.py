@@ -7,11 +7,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from apps.core.confirmations import PlanChanged
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 
 from .forms import ContactForm, InvitationForm
 from .models import Contact
 from .services import (
+    access_revocation_plan,
+    access_revoke,
     contact_create,
     contact_delete,
     contact_update,
@@ -127,4 +130,35 @@ def remove_contact(request, contact: Contact, *, back: str):
         lambda: contact_delete(contact=contact, actor=request.user),
         done=_("Removed %(name)s.") % {"name": contact.name},
         back=back,
+    )
+
+
+def revoke_access_page(request, user, *, back: str, base: str):
+    """Taking a partner user's access away, in two steps: a GET (or a POST without a
+    confirmation, as the list's button sends) shows what it does; the POST carrying that plan's
+    fingerprint does it. If it changed meanwhile, the new plan is shown to confirm again (409)."""
+    confirmed = request.POST.get("confirmed", "") if request.method == "POST" else ""
+    changed = ""
+    if confirmed:
+        try:
+            access_revoke(user=user, actor=request.user, confirmed=confirmed)
+        except PlanChanged as exc:
+            plan, changed = exc.plan, exc.detail
+        except (DomainError, NotPermitted) as exc:
+            messages.error(request, exc.detail)
+            return redirect(back)
+        else:
+            messages.success(
+                request,
+                _("%(user)s no longer has access; their sessions have ended.")
+                % {"user": user.username},
+            )
+            return redirect(back)
+    else:
+        plan = access_revocation_plan(user=user)
+    return render(
+        request,
+        "people/confirm_revoke.html",
+        {"plan": plan, "person": user, "error": changed, "back": back, "base": base},
+        status=409 if changed else 200,
     )

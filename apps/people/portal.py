@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import PartnerRole
 from apps.accounts.selectors import team_users
-from apps.accounts.services import user_deactivate, user_partner_role_set
+from apps.accounts.services import user_partner_role_set
 from apps.core.access import MANAGES_TEAM, partner_role_required, portal_required
 
 from .forms import ContactForm, InvitationForm, PartnerRoleForm
@@ -21,6 +21,7 @@ from .pages import (
     remove_contact,
     resend,
     revoke,
+    revoke_access_page,
     run_and_report,
 )
 from .selectors import contacts_of, pending_invitations, visible_contacts, visible_invitations
@@ -76,16 +77,10 @@ def team_role(request, pk: int):
 
 
 @_admin_page
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_deactivate(request, pk: int):
     user = get_object_or_404(team_users(request.user), pk=pk)
-    return run_and_report(
-        request,
-        lambda: user_deactivate(user=user, actor=request.user),
-        done=_("%(user)s no longer has access; their sessions have ended.")
-        % {"user": user.username},
-        back=_team_url(),
-    )
+    return revoke_access_page(request, user, back=_team_url(), base=PORTAL_BASE)
 
 
 @_admin_page

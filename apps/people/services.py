@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -12,9 +13,12 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from knox.models import AuthToken
 
-from apps.accounts.models import PartnerRole, Role, User
-from apps.accounts.services import user_create
+from apps.accounts.models import PartnerRole, Role, User, UserSession
+from apps.accounts.services import _keeps_an_admin as keeps_an_admin  # the rule that refuses
+from apps.accounts.services import user_create, user_deactivate
+from apps.core.confirmations import PlanChanged, fingerprint
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.events import send_after_commit
 from apps.notifications.services import notify_address
@@ -332,3 +336,97 @@ def contact_delete(*, contact: Contact, actor: User) -> None:
     """A contact who left the company goes; their portal user, if any, stays (deactivate it)."""
     _check_contact_actor(partner=contact.partner, actor=actor)
     contact.delete()
+
+
+# --- taking a partner user's access away --------------------------------------------------------
+
+# What each partner role may do (DESIGN.md section 13): what a person of that role loses.
+ROLE_POWERS: dict[str, list[StrOrPromise]] = {
+    PartnerRole.ADMIN: [
+        gettext_lazy("manage the company's users, invitations and contacts"),
+        gettext_lazy("sign agreements for the company"),
+        gettext_lazy("register deals, take leads and request funds"),
+    ],
+    PartnerRole.MEMBER: [gettext_lazy("register deals, take leads and request funds")],
+    PartnerRole.FINANCE: [gettext_lazy("read the company's funds, claims and earnings")],
+}
+
+
+@dataclass(frozen=True)
+class AccessRevocation:
+    """What taking `user`'s access away does, computed by `access_revocation_plan` and done by
+    `access_revoke` from the same computation: the page shows this before anything changes."""
+
+    user: User
+    session_keys: tuple[str, ...]  # the browser sessions that end
+    token_keys: tuple[str, ...]  # the API tokens that end
+    powers: tuple[StrOrPromise, ...]  # what they can no longer do
+    refusal: str = ""  # why it cannot be done; nothing then changes
+
+    @property
+    def sessions(self) -> int:
+        return len(self.session_keys)
+
+    @property
+    def tokens(self) -> int:
+        return len(self.token_keys)
+
+    @property
+    def fingerprint(self) -> str:
+        """What a confirmation was given for: the revocation goes ahead only if it still does
+        exactly this (a new sign-in or token meanwhile asks again)."""
+        return fingerprint(
+            [
+                f"user:{self.user.pk}",
+                f"role:{self.user.partner_role}",
+                f"refusal:{self.refusal}",
+                *(f"s:{key}" for key in self.session_keys),
+                *(f"t:{key}" for key in self.token_keys),
+            ]
+        )
+
+
+def access_revocation_plan(*, user: User) -> AccessRevocation:
+    """What deactivating `user` would do now; writes nothing. The sessions and tokens are those
+    apps.accounts.services.user_sign_out_everywhere then deletes; the refusal is the rule that
+    then refuses (a company's last partner admin stays)."""
+    refusal = ""
+    if not user.is_active:
+        refusal = _("%(user)s has no access already.") % {"user": user.username}
+    else:
+        try:
+            with transaction.atomic():
+                keeps_an_admin(user)
+        except DomainError as exc:
+            refusal = str(exc.detail)
+    return AccessRevocation(
+        user=user,
+        # what apps.accounts.services.user_sign_out_everywhere deletes, by the same filters
+        session_keys=tuple(
+            UserSession.objects.filter(user=user).values_list("session_key", flat=True)
+        ),
+        token_keys=tuple(AuthToken.objects.filter(user=user).values_list("digest", flat=True)),
+        powers=tuple(ROLE_POWERS.get(user.partner_role, [])),
+        refusal=refusal,
+    )
+
+
+def access_revoke(*, user: User, actor: User, confirmed: str) -> AccessRevocation:
+    """Deactivate `user` as the plan the actor confirmed (its fingerprint) says: their sessions
+    and tokens end in this request. If the plan changed meanwhile (a new sign-in, a token, a role
+    change), nothing happens: PlanChanged carries the plan as it is now, to ask again."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        plan = access_revocation_plan(user=locked)
+        if plan.fingerprint != confirmed:
+            raise PlanChanged(
+                _(
+                    "What this does has changed since it was shown (they signed in, a token was "
+                    "made, or their role changed). Here is what it does now."
+                ),
+                plan,
+            )
+        if plan.refusal:
+            raise DomainError(plan.refusal, code="refused")
+        user_deactivate(user=locked, actor=actor)
+    return plan

@@ -10,11 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import team_users
-from apps.accounts.services import user_deactivate
 from apps.core.access import staff_required
 from apps.core.errors import InvalidInput
 from apps.core.throttles import throttle
@@ -30,7 +29,7 @@ from .pages import (
     remove_contact,
     resend,
     revoke,
-    run_and_report,
+    revoke_access_page,
 )
 from .selectors import invitation_by_token, visible_contacts, visible_invitations
 from .services import (
@@ -96,17 +95,14 @@ def invitation_resend_view(request, pk: int):
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_deactivate_view(request, pk: int):
-    """A manager takes a partner user's portal access away (the People section's button): their
-    sessions and tokens end in this request; a company's last partner admin is kept."""
+    """A manager takes a partner user's portal access away (the People section's button): first
+    what it does, then, confirmed, their sessions and tokens end in that request; a company's
+    last partner admin is kept."""
     user = get_object_or_404(team_users(request.user).filter(role=Role.PARTNER), pk=pk)
-    return run_and_report(
-        request,
-        lambda: user_deactivate(user=user, actor=request.user),
-        done=_("%(user)s no longer has access; their sessions have ended.")
-        % {"user": user.username},
-        back=_people_url(cast(int, user.partner_id)),
+    return revoke_access_page(
+        request, user, back=_people_url(cast(int, user.partner_id)), base=STAFF_BASE
     )
 
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "tiers"
 urlpatterns = [
     path("proposals/", views.proposal_list, name="proposals"),
+    path("proposals/approve/", views.proposals_bulk_approve, name="bulk_approve"),
     path("proposals/<int:pk>/<slug:name>/", views.proposal_act, name="proposal_act"),
     path("settings/", views.tier_settings, name="settings"),
     path("settings/new/", views.tier_create, name="create"),

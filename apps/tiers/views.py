@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required, portal_required, staff_required
+from apps.core.confirmations import PlanChanged
 from apps.core.errors import DomainError, NotPermitted
 from apps.core.filters import for_page
 from apps.core.nav import settings_tabs
@@ -18,10 +21,16 @@ from .filters import TierProposalFilter
 from .forms import ExchangeRateForm, TierForm
 from .models import ProposalStatus, TierProposal
 from .services import (
+    MAX_BULK,
+    default_move_to,
     proposal_transition,
+    proposals_approve,
+    proposals_approve_plan,
     tier_delete,
-    tier_usage,
+    tier_delete_plan,
+    tier_move_choices,
 )
+from .services.deletion import partners_sentence
 
 # --- tier configuration (admins) ------------------------------------------------------------------
 
@@ -72,20 +81,68 @@ def tier_edit(request, pk: int):
 
 @admin_required
 def tier_delete_view(request, pk: int):
+    """Deleting a tier, in two steps: the page shows what it does (the partners on the tier and
+    the tier they move to, the proposals withdrawn); the POST carrying that plan's fingerprint
+    does it, or shows the new plan (409) when it changed meanwhile."""
     tier = get_object_or_404(Tier, pk=pk)
-    if request.method == "POST":
-        try:
-            tier_delete(tier=tier)
-        except DomainError as exc:
-            return render(
+    data = request.POST if request.method == "POST" else request.GET
+    choices = tier_move_choices(tier)
+    raw = data.get("move_to")
+    if raw is None and request.method == "GET":
+        move_to = default_move_to(tier)
+    elif raw in (None, ""):
+        move_to = None
+    else:
+        move_to = next((t for t in choices if str(t.pk) == raw), None)
+        if move_to is None:
+            return _delete_page(
                 request,
-                "tiers/tier_delete.html",
-                {"tier": tier, "uses": exc.unmet or [exc.detail]},
-                status=409,
+                tier_delete_plan(tier=tier),
+                choices,
+                error=_("Choose one of the other tiers for its partners."),
+                status=400,
             )
-        messages.success(request, f"Tier {tier.name} deleted.")
-        return redirect("tiers:settings")
-    return render(request, "tiers/tier_delete.html", {"tier": tier, "uses": tier_usage(tier)})
+    if request.method != "POST":
+        return _delete_page(request, tier_delete_plan(tier=tier, move_to=move_to), choices)
+    confirmed = request.POST.get("confirmed") or None
+    try:
+        plan = tier_delete(tier=tier, move_to=move_to, actor=request.user, confirmed=confirmed)
+    except PlanChanged as exc:
+        return _delete_page(request, exc.plan, choices, error=exc.detail, status=409)
+    except DomainError as exc:
+        plan = tier_delete_plan(tier=tier, move_to=move_to)
+        return _delete_page(request, plan, choices, error=exc.detail, unmet=exc.unmet, status=409)
+    message = _("Tier %(tier)s deleted.") % {"tier": tier.name}
+    if plan.partners and plan.move_to is not None:
+        message += " " + ngettext(
+            "%(count)s partner moved to %(to)s.",
+            "%(count)s partners moved to %(to)s.",
+            len(plan.partners),
+        ) % {"count": len(plan.partners), "to": plan.move_to.name}
+    if plan.proposals:
+        message += " " + ngettext(
+            "%(count)s open proposal withdrawn.",
+            "%(count)s open proposals withdrawn.",
+            len(plan.proposals),
+        ) % {"count": len(plan.proposals)}
+    messages.success(request, message)
+    return redirect("tiers:settings")
+
+
+def _delete_page(request, plan, choices, *, error: str = "", unmet=None, status: int = 200):
+    return render(
+        request,
+        "tiers/confirm_delete.html",
+        {
+            "tier": plan.tier,
+            "plan": plan,
+            "choices": choices,
+            "partners_sentence": partners_sentence(plan) if plan.partners else "",
+            "unmet": unmet if unmet is not None else plan.unmet,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 # --- exchange rates (admins) ---------------------------------------------------------------------
@@ -211,6 +268,63 @@ def proposal_act(request, pk: int, name: str):
             f"{proposal.proposed_label} {verb}.",
         )
     return redirect("tiers:proposals")
+
+
+def _chosen_ids(data) -> tuple[list[int], str]:
+    """The proposal ids chosen on the queue (the checkboxes), or why they cannot be read."""
+    raw = data.getlist("proposal")
+    if not raw:
+        return [], _("Choose at least one proposal to approve.")
+    if len(raw) > MAX_BULK:
+        return [], _("Choose at most %(count)s proposals at once.") % {"count": MAX_BULK}
+    if not all(value.isascii() and value.isdigit() and len(value) < 19 for value in raw):
+        return [], _("The chosen proposals could not be read; choose them again.")
+    return sorted({int(value) for value in raw}), ""
+
+
+@staff_required
+def proposals_bulk_approve(request):
+    """Approving several proposals at once, in two steps: the page lists which partners move
+    from which tier to which (and which cannot be approved, and why); the POST carrying that
+    plan's fingerprint approves exactly those, or shows the new plan (409) when it changed."""
+    data = request.POST if request.method == "POST" else request.GET
+    ids, error = _chosen_ids(data)
+    if error:
+        return render(
+            request, "tiers/confirm_bulk_approve.html", {"plan": None, "error": error}, status=400
+        )
+    note = data.get("note", "")[:500].replace("\x00", "")
+    if request.method == "POST":
+        try:
+            plan = proposals_approve(
+                ids=ids, actor=request.user, confirmed=request.POST.get("confirmed", ""), note=note
+            )
+        except PlanChanged as exc:
+            return _bulk_page(request, exc.plan, ids, note, error=exc.detail, status=409)
+        except (DomainError, NotPermitted) as exc:
+            return _bulk_page(
+                request, proposals_approve_plan(ids=ids), ids, note, error=exc.detail, status=409
+            )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s tier change approved.",
+                "%(count)s tier changes approved.",
+                len(plan.moves),
+            )
+            % {"count": len(plan.moves)},
+        )
+        return redirect("tiers:proposals")
+    return _bulk_page(request, proposals_approve_plan(ids=ids), ids, note)
+
+
+def _bulk_page(request, plan, ids, note, *, error: str = "", status: int = 200):
+    return render(
+        request,
+        "tiers/confirm_bulk_approve.html",
+        {"plan": plan, "ids": ids, "note": note, "error": error},
+        status=status,
+    )
 
 
 # --- portal --------------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def test_a_partner_admin_invites_a_colleague_and_deactivates_another(
         page.get_by_role("button", name="Revoke the invitation of gina@acme.example")
     ).to_be_visible()
     page.get_by_role("button", name="Deactivate frank").click()
+    page.get_by_role("button", name="Take away frank’s access").click()  # its confirmation
     expect(page.get_by_text("frank no longer has access")).to_be_visible()
     expect(page.locator("#user-" + str(User.objects.get(username="frank").pk))).to_contain_text(
         "deactivated"

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import PartnerRole, User, UserSession
 from apps.people.models import Invitation
+from apps.people.services import access_revocation_plan
 from tests.factories import PASSWORD, PartnerUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,8 @@ def test_deactivating_a_colleague_on_the_team_page_ends_their_sessions_and_token
     key, browser = _obtain("frank"), _browser("frank")
     assert browser.get("/portal/").status_code == 200
     admin = _browser("erin")
-    response = admin.post(reverse("portal:team_deactivate", args=[acme_member.pk]))
+    confirmed = {"confirmed": access_revocation_plan(user=acme_member).fingerprint}
+    response = admin.post(reverse("portal:team_deactivate", args=[acme_member.pk]), confirmed)
     assert response.status_code == 302
     # Within the same request cycle: the rows are gone as the answer arrives.
     assert not UserSession.objects.filter(user=acme_member).exists()
@@ -185,7 +187,9 @@ def test_a_manager_deactivates_a_partner_user_from_the_people_section(bob, acme_
     page = manager.get(reverse("partners:detail", args=[acme_member.partner_id]))
     deactivate = reverse("people:user_deactivate", args=[acme_member.pk])
     assert deactivate in page.content.decode()
-    response = manager.post(deactivate)
+    response = manager.post(
+        deactivate, {"confirmed": access_revocation_plan(user=acme_member).fingerprint}
+    )
     assert response.status_code == 302
     assert response["Location"].endswith("#people")
     assert not UserSession.objects.filter(user=acme_member).exists()

@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from apps.core.numbers import IntegerListField
 from apps.partners.models import QUALIFICATION_FIELDS
+from apps.people.services import access_revocation_plan
+from apps.tiers.services import proposals_approve_plan
 from tests.factories import PASSWORD
 
 from .matrix import MATRIX
@@ -124,6 +126,11 @@ def _today(days: int = 0) -> str:
 
 def _csv(text: str, name: str = "partners.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def _revoke_confirmation(w) -> dict:
+    """The confirmation of what taking the colleague's access away does, as its page shows it."""
+    return {"confirmed": access_revocation_plan(user=w["colleague"]).fingerprint}
 
 
 @dataclass
@@ -339,7 +346,9 @@ def _pages() -> dict[str, list[Page]]:
         ],
         "people:invitation_resend": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
         "people:invitation_revoke": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
-        "people:user_deactivate": [Page(kwargs=lambda w: {"pk": w["colleague"].pk})],
+        "people:user_deactivate": [
+            Page(kwargs=lambda w: {"pk": w["colleague"].pk}, data=_revoke_confirmation)
+        ],
         "portal:team_invite": [
             Page(
                 kwargs=lambda w: {},
@@ -356,7 +365,9 @@ def _pages() -> dict[str, list[Page]]:
                 show=("portal:team",),
             )
         ],
-        "portal:team_deactivate": [Page(kwargs=lambda w: {"pk": w["colleague"].pk})],
+        "portal:team_deactivate": [
+            Page(kwargs=lambda w: {"pk": w["colleague"].pk}, data=_revoke_confirmation)
+        ],
         "portal:team_invitation_resend": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
         "portal:team_invitation_revoke": [Page(kwargs=lambda w: {"pk": w["invitation"].pk})],
         "portal:team_contact_new": [
@@ -621,6 +632,17 @@ def _pages() -> dict[str, list[Page]]:
             )
         ],
         "tiers:delete": [Page(kwargs=lambda w: {"pk": w["spare_tier"].pk})],
+        "tiers:bulk_approve": [
+            Page(
+                kwargs=lambda w: {},
+                data=lambda w: {
+                    "proposal": [str(w["proposal"].pk)],
+                    "confirmed": proposals_approve_plan(ids=[w["proposal"].pk]).fingerprint,
+                    "note": "Well earned.",
+                },
+                show=("tiers:proposals", "partners:detail"),
+            )
+        ],
         "tiers:rates": [
             Page(
                 kwargs=lambda w: {},

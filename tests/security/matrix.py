@@ -79,6 +79,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "qbrs:action_item_toggle": ("staff", "action_item", "post", {}),
     "tiers:proposals": ("staff", None, "get", {}),
     "tiers:proposal_act": ("staff", "missing", "post", {"name": "approve"}),
+    "tiers:bulk_approve": ("staff", None, "post", {}),
     "onboarding:overview": ("staff", None, "get", {}),
     "exchange:index": ("staff", None, "get", {}),
     "exchange:partners_csv": ("staff", None, "get", {}),

@@ -1,18 +1,12 @@
-"""Tier configuration: the bounds and rules across tiers, and deleting a tier not in use."""
+"""Tier configuration: the bounds and rules across tiers (deleting a tier: deletion.py)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
-from apps.core.errors import ConditionsUnmet
-from apps.partners.models import Partner
 from apps.program.models import Tier
-
-from ..models import ProposalStatus, TierProposal
 
 # Sensible bounds for tier configuration, shared by the settings page, the API and Django admin:
 # the whole numbers, and the amounts.
@@ -88,41 +82,3 @@ def tier_config_errors(
                 }
             )
     return errors
-
-
-def tier_usage(tier: Tier) -> list[str]:
-    """Where a tier is in use, in sentences an admin reads; empty when it may be deleted."""
-    uses = []
-    partners = list(
-        Partner.objects.filter(tier=tier).order_by("name").values_list("name", flat=True)[:6]
-    )
-    if partners:
-        count = Partner.objects.filter(tier=tier).count() if len(partners) > 5 else len(partners)
-        shown = ", ".join(partners[:5]) + (f" and {count - 5} more" if count > 5 else "")
-        noun = "partner is" if count == 1 else "partners are"
-        uses.append(f"{count} {noun} on this tier: {shown}. Move them to another tier first.")
-    proposals = TierProposal.objects.filter(status=ProposalStatus.OPEN).filter(
-        Q(current_tier=tier) | Q(proposed_tier=tier)
-    )
-    open_count = proposals.count()
-    if open_count:
-        noun = "proposal involves" if open_count == 1 else "proposals involve"
-        uses.append(
-            f"{open_count} open tier {noun} it. Approve or dismiss them in the tier proposals queue first."
-        )
-    return uses
-
-
-@transaction.atomic
-def tier_delete(*, tier: Tier) -> None:
-    uses = tier_usage(tier)
-    if uses:
-        raise ConditionsUnmet(f"{tier.name} is in use and cannot be deleted.", unmet=uses)
-    try:
-        with transaction.atomic():
-            tier.delete()
-    except (ProtectedError, IntegrityError) as exc:  # it came into use meanwhile
-        raise ConditionsUnmet(
-            f"{tier.name} is in use and cannot be deleted.",
-            unmet=["It is referenced elsewhere; reload and try again."],
-        ) from exc
