@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache as django_cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,3 +214,23 @@ def test_the_quarter_over_quarter_view_keeps_its_own_snapshot(manager_client, bo
     # the default view's snapshot is not made to hold the quarters
     manager_client.get("/")
     assert "quarters" not in dashboard_cache.read("90", None)["figures"]
+
+
+@pytest.mark.django_db
+def test_the_quarter_over_quarter_page_costs_the_same_queries_at_2_and_27_partners(
+    manager_client, bob, settings
+):
+    # session, user, the navigation and bell; program settings, the roll-ups by quarter, the
+    # won value by quarter, today's rates, the pipeline approved by quarter — computed here
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    populate(2, manager=bob)
+    manager_client.get("/", {"view": "quarters"})  # warm what is not per request
+    with CaptureQueriesContext(connection) as small:
+        assert manager_client.get("/", {"view": "quarters"}).status_code == 200
+    populate(25, manager=bob)
+    with CaptureQueriesContext(connection) as large:
+        page = manager_client.get("/", {"view": "quarters"})
+    assert page.status_code == 200
+    assert len(large) == len(small), [q["sql"][:100] for q in large.captured_queries]
+    # populate's five registrations per partner, all submitted in the last 20 days
+    assert sum(q["submitted"] for q in page.context["quarters"]["quarters"]) == 27 * 5
