@@ -42,7 +42,9 @@ def home(request):
     form, status = _controls(request, now)
     context: dict = {"form": form, "choices": periods.CHOICES}
     if status != 200:
-        context["refused"] = True
+        # the period asked for stays selected when it is one of the choices; none is otherwise
+        asked = request.GET.get("period", periods.DEFAULT)
+        context |= {"refused": True, "selected": asked if asked in dict(periods.CHOICES) else ""}
         return render(request, "dashboard/home.html", context, status=status)
     period, mine = form.chosen_period(), form.only_mine
     manager = request.user if mine else None
@@ -50,6 +52,7 @@ def home(request):
     figures = shown["figures"]
     context |= {
         "period": period,
+        "selected": period.key,
         "period_label": dict(periods.CHOICES).get(period.key, ""),
         "mine": mine,
         "now": shown["at"],

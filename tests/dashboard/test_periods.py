@@ -234,3 +234,13 @@ def test_the_quarter_over_quarter_page_costs_the_same_queries_at_2_and_27_partne
     assert len(large) == len(small), [q["sql"][:100] for q in large.captured_queries]
     # populate's five registrations per partner, all submitted in the last 20 days
     assert sum(q["submitted"] for q in page.context["quarters"]["quarters"]) == 27 * 5
+
+
+@pytest.mark.django_db
+def test_a_refused_period_is_not_shown_as_another_one(manager_client):
+    html = manager_client.get("/", {"period": "7"}).content.decode()
+    assert '<option value="" selected disabled>Choose a period</option>' in html
+    assert "selected>Last" not in html
+    # a period offered stays selected when another control is refused
+    html = manager_client.get("/", {"period": "ytd", "mine": "x"}).content.decode()
+    assert '<option value="ytd" selected>' in html
