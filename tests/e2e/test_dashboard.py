@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.dashboard.test_views import populate
+from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import PartnerFactory, TierFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,6 +29,11 @@ def test_a_manager_reads_the_dashboard_and_opens_a_bottleneck(page, live_server,
     expect(page.locator("svg[data-chart] rect")).not_to_have_count(0)
     expect(page.locator("#health tbody tr")).not_to_have_count(0)
     shot("dashboard-home")
+    # the cards with charts, at full size, to read their axes
+    for card in ("funnel-h", "stay-h", "regs-h"):
+        page.locator(f"section[aria-labelledby={card}]").screenshot(
+            path=str(SCREENSHOTS / f"dashboard-card-{card[:-2]}.png")
+        )
 
     page.get_by_label("Period", exact=True).select_option("30")
     page.get_by_label("My partners only").check()
