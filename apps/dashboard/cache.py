@@ -88,22 +88,22 @@ def _changed(sender, **kwargs) -> None:
 SNAPSHOT_TTL = 24 * 3600  # long enough to be served while a refresh runs, then forgotten
 
 
-def _snapshot_key(days: int, manager_pk) -> str:
-    return f"dashboard:snapshot:{days}:{manager_pk or 'all'}"
+def _snapshot_key(key: str | int, manager_pk) -> str:
+    return f"dashboard:snapshot:{key}:{manager_pk or 'all'}"
 
 
-def read(days: int, manager_pk) -> dict | None:
+def read(key: str | int, manager_pk) -> dict | None:
     """The stored snapshot {"generation", "at", "figures"}, or None (none yet, or no cache)."""
     try:
-        return cache.get(_snapshot_key(days, manager_pk))
+        return cache.get(_snapshot_key(key, manager_pk))
     except Exception:
         log.warning("dashboard cache: unavailable", exc_info=True)
         return None
 
 
-def store(days: int, manager_pk, snapshot: dict) -> None:
+def store(key: str | int, manager_pk, snapshot: dict) -> None:
     """Keep `snapshot` unless the stored one was computed later (two refreshes raced)."""
-    key = _snapshot_key(days, manager_pk)
+    key = _snapshot_key(key, manager_pk)
     try:
         kept = cache.get(key)
         if kept is None or kept["at"] <= snapshot["at"]:
@@ -112,54 +112,54 @@ def store(days: int, manager_pk, snapshot: dict) -> None:
         log.warning("dashboard cache: could not store a snapshot", exc_info=True)
 
 
-VIEWED = "dashboard:viewed"  # {"days:manager_pk": when last viewed}: what the beat keeps warm
+VIEWED = "dashboard:viewed"  # {"period key:manager_pk": when last viewed}: what the beat keeps warm
 VIEWED_FOR = 24 * 3600  # a view keeps its snapshot warm this long
 
 
-def note_view(days: int, manager_pk, now: datetime) -> None:
+def note_view(key: str | int, manager_pk, now: datetime) -> None:
     """Remember that this snapshot is looked at (written at most once a minute per snapshot)."""
     try:
         viewed = cache.get(VIEWED) or {}
-        key, stamp = f"{days}:{manager_pk or ''}", now.timestamp()
-        if stamp - viewed.get(key, 0) < 60:
+        noted, stamp = f"{key}:{manager_pk or ''}", now.timestamp()
+        if stamp - viewed.get(noted, 0) < 60:
             return
         cutoff = stamp - VIEWED_FOR
-        viewed = {k: t for k, t in viewed.items() if t >= cutoff} | {key: stamp}
+        viewed = {k: t for k, t in viewed.items() if t >= cutoff} | {noted: stamp}
         cache.set(VIEWED, viewed, VIEWED_FOR)
     except Exception:  # losing a note only costs one slower page later
         log.warning("dashboard cache: could not note a view", exc_info=True)
 
 
-def viewed(now: datetime) -> list[tuple[int, int | None]]:
-    """(days, manager_pk) of the snapshots looked at within VIEWED_FOR."""
+def viewed(now: datetime) -> list[tuple[str, int | None]]:
+    """(period key, manager_pk) of the snapshots looked at within VIEWED_FOR."""
     try:
         notes = cache.get(VIEWED) or {}
     except Exception:
         return []
     cutoff = now.timestamp() - VIEWED_FOR
     keys = []
-    for key, stamp in notes.items():
-        days, _, manager_pk = key.partition(":")
+    for noted, stamp in notes.items():
+        key, _, manager_pk = noted.partition(":")
         if stamp >= cutoff:
-            keys.append((int(days), int(manager_pk) if manager_pk else None))
+            keys.append((key, int(manager_pk) if manager_pk else None))
     return keys
 
 
-def _lock_key(days: int, manager_pk) -> str:
-    return f"dashboard:refreshing:{days}:{manager_pk or 'all'}"
+def _lock_key(key: str | int, manager_pk) -> str:
+    return f"dashboard:refreshing:{key}:{manager_pk or 'all'}"
 
 
-def claim(days: int, manager_pk, seconds: int = 60) -> bool:
+def claim(key: str | int, manager_pk, seconds: int = 60) -> bool:
     """Take the right to refresh this snapshot; False while another refresh holds it."""
     try:
-        return bool(cache.add(_lock_key(days, manager_pk), 1, timeout=seconds))
+        return bool(cache.add(_lock_key(key, manager_pk), 1, timeout=seconds))
     except Exception:
         return False
 
 
-def release(days: int, manager_pk) -> None:
+def release(key: str | int, manager_pk) -> None:
     try:
-        cache.delete(_lock_key(days, manager_pk))
+        cache.delete(_lock_key(key, manager_pk))
     except Exception:
         log.warning("dashboard cache: could not release a refresh", exc_info=True)
 

@@ -1,26 +1,61 @@
 """Chart geometry for the dashboard's server-drawn SVG (templates/dashboard/_*.html draw it).
 
-Only numbers are computed here; labels stay as data so the templates escape them.
+Only numbers are computed here; labels stay as data so the templates escape them. Values and
+ticks are written by the formatting layer in the reader's language (the charts are drawn per
+request, not kept in the snapshot). An axis runs to a "nice" top — 0, 5, 10, 15 rather than 0
+and the largest value — so a bar can be read against its ticks.
 """
 
 from __future__ import annotations
 
-LABEL_W, BAR_H, GAP, CHART_W, VALUE_W = 130, 22, 8, 560, 70
+import math
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.formatting import format_number
+
+LABEL_W, BAR_H, GAP, CHART_W, VALUE_W, AXIS_H = 130, 22, 8, 560, 70, 22
+
+
+def nice_ticks(largest: float, *, whole: bool = True, aim: int = 4) -> list[float]:
+    """Evenly spaced ticks from 0 to the first round number at or above `largest`: steps of
+    1, 2, 2.5 or 5 times a power of ten, about `aim` of them; whole steps for counts."""
+    if largest <= 0:
+        return [0, 1]
+    raw = largest / aim
+    power = 10 ** math.floor(math.log10(raw))
+    # 2.5 only where it stays a whole number for counts (25, 250, …, not 2.5)
+    steps = (1, 2, 2.5, 5, 10) if power >= 10 or not whole else (1, 2, 5, 10)
+    step = next(m * power for m in steps if m * power >= raw)
+    if whole:
+        step = max(1, round(step))
+    count = math.ceil(largest / step - 1e-9)
+    return [round(step * i, 10) for i in range(count + 1)]
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "–"
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    return f"{text}{unit}"
+    return f"{format_number(value)}{unit}"
 
 
 def hbar(
-    key: str, title: str, desc: str, items: list[dict], *, unit: str = "", marker_label=""
+    key: str,
+    title: str,
+    desc: str,
+    items: list[dict],
+    *,
+    unit: str = "",
+    marker_label="",
+    axis_label: str = "",
 ) -> dict:
-    """Horizontal bars: items of {label, value, href?, marker?} — `marker` draws a target line."""
+    """Horizontal bars: items of {label, value, href?, marker?} — `marker` draws a target line —
+    over an axis of nice ticks."""
     values = [i["value"] or 0 for i in items] + [i.get("marker") or 0 for i in items]
-    top = max(values + [0]) or 1
+    whole = all(float(v).is_integer() for v in values)
+    ticks = nice_ticks(max(values + [0]), whole=whole)
+    top = ticks[-1]
     usable = CHART_W - LABEL_W - VALUE_W
     rows = []
     for n, item in enumerate(items):
@@ -40,13 +75,21 @@ def hbar(
                 "marker_text": None if marker is None else _fmt(marker, unit),
             }
         )
+    bars_h = max(len(items), 1) * (BAR_H + GAP)
     return {
         "id": key,
         "title": title,
         "desc": desc,
         "rows": rows,
         "width": CHART_W,
-        "height": max(len(items), 1) * (BAR_H + GAP),
+        "height": bars_h + AXIS_H,
+        "axis_y": bars_h,
+        "tick_y": bars_h + 15,
+        "ticks": [
+            {"x": round(LABEL_W + usable * t / top, 1), "text": format_number(t)} for t in ticks
+        ],
+        "axis_label": axis_label,
+        "axis_x": LABEL_W + usable + 18,  # after the last tick's number
         "label_w": LABEL_W,
         "bar_h": BAR_H,
         "marker_label": marker_label,
@@ -54,21 +97,23 @@ def hbar(
 
 
 SERIES = [
-    ("submitted", "Submitted", "s1"),
-    ("approved", "Approved", "s2"),
-    ("rejected", "Rejected", "s3"),
+    ("submitted", _("Submitted"), "s1"),
+    ("approved", _("Approved"), "s2"),
+    ("rejected", _("Rejected"), "s3"),
 ]
-WEEK_W, WEEK_H, WEEK_TOP, WEEK_BOTTOM, WEEK_LEFT = 1000, 200, 14, 26, 34
+WEEK_W, WEEK_H, WEEK_TOP, WEEK_BOTTOM, WEEK_LEFT = 1000, 200, 14, 26, 40
 
 
 def weekly(key: str, title: str, weeks: list[dict]) -> dict:
-    """Grouped vertical bars per week for the three review outcomes."""
-    top = max([w[k] for w in weeks for k, _, _ in SERIES] + [0]) or 1
+    """Grouped vertical bars per week for the three review outcomes, over nice ticks."""
+    ticks = nice_ticks(max([w[k] for w in weeks for k, _label, _css in SERIES] + [0]))
+    top = ticks[-1]
     slot = (WEEK_W - WEEK_LEFT) / max(len(weeks), 1)
     bar = max(1.5, min(10.0, slot / 4))
     usable = WEEK_H - WEEK_TOP - WEEK_BOTTOM
     groups = []
-    every = max(1, len(weeks) // 8)  # label at most ~8 weeks on the axis
+    # a day's label is ~75 px wide at the chart's scale: at most ~9 of them on the axis
+    every = max(1, math.ceil(len(weeks) / 9))
     for n, week in enumerate(weeks):
         x0 = WEEK_LEFT + n * slot + (slot - bar * 3) / 2
         bars = []
@@ -93,18 +138,25 @@ def weekly(key: str, title: str, weeks: list[dict]) -> dict:
                 "show_label": n % every == 0,
             }
         )
-    desc = ", ".join(f"{label}: {sum(w[k] for w in weeks)}" for k, label, _ in SERIES)
+    totals = ", ".join(
+        f"{label}: {format_number(sum(w[k] for w in weeks))}" for k, label, _css in SERIES
+    )
+    desc = gettext(
+        "Totals over %(weeks)s weeks — %(totals)s. Values per week are in the table below."
+    ) % {"weeks": format_number(len(weeks)), "totals": totals}
     return {
         "id": key,
         "title": title,
-        "desc": f"Totals over {len(weeks)} weeks — {desc}. Values per week are in the table below.",
+        "desc": desc,
         "groups": groups,
         "series": SERIES,
         "width": WEEK_W,
         "height": WEEK_H,
         "baseline": WEEK_H - WEEK_BOTTOM,
         "left": WEEK_LEFT,
-        "top_value": top,
-        "top_y": WEEK_TOP,
+        "ticks": [
+            {"y": round(WEEK_TOP + usable - usable * t / top, 1), "text": format_number(t)}
+            for t in ticks
+        ],
         "label_y": WEEK_H - 8,
     }

@@ -23,7 +23,7 @@ from apps.deals.models import DealRegistration
 from apps.partners.models import Partner
 from apps.program.models import ExchangeRate, ProgramSettings
 
-from .metrics.common import PERIODS
+from .metrics.common import PERIODS, Window
 from .metrics.deals import money, money_per_partner, money_result
 from .models import ALL_PARTNERS, MoneyMark, PartnerMoney
 from .stores import Source, Store, columns_of
@@ -89,12 +89,13 @@ refresh = STORE.refresh
 rebuild = STORE.rebuild
 
 
-def figures(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
-    """metrics.money(now, days, manager, limit)'s answer from the stored figures (three reads
-    after the refresh). Another period, or a moment before the stored figures, is computed from
-    the registrations."""
-    if days not in WINDOWS or STORE.stored_after(now):
-        return money(now, days, manager, limit)
+def figures(now: datetime, period: int | Window, manager=None, limit: int = 10) -> dict:
+    """metrics.money(now, period, manager, limit)'s answer from the stored figures (three reads
+    after the refresh) for the rolling periods. Another period (a calendar quarter, a custom
+    range), or a moment before the stored figures, is computed from the registrations."""
+    if not isinstance(period, int) or period not in WINDOWS or STORE.stored_after(now):
+        return money(now, period, manager, limit)
+    days = period
     refresh(now)
     won, deals, lacking = f"won_{days}", f"won_deals_{days}", f"won_missing_{days}"
     rows = PartnerMoney.objects.filter(Q(pipeline_n__gt=0) | Q(**{f"{deals}__gt": 0}))

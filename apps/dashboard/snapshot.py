@@ -37,6 +37,7 @@ from typing import TypeGuard
 from celery import signature
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.core import broker
 from apps.core.freshness import Inputs, Watch, kept
@@ -46,7 +47,8 @@ from apps.partners.models import Partner, StageHistory
 from apps.program.models import StageConfig, Tier
 from apps.qbrs.models import QBR, ActionItem
 
-from . import cache, health, metrics, money
+from . import cache, health, metrics, money, periods
+from .metrics.common import Window
 from .stores import columns_of
 
 log = logging.getLogger(__name__)
@@ -102,47 +104,78 @@ def _onboarding_watches() -> list[Watch]:
 ONBOARDING = Inputs("dashboard_onboarding", _onboarding_watches)
 
 
-def _lifecycle(now: datetime, days: int, manager) -> dict:
-    funnel = metrics.stage_funnel(now, days, manager)
+def _lifecycle(now: datetime, period: Window, manager) -> dict:
+    funnel = metrics.stage_funnel(now, period, manager)
     names = metrics.stage_names()
     for step in funnel["steps"]:
         step["from_name"] = names[step["from"]].display_name
         step["to_name"] = names[step["to"]].display_name
+    for row in funnel["stages"]:
+        row["name"] = names[row["stage"]].display_name
+        for move in row["moves"]:
+            move["name"] = names[move["to"]].display_name
     return {
         "funnel": funnel,
-        "stay": metrics.time_in_stage(now, days, manager),
+        "stay": metrics.time_in_stage(now, period, manager),
         "bottlenecks": metrics.bottlenecks(now, manager),
-        "qbrs": metrics.qbrs(now, days, manager),
+        "qbrs": metrics.qbrs(now, period, manager),
     }
 
 
-def figures(now: datetime, days: int, manager) -> dict:
-    """Every figure of the page at `now`. The lifecycle and QBR figures read every partner and
-    its history but no registration, the onboarding figures the partners and when registrations
-    were approved: they are kept (apps/core/freshness.py) until a write moves what they read, for at most DASHBOARD_CACHE_SECONDS of the clock — the age a snapshot may
+def _quarters(now: datetime, manager) -> dict:
+    """The quarter-over-quarter view: its own snapshot (key periods.QUARTERS), so the default
+    page's refresh reads no more than before. One quarter more than shown: the first one's
+    change is against it."""
+    shown = periods.quarters(now, periods.QUARTERS_SHOWN + 1)
+    figures = metrics.quarters(
+        [p.window for p in shown],
+        [p.first_day for p in shown],
+        periods.today(now),
+        periods.program_zone(),
+        manager,
+    )
+    for row, period in zip(figures["quarters"], shown[1:], strict=True):
+        row["label"] = periods.quarter_label(period.first_day)
+        row["last_day"] = period.last_day
+    return {"quarters": figures}
+
+
+def figures(now: datetime, period: periods.Period, manager) -> dict:
+    """Every figure of the page at `now` for `period`. The lifecycle and QBR figures read every
+    partner and its history but no registration, the onboarding figures the partners and when
+    registrations were approved: they are kept (apps/core/freshness.py) until a write moves
+    what they read, for at most DASHBOARD_CACHE_SECONDS of the clock — the age a snapshot may
     have and still be current — so the refresh after a registration's write does not compute
-    them again."""
-    with transaction.atomic():
+    them again. A custom range is computed, never kept. Figures are cut in the program's time
+    zone whoever computes them (a page or the worker)."""
+    with transaction.atomic(), timezone.override(periods.program_zone()):
         _without_jit()
+        if period.key == periods.QUARTERS:
+            return _quarters(now, manager)
+        # The rolling periods are the stored money windows and the keys kept before periods
+        # had names: a day count, as the benchmark's default path has always passed.
+        window: Window | int = period.rolling or period.window
         names = metrics.stage_names()
         seconds = cache.seconds()
-        if seconds > 0:
+        if seconds > 0 and period.kept:
             moment = int(now.timestamp() // seconds)
-            key = f"{days}:{getattr(manager, 'pk', None)}:{moment}"
+            key = f"{period.key}:{getattr(manager, 'pk', None)}:{moment}"
             # An entry per view and DASHBOARD_CACHE_SECONDS: forgotten once that is over.
-            lifecycle = kept(LIFECYCLE, key, lambda: _lifecycle(now, days, manager), 2 * seconds)
+            lifecycle = kept(
+                LIFECYCLE, key, lambda: _lifecycle(now, period.window, manager), 2 * seconds
+            )
             onboarding = kept(
-                ONBOARDING, key, lambda: metrics.onboarding(now, days, manager), 2 * seconds
+                ONBOARDING, key, lambda: metrics.onboarding(now, window, manager), 2 * seconds
             )
         else:
-            lifecycle = _lifecycle(now, days, manager)
-            onboarding = metrics.onboarding(now, days, manager)
+            lifecycle = _lifecycle(now, period.window, manager)
+            onboarding = metrics.onboarding(now, window, manager)
         return {
             "stage_names": {stage: config.display_name for stage, config in names.items()},
             **lifecycle,
             "onboarding": onboarding,
-            "regs": metrics.registrations(now, days, manager),
-            "money": money.figures(now, days, manager),  # kept per partner (money.py)
+            "regs": metrics.registrations(now, window, manager),
+            "money": money.figures(now, window, manager),  # kept per partner (money.py)
             # Kept per partner, refreshed where writes or the clock changed it (health.py).
             "health": health.lowest(now, manager),
             # The other apps' parts of the page (apps/core/sections.py): the program's figures
@@ -152,17 +185,18 @@ def figures(now: datetime, days: int, manager) -> dict:
         }
 
 
-def take(now: datetime, days: int, manager) -> dict:
-    """Compute and store the snapshot at `now`. The generation is read before computing, so a
-    write committed meanwhile leaves the snapshot stale, never passing for current."""
+def take(now: datetime, period: periods.Period, manager) -> dict:
+    """Compute and store the snapshot at `now` (a custom range is not stored). The generation
+    is read before computing, so a write committed meanwhile leaves the snapshot stale, never
+    passing for current."""
     try:
         generation = cache.generation()
     except Exception:
         log.warning("dashboard cache: unavailable", exc_info=True)
         generation = None
-    snapshot = {"generation": generation, "at": now, "figures": figures(now, days, manager)}
-    if generation is not None and cache.seconds() > 0:
-        cache.store(days, getattr(manager, "pk", None), snapshot)
+    snapshot = {"generation": generation, "at": now, "figures": figures(now, period, manager)}
+    if generation is not None and cache.seconds() > 0 and period.kept:
+        cache.store(period.key, getattr(manager, "pk", None), snapshot)
     return snapshot
 
 
@@ -178,13 +212,13 @@ def _stale_max() -> float:
 REFRESH_TASK = "dashboard.refresh"
 
 
-def request_refresh(days: int, manager_pk) -> bool:
+def request_refresh(key: str, manager_pk) -> bool:
     """Have a worker refresh this snapshot. True when one is on it (already, or from now)."""
-    if not cache.claim(days, manager_pk):
+    if not cache.claim(key, manager_pk):
         return True  # a refresh is running
-    if broker.publish(signature(REFRESH_TASK), args=(days, manager_pk)):
+    if broker.publish(signature(REFRESH_TASK), args=(key, manager_pk)):
         return True
-    cache.release(days, manager_pk)
+    cache.release(key, manager_pk)
     return False
 
 
@@ -196,24 +230,25 @@ def is_current(snapshot: dict | None, generation: int, now: datetime) -> TypeGua
     )
 
 
-def for_page(now: datetime, days: int, manager) -> tuple[dict, bool]:
-    """(snapshot, updating): the snapshot to show, and whether a newer one is being computed."""
+def for_page(now: datetime, period: periods.Period, manager) -> tuple[dict, bool]:
+    """(snapshot, updating): the snapshot to show, and whether a newer one is being computed.
+    A custom range is computed in the request: no snapshot of it is kept."""
     manager_pk = getattr(manager, "pk", None)
-    if cache.seconds() <= 0:
-        return take(now, days, manager), False
+    if cache.seconds() <= 0 or not period.kept:
+        return take(now, period, manager), False
     try:
         generation = cache.generation()
     except Exception:
-        return take(now, days, manager), False
-    cache.note_view(days, manager_pk, now)
-    snapshot = cache.read(days, manager_pk)
+        return take(now, period, manager), False
+    cache.note_view(period.key, manager_pk, now)
+    snapshot = cache.read(period.key, manager_pk)
     if is_current(snapshot, generation, now):
         return snapshot, False
     if (
         snapshot is not None
         and _background()
         and (now - snapshot["at"]).total_seconds() < _stale_max()
-        and request_refresh(days, manager_pk)
+        and request_refresh(period.key, manager_pk)
     ):
         return snapshot, True
-    return take(now, days, manager), False
+    return take(now, period, manager), False

@@ -5,18 +5,23 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 
-from . import cache, metrics, snapshot
+from . import cache, periods, snapshot
 
 
 @shared_task(name="dashboard.refresh")
-def refresh(days: int, manager_pk: int | None) -> None:
-    """Compute and store the dashboard snapshot for (period, manager) — the page asked for it."""
+def refresh(key: str | int, manager_pk: int | None) -> None:
+    """Compute and store the dashboard snapshot for (period key, manager) — the page asked for
+    it. A key that names no kept period (a custom range is never kept) is dropped."""
+    key = str(key)  # the benchmark and older messages pass the rolling days as a number
     try:
+        if key not in periods.KEPT:
+            return
         manager = User.objects.filter(pk=manager_pk).first() if manager_pk else None
         if manager_pk is None or manager is not None:
-            snapshot.take(timezone.now(), days, manager)
+            now = timezone.now()
+            snapshot.take(now, periods.resolve(key, now), manager)
     finally:
-        cache.release(days, manager_pk)
+        cache.release(key, manager_pk)
 
 
 @shared_task(name="dashboard.keep_warm")
@@ -26,10 +31,10 @@ def keep_warm() -> dict:
     if cache.seconds() <= 0:
         return {"refreshed": 0}  # snapshots are off: every view computes its figures
     now = timezone.now()
-    wanted = {(metrics.DEFAULT_PERIOD, None), *cache.viewed(now)}
+    wanted = {(periods.DEFAULT, None), *cache.viewed(now)}
     refreshed = 0
-    for days, manager_pk in sorted(wanted, key=lambda k: (k[0], k[1] or 0)):
-        if cache.claim(days, manager_pk):
-            refresh(days, manager_pk)
+    for key, manager_pk in sorted(wanted, key=lambda k: (k[0], k[1] or 0)):
+        if key in periods.KEPT and cache.claim(key, manager_pk):
+            refresh(key, manager_pk)
             refreshed += 1
     return {"refreshed": refreshed}

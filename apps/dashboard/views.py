@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from apps.core.access import staff_required
 from apps.core.sections import collect
 from apps.partners.models import Stage
 
-from . import cache, charts, metrics, snapshot
+from . import cache, charts, periods, snapshot
+from .forms import DashboardForm
 
 
 def root(request):
@@ -22,54 +24,75 @@ def root(request):
     return home(request)
 
 
-def _period(value: str | None) -> int:
-    try:
-        days = int(value or metrics.DEFAULT_PERIOD)
-    except ValueError:
-        return metrics.DEFAULT_PERIOD
-    return days if days in metrics.PERIODS else metrics.DEFAULT_PERIOD
-
-
 def _list_url(name: str, mine_params: dict, **params) -> str:
     query = urlencode({k: v for k, v in {**params, **mine_params}.items() if v not in ("", None)})
     return reverse(name) + (f"?{query}" if query else "")
 
 
+def _controls(request, now):
+    """The checked controls, and the status to answer: 400 for a value the page does not offer
+    (the message beside the control), never the default figures in its place."""
+    form = DashboardForm(request.GET, now=now)  # no parameters: valid, the defaults
+    return form, 200 if form.is_valid() else 400
+
+
 @staff_required
 def home(request):
-    days = _period(request.GET.get("period"))
-    mine = request.GET.get("mine") == "1"
+    now = timezone.now()
+    form, status = _controls(request, now)
+    context: dict = {"form": form, "choices": periods.CHOICES}
+    if status != 200:
+        # the period asked for stays selected when it is one of the choices; none is otherwise
+        asked = request.GET.get("period", periods.DEFAULT)
+        context |= {"refused": True, "selected": asked if asked in dict(periods.CHOICES) else ""}
+        return render(request, "dashboard/home.html", context, status=status)
+    period, mine = form.chosen_period(), form.only_mine
     manager = request.user if mine else None
-    shown, updating = snapshot.for_page(timezone.now(), days, manager)
-    context = {**shown["figures"], **_page(request, days, mine, shown["figures"])}
+    shown, updating = snapshot.for_page(now, period, manager)
+    figures = shown["figures"]
     context |= {
+        "period": period,
+        "selected": period.key,
+        "period_label": dict(periods.CHOICES).get(period.key, ""),
+        "mine": mine,
         "now": shown["at"],
         "updating": updating,
-        "fresh_url": _list_url(
-            "dashboard-fresh",
-            {},
-            period=days,
-            mine="1" if mine else "",
-            since=shown["at"].isoformat(),
-        ),
     }
+    context["fresh_url"] = _list_url(
+        "dashboard-fresh",
+        {},
+        view="quarters" if form.wants_quarters else "",
+        period="" if form.wants_quarters else period.key,
+        mine="1" if mine else "",
+        since=shown["at"].isoformat(),
+    )
+    if form.wants_quarters:
+        context |= {"quarters_view": True, **figures}
+        context["links"] = {"period": _list_url("home", {}, mine="1" if mine else "")}
+    else:
+        context |= {**figures, **_page(request, period, mine, figures)}
     return render(request, "dashboard/home.html", context)
 
 
 @staff_required
 def fresh(request):
     """Polled by a page that shows a snapshot being refreshed: 204 while it is, and an htmx
-    reload once a snapshot computed after the shown one (`since`) is stored."""
-    days = _period(request.GET.get("period"))
-    manager_pk = request.user.pk if request.GET.get("mine") == "1" else None
+    reload once a snapshot computed after the shown one (`since`) is stored. Anything it cannot
+    read (a refused control, a custom range, which is never stored) reloads: the page then
+    says what it says."""
+    now = timezone.now()
+    form, status = _controls(request, now)
     since = _moment(request.GET.get("since"))
-    stored = cache.read(days, manager_pk)
+    period = form.chosen_period() if status == 200 else None
+    manager_pk = request.user.pk if status == 200 and form.only_mine else None
+    stored = cache.read(period.key, manager_pk) if period is not None and period.kept else None
     if (
-        since is None
+        period is None
+        or since is None
         or stored is None
         or stored["at"] > since
         # the refresh was lost (a worker died) or cannot be sent: the reload computes in the page
-        or not snapshot.request_refresh(days, manager_pk)
+        or not snapshot.request_refresh(period.key, manager_pk)
     ):
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
@@ -85,16 +108,18 @@ def _moment(value: str | None):
     return moment if moment is not None and timezone.is_aware(moment) else None
 
 
-def _page(request, days: int, mine: bool, figures: dict) -> dict:
-    """What the page draws around the figures: charts, links, the filters, other apps' parts."""
+def _page(request, period: periods.Period, mine: bool, figures: dict) -> dict:
+    """What the page draws around the figures: charts, links, other apps' parts."""
     partner_filter = {"manager": request.user.pk} if mine else {}
     qbr_filter = {"mine": "1"} if mine else {}
     names = figures["stage_names"]
     funnel, stay = figures["funnel"], figures["stay"]
     funnel_chart = charts.hbar(
         "chart-funnel",
-        "Partners per stage now",
-        "Number of partners in each lifecycle stage; each bar opens the partners in that stage.",
+        gettext("Partners per stage now"),
+        gettext(
+            "Number of partners in each lifecycle stage; each bar opens the partners in that stage."
+        ),
         [
             {
                 "label": names[s.value],
@@ -104,12 +129,15 @@ def _page(request, days: int, mine: bool, figures: dict) -> dict:
             }
             for s in Stage
         ],
+        axis_label=gettext("partners"),
     )
     stay_chart = charts.hbar(
         "chart-stay",
-        "Median days in stage",
-        "Median days per stage over the stays that ended in the period and the stays still "
-        "running; the dark line marks each stage's target.",
+        gettext("Median days in stage"),
+        gettext(
+            "Median days per stage over the stays that ended in the period and the stays still "
+            "running; the dark line marks each stage's target."
+        ),
         [
             {
                 "label": row["name"],
@@ -122,17 +150,20 @@ def _page(request, days: int, mine: bool, figures: dict) -> dict:
             }
             for row in stay
         ],
-        unit=" d",
-        marker_label="target",
+        unit=gettext(" d"),
+        marker_label=gettext("target"),
+        axis_label=gettext("days"),
+    )
+    loops = next(
+        s for s in funnel["steps"] if (s["from"], s["to"]) == (Stage.EVALUATION, Stage.GROWTH)
     )
     return {
-        "days": days,
-        "periods": metrics.PERIODS,
-        "mine": mine,
+        # The QBR card's loops are the funnel's Evaluation → Growth step: one number, one place.
+        "loops": loops,
         "funnel_chart": funnel_chart,
         "stay_chart": stay_chart,
         "weekly_chart": charts.weekly(
-            "chart-weekly", "Registrations per week", figures["regs"]["weeks"]
+            "chart-weekly", gettext("Registrations per week"), figures["regs"]["weeks"]
         ),
         "links": {
             "board": _list_url("partners:list", partner_filter, sort="entered"),
@@ -142,6 +173,7 @@ def _page(request, days: int, mine: bool, figures: dict) -> dict:
             "qbrs_overdue": _list_url("qbrs:list", qbr_filter, status="overdue"),
             "qbrs_completed": _list_url("qbrs:list", qbr_filter, status="completed"),
             "onboarding": reverse("onboarding:overview"),
+            "quarters": _list_url("home", {}, view="quarters", mine="1" if mine else ""),
         },
         # A snapshot stored before the parts joined it has none: computed here, once.
         "sections": (

@@ -366,20 +366,25 @@ def test_it_computes_qbr_compliance_overdue_and_loops(targets):
         completed_at=ago(5),
     )
     moved(q1, "evaluation", "growth", 200)
+    moved(q1, "growth", "evaluation", 30)
     moved(q1, "evaluation", "growth", 20)
-    moved(q3, "evaluation", "growth", 5)
+    moved(q3, "evaluation", "growth", 5)  # its evaluation began before the period
     moved(q3, "growth", "evaluation", 4)
 
     figures = metrics.qbrs(NOW, 90)
+    funnel = metrics.stage_funnel(NOW, 90)
 
     # in the loop: Q1–Q4; compliant: Q1 (50 days ≤ 2 months), Q3 (70 days ≤ 3 months)
     assert (figures["in_loop"], figures["compliant"], figures["compliance"]) == (4, 2, 50.0)
     assert figures["overdue"] == 1
-    assert (figures["loops_in_period"], figures["looping_partners"]) == (2, 2)
+    # Loops of the period: evaluations begun in it and back in growth by its end — Q1's
+    # (entered 30 days ago, back 20 days ago), not Q3's (its evaluation began long before);
+    # the funnel's Evaluation → Growth counts the very same.
     assert [(r["name"], r["total"], r["in_period"]) for r in figures["top_loops"]] == [
         ("Q1", 2, 1),
-        ("Q3", 1, 1),
+        ("Q3", 1, 0),
     ]
+    assert _step(funnel, "evaluation", "growth")["moved"] == 1
 
 
 def test_it_subtracts_calendar_months():

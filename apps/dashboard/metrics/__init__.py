@@ -23,7 +23,16 @@ from .deals import (
 )
 from .health_score import HEALTH_PARTS, health
 from .qbr_compliance import DEFAULT_CADENCE_MONTHS, LOOP_STAGES, qbrs
-from .stages import STEPS, bottlenecks, onboarding, stage_funnel, time_in_stage
+from .quarters import quarters
+from .stages import (
+    STEPS,
+    bottlenecks,
+    evaluation_loops,
+    onboarding,
+    stage_funnel,
+    stays_begun,
+    time_in_stage,
+)
 
 __all__ = [
     "CENT",
@@ -36,15 +45,18 @@ __all__ = [
     "STEPS",
     "Window",
     "bottlenecks",
+    "evaluation_loops",
     "health",
     "in_base_currency",
     "money",
     "onboarding",
     "partner_money",
     "qbrs",
+    "quarters",
     "registrations",
     "stage_funnel",
     "stage_names",
+    "stays_begun",
     "time_in_stage",
     "week_start",
     "window",

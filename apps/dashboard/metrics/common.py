@@ -26,8 +26,12 @@ class Window:
     days: int
 
 
-def window(now: datetime, days: int) -> Window:
-    return Window(start=now - timedelta(days=days), end=now, days=days)
+def window(now: datetime, period: int | Window) -> Window:
+    """The period looked back on: `period` days up to `now`, or a window given as it is (a
+    calendar quarter, a custom range: apps/dashboard/periods.py)."""
+    if isinstance(period, Window):
+        return period
+    return Window(start=now - timedelta(days=period), end=now, days=period)
 
 
 def _partners(manager) -> Q:

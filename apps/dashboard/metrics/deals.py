@@ -33,7 +33,7 @@ from apps.program.models import ExchangeRate, ProgramSettings, Tier
 from .. import rollups
 from ..models import ALL_PARTNERS, RegistrationDay, ReviewTime
 from . import common
-from .common import _hours, _rate, _via_partner, sql_timestamp, window
+from .common import Window, _hours, _rate, _via_partner, sql_timestamp, window
 from .sql import with_ctes
 
 REVIEW_DELAY = "reviewed_at - submitted_at"
@@ -90,14 +90,14 @@ def _review_buckets(regs, manager, cut: rollups.Split) -> dict[int, int]:
     return counts
 
 
-def registrations(now: datetime, days: int, manager=None) -> dict:
+def registrations(now: datetime, period: int | Window, manager=None) -> dict:
     """Submitted / approved / rejected per week, review time against the SLA, SLA breaches now,
     win rate of the registrations closed in the period. The period's whole days come from the
     roll-ups (apps/dashboard/rollups.py: O(days) rows for the program, O(days × partners) for a
     manager), its partial first and last days from the registrations (an index range over at
     most two days). Review percentiles come from fixed buckets: `review_error_hours` says how
     far off they can be. Seven queries."""
-    w = window(now, days)
+    w = window(now, period)
     sla = ProgramSettings.get().review_sla_hours
     regs = DealRegistration.objects.filter(_via_partner(manager))
     cut = rollups.split(w.start, w.end)
@@ -265,29 +265,34 @@ def _converted(regs, base: str, amount, rate_date, rates: dict | None = None):
 def _pipeline_and_won(regs, base: str, today: date, start: datetime, end: datetime):
     """The approved registrations among `regs` with their estimated value at today's rate, and
     those won in [start, end] with their won value at the close date's rate (`in_base`)."""
-    approved = _converted(
-        regs.filter(status=RegStatus.APPROVED),
-        base,
-        F("estimated_value"),
-        Value(today),
-        rates=_rates_on(today),
-    )
-    won = _converted(
+    approved = _at_todays_rate(regs.filter(status=RegStatus.APPROVED), base, today)
+    return approved, _won_in(regs, base, start, end)
+
+
+def _at_todays_rate(regs, base: str, today: date):
+    """`regs` with their estimated value in the base currency at the rate in force `today`
+    (`in_base`): the approved pipeline's conversion."""
+    return _converted(regs, base, F("estimated_value"), Value(today), rates=_rates_on(today))
+
+
+def _won_in(regs, base: str, start: datetime, end: datetime):
+    """The registrations among `regs` won in [start, end], with their won value at the rate in
+    force on the close date (`in_base`)."""
+    return _converted(
         regs.filter(status=RegStatus.WON, closed_at__gte=start, closed_at__lte=end),
         base,
         Coalesce("actual_value", "estimated_value"),
         TruncDate("closed_at"),
     )
-    return approved, won
 
 
 # Long on purpose: the money figure is one statement (CTEs joined, converted, ranked in SQL);
 # its parts are the statement's clauses, readable top to bottom, not steps to call separately.
-def money(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
+def money(now: datetime, period: int | Window, manager=None, limit: int = 10) -> dict:
     """Approved pipeline (approved now, at today's rate) and won value (won in the period, at
     the rate in force on the close date) by partner and by tier, in the base currency. Amounts
     in a currency with no rate in force are left out of the sums and counted, never guessed."""
-    w = window(now, days)
+    w = window(now, period)
     base = ProgramSettings.get().base_currency.upper()
     today = timezone.localdate(now)
     # Two index-only scans (dashboard migration 0001): the approved registrations through the

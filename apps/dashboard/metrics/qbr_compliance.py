@@ -12,16 +12,18 @@ from apps.program.models import Tier
 from apps.qbrs.models import QBR
 from apps.qbrs.models import Status as QBRStatus
 
-from .common import _partners, _rate, _via_partner, window
+from .common import Window, _partners, _rate, _via_partner, window
+from .stages import evaluation_loops
 
 LOOP_STAGES = (Stage.GROWTH, Stage.EVALUATION, Stage.EXPANSION)
 DEFAULT_CADENCE_MONTHS = 3
 
 
-def qbrs(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
+def qbrs(now: datetime, period: int | Window, manager=None, limit: int = 10) -> dict:
     """Compliance (partners in growth/evaluation/expansion with a QBR completed within their
-    tier's cadence), overdue QBRs, and the growth ⇄ evaluation loops per partner. Five queries."""
-    w = window(now, days)
+    tier's cadence), overdue QBRs, and the growth ⇄ evaluation loops per partner (the loops of
+    the period are the funnel's: its Evaluation → Growth step). Five queries."""
+    w = window(now, period)
     tiers = {t.pk: now - relativedelta(months=t.qbr_cadence_months) for t in Tier.objects.all()}
 
     def completed_since(cutoff: datetime) -> Exists:
@@ -46,32 +48,35 @@ def qbrs(now: datetime, days: int, manager=None, limit: int = 10) -> dict:
     overdue = QBR.objects.filter(
         _via_partner(manager), status=QBRStatus.SCHEDULED, scheduled_for__lt=now
     ).count()
+    # Loops all time: every evaluation → growth move up to the period's end. In the period: the
+    # funnel's own rows (stages.evaluation_loops), so the two cards count the same loops.
     loops = StageHistory.objects.filter(
-        _via_partner(manager), from_stage=Stage.EVALUATION, to_stage=Stage.GROWTH, at__lte=now
+        _via_partner(manager), from_stage=Stage.EVALUATION, to_stage=Stage.GROWTH, at__lte=w.end
     )
-    in_period = Q(at__gte=w.start)
     top = list(
         loops.values("partner_id", "partner__name")
-        .annotate(total=Count("id"), in_period=Count("id", filter=in_period))
+        .annotate(total=Count("id"))
         .order_by("-total", "partner__name", "partner_id")[:limit]
     )
-    totals = loops.aggregate(
-        loops=Count("id", filter=in_period),
-        partners=Count("partner_id", distinct=True),
+    in_period = dict(
+        evaluation_loops(w, manager)
+        .filter(partner_id__in=[r["partner_id"] for r in top])
+        .values("partner_id")
+        .annotate(n=Count("id"))
+        .values_list("partner_id", "n")
+        .order_by()
     )
     return {
         "in_loop": agg["total"],
         "compliant": agg["compliant"],
         "compliance": _rate(agg["compliant"], agg["total"]),
         "overdue": overdue,
-        "loops_in_period": totals["loops"],
-        "looping_partners": totals["partners"],
         "top_loops": [
             {
                 "partner_id": r["partner_id"],
                 "name": r["partner__name"],
                 "total": r["total"],
-                "in_period": r["in_period"],
+                "in_period": in_period.get(r["partner_id"], 0),
             }
             for r in top
         ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import (
     Case,
@@ -23,7 +23,16 @@ from apps.deals.models import DealRegistration
 from apps.partners.models import Partner, Stage, StageHistory
 
 from ..stats import days_between, db_datetime, grouped_percentiles, queryset_percentiles
-from .common import _cutoffs, _days, _partners, _rate, _via_partner, stage_names, window
+from .common import (
+    Window,
+    _cutoffs,
+    _days,
+    _partners,
+    _rate,
+    _via_partner,
+    stage_names,
+    window,
+)
 
 # The steps of the lifecycle whose conversion the funnel shows.
 STEPS = [
@@ -36,31 +45,41 @@ STEPS = [
 ]
 
 
+def stays_begun(w: Window, manager=None):
+    """The stays begun in the period: a history row opens a stay in its to_stage, annotated
+    with `next_to`, the stage the partner's next row (by the period's end) moved it to — None
+    while the stay goes on (ties on `at` are broken by id, as the history is ordered). The
+    funnel's conversion and the QBR card's loops are both counted from these rows, so they
+    cannot disagree."""
+    later = StageHistory.objects.filter(partner_id=OuterRef("partner_id"), at__lte=w.end).filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
+    )
+    return StageHistory.objects.filter(
+        _via_partner(manager), at__gte=w.start, at__lte=w.end
+    ).annotate(next_to=Subquery(later.order_by("at", "id").values("to_stage")[:1]))
+
+
+def evaluation_loops(w: Window, manager=None):
+    """The growth ⇄ evaluation loops closed from the period: evaluations begun in the period
+    that have gone back to growth by its end (the funnel's Evaluation → Growth "moved on")."""
+    return stays_begun(w, manager).filter(to_stage=Stage.EVALUATION, next_to=Stage.GROWTH)
+
+
 # A little over 60 lines: the funnel's steps and their conversion are one aggregate and its
 # reading; kept together so the step definitions and the SQL cannot drift apart.
 # --- the stage funnel -------------------------------------------------------------------------
-def stage_funnel(now: datetime, days: int, manager=None) -> dict:
+def stage_funnel(now: datetime, period: int | Window, manager=None) -> dict:
     """Partners per stage now; for each lifecycle step, the stays begun in the period and how
-    many of them have moved on to the next stage by `now` (cohort conversion). Three queries."""
-    w = window(now, days)
+    many of them have moved on to the next stage by the period's end (cohort conversion); and
+    the same per stage (`stages`: each stage once, with where its stays went). Three queries."""
+    w = window(now, period)
     counts = {s.value: 0 for s in Stage}
     for row in Partner.objects.filter(_partners(manager)).values("stage").annotate(n=Count("id")):
         counts[row["stage"]] = row["n"]
 
-    # Each history row opens a stay in its to_stage; what ended the stay is the partner's next
-    # row (ties on `at` are broken by id, as the history is ordered).
-    later = StageHistory.objects.filter(partner_id=OuterRef("partner_id"), at__lte=w.end).filter(
-        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
-    )
-    entries = (
-        StageHistory.objects.filter(_via_partner(manager), at__gte=w.start, at__lte=w.end)
-        .annotate(next_to=Subquery(later.order_by("at", "id").values("to_stage")[:1]))
-        .values("to_stage", "next_to")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    entries = stays_begun(w, manager).values("to_stage", "next_to").annotate(n=Count("id"))
     outcomes: dict[str, dict[str | None, int]] = {}
-    for row in entries:
+    for row in entries.order_by():
         outcomes.setdefault(row["to_stage"], {})[row["next_to"]] = row["n"]
 
     # A partner made in the period starts its first stay in recruitment without a history row.
@@ -100,11 +119,39 @@ def stage_funnel(now: datetime, days: int, manager=None) -> dict:
                 "rate": _rate(moved, entered),
             }
         )
-    return {"counts": counts, "total": sum(counts.values()), "steps": steps}
+    return {
+        "counts": counts,
+        "total": sum(counts.values()),
+        "steps": steps,
+        "stages": _by_stage(steps),
+    }
+
+
+def _by_stage(steps: list[dict]) -> list[dict]:
+    """The steps folded into one row per stage left (evaluation has two ways on): entered =
+    moved on + exited + still there + elsewhere, each stay counted once."""
+    rows: dict[str, dict] = {}
+    for step in steps:
+        row = rows.setdefault(
+            step["from"],
+            {
+                "stage": step["from"],
+                "entered": step["entered"],
+                "exited": step["exited"],
+                "still": step["still"],
+                "moves": [],
+            },
+        )
+        row["moves"].append({"to": step["to"], "n": step["moved"]})
+    for row in rows.values():
+        row["moved"] = sum(m["n"] for m in row["moves"])
+        row["elsewhere"] = row["entered"] - row["moved"] - row["exited"] - row["still"]
+        row["rate"] = _rate(row["moved"], row["entered"])
+    return list(rows.values())
 
 
 # --- time in stage and bottlenecks ------------------------------------------------------------
-def _stays_sql(now: datetime, start: datetime, manager) -> tuple[str, list]:
+def _stays_sql(now: datetime, start: datetime, end: datetime, manager) -> tuple[str, list]:
     """(g: stage, v: days) of every stay that ended in the period plus every current stay.
 
     A completed stay is a history row (it ends the stay in its from_stage) and began at the
@@ -131,15 +178,16 @@ def _stays_sql(now: datetime, start: datetime, manager) -> tuple[str, list]:
         FROM {partners} p
         WHERE p.stage <> 'exited'{mine}
     """  # noqa: S608 — table names from _meta; values are parameters
-    params = [db_datetime(start), db_datetime(now), *mine_params, db_datetime(now), *mine_params]
+    params = [db_datetime(start), db_datetime(end), *mine_params, db_datetime(now), *mine_params]
     return sql, params
 
 
-def time_in_stage(now: datetime, days: int, manager=None) -> list[dict]:
+def time_in_stage(now: datetime, period: int | Window, manager=None) -> list[dict]:
     """Median and 90th percentile days per stage, over the stays that ended in the period and
     the stays still running, against each stage's target. Two queries."""
     names = stage_names()
-    sql, params = _stays_sql(now, now - timedelta(days=days), manager)
+    w = window(now, period)
+    sql, params = _stays_sql(now, w.start, w.end, manager)
     found = grouped_percentiles(sql, params, (0.5, 0.9))
     rows = []
     for stage in Stage:
@@ -209,11 +257,11 @@ def bottlenecks(now: datetime, manager=None, limit: int = 10) -> dict:
 
 
 # --- onboarding -------------------------------------------------------------------------------
-def onboarding(now: datetime, days: int, manager=None) -> dict:
+def onboarding(now: datetime, period: int | Window, manager=None) -> dict:
     """Ramp time (onboarding start → first approved registration) of the partners whose first
     approval fell in the period; on-time completion of onboardings completed in the period;
     partners at risk now (in onboarding past their due date). Two queries."""
-    w = window(now, days)
+    w = window(now, period)
     today = timezone.localdate(now)
     first_approval = (
         DealRegistration.objects.filter(
