@@ -48,7 +48,8 @@ def fill(code: str, known: dict[tuple[str, str], dict]) -> list[str]:
             entry.msgstr = text if isinstance(text, str) else text[0]
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+        # msgmerge's guess at an earlier msgid, meaningless once translated
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     po.save(str(path))
     return missing
 

@@ -61,8 +61,8 @@ HEALTH_PARTS = [
     (
         "leads",
         _("Lead response"),
-        # xgettext:no-python-format (a percent sign here is a percent, never a placeholder)
         _(
+            # xgettext:no-python-format (a percent sign here is a percent, not a placeholder)
             "20 when ≥ 80 % of the leads given in 90 days were answered in time, 10 at ≥ 50 % "
             "or none given, else 0"
         ),
