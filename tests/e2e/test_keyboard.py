@@ -24,10 +24,23 @@ from tests.qbrs.factories import QBRFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 IS_FOCUSED = "el => el === document.activeElement"
-# The focus ring: an outline of at least 2px that is drawn (WCAG 2.4.7).
+# The focus ring (WCAG 2.4.7): an outline of at least 2px, at 3:1 or more against the background
+# around the element (1.4.11).
 FOCUS_RING = """el => {
   const style = getComputedStyle(el);
-  return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 2) return false;
+  const rgb = colour => colour.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  let background = [255, 255, 255];
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const colour = rgb(getComputedStyle(node).backgroundColor);
+    if (colour.length < 4 || colour[3] > 0) { background = colour; break; }
+  }
+  const [light, dark] = [lum(rgb(style.outlineColor)), lum(background)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05) >= 3;
 }"""
 
 

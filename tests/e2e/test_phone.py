@@ -93,7 +93,9 @@ def test_every_portal_page_fits_a_phone_with_tap_targets_a_finger_hits(
         context, page = phone_context(browser, live_server, users[role].username)
         for entry in pages:
             page.goto(live_server.url + entry.url, wait_until="networkidle")
-            page.screenshot(path=str(SCREENSHOTS / f"phone-{entry.name.replace(':', '-')}.png"))
+            page.screenshot(
+                path=str(SCREENSHOTS / f"phone-{entry.name.replace(':', '-')}.png"), full_page=True
+            )
             width = page.evaluate("() => document.documentElement.scrollWidth")
             if width > PHONE["width"]:
                 problems.append(f"{entry.name} {entry.url}: {width}px wide, scrolls sideways")
