@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -28,6 +31,20 @@ def language_choices() -> list[tuple[str, str]]:
     return list(settings.LANGUAGES)
 
 
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA zones a person picks from ("Europe/Berlin"), sorted, and UTC: the region/city
+    names, without the legacy aliases ("GB", "Japan", "EST5EDT") and the fixed offsets of Etc/
+    (whose signs read backwards: Etc/GMT+5 is five hours behind) that name the same times."""
+    names = zoneinfo.available_timezones()
+    return tuple(sorted(n for n in names if "/" in n and not n.startswith("Etc/"))) + ("UTC",)
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Callable, so a new tz database release changes no migration."""
+    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MANAGER)
     # Blank for staff; a partner user always holds one (the constraint below).
@@ -50,6 +67,17 @@ class User(AbstractUser):
         blank=True,
         default="",
         help_text=_("The language of your pages. Leave it blank to follow your browser."),
+    )
+    # Blank: the program's time zone (settings.TIME_ZONE) (apps/accounts/middleware.py).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Dates and times are shown in this time zone. Leave it blank for the program's."
+        ),
     )
 
     class Meta:

@@ -20,6 +20,7 @@ from .models import (
     Role,
     User,
     UserSession,
+    time_zone_names,
 )
 
 
@@ -152,14 +153,25 @@ def user_password_change(
     return current, token_create(current)
 
 
-def user_language_set(*, user: User, language: str) -> User:
-    """The language of the user's pages from their next request on; blank follows the browser."""
+def user_preferences_set(*, user: User, language: str, time_zone: str) -> set[str]:
+    """The language and time zone of the user's pages from their next request on; blank follows
+    the browser (language) or the program (time zone). Answers the names of what changed."""
+    errors = {}
     if language and language not in dict(settings.LANGUAGES):
-        raise InvalidInput({"language": [_("Choose one of the languages offered.")]})
-    if user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
-    return user
+        errors["language"] = [_("Choose one of the languages offered.")]
+    if time_zone and time_zone not in time_zone_names():
+        errors["time_zone"] = [_("Choose one of the time zones offered.")]
+    if errors:
+        raise InvalidInput(errors)
+    changed = {
+        name
+        for name, value in (("language", language), ("time_zone", time_zone))
+        if getattr(user, name) != value
+    }
+    if changed:
+        user.language, user.time_zone = language, time_zone
+        user.save(update_fields=sorted(changed))
+    return changed
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language_from_request, gettext
 
@@ -16,7 +16,7 @@ from apps.core.errors import InvalidInput
 from apps.core.throttles import ScopeThrottle, throttle
 
 from .forms import LanguageForm
-from .services import user_language_set, user_sign_out_everywhere
+from .services import user_preferences_set, user_sign_out_everywhere
 
 log = logging.getLogger(__name__)
 
@@ -74,21 +74,38 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def language(request):
-    """The user's own settings: the language of their pages (staff and partner users alike)."""
-    form = LanguageForm(initial={"language": request.user.language})
+    """The user's own preferences: the language and the time zone of their pages (staff and
+    partner users alike). The URL keeps its first name."""
+    user = request.user
+    form = LanguageForm(initial={"language": user.language, "time_zone": user.time_zone})
     status = 200
     if request.method == "POST":
         form = LanguageForm(request.POST)
         if form.is_valid():
             chosen = form.cleaned_data["language"]
             try:
-                user_language_set(user=request.user, language=chosen)
+                changed = user_preferences_set(
+                    user=user, language=chosen, time_zone=form.cleaned_data["time_zone"]
+                )
             except InvalidInput as exc:
-                form.add_error("language", exc.errors["language"])
+                for field, errors in exc.errors.items():
+                    form.add_error(field, errors)
             else:
                 # Said in the language the next page speaks.
                 with translation.override(chosen or get_language_from_request(request)):
-                    messages.success(request, gettext("Your language is saved."))
+                    messages.success(request, _saved_message(changed))
                 return redirect("language")
         status = 400
-    return render(request, "accounts/language.html", {"form": form}, status=status)
+    return render(
+        request, "accounts/language.html", {"form": form, "now": timezone.now()}, status=status
+    )
+
+
+def _saved_message(changed: set[str]) -> str:
+    if changed == {"language", "time_zone"}:
+        return gettext("Your language and time zone are saved.")
+    if changed == {"time_zone"}:
+        return gettext("Your time zone is saved.")
+    if changed == {"language"}:
+        return gettext("Your language is saved.")
+    return gettext("Your preferences are saved.")

@@ -16,11 +16,12 @@ from types import SimpleNamespace
 
 from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.formatting import format_date, format_number
 from apps.core.markdown import render_markdown
 from apps.core.pdf import join_pdfs, render_pdf, sha256
 
@@ -98,14 +99,14 @@ def sample_values() -> dict[str, str]:
 
 
 def _day(value: date | None) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
+    return format_date(value, style="long") if value else ""  # a contract spells its dates out
 
 
 def tier_benefits(tier) -> str:
     if tier is None:
         return _("No tier benefits apply yet.")
     lines = [
-        _("Discount on list price: %(p)s%%") % {"p": formats.number_format(tier.discount_percent)},
+        _("Discount on list price: %(p)s%%") % {"p": format_number(tier.discount_percent)},
         _("Deal registration protection: %(d)s days") % {"d": tier.protection_days},
         _("Business reviews every %(m)s months") % {"m": tier.qbr_cadence_months},
     ]

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import transitions
 from apps.core.exits import Effect, perform
+from apps.core.formatting import format_date
 
 from .models import Agreement, Status
 
@@ -33,9 +34,7 @@ def exit_effects(partner, *, now: datetime) -> list[Effect]:
                 "title": a.title,
                 "kind": a.get_kind_display(),
                 "days": a.notice_period_days,
-                "end": formats.date_format(
-                    today + timedelta(days=a.notice_period_days), "DATE_FORMAT"
-                ),
+                "end": format_date(today + timedelta(days=a.notice_period_days)),
             },
             link=reverse("agreements:detail", args=[a.pk]),
         )

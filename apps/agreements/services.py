@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition
 from apps.core import transitions
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
 from apps.core.events import send_after_commit
+from apps.core.formatting import format_date
 from apps.core.pdf import pdf_page_count, sha256
 from apps.notifications.services import notify
 
@@ -254,7 +255,7 @@ def _announce(agreement: Agreement, name: str, actor) -> None:
 def _signed_body(agreement: Agreement) -> str:
     body = f"Signed by {agreement.signed_by_name}."
     if agreement.status == Status.SIGNED:
-        body += f" It becomes active on its start date, {agreement.start_date:%d %b %Y}."
+        body += f" It becomes active on its start date, {format_date(agreement.start_date)}."
     if agreement.countersign_required:
         body += " Its template asks for your countersignature."
     return body

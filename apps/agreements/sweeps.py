@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import audiences
+from apps.core.formatting import format_date
 from apps.core.sweeps import due_offset, sweep
 from apps.notifications.services import Message, notify_batch
 from apps.program.models import ProgramSettings
@@ -75,11 +76,11 @@ def _remind(run: _Run, a: Agreement, end: date) -> None:
     what = "renews automatically" if a.auto_renew else "ends"
     vendor = (
         f"{a.partner.name}: “{a.title}” {what} in {days} days",
-        f"The agreement {what} on {end:%d %b %Y}.",
+        f"The agreement {what} on {format_date(end)}.",
     )
     partner = (
         f"Your agreement “{a.title}” ends in {days} days",
-        f"It ends on {end:%d %b %Y}. Talk to your partner manager about renewing.",
+        f"It ends on {format_date(end)}. Talk to your partner manager about renewing.",
     )
     key = f"agreement-ends-{offset}d:{a.pk}:{end.isoformat()}"
     run.both_sides(a, "agreement_ending", key, vendor, None if a.auto_renew else partner)
@@ -92,12 +93,12 @@ def _end_term(run: _Run, a: Agreement, ended: date) -> None:
         if a.auto_renew:
             agreement_transition(agreement=a, name="renew", end_date=next_term_end(a), now=run.now)
             run.counts["renewed"] += 1
-            subject = f"{a.partner.name}: “{a.title}” renewed until {a.end_date:%d %b %Y}"
+            subject = f"{a.partner.name}: “{a.title}” renewed until {format_date(a.end_date)}"
             kind = "agreement_renewed"
         else:
             agreement_transition(agreement=a, name="expire", now=run.now)
             run.counts["expired"] += 1
-            subject = f"{a.partner.name}: “{a.title}” expired on {ended:%d %b %Y}"
+            subject = f"{a.partner.name}: “{a.title}” expired on {format_date(ended)}"
             kind = "agreement_expired"
     partner_subject = subject.replace(f"{a.partner.name}: ", "Your agreement ")
     if kind == "agreement_renewed":
@@ -116,8 +117,8 @@ def _start(run: _Run, a: Agreement) -> None:
     """A signed agreement's start date has come: it is active from today (once: the state says)."""
     agreement_transition(agreement=a, name="activate", now=run.now)
     run.counts["activated"] += 1
-    subject = f"{a.partner.name}: “{a.title}” is active from {a.start_date:%d %b %Y}"
-    partner_subject = f"Your agreement “{a.title}” is active from {a.start_date:%d %b %Y}"
+    subject = f"{a.partner.name}: “{a.title}” is active from {format_date(a.start_date)}"
+    partner_subject = f"Your agreement “{a.title}” is active from {format_date(a.start_date)}"
     body = "It was signed earlier and its start date has come."
     run.both_sides(
         a, "agreement_active", f"agreement_active:{a.pk}", (subject, body), (partner_subject, body)

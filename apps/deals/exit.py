@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils import formats
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from apps.core.exits import Effect, perform
+from apps.core.formatting import format_date
 
 from .models import OPEN_STATUSES, UNDECIDED_STATUSES, DealRegistration, Status
 from .services import registration_transition
@@ -41,7 +41,7 @@ def exit_effects(partner, *, now: datetime) -> list[Effect]:
             label = _("%(customer)s (%(domain)s): protected until %(until)s; expires now") % {
                 "customer": r.customer_name,
                 "domain": r.customer_domain,
-                "until": formats.date_format(r.expires_at, "DATE_FORMAT") if r.expires_at else "—",
+                "until": format_date(r.expires_at),
             }
         effects.append(
             Effect(

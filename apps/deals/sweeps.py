@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.accounts import audiences
+from apps.core.formatting import format_date
 from apps.core.sweeps import sweep
 from apps.notifications.services import Message, notify_batch
 from apps.program.models import ProgramSettings
@@ -130,10 +130,9 @@ def deal_expiry(now: datetime) -> dict:
         Message(
             recipients=to,
             kind="deal_expiry_reminder",
-            subject=f"Protection ends {timezone.localtime(reg.expires_at):%d %b %Y}: "
-            f"{reg.customer_name}",
+            subject=f"Protection ends {format_date(reg.expires_at)}: {reg.customer_name}",
             body=f"The protection of {reg.customer_name} ends on "
-            f"{timezone.localtime(reg.expires_at):%d %b %Y} ({(reg.expires_at - now).days} days "
+            f"{format_date(reg.expires_at)} ({(reg.expires_at - now).days} days "
             "left). Ask your partner manager for an extension if the deal needs more time.",
             key=key,
             link=reverse("portal:deal_detail", args=[reg.pk]),
@@ -190,7 +189,7 @@ def deal_info_reminder(now: datetime) -> dict:
             kind="deal_info_reminder",
             subject=f"Your answer is awaited: {reg.customer_name}",
             body=f"Your partner manager asked a question about your registration of "
-            f"{reg.customer_name} on {timezone.localtime(reg.info_requested_at):%d %b %Y} "
+            f"{reg.customer_name} on {format_date(reg.info_requested_at)} "
             "(see the registration's page). Its review continues once you answer.",
             key=f"deal-info-reminder:{reg.pk}:{reg.info_requested_at:%Y%m%d%H%M%S%f}",
             link=reverse("portal:deal_detail", args=[reg.pk]),

@@ -14,6 +14,7 @@ from apps.core import transitions
 from apps.core.access import admin_required, staff_required
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.filters import for_page
+from apps.core.formatting import format_date
 from apps.core.sections import collect
 from apps.partners.models import Partner
 from apps.program.models import ProgramSettings
@@ -176,7 +177,7 @@ def transition(request, pk: int, name: str):
             "mark_lost": "Marked as lost.",
             "withdraw": "Withdrawn.",
         }[name]
-        until = timezone.localtime(reg.expires_at).strftime("%d %b %Y") if reg.expires_at else ""
+        until = format_date(reg.expires_at) if reg.expires_at else ""
         messages.success(request, done.format(until=until))
         reg = _registration(pk)
     return _respond(request, reg)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.discovery import app_modules
+from apps.core.formatting import format_date
 
 MISSING = "—"
 StrOrPromise = str | Promise
@@ -42,7 +43,7 @@ FIELDS: dict[str, StrOrPromise] = {
 
 
 def _date(value) -> str | None:
-    return formats.date_format(value, "DATE_FORMAT") if value else None
+    return format_date(value) if value else None
 
 
 def _person(user) -> str | None:

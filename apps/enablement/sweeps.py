@@ -9,10 +9,10 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import PartnerRole, Role, User
+from apps.core.formatting import format_date
 from apps.core.sweeps import sweep
 from apps.notifications.services import Message, notify_batch
 
@@ -39,7 +39,7 @@ def _reminders(certs: list[Certification]) -> list[Message]:
         values = {
             "course": c.course.title,
             "person": c.user.get_full_name() or c.user.username,
-            "date": formats.date_format(timezone.localtime(c.expires_at), "DATE_FORMAT"),
+            "date": format_date(c.expires_at),
         }
         key = f"certification-expiring:{c.pk}:{c.expires_at:%Y%m%d}"
         link = reverse("portal:course", args=[c.course_id])

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.core.formatting import format_number
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_CELL = 5_000
@@ -144,7 +146,9 @@ def parse(data: bytes, columns: list[str], required: list[str]) -> list[dict]:
             if not any(v.strip() for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise CsvProblem(f"The file has more than {MAX_ROWS:,} rows; split it up.")
+                raise CsvProblem(
+                    f"The file has more than {format_number(MAX_ROWS)} rows; split it up."
+                )
             cells, errors = _row_cells(values, keys, columns)
             rows.append({"line": reader.line_num, "cells": cells, "parse_errors": errors})
     except csv.Error as exc:

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from django.db.models import Count, Sum
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.core.exits import Effect, perform
+from apps.core.formatting import format_money
 
 from .models import EarningAccrual, EarningStatus, FundRequest, Status
 from .services import fund_request_transition
@@ -76,9 +76,7 @@ def _earning_effects(partner, *, now: datetime) -> list[Effect]:
     if not rows:
         return []
     n = sum(r["n"] for r in rows)
-    amounts = ", ".join(
-        f"{number_format(r['total'], 2, force_grouping=True)} {r['currency']}" for r in rows
-    )
+    amounts = ", ".join(format_money(r["total"], r["currency"]) for r in rows)
     return [
         Effect(
             app="funds",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import audiences
+from apps.core.formatting import format_date
 from apps.core.sweeps import due_offset, sweep
 from apps.notifications.services import Message, notify_batch
 from apps.program.models import ProgramSettings
@@ -126,9 +127,9 @@ def fund_claim_deadlines(now: datetime) -> dict:
         Message(
             recipients=users[r.partner_id],
             kind="fund_claim_reminder",
-            subject=f"Claim due {r.claim_due:%d %b %Y}: {r.title}",
+            subject=f"Claim due {format_date(r.claim_due)}: {r.title}",
             body=f"Submit the claim for {r.title} with its invoice and proof of performance by "
-            f"{r.claim_due:%d %b %Y} ({(r.claim_due - today).days} days left), or the approved "
+            f"{format_date(r.claim_due)} ({(r.claim_due - today).days} days left), or the approved "
             "funds are released.",
             key=f"fund-claim-{offset}d:{r.pk}:{r.claim_due:%Y%m%d}",
             link=reverse("portal:fund_request", args=[r.pk]),

@@ -18,6 +18,7 @@ from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import extra_fields, transitions
 from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_LEADS, partner_role_allows
 from apps.core.errors import DomainError, InvalidInput, NotPermitted, TransitionNotAllowed
+from apps.core.formatting import format_datetime
 from apps.core.numbers import NumberError, parse_decimal
 from apps.deals.normalize import InvalidDomain, normalize_domain
 from apps.deals.services import EXTENDED as REGISTRATION
@@ -411,7 +412,7 @@ def lead_remind(*, lead: Lead, now: datetime) -> bool:
             kind="lead-reminder",
             subject=_("Half the time to accept the lead %s has passed") % lead.company,
             body=_("Accept or reject it before %s, or it goes to another partner.")
-            % timezone.localtime(lead.accept_by).strftime("%Y-%m-%d %H:%M"),
+            % format_datetime(lead.accept_by),
             key=f"lead-reminder:{lead.pk}:{lead.assigned_at.isoformat()}",
             link=portal_link(lead),
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -9,10 +10,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from apps.core import broker
+from apps.core.formatting import format_date, format_datetime
 from apps.core.tasks import run_sweep
 
 from .models import Notification
@@ -33,15 +35,25 @@ class Text:
     msgid: str
     params: Mapping[str, object] = field(default_factory=dict)
 
-    def render(self, language: str) -> str:
-        """Dates among the parameters are written as `d M Y` with the language's month names."""
-        with translation.override(language):
+    def render(self, language: str, time_zone: str = "") -> str:
+        """Dates and moments among the parameters are written by the formatting layer in the
+        recipient's language, a moment in their time zone (blank: the program's)."""
+        try:
+            zone = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_current_timezone()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # a zone a tz update retired
+            zone = timezone.get_current_timezone()
+        with translation.override(language), timezone.override(zone):
             text = gettext(self.msgid)
-            values = {
-                name: dateformat.format(value, "d M Y") if isinstance(value, date) else value
-                for name, value in self.params.items()
-            }
+            values = {name: _written_value(value) for name, value in self.params.items()}
         return text % values if self.params else text
+
+
+def _written_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -56,17 +68,19 @@ class Message:
     link: str = ""
 
 
-def _languages(ids: set[int]) -> dict[int, str]:
-    """Each recipient's language: their choice where they made one among those offered."""
+def _languages(ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Each recipient's language (their choice where they made one among those offered) and
+    time zone (blank: the program's), for those who chose either."""
     offered = dict(settings.LANGUAGES)
-    chosen = get_user_model().objects.filter(pk__in=ids).exclude(language="")
+    chosen = get_user_model().objects.filter(pk__in=ids).exclude(language="", time_zone="")
     return {
-        pk: language for pk, language in chosen.values_list("pk", "language") if language in offered
+        pk: (language if language in offered else settings.LANGUAGE_CODE, zone)
+        for pk, language, zone in chosen.values_list("pk", "language", "time_zone")
     }
 
 
-def _written(text: str | Text, language: str) -> str:
-    return text.render(language) if isinstance(text, Text) else text
+def _written(text: str | Text, language: str, time_zone: str = "") -> str:
+    return text.render(language, time_zone) if isinstance(text, Text) else text
 
 
 def notify(
@@ -107,12 +121,12 @@ def notify_batch(messages: Iterable[Message]) -> int:
     languages = _languages(translated) if translated else {}
     for m, ids in wanted:
         for recipient_id in ids:
-            language = languages.get(recipient_id, settings.LANGUAGE_CODE)
+            language, zone = languages.get(recipient_id, (settings.LANGUAGE_CODE, ""))
             row = Notification(
                 recipient_id=recipient_id,
                 kind=m.kind,
-                subject=_written(m.subject, language)[:200],
-                body=_written(m.body, language),
+                subject=_written(m.subject, language, zone)[:200],
+                body=_written(m.body, language, zone),
                 link=m.link[:500],
                 key=_key(m.key, recipient_id),
             )

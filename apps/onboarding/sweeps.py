@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import audiences
+from apps.core.formatting import format_date
 from apps.core.sweeps import due_offset, sweep
 from apps.notifications.services import Message, notify_batch
 from apps.partners.models import ONBOARDING_DUE, TASK_OVERDUE_DUE, Partner, Task
@@ -79,7 +80,7 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
                 "onboarding_due",
                 f"{p.name}: onboarding due in {days_left} day{plural}",
                 key,
-                f"Onboarding is due on {due:%d %b %Y}. Open tasks need finishing before then.",
+                f"Onboarding is due on {format_date(due)}. Open tasks need finishing before then.",
                 partner_link,
             )
         )
@@ -89,7 +90,7 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
                 "onboarding_due",
                 f"Your onboarding is due in {days_left} day{plural}",
                 key,
-                f"Finish your onboarding checklist by {due:%d %b %Y}.",
+                f"Finish your onboarding checklist by {format_date(due)}.",
                 reverse("portal:home"),
             )
         )
@@ -99,7 +100,7 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
             Message(
                 {*audiences.vendor_side(p, admin_list), *admin_list},
                 "onboarding_overdue",
-                f"{p.name} is overdue in onboarding (due {due:%d %b %Y})",
+                f"{p.name} is overdue in onboarding (due {format_date(due)})",
                 f"onboarding-overdue:{p.pk}:{due.isoformat()}",
                 "The partner is at risk: onboarding passed its due date unfinished.",
                 partner_link,
@@ -122,6 +123,6 @@ def _task_overdue(t, partner_users, admin_list) -> Message:
         "task_overdue",
         subject,
         f"task-overdue:{t.pk}:{t.due_date}",  # the ISO date
-        f"This task was due on {t.due_date:%d %b %Y}.",
+        f"This task was due on {format_date(t.due_date)}.",
         link,
     )

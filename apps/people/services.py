@@ -21,6 +21,7 @@ from apps.accounts.services import user_create, user_deactivate
 from apps.core.confirmations import PlanChanged, fingerprint
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.events import send_after_commit
+from apps.core.formatting import format_datetime
 from apps.notifications.services import notify_address
 
 from .events import invitation_accepted
@@ -69,7 +70,8 @@ def _send(invitation: Invitation, token: str) -> None:
         % {
             "partner": partner.name,
             "role": PartnerRole(invitation.partner_role).label,
-            "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "expires": f"{format_datetime(invitation.expires_at)} "
+            f"({timezone.get_current_timezone_name()})",
         },
         link=invitation_link(token),
         key=f"invitation:{invitation.pk}:{invitation.token_digest[:16]}",

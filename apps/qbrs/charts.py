@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from apps.core.formatting import format_number, format_percent
+
 WIDTH, HEIGHT, PAD_TOP, PAD_BOTTOM = 220, 110, 16, 22
 
 CHARTS = [
@@ -28,10 +30,10 @@ def _fmt(value: float | None, kind: str) -> str:
     if value is None:
         return "–"
     if kind == "money":
-        return f"{value:,.0f}"
+        return format_number(value, decimals=0)
     if kind == "percent":
-        return f"{value:.0f}%"
-    return f"{value:g}"
+        return format_percent(value)
+    return format_number(value)
 
 
 def bar_chart(points: list[dict], key: str, title: str, kind: str) -> dict:

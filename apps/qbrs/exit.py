@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exits import Effect, perform
+from apps.core.formatting import format_date
 
 from .models import OPEN_STATUSES, QBR
 from .services import qbr_transition
@@ -31,7 +31,7 @@ def exit_effects(partner, *, now: datetime) -> list[Effect]:
             % {
                 "quarter": q.quarter,
                 "status": q.get_status_display().lower(),
-                "when": formats.date_format(timezone.localtime(q.scheduled_for), "DATE_FORMAT"),
+                "when": format_date(q.scheduled_for),
             },
             link=reverse("qbrs:detail", args=[q.pk]),
         )

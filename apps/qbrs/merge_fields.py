@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from apps.core.formatting import format_money
+
 from . import quarters
 from .metrics import figures_for
 from .models import ActionItem
@@ -13,7 +15,8 @@ from .templatetags.qbrs import figure
 
 
 def _money(amount, currency: str) -> str | None:
-    return None if amount in (None, "") else f"{currency} {figure(amount, 'money')}"
+    """In the currency's own symbol and decimals, in the language the document is written in."""
+    return None if amount in (None, "") else format_money(amount, currency)
 
 
 def figures(partner, now: datetime) -> dict[str, str | None]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from apps.accounts import audiences
+from apps.core.formatting import format_date, format_datetime
 from apps.core.sweeps import sweep
 from apps.notifications.services import Message, notify_batch
 from apps.partners.models import Partner, Stage
@@ -90,7 +91,7 @@ def _reminder_days() -> list[int]:
 
 
 def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
+    return format_datetime(moment)
 
 
 def _reminder_due(now: datetime, days: list[int]) -> Q:
@@ -223,7 +224,7 @@ def _overdue_action_items(now: datetime) -> int:
                 recipients=recipients,
                 kind="qbr_action_item_overdue",
                 subject=subject,
-                body=f"It was due on {item.due_date:%d %b %Y} (QBR {item.qbr.quarter}).",
+                body=f"It was due on {format_date(item.due_date)} (QBR {item.qbr.quarter}).",
                 key=f"qbr-action-overdue:{item.pk}:{item.due_date}",  # the ISO date
                 link=link,
             )

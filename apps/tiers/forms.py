@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import numbers
+from apps.core.formatting import format_date
 from apps.program.models import ExchangeRate, Tier
 
 from .services import AMOUNT_BOUNDS, COUNT_BOUNDS, DESCRIPTION_MAX, NAME_MAX, tier_config_errors
@@ -177,6 +178,6 @@ class ExchangeRateForm(forms.ModelForm):
             if taken.exists():
                 self.add_error(
                     "effective_date",
-                    f"There is already a {currency} rate from {day:%Y-%m-%d}; edit that one instead.",
+                    f"There is already a {currency} rate from {format_date(day)}; edit that one instead.",
                 )
         return data

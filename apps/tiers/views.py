@@ -12,6 +12,7 @@ from apps.core.access import admin_required, portal_required, staff_required
 from apps.core.confirmations import PlanChanged
 from apps.core.errors import DomainError, NotPermitted
 from apps.core.filters import for_page
+from apps.core.formatting import format_date
 from apps.core.nav import settings_tabs
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency, exchange_rate_save
@@ -154,7 +155,9 @@ def rates(request):
     form = ExchangeRateForm(request.POST or None, base_currency=base)
     if request.method == "POST" and form.is_valid():
         rate = exchange_rate_save(rate=form.save(commit=False))
-        messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} saved.")
+        messages.success(
+            request, f"Rate for {rate.currency} from {format_date(rate.effective_date)} saved."
+        )
         return redirect("tiers:rates")
     page = Paginator(selectors.exchange_rates(), 50).get_page(request.GET.get("page"))
     return render(
@@ -178,7 +181,9 @@ def rate_edit(request, pk: int):
     form = ExchangeRateForm(request.POST or None, instance=rate, base_currency=base)
     if request.method == "POST" and form.is_valid():
         exchange_rate_save(rate=form.save(commit=False))
-        messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} saved.")
+        messages.success(
+            request, f"Rate for {rate.currency} from {format_date(rate.effective_date)} saved."
+        )
         return redirect("tiers:rates")
     return render(
         request,
@@ -193,7 +198,9 @@ def rate_edit(request, pk: int):
 def rate_delete(request, pk: int):
     rate = get_object_or_404(ExchangeRate, pk=pk)
     rate.delete()
-    messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} deleted.")
+    messages.success(
+        request, f"Rate for {rate.currency} from {format_date(rate.effective_date)} deleted."
+    )
     return redirect("tiers:rates")
 
 

@@ -68,3 +68,21 @@ def test_the_template_filters_call_the_layer():
     with translation.override("de"):
         text = template.render(Context({"d": date(2026, 12, 4), "a": Decimal("5"), "n": 1234}))
     assert text == "04.12.2026 · 5,00\xa0€ · 1.234"
+
+
+def test_the_percent_filter_keeps_a_typed_rate_s_own_decimals():
+    template = Template(
+        "{% load fmt %}{{ a|percent:'auto' }} · {{ b|percent:'auto' }} · {{ c|percent }}"
+    )
+    with translation.override("en"):
+        text = template.render(Context({"a": Decimal("2.50"), "b": Decimal("10"), "c": 37.5}))
+    assert text == "2.5% · 10% · 38%"
+
+
+def test_the_day_and_moment_filters_read_iso_text_kept_in_json_figures():
+    template = Template("{% load fmt %}{{ d|day }} · {{ m|moment }} · {{ x|day }}")
+    with translation.override("de"), timezone.override("UTC"):
+        text = template.render(
+            Context({"d": "2026-12-04", "m": "2026-12-04T23:30:00+00:00", "x": "soon"})
+        )
+    assert text == "04.12.2026 · 04.12.2026, 23:30 · —"

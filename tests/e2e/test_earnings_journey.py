@@ -22,7 +22,7 @@ def test_a_finance_user_sees_earnings_accrued_then_paid(page, live_server, login
     page.goto(f"{live_server.url}/portal/")
     page.get_by_role("link", name="My earnings").click()
     expect(page.get_by_role("heading", name="My earnings")).to_be_visible()
-    expect(page.locator("#my-earnings")).to_contain_text("1,000.00 EUR")
+    expect(page.locator("#my-earnings")).to_contain_text("€1,000.00")
     expect(page.locator("#my-earnings")).to_contain_text("Accrued")
     shot("earnings-my-earnings-accrued")
 

@@ -58,7 +58,7 @@ def test_request_approve_less_claim_and_pay(page, live_server, login, shot, acme
     page.context.clear_cookies()
     login(nina)
     page.goto(f"{live_server.url}/portal/funds/")
-    expect(page.locator("#allocations")).to_contain_text("7,000.00 EUR")
+    expect(page.locator("#allocations")).to_contain_text("€7,000.00")
     expect(page.locator("#fund-requests")).to_contain_text("Approved")
     shot("funds-my-funds-approved")
     page.get_by_role("link", name="Zero-trust webinar").click()
@@ -90,7 +90,7 @@ def test_request_approve_less_claim_and_pay(page, live_server, login, shot, acme
     login(nina)
     page.goto(f"{live_server.url}/portal/funds/")
     expect(page.locator("#fund-requests")).to_contain_text("Paid")
-    expect(page.locator("#allocations")).to_contain_text("7,100.00 EUR")
+    expect(page.locator("#allocations")).to_contain_text("€7,100.00")
     shot("funds-my-funds-paid")
     r.refresh_from_db()
     assert r.status == Status.PAID and r.payment_reference == "PAY-2027-7"

@@ -71,7 +71,7 @@ def test_an_admin_edits_a_tier_a_manager_approves_and_the_partner_sees_it(
     page.get_by_label("Won deals required").fill("4")
     page.get_by_role("button", name="Save tier").click()
     expect(page.get_by_text("Tier Silver saved.")).to_be_visible()
-    expect(page.get_by_role("cell", name="USD 200,000")).to_be_visible()
+    expect(page.get_by_role("cell", name="$200,000.00")).to_be_visible()
     shot("tiers-2-admin-tiers")
     page.get_by_role("navigation", name="Program settings").get_by_role(
         "link", name="Exchange rates"
@@ -88,7 +88,7 @@ def test_an_admin_edits_a_tier_a_manager_approves_and_the_partner_sees_it(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Tier proposals").click()
     row = page.locator("tr", has_text="Acme Resellers")
     expect(row).to_contain_text("Bronze → Silver")
-    expect(row).to_contain_text("USD 211,600")
+    expect(row).to_contain_text("$211,600.00")
     shot("tiers-3-manager-queue")
     row.get_by_role("button", name="Approve").click()
     expect(row.get_by_role("status")).to_have_text("Approved")
@@ -99,7 +99,7 @@ def test_an_admin_edits_a_tier_a_manager_approves_and_the_partner_sees_it(
     history = page.locator(".tier-history")
     expect(history).to_contain_text("Bronze → Silver")
     expect(history).to_contain_text("Bob")
-    expect(history).to_contain_text("USD 211,600 won, 4 deals in 12 months")
+    expect(history).to_contain_text("$211,600.00 won, 4 deals in 12 months")
     history.scroll_into_view_if_needed()
     shot("tiers-5-partner-tier-history")
     log_out(page)
@@ -119,7 +119,7 @@ def test_an_admin_edits_a_tier_a_manager_approves_and_the_partner_sees_it(
     expect(page.get_by_role("progressbar", name="Won deals, last 12 months")).to_have_attribute(
         "aria-valuenow", "26"
     )
-    expect(page.get_by_text("USD 211,600 of USD 1,000,000")).to_be_visible()
+    expect(page.get_by_text("$211,600.00 of $1,000,000.00")).to_be_visible()
     expect(page.get_by_text("11 more won deals to go.")).to_be_visible()
     shot("tiers-6-portal-tier")
     page.get_by_role("link", name="Home").click()

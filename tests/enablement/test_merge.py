@@ -66,8 +66,8 @@ def test_every_merge_field_is_rendered_for_a_real_partner(bob):
     assert "2027" in values["onboarding_due_date"]
     assert values["quarter"] == quarters.shift(quarters.label_for(now), -1)
     assert values["registrations"] == "4"
-    assert values["pipeline"] == "USD 700"
-    assert values["won_value"] == "USD 1,500"
+    assert values["pipeline"] == "$700.00"
+    assert values["won_value"] == "$1,500.00"
     assert values["win_rate"] == "67%"
     assert values["open_action_items"] == "1"
 

@@ -307,7 +307,7 @@ def test_the_exit_preview_says_unpaid_earnings_stay_payable_and_the_exit_keeps_t
     paid_batch(bob)  # the first is paid: not listed
     effects = [e for e in exits.preview(acme, now=timezone.now()) if e.app == "funds"]
     assert [(e.action, e.label) for e in effects] == [
-        ("keep_payable", "1 unpaid rebate (150.00 USD) stays payable in a payout batch")
+        ("keep_payable", "1 unpaid rebate ($150.00) stays payable in a payout batch")
     ]
     partner_transition(partner=acme, name="exit", actor=bob, reason="Strategy change")
     assert EarningAccrual.objects.filter(partner=acme).count() == 2

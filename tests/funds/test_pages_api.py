@@ -25,7 +25,7 @@ def test_a_partner_requests_the_manager_approves_less_and_the_claim_is_paid(
     nina = member(acme)
     portal = client_for(nina)
     page = portal.get("/portal/funds/request/")
-    assert page.status_code == 200 and "10,000.00 EUR" in page.content.decode()
+    assert page.status_code == 200 and "€10,000.00" in page.content.decode()
     answer = portal.post(
         "/portal/funds/request/",
         {
@@ -42,7 +42,7 @@ def test_a_partner_requests_the_manager_approves_less_and_the_claim_is_paid(
     r.refresh_from_db()
     assert (r.status, r.approved_amount) == (Status.APPROVED, Decimal("3000.00"))
     mine = portal.get("/portal/funds/").content.decode()
-    assert "Approved" in mine and "7,000.00 EUR" in mine  # what is left
+    assert "Approved" in mine and "€7,000.00" in mine  # what is left
     portal.post(f"/portal/funds/requests/{r.pk}/files/", {"kind": "invoice", "file": pdf()})
     portal.post(f"/portal/funds/requests/{r.pk}/files/", {"kind": "proof", "file": pdf("p.pdf")})
     portal.post(f"/portal/funds/requests/{r.pk}/claim/", {"actual_cost": "2900"})

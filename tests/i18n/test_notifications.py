@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
 
+from apps.core.formatting import format_date
 from apps.deals.services import registration_transition
 from apps.deals.services.conversation import comment_create
 from apps.notifications.models import Notification
@@ -56,5 +56,5 @@ def test_the_partner_reads_the_decision_on_their_registration_in_their_language(
     assert n.subject == f"Registrierung genehmigt: {reg.customer_name}"
     reg.refresh_from_db()
     with translation.override("de"):
-        until = date_format(timezone.localtime(reg.expires_at).date(), "d M Y")
+        until = format_date(timezone.localtime(reg.expires_at).date())
     assert n.body.endswith(f"ist für Ihr Unternehmen geschützt bis {until}.")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.agreements.models import Agreement
 from apps.core import sweeps
+from apps.core.formatting import format_date
 from apps.notifications.models import Notification
 from apps.partners.models import Stage
 from tests.factories import AgreementFactory, PartnerFactory, PartnerUserFactory
@@ -97,7 +98,7 @@ def test_it_renews_an_auto_renewing_agreement_for_another_term(partner):
     assert a.end_date == end + (end - start)
     assert run(timezone.now())["renewed"] == 0
     assert [n.subject for n in Notification.objects.filter(recipient__username="bob")] == [
-        f"Initech: “{a.title}” renewed until {a.end_date:%d %b %Y}"
+        f"Initech: “{a.title}” renewed until {format_date(a.end_date)}"
     ]
 
 

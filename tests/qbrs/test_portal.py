@@ -105,7 +105,7 @@ def test_it_shows_the_next_qbr_on_the_portal_home(client_for, charlie, dave, acm
     )
     assert item.owner_side == "partner"
     body = client_for(charlie).get(reverse("portal:home")).content.decode()
-    assert "Next QBR" in body and "Monday 4 March 2030" in body
+    assert "Next QBR" in body and "Mar 4, 2030, 10:00\u202fAM" in body
     assert "1 open action item for your team" in body
     other = client_for(dave).get(reverse("portal:home")).content.decode()
     assert "No QBR is scheduled yet." in other

@@ -141,7 +141,7 @@ def test_it_reminds_manager_and_partner_users_at_seven_and_one_day(qbr, bob, cha
         ("charlie", "qbr_reminder", "qbr-7d"),
     ]
     subjects = set(Notification.objects.filter(recipient=charlie).values_list("subject", flat=True))
-    assert subjects == {"Your QBR 2026-Q4 on 10 Dec 2026 10:00"}
+    assert subjects == {"Your QBR 2026-Q4 on Dec 10, 2026, 10:00\u202fAM"}
     links = set(Notification.objects.filter(recipient=charlie).values_list("link", flat=True))
     assert links == {f"/portal/qbrs/{qbr.pk}/"}
     assert not Notification.objects.filter(recipient=dave).exists()

@@ -52,7 +52,7 @@ def test_it_lists_the_tiers_for_admins(client_for, alice, tiers):
     assert response.status_code == 200
     for name in ("Bronze", "Silver", "Gold"):
         assert name in response.content.decode()
-    assert b"USD 250,000" in response.content
+    assert b"$250,000.00" in response.content
 
 
 def test_it_creates_a_tier(client_for, alice, tiers):

@@ -38,8 +38,8 @@ def test_it_shows_the_queue_to_managers(client_for, bob, proposal):
     assert response.status_code == 200
     assert "Acme Resellers" in body
     assert "Bronze → <strong>Silver</strong>" in body
-    assert "USD 300,000" in body and "Silver needs USD 250,000" in body
-    assert "Missing rate: JPY 5,000,000 not counted" in body
+    assert "$300,000.00" in body and "Silver needs $250,000.00" in body
+    assert "Missing rate: ¥5,000,000 not counted" in body
     assert f'hx-post="/tiers/proposals/{proposal.pk}/approve/"' in body
     assert f'action="/tiers/proposals/{proposal.pk}/approve/"' in body  # works without JS
 
@@ -117,7 +117,7 @@ def test_it_shows_the_tier_and_its_history_on_the_partner_page(
     assert "Tier: Silver" in body
     assert "Tier history" in body
     assert "Bronze → Silver" in body
-    assert "USD 300,000 won, 6 deals in 12 months" in body
+    assert "$300,000.00 won, 6 deals in 12 months" in body
     assert "Toward Gold" in body
 
 
@@ -164,10 +164,10 @@ def test_it_shows_the_partner_its_tier_benefits_and_progress(client_for, charlie
     assert "Your tier: Bronze" in body
     assert "90 days per approved registration" in body
     assert "Toward Silver" in body
-    assert "USD 150,000 of USD 250,000" in body
+    assert "$150,000.00 of $250,000.00" in body
     assert 'aria-valuenow="60"' in body  # 150,000 of 250,000
     assert "3 of 5" in body and 'aria-valuenow="60"' in body
-    assert "USD 100,000 more to go." in body
+    assert "$100,000.00 more to go." in body
     assert "2 more won deals to go." in body
     assert body.count('role="progressbar"') == 2
 
@@ -189,7 +189,7 @@ def test_it_flags_money_it_could_not_convert_on_the_portal(client_for, charlie, 
 
     body = client_for(charlie).get("/portal/tier/").content.decode()
 
-    assert "Not yet counted: JPY 1,000" in body
+    assert "Not yet counted: ¥1,000" in body
 
 
 def test_it_shows_only_the_partners_own_figures(client_for, charlie, dave, acme, globex, tiers):
@@ -198,11 +198,11 @@ def test_it_shows_only_the_partners_own_figures(client_for, charlie, dave, acme,
     won(acme, "12345", closed_at=timezone.now() - timedelta(days=1))
 
     body = client_for(charlie).get("/portal/tier/").content.decode()
-    assert "USD 12,345 of" in body
+    assert "$12,345.00 of" in body
     assert "99,999" not in body and "399,996" not in body and "Globex" not in body
 
     body = client_for(dave).get("/portal/tier/").content.decode()
-    assert "USD 399,996 of" in body and "12,345" not in body
+    assert "$399,996.00 of" in body and "12,345" not in body
 
 
 def test_it_puts_the_tier_on_the_portal_home(client_for, charlie, acme, tiers):
@@ -230,4 +230,4 @@ def test_it_marks_a_met_requirement(client_for, charlie, acme, tiers):
 
     assert "6 of 5" in body
     assert 'class="progress ok"' in body  # the deals bar is full and green
-    assert "USD 249,940 more to go." in body
+    assert "$249,940.00 more to go." in body

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from apps.core import formatting
@@ -11,14 +14,25 @@ from apps.core import formatting
 register = template.Library()
 
 
+def _when(value):
+    """Figures kept as JSON hold their dates as ISO text ("2026-12-04", "2026-12-04T17:54:00
+    +00:00"): read back as the date or moment they write, anything else left as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 @register.filter
 def day(value, style: str = "medium") -> str:
-    return formatting.format_date(value, style=style)
+    return formatting.format_date(_when(value), style=style)
 
 
 @register.filter
 def moment(value) -> str:
-    return formatting.format_datetime(value)
+    return formatting.format_datetime(_when(value))
 
 
 @register.filter
@@ -38,6 +52,15 @@ def number(value, decimals=None) -> str:
 
 @register.filter
 def percent(value, decimals=0) -> str:
+    """`|percent` rounds to a whole percent; `|percent:1` keeps one decimal; `|percent:"auto"`
+    keeps the decimals the value has, up to two (a rate someone typed: 2.5 → "2.5%", 10 →
+    "10%")."""
+    if decimals == "auto":
+        try:
+            exponent = Decimal(str(value)).normalize().as_tuple().exponent
+        except (InvalidOperation, ValueError):
+            exponent = 0
+        decimals = min(max(-exponent, 0), 2) if isinstance(exponent, int) else 0
     return formatting.format_percent(value, decimals=int(decimals))
 
 

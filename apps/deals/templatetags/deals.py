@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext, ngettext, pgettext_lazy
+
+from apps.core.formatting import format_date, format_percent
 
 register = template.Library()
 
@@ -56,13 +57,12 @@ def clock_pill(state: str) -> str:
 
 @register.simple_tag
 def protection(reg, now=None) -> str:
-    """`Protected until 12 Mar 2027, 12 days left` for an approved registration."""
+    """`Protected until Mar 12, 2027, 12 days left` for an approved registration."""
     if reg.status != "approved" or reg.expires_at is None:
         return ""
     now = now or timezone.now()
     left = reg.expires_at - now
-    # Month names in the active language (strftime's are the C locale's).
-    until = date_format(timezone.localtime(reg.expires_at), "d M Y")
+    until = format_date(reg.expires_at)
     if left.total_seconds() <= 0:
         return gettext("Protection ended %(until)s") % {"until": until}
     days = left.days
@@ -84,7 +84,8 @@ def days_left(reg, now=None) -> int | None:
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.0%}"
+    """A share given as a fraction (0.375 → "38%")."""
+    return "" if value is None else format_percent(value * 100)
 
 
 # The transitions a registration's history names, in the reader's language.

@@ -16,6 +16,7 @@ from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
 from apps.core.access import WORKS_FUNDS, partner_role_allows
 from apps.core.errors import DomainError, InvalidInput, NotPermitted, TransitionNotAllowed
+from apps.core.formatting import format_date
 from apps.core.uploads import IMAGES, MB, PDF, clean_name, random_name, validate_upload
 from apps.notifications.services import notify
 
@@ -368,7 +369,7 @@ def _notify(fund_request: FundRequest, name: str, note: str) -> None:
             recipients=partner_users(fund_request.partner_id),
             kind=f"fund_{name}",
             subject=subject.format(t=t),
-            body=body.format(t=t, note=note, due=fund_request.claim_due),
+            body=body.format(t=t, note=note, due=format_date(fund_request.claim_due)),
             key=f"fund-{name}:{fund_request.pk}:{fund_request.events.count()}",
             link=reverse("portal:fund_request", args=[fund_request.pk]),
         )

@@ -5,22 +5,24 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.translation import gettext
 
+from apps.core.formatting import format_number, format_percent
+
 register = template.Library()
 
 
 @register.filter
 def figure(value, kind: str = "count") -> str:
-    """A metrics figure as people read it; a dash when there is nothing to show."""
+    """A metrics figure as people read it (the formatting layer's numbers, in the active
+    language); a dash when there is nothing to show. Money is a whole amount: the table says in
+    which currency."""
     if value is None or value == "":
         return "–"
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-    if kind == "money":
-        return f"{number:,.0f}"
     if kind == "percent":
-        return f"{number:.0f}%"
+        return format_percent(number)
     if kind == "hours":
-        return gettext("%(hours)s h") % {"hours": f"{number:.1f}"}
-    return f"{number:,.0f}"
+        return gettext("%(hours)s h") % {"hours": format_number(number, decimals=1)}
+    return format_number(number, decimals=0)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
 from apps.core.events import send_after_commit
+from apps.core.formatting import format_date
 from apps.core.signals import rows_written
 from apps.notifications.services import notify
 from apps.partners.models import Partner
@@ -208,7 +209,7 @@ def proposal_transition(
                 actor=actor,
                 reason=(
                     f"{locked.get_direction_display()} proposed by the tier evaluation on "
-                    f"{timezone.localdate(locked.created_at):%Y-%m-%d}, approved by {who}."
+                    f"{format_date(locked.created_at)}, approved by {who}."
                     + (f" {note}" if note else "")
                 ),
                 figures=locked.figures,
