@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required, portal_required, staff_required
 from apps.core.errors import DomainError, NotPermitted
 from apps.core.filters import for_page
+from apps.core.formatting import format_date
 from apps.core.nav import settings_tabs
 from apps.program.models import ExchangeRate, Tier
 from apps.program.money import base_currency, exchange_rate_save
@@ -47,10 +49,10 @@ def _save_tier(request, form, template, context):
                 tier = form.save()
         except IntegrityError:  # another admin took the name or rank meanwhile
             form.add_error(
-                None, "Another tier took this name or rank meanwhile. Check and save again."
+                None, _("Another tier took this name or rank meanwhile. Check and save again.")
             )
         else:
-            messages.success(request, f"Tier {tier.name} saved.")
+            messages.success(request, _("Tier %(name)s saved.") % {"name": tier.name})
             return redirect("tiers:settings")
     return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
@@ -83,12 +85,19 @@ def tier_delete_view(request, pk: int):
                 {"tier": tier, "uses": exc.unmet or [exc.detail]},
                 status=409,
             )
-        messages.success(request, f"Tier {tier.name} deleted.")
+        messages.success(request, _("Tier %(name)s deleted.") % {"name": tier.name})
         return redirect("tiers:settings")
     return render(request, "tiers/tier_delete.html", {"tier": tier, "uses": tier_usage(tier)})
 
 
 # --- exchange rates (admins) ---------------------------------------------------------------------
+
+
+def _rate_saved(rate: ExchangeRate) -> str:
+    return _("Rate for %(code)s from %(day)s saved.") % {
+        "code": rate.currency,
+        "day": format_date(rate.effective_date),
+    }
 
 
 @admin_required
@@ -97,7 +106,7 @@ def rates(request):
     form = ExchangeRateForm(request.POST or None, base_currency=base)
     if request.method == "POST" and form.is_valid():
         rate = exchange_rate_save(rate=form.save(commit=False))
-        messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} saved.")
+        messages.success(request, _rate_saved(rate))
         return redirect("tiers:rates")
     page = Paginator(selectors.exchange_rates(), 50).get_page(request.GET.get("page"))
     return render(
@@ -121,7 +130,7 @@ def rate_edit(request, pk: int):
     form = ExchangeRateForm(request.POST or None, instance=rate, base_currency=base)
     if request.method == "POST" and form.is_valid():
         exchange_rate_save(rate=form.save(commit=False))
-        messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} saved.")
+        messages.success(request, _rate_saved(rate))
         return redirect("tiers:rates")
     return render(
         request,
@@ -136,7 +145,11 @@ def rate_edit(request, pk: int):
 def rate_delete(request, pk: int):
     rate = get_object_or_404(ExchangeRate, pk=pk)
     rate.delete()
-    messages.success(request, f"Rate for {rate.currency} from {rate.effective_date} deleted.")
+    messages.success(
+        request,
+        _("Rate for %(code)s from %(day)s deleted.")
+        % {"code": rate.currency, "day": format_date(rate.effective_date)},
+    )
     return redirect("tiers:rates")
 
 
