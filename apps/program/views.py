@@ -76,7 +76,7 @@ def base_currency(request):
     POST then applies, refused while nothing can convert the figures."""
     data = request.POST if request.method == "POST" else request.GET
     form = BaseCurrencyForm(data or None, current=ProgramSettings.get().base_currency)
-    plan, refusal, status = None, "", 200
+    plan, error, status = None, "", 200
     if form.is_valid():
         try:
             plan = base_currency_plan(form.cleaned_data["to"], rate=form.cleaned_data["rate"])
@@ -87,7 +87,7 @@ def base_currency(request):
             status = 400
         except NoRate as exc:
             # Reading the refusal is a page like any other; applying the change is refused.
-            refusal, status = exc.detail, 409 if request.method == "POST" else 200
+            error, status = exc.detail, 409 if request.method == "POST" else 200
     elif form.is_bound:
         status = 400
     if request.method == "POST" and plan is not None:
@@ -96,7 +96,7 @@ def base_currency(request):
                 actor=request.user, plan=plan, fingerprint=form.cleaned_data["fingerprint"]
             )
         except ConcurrentChange as exc:
-            refusal, status = exc.detail, 409
+            error, status = exc.detail, 409
         else:
             messages.success(
                 request,
@@ -110,7 +110,7 @@ def base_currency(request):
         request,
         "program/base_currency.html",
         "program:settings",
-        {"form": form, "plan": plan, "refusal": refusal},
+        {"form": form, "plan": plan, "error": error},
         status,
     )
 
