@@ -155,3 +155,11 @@ def test_the_plan_needs_no_rate_when_nothing_is_in_the_base_currency(program):
     ExchangeRate.objects.all().delete()
     plan = base_currency_plan("EUR")
     assert plan.rate is None and not plan.converts_anything
+
+
+def test_django_admin_does_not_change_it_silently(client_for, alice, program):
+    alice.is_staff = alice.is_superuser = True
+    alice.save()
+    url = reverse("admin:program_programsettings_change", args=[program.pk])
+    html = client_for(alice).get(url).content.decode()
+    assert 'name="base_currency"' not in html
