@@ -53,8 +53,8 @@ class RequestForm(forms.Form):
 
     activity_type = forms.ChoiceField(label=_("Activity"), choices=ActivityType.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_on = forms.DateField(label=_("Activity starts on"), widget=DATE)
-    ends_on = forms.DateField(label=_("Activity ends on"), widget=DATE)
+    starts_on = forms.DateField(label=_("Runs from"), widget=DATE)
+    ends_on = forms.DateField(label=_("Runs until"), widget=DATE)
     requested_amount = amount_field(_("Amount requested"))
     expected_leads = numbers.IntegerField(
         label=_("Leads you expect"), min_value=0, max_value=1_000_000, required=False

@@ -47,7 +47,7 @@ def register(page, live_server, *, customer, domain, value):
     page.goto(f"{live_server.url}/portal/")
     page.get_by_role("link", name="Register a deal").first.click()
     expect(page.get_by_role("heading", name="Register a deal")).to_be_visible()
-    page.get_by_label("Customer", exact=True).fill(customer)
+    page.get_by_role("textbox", name="Customer", exact=True).fill(customer)
     page.get_by_label("Customer domain or website").fill(domain)
     hint = page.locator("#domain-hint")
     expect(hint).not_to_be_empty()

@@ -216,7 +216,7 @@ def test_an_admin_filters_partners_and_tunes_the_program(
     shot("lifecycle-09-list-filtered")
 
     page.get_by_role("link", name="Program").click()
-    page.get_by_label("Qualification threshold").fill("14")
+    page.get_by_label("Qualification score needed (4C)").fill("14")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Program settings saved.")).to_be_visible()
     page.get_by_role("link", name="Stages").click()

@@ -73,7 +73,7 @@ def test_a_partner_registering_a_customer_it_holds_is_sent_to_its_registration(
     )
     login(charlie)
     page.goto(f"{live_server.url}/portal/register/")
-    page.get_by_label("Customer", exact=True).fill("Initech Europe")
+    page.get_by_role("textbox", name="Customer", exact=True).fill("Initech Europe")
     page.get_by_label("Customer domain or website").fill("https://eu.shop.initech.com/contact")
     page.get_by_label("Customer's country").select_option("DE")
     page.get_by_label("Customer contact").fill("Bill Lumbergh")
