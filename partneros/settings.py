@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apps.core.message_area.HtmxMessagesMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     "apps.core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",

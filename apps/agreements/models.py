@@ -97,13 +97,19 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
-    auto_renew = models.BooleanField(default=False)
-    notice_period_days = models.PositiveSmallIntegerField(
-        default=30, validators=[MaxValueValidator(730)]
+    start_date = models.DateField(_("starts on"))
+    end_date = models.DateField(
+        _("ends on"), null=True, blank=True, help_text=_("Empty: the agreement runs until ended.")
     )
-    exit_clauses = models.TextField("Exit clauses", blank=True)
+    auto_renew = models.BooleanField(
+        _("renews by itself"),
+        default=False,
+        help_text=_("At its end date the agreement renews for the same term unless ended."),
+    )
+    notice_period_days = models.PositiveSmallIntegerField(
+        _("notice period (days)"), default=30, validators=[MaxValueValidator(730)]
+    )
+    exit_clauses = models.TextField(_("terms on exit"), blank=True)
     partner_address = models.TextField(
         "Partner's address",
         blank=True,

@@ -27,7 +27,7 @@ def _with_codes(choices):
 
 
 class RegistrationForm(forms.Form):
-    customer_name = forms.CharField(label=_("Customer name"), max_length=200)
+    customer_name = forms.CharField(label=_("Customer"), max_length=200)
     customer_domain = forms.CharField(
         label=_("Customer domain or website"),
         max_length=2000,
@@ -44,15 +44,15 @@ class RegistrationForm(forms.Form):
         ),
     )
     customer_country = forms.ChoiceField(
-        label=_("Customer country"),
+        label=_("Customer's country"),
         choices=_with_codes(iso.country_choices),
         error_messages={"invalid_choice": iso.COUNTRY_ERROR},
     )
-    contact_name = forms.CharField(label=_("Contact name"), max_length=200)
-    contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
+    contact_name = forms.CharField(label=_("Customer contact"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact's e-mail address"), max_length=254)
     product = forms.CharField(label=_("Product or solution"), max_length=200)
     estimated_value = numbers.DecimalField(
-        label=_("Estimated value"),
+        label=_("Estimated deal value"),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),
@@ -64,7 +64,7 @@ class RegistrationForm(forms.Form):
         error_messages={"invalid_choice": iso.CURRENCY_ERROR},
     )
     expected_close_date = forms.DateField(
-        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expected to close on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     description = forms.CharField(
         label=_("Description"),

@@ -38,7 +38,7 @@ class AudienceForm(forms.ModelForm):
     everyone). The library's and the courses' forms share it."""
 
     partner_types = forms.MultipleChoiceField(
-        label=_("Partner types"),
+        label=_("For partner types"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every type."),

@@ -90,9 +90,20 @@ class Resource(RandomIdModel):
         _("vendor only"), default=False, help_text=_("Never shown to partners.")
     )
     # Audience: empty means everyone. Partner types by key (PartnerType.key), stages by value.
-    partner_types = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    partner_types = ArrayField(
+        models.CharField(max_length=40),
+        verbose_name=_("for partner types"),
+        default=list,
+        blank=True,
+    )
     min_tier = models.ForeignKey(
-        "program.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "program.Tier",
+        verbose_name=_("minimum tier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: any tier."),
     )
     stages = ArrayField(
         models.CharField(max_length=20, choices=Stage.choices), default=list, blank=True
@@ -260,9 +271,20 @@ class Course(RandomIdModel):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     phase = models.CharField(_("lifecycle phase"), max_length=20, choices=Phase.choices)
-    partner_types = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    partner_types = ArrayField(
+        models.CharField(max_length=40),
+        verbose_name=_("for partner types"),
+        default=list,
+        blank=True,
+    )
     min_tier = models.ForeignKey(
-        "program.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "program.Tier",
+        verbose_name=_("minimum tier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: any tier."),
     )
     stages = ArrayField(
         models.CharField(max_length=20, choices=Stage.choices), default=list, blank=True
@@ -276,7 +298,9 @@ class Course(RandomIdModel):
         _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     attempts_allowed = models.PositiveSmallIntegerField(
-        _("attempts allowed"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+        _("quiz attempts allowed"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     published = models.BooleanField(_("published"), default=False)
     # The playbook task a certification in this course ticks off by itself (onboarding hears

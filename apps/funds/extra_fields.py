@@ -27,7 +27,7 @@ class FundRequestChoiceField(forms.ModelChoiceField):
 
 def _form_field(partner_id: int | None) -> forms.Field:
     field = FundRequestChoiceField(
-        label=_("Fund request"),
+        label=_("Funded activity"),
         queryset=attributable(partner_id).select_related("partner"),
         required=False,
         help_text=HELP,

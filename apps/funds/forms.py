@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import iso, numbers
+from apps.program.forms import CurrencyField
+from apps.program.money import base_currency
 
 from .models import MAX_AMOUNT, ActivityType, FundFile
 
@@ -28,16 +30,16 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class PeriodForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40, help_text=_("For example 2027-H1."))
-    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
-    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    starts_on = forms.DateField(label=_("First day"), widget=DATE)
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE)
     budget = amount_field(_("Budget (base currency)"), min_value=Decimal("0"))
 
 
 class AllocationForm(forms.Form):
     partner = numbers.IntegerField(widget=forms.HiddenInput)
     amount = amount_field(_("Amount"))
-    currency = forms.CharField(label=_("Currency"), max_length=3)
-    claim_deadline = forms.DateField(label=_("Claim deadline"), widget=DATE)
+    currency = CurrencyField(label=_("Currency"), initial=base_currency)
+    claim_deadline = forms.DateField(label=_("Claims due by"), widget=DATE)
 
     def clean_currency(self):
         code = self.cleaned_data["currency"].strip().upper()
@@ -51,13 +53,15 @@ class RequestForm(forms.Form):
 
     activity_type = forms.ChoiceField(label=_("Activity"), choices=ActivityType.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
-    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    starts_on = forms.DateField(label=_("Runs from"), widget=DATE)
+    ends_on = forms.DateField(label=_("Runs until"), widget=DATE)
     requested_amount = amount_field(_("Amount requested"))
     expected_leads = numbers.IntegerField(
-        label=_("Expected leads"), min_value=0, max_value=1_000_000, required=False
+        label=_("Leads you expect"), min_value=0, max_value=1_000_000, required=False
     )
-    expected_pipeline = amount_field(_("Expected pipeline"), min_value=Decimal("0"), required=False)
+    expected_pipeline = amount_field(
+        _("Pipeline you expect"), min_value=Decimal("0"), required=False
+    )
     description = forms.CharField(
         label=_("What you will do"),
         max_length=5000,
@@ -67,12 +71,12 @@ class RequestForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    actual_cost = amount_field(_("Actual cost"))
+    actual_cost = amount_field(_("What it cost"))
     leads_created = numbers.IntegerField(
-        label=_("Leads created"), min_value=0, max_value=1_000_000, required=False
+        label=_("Leads it brought"), min_value=0, max_value=1_000_000, required=False
     )
     registrations_created = numbers.IntegerField(
-        label=_("Registrations created"), min_value=0, max_value=1_000_000, required=False
+        label=_("Deal registrations it brought"), min_value=0, max_value=1_000_000, required=False
     )
 
 
@@ -99,7 +103,7 @@ class NoteForm(forms.Form):
 
 class PayForm(forms.Form):
     reference = forms.CharField(label=_("Payment reference"), max_length=100)
-    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    paid_on = forms.DateField(label=_("Payment date"), widget=DATE)
 
 
 # The input each staff transition takes on the request page, under the service's names.

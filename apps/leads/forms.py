@@ -23,10 +23,12 @@ class LeadForm(forms.Form):
         help_text=_("Empty: the contact's e-mail domain."),
     )
     country = forms.TypedChoiceField(label=_("Country"), choices=iso.country_choices)
-    contact_name = forms.CharField(label=_("Contact name"), max_length=200)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
     contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
     product = forms.CharField(label=_("Product or need"), max_length=200, required=False)
-    estimated_value = forms.CharField(label=_("Estimated value"), max_length=30, required=False)
+    estimated_value = forms.CharField(
+        label=_("Estimated deal value"), max_length=30, required=False
+    )
     currency = forms.TypedChoiceField(
         label=_("Currency"), choices=[("", "—"), *iso.currency_choices()], required=False
     )
@@ -85,10 +87,10 @@ class ConvertForm(forms.Form):
     partner completes what a lead lacks."""
 
     expected_close_date = forms.DateField(
-        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expected to close on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     product = forms.CharField(label=_("Product or solution"), max_length=200)
-    estimated_value = forms.CharField(label=_("Estimated value"), max_length=30)
+    estimated_value = forms.CharField(label=_("Estimated deal value"), max_length=30)
     currency = forms.TypedChoiceField(label=_("Currency"), choices=iso.currency_choices)
     description = forms.CharField(
         label=_("Description"),

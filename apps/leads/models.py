@@ -136,7 +136,11 @@ class RoutingRule(models.Model):
         help_text=_("The lead's country is one of these (empty: any)."),
     )
     partner_types = models.ManyToManyField(
-        "program.PartnerType", blank=True, related_name="+", help_text=_("Empty: any type.")
+        "program.PartnerType",
+        verbose_name=_("for partner types"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: any type."),
     )
     specializations = ArrayField(
         models.CharField(max_length=MAX_SPECIALIZATION_LENGTH),
@@ -147,6 +151,7 @@ class RoutingRule(models.Model):
     )
     min_tier = models.ForeignKey(
         "program.Tier",
+        verbose_name=_("minimum tier"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -29,7 +29,7 @@ class ListingForm(forms.Form):
         ),
     )
     public_name = forms.CharField(
-        label=_("Public name"),
+        label=_("Name in the directory"),
         max_length=200,
         required=False,
         help_text=_("The name buyers see; your company's name when left empty."),

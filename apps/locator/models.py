@@ -30,7 +30,7 @@ class Listing(RandomIdModel):
         "partners.Partner", on_delete=models.CASCADE, related_name="listing"
     )
     public_name = models.CharField(
-        _("Public name"),
+        _("name in the directory"),
         max_length=200,
         blank=True,
         help_text=_("The name buyers see; your company's name when left empty."),

@@ -86,7 +86,10 @@ class PartnerForm(forms.ModelForm):
             "specializations",
             "listed_in_locator",
         ]
-        labels = {"partner_type": "Partner type", "listed_in_locator": _("Listed in the locator")}
+        labels = {
+            "partner_type": _("Type of partnership"),
+            "listed_in_locator": _("Listed in the locator"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -377,7 +377,7 @@ class Task(RandomIdModel):
     owner_side = models.CharField(
         max_length=10, choices=[("vendor", "Vendor (us)"), ("partner", "Partner")]
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(_("due on"), null=True, blank=True)
     required = models.BooleanField(default=True)
     done = models.BooleanField(default=False)
     # The due date whose overdue reminder the onboarding sweep sent: out of its due index since.

@@ -29,7 +29,7 @@ class ContactForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     partner_role = forms.ChoiceField(
-        label=_("Partner role"),
+        label=_("Role in the company"),
         choices=PartnerRole.choices,
         initial=PartnerRole.MEMBER,
         help_text=_(
@@ -52,7 +52,7 @@ class InvitationForm(forms.Form):
 
 
 class PartnerRoleForm(forms.Form):
-    partner_role = forms.ChoiceField(label=_("Partner role"), choices=PartnerRole.choices)
+    partner_role = forms.ChoiceField(label=_("Role in the company"), choices=PartnerRole.choices)
 
 
 class AcceptForm(forms.Form):

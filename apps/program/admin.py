@@ -29,5 +29,8 @@ class PlaybookTaskTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(ProgramSettings)
 class ProgramSettingsAdmin(admin.ModelAdmin):
+    # Changed only from Program settings, which states and converts what it affects.
+    readonly_fields = ["base_currency"]
+
     def has_add_permission(self, request):
         return not ProgramSettings.objects.exists()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -8,6 +9,7 @@ from apps.core.access import IsAdminOrReadOnly, IsStaffRole
 from apps.core.schema import AutoSchema
 from apps.core.serializers import CurrencyCodeField, RoleFieldsModelSerializer
 
+from .currency import base_currency_change, base_currency_plan
 from .models import ProgramSettings
 from .services import program_settings_update
 
@@ -81,7 +83,11 @@ class ProgramViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Change the program's settings",
-        description="Admins change the settings they send.",
+        description=(
+            "Admins change the settings they send. A new base_currency converts the tier "
+            "thresholds and exchange rates at that currency's latest exchange rate, and is "
+            "refused (409 no_exchange_rate) while it has none."
+        ),
         request=ProgramSettingsSerializer,
         responses=ProgramSettingsSerializer,
     )
@@ -89,8 +95,16 @@ class ProgramViewSet(viewsets.GenericViewSet):
         settings = self.get_object()
         serializer = self.get_serializer(settings, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        settings = program_settings_update(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(settings).data)
+        fields = dict(serializer.validated_data)
+        new_base = fields.pop("base_currency", settings.base_currency)
+        with transaction.atomic():
+            settings = program_settings_update(actor=request.user, **fields)
+            if new_base != settings.base_currency:
+                # As the settings page does after its confirmation: the thresholds and rates are
+                # converted at the new currency's latest rate (409 while it has none).
+                plan = base_currency_plan(new_base)
+                base_currency_change(actor=request.user, plan=plan, fingerprint=plan.fingerprint)
+        return Response(self.get_serializer(ProgramSettings.get()).data)
 
 
 routes = [("program", ProgramViewSet, "program")]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.core import iso
 
 from .stages import Stage
 
@@ -29,12 +32,18 @@ class CompletingEvent(models.TextChoices):
 
 
 class PartnerType(models.Model):
-    key = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
+    key = models.SlugField(
+        _("key"),
+        max_length=40,
+        unique=True,
+        help_text=_("Lowercase letters, digits and hyphens; used by the API."),
+    )
+    name = models.CharField(_("name"), max_length=100)
     onboarding_days = models.PositiveSmallIntegerField(
+        _("onboarding period (days)"),
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(730)],
-        help_text="Days from the start of onboarding to its due date.",
+        help_text=_("Days from the start of onboarding to its due date."),
     )
 
     class Meta:
@@ -49,32 +58,42 @@ DEFAULT_PROTECTION_DAYS = 90
 
 
 class Tier(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    rank = models.PositiveSmallIntegerField(unique=True, help_text="1 is the entry tier.")
-    min_won_value = models.DecimalField(
-        max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), unique=True, help_text=_("1 is the entry tier.")
     )
-    min_won_deals = models.PositiveIntegerField(default=0)
+    min_won_value = models.DecimalField(
+        _("won value required"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    min_won_deals = models.PositiveIntegerField(_("won deals required"), default=0)
     # People of the partner holding an active certification (any course); the tier evaluation
     # reads them from enablement (apps/tiers).
     min_certified_people = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(1000)]
+        _("certified people required"), default=0, validators=[MaxValueValidator(1000)]
     )
     protection_days = models.PositiveSmallIntegerField(
-        default=DEFAULT_PROTECTION_DAYS, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        _("deal protection (days)"),
+        default=DEFAULT_PROTECTION_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     discount_percent = models.DecimalField(
+        _("discount (%)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     qbr_cadence_months = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+        _("QBR every (months)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("other benefits"), blank=True)
     # The partner's rebate on each won registration's value (funds: earnings).
     rebate_percent = models.DecimalField(
+        _("rebate (%)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),
@@ -100,37 +119,84 @@ def default_qbr_reminders() -> list[int]:
     return [7, 1]
 
 
+def validate_base_currency(value: str) -> None:
+    """An ISO 4217 currency a program can count money in ("XYZ" and the funds codes are not)."""
+    if value not in iso.CURRENCY_CODES:
+        raise ValidationError(iso.CURRENCY_ERROR, code="invalid_currency", params={"value": value})
+
+
 class ProgramSettings(models.Model):
     """One row: the program-wide rules. Read it with ProgramSettings.get()."""
 
     qualification_threshold = models.PositiveSmallIntegerField(
+        _("qualification score needed (4C)"),
         default=12,
         validators=[MinValueValidator(4), MaxValueValidator(20)],
-        help_text="The 4C score (sum of four 1–5 scores) a prospect needs to start onboarding.",
+        help_text=_("The 4C score (sum of four 1–5 scores) a prospect needs to start onboarding."),
     )
     review_sla_hours = models.PositiveSmallIntegerField(
-        default=48, validators=[MinValueValidator(1), MaxValueValidator(720)]
+        _("review deadline (hours)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text=_("How long managers have to approve or reject a submitted deal registration."),
     )
-    max_extensions = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(10)])
+    max_extensions = models.PositiveSmallIntegerField(
+        _("extensions per registration"),
+        default=2,
+        validators=[MaxValueValidator(10)],
+        help_text=_("How many times a partner may have a registration's protection extended."),
+    )
     max_extension_days = models.PositiveSmallIntegerField(
-        default=90, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        _("longest extension (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("The most days one extension may add to a registration's protection."),
     )
-    base_currency = models.CharField(max_length=3, default="USD")
-    onboarding_reminder_days = models.JSONField(default=default_onboarding_reminders)
-    agreement_reminder_days = models.JSONField(default=default_agreement_reminders)
+    base_currency = models.CharField(
+        _("currency of the program's figures"),
+        max_length=3,
+        default="USD",
+        validators=[validate_base_currency],
+        help_text=_(
+            "Tier thresholds, fund budgets and the dashboard's totals are in this currency."
+        ),
+    )
+    onboarding_reminder_days = models.JSONField(
+        _("onboarding reminders (days before due)"), default=default_onboarding_reminders
+    )
+    agreement_reminder_days = models.JSONField(
+        _("agreement reminders (days before the end)"), default=default_agreement_reminders
+    )
     deal_expiry_reminder_days = models.PositiveSmallIntegerField(
-        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+        _("protection ending reminder (days before)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "The partner is reminded this many days before a registration's protection ends."
+        ),
     )
-    qbr_reminder_days = models.JSONField(default=default_qbr_reminders)
-    auto_apply_promotions = models.BooleanField(default=False)
+    qbr_reminder_days = models.JSONField(
+        _("QBR reminder (days before)"), default=default_qbr_reminders
+    )
+    auto_apply_promotions = models.BooleanField(
+        _("apply promotions without approval"),
+        default=False,
+        help_text=_(
+            "Promotions the nightly evaluation finds take effect at once; demotions always wait "
+            "for a manager."
+        ),
+    )
     demotion_grace_days = models.PositiveSmallIntegerField(
-        default=30, validators=[MaxValueValidator(365)]
+        _("demotion grace period (days)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_("How long a partner below its tier's requirements keeps the tier."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "program settings"
-        verbose_name_plural = "program settings"
+        verbose_name = _("program settings")
+        verbose_name_plural = _("program settings")
 
     def __str__(self) -> str:
         return "Program settings"
@@ -146,13 +212,14 @@ class ProgramSettings(models.Model):
 class StageConfig(models.Model):
     """What admins may change about a stage: its name on screen and its target duration."""
 
-    stage = models.CharField(max_length=20, choices=Stage.choices, unique=True)
-    display_name = models.CharField(max_length=60)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, unique=True)
+    display_name = models.CharField(_("name on screen"), max_length=60)
     target_days = models.PositiveSmallIntegerField(
+        _("target duration (days)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
-        help_text="How long a partner should stay in this stage; empty for no target.",
+        help_text=_("How long a partner should stay in this stage; empty for no target."),
     )
 
     class Meta:
@@ -165,17 +232,22 @@ class StageConfig(models.Model):
 class PlaybookTaskTemplate(models.Model):
     """One task of a stage's playbook, copied to a partner's tasks when it enters the stage."""
 
-    stage = models.CharField(max_length=20, choices=Stage.choices, db_index=True)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    owner_side = models.CharField(max_length=10, choices=OwnerSide.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, db_index=True)
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner_side = models.CharField(_("done by"), max_length=10, choices=OwnerSide.choices)
     due_offset_days = models.PositiveSmallIntegerField(
+        _("due after (days)"),
         default=7,
         validators=[MaxValueValidator(730)],
-        help_text="Days after entering the stage the task is due.",
+        help_text=_("Days after entering the stage the task is due."),
     )
-    required = models.BooleanField(default=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    required = models.BooleanField(
+        _("required"), default=True, help_text=_("Onboarding is complete only once it is done.")
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower first in the stage's playbook.")
+    )
     completed_by = models.CharField(
         _("completes itself when"),
         max_length=40,
@@ -191,18 +263,21 @@ class PlaybookTaskTemplate(models.Model):
         return self.title
 
 
-currency_code = RegexValidator(r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 code, e.g. EUR.")
+currency_code = RegexValidator(r"^[A-Z]{3}\Z", _("Use a three-letter ISO 4217 code, e.g. EUR."))
 
 
 class ExchangeRate(models.Model):
     """One unit of `currency` is worth `rate_to_base` units of the program's base currency from
     `effective_date` until the next rate for that currency takes effect."""
 
-    currency = models.CharField(max_length=3, validators=[currency_code])
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_code])
     rate_to_base = models.DecimalField(
-        max_digits=18, decimal_places=8, validators=[MinValueValidator(0)]
+        _("rate to the base currency"),
+        max_digits=18,
+        decimal_places=8,
+        validators=[MinValueValidator(0)],
     )
-    effective_date = models.DateField()
+    effective_date = models.DateField(_("effective from"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -233,7 +308,9 @@ class RejectionReason(models.Model):
         help_text=_("Shown to the partner exactly as written. Name no other partner."),
     )
     active = models.BooleanField(_("offered to managers"), default=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower first in the managers' list.")
+    )
 
     class Meta:
         ordering = ["order", "id"]

@@ -5,6 +5,7 @@ from . import views
 app_name = "program"
 urlpatterns = [
     path("", views.settings_view, name="settings"),
+    path("base-currency/", views.base_currency, name="base_currency"),
     path("stages/", views.stages, name="stages"),
     path("playbooks/", views.playbooks, name="playbooks"),
     path("playbooks/new/", views.playbook_edit, name="playbook_new"),

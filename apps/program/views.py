@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required
-from apps.core.errors import InvalidInput
+from apps.core.errors import ConcurrentChange, InvalidInput
 from apps.core.nav import settings_tabs
 from apps.program.stages import Stage
 
+from .currency import NoRate, base_currency_change, base_currency_plan
 from .forms import (
+    BaseCurrencyForm,
     PartnerTypeForm,
     PlaybookTaskForm,
     ProgramSettingsForm,
@@ -32,20 +37,82 @@ def _render(request, template, tab, context, status=200):
 @admin_required
 def settings_view(request):
     settings = ProgramSettings.get()
+    current_base = settings.base_currency
     form = ProgramSettingsForm(request.POST or None, instance=settings)
     if request.method == "POST":
         if form.is_valid():
+            fields = dict(form.cleaned_data)
+            # The base currency changes only from its confirmation page, which states and
+            # converts what it affects; the other settings are saved now.
+            new_base = fields.pop("base_currency")
             try:
-                program_settings_update(actor=request.user, **form.cleaned_data)
+                program_settings_update(actor=request.user, **fields)
             except InvalidInput as exc:
                 for field, errors in exc.errors.items():
                     for e in errors:
                         form.add_error(field if field in form.fields else None, e)
             else:
-                messages.success(request, "Program settings saved.")
+                if new_base != current_base:
+                    messages.info(
+                        request,
+                        _(
+                            "Program settings saved. The base currency is still %(old)s: read "
+                            "what changing it to %(new)s does, then confirm."
+                        )
+                        % {"old": current_base, "new": new_base},
+                    )
+                    return redirect(
+                        f"{reverse('program:base_currency')}?{urlencode({'to': new_base})}"
+                    )
+                messages.success(request, _("Program settings saved."))
                 return redirect("program:settings")
         return _render(request, "program/settings.html", "program:settings", {"form": form}, 400)
     return _render(request, "program/settings.html", "program:settings", {"form": form})
+
+
+@admin_required
+def base_currency(request):
+    """The confirmation of a base currency change: the plan (apps/program/currency.py) that the
+    POST then applies, refused while nothing can convert the figures."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = BaseCurrencyForm(data or None, current=ProgramSettings.get().base_currency)
+    plan, error, status = None, "", 200
+    if form.is_valid():
+        try:
+            plan = base_currency_plan(form.cleaned_data["to"], rate=form.cleaned_data["rate"])
+        except InvalidInput as exc:
+            for field, errors in exc.errors.items():
+                for e in errors:
+                    form.add_error("to" if field == "base_currency" else field, e)
+            status = 400
+        except NoRate as exc:
+            # Reading the refusal is a page like any other; applying the change is refused.
+            error, status = exc.detail, 409 if request.method == "POST" else 200
+    elif form.is_bound:
+        status = 400
+    if request.method == "POST" and plan is not None:
+        try:
+            done = base_currency_change(
+                actor=request.user, plan=plan, fingerprint=form.cleaned_data["fingerprint"]
+            )
+        except ConcurrentChange as exc:
+            error, status = exc.detail, 409
+        else:
+            messages.success(
+                request,
+                _("The base currency is now %(new)s; the figures were converted.")
+                % {"new": done.new},
+            )
+            return redirect("program:settings")
+    elif request.method == "POST" and status == 200:
+        status = 400
+    return _render(
+        request,
+        "program/base_currency.html",
+        "program:settings",
+        {"form": form, "plan": plan, "error": error},
+        status,
+    )
 
 
 @admin_required
@@ -57,7 +124,7 @@ def stages(request):
     if request.method == "POST":
         if formset.is_valid():
             formset.save()
-            messages.success(request, "Stages saved.")
+            messages.success(request, _("Stages saved."))
             return redirect("program:stages")
         status = 400
     else:
@@ -84,14 +151,18 @@ def playbook_edit(request, pk: int | None = None):
     form = PlaybookTaskForm(request.POST or None, instance=task, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Playbook task saved. Partners entering the stage get it.")
+        messages.success(request, _("Playbook task saved. Partners entering the stage get it."))
         return redirect("program:playbooks")
     status = 400 if request.method == "POST" else 200
     return _render(
         request,
         "program/edit.html",
         "program:playbooks",
-        {"form": form, "title": "Playbook task", "back": "program:playbooks", "obj": task},
+        {
+            "form": form,
+            "title": _("Edit the playbook task") if task else _("New playbook task"),
+            "back": "program:playbooks",
+        },
         status,
     )
 
@@ -101,7 +172,7 @@ def playbook_edit(request, pk: int | None = None):
 def playbook_delete(request, pk: int):
     # Removing a template changes future playbooks only; partners' tasks stay as they are.
     get_object_or_404(PlaybookTaskTemplate, pk=pk).delete()
-    messages.success(request, "Playbook task removed.")
+    messages.success(request, _("Playbook task removed."))
     return redirect("program:playbooks")
 
 
@@ -117,14 +188,18 @@ def partner_type_edit(request, pk: int | None = None):
     form = PartnerTypeForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Partner type saved.")
+        messages.success(request, _("Partner type saved."))
         return redirect("program:partner_types")
     status = 400 if request.method == "POST" else 200
     return _render(
         request,
         "program/edit.html",
         "program:partner_types",
-        {"form": form, "title": "Partner type", "back": "program:partner_types", "obj": obj},
+        {
+            "form": form,
+            "title": _("Edit the partner type") if obj else _("New partner type"),
+            "back": "program:partner_types",
+        },
         status,
     )
 
@@ -155,9 +230,8 @@ def rejection_reason_edit(request, pk: int | None = None):
         "program:rejection_reasons",
         {
             "form": form,
-            "title": _("Rejection reason"),
+            "title": _("Edit the rejection reason") if obj else _("New rejection reason"),
             "back": "program:rejection_reasons",
-            "obj": obj,
         },
         status,
     )

@@ -46,6 +46,7 @@ class NotesForm(forms.Form):
         help_text=_("Shared with the partner."),
     )
     internal_notes = forms.CharField(
+        label=_("Internal notes (vendor only)"),
         required=False,
         max_length=MAX_NOTES,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -83,4 +84,4 @@ class CompleteForm(forms.Form):
 class ActionItemForm(forms.Form):
     title = forms.CharField(max_length=200)
     owner_side = forms.ChoiceField(label=_("Owner"), choices=OwnerSide.choices, initial="partner")
-    due_date = forms.DateField(required=False, widget=DateInput())
+    due_date = forms.DateField(label=_("Due on"), required=False, widget=DateInput())

@@ -45,8 +45,12 @@ class QBR(ConcurrentTransitionMixin, RandomIdModel):
         max_length=16, choices=Status.choices, default=Status.SCHEDULED, protected=True
     )
     satisfaction_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True, help_text="Shared with the partner once completed.")
-    internal_notes = models.TextField(blank=True, help_text="Never shown to the partner.")
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Shared with the partner once completed.")
+    )
+    internal_notes = models.TextField(
+        _("internal notes (vendor only)"), blank=True, help_text=_("Never shown to the partner.")
+    )
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(blank=True)
     # What the outcome did to the partner's stage, in words (also when it could not move it).
@@ -144,7 +148,7 @@ class ActionItem(RandomIdModel):
     qbr = models.ForeignKey(QBR, on_delete=models.CASCADE, related_name="action_items")
     title = models.CharField(max_length=200)
     owner_side = models.CharField(max_length=8, choices=OwnerSide.choices)
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(_("due on"), null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(

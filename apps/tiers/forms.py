@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import numbers
 from apps.core.formatting import format_date
+from apps.program.forms import CurrencyField, currencies
 from apps.program.models import ExchangeRate, Tier
 
 from .services import AMOUNT_BOUNDS, COUNT_BOUNDS, DESCRIPTION_MAX, NAME_MAX, tier_config_errors
 
 
-def _bounded_int(name: str, label: str, help_text: str = "") -> numbers.IntegerField:
+def _bounded_int(name: str, label, help_text="") -> numbers.IntegerField:
     low, high = COUNT_BOUNDS[name]
     return numbers.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
 
@@ -21,8 +22,10 @@ def _bounded_int(name: str, label: str, help_text: str = "") -> numbers.IntegerF
 class TierForm(forms.ModelForm):
     """The tier settings form, used on the program settings pages and in Django admin."""
 
-    name = forms.CharField(max_length=NAME_MAX, strip=True)
-    rank = _bounded_int("rank", "Rank", "1 is the entry tier; a higher rank is a higher tier.")
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX, strip=True)
+    rank = _bounded_int(
+        "rank", _("Rank"), _("1 is the entry tier; a higher rank is a higher tier.")
+    )
     min_won_value = numbers.DecimalField(
         label=_("Won value required"),
         min_value=AMOUNT_BOUNDS["min_won_value"][0],
@@ -32,17 +35,17 @@ class TierForm(forms.ModelForm):
         help_text=_("Won registrations' value in the trailing 12 months, in the base currency."),
     )
     min_won_deals = _bounded_int(
-        "min_won_deals", "Won deals required", "Won registrations in the trailing 12 months."
+        "min_won_deals", _("Won deals required"), _("Won registrations in the trailing 12 months.")
     )
     min_certified_people = _bounded_int(
         "min_certified_people",
-        "Certified people required",
-        "People of the partner holding an active course certification (empty: none).",
+        _("Certified people required"),
+        _("People of the partner holding an active course certification (empty: none)."),
     )
     protection_days = _bounded_int(
         "protection_days",
-        "Deal protection (days)",
-        "How long an approved registration is protected.",
+        _("Deal protection (days)"),
+        _("How long an approved registration is protected."),
     )
     discount_percent = numbers.DecimalField(
         label=_("Discount (%)"),
@@ -64,8 +67,8 @@ class TierForm(forms.ModelForm):
     )
     qbr_cadence_months = _bounded_int(
         "qbr_cadence_months",
-        "QBR every (months)",
-        "How often QBRs are scheduled for partners in this tier.",
+        _("QBR every (months)"),
+        _("How often QBRs are scheduled for partners in this tier."),
     )
     description = forms.CharField(
         label=_("Other benefits"),
@@ -125,13 +128,7 @@ class TierForm(forms.ModelForm):
 
 
 class ExchangeRateForm(forms.ModelForm):
-    currency = forms.RegexField(
-        regex=r"^[A-Za-z]{3}\Z",
-        max_length=3,
-        label=_("Currency"),
-        help_text=_("ISO 4217 code, e.g. EUR."),
-        error_messages={"invalid": "Use a three-letter ISO 4217 code, e.g. EUR."},
-    )
+    currency = CurrencyField(label=_("Currency"), choices=lambda: [("", "—"), *currencies()])
     rate_to_base = numbers.DecimalField(
         label=_("Rate to base currency"),
         min_value=Decimal("0.00000001"),
@@ -151,13 +148,13 @@ class ExchangeRateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.base_currency = base_currency.upper()
         if base_currency:
-            self.fields["rate_to_base"].label = f"Rate to {self.base_currency}"
+            self.fields["rate_to_base"].label = _("Rate to %(base)s") % {"base": self.base_currency}
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].upper()
         if currency == self.base_currency:
             raise forms.ValidationError(
-                f"{currency} is the base currency; it needs no exchange rate."
+                _("%(code)s is the base currency; it needs no exchange rate.") % {"code": currency}
             )
         return currency
 
@@ -178,6 +175,7 @@ class ExchangeRateForm(forms.ModelForm):
             if taken.exists():
                 self.add_error(
                     "effective_date",
-                    f"There is already a {currency} rate from {format_date(day)}; edit that one instead.",
+                    _("There is already a %(code)s rate from %(day)s; edit that one instead.")
+                    % {"code": currency, "day": format_date(day)},
                 )
         return data

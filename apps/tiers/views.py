@@ -57,10 +57,10 @@ def _save_tier(request, form, template, context):
                 tier = form.save()
         except IntegrityError:  # another admin took the name or rank meanwhile
             form.add_error(
-                None, "Another tier took this name or rank meanwhile. Check and save again."
+                None, _("Another tier took this name or rank meanwhile. Check and save again.")
             )
         else:
-            messages.success(request, f"Tier {tier.name} saved.")
+            messages.success(request, _("Tier %(name)s saved.") % {"name": tier.name})
             return redirect("tiers:settings")
     return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
@@ -149,15 +149,20 @@ def _delete_page(request, plan, choices, *, error: str = "", unmet=None, status:
 # --- exchange rates (admins) ---------------------------------------------------------------------
 
 
+def _rate_saved(rate: ExchangeRate) -> str:
+    return _("Rate for %(code)s from %(day)s saved.") % {
+        "code": rate.currency,
+        "day": format_date(rate.effective_date),
+    }
+
+
 @admin_required
 def rates(request):
     base = base_currency()
     form = ExchangeRateForm(request.POST or None, base_currency=base)
     if request.method == "POST" and form.is_valid():
         rate = exchange_rate_save(rate=form.save(commit=False))
-        messages.success(
-            request, f"Rate for {rate.currency} from {format_date(rate.effective_date)} saved."
-        )
+        messages.success(request, _rate_saved(rate))
         return redirect("tiers:rates")
     page = Paginator(selectors.exchange_rates(), 50).get_page(request.GET.get("page"))
     return render(
@@ -181,9 +186,7 @@ def rate_edit(request, pk: int):
     form = ExchangeRateForm(request.POST or None, instance=rate, base_currency=base)
     if request.method == "POST" and form.is_valid():
         exchange_rate_save(rate=form.save(commit=False))
-        messages.success(
-            request, f"Rate for {rate.currency} from {format_date(rate.effective_date)} saved."
-        )
+        messages.success(request, _rate_saved(rate))
         return redirect("tiers:rates")
     return render(
         request,
@@ -199,7 +202,9 @@ def rate_delete(request, pk: int):
     rate = get_object_or_404(ExchangeRate, pk=pk)
     rate.delete()
     messages.success(
-        request, f"Rate for {rate.currency} from {format_date(rate.effective_date)} deleted."
+        request,
+        _("Rate for %(code)s from %(day)s deleted.")
+        % {"code": rate.currency, "day": format_date(rate.effective_date)},
     )
     return redirect("tiers:rates")
 

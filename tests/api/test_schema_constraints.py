@@ -102,10 +102,10 @@ def test_a_registration_reads_its_codes_in_any_case_and_answers_them_upper_case(
 def test_rates_and_the_base_currency_read_codes_in_any_case(api_for, alice):
     r = api_for(alice).post(
         "/api/v1/exchange-rates/",
-        {"currency": "gbp", "rate_to_base": "1.25", "effective_date": "2024-01-01"},
+        {"currency": "eur", "rate_to_base": "1.25", "effective_date": "2024-01-01"},
         format="json",
     )
-    assert (r.status_code, r.json()["currency"]) == (201, "GBP"), r.content
+    assert (r.status_code, r.json()["currency"]) == (201, "EUR"), r.content
     r = api_for(alice).patch("/api/v1/program/", {"base_currency": "eur"}, format="json")
     assert (r.status_code, r.json()["base_currency"]) == (200, "EUR"), r.content
     r = api_for(alice).patch("/api/v1/program/", {"base_currency": "XTS"}, format="json")

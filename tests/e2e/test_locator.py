@@ -51,7 +51,7 @@ def test_a_visitor_finds_a_partner_and_contacts_them(
     logo = tmp_path / "logo.png"
     logo.write_bytes(png(96, "#ae3ec9"))
     page.get_by_label("List our company in the public partner directory").check()
-    page.get_by_label("Public name").fill("Alpine Ski House IT")
+    page.get_by_label("Name in the directory").fill("Alpine Ski House IT")
     page.get_by_label("Short description").fill(
         "Small team, quick answers: we set up, train and support hospitality businesses."
     )

@@ -37,7 +37,7 @@ def test_a_manager_invites_a_partner_user_who_accepts_and_lands_in_the_portal(
     expect(people).to_be_visible()
     people.get_by_role("link", name="Invite to the portal").click()
     page.get_by_label("E-mail").fill("ivy@acme.example")
-    page.get_by_label("Partner role").select_option("finance")
+    page.get_by_label("Role in the company").select_option("finance")
     shot("people-manager-invite-form")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("Invitation sent to ivy@acme.example.")).to_be_visible()

@@ -95,7 +95,7 @@ def test_a_manager_runs_a_qbr_to_expand_and_the_partner_reads_it(
 
     page.get_by_label("Title").fill("Train two sales engineers")
     page.get_by_label("Owner").select_option("partner")
-    page.get_by_label("Due date").fill((timezone.localdate() + D(days=30)).isoformat())
+    page.get_by_label("Due on").fill((timezone.localdate() + D(days=30)).isoformat())
     page.get_by_role("button", name="Add action item").click()
     expect(page.get_by_text("Action item added.")).to_be_visible()
     page.get_by_label("Title").fill("Send the co-marketing deck")

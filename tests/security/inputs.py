@@ -260,13 +260,17 @@ def _stages_formset(w):
 
 
 def _pages() -> dict[str, list[Page]]:
+    from decimal import Decimal
+
     from apps.accounts.forms import LanguageForm
     from apps.agreements.forms import AgreementForm, AgreementTemplateForm, SignForm
     from apps.deals.forms import ExtensionDecisionForm, ExtensionRequestForm, RegistrationForm
     from apps.exchange.forms import ImportForm, PortalContactsForm
     from apps.partners.forms import PartnerForm, QualificationForm, TransitionForm
     from apps.people.forms import AcceptForm, ContactForm, InvitationForm, PartnerRoleForm
+    from apps.program.currency import base_currency_plan
     from apps.program.forms import (
+        BaseCurrencyForm,
         PartnerTypeForm,
         PlaybookTaskForm,
         ProgramSettingsForm,
@@ -531,6 +535,18 @@ def _pages() -> dict[str, list[Page]]:
                 forms=lambda w: [ProgramSettingsForm(instance=ProgramSettings.get())],
                 data=lambda w: form_data(ProgramSettingsForm(instance=ProgramSettings.get())),
                 show=("program:settings",),
+            )
+        ],
+        "program:base_currency": [
+            Page(
+                kwargs=lambda w: {},
+                forms=lambda w: [BaseCurrencyForm(current="USD")],
+                data=lambda w: {
+                    "to": "CHF",
+                    "rate": "0.9",
+                    "fingerprint": base_currency_plan("CHF", rate=Decimal("0.9")).fingerprint,
+                },
+                show=("program:settings", "tiers:settings"),
             )
         ],
         "program:stages": [

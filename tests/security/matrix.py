@@ -99,6 +99,7 @@ MATRIX: dict[str, tuple[str, str | None, str, dict]] = {
     "people:user_deactivate": ("staff", "user", "post", {}),
     # program configuration (admins)
     "program:settings": ("admin", None, "get", {}),
+    "program:base_currency": ("admin", None, "get", {}),
     "program:stages": ("admin", None, "get", {}),
     "program:playbooks": ("admin", None, "get", {}),
     "program:playbook_new": ("admin", None, "get", {}),
