@@ -34,7 +34,7 @@ def test_a_partner_user_reads_moments_in_the_zone_they_chose(
     login(charlie)
     page.goto(f"{live_server.url}/portal/registrations/{registrations.pk}/")
     expect(page.get_by_text("Dec 4, 2026, 11:30\u202fPM")).to_be_visible()
-    page.get_by_role("link", name="Language").click()
+    page.get_by_role("link", name="Preferences").click()
     expect(page.get_by_role("heading", name="Preferences")).to_be_visible()
     page.get_by_label("Time zone").select_option("Asia/Tokyo")
     page.get_by_role("button", name="Save").click()

@@ -37,9 +37,7 @@ ROLES = {
     "partner member": ("login", "portal"),
     "partner finance": ("login", "portal"),
 }
-# The dashboard's templates and figures are moved by the dashboard branch (its charts' "Week of
-# 7 Sep 2026" and "up to 6 Dec 2026, 12:04"): the merger re-enables these.
-EXCLUDED = {"home", "dashboard-fresh"}
+EXCLUDED: set[str] = set()
 
 # Pages that show notifications as they were stored: in the language their sender wrote them in,
 # English for the services that still pass finished sentences rather than a Text

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 # Words on the portal home and the registrations list, in each language.
 HOME = {
-    "en": ["Deal registrations", "Register a deal", "My registrations", "Log out", "Language"],
+    "en": ["Deal registrations", "Register a deal", "My registrations", "Log out", "Preferences"],
     "de": ["Deal-Registrierungen", "Deal registrieren", "Meine Registrierungen", "Abmelden",
-           "Sprache"],
+           "Einstellungen"],
 }  # fmt: skip
 LIST = {
     "en": [">Customer<", ">Waiting or protection<", ">Filter<", ">Submitted<", "Protected until"],
