@@ -33,7 +33,7 @@ class LanguageForm(forms.Form):
         help_text=_("The language of your pages. Leave it blank to follow your browser."),
     )
     time_zone = forms.ChoiceField(
-        label=_("Time zone"),
+        label=_("Your time zone"),
         choices=_time_zones,
         required=False,
         help_text=_("Dates and times are shown in this time zone."),

@@ -31,13 +31,25 @@
   /* An htmx swap that replaces the focused control (a form's button swapped with its region)
      would drop the keyboard user's focus to the top of the page. The focus moves instead to what
      the swap says: its status message, else the first heading of the new content. */
+  var focusWasInSwap = false;
+  function noteFocus(event) {
+    /* Only a swap that takes the focused control away moves the focus: a region loading on its
+       own (the notification bell, a poll) never takes it from where the reader is. */
+    var active = document.activeElement;
+    var target = event.detail && event.detail.target;
+    focusWasInSwap = !!(active && active !== document.body && target && target.contains(active));
+  }
+
   function keepFocus(event) {
     var active = document.activeElement;
+    if (!focusWasInSwap) return;
     if (active && active !== document.body && document.contains(active)) return;
     var region = event.target;  /* the new content (htmx fires afterSettle on it) */
     if (!(region instanceof Element) || !document.contains(region)) return;
-    var landing = region.querySelector("[role=status], [role=alert], h1, h2, h3");
-    if (!landing) return;
+    /* The page's one message area (swapped out of band) is a live region: it is read out as it
+       changes, and the focus stays with the content the action changed. */
+    if (region.id === "messages") return;
+    var landing = region.querySelector("[role=status], [role=alert], h1, h2, h3") || region;
     if (!landing.hasAttribute("tabindex")) landing.setAttribute("tabindex", "-1");
     landing.focus();
   }
@@ -47,5 +59,6 @@
   } else {
     setUpMenu();
   }
+  document.addEventListener("htmx:beforeSwap", noteFocus);
   document.addEventListener("htmx:afterSettle", keepFocus);
 })();

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core.models import FigureChange
-from apps.dashboard import metrics, snapshot
+from apps.dashboard import metrics, periods, snapshot
 from apps.partners.models import Partner, StageHistory
 from apps.program.models import StageConfig
 from tests.factories import PartnerFactory
@@ -94,20 +94,22 @@ def _read_history(ctx) -> bool:
 def test_the_dashboard_keeps_the_lifecycle_figures_across_a_registrations_write(acme, settings):
     settings.DASHBOARD_CACHE_SECONDS = 3600
     now = timezone.now()
-    snapshot.figures(now, 90, None)
+    snapshot.figures(now, periods.resolve("90", now), None)
     registration(acme, status="approved", submitted_at=now)
     with CaptureQueriesContext(connection) as after_registration:
-        kept = snapshot.figures(now, 90, None)
+        kept = snapshot.figures(now, periods.resolve("90", now), None)
     assert not _read_history(after_registration)
-    assert kept["funnel"] == metrics.stage_funnel(now, 90, None) | {
-        "steps": kept["funnel"]["steps"]
+    # equal to computing it now, but for the stage names the snapshot adds to steps and stages
+    assert kept["funnel"] == metrics.stage_funnel(now, periods.resolve("90", now).window, None) | {
+        "steps": kept["funnel"]["steps"],
+        "stages": kept["funnel"]["stages"],
     }
 
     Partner.objects.filter(pk=acme.pk).update(
         stage="evaluation", stage_entered_at=now - timedelta(days=1)
     )
     with CaptureQueriesContext(connection) as after_stage:
-        computed = snapshot.figures(now, 90, None)
+        computed = snapshot.figures(now, periods.resolve("90", now), None)
     assert _read_history(after_stage)
     assert computed["funnel"]["counts"] != kept["funnel"]["counts"]
     assert computed["funnel"]["counts"] == metrics.stage_funnel(now, 90, None)["counts"]
@@ -117,9 +119,11 @@ def test_the_dashboard_keeps_the_lifecycle_figures_across_a_registrations_write(
 def test_the_clock_alone_computes_them_again_after_the_cache_seconds(acme, settings):
     settings.DASHBOARD_CACHE_SECONDS = 60
     now = timezone.now()
-    snapshot.figures(now, 90, None)
+    snapshot.figures(now, periods.resolve("90", now), None)
     with CaptureQueriesContext(connection) as later:
-        snapshot.figures(now + timedelta(seconds=61), 90, None)
+        snapshot.figures(
+            now + timedelta(seconds=61), periods.resolve("90", now + timedelta(seconds=61)), None
+        )
     assert _read_history(later)
 
 

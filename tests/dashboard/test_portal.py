@@ -56,7 +56,7 @@ def test_it_shows_won_value_this_quarter_and_open_pipeline(client_for, charlie, 
     )
     assert ctx["missing"] == 1
     html = client_for(charlie).get(reverse("portal:home")).content.decode()
-    assert "700.00 USD" in html and "123,456" not in html and "123456" not in html
+    assert "$700.00" in html and "123,456" not in html and "123456" not in html
     assert reverse("portal:registrations_csv") in html
 
 

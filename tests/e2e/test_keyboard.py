@@ -106,20 +106,20 @@ def test_a_partner_registers_a_deal_with_the_keyboard_only(
     follow(page, main_nav(page).get_by_role("link", name="Register a deal"))
     expect(page.get_by_role("heading", name="Register a deal")).to_be_visible()
 
-    tab_to(page, page.get_by_label("Customer name"))
+    tab_to(page, page.get_by_role("textbox", name="Customer", exact=True))
     page.keyboard.type("Initech LLC")
     page.keyboard.press("Tab")
     expect(page.get_by_label("Customer domain or website")).to_be_focused()
     page.keyboard.type("initech.com")
     expect(page.locator("#domain-hint")).to_contain_text("initech.com")  # read, not waited on
-    tab_to(page, page.get_by_label("Customer country"))
+    tab_to(page, page.get_by_label("Customer's country"))
     page.keyboard.type("United States")  # a closed select picks the option typed
-    expect(page.get_by_label("Customer country")).to_have_value("US")
+    expect(page.get_by_label("Customer's country")).to_have_value("US")
     for label, text in (
-        ("Contact name", "Bill Lumbergh"),
-        ("Contact email", "bill@initech.com"),
+        ("Customer contact", "Bill Lumbergh"),
+        ("Contact's e-mail address", "bill@initech.com"),
         ("Product or solution", "Analytics suite"),
-        ("Estimated value", "120000"),
+        ("Estimated deal value", "120000"),
     ):
         tab_to(page, page.get_by_label(label))
         page.keyboard.type(text)
@@ -127,9 +127,9 @@ def test_a_partner_registers_a_deal_with_the_keyboard_only(
     page.keyboard.type("US Dollar")
     expect(page.get_by_label("Currency")).to_have_value("USD")
     close = timezone.localdate() + timedelta(days=45)
-    tab_to(page, page.get_by_label("Expected close date"))
+    tab_to(page, page.get_by_label("Expected to close on"))
     page.keyboard.type(close.strftime("%m%d%Y"))  # the en-US date field's segments
-    expect(page.get_by_label("Expected close date")).to_have_value(close.isoformat())
+    expect(page.get_by_label("Expected to close on")).to_have_value(close.isoformat())
     tab_to(page, page.get_by_label("Description"))
     page.keyboard.type("Replacing their reporting stack.")
     shot("keyboard-1-partner-registers")

@@ -36,7 +36,7 @@ def test_a_partner_user_reads_moments_in_the_zone_they_chose(
     expect(page.get_by_text("Dec 4, 2026, 11:30\u202fPM")).to_be_visible()
     page.get_by_role("link", name="Preferences").click()
     expect(page.get_by_role("heading", name="Preferences")).to_be_visible()
-    page.get_by_label("Time zone").select_option("Asia/Tokyo")
+    page.get_by_label("Your time zone").select_option("Asia/Tokyo")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your time zone is saved.")).to_be_visible()
     shot("preferences")
