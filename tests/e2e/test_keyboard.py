@@ -164,8 +164,10 @@ def test_a_manager_approves_from_the_review_queue_with_the_keyboard_only(
     assert registration.status == "approved"
     # The swap replaced the button: the focus moved into the new content, not to the page's
     # start, so the next Tab continues from the registration.
-    assert page.evaluate(
-        "() => document.getElementById('registration').contains(document.activeElement)"
+    # after htmx settles the swap (a moment after the new content shows)
+    page.wait_for_function(
+        "() => document.getElementById('registration').contains(document.activeElement)",
+        timeout=5000,
     )
 
 
@@ -205,6 +207,8 @@ def test_a_manager_completes_a_qbr_with_the_keyboard_only(
     acme.refresh_from_db()
     assert qbr.status == "completed" and qbr.outcome == "expand"
     assert qbr.satisfaction_score == 8
-    assert page.evaluate(
-        "() => document.getElementById('qbr-run').contains(document.activeElement)"
+    # after htmx settles the swap (a moment after the new content shows)
+    page.wait_for_function(
+        "() => document.getElementById('qbr-run').contains(document.activeElement)",
+        timeout=5000,
     )

@@ -60,7 +60,7 @@ def test_the_portal_form_names_only_the_partners_own_approved_requests(
     nina = member(acme)
     portal = client_for(nina)
     page = portal.get("/portal/register/").content.decode()
-    assert "Fund request" in page and f'value="{own.pk}"' in page
+    assert "Funded activity" in page and f'value="{own.pk}"' in page
     assert f'value="{draft.pk}"' not in page and f'value="{theirs.pk}"' not in page
     for refused in (theirs, draft):
         answer = portal.post("/portal/register/", {**REGISTRATION, "fund_request": str(refused.pk)})

@@ -261,7 +261,8 @@ def test_it_shows_errors_next_to_fields_on_create(client_for, bob):
     response = client_for(bob).post(reverse("partners:create"), {"name": "", "website": "nope"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'class="field has-error"' in html
+    assert 'class="field field-text has-error"' in html  # the name, marked beside its error
+    assert 'id="id_name_error"' in html
     assert not Partner.objects.exists()
 
 
