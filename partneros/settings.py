@@ -125,6 +125,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "partneros.urls"
 WSGI_APPLICATION = "partneros.wsgi.application"
 
+# Django's form renderer with a select's options written in Python (apps/core/forms_renderer.py).
+FORM_RENDERER = "apps.core.forms_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

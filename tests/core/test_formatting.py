@@ -86,3 +86,24 @@ def test_the_day_and_moment_filters_read_iso_text_kept_in_json_figures():
             Context({"d": "2026-12-04", "m": "2026-12-04T23:30:00+00:00", "x": "soon"})
         )
     assert text == "04.12.2026 · 04.12.2026, 23:30 · —"
+
+
+def test_a_value_written_in_one_language_is_not_reused_for_another():
+    """The written forms are kept per value and language (apps/core/formatting.py caches)."""
+    day = date(2026, 12, 4)
+    written = {}
+    for _round in range(2):
+        for language in ("en", "de", "ja", "en"):
+            with translation.override(language):
+                now = (
+                    formatting.format_number(Decimal("12500.5")),
+                    formatting.format_money(Decimal("12500"), "EUR"),
+                    formatting.format_percent(Decimal("37.5"), decimals=1),
+                    formatting.format_date(day),
+                )
+            assert written.setdefault(language, now) == now
+    assert written["en"] == ("12,500.5", "€12,500.00", "37.5%", "Dec 4, 2026")
+    assert written["de"] == ("12.500,5", "12.500,00\xa0€", "37,5\xa0%", "04.12.2026")
+    with translation.override("en"):
+        assert formatting.format_number(Decimal("1.0"), decimals=1) == "1.0"
+        assert formatting.format_number(Decimal("1"), decimals=0) == "1"

@@ -1,0 +1,91 @@
+"""The select written in Python is the markup Django's own templates write, byte for byte."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.forms.renderers import DjangoTemplates
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from apps.core.forms_renderer import FormRenderer
+from apps.core.iso import country_choices
+
+STOCK = DjangoTemplates()
+OURS = FormRenderer()
+
+
+def both(widget: forms.Widget, name: str, value, attrs=None) -> tuple[str, str]:
+    return (
+        widget.render(name, value, attrs=attrs, renderer=STOCK),
+        widget.render(name, value, attrs=attrs, renderer=OURS),
+    )
+
+
+def test_the_project_uses_it():
+    assert settings.FORM_RENDERER == "apps.core.forms_renderer.FormRenderer"
+
+
+CASES = [
+    (forms.Select(choices=[("", "—"), ("a", "A"), ("b", "B")]), "x", "b", None),
+    (forms.Select(choices=[("a", "<A & 'b'>"), ('"q"', "Q")]), "x<", '"q"', {"id": "i<d"}),
+    (
+        forms.Select(choices=[("Fruit", [("1", "Apple"), ("2", "Pear")]), ("3", "Other")]),
+        "grouped",
+        "2",
+        {"required": True, "disabled": False, "aria-describedby": "h"},
+    ),
+    (forms.SelectMultiple(choices=[(1, "One"), (2, "Two"), (3, "Three")]), "m", [1, 3], None),
+    (forms.Select(choices=[(Decimal("1.5"), Decimal("2.5")), (7, 1000)]), "n", "7", None),
+    (forms.NullBooleanSelect(), "nb", True, None),
+    (
+        forms.Select(choices=[("s", mark_safe("<b>safe</b>"))]),
+        "s",
+        None,
+        {"title": mark_safe("<i>")},
+    ),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(("widget", "name", "value", "attrs"), CASES)
+def test_every_kind_of_select_is_written_as_the_stock_templates_write_it(
+    widget, name, value, attrs, language
+):
+    with translation.override(language):
+        stock, ours = both(widget, name, value, attrs)
+    assert ours == stock
+
+
+@given(
+    choices=st.lists(
+        st.tuples(st.text(max_size=8), st.text(max_size=12)), max_size=6, unique_by=lambda c: c[0]
+    ),
+    pick=st.integers(min_value=0, max_value=6),
+)
+@hsettings(max_examples=60, deadline=None)
+def test_any_choices_and_any_value_give_the_same_markup(choices, pick):
+    value = choices[pick][0] if pick < len(choices) else "none of them"
+    stock, ours = both(forms.Select(choices=choices), "f", value, {"class": "c"})
+    assert ours == stock
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ja"])
+def test_the_country_picker_is_the_same_in_every_language(language):
+    with translation.override(language):
+        widget = forms.Select(choices=[("", "—"), *country_choices()])
+        stock, ours = both(widget, "customer_country", "DE", {"id": "id_customer_country"})
+    assert ours == stock
+    assert ours.count("<option") == len(country_choices()) + 1
+    assert '<option value="DE" selected>' in ours
+
+
+def test_other_widgets_keep_their_templates():
+    widget = forms.RadioSelect(choices=[("a", "A")])
+    assert widget.render("r", "a", renderer=OURS) == widget.render("r", "a", renderer=STOCK)
