@@ -10,4 +10,5 @@ from apps.core.nav import Link
 LINKS = [
     Link(_("Agreements"), "agreements:list", "staff", 48),
     Link(_("Agreements"), "portal:agreements", "partner", 50, READS_AGREEMENTS),
+    Link(_("Agreement templates"), "agreements:templates", "settings", 70),
 ]

@@ -209,7 +209,9 @@ def agreement_document(request, pk: int):
 @admin_required
 def agreement_templates(request):
     rows = AgreementTemplate.objects.select_related("updated_by").order_by("kind")
-    return render(request, "agreements/templates.html", {"templates": rows})
+    return render(
+        request, "agreements/templates.html", {"templates": rows, "tab": "agreements:templates"}
+    )
 
 
 @admin_required
@@ -240,6 +242,7 @@ def agreement_template_edit(request, pk: int):
             "template": template,
             "preview": preview,
             "fields": documents.MERGE_FIELDS,
+            "tab": "agreements:templates",  # its place in the program settings' tab bar
         },
         status=400 if form.errors else 200,
     )

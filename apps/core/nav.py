@@ -63,5 +63,6 @@ def links_for(user) -> list[dict]:
 
 def settings_tabs() -> list[tuple[str, str | Promise]]:
     """The tabs of the program settings pages, (url name, label): the program's own and those
-    of the apps configured beside it (tiers, exchange rates)."""
+    of the apps configured beside it (tiers, lead routing, exchange rates, agreement
+    templates)."""
     return [(link.url_name, link.label) for link in all_links() if link.audience == "settings"]

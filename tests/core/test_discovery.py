@@ -104,6 +104,7 @@ def test_the_settings_tabs_come_from_the_apps_that_configure_the_program():
         ("leads:rules", "Lead routing"),
         ("leads:settings", "Lead settings"),
         ("tiers:rates", "Exchange rates"),
+        ("agreements:templates", "Agreement templates"),
     ]
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from apps.agreements.models import AgreementTemplate
 from apps.core.nav import settings_tabs
 from apps.program.models import PartnerType, Tier
 from tests.deals.factories import RegistrationFactory
@@ -22,6 +23,7 @@ def _settings_pages() -> list[tuple[str, str]]:
     """(page, the tab it belongs to): every tab's own page and the pages under them."""
     tier = Tier.objects.order_by("rank").first()
     partner_type = PartnerType.objects.first()
+    agreement_template = AgreementTemplate.objects.order_by("kind").first()
     own = [(reverse(name), name) for name, _label in settings_tabs()]
     return own + [
         (reverse("program:base_currency"), "program:settings"),
@@ -33,6 +35,10 @@ def _settings_pages() -> list[tuple[str, str]]:
         (reverse("tiers:edit", args=[tier.pk]), "tiers:settings"),
         (reverse("tiers:delete", args=[tier.pk]), "tiers:settings"),
         (reverse("applications:question_new"), "applications:questions"),
+        (
+            reverse("agreements:template_edit", args=[agreement_template.pk]),
+            "agreements:templates",
+        ),
     ]
 
 

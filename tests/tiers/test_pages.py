@@ -39,7 +39,7 @@ def test_it_shows_the_queue_to_managers(client_for, bob, proposal):
     assert "Acme Resellers" in body
     assert "Bronze → <strong>Silver</strong>" in body
     assert "$300,000.00" in body and "Silver needs $250,000.00" in body
-    assert "Missing rate: ¥5,000,000 not counted" in body
+    assert "Missing rate, not counted: ¥5,000,000" in body
     assert f'hx-post="/tiers/proposals/{proposal.pk}/approve/"' in body
     assert f'action="/tiers/proposals/{proposal.pk}/approve/"' in body  # works without JS
 
