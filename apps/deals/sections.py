@@ -21,6 +21,7 @@ def partner_detail(request, partner):
         {
             "partner": partner,
             "counts": status_counts(regs),
+            "statuses": Status.choices,
             "recent": recent,
             "now": timezone.now(),
         },

@@ -107,3 +107,16 @@ def test_a_value_written_in_one_language_is_not_reused_for_another():
     with translation.override("en"):
         assert formatting.format_number(Decimal("1.0"), decimals=1) == "1.0"
         assert formatting.format_number(Decimal("1"), decimals=0) == "1"
+
+
+def test_number_auto_keeps_every_decimal_an_exchange_rate_has():
+    template = Template(
+        '{% load fmt %}{{ a|number:"auto" }} · {{ b|number:"auto" }} · {{ c|number }}'
+    )
+    context = Context(
+        {"a": Decimal("0.0091234500"), "b": Decimal("1.5000"), "c": Decimal("0.00912345")}
+    )
+    with translation.override("en"):
+        assert template.render(context) == "0.00912345 · 1.5 · 0.009"
+    with translation.override("de"):
+        assert template.render(context) == "0,00912345 · 1,5 · 0,009"

@@ -392,3 +392,17 @@ def test_it_records_a_tier_set_on_the_partner_form(client_for, bob):
     assert partner.tier == silver
     change = TierChange.objects.get(partner=partner)
     assert (change.to_tier, change.actor) == (silver, bob)
+
+
+def test_the_partner_page_counts_registrations_by_status_in_words(client_for, bob):
+    from tests.deals.factories import RegistrationFactory
+
+    partner = PartnerFactory(stage=Stage.GROWTH, manager=bob)
+    RegistrationFactory(partner=partner)
+    RegistrationFactory(partner=partner)
+    user = bob
+    user.language = "de"
+    user.save(update_fields=["language"])
+    html = client_for(user).get(reverse("partners:detail", args=[partner.pk])).content.decode()
+    section = html[html.index('class="card deals-section"') :]
+    assert "2 eingereicht" in section, section[:600]

@@ -45,8 +45,21 @@ def relative(value) -> str:
     return formatting.format_relative(value)
 
 
+def _decimals_of(value, cap: int) -> int:
+    """The decimals `value` has once trailing zeros are dropped, at most `cap`."""
+    try:
+        exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    except (InvalidOperation, ValueError):
+        return 0
+    return min(max(-exponent, 0), cap) if isinstance(exponent, int) else 0
+
+
 @register.filter
 def number(value, decimals=None) -> str:
+    """`|number` (up to three decimals), `|number:2` (exactly two), `|number:"auto"` (every
+    decimal the value has, up to ten: an exchange rate of 0.00912345 keeps them all)."""
+    if decimals == "auto":
+        decimals = _decimals_of(value, 10)
     return formatting.format_number(value, decimals=None if decimals is None else int(decimals))
 
 
@@ -56,11 +69,7 @@ def percent(value, decimals=0) -> str:
     keeps the decimals the value has, up to two (a rate someone typed: 2.5 → "2.5%", 10 →
     "10%")."""
     if decimals == "auto":
-        try:
-            exponent = Decimal(str(value)).normalize().as_tuple().exponent
-        except (InvalidOperation, ValueError):
-            exponent = 0
-        decimals = min(max(-exponent, 0), 2) if isinstance(exponent, int) else 0
+        decimals = _decimals_of(value, 2)
     return formatting.format_percent(value, decimals=int(decimals))
 
 
