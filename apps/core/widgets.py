@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from babel.lists import format_list
 from django import forms
+from django.utils.functional import Promise
 
 from apps.core.formatting import current_locale
 
@@ -24,7 +25,14 @@ class CheckboxSelectMultipleWidget(forms.CheckboxSelectMultiple):
 
     template_name = "core/widgets/checklist.html"
 
-    def __init__(self, attrs=None, choices=(), *, filter_label: str = "", empty_text: str = ""):
+    def __init__(
+        self,
+        attrs=None,
+        choices=(),
+        *,
+        filter_label: str | Promise = "",
+        empty_text: str | Promise = "",
+    ):
         super().__init__(attrs, choices)
         self.filter_label = filter_label
         self.empty_text = empty_text
