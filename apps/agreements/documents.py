@@ -1,6 +1,10 @@
 """Agreement documents: a template's text with its merge fields filled in, rendered as a PDF, and
 the signature certificate appended when the partner signs.
 
+Both are written in the partner signer's language, whoever causes the rendering (a manager
+sending the agreement in English still sends a German partner a German document): see
+`signer_language` and docs/localisation.md ("PDFs").
+
 Merge fields are a tiny `{{ name }}` substitution, not Django's template engine: an admin's text
 can name only the fields listed in MERGE_FIELDS (anything else is refused when the template is
 saved), and every value is HTML-escaped before it reaches the renderer.
@@ -14,13 +18,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.models import PartnerRole, Role
 from apps.core.formatting import format_date, format_number
 from apps.core.markdown import render_markdown
 from apps.core.pdf import join_pdfs, render_pdf, sha256
@@ -163,24 +169,47 @@ class Generated:
     sha256: str
 
 
+def signer_language(agreement: Agreement) -> str:
+    """The language the partner's signer reads: once signed, the signing partner user's own
+    choice (User.language); before, that of the partner's active portal admins, who are the
+    ones who may sign (the oldest account that chose a language). Otherwise, or when a manager
+    recorded the signature for the partner, the program's LANGUAGE_CODE."""
+    signer = agreement.signed_by
+    if signer is not None and signer.partner_id == agreement.partner_id:
+        chosen = [signer.language]
+    else:
+        chosen = list(
+            agreement.partner.users.filter(
+                is_active=True, role=Role.PARTNER, partner_role=PartnerRole.ADMIN
+            )
+            .exclude(language="")
+            .order_by("date_joined", "pk")
+            .values_list("language", flat=True)[:1]
+        )
+    offered = {code for code, _name in settings.LANGUAGES}
+    return next((code for code in chosen if code in offered), settings.LANGUAGE_CODE)
+
+
 def generate(agreement: Agreement, template: AgreementTemplate, *, today: date) -> Generated:
-    html = render_to_string(
-        "agreements/document.html",
-        {
-            "title": agreement.title,
-            "body": render_body(template.body, merge_values(agreement, today=today)),
-        },
-    )
-    content = render_pdf(html, title=agreement.title)
+    with translation.override(signer_language(agreement)):
+        html = render_to_string(
+            "agreements/document.html",
+            {
+                "title": agreement.title,
+                "body": render_body(template.body, merge_values(agreement, today=today)),
+            },
+        )
+        content = render_pdf(html, title=agreement.title)
     return Generated(content, sha256(content))
 
 
 def certificate(agreement: Agreement, *, now: datetime) -> bytes:
     """The signature certificate page: who signed what, when, from where."""
-    html = render_to_string(
-        "agreements/certificate.html", {"agreement": agreement, "generated_at": now}
-    )
-    return render_pdf(html, title=_("Signature certificate"))
+    with translation.override(signer_language(agreement)):
+        html = render_to_string(
+            "agreements/certificate.html", {"agreement": agreement, "generated_at": now}
+        )
+        return render_pdf(html, title=_("Signature certificate"))
 
 
 def with_certificate(document: bytes, agreement: Agreement, *, now: datetime) -> bytes:

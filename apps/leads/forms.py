@@ -106,7 +106,11 @@ class ConvertForm(forms.Form):
 
 
 class RuleForm(forms.ModelForm):
-    countries = countries_field()
+    countries = countries_field(
+        label=_("Countries"),
+        help_text=_("The lead's country is one of these (empty: any)."),
+        empty_text=_("None selected: leads from any country match."),
+    )
     specializations = specializations_field()
 
     class Meta:

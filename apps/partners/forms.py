@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import numbers
 from apps.core.errors import InvalidInput
+from apps.core.iso import country_choices
+from apps.core.widgets import CheckboxSelectMultipleWidget
 from apps.program.models import PartnerType, Tier
 
 from .models import QUALIFICATION_FIELDS, Partner, Stage
@@ -30,8 +32,8 @@ class ManagerChoiceField(forms.ModelChoiceField):
 
 
 class CommaListField(forms.CharField):
-    """A list typed as "DE, FR" (or one a line): cleaned by the service's cleaner (`clean_list`),
-    its error shown next to the field."""
+    """A list typed as "Security, Cloud" (or one a line): cleaned by the service's cleaner
+    (`clean_list`), its error shown next to the field."""
 
     def __init__(self, *, clean_list, **kwargs):
         kwargs.setdefault("required", False)
@@ -51,13 +53,41 @@ class CommaListField(forms.CharField):
             raise forms.ValidationError(next(iter(exc.errors.values()))) from exc
 
 
-def countries_field(**kwargs) -> CommaListField:
-    return CommaListField(
-        clean_list=clean_countries,
-        label=_("Countries served"),
-        help_text=_("ISO country codes separated by commas, e.g. DE, AT, CH."),
-        **kwargs,
-    )
+class CountriesField(forms.MultipleChoiceField):
+    """The countries served, ticked in a list of names in the reader's language; the ISO codes
+    are what is posted and stored. Checked by the service's cleaner (`clean_countries`), so a
+    page, the portal and the API refuse the same codes with the same words. A posted value may
+    also be a comma-separated list of codes ("DE, AT"), as the typed field took."""
+
+    def __init__(self, *, empty_text=None, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("choices", country_choices)  # named when the form is drawn
+        kwargs.setdefault("label", _("Countries served"))
+        kwargs["widget"] = CheckboxSelectMultipleWidget(
+            filter_label=_("Find a country"),
+            empty_text=empty_text or _("No country selected."),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [item for v in values for item in v.split(",")]
+
+    def validate(self, value):
+        # Only "required": an unknown code gets the cleaner's own message, in clean().
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def clean(self, value):
+        items = super().clean(value)
+        try:
+            return clean_countries(items)
+        except InvalidInput as exc:
+            raise forms.ValidationError(next(iter(exc.errors.values()))) from exc
+
+
+def countries_field(**kwargs) -> CountriesField:
+    return CountriesField(**kwargs)
 
 
 def specializations_field(**kwargs) -> CommaListField:
