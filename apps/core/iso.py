@@ -7,6 +7,7 @@ of the request."""
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import pycountry
@@ -43,12 +44,19 @@ def _locale(language: str) -> Locale:
     return Locale.parse(translation.to_locale(language))
 
 
+def _sort_key(name: str) -> str:
+    """A name as a reader looks it up: accents and case set aside ("Österreich" among the O's,
+    "États-Unis" among the E's), not after "Z" as code points would put them."""
+    folded = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+
+
 @lru_cache(maxsize=16)
 def _country_choices(language: str) -> list[tuple[str, str]]:
     names = _locale(language).territories
     return sorted(
         ((c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries),
-        key=lambda choice: choice[1],
+        key=lambda choice: (_sort_key(choice[1]), choice[1]),
     )
 
 

@@ -98,3 +98,18 @@ def test_the_schema_gives_the_codes_a_pattern(api_for, bob):
         "EUR", "eur", "Usd"
     ]  # fmt: skip
     assert [c for c in ("DE", "de", "XX", "DEU") if re.fullmatch(country, c)] == ["DE", "de"]
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [
+        ("de", "Österreich", "Oman"),
+        ("fr", "États-Unis", "Estonie"),
+        ("de", "Ägypten", "Afghanistan"),
+    ],
+)
+def test_country_names_are_in_the_order_a_reader_looks_them_up(language, before, after):
+    """Accented names sit among their letter, not after "Z"."""
+    with translation.override(language):
+        names = [name for _code, name in iso.country_choices()]
+    assert names.index(after) < names.index(before) < names.index(after) + 12, names[-5:]
