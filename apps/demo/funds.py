@@ -37,7 +37,7 @@ PDF = (
 # title, activity, requested, days from today to the activity, path of (transition, days ago),
 # approved, claimed: each request on its own days, the summit held and paid, the webinars held
 # and claimed this morning, the rest still to come.
-REQUESTS = [
+REQUESTS: list[tuple[str, str, str, int, list[tuple[str, float]], str | None, str | None]] = [
     ("Partner summit booth", "event", "12000", -45, [("submit", 80), ("approve", 78),
      ("claim", 35), ("approve_claim", 30), ("pay", 25)], "10000", "9400"),
     ("Security webinar series", "webinar", "4000", -20, [("submit", 50), ("approve", 48),

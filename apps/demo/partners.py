@@ -244,7 +244,7 @@ def _settle_tasks(manager, now) -> None:
     for tasks in by_partner.values():
         *done, last = tasks
         for task in done:
-            day = timezone.make_aware(datetime.combine(task.due_date, time(11)))
+            day = timezone.make_aware(datetime.combine(task.due_date or today, time(11)))
             task.done, task.done_at, task.done_by = True, day, manager
             task.save(update_fields=["done", "done_at", "done_by"])
         Task.objects.filter(pk=last.pk).update(overdue_reminded_for=last.due_date)
