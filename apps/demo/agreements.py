@@ -10,6 +10,20 @@ from django.utils import timezone
 
 from apps.agreements.services import agreement_create, agreement_transition
 
+from . import inbox
+
+
+def _sign_mou(mou, nora, at) -> None:
+    agreement_transition(
+        agreement=mou,
+        name="sign",
+        actor=nora,
+        signed_by_name="Nora North",
+        address="198.51.100.23",
+        user_agent="Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Firefox/131.0",
+        now=at,
+    )
+
 
 def seed(ctx: dict) -> None:
     now = timezone.now()
@@ -43,16 +57,12 @@ def seed(ctx: dict) -> None:
         partner_address="12 Harbour Road\nSeattle, WA 98101\nUnited States",
         exit_clauses="Either side may end the memorandum with 30 days' written notice.",
     )
-    agreement_transition(agreement=mou, name="send", actor=manager, now=now - timedelta(days=12))
-    agreement_transition(
-        agreement=mou,
-        name="sign",
-        actor=ctx["nora"],
-        signed_by_name="Nora North",
-        address="198.51.100.23",
-        user_agent="Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Firefox/131.0",
-        now=now - timedelta(days=10),
-    )
+    with inbox.history(now - timedelta(days=12), now=now):
+        agreement_transition(
+            agreement=mou, name="send", actor=manager, now=now - timedelta(days=12)
+        )
+    with inbox.history(now - timedelta(days=10), now=now):
+        _sign_mou(mou, ctx["nora"], now - timedelta(days=10))
 
     # Signed today, starting in two weeks: `signed` until the sweep activates it; the
     # technology template asks for the vendor's countersignature.

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from apps.applications.models import ProfileChoice, ProfileQuestion
 from apps.applications.services import application_submit, application_transition
+from apps.deals.models import Status
 from apps.program.models import CompletingEvent, PartnerType, PlaybookTaskTemplate
 from apps.program.stages import Stage
 
+from .deals import story
 from .partners import _scores, _walk
 
 QUESTIONS = [
@@ -96,6 +98,10 @@ def seed(ctx: dict) -> None:
     fabrikam.qualified_at = now - timedelta(days=118)
     fabrikam.save()
     _walk(fabrikam, [("start_onboarding", 110), ("complete_onboarding", 40)], manager, now)
+    # Its first registration approved a month after onboarding: the dashboard's ramp time.
+    story(ctx, fabrikam, user=None, status=Status.APPROVED, hours=24 * 32, value=27000,
+          customer_of=("Rheinland Mediengruppe", "rheinland-medien.example", "DE", "EUR"),
+          product="Analytics suite")  # fmt: skip
     litware = accept("Litware Cloud", 40)
     _scores(litware, (4, 3, 4, 3))
     litware.qualified_at = now - timedelta(days=33)

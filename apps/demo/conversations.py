@@ -10,6 +10,8 @@ from django.utils import timezone
 from apps.deals.models import DealRegistration
 from apps.deals.services import comment_create, registration_transition
 
+from . import inbox
+
 
 def seed(ctx: dict) -> None:
     manager, nora, carl = ctx.get("manager"), ctx.get("nora"), ctx.get("carl")
@@ -20,12 +22,13 @@ def seed(ctx: dict) -> None:
 
     lamna = regs.get("Lamna Healthcare")
     if lamna is not None:
-        comment_create(
-            registration=lamna,
-            author=nora,
-            body="Their procurement committee meets next Tuesday; we are on the agenda.",
-            now=now - timedelta(hours=50),
-        )
+        with inbox.history(now - timedelta(hours=50), now=now):  # Maria answered it
+            comment_create(
+                registration=lamna,
+                author=nora,
+                body="Their procurement committee meets next Tuesday; we are on the agenda.",
+                now=now - timedelta(hours=50),
+            )
         comment_create(
             registration=lamna,
             author=manager,

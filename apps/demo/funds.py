@@ -25,6 +25,8 @@ from apps.funds.services import (
 from apps.funds.services.attribution import attribute
 from apps.leads.models import Lead
 
+from . import inbox
+
 # A one-page PDF: the demo's invoice and proof of performance.
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
@@ -32,17 +34,21 @@ PDF = (
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
-# title, activity, requested, path of transitions, approved, claimed
-REQUESTS = [
-    ("Partner summit booth", "event", "12000", ["submit", "approve", "claim", "approve_claim",
-                                                 "pay"], "10000", "9400"),
-    ("Security webinar series", "webinar", "4000", ["submit", "approve", "claim"], "3500", None),
-    ("LinkedIn campaign Q2", "digital_campaign", "6000", ["submit", "approve"], "5000", None),
-    ("Analyst report syndication", "content_syndication", "8000", ["submit", "return"], None,
-     None),
-    ("Sales bootcamp", "training", "3000", ["submit"], None, None),
-    ("Trade fair giveaways", "other", "2500", ["submit", "reject"], None, None),
-    ("Roundtable dinner", "event", "1500", [], None, None),
+# title, activity, requested, days from today to the activity, path of (transition, days ago),
+# approved, claimed: each request on its own days, the summit held and paid, the webinars held
+# and claimed this morning, the rest still to come.
+REQUESTS: list[tuple[str, str, str, int, list[tuple[str, float]], str | None, str | None]] = [
+    ("Partner summit booth", "event", "12000", -45, [("submit", 80), ("approve", 78),
+     ("claim", 35), ("approve_claim", 30), ("pay", 25)], "10000", "9400"),
+    ("Security webinar series", "webinar", "4000", -20, [("submit", 50), ("approve", 48),
+     ("claim", 0.3)], "3500", None),
+    ("LinkedIn lead-generation campaign", "digital_campaign", "6000", 15, [("submit", 12),
+     ("approve", 10)], "5000", None),
+    ("Analyst report syndication", "content_syndication", "8000", 30, [("submit", 6),
+     ("return", 4)], None, None),
+    ("Sales bootcamp", "training", "3000", 25, [("submit", 0.4)], None, None),
+    ("Trade fair giveaways", "other", "2500", 40, [("submit", 9), ("reject", 7)], None, None),
+    ("Roundtable dinner", "event", "1500", 50, [], None, None),
 ]  # fmt: skip
 
 
@@ -56,34 +62,41 @@ def seed(ctx: dict) -> None:
     admin, manager = ctx["admin"], ctx["manager"]
     today = timezone.localdate()
     name, starts, ends = _half_year(today)
+    # Set up before the first request of the half-year came in (they go back 80 days).
+    planned = timezone.now() - timedelta(days=90)
     period = period_create(
-        name=name, starts_on=starts, ends_on=ends, budget=Decimal("250000"), actor=admin
-    )
+        name=name, starts_on=starts, ends_on=ends, budget=Decimal("250000"), actor=admin,
+        now=planned,
+    )  # fmt: skip
     deadline = max(ends, today + timedelta(days=60))
     northwind = allocation_create(
         period=period, partner=ctx["northwind"], amount=Decimal("40000"), currency="EUR",
-        claim_deadline=deadline, actor=admin,
+        claim_deadline=deadline, actor=admin, now=planned,
     )  # fmt: skip
     allocation_create(
         period=period, partner=ctx["contoso"], amount=Decimal("25000"), currency="EUR",
-        claim_deadline=deadline, actor=admin,
+        claim_deadline=deadline, actor=admin, now=planned,
     )  # fmt: skip
-    nora = ctx["nora"]
-    for title, activity, requested, path, approved, claimed in REQUESTS:
-        r = fund_request_create(
-            allocation=northwind,
-            actor=nora,
-            data={
-                "activity_type": activity,
-                "title": title,
-                "description": "",
-                "starts_on": today + timedelta(days=20),
-                "ends_on": today + timedelta(days=21),
-                "requested_amount": Decimal(requested),
-                "expected_leads": 30,
-                "expected_pipeline": Decimal(requested) * 20,
-            },
-        )
+    nora, now = ctx["nora"], timezone.now()
+    for title, activity, requested, held, path, approved, claimed in REQUESTS:
+        created = now - timedelta(days=path[0][1] if path else 1, hours=1)
+        start = today + timedelta(days=held)
+        with inbox.history(created, now=now):
+            r = fund_request_create(
+                allocation=northwind,
+                actor=nora,
+                data={
+                    "activity_type": activity,
+                    "title": title,
+                    "description": "",
+                    "starts_on": start,
+                    "ends_on": start + timedelta(days=1),
+                    "requested_amount": Decimal(requested),
+                    "expected_leads": 30,
+                    "expected_pipeline": Decimal(requested) * 20,
+                },
+                now=created,
+            )
         inputs: dict[str, dict] = {
             "approve": {"approved_amount": Decimal(approved or requested)},
             "return": {"note": "Add the expected audience and the agenda."},
@@ -94,17 +107,21 @@ def seed(ctx: dict) -> None:
                 "registrations_created": 5,
             },  # fmt: skip
             "approve_claim": {"amount": Decimal(claimed or "0")},
-            "pay": {"reference": "MDF-2026-0001", "paid_on": today},
+            "pay": {"reference": f"MDF-{today.year}-0001", "paid_on": today - timedelta(days=25)},
         }
-        for step in path:
+        for step, days_ago in path:
+            at = now - timedelta(days=days_ago)
             if step == "claim":
                 for kind, label in (("invoice", "invoice"), ("proof", "photos")):
                     fund_file_add(
                         fund_request=r, kind=kind, upload=ContentFile(PDF, name=f"{label}.pdf"),
-                        actor=nora,
+                        actor=nora, now=at,
                     )  # fmt: skip
             actor = nora if step in ("submit", "claim") else manager
-            fund_request_transition(fund_request=r, name=step, actor=actor, **inputs.get(step, {}))
+            with inbox.history(at, now=now):  # read on its day; the last day's still new
+                fund_request_transition(
+                    fund_request=r, name=step, actor=actor, now=at, **inputs.get(step, {})
+                )
     _attribute(ctx["northwind"], manager)
 
 
@@ -126,4 +143,10 @@ def _attribute(northwind, manager) -> None:
             attribute("registration", reg, requests[title], partner_id=northwind.pk, actor=manager)
     lead = Lead.objects.filter(partner=northwind, registration__isnull=True).order_by("pk").first()
     if lead is not None:
-        attribute("lead", lead, requests["LinkedIn campaign Q2"], partner_id=None, actor=manager)
+        attribute(
+            "lead",
+            lead,
+            requests["LinkedIn lead-generation campaign"],
+            partner_id=None,
+            actor=manager,
+        )

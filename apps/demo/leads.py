@@ -5,6 +5,7 @@ from a trade-show list imported as a CSV, one routed on import."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from django.utils import timezone
@@ -18,9 +19,12 @@ from apps.leads.services import (
     lead_create,
     lead_recall,
     lead_reject,
+    portal_link,
 )
 from apps.partners.models import ACTIVE_STAGES, Partner
 from apps.program.models import PartnerType, Tier
+
+from . import inbox
 
 REACH = [
     (["DE", "AT", "CH"], ["Security", "Cloud migration"]),
@@ -29,23 +33,35 @@ REACH = [
     (["NL", "BE", "DE"], ["Cloud migration", "Data"]),
 ]
 REASONS = ["No capacity right now", "Outside our region", "Not our specialization", "Too small"]
-# company, domain, country, contact, product, value
+# company, domain, country, contact, product, value: companies and people of the lead's country
 LEADS = [
-    ("Initech AG", "initech.example", "DE", "Peter Gibbons", "Fleet Analytics", "30000"),
-    ("Globodyne", "globodyne.example", "US", "Hank Scorpio", "Data platform", "85000"),
-    ("Umbrella Labs", "umbrella.example", "GB", "Alice Abernathy", "Security suite", "42000"),
-    ("Soylent Foods", "soylent.example", "NL", "Sol Roth", "Cloud migration", "18000"),
-    ("Vandelay Industries", "vandelay.example", "DE", "Art Vandelay", "Analytics", "12000"),
-    ("Cyberdyne Systems", "cyberdyne.example", "US", "Miles Dyson", "Security suite", "99000"),
-    ("Wonka Industries", "wonka.example", "GB", "Charlie Bucket", "Data platform", "25000"),
-    ("Stark Logistics", "stark.example", "CA", "Pepper Potts", "Fleet Analytics", "64000"),
-]
+    ("Brandt Logistik AG", "brandt-logistik.example", "DE", "Katrin Brandt", "Fleet Analytics",
+     "30000"),
+    ("Northpoint Health", "northpointhealth.example", "US", "Dana Whitfield", "Data platform",
+     "85000"),
+    ("Harrow & Finch", "harrowfinch.example", "GB", "Olivia Harrow", "Security suite", "42000"),
+    ("Van Dijk Voeding", "vandijkvoeding.example", "NL", "Sanne van Dijk", "Cloud migration",
+     "18000"),
+    ("Kessler Maschinenbau", "kessler-mb.example", "DE", "Jonas Kessler", "Analytics", "12000"),
+    ("Cascade Robotics", "cascaderobotics.example", "US", "Marcus Reed", "Security suite",
+     "99000"),
+    ("Pennine Foods", "penninefoods.example", "GB", "Harriet Clough", "Data platform", "25000"),
+    ("Laurentian Freight", "laurentianfreight.example", "CA", "Émilie Tremblay",
+     "Fleet Analytics", "64000"),
+]  # fmt: skip
 
 # Imported from a CSV (source import): company, domain, country, contact, product, routed
 IMPORTED = [
-    ("Massive Dynamic", "massivedynamic.example", "US", "Nina Sharp", "Data platform", True),
-    ("Oscorp", "oscorp.example", "FR", "Norman Osborn", "Security suite", False),
-]
+    ("Bayview Analytics", "bayviewanalytics.example", "US", "Priya Natarajan", "Data platform",
+     True),
+    ("Groupe Mercier", "groupe-mercier.example", "FR", "Camille Mercier", "Security suite", False),
+]  # fmt: skip
+
+
+def _email(contact: str, domain: str) -> str:
+    """first@domain in plain letters (Émilie → emilie@…)."""
+    first = unicodedata.normalize("NFKD", contact.split()[0].lower())
+    return f"{first.encode('ascii', 'ignore').decode()}@{domain}"
 
 
 def _user_of(partner):
@@ -86,7 +102,7 @@ def seed(ctx: dict) -> None:
                     "domain": domain,
                     "country": country,
                     "contact_name": contact,
-                    "contact_email": f"{contact.split()[0].lower()}@{domain}",
+                    "contact_email": _email(contact, domain),
                     "product": product,
                     "estimated_value": value,
                     "currency": "EUR" if country not in ("US", "CA") else "USD",
@@ -120,15 +136,16 @@ def seed(ctx: dict) -> None:
             lead_recall(lead=lead, actor=manager)
         elif step == "close":
             lead_close(lead=lead, actor=admin, reason="The customer bought elsewhere.")
+        inbox.read(portal_link(lead))  # the partner's users opened it to answer
     # a lead a manager hands over by hand
     if active:
         hand = lead_create(
             data={
-                "company": "Hooli",
-                "domain": "hooli.example",
+                "company": "Redwood Ledger",
+                "domain": "redwoodledger.example",
                 "country": "US",
-                "contact_name": "Gavin Belson",
-                "contact_email": "gavin@hooli.example",
+                "contact_name": "Gavin Brooks",
+                "contact_email": "gavin@redwoodledger.example",
                 "product": "Data platform",
             },
             source=Source.MANUAL,
@@ -143,11 +160,11 @@ def _turned_down(ctx: dict, now) -> None:
     it waits for a manager (rejected by the partner)."""
     turned_down = lead_create(
         data={
-            "company": "Tyrell Corporation",
-            "domain": "tyrell.example",
+            "company": "Sakura Seimitsu",
+            "domain": "sakura-seimitsu.example",
             "country": "JP",
-            "contact_name": "Eldon Tyrell",
-            "contact_email": "eldon@tyrell.example",
+            "contact_name": "Haruto Tanaka",
+            "contact_email": "haruto.tanaka@sakura-seimitsu.example",
             "product": "Security suite",
         },
         source=Source.LOCATOR,
@@ -164,6 +181,7 @@ def _turned_down(ctx: dict, now) -> None:
             note="We do not cover Japan.",
             now=now - timedelta(hours=39),
         )
+        inbox.read(portal_link(turned_down), at=now - timedelta(hours=39))
 
 
 def _imported(manager) -> None:
@@ -175,7 +193,7 @@ def _imported(manager) -> None:
                 "domain": domain,
                 "country": country,
                 "contact_name": contact,
-                "contact_email": f"{contact.split()[0].lower()}@{domain}",
+                "contact_email": _email(contact, domain),
                 "product": product,
                 "description": "From the trade-show list (CSV import).",
             },

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -10,6 +10,8 @@ from apps.agreements.models import Agreement
 from apps.partners.models import Partner, Stage, Task
 from apps.partners.services import partner_transition
 from apps.program.models import PartnerType, Tier
+
+from . import inbox
 
 GROWTH_LOOP = [("start_evaluation", 200), ("continue_growth", 190), ("start_evaluation", 100),
                ("continue_growth", 92)]  # fmt: skip
@@ -156,14 +158,15 @@ def _walk(partner: Partner, steps, manager, now) -> None:
             Task.objects.filter(partner=partner, done=False).update(
                 done=True, done_at=at - timedelta(days=1), done_by=manager
             )
-        partner_transition(
-            partner=partner,
-            name=name,
-            actor=manager,
-            note="" if name == "exit" else text,
-            reason=text if name == "exit" else "",
-            now=at,
-        )
+        with inbox.history(at, now=now):  # its notices were read on the day
+            partner_transition(
+                partner=partner,
+                name=name,
+                actor=manager,
+                note="" if name == "exit" else text,
+                reason=text if name == "exit" else "",
+                now=at,
+            )
 
 
 def seed(ctx: dict) -> None:
@@ -225,4 +228,23 @@ def seed(ctx: dict) -> None:
         _walk(partner, steps, manager, now)
         partners.append(partner)
 
+    _settle_tasks(manager, now)
     ctx["partners"] = partners
+
+
+def _settle_tasks(manager, now) -> None:
+    """Back-filled onboardings: the tasks that fell due weeks ago were done by then; a partner
+    still behind has its latest one open, reminded on the day it fell due (the onboarding
+    sweep's mark), not a stack of months-old reminders on the first morning."""
+    today = timezone.localdate(now)
+    late = Task.objects.filter(done=False, due_date__lt=today - timedelta(days=21))
+    by_partner: dict[int, list[Task]] = {}
+    for task in late.order_by("due_date", "order"):
+        by_partner.setdefault(task.partner_id, []).append(task)
+    for tasks in by_partner.values():
+        *done, last = tasks
+        for task in done:
+            day = timezone.make_aware(datetime.combine(task.due_date or today, time(11)))
+            task.done, task.done_at, task.done_by = True, day, manager
+            task.save(update_fields=["done", "done_at", "done_by"])
+        Task.objects.filter(pk=last.pk).update(overdue_reminded_for=last.due_date)

@@ -14,6 +14,8 @@ from apps.qbrs.models import QBR, Status
 from apps.qbrs.services import action_item_create, action_item_update, qbr_schedule, qbr_transition
 from apps.qbrs.sweeps import qbr_scheduling
 
+from . import inbox
+
 TURN = timedelta(days=91)
 EVALUATION = timedelta(days=3)  # from the QBR's start to its outcome
 NOTES = [
@@ -38,36 +40,39 @@ def _last_move(partner: Partner):
 
 def _loop(partner: Partner, actor, *, turns: int, start, step: timedelta, meeting: timedelta):
     """`turns` QBRs that each took the partner to evaluation and back to growth."""
+    now = timezone.now()
     for i in range(turns):
         held = start + step * i
-        qbr = qbr_schedule(partner=partner, scheduled_for=held, actor=actor)
-        qbr_transition(qbr=qbr, name="start", actor=actor, now=held)
-        for j, (title, side) in enumerate(ITEMS[(i % 2) * 2 : (i % 2) * 2 + 2]):
-            item = action_item_create(
-                qbr=qbr,
-                title=title,
-                owner_side=side,
-                due_date=(held + timedelta(days=30 + 7 * j)).date(),
-                actor=actor,
+        with inbox.history(held + meeting, now=now):  # read when the QBR was held
+            _turn(partner, actor, i, last=i == turns - 1, held=held, meeting=meeting, now=now)
+
+
+def _turn(partner: Partner, actor, i: int, *, last: bool, held, meeting: timedelta, now) -> None:
+    qbr = qbr_schedule(partner=partner, scheduled_for=held, actor=actor)
+    qbr_transition(qbr=qbr, name="start", actor=actor, now=held)
+    for j, (title, side) in enumerate(ITEMS[(i % 2) * 2 : (i % 2) * 2 + 2]):
+        due = (held + timedelta(days=30 + 7 * j)).date()
+        left_open = last and side == "partner"  # the last turn leaves the partner one to do
+        if left_open:
+            # Due lately, not months ago: a team that let it slip for a quarter would have
+            # been chased long before this morning.
+            due = max(due, timezone.localdate(now) - timedelta(days=4))
+        item = action_item_create(qbr=qbr, title=title, owner_side=side, due_date=due, actor=actor)
+        if not left_open:
+            action_item_update(
+                item=item, actor=actor, done=True, now=min(held + timedelta(days=20), now)
             )
-            if i < turns - 1 or side == "vendor":  # the last turn leaves the partner one to do
-                action_item_update(
-                    item=item,
-                    actor=actor,
-                    done=True,
-                    now=min(held + timedelta(days=20), timezone.now()),
-                )
-        qbr_transition(
-            qbr=qbr,
-            name="complete",
-            actor=actor,
-            now=held + meeting,
-            outcome="continue",
-            satisfaction_score=6 + (i * 3) % 5,
-            notes=NOTES[i % len(NOTES)],
-        )
-        qbr.internal_notes = "Internal: watch discount requests." if i % 2 else ""
-        qbr.save(update_fields=["internal_notes"])
+    qbr_transition(
+        qbr=qbr,
+        name="complete",
+        actor=actor,
+        now=held + meeting,
+        outcome="continue",
+        satisfaction_score=6 + (i * 3) % 5,
+        notes=NOTES[i % len(NOTES)],
+    )
+    qbr.internal_notes = "Internal: watch discount requests." if i % 2 else ""
+    qbr.save(update_fields=["internal_notes"])
 
 
 def _demo_partner(name: str, ctx: dict, now) -> Partner:
@@ -90,9 +95,12 @@ def seed(ctx: dict) -> None:
     actor = ctx.get("manager")
     loopers = []
     # Two partners that have lived in the loop for over a year: a quarterly QBR each turn.
-    for name in ("Lucerne Publishing", "Margie's Travel"):
+    # (Named apart from the demo's customers: a QBR notice names the partner alone.)
+    for name in ("Nod Publishers", "Tailwind Traders"):
         partner = _demo_partner(name, ctx, now)
-        _loop(partner, actor, turns=5, start=now - TURN * 5, step=TURN, meeting=EVALUATION)
+        # The last turn two months ago: the dashboard's period shows a loop back to growth.
+        start = now - TURN * 5 + timedelta(days=30)
+        _loop(partner, actor, turns=5, start=start, step=TURN, meeting=EVALUATION)
         loopers.append(partner)
     for partner in ctx.get("partners") or []:
         partner.refresh_from_db()
@@ -114,7 +122,9 @@ def seed(ctx: dict) -> None:
     northwind = ctx.get("northwind")
     upcoming = next((p for p in loopers if northwind and p.pk == northwind.pk), loopers[0])
     overdue = next(p for p in loopers if p.pk != upcoming.pk)
-    qbr_schedule(partner=overdue, scheduled_for=now - timedelta(days=4), actor=actor)
-    qbr_schedule(partner=upcoming, scheduled_for=now + timedelta(days=5), actor=actor)
+    # At the times of day meetings are set, not at the minute the demo was seeded.
+    morning = timezone.localtime(now).replace(hour=10, minute=0, second=0, microsecond=0)
+    qbr_schedule(partner=overdue, scheduled_for=morning - timedelta(days=4), actor=actor)
+    qbr_schedule(partner=upcoming, scheduled_for=morning + timedelta(days=5), actor=actor)
     qbr_scheduling(now)
     ctx["qbrs"] = list(QBR.objects.filter(status=Status.COMPLETED))
