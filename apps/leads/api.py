@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -369,7 +370,7 @@ class RoutingRuleSerializer(RoleFieldsModelSerializer):
 
 
 class StaffReadAdminsWrite(IsAdminOrReadOnly):
-    message = "Only admins change routing rules; partner managers read them."
+    message = gettext_lazy("Only admins change routing rules; partner managers read them.")
 
     def has_permission(self, request, view):
         return super().has_permission(request, view) and request.user.is_staff_role
