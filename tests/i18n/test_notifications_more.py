@@ -212,3 +212,59 @@ def test_the_certification_reminder_is_german_for_the_german_person(acme):
         f"“Technical integration basics” certification expires on "
         f"{format_date(timezone.localdate(cert.expires_at))}"
     )
+
+
+# --- applications and people: e-mails to an applicant, who has no account --------------------
+
+
+def _apply_in(language: str):
+    from apps.applications.services import application_submit
+    from apps.program.models import PartnerType
+
+    with translation.override(language):
+        return application_submit(
+            fields={
+                "company": "Initech Partners",
+                "website": "https://www.initech.de",
+                "country": "DE",
+                "contact_name": "Peter Gibbons",
+                "contact_email": "peter@initech.de",
+            },
+            partner_type=PartnerType.objects.get(key="reseller"),
+            answers={},
+        )
+
+
+def test_an_applicant_who_applied_in_german_reads_the_decline_in_german(bob):
+    from apps.applications.services import application_transition
+
+    application = _apply_in("de")
+    with translation.override("en"):
+        application_transition(
+            application=application, name="decline", actor=bob, reason="Not now."
+        )
+    n = Notification.objects.get(kind="application-declined")
+    assert n.subject == "Ihre Partnerbewerbung, Initech Partners"
+    assert n.body.endswith("Not now.") and "Vielen Dank" in n.body
+
+
+def test_an_accepted_german_applicant_is_invited_in_german(bob):
+    from apps.applications.services import application_transition
+
+    application = _apply_in("de")
+    with translation.override("en"):
+        application_transition(application=application, name="accept", actor=bob)
+    n = Notification.objects.get(kind="invitation")
+    assert n.subject == "Sie sind zum Partnerportal von Initech Partners eingeladen"
+
+
+def test_an_english_applicant_reads_english_though_the_manager_decides_in_german(bob):
+    from apps.applications.services import application_transition
+
+    application = _apply_in("en")
+    with translation.override("de"):
+        application_transition(
+            application=application, name="decline", actor=bob, reason="Not now."
+        )
+    n = Notification.objects.get(kind="application-declined")
+    assert n.subject == "Your partner application, Initech Partners"
