@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, serializers, viewsets
@@ -91,10 +92,12 @@ class AgreementSerializer(RoleFieldsModelSerializer):
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"end_date": ["Ends before it starts."]})
+            raise serializers.ValidationError({"end_date": [_("Ends before it starts.")]})
         partner = attrs.get("partner")
         if self.instance is not None and partner and partner.pk != self.instance.partner_id:
-            raise serializers.ValidationError({"partner": ["An agreement stays with its partner."]})
+            raise serializers.ValidationError(
+                {"partner": [_("An agreement stays with its partner.")]}
+            )
         return attrs
 
     def create(self, validated_data):

@@ -47,7 +47,12 @@ def carry_out(partner, *, reason: str, now: datetime) -> list[Effect]:
         agreement = Agreement.objects.get(pk=effect.object_id)
         # the system acts here: the exit itself was authorised
         transitions.apply(
-            agreement, "status", "terminate", user=None, reason=f"Partner exited: {reason}", now=now
+            agreement,
+            "status",
+            "terminate",
+            user=None,
+            reason=_("Partner exited: %(reason)s") % {"reason": reason},
+            now=now,
         )
 
     return perform(exit_effects, terminate, partner, now=now)

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.ids import RandomIdModel
@@ -50,38 +51,42 @@ def _staff_or_own_partner(instance, user) -> bool:
     return bool(getattr(user, "is_partner_admin", False)) and user.partner_id == instance.partner_id
 
 
-@condition("The end date has not passed yet.")
+@condition(gettext_noop("The end date has not passed yet."))
 def has_ended(agreement: Agreement) -> bool:
     today = agreement.as_of or timezone.localdate()
     return agreement.end_date is not None and agreement.end_date < today
 
 
-@condition("There is no document to send: upload a PDF or keep a template for this kind.")
+@condition(
+    gettext_noop("There is no document to send: upload a PDF or keep a template for this kind.")
+)
 def has_document_or_template(agreement: Agreement) -> bool:
     return (
         bool(agreement.document) or AgreementTemplate.objects.filter(kind=agreement.kind).exists()
     )
 
 
-@condition("The partner has no active portal admin to sign it: invite one first.")
+@condition(gettext_noop("The partner has no active portal admin to sign it: invite one first."))
 def has_partner_signer(agreement: Agreement) -> bool:
     return agreement.partner.users.filter(
         is_active=True, role="partner", partner_role="admin"
     ).exists()
 
 
-@condition("There is no document to sign.")
+@condition(gettext_noop("There is no document to sign."))
 def has_document(agreement: Agreement) -> bool:
     return bool(agreement.document)
 
 
-@condition("The start date has not come yet.")
+@condition(gettext_noop("The start date has not come yet."))
 def has_started(agreement: Agreement) -> bool:
     today = agreement.as_of or timezone.localdate()
     return agreement.start_date <= today
 
 
-@condition("Its template asks for no countersignature, or it is countersigned already.")
+@condition(
+    gettext_noop("Its template asks for no countersignature, or it is countersigned already.")
+)
 def awaits_countersignature(agreement: Agreement) -> bool:
     return agreement.countersign_required and agreement.countersigned_at is None
 
@@ -111,10 +116,10 @@ class Agreement(ConcurrentTransitionMixin, RandomIdModel):
     )
     exit_clauses = models.TextField(_("terms on exit"), blank=True)
     partner_address = models.TextField(
-        "Partner's address",
+        _("Partner's address"),
         blank=True,
         max_length=1000,
-        help_text="The registered address the contract names.",
+        help_text=_("The registered address the contract names."),
     )
     document = models.FileField(upload_to=document_path, blank=True, max_length=200)
     # The SHA-256 of `document`, the exact bytes the partner reads and signs.
@@ -300,9 +305,9 @@ class AgreementTemplate(RandomIdModel):
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=50000)
     countersign = models.BooleanField(
-        "Countersigned by the vendor",
+        _("Countersigned by the vendor"),
         default=False,
-        help_text="After the partner signs, a manager countersigns.",
+        help_text=_("After the partner signs, a manager countersigns."),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -11,14 +11,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition
 
 from apps.core import transitions
 from apps.core.errors import ConcurrentChange, InvalidInput, NotPermitted
 from apps.core.events import send_after_commit
-from apps.core.formatting import format_date
+from apps.core.formatting import format_number
 from apps.core.pdf import pdf_page_count, sha256
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 
 from . import documents
 from .events import agreement_signed
@@ -45,13 +46,13 @@ def _save(agreement: Agreement, **kwargs) -> None:
         agreement.save(**kwargs)
     except ConcurrentTransition as exc:
         raise ConcurrentChange(
-            "This agreement was changed by someone else meanwhile. Reload it and try again."
+            _("This agreement was changed by someone else meanwhile. Reload it and try again.")
         ) from exc
 
 
 def agreement_create(*, actor, **fields) -> Agreement:
     if not actor.is_staff_role:
-        raise NotPermitted("Only partner managers and admins draft agreements.")
+        raise NotPermitted(_("Only partner managers and admins draft agreements."))
     fields.pop("status", None)
     if not fields.get("document"):
         fields.pop("document", None)
@@ -66,12 +67,12 @@ def agreement_create(*, actor, **fields) -> Agreement:
 
 def agreement_update(*, agreement: Agreement, actor, **fields) -> Agreement:
     if not actor.is_staff_role:
-        raise NotPermitted("Only partner managers and admins edit agreements.")
+        raise NotPermitted(_("Only partner managers and admins edit agreements."))
     if agreement.status not in EDITABLE_STATUSES:
         raise InvalidInput(
             {
                 "non_field_errors": [
-                    "Only a draft is edited; once sent, the text is what the partner signs."
+                    _("Only a draft is edited; once sent, the text is what the partner signs.")
                 ]
             }
         )
@@ -135,13 +136,13 @@ def _attach_document(agreement: Agreement, *, now: datetime) -> None:
             readable = False
         if not readable:
             raise InvalidInput(
-                {"document": ["The uploaded document is not a readable PDF: upload it again."]}
+                {"document": [_("The uploaded document is not a readable PDF: upload it again.")]}
             )
         agreement.document_sha256 = sha256(content)
         agreement.document_generated = False
     else:
         if template is None:  # the send condition holds: one of the two exists
-            raise InvalidInput({"document": ["There is no document or template to send."]})
+            raise InvalidInput({"document": [_("There is no document or template to send.")]})
         generated = documents.generate(agreement, template, today=timezone.localdate(now))
         agreement.document.save("agreement.pdf", ContentFile(generated.content), save=False)
         agreement.document_sha256 = generated.sha256
@@ -177,7 +178,7 @@ def _sign_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str
     read = (inputs.get("document_sha256") or "").strip().lower()
     if read and read != agreement.document_sha256:
         errors["document_sha256"] = [
-            "The document changed since you opened it: read it again before signing."
+            _("The document changed since you opened it: read it again before signing.")
         ]
     if errors:
         raise InvalidInput(errors)
@@ -192,20 +193,22 @@ def _sign_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str
 def _terminate_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str, Any]:
     reason = (inputs.get("reason") or "").strip()
     if not reason:
-        raise InvalidInput({"reason": ["Say why the agreement is terminated."]})
+        raise InvalidInput({"reason": [_("Say why the agreement is terminated.")]})
     if len(reason) > 2000:
-        raise InvalidInput({"reason": ["Keep it under 2000 characters."]})
+        raise InvalidInput(
+            {"reason": [_("Keep it under %(max)s characters.") % {"max": format_number(2000)}]}
+        )
     return {"reason": reason}
 
 
 def _renew_input(agreement: Agreement, actor, inputs: dict[str, Any]) -> dict[str, Any]:
     end_date: date | None = inputs.get("end_date")
     if end_date is None:
-        raise InvalidInput({"end_date": ["Give the new end date."]})
+        raise InvalidInput({"end_date": [_("Give the new end date.")]})
     if agreement.end_date and end_date <= agreement.end_date:
-        raise InvalidInput({"end_date": ["The new end date must be after the current one."]})
+        raise InvalidInput({"end_date": [_("The new end date must be after the current one.")]})
     if end_date < agreement.start_date:
-        raise InvalidInput({"end_date": ["The end date cannot be before the start date."]})
+        raise InvalidInput({"end_date": [_("The end date cannot be before the start date.")]})
     return {"end_date": end_date}
 
 
@@ -236,8 +239,11 @@ def _announce(agreement: Agreement, name: str, actor) -> None:
         notify(
             recipients=partner.users.filter(is_active=True),
             kind="agreement-sent",
-            subject=f"An agreement awaits your signature: {agreement.title}",
-            body="Read it and sign it in the partner portal.",
+            subject=Text(
+                gettext_noop("An agreement awaits your signature: %(title)s"),
+                {"title": agreement.title},
+            ),
+            body=Text(gettext_noop("Read it and sign it in the partner portal.")),
             key=f"agreement-sent:{agreement.pk}",
             link=reverse("portal:agreement_detail", args=[agreement.pk]),
         )
@@ -245,20 +251,36 @@ def _announce(agreement: Agreement, name: str, actor) -> None:
         notify(
             recipients=[partner.manager_id],
             kind="agreement-signed",
-            subject=f"{partner.name} signed {agreement.title}",
+            subject=Text(
+                gettext_noop("%(partner)s signed %(title)s"),
+                {"partner": partner.name, "title": agreement.title},
+            ),
             body=_signed_body(agreement),
             key=f"agreement-signed:{agreement.pk}",
             link=reverse("agreements:detail", args=[agreement.pk]),
         )
 
 
-def _signed_body(agreement: Agreement) -> str:
-    body = f"Signed by {agreement.signed_by_name}."
-    if agreement.status == Status.SIGNED:
-        body += f" It becomes active on its start date, {format_date(agreement.start_date)}."
-    if agreement.countersign_required:
-        body += " Its template asks for your countersignature."
-    return body
+# Whole sentences for each case, written in the manager's own language (Text).
+_SIGNED_BODIES = {
+    (False, False): gettext_noop("Signed by %(name)s."),
+    (True, False): gettext_noop(
+        "Signed by %(name)s. It becomes active on its start date, %(start)s."
+    ),
+    (False, True): gettext_noop("Signed by %(name)s. Its template asks for your countersignature."),
+    (True, True): gettext_noop(
+        "Signed by %(name)s. It becomes active on its start date, %(start)s. Its template asks "
+        "for your countersignature."
+    ),
+}
+
+
+def _signed_body(agreement: Agreement) -> Text:
+    waits = agreement.status == Status.SIGNED
+    return Text(
+        _SIGNED_BODIES[(waits, bool(agreement.countersign_required))],
+        {"name": agreement.signed_by_name, "start": agreement.start_date},
+    )
 
 
 def agreement_template_update(
@@ -266,7 +288,7 @@ def agreement_template_update(
 ) -> AgreementTemplate:
     """Admins keep the templates; a text naming a field that does not exist is refused."""
     if not getattr(actor, "is_admin", False):
-        raise NotPermitted("Only admins edit agreement templates.")
+        raise NotPermitted(_("Only admins edit agreement templates."))
     unknown = documents.unknown_fields(body)
     if unknown:
         raise InvalidInput({"body": [documents.unknown_fields_message(unknown)]})

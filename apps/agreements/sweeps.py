@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts import audiences
-from apps.core.formatting import format_date
 from apps.core.sweeps import due_offset, sweep
-from apps.notifications.services import Message, notify_batch
+from apps.notifications.services import Message, Text, notify_batch
 from apps.program.models import ProgramSettings
 
 from .models import RENEWAL_DUE, Agreement, Status
@@ -72,15 +72,22 @@ def _remind(run: _Run, a: Agreement, end: date) -> None:
     offset = due_offset(run.today, end, run.offsets)
     if offset is None:
         return
-    days = (end - run.today).days
-    what = "renews automatically" if a.auto_renew else "ends"
-    vendor = (
-        f"{a.partner.name}: “{a.title}” {what} in {days} days",
-        f"The agreement {what} on {format_date(end)}.",
-    )
+    params = {"partner": a.partner.name, "title": a.title, "end": end}
+    if a.auto_renew:
+        vendor = (
+            Text(gettext_noop("%(partner)s: “%(title)s” renews automatically on %(end)s"), params),
+            Text(gettext_noop("The agreement renews automatically on %(end)s."), params),
+        )
+    else:
+        vendor = (
+            Text(gettext_noop("%(partner)s: “%(title)s” ends on %(end)s"), params),
+            Text(gettext_noop("The agreement ends on %(end)s."), params),
+        )
     partner = (
-        f"Your agreement “{a.title}” ends in {days} days",
-        f"It ends on {format_date(end)}. Talk to your partner manager about renewing.",
+        Text(gettext_noop("Your agreement “%(title)s” ends on %(end)s"), params),
+        Text(
+            gettext_noop("It ends on %(end)s. Talk to your partner manager about renewing."), params
+        ),
     )
     key = f"agreement-ends-{offset}d:{a.pk}:{end.isoformat()}"
     run.both_sides(a, "agreement_ending", key, vendor, None if a.auto_renew else partner)
@@ -93,20 +100,33 @@ def _end_term(run: _Run, a: Agreement, ended: date) -> None:
         if a.auto_renew:
             agreement_transition(agreement=a, name="renew", end_date=next_term_end(a), now=run.now)
             run.counts["renewed"] += 1
-            subject = f"{a.partner.name}: “{a.title}” renewed until {format_date(a.end_date)}"
             kind = "agreement_renewed"
         else:
             agreement_transition(agreement=a, name="expire", now=run.now)
             run.counts["expired"] += 1
-            subject = f"{a.partner.name}: “{a.title}” expired on {format_date(ended)}"
             kind = "agreement_expired"
-    partner_subject = subject.replace(f"{a.partner.name}: ", "Your agreement ")
+    params = {"partner": a.partner.name, "title": a.title, "end": a.end_date, "ended": ended}
     if kind == "agreement_renewed":
-        body = "Its term renewed by itself; nothing needs signing. The new end date is on the agreement."
+        subject = Text(gettext_noop("%(partner)s: “%(title)s” renewed until %(end)s"), params)
+        partner_subject = Text(
+            gettext_noop("Your agreement “%(title)s” renewed until %(end)s"), params
+        )
+        body = Text(
+            gettext_noop(
+                "Its term renewed by itself; nothing needs signing. The new end date is on the "
+                "agreement."
+            )
+        )
     else:
-        body = (
-            "It ended without renewal. Agree a new term or let the partnership know what "
-            "happens next; the agreement's page keeps its documents."
+        subject = Text(gettext_noop("%(partner)s: “%(title)s” expired on %(ended)s"), params)
+        partner_subject = Text(
+            gettext_noop("Your agreement “%(title)s” expired on %(ended)s"), params
+        )
+        body = Text(
+            gettext_noop(
+                "It ended without renewal. Agree a new term or let the partnership know what "
+                "happens next; the agreement's page keeps its documents."
+            )
         )
     run.both_sides(
         a, kind, f"{kind}:{a.pk}:{ended.isoformat()}", (subject, body), (partner_subject, body)
@@ -117,9 +137,12 @@ def _start(run: _Run, a: Agreement) -> None:
     """A signed agreement's start date has come: it is active from today (once: the state says)."""
     agreement_transition(agreement=a, name="activate", now=run.now)
     run.counts["activated"] += 1
-    subject = f"{a.partner.name}: “{a.title}” is active from {format_date(a.start_date)}"
-    partner_subject = f"Your agreement “{a.title}” is active from {format_date(a.start_date)}"
-    body = "It was signed earlier and its start date has come."
+    params = {"partner": a.partner.name, "title": a.title, "start": a.start_date}
+    subject = Text(gettext_noop("%(partner)s: “%(title)s” is active from %(start)s"), params)
+    partner_subject = Text(
+        gettext_noop("Your agreement “%(title)s” is active from %(start)s"), params
+    )
+    body = Text(gettext_noop("It was signed earlier and its start date has come."))
     run.both_sides(
         a, "agreement_active", f"agreement_active:{a.pk}", (subject, body), (partner_subject, body)
     )

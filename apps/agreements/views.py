@@ -81,7 +81,10 @@ def agreement_create_view(request):
     if partner_id is not None:
         partner = Partner.objects.filter(pk=partner_id).first()
         if partner:
-            initial = {"partner": partner, "title": f"{partner.name} partner agreement"}
+            initial = {
+                "partner": partner,
+                "title": _("%(partner)s partner agreement") % {"partner": partner.name},
+            }
     form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +92,7 @@ def agreement_create_view(request):
         except InvalidInput as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, "Agreement drafted.")
+            messages.success(request, _("Agreement drafted."))
             return redirect("agreements:detail", pk=agreement.pk)
     return render(
         request,
@@ -116,7 +119,7 @@ def agreement_edit(request, pk: int):
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "Agreement saved.")
+            messages.success(request, _("Agreement saved."))
             return redirect("agreements:detail", pk=agreement.pk)
     return render(
         request,
@@ -187,7 +190,8 @@ def agreement_run_transition(request, pk: int, name: str):
         return render(request, "agreements/detail.html", ctx, status=409)
     messages.success(
         request,
-        f"Agreement is now {transitions.state_label(agreement, 'status', agreement.status)}.",
+        _("Agreement is now %(state)s.")
+        % {"state": transitions.state_label(agreement, "status", agreement.status)},
     )
     return redirect("agreements:detail", pk=agreement.pk)
 

@@ -88,6 +88,9 @@ class Application(ConcurrentTransitionMixin, RandomIdModel):
         max_length=16, choices=Status.choices, default=Status.RECEIVED, protected=True
     )
     decline_reason = models.TextField(blank=True)
+    # The applicant has no account to choose a language on: the one they applied in writes
+    # their e-mails (the decision, the invitation), whoever decides.
+    language = models.CharField(_("language"), max_length=12, blank=True)
     partner = models.ForeignKey(
         "partners.Partner",
         null=True,

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -135,6 +136,7 @@ def application_submit(
             partner_type=partner_type,
             answers=kept,
             fit_score=fit_score(kept),
+            language=_applicant_language(),
             created_at=now,
         )
         notify_address(
@@ -149,6 +151,16 @@ def application_submit(
             key=f"application-received:{application.pk}",
         )
     return application
+
+
+def _applicant_language() -> str:
+    """The language the applicant reads (their request's), if it is one offered."""
+    language = translation.get_language() or ""
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
+def _in_applicants_language(application: Application):
+    return translation.override(application.language or settings.LANGUAGE_CODE)
 
 
 def _clean_reason(name: str, reason: str) -> str:
@@ -185,7 +197,8 @@ def application_transition(
             kwargs["reason"] = reason
         transitions.apply(locked, "status", name, user=actor, **kwargs)
         if locked.status == Status.DECLINED:
-            _tell_declined(locked)
+            with _in_applicants_language(locked):
+                _tell_declined(locked)
     return locked
 
 
@@ -206,14 +219,15 @@ def _partner_from(application: Application, *, actor, manager, now: datetime):
         email=application.contact_email,
         roles=[ContactRole.PRIMARY],
     )
-    invitation_create(
-        partner=partner,
-        email=application.contact_email,
-        partner_role=APPLICANT_ROLE,
-        invited_by=actor,
-        contact=contact,
-        now=now,
-    )
+    with _in_applicants_language(application):
+        invitation_create(
+            partner=partner,
+            email=application.contact_email,
+            partner_role=APPLICANT_ROLE,
+            invited_by=actor,
+            contact=contact,
+            now=now,
+        )
     return partner
 
 

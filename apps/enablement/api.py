@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
@@ -138,7 +139,7 @@ class ResourceSerializer(RoleFieldsModelSerializer):
 
     def validate(self, attrs):
         if attrs.get("content") == Content.FILE:
-            raise serializers.ValidationError({"content": ["Upload files on the library page."]})
+            raise serializers.ValidationError({"content": [_("Upload files on the library page.")]})
         return attrs
 
     def create(self, validated_data):

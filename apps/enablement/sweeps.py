@@ -9,12 +9,12 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import PartnerRole, Role, User
-from apps.core.formatting import format_date
 from apps.core.sweeps import sweep
-from apps.notifications.services import Message, notify_batch
+from apps.notifications.services import Message, Text, notify_batch
 
 from .models import REMINDER_OWED, Certification, CertificationStatus
 from .services.courses import RENEWAL_WINDOW, certification_expire
@@ -39,7 +39,7 @@ def _reminders(certs: list[Certification]) -> list[Message]:
         values = {
             "course": c.course.title,
             "person": c.user.get_full_name() or c.user.username,
-            "date": format_date(c.expires_at),
+            "date": timezone.localdate(c.expires_at),
         }
         key = f"certification-expiring:{c.pk}:{c.expires_at:%Y%m%d}"
         link = reverse("portal:course", args=[c.course_id])
@@ -47,9 +47,9 @@ def _reminders(certs: list[Certification]) -> list[Message]:
             Message(
                 [c.user] if c.user.is_active else [],
                 "certification_expiring",
-                _("Your “%(course)s” certification expires on %(date)s") % values,
+                Text(gettext_noop("Your “%(course)s” certification expires on %(date)s"), values),
                 key,
-                _("Take the course again to renew it before then.") % values,
+                Text(gettext_noop("Take the course again to renew it before then."), values),
                 link,
             )
         )
@@ -57,9 +57,15 @@ def _reminders(certs: list[Certification]) -> list[Message]:
             Message(
                 [a for a in admins.get(c.partner_id, []) if a.pk != c.user_id],
                 "certification_expiring",
-                _("%(person)s's “%(course)s” certification expires on %(date)s") % values,
+                Text(
+                    gettext_noop("%(person)s's “%(course)s” certification expires on %(date)s"),
+                    values,
+                ),
                 key,
-                _("They can take the course again in the portal to renew it.") % values,
+                Text(
+                    gettext_noop("They can take the course again in the portal to renew it."),
+                    values,
+                ),
                 reverse("portal:certifications"),
             )
         )

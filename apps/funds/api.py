@@ -205,7 +205,7 @@ class FundRequestSerializer(RoleFieldsModelSerializer):
         user = self.context["request"].user
         # Another company's allocation is answered as one that does not exist.
         if user.is_partner_user and allocation.partner_id != user.partner_id:
-            raise serializers.ValidationError("Invalid pk - object does not exist.")
+            raise serializers.ValidationError(_("Invalid pk - object does not exist."))
         return allocation
 
     def update(self, instance, validated_data):

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts import audiences
-from apps.core.formatting import format_date
 from apps.core.sweeps import due_offset, sweep
-from apps.notifications.services import Message, notify_batch
+from apps.notifications.services import Message, Text, notify_batch
 from apps.program.models import ProgramSettings
 
 from .models import (
@@ -31,8 +31,24 @@ BATCH = 500
 REMINDER_DAYS = [14, 3]
 
 
-def _what(req: FundRequest) -> str:
-    return "Claim" if req.status == Status.CLAIMED else "Fund request"
+# Each sentence whole for each kind of wait (a claim, a fund request), written in the language
+# of each recipient (Text).
+_WAITING = {
+    True: (
+        gettext_noop("Claim waiting %(hours)s h: %(title)s (%(partner)s)"),
+        gettext_noop("Escalated: claim waiting %(hours)s h: %(title)s"),
+        gettext_noop("%(partner)s's claim has waited twice the %(sla)s h SLA."),
+    ),
+    False: (
+        gettext_noop("Fund request waiting %(hours)s h: %(title)s (%(partner)s)"),
+        gettext_noop("Escalated: fund request waiting %(hours)s h: %(title)s"),
+        gettext_noop("%(partner)s's fund request has waited twice the %(sla)s h SLA."),
+    ),
+}
+
+
+def _waiting(req: FundRequest) -> tuple[str, str, str]:
+    return _WAITING[req.status == Status.CLAIMED]
 
 
 @sweep("fund_review_sla")
@@ -71,8 +87,10 @@ def fund_review_sla(now: datetime) -> dict:
         Message(
             recipients=managers(r),
             kind="fund_review_sla",
-            subject=f"{_what(r)} waiting {hours(r)} h: {r.title} ({r.partner.name})",
-            body=f"It has waited past the {sla_h} h review SLA.",
+            subject=Text(
+                _waiting(r)[0], {"hours": hours(r), "title": r.title, "partner": r.partner.name}
+            ),
+            body=Text(gettext_noop("It has waited past the %(sla)s h review SLA."), {"sla": sla_h}),
             key=f"fund-sla:{stamp(r)}",
             link=reverse("funds:request", args=[r.pk]),
         )
@@ -82,8 +100,8 @@ def fund_review_sla(now: datetime) -> dict:
         Message(
             recipients=admin_users,
             kind="fund_review_escalated",
-            subject=f"Escalated: {_what(r).lower()} waiting {hours(r)} h: {r.title}",
-            body=f"{r.partner.name}'s {_what(r).lower()} has waited twice the {sla_h} h SLA.",
+            subject=Text(_waiting(r)[1], {"hours": hours(r), "title": r.title}),
+            body=Text(_waiting(r)[2], {"partner": r.partner.name, "sla": sla_h}),
             key=f"fund-sla-escalated:{stamp(r)}",
             link=reverse("funds:request", args=[r.pk]),
         )
@@ -127,10 +145,16 @@ def fund_claim_deadlines(now: datetime) -> dict:
         Message(
             recipients=users[r.partner_id],
             kind="fund_claim_reminder",
-            subject=f"Claim due {format_date(r.claim_due)}: {r.title}",
-            body=f"Submit the claim for {r.title} with its invoice and proof of performance by "
-            f"{format_date(r.claim_due)} ({(r.claim_due - today).days} days left), or the approved "
-            "funds are released.",
+            subject=Text(
+                gettext_noop("Claim due %(due)s: %(title)s"), {"due": r.claim_due, "title": r.title}
+            ),
+            body=Text(
+                gettext_noop(
+                    "Submit the claim for %(title)s with its invoice and proof of performance by "
+                    "%(due)s, or the approved funds are released."
+                ),
+                {"title": r.title, "due": r.claim_due},
+            ),
             key=f"fund-claim-{offset}d:{r.pk}:{r.claim_due:%Y%m%d}",
             link=reverse("portal:fund_request", args=[r.pk]),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -372,6 +373,8 @@ class StaffReadAdminsWrite(IsAdminOrReadOnly):
     message = "Only admins change routing rules; partner managers read them."
 
     def has_permission(self, request, view):
+        # Written in the request's language when the refusal is (DRF reads it afterwards).
+        self.message = gettext("Only admins change routing rules; partner managers read them.")
         return super().has_permission(request, view) and request.user.is_staff_role
 
 

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.partners.models import ACTIVE_STAGES, Partner
 
@@ -123,13 +124,16 @@ def _weight():
 def _describe_rule(rule: RoutingRule, lead: Lead, type_names: list[str]) -> str:
     parts = []
     if rule.countries:
-        parts.append(_("serves %s") % lead.country)
+        parts.append(_("serves %(country)s") % {"country": lead.country})
     if type_names:
-        parts.append(_("type %s") % " / ".join(type_names))
+        parts.append(_("type %(types)s") % {"types": " / ".join(type_names)})
     if rule.specializations:
-        parts.append(_("specializes in %s") % " / ".join(rule.specializations))
+        parts.append(
+            _("specializes in %(specializations)s")
+            % {"specializations": " / ".join(rule.specializations)}
+        )
     if rule.min_tier is not None:
-        parts.append(_("tier %s or higher") % rule.min_tier.name)
+        parts.append(_("tier %(tier)s or higher") % {"tier": rule.min_tier.name})
     return "; ".join(parts) or _("no conditions")
 
 
@@ -139,7 +143,13 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
     excluded = excluded_partner_ids(lead)
     base = eligible_partners(lead, cap=settings.open_leads_cap, excluded=excluded)
     refused = (
-        _(" Never offered again to %d partner(s) that rejected it or let it lapse.") % len(excluded)
+        " "
+        + ngettext(
+            "Never offered again to %(count)d partner that rejected it or let it lapse.",
+            "Never offered again to %(count)d partners that rejected it or let it lapse.",
+            len(excluded),
+        )
+        % {"count": len(excluded)}
         if excluded
         else ""
     )

@@ -13,17 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import extra_fields, transitions
 from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_LEADS, partner_role_allows
 from apps.core.errors import DomainError, InvalidInput, NotPermitted, TransitionNotAllowed
-from apps.core.formatting import format_datetime
+from apps.core.formatting import format_number
 from apps.core.numbers import NumberError, parse_decimal
 from apps.deals.normalize import InvalidDomain, normalize_domain
 from apps.deals.services import EXTENDED as REGISTRATION
 from apps.deals.services import registration_create
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.partners.models import Partner
 
 from . import routing
@@ -206,12 +207,16 @@ def lead_assign(*, lead: Lead, partner: Partner, actor, now: datetime | None = N
         _require_transition(lead, "assign")
         if not partner.is_active_partner:
             raise DomainError(
-                _("%s is not an active partner.") % partner.name, code="partner_inactive"
+                _("%(partner)s is not an active partner.") % {"partner": partner.name},
+                code="partner_inactive",
             )
         if partner.pk in routing.excluded_partner_ids(lead):
             raise DomainError(
-                _("%s rejected this lead or let it lapse: it is not offered to them again.")
-                % partner.name,
+                _(
+                    "%(partner)s rejected this lead or let it lapse: it is not offered to them "
+                    "again."
+                )
+                % {"partner": partner.name},
                 code="conditions_unmet",
                 unmet=[_("The partner rejected this lead or let it lapse before.")],
             )
@@ -222,7 +227,7 @@ def lead_assign(*, lead: Lead, partner: Partner, actor, now: datetime | None = N
             now=now,
             actor=actor,
             rule=None,
-            explanation=_("Assigned by hand by %s.") % who,
+            explanation=_("Assigned by hand by %(who)s.") % {"who": who},
         )
 
 
@@ -244,9 +249,14 @@ def _assign(lead: Lead, partner: Partner, *, now, actor, rule, explanation: str)
     notify(
         recipients=[u for u in partner_users(partner.pk) if partner_role_allows(u, WORKS_LEADS)],
         kind="lead-assigned",
-        subject=_("New lead: %(company)s — accept it within %(hours)d hours")
-        % {"company": lead.company, "hours": hours},
-        body=_("A lead from %(country)s waits in your lead inbox.") % {"country": lead.country},
+        subject=Text(
+            gettext_noop("New lead: %(company)s — accept it within %(hours)d hours"),
+            {"company": lead.company, "hours": hours},
+        ),
+        body=Text(
+            gettext_noop("A lead from %(country)s waits in your lead inbox."),
+            {"country": lead.country},
+        ),
         key=f"lead-assigned:{assignment.pk}",
         link=portal_link(lead),
     )
@@ -299,10 +309,16 @@ def lead_accept(*, lead: Lead, actor, now: datetime | None = None) -> Lead:
         notify(
             recipients=vendor_side(partner),
             kind="lead-accepted",
-            subject=_("%(partner)s accepted the lead %(company)s")
-            % {"partner": partner.name, "company": lead.company},
-            body=_("%(partner)s accepted the lead %(company)s and now sees its contact details.")
-            % {"partner": partner.name, "company": lead.company},
+            subject=Text(
+                gettext_noop("%(partner)s accepted the lead %(company)s"),
+                {"partner": partner.name, "company": lead.company},
+            ),
+            body=Text(
+                gettext_noop(
+                    "%(partner)s accepted the lead %(company)s and now sees its contact details."
+                ),
+                {"partner": partner.name, "company": lead.company},
+            ),
             key=f"lead-accepted:{lead.pk}:{now.isoformat()}",
             link=manager_link(lead),
         )
@@ -324,7 +340,9 @@ def lead_reject(
     if reason is None and not note:
         raise InvalidInput({"reason": [_("Pick a reason or say why.")]})
     if len(note) > MAX_NOTE or "\x00" in note:
-        raise InvalidInput({"note": [_("Keep it under %d characters.") % MAX_NOTE]})
+        raise InvalidInput(
+            {"note": [_("Keep it under %(max)s characters.") % {"max": format_number(MAX_NOTE)}]}
+        )
     with transaction.atomic():
         lead = _locked(lead)
         _partner_actor(lead, actor)
@@ -371,13 +389,19 @@ def lead_lapse(*, lead: Lead, now: datetime, reroute: bool) -> bool:
                     u for u in partner_users(partner.pk) if partner_role_allows(u, WORKS_LEADS)
                 ],
                 kind="lead-lapsed",
-                subject=_("The lead %s went to another partner: its deadline passed")
-                % lead.company,
-                body=_(
-                    "The time to accept the lead %s passed without an answer, so it was offered "
-                    "to another partner."
-                )
-                % lead.company,
+                subject=Text(
+                    gettext_noop(
+                        "The lead %(company)s went to another partner: its deadline passed"
+                    ),
+                    {"company": lead.company},
+                ),
+                body=Text(
+                    gettext_noop(
+                        "The time to accept the lead %(company)s passed without an answer, so it "
+                        "was offered to another partner."
+                    ),
+                    {"company": lead.company},
+                ),
                 key=f"lead-lapsed:{lead.pk}:{partner.pk}",
                 link="/portal/leads/",
             )
@@ -386,9 +410,13 @@ def lead_lapse(*, lead: Lead, now: datetime, reroute: bool) -> bool:
             notify(
                 recipients=vendor_side(partner),
                 kind="lead-unrouted",
-                subject=_("The lead %s needs a partner") % lead.company,
-                body=_("%(partner)s let it lapse and no other partner matches.")
-                % {"partner": partner.name},
+                subject=Text(
+                    gettext_noop("The lead %(company)s needs a partner"), {"company": lead.company}
+                ),
+                body=Text(
+                    gettext_noop("%(partner)s let it lapse and no other partner matches."),
+                    {"partner": partner.name},
+                ),
                 key=f"lead-unrouted:{lead.pk}:{now.isoformat()}",
                 link=manager_link(lead),
             )
@@ -410,9 +438,16 @@ def lead_remind(*, lead: Lead, now: datetime) -> bool:
                 u for u in partner_users(lead.partner_id) if partner_role_allows(u, WORKS_LEADS)
             ],
             kind="lead-reminder",
-            subject=_("Half the time to accept the lead %s has passed") % lead.company,
-            body=_("Accept or reject it before %s, or it goes to another partner.")
-            % format_datetime(lead.accept_by),
+            subject=Text(
+                gettext_noop("Half the time to accept the lead %(company)s has passed"),
+                {"company": lead.company},
+            ),
+            body=Text(
+                gettext_noop(
+                    "Accept or reject it before %(deadline)s, or it goes to another partner."
+                ),
+                {"deadline": lead.accept_by},
+            ),
             key=f"lead-reminder:{lead.pk}:{lead.assigned_at.isoformat()}",
             link=portal_link(lead),
         )

@@ -6,6 +6,7 @@ from typing import cast
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -218,7 +219,7 @@ class InvitationViewSet(
         data = serializer.validated_data
         partner = request.user.partner if request.user.is_partner_user else data.get("partner")
         if partner is None:
-            raise serializers.ValidationError({"partner": ["Choose the partner."]})
+            raise serializers.ValidationError({"partner": [_("Choose the partner.")]})
         invitation = invitation_create(
             partner=partner,
             email=data["email"],

@@ -37,7 +37,7 @@ def test_the_budget_cannot_be_over_allocated(alice, acme, globex):
             actor=alice,
         )  # fmt: skip
     assert refused.value.code == "over_allocated"
-    assert "4000.01 EUR asked, 4000.00 EUR" in refused.value.detail
+    assert "€4,000.01 asked, €4,000.00 of €10,000.00 left" in refused.value.detail
     allocation_create(
         period=p, partner=globex, amount="4000", currency="EUR", claim_deadline=DEADLINE,
         actor=alice,

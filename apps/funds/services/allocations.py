@@ -10,9 +10,11 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core import iso
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.formatting import format_money
 from apps.deals.figures import won_figures
 from apps.partners.models import Partner
 from apps.program.models import Tier
@@ -29,19 +31,26 @@ class OverAllocated(DomainError):
 
 def _require_admin(actor) -> None:
     if not getattr(actor, "is_admin", False):
-        raise NotPermitted("Only admins open fund periods and allocate funds.")
+        raise NotPermitted(_("Only admins open fund periods and allocate funds."))
 
 
 def clean_amount(value, field: str, *, allow_zero: bool = False) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise InvalidInput({field: ["Enter an amount."]}) from None
+        raise InvalidInput({field: [_("Enter an amount.")]}) from None
     low = Decimal("0") if allow_zero else Decimal("0.01")
     if not amount.is_finite() or amount < low or amount > MAX_AMOUNT:
-        raise InvalidInput({field: [f"Enter an amount between {low} and 999,999,999,999.99."]})
+        raise InvalidInput(
+            {
+                field: [
+                    _("Enter an amount between %(low)s and %(high)s.")
+                    % {"low": format_money(low, None), "high": format_money(MAX_AMOUNT, None)}
+                ]
+            }
+        )
     if amount != amount.quantize(CENT):
-        raise InvalidInput({field: ["Use at most two decimal places."]})
+        raise InvalidInput({field: [_("Use at most two decimal places.")]})
     return amount.quantize(CENT)
 
 
@@ -58,11 +67,11 @@ def period_create(
     _require_admin(actor)
     name = (name or "").strip()
     if not name or len(name) > 40 or "\x00" in name:
-        raise InvalidInput({"name": ["Name the period in 1 to 40 characters, e.g. 2027-H1."]})
+        raise InvalidInput({"name": [_("Name the period in 1 to 40 characters, e.g. 2027-H1.")]})
     if ends_on < starts_on:
-        raise InvalidInput({"ends_on": ["The period ends on or after the day it starts."]})
+        raise InvalidInput({"ends_on": [_("The period ends on or after the day it starts.")]})
     if FundPeriod.objects.filter(name=name).exists():
-        raise InvalidInput({"name": ["A fund period has this name already."]})
+        raise InvalidInput({"name": [_("A fund period has this name already.")]})
     return FundPeriod.objects.create(
         name=name,
         starts_on=starts_on,
@@ -74,10 +83,18 @@ def period_create(
 
 
 def _over_allocated(period: FundPeriod, amount_base: Decimal) -> OverAllocated:
+    cur = period.currency
     return OverAllocated(
-        f"The {period.name} budget cannot cover this: {amount_base} {period.currency} asked, "
-        f"{period.unallocated} {period.currency} of {period.budget} {period.currency} left to "
-        "allocate. Allocate less or raise the budget."
+        _(
+            "The %(period)s budget cannot cover this: %(asked)s asked, %(left)s of %(budget)s "
+            "left to allocate. Allocate less or raise the budget."
+        )
+        % {
+            "period": period.name,
+            "asked": format_money(amount_base, cur),
+            "left": format_money(period.unallocated, cur),
+            "budget": format_money(period.budget, cur),
+        }
     )
 
 
@@ -98,16 +115,26 @@ def _allocate_locked(
         raise InvalidInput({"currency": [str(iso.CURRENCY_ERROR) % {"value": currency or "—"}]})
     if claim_deadline < period.starts_on:
         raise InvalidInput(
-            {"claim_deadline": ["The claim deadline is within or after the period."]}
+            {"claim_deadline": [_("The claim deadline is within or after the period.")]}
         )
     if FundAllocation.objects.filter(period=period, partner=partner).exists():
         raise InvalidInput(
-            {"partner": [f"{partner.name} has an allocation in {period.name} already."]}
+            {
+                "partner": [
+                    _("%(partner)s has an allocation in %(period)s already.")
+                    % {"partner": partner.name, "period": period.name}
+                ]
+            }
         )
     amount_base = to_base(amount, currency, now, base=period.currency)
     if amount_base is None:
         raise InvalidInput(
-            {"currency": [f"No exchange rate from {currency} to {period.currency} is in force."]}
+            {
+                "currency": [
+                    _("No exchange rate from %(from)s to %(to)s is in force.")
+                    % {"from": currency, "to": period.currency}
+                ]
+            }
         )
     if period.allocated_base + amount_base > period.budget:
         raise _over_allocated(period, amount_base)
@@ -204,13 +231,13 @@ def clean_rule(percents: dict) -> dict[int, Decimal]:
         try:
             pct = Decimal(str(value))
         except (InvalidOperation, ValueError):
-            raise InvalidInput({f"tier_{tier_id}": ["Enter a percentage."]}) from None
+            raise InvalidInput({f"tier_{tier_id}": [_("Enter a percentage.")]}) from None
         if not pct.is_finite() or not Decimal("0") <= pct <= Decimal("100"):
-            raise InvalidInput({f"tier_{tier_id}": ["Enter a percentage from 0 to 100."]})
+            raise InvalidInput({f"tier_{tier_id}": [_("Enter a percentage from 0 to 100.")]})
         if pct > 0:
             rule[int(tier_id)] = pct
     if not rule:
-        raise InvalidInput({"non_field_errors": ["Give at least one tier a percentage."]})
+        raise InvalidInput({"non_field_errors": [_("Give at least one tier a percentage.")]})
     return rule
 
 

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from apps.accounts.audiences import partner_users
 from apps.audit.models import AuditEvent
@@ -25,7 +25,7 @@ from apps.core.access import READS_EARNINGS
 from apps.core.errors import ConcurrentChange, DomainError, InvalidInput, NotPermitted
 from apps.deals.models import DealRegistration
 from apps.deals.models import Status as RegistrationStatus
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.program.money import CENT, base_currency, to_base
 
 from ..models import EarningAccrual, EarningStatus, PayoutBatch
@@ -306,9 +306,11 @@ def _notify_paid(batch: PayoutBatch, partner_ids: list[int], reference: str) -> 
         notify(
             recipients=partner_users(partner_id).filter(partner_role__in=READS_EARNINGS),
             kind="earnings_paid",
-            subject=_("Earnings paid for %(p)s") % {"p": batch.name},
-            body=_("Your rebates for %(p)s were paid, reference %(r)s.")
-            % {"p": batch.name, "r": reference},
+            subject=Text(gettext_noop("Earnings paid for %(p)s"), {"p": batch.name}),
+            body=Text(
+                gettext_noop("Your rebates for %(p)s were paid, reference %(r)s."),
+                {"p": batch.name, "r": reference},
+            ),
             key=f"earnings-paid:{batch.pk}:{partner_id}",
             link=reverse("portal:earnings"),
         )

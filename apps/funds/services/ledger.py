@@ -7,9 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import DomainError
+from apps.core.formatting import format_money
 
 from ..models import FundAllocation, FundRequest, Movement
 
@@ -25,10 +27,16 @@ class InsufficientFunds(DomainError):
 
 
 def insufficient(allocation: FundAllocation, amount: Decimal) -> InsufficientFunds:
+    cur = allocation.currency
     return InsufficientFunds(
-        f"Not enough funds left: {amount} {allocation.currency} does not fit in what remains of "
-        f"this allocation ({allocation.remaining} {allocation.currency}). Approve a smaller "
-        "amount or ask an admin to allocate more."
+        _(
+            "Not enough funds left: %(amount)s does not fit in what remains of this allocation "
+            "(%(remaining)s). Approve a smaller amount or ask an admin to allocate more."
+        )
+        % {
+            "amount": format_money(amount, cur),
+            "remaining": format_money(allocation.remaining, cur),
+        }
     )
 
 

@@ -11,14 +11,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
 from apps.core.access import WORKS_FUNDS, partner_role_allows
 from apps.core.errors import DomainError, InvalidInput, NotPermitted, TransitionNotAllowed
-from apps.core.formatting import format_date
+from apps.core.formatting import format_money
 from apps.core.uploads import IMAGES, MB, PDF, clean_name, random_name, validate_upload
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 
 from ..models import (
     ActivityType,
@@ -29,6 +30,7 @@ from ..models import (
     Movement,
     Status,
 )
+from ..notices import Money, MoneyText
 from .allocations import clean_amount
 from .ledger import insufficient, record
 
@@ -179,7 +181,7 @@ def fund_file_add(*, fund_request: FundRequest, kind: str, upload, actor, now=No
         )
     if fund_request.status not in FILES_OPEN:
         raise DomainError(
-            "Files are added while the claim is prepared (approved, or the claim returned).",
+            _("Files are added while the claim is prepared (approved, or the claim returned)."),
             code="transition_not_allowed",
         )
     try:
@@ -228,7 +230,8 @@ def _money_input(fund_request: FundRequest, name: str, data: dict) -> tuple[dict
             raise InvalidInput(
                 {
                     "approved_amount": [
-                        f"Approve at most the {fund_request.requested_amount} {cur} asked."
+                        _("Approve at most the %(amount)s asked.")
+                        % {"amount": format_money(fund_request.requested_amount, cur)}
                     ]
                 }
             )
@@ -246,7 +249,14 @@ def _money_input(fund_request: FundRequest, name: str, data: dict) -> tuple[dict
     amount = clean_amount(data.get("amount"), "amount")
     approved = fund_request.approved_amount or Decimal("0")
     if amount > approved:
-        raise InvalidInput({"amount": [f"Approve at most the {approved} {cur} approved."]})
+        raise InvalidInput(
+            {
+                "amount": [
+                    _("Approve at most the %(amount)s approved.")
+                    % {"amount": format_money(approved, cur)}
+                ]
+            }
+        )
     return {"amount": amount}, f"claim approved {amount} {cur}"
 
 
@@ -300,7 +310,10 @@ def fund_request_transition(
     now = now or timezone.now()
     system = actor is None
     if name not in transitions.names(fund_request, "status"):
-        raise DomainError(f"There is no transition called “{name}”.", code="transition_not_allowed")
+        raise DomainError(
+            _("There is no transition called “%(n)s”.") % {"n": name},
+            code="transition_not_allowed",
+        )
     if not system and not transitions.permitted(fund_request, "status", name, actor):
         raise NotPermitted(
             _("Your role may not %(action)s this fund request.")
@@ -308,7 +321,10 @@ def fund_request_transition(
         )
     if name not in transitions.from_current_state(fund_request, "status"):
         state = transitions.state_label(fund_request, "status", fund_request.status)
-        raise TransitionNotAllowed(f"“{name.replace('_', ' ')}” is not possible while {state}.")
+        raise TransitionNotAllowed(
+            _("“%(action)s” is not possible while %(state)s.")
+            % {"action": transitions.transition_label(fund_request, "status", name), "state": state}
+        )
     if name in MOVES_MONEY:
         fund_request.allocation = FundAllocation.objects.select_for_update().get(
             pk=fund_request.allocation_id
@@ -318,9 +334,9 @@ def fund_request_transition(
     if name == "approve":
         if allocation.deadline_passed(timezone.localdate(now)):
             raise DomainError(
-                "The allocation's claim deadline has passed: the activity could not be claimed.",
+                _("The allocation's claim deadline has passed: the activity could not be claimed."),
                 code="conditions_unmet",
-                unmet=["The allocation's claim deadline has not passed."],
+                unmet=[_("The allocation's claim deadline has not passed.")],
             )
         if kwargs["approved_amount"] > allocation.remaining:
             raise insufficient(allocation, kwargs["approved_amount"])
@@ -346,45 +362,76 @@ def fund_request_transition(
 
 _PARTNER_MESSAGES = {
     "approve": (
-        "Funds approved: {t}",
-        "{note}. Submit the claim with the invoice and proof of performance by {due}.",
+        gettext_noop("Funds approved: %(t)s"),
+        gettext_noop(
+            "Approved: %(amount)s. Submit the claim with the invoice and proof of performance "
+            "by %(due)s."
+        ),
     ),
-    "reject": ("Fund request not approved: {t}", "Reason: {note}"),
-    "return": ("Changes asked: {t}", "Your partner manager asks for changes: {note}"),
-    "approve_claim": ("Claim approved: {t}", "{note}. Payment follows."),
-    "reject_claim": ("Claim rejected: {t}", "Reason: {note}"),
-    "pay": ("Funds paid: {t}", "{note}."),
+    "reject": (gettext_noop("Fund request not approved: %(t)s"), gettext_noop("Reason: %(note)s")),
+    "return": (
+        gettext_noop("Changes asked: %(t)s"),
+        gettext_noop("Your partner manager asks for changes: %(note)s"),
+    ),
+    "approve_claim": (
+        gettext_noop("Claim approved: %(t)s"),
+        gettext_noop("Claim approved: %(amount)s. Payment follows."),
+    ),
+    "reject_claim": (gettext_noop("Claim rejected: %(t)s"), gettext_noop("Reason: %(note)s")),
+    "pay": (gettext_noop("Funds paid: %(t)s"), gettext_noop("Paid, reference %(reference)s.")),
     "expire": (
-        "Funds expired: {t}",
-        "The claim deadline passed without a claim; the approved amount is released.",
+        gettext_noop("Funds expired: %(t)s"),
+        gettext_noop("The claim deadline passed without a claim; the approved amount is released."),
+    ),
+}
+
+_REVIEW_MESSAGES = {
+    "submit": (
+        gettext_noop("Fund request to review: %(t)s (%(partner)s)"),
+        gettext_noop("%(partner)s asks for funds for “%(title)s”: it waits for your decision."),
+    ),
+    "claim": (
+        gettext_noop("Claim to review: %(t)s (%(partner)s)"),
+        gettext_noop(
+            "%(partner)s claims the costs of “%(title)s”: check the proof and the invoice."
+        ),
     ),
 }
 
 
 def _notify(fund_request: FundRequest, name: str, note: str) -> None:
+    """Each recipient reads it in their own language, the amounts and dates too."""
     t = fund_request.title
+    key = f"fund-{name}:{fund_request.pk}:{fund_request.events.count()}"
     if name in _PARTNER_MESSAGES:
         subject, body = _PARTNER_MESSAGES[name]
+        currency = fund_request.allocation.currency
+        amount = (
+            fund_request.claim_amount if name == "approve_claim" else fund_request.approved_amount
+        )
+        params = {
+            "t": t,
+            "note": note,
+            "due": fund_request.claim_due,
+            "reference": fund_request.payment_reference,
+            "amount": Money(amount or Decimal("0"), currency),
+        }
         notify(
             recipients=partner_users(fund_request.partner_id),
             kind=f"fund_{name}",
-            subject=subject.format(t=t),
-            body=body.format(t=t, note=note, due=format_date(fund_request.claim_due)),
-            key=f"fund-{name}:{fund_request.pk}:{fund_request.events.count()}",
+            subject=Text(subject, {"t": t}),
+            body=MoneyText(body, params),
+            key=key,
             link=reverse("portal:fund_request", args=[fund_request.pk]),
         )
-    elif name in ("submit", "claim"):
-        what = "Claim" if name == "claim" else "Fund request"
+    elif name in _REVIEW_MESSAGES:
+        subject, body = _REVIEW_MESSAGES[name]
+        params = {"t": t, "title": t, "partner": fund_request.partner.name}
         notify(
             recipients=vendor_side(fund_request.partner),
             kind=f"fund_{name}",
-            subject=f"{what} to review: {t} ({fund_request.partner.name})",
-            body=(
-                _("%(partner)s claims the costs of “%(title)s”: check the proof and the invoice.")
-                if name == "claim"
-                else _("%(partner)s asks for funds for “%(title)s”: it waits for your decision.")
-            )
-            % {"partner": fund_request.partner.name, "title": t},
-            key=f"fund-{name}:{fund_request.pk}:{fund_request.events.count()}",
+            subject=Text(subject, params),
+            body=Text(body, params),
+            key=key,
             link=reverse("funds:request", args=[fund_request.pk]),
         )
