@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_fsm import ConcurrentTransition
 
 from apps.core import exits, transitions
@@ -28,7 +29,7 @@ from apps.core.errors import (
 from apps.core.iso import COUNTRY_CODES, COUNTRY_ERROR
 from apps.core.signals import rows_written
 from apps.core.text import has_control_characters
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.program.models import PlaybookTaskTemplate, ProgramSettings, Tier
 
 from . import exit as own_exit
@@ -48,8 +49,19 @@ MAX_TEXT = 2000
 NEEDS_REASON = {"exit"}
 
 
+# Where a partner is, as the end of a sentence ("Acme is now in growth").
+STAGE_PHRASES = {
+    Stage.RECRUITMENT: gettext_lazy("in recruitment"),
+    Stage.ONBOARDING: gettext_lazy("in onboarding"),
+    Stage.GROWTH: gettext_lazy("in growth"),
+    Stage.EVALUATION: gettext_lazy("in evaluation"),
+    Stage.EXPANSION: gettext_lazy("in expansion"),
+    Stage.EXITED: gettext_lazy("exited"),
+}
+
+
 def stage_label(stage: str) -> str:
-    return "exited" if stage == Stage.EXITED else f"in {Stage(stage).label.lower()}"
+    return str(STAGE_PHRASES[Stage(stage)])
 
 
 def _clean_text(field: str, value: str | None, errors: dict) -> str:
@@ -137,8 +149,17 @@ def _tell_manager(partner: Partner, name: str, actor, now: datetime) -> None:
     notify(
         recipients=[manager],
         kind="partner-stage",
-        subject=f"{partner.name} is now {stage_label(partner.stage)}",
-        body=f"{partner.name}: {transitions.transition_label(partner, 'stage', name)}.",
+        subject=Text(
+            gettext_noop("%(partner)s is now %(stage)s"),
+            {"partner": partner.name, "stage": STAGE_PHRASES[Stage(partner.stage)]},
+        ),
+        body=Text(
+            gettext_noop("%(partner)s: %(transition)s."),
+            {
+                "partner": partner.name,
+                "transition": transitions.transition_label(partner, "stage", name),
+            },
+        ),
         key=f"partner-stage:{partner.pk}:{now.isoformat()}",
         link=f"/partners/{partner.pk}/",
     )
@@ -372,9 +393,11 @@ def partner_propose_reach(
         notify(
             recipients=[partner.manager],
             kind="partner-reach",
-            subject=str(_("%s proposes the countries and specializations it serves"))
-            % partner.name,
-            body=str(_("Apply or dismiss the proposal on the partner's page.")),
+            subject=Text(
+                gettext_noop("%(partner)s proposes the countries and specializations it serves"),
+                {"partner": partner.name},
+            ),
+            body=Text(gettext_noop("Apply or dismiss the proposal on the partner's page.")),
             key=f"partner-reach:{partner.pk}:{partner.reach_proposed_at.isoformat()}",
             link=f"/partners/{partner.pk}/",
         )

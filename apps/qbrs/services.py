@@ -10,13 +10,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import can_proceed
 
 from apps.core import transitions
 from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_TASKS, partner_role_allows
 from apps.core.errors import ConditionsUnmet, InvalidInput, NotPermitted, TransitionNotAllowed
 from apps.core.events import send_after_commit
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.partners.models import Partner, Stage
 from apps.partners.services import partner_transition
 
@@ -278,12 +279,16 @@ def _complete(  # noqa: PLR0913 — the completion's input, named
         notify(
             recipients=partner.users.filter(is_active=True),
             kind="qbr_completed",
-            subject=f"Your QBR summary for {qbr.quarter} is ready",
-            body=_(
-                "The summary of your %(quarter)s QBR is ready: how the quarter went, the "
-                "outcome and the action items agreed, with who does what by when."
-            )
-            % {"quarter": qbr.quarter},
+            subject=Text(
+                gettext_noop("Your QBR summary for %(quarter)s is ready"), {"quarter": qbr.quarter}
+            ),
+            body=Text(
+                gettext_noop(
+                    "The summary of your %(quarter)s QBR is ready: how the quarter went, the "
+                    "outcome and the action items agreed, with who does what by when."
+                ),
+                {"quarter": qbr.quarter},
+            ),
             key=f"qbr-completed:{qbr.pk}",
             link=reverse("portal:qbr_detail", args=[qbr.pk]),
         )

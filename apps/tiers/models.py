@@ -11,6 +11,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
 
+# Read in the language of whoever reads it (a notification's recipient, a page's user).
+NO_TIER = _("No tier")
+
 # Re-exported for apps/dashboard/metrics/deals.py until it reads rates through apps.program.money.
 
 
@@ -87,19 +90,19 @@ class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
 
     @property
     def current_label(self) -> str:
-        return self.current_tier_name or "No tier"
+        return self.current_tier_name or NO_TIER
 
     @property
     def proposed_label(self) -> str:
-        return self.proposed_tier_name or "No tier"
+        return self.proposed_tier_name or NO_TIER
 
     @condition(
-        "The partner's tier has changed since this was proposed; wait for the next evaluation."
+        _("The partner's tier has changed since this was proposed; wait for the next evaluation.")
     )
     def tier_unchanged(self) -> bool:
         return self.partner.tier_id == self.current_tier_id
 
-    @condition("The proposed tier no longer exists.")
+    @condition(_("The proposed tier no longer exists."))
     def target_exists(self) -> bool:
         return self.proposed_tier_id is not None or not self.proposed_tier_name
 
@@ -109,6 +112,7 @@ class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
         target=ProposalStatus.APPROVED,
         conditions=[tier_unchanged, target_exists],
         permission=_is_staff,
+        custom={"label": _("Approve")},
     )
     def approve(self) -> None:
         pass
@@ -118,6 +122,7 @@ class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
         source=ProposalStatus.OPEN,
         target=ProposalStatus.DISMISSED,
         permission=_is_staff,
+        custom={"label": _("Dismiss")},
     )
     def dismiss(self) -> None:
         pass
@@ -157,11 +162,11 @@ class TierChange(models.Model):
 
     @property
     def from_label(self) -> str:
-        return self.from_tier_name or "No tier"
+        return self.from_tier_name or NO_TIER
 
     @property
     def to_label(self) -> str:
-        return self.to_tier_name or "No tier"
+        return self.to_tier_name or NO_TIER
 
 
 class TierStanding(models.Model):
