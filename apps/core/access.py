@@ -113,21 +113,21 @@ def view_partner_roles(view) -> frozenset[str]:
 
 
 class IsStaffRole(BasePermission):
-    message = "Only admins and partner managers may do this."
+    message = _("Only admins and partner managers may do this.")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_staff_role)
 
 
 class IsAdminRole(BasePermission):
-    message = "Only admins may do this."
+    message = _("Only admins may do this.")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_admin)
 
 
 class IsAdminOrReadOnly(BasePermission):
-    message = "Only admins may change this."
+    message = _("Only admins may change this.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -139,7 +139,7 @@ class IsAdminOrReadOnly(BasePermission):
 class HasAccess(BasePermission):
     """Any authenticated user, but partner users only while their company has portal access."""
 
-    message = "Your company no longer has access to PartnerOS."
+    message = _("Your company no longer has access to PartnerOS.")
 
     def has_permission(self, request, view):
         user = request.user

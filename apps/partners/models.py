@@ -375,7 +375,7 @@ class Task(RandomIdModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     owner_side = models.CharField(
-        max_length=10, choices=[("vendor", "Vendor (us)"), ("partner", "Partner")]
+        max_length=10, choices=[("vendor", _("Vendor (us)")), ("partner", _("Partner"))]
     )
     due_date = models.DateField(_("due on"), null=True, blank=True)
     required = models.BooleanField(default=True)

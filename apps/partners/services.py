@@ -26,6 +26,7 @@ from apps.core.errors import (
     NotPermitted,
     TransitionNotAllowed,
 )
+from apps.core.formatting import format_number
 from apps.core.iso import COUNTRY_CODES, COUNTRY_ERROR
 from apps.core.signals import rows_written
 from apps.core.text import has_control_characters
@@ -67,7 +68,7 @@ def stage_label(stage: str) -> str:
 def _clean_text(field: str, value: str | None, errors: dict) -> str:
     value = (value or "").strip()
     if len(value) > MAX_TEXT:
-        errors[field] = [f"Keep it under {MAX_TEXT} characters."]
+        errors[field] = [_("Keep it under %(n)s characters.") % {"n": format_number(MAX_TEXT)}]
     return value
 
 
@@ -100,7 +101,7 @@ def partner_transition(
     if errors:
         raise InvalidInput(errors)
     if actor is not None and not getattr(actor, "is_staff_role", False):
-        raise NotPermitted("Only partner managers and admins move a partner between stages.")
+        raise NotPermitted(_("Only partner managers and admins move a partner between stages."))
 
     with transaction.atomic():
         from_stage = partner.stage
@@ -243,7 +244,7 @@ def task_set_done(*, task: Task, done: bool, actor, now: datetime | None = None)
 
 def partner_create(*, actor, **fields) -> Partner:
     if not actor.is_staff_role:
-        raise NotPermitted("Only partner managers and admins add partners.")
+        raise NotPermitted(_("Only partner managers and admins add partners."))
     # stage is protected: it is set only here, at creation, and by transitions afterwards.
     fields.pop("stage", None)
     tier = fields.pop("tier", None)
@@ -291,7 +292,7 @@ def _validate(partner: Partner, only: list[str] | None = None) -> None:
 
 def partner_update(*, partner: Partner, actor, **fields) -> Partner:
     if not actor.is_staff_role:
-        raise NotPermitted("Only partner managers and admins edit partners.")
+        raise NotPermitted(_("Only partner managers and admins edit partners."))
     fields.pop("stage", None)
     new_tier = fields.pop("tier", partner.tier)
     _clean_reach_fields(fields)
@@ -308,7 +309,9 @@ def partner_update(*, partner: Partner, actor, **fields) -> Partner:
                 partner.save(update_fields=changed)
             except ConcurrentTransition as exc:
                 raise ConcurrentChange(
-                    "This partner was changed by someone else meanwhile. Reload it and try again."
+                    _(
+                        "This partner was changed by someone else meanwhile. Reload it and try again."
+                    )
                 ) from exc
         # A ModelForm may have set partner.tier already: compare with the stored row.
         stored = Partner.objects.filter(pk=partner.pk).values_list("tier_id", flat=True).first()
