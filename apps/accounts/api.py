@@ -140,7 +140,7 @@ class UserPermission(HasAccess):
         if not super().has_permission(request, view):
             return False
         if view.action == "create":
-            self.message = "Only admins may do this."
+            self.message = _("Only admins may do this.")
             return request.user.is_admin
         return True
 

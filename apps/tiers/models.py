@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_stubs_ext import StrOrPromise
 
 from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
@@ -89,11 +90,11 @@ class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
         return f"{self.get_direction_display()} of {self.partner} to {self.proposed_label}"
 
     @property
-    def current_label(self) -> str:
+    def current_label(self) -> StrOrPromise:
         return self.current_tier_name or NO_TIER
 
     @property
-    def proposed_label(self) -> str:
+    def proposed_label(self) -> StrOrPromise:
         return self.proposed_tier_name or NO_TIER
 
     @condition(
@@ -161,11 +162,11 @@ class TierChange(models.Model):
         return f"{self.partner}: {self.from_label} → {self.to_label}"
 
     @property
-    def from_label(self) -> str:
+    def from_label(self) -> StrOrPromise:
         return self.from_tier_name or NO_TIER
 
     @property
-    def to_label(self) -> str:
+    def to_label(self) -> StrOrPromise:
         return self.to_tier_name or NO_TIER
 
 
