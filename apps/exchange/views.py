@@ -266,7 +266,8 @@ def confirm(request, pk):
     if outcome is not None:
         return redirect("exchange:preview", pk=batch.pk)
     sentence, target = IMPORTED[Kind(batch.kind)]
-    messages.success(request, sentence % {"n": format_number(batch.imported_count)})
+    count = batch.imported_count  # picks the plural form; written by the formatting layer
+    messages.success(request, sentence % {"n": format_number(count), "count": count})
     return redirect(reverse(target))
 
 
@@ -351,19 +352,19 @@ def portal_contacts_template(request):
 # What an import made, and the list it is seen in.
 IMPORTED = {
     Kind.PARTNERS: (
-        ngettext_lazy("Imported %(n)s partner.", "Imported %(n)s partners.", "n"),
+        ngettext_lazy("Imported %(n)s partner.", "Imported %(n)s partners.", "count"),
         "partners:list",
     ),
     Kind.REGISTRATIONS: (
-        ngettext_lazy("Imported %(n)s registration.", "Imported %(n)s registrations.", "n"),
+        ngettext_lazy("Imported %(n)s registration.", "Imported %(n)s registrations.", "count"),
         "deals:queue",
     ),
     Kind.CONTACTS: (
-        ngettext_lazy("Imported %(n)s contact.", "Imported %(n)s contacts.", "n"),
+        ngettext_lazy("Imported %(n)s contact.", "Imported %(n)s contacts.", "count"),
         "partners:list",
     ),
     Kind.LEADS: (
-        ngettext_lazy("Imported %(n)s lead.", "Imported %(n)s leads.", "n"),
+        ngettext_lazy("Imported %(n)s lead.", "Imported %(n)s leads.", "count"),
         "leads:board",
     ),
 }
