@@ -5,6 +5,7 @@ from typing import cast
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -139,7 +140,7 @@ class UserPermission(HasAccess):
         if not super().has_permission(request, view):
             return False
         if view.action == "create":
-            self.message = "Only admins may do this."
+            self.message = _("Only admins may do this.")
             return request.user.is_admin
         return True
 
@@ -331,8 +332,11 @@ class ObtainToken(APIView):
         if AxesProxyHandler.is_locked(django_request, {"username": data.get("username")}):
             minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
             raise PermissionDenied(
-                f"Too many failed sign-in attempts for this username from this address. "
-                f"Try again in {minutes} minutes."
+                _(
+                    "Too many failed sign-in attempts for this username from this address. "
+                    "Try again in %(minutes)s minutes."
+                )
+                % {"minutes": minutes}
             )
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

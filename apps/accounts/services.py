@@ -43,15 +43,15 @@ def user_create(
 ) -> User:
     errors: dict[str, list[str]] = {}
     if role == Role.PARTNER and partner is None:
-        errors["partner"] = ["Required for a partner user."]
+        errors["partner"] = [_("Required for a partner user.")]
     if role != Role.PARTNER and partner is not None:
-        errors["partner"] = ["Only partner users belong to a partner."]
+        errors["partner"] = [_("Only partner users belong to a partner.")]
     if role != Role.PARTNER and partner_role:
-        errors["partner_role"] = ["Only partner users have a partner role."]
+        errors["partner_role"] = [_("Only partner users have a partner role.")]
     elif partner_role and partner_role not in PartnerRole.values:
         errors["partner_role"] = [f'"{partner_role}" is not a partner role.']
     if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["A user with that username already exists."]
+        errors["username"] = [_("A user with that username already exists.")]
     if role == Role.PARTNER and not partner_role:
         partner_role = _default_partner_role(partner)
     user = User(
@@ -144,7 +144,7 @@ def user_password_change(
     afresh and locked, so two changes at once are judged one after the other) and a new token."""
     current = User.objects.select_for_update().get(pk=user.pk)
     if not current.check_password(old_password):
-        raise InvalidInput({"old_password": ["The current password is not correct."]})
+        raise InvalidInput({"old_password": [_("The current password is not correct.")]})
     try:
         validate_password(new_password, current)
     except ValidationError as exc:
@@ -207,11 +207,11 @@ def _check_team_actor(*, user: User, actor: User) -> None:
     if not user.is_partner_user:
         if actor.is_admin:
             return
-        raise NotPermitted("Only admins change staff users.")
+        raise NotPermitted(_("Only admins change staff users."))
     if actor.is_staff_role:
         return
     if not (actor.is_partner_admin and actor.partner_id == user.partner_id):
-        raise NotPermitted("Only your company's partner admins manage its users.")
+        raise NotPermitted(_("Only your company's partner admins manage its users."))
 
 
 def _keeps_an_admin(user: User) -> None:
@@ -231,7 +231,7 @@ def _keeps_an_admin(user: User) -> None:
     ).exclude(pk=user.pk)
     if user.partner_role == PartnerRole.ADMIN and user.is_active and not others.exists():
         raise DomainError(
-            "This is the company's last partner admin: make someone else admin first.",
+            _("This is the company's last partner admin: make someone else admin first."),
             code="last_partner_admin",
         )
 
@@ -241,9 +241,9 @@ def user_partner_role_set(*, user: User, partner_role: str, actor: User) -> User
     """Change a partner user's partner role (never to staff: only the three partner roles)."""
     _check_team_actor(user=user, actor=actor)
     if not user.is_partner_user:
-        raise InvalidInput({"partner_role": ["Only partner users have a partner role."]})
+        raise InvalidInput({"partner_role": [_("Only partner users have a partner role.")]})
     if partner_role not in PartnerRole.values:
-        raise InvalidInput({"partner_role": ["Choose admin, member or finance."]})
+        raise InvalidInput({"partner_role": [_("Choose admin, member or finance.")]})
     user = User.objects.select_for_update().get(pk=user.pk)
     if partner_role != user.partner_role:
         if partner_role != PartnerRole.ADMIN:

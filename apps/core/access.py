@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 # Partner roles (DESIGN.md section 13; the values of accounts.PartnerRole — core names no app).
@@ -113,21 +114,21 @@ def view_partner_roles(view) -> frozenset[str]:
 
 
 class IsStaffRole(BasePermission):
-    message = "Only admins and partner managers may do this."
+    message: StrOrPromise = _("Only admins and partner managers may do this.")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_staff_role)
 
 
 class IsAdminRole(BasePermission):
-    message = "Only admins may do this."
+    message: StrOrPromise = _("Only admins may do this.")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_admin)
 
 
 class IsAdminOrReadOnly(BasePermission):
-    message = "Only admins may change this."
+    message: StrOrPromise = _("Only admins may change this.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -139,7 +140,7 @@ class IsAdminOrReadOnly(BasePermission):
 class HasAccess(BasePermission):
     """Any authenticated user, but partner users only while their company has portal access."""
 
-    message = "Your company no longer has access to PartnerOS."
+    message: StrOrPromise = _("Your company no longer has access to PartnerOS.")
 
     def has_permission(self, request, view):
         user = request.user

@@ -14,6 +14,9 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext as _
+
+from apps.core.formatting import format_number
 
 BIGINT_MIN = -(2**63)
 BIGINT_MAX = 2**63 - 1
@@ -31,21 +34,21 @@ class NumberError(ValueError):
 
 def _strip(value: object) -> str:
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise NumberError("Enter a number.")
+        raise NumberError(_("Enter a number."))
     return str(value).strip()
 
 
 def _digits(text: str) -> str:
     if sum(c.isdigit() for c in text) > MAX_DIGITS:
-        raise NumberError("The number is too large.")
+        raise NumberError(_("The number is too large."))
     return text
 
 
 def _bounded(number, min_value, max_value):
     if min_value is not None and number < min_value:
-        raise NumberError(f"Enter a number of at least {min_value}.")
+        raise NumberError(_("Enter a number of at least %(n)s.") % {"n": format_number(min_value)})
     if max_value is not None and number > max_value:
-        raise NumberError(f"Enter a number of at most {max_value}.")
+        raise NumberError(_("Enter a number of at most %(n)s.") % {"n": format_number(max_value)})
     return number
 
 
@@ -55,7 +58,7 @@ def parse_int(
     """A whole number from text (or an int), within the bounds (a bigint unless told)."""
     text = _strip(value)
     if not _INTEGER.fullmatch(text):
-        raise NumberError("Enter a whole number.")
+        raise NumberError(_("Enter a whole number."))
     return _bounded(int(_digits(text)), min_value, max_value)
 
 
@@ -70,10 +73,12 @@ def parse_decimal(
     the bounds."""
     text = _strip(value)
     if not _DECIMAL.fullmatch(text):
-        raise NumberError("Enter a number.")
+        raise NumberError(_("Enter a number."))
     decimals = text.split(".", 1)[1].rstrip("0") if "." in text else ""
     if decimal_places is not None and len(decimals) > decimal_places:
-        raise NumberError(f"Use at most {decimal_places} decimal places.")
+        raise NumberError(
+            _("Use at most %(n)s decimal places.") % {"n": format_number(decimal_places)}
+        )
     return _bounded(Decimal(_digits(text)), min_value, max_value)
 
 

@@ -5,6 +5,7 @@ schema says so. A page past the end answers 404."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -20,7 +21,7 @@ class Pagination(PageNumberPagination):
         values = request.query_params.getlist(name)
         if not values:
             return None
-        message = f"Give {name} once, as a whole number from 1."
+        message = _("Give %(name)s once, as a whole number from 1.") % {"name": name}
         if len(values) > 1:
             raise ValidationError({name: [message]})
         text = values[0].strip()

@@ -12,15 +12,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
 
 from .errors import ConcurrentChange, ConditionsUnmet, NotPermitted, TransitionNotAllowed
 
 
-def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+def condition(message: str | Promise) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
     def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
         # The sentence rides on the function django-fsm keeps; typing has no attributes on one.
+        # Marked with gettext_lazy, it is read in the language of whoever reads it.
         func.unmet_message = message  # type: ignore[attr-defined]
         return func
 
@@ -54,8 +57,12 @@ def unmet_conditions(obj: models.Model, field: str, name: str) -> list[str]:
     state = getattr(obj, field)
     for t in _by_name(obj, field).get(name, []):
         if t.source in (state, "*", "+"):
-            return [getattr(c, "unmet_message", c.__name__) for c in t.conditions if not c(obj)]
+            return [_unmet(c) for c in t.conditions if not c(obj)]
     return []
+
+
+def _unmet(c) -> str:
+    return str(getattr(c, "unmet_message", c.__name__))
 
 
 def _permitted(t, obj: models.Model, user) -> bool:
@@ -120,13 +127,13 @@ def describe(
                     "name": name,
                     "target": variants[0].target,
                     "allowed": False,
-                    "unmet": [f"Not possible while {labels(state)}."],
+                    "unmet": [_("Not possible while %(state)s.") % {"state": labels(state)}],
                 }
             )
             continue
-        unmet = [getattr(c, "unmet_message", c.__name__) for c in here.conditions if not c(obj)]
+        unmet = [_unmet(c) for c in here.conditions if not c(obj)]
         if not _permitted(here, obj, user):
-            unmet.insert(0, "Your role may not do this.")
+            unmet.insert(0, _("Your role may not do this."))
         rows.append({"name": name, "target": here.target, "allowed": not unmet, "unmet": unmet})
     return rows
 
@@ -147,20 +154,22 @@ def apply(
     labels = _labels(obj, field, labels)
     variants = _by_name(obj, field)
     if name not in variants:
-        raise TransitionNotAllowed(f"There is no transition called “{name}”.")
+        raise TransitionNotAllowed(no_such_transition(name))
     method = getattr(obj, name)
     state = getattr(obj, field)
+    # The transition by the words of its button, in the reader's language.
+    action = transition_label(obj, field, name)
     if not can_proceed(method, check_conditions=False):
-        raise TransitionNotAllowed(
-            f"“{name.replace('_', ' ')}” is not possible while {labels(state)}."
-        )
+        raise TransitionNotAllowed(_not_possible(action, labels(state)))
     here = next(t for t in variants[name] if t.source in (state, "*", "+"))
     if not _permitted(here, obj, user):
-        raise NotPermitted(f"Your role may not {name.replace('_', ' ')} this.")
+        raise NotPermitted(_("Your role may not run “%(action)s” on this.") % {"action": action})
     unmet = unmet_conditions(obj, field, name)
     if unmet:
         raise ConditionsUnmet(
-            f"“{name.replace('_', ' ')}” cannot run yet: " + " ".join(unmet), unmet=unmet
+            _("“%(action)s” cannot run yet: %(unmet)s")
+            % {"action": action, "unmet": " ".join(unmet)},
+            unmet=unmet,
         )
     try:
         result = method(**kwargs)
@@ -170,15 +179,23 @@ def apply(
         unmet = unmet_conditions(obj, field, name)
         if unmet:
             raise ConditionsUnmet(
-                f"“{name.replace('_', ' ')}” cannot run: " + " ".join(unmet), unmet=unmet
+                _("“%(action)s” cannot run: %(unmet)s")
+                % {"action": action, "unmet": " ".join(unmet)},
+                unmet=unmet,
             ) from exc
-        raise TransitionNotAllowed(
-            f"“{name.replace('_', ' ')}” is not possible while {labels(getattr(obj, field))}."
-        ) from exc
+        raise TransitionNotAllowed(_not_possible(action, labels(getattr(obj, field)))) from exc
     try:
         obj.save()
     except ConcurrentTransition as exc:
         raise ConcurrentChange(
-            "This record was changed by someone else meanwhile. Reload it and try again."
+            _("This record was changed by someone else meanwhile. Reload it and try again.")
         ) from exc
     return result
+
+
+def no_such_transition(name: str) -> str:
+    return _("There is no transition called “%(name)s”.") % {"name": name}
+
+
+def _not_possible(action: str, state: str) -> str:
+    return _("“%(action)s” is not possible while %(state)s.") % {"action": action, "state": state}

@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -208,7 +209,7 @@ class DealRegistrationSerializer(RoleFieldsModelSerializer):
         else:
             partner = validated_data.get("partner")
             if partner is None:
-                raise serializers.ValidationError({"partner": ["Choose the partner."]})
+                raise serializers.ValidationError({"partner": [_("Choose the partner.")]})
         return registration_create(partner=partner, submitted_by=user, data=validated_data)
 
 

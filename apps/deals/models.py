@@ -71,12 +71,12 @@ def _system_only(registration, user) -> bool:
     return False  # run by the deal_expiry sweep (actor None), never by a person
 
 
-@condition("Another partner's approved registration protects this customer domain.")
+@condition(_("Another partner's approved registration protects this customer domain."))
 def domain_free(registration: DealRegistration) -> bool:
     return not registration.domain_holder().exists()
 
 
-@condition("The maximum number of extensions has been used.")
+@condition(_("The maximum number of extensions has been used."))
 def extensions_left(registration: DealRegistration) -> bool:
     return registration.extensions_used < ProgramSettings.get().max_extensions
 

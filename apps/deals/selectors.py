@@ -9,8 +9,10 @@ from typing import TypedDict
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 from django_stubs_ext import WithAnnotations
 
+from apps.core.formatting import format_percent
 from apps.program.models import ProgramSettings
 
 from .models import (
@@ -39,9 +41,10 @@ class Conflict:
     def reasons(self) -> list[str]:
         out = []
         if self.same_domain:
-            out.append("same domain")
+            out.append(_("same domain"))
         if self.similarity is not None:
-            out.append(f"similar name ({self.similarity:.0%})")
+            share = format_percent(self.similarity * 100)
+            out.append(_("similar name (%(share)s)") % {"share": share})
         return out
 
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from apps.accounts import audiences
-from apps.core.formatting import format_date
 from apps.core.sweeps import sweep
-from apps.notifications.services import Message, notify_batch
+from apps.notifications.services import Day, Message, Text, notify_batch
 from apps.program.models import ProgramSettings
 
 from .models import (
@@ -75,9 +75,17 @@ def deal_review_sla(now: datetime) -> dict:
         Message(
             recipients=to,
             kind="deal_review_sla",
-            subject=f"Registration waiting {hours(reg)} h: {reg.customer_name} ({reg.partner.name})",
-            body=f"{reg.partner.name}'s registration of {reg.customer_name} has waited past the "
-            f"{sla_h} h review SLA.",
+            subject=Text(
+                gettext_noop("Registration waiting %(hours)s h: %(customer)s (%(partner)s)"),
+                {"hours": hours(reg), "customer": reg.customer_name, "partner": reg.partner.name},
+            ),
+            body=Text(
+                gettext_noop(
+                    "%(partner)s's registration of %(customer)s has waited past the "
+                    "%(sla)s h review SLA."
+                ),
+                {"partner": reg.partner.name, "customer": reg.customer_name, "sla": sla_h},
+            ),
             key=key,
             link=reverse("deals:detail", args=[reg.pk]),
         )
@@ -87,9 +95,17 @@ def deal_review_sla(now: datetime) -> dict:
         Message(
             recipients=to,
             kind="deal_review_escalated",
-            subject=f"Escalated: registration waiting {hours(reg)} h: {reg.customer_name}",
-            body=f"{reg.partner.name}'s registration of {reg.customer_name} has waited twice "
-            f"the {sla_h} h review SLA.",
+            subject=Text(
+                gettext_noop("Escalated: registration waiting %(hours)s h: %(customer)s"),
+                {"hours": hours(reg), "customer": reg.customer_name},
+            ),
+            body=Text(
+                gettext_noop(
+                    "%(partner)s's registration of %(customer)s has waited twice "
+                    "the %(sla)s h review SLA."
+                ),
+                {"partner": reg.partner.name, "customer": reg.customer_name, "sla": sla_h},
+            ),
             key=key,
             link=reverse("deals:detail", args=[reg.pk]),
         )
@@ -130,10 +146,24 @@ def deal_expiry(now: datetime) -> dict:
         Message(
             recipients=to,
             kind="deal_expiry_reminder",
-            subject=f"Protection ends {format_date(reg.expires_at)}: {reg.customer_name}",
-            body=f"The protection of {reg.customer_name} ends on "
-            f"{format_date(reg.expires_at)} ({(reg.expires_at - now).days} days "
-            "left). Ask your partner manager for an extension if the deal needs more time.",
+            subject=Text(
+                gettext_noop("Protection ends %(date)s: %(customer)s"),
+                {"date": Day(reg.expires_at), "customer": reg.customer_name},
+            ),
+            body=Text(
+                ngettext_lazy(
+                    "The protection of %(customer)s ends on %(date)s (%(days)s day left). Ask "
+                    "your partner manager for an extension if the deal needs more time.",
+                    "The protection of %(customer)s ends on %(date)s (%(days)s days left). Ask "
+                    "your partner manager for an extension if the deal needs more time.",
+                    "days",
+                ),
+                {
+                    "customer": reg.customer_name,
+                    "date": Day(reg.expires_at),
+                    "days": (reg.expires_at - now).days,
+                },
+            ),
             key=key,
             link=reverse("portal:deal_detail", args=[reg.pk]),
         )
@@ -187,10 +217,18 @@ def deal_info_reminder(now: datetime) -> dict:
         Message(
             recipients=to,
             kind="deal_info_reminder",
-            subject=f"Your answer is awaited: {reg.customer_name}",
-            body=f"Your partner manager asked a question about your registration of "
-            f"{reg.customer_name} on {format_date(reg.info_requested_at)} "
-            "(see the registration's page). Its review continues once you answer.",
+            subject=Text(
+                gettext_noop("Your answer is awaited: %(customer)s"),
+                {"customer": reg.customer_name},
+            ),
+            body=Text(
+                gettext_noop(
+                    "Your partner manager asked a question about your registration of "
+                    "%(customer)s on %(date)s (see the registration's page). Its review "
+                    "continues once you answer."
+                ),
+                {"customer": reg.customer_name, "date": Day(reg.info_requested_at)},
+            ),
             key=f"deal-info-reminder:{reg.pk}:{reg.info_requested_at:%Y%m%d%H%M%S%f}",
             link=reverse("portal:deal_detail", args=[reg.pk]),
         )

@@ -147,7 +147,7 @@ def _respond(request, reg, *, forms=None, status=200):
 def transition(request, pk: int, name: str):
     reg = _registration(pk)
     if name not in transitions.names(reg, "status") or name == "expire":
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     data = {}
     form_class = TRANSITION_FORMS.get(name)
     if form_class is not None:
@@ -155,8 +155,8 @@ def transition(request, pk: int, name: str):
         if not form.is_valid():
             messages.error(
                 request,
-                "Check the form: "
-                + " ".join(f"{e}" for errors in form.errors.values() for e in errors),
+                _("Check the form: %(errors)s")
+                % {"errors": " ".join(f"{e}" for errors in form.errors.values() for e in errors)},
             )
             return _respond(request, reg, forms={name: form})
         data = form.cleaned_data

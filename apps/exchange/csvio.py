@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.formatting import format_number
 
@@ -60,28 +61,37 @@ def stream(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
 def decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CsvProblem(
-            "The file is UTF-16 text. Save it as “CSV UTF-8 (comma delimited)” and upload again."
+            _("The file is UTF-16 text. Save it as “CSV UTF-8 (comma delimited)” and upload again.")
         )
     if b"\x00" in data:
-        raise CsvProblem("This does not look like a CSV file (it contains binary data).")
+        raise CsvProblem(_("This does not look like a CSV file (it contains binary data)."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvProblem(
-            f"The file is not UTF-8 text (byte {exc.start + 1} cannot be read). It was probably "
-            "saved in another encoding such as Windows-1252; save it as “CSV UTF-8 (comma "
-            "delimited)” and upload again."
+            _(
+                "The file is not UTF-8 text (byte %(byte)s cannot be read). It was probably "
+                "saved in another encoding such as Windows-1252; save it as “CSV UTF-8 (comma "
+                "delimited)” and upload again."
+            )
+            % {"byte": exc.start + 1}
         ) from exc
+
+
+def _too_large() -> str:
+    return _("The file is larger than %(mb)s MB; split it up.") % {
+        "mb": format_number(MAX_BYTES // (1024 * 1024))
+    }
 
 
 def read_upload(upload) -> bytes:
     if upload.size is not None and upload.size > MAX_BYTES:
-        raise CsvProblem(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it up.")
+        raise CsvProblem(_too_large())
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise CsvProblem(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it up.")
+        raise CsvProblem(_too_large())
     if not data.strip():
-        raise CsvProblem("The file is empty.")
+        raise CsvProblem(_("The file is empty."))
     return data
 
 
@@ -95,24 +105,34 @@ def clean_cell(value: str) -> tuple[str, str | None]:
     if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
         return value[1:], None  # escaped by an export: the text itself is meant
     if value.startswith(("=", "+", "-", "@")) and not NUMBER.match(value):
-        return value, "looks like a spreadsheet formula; remove the leading “" + value[0] + "”"
+        return value, _("looks like a spreadsheet formula; remove the leading “%(sign)s”") % {
+            "sign": value[0]
+        }
     if len(value) > MAX_CELL:
-        return value[:MAX_CELL], f"is longer than {MAX_CELL} characters"
+        return value[:MAX_CELL], _("is longer than %(n)s characters") % {
+            "n": format_number(MAX_CELL)
+        }
     return value, None
 
 
 def _header_keys(header: list[str] | None, required: list[str]) -> list[str]:
     if not header or not any(h.strip() for h in header):
-        raise CsvProblem("The file has no header row.")
+        raise CsvProblem(_("The file has no header row."))
     keys = [header_key(h) for h in header]
     duplicated = sorted({k for k in keys if k and keys.count(k) > 1})
     if duplicated:
-        raise CsvProblem(f"Columns appear twice in the header: {', '.join(duplicated)}.")
+        raise CsvProblem(
+            _("Columns appear twice in the header: %(columns)s.")
+            % {"columns": ", ".join(duplicated)}
+        )
     missing = [c for c in required if c not in keys]
     if missing:
         raise CsvProblem(
-            f"Required columns are missing: {', '.join(missing)}. "
-            "Download the template to see the expected header."
+            _(
+                "Required columns are missing: %(columns)s. "
+                "Download the template to see the expected header."
+            )
+            % {"columns": ", ".join(missing)}
         )
     return keys
 
@@ -123,7 +143,10 @@ def _row_cells(
     """The row's known cells, cleaned (blank when absent), and what is wrong with them."""
     errors = []
     if len(values) > len(keys):
-        errors.append(f"The row has {len(values)} cells but the header {len(keys)}.")
+        errors.append(
+            _("The row has %(cells)s cells but the header %(header)s.")
+            % {"cells": format_number(len(values)), "header": format_number(len(keys))}
+        )
     cells = {}
     for key, raw in zip(keys, values, strict=False):
         if key not in columns:
@@ -131,7 +154,9 @@ def _row_cells(
         value, problem = clean_cell(raw)
         cells[key] = value
         if problem:
-            errors.append(f"{key}: the value {problem}.")
+            errors.append(
+                _("%(column)s: the value %(problem)s.") % {"column": key, "problem": problem}
+            )
     return {key: cells.get(key, "") for key in columns}, errors
 
 
@@ -147,12 +172,16 @@ def parse(data: bytes, columns: list[str], required: list[str]) -> list[dict]:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise CsvProblem(
-                    f"The file has more than {format_number(MAX_ROWS)} rows; split it up."
+                    _("The file has more than %(rows)s rows; split it up.")
+                    % {"rows": format_number(MAX_ROWS)}
                 )
             cells, errors = _row_cells(values, keys, columns)
             rows.append({"line": reader.line_num, "cells": cells, "parse_errors": errors})
     except csv.Error as exc:
-        raise CsvProblem(f"The file is not valid CSV (line {reader.line_num}): {exc}.") from exc
+        raise CsvProblem(
+            _("The file is not valid CSV (line %(line)s): %(problem)s.")
+            % {"line": reader.line_num, "problem": exc}
+        ) from exc
     if not rows:
-        raise CsvProblem("The file has a header but no rows.")
+        raise CsvProblem(_("The file has a header but no rows."))
     return rows

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
 from apps.core.numbers import NumberError, parse_int
@@ -125,29 +126,34 @@ def _partner_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now)
     errors = []
     key = cells["name"].casefold()
     if not cells["name"]:
-        errors.append("name: this cell is required.")
+        errors.append(_("%(column)s: this cell is required.") % {"column": "name"})
     elif key in seen:
-        errors.append(f"Duplicate of line {seen[key]}: the same partner name appears twice.")
+        errors.append(
+            _("Duplicate of line %(line)s: the same partner name appears twice.")
+            % {"line": seen[key]}
+        )
     elif key in found["existing"]:
-        errors.append(f"A partner named “{cells['name']}” already exists.")
+        errors.append(_("A partner named “%(name)s” already exists.") % {"name": cells["name"]})
     else:
         seen[key] = line
     partner_type = found["types"].get(cells["partner_type"].strip().lower())
     if partner_type is None:
         errors.append(
-            f"partner_type: “{cells['partner_type']}” is not a partner type; use one of "
-            f"{', '.join(sorted(found['types']))}."
+            _("partner_type: “%(value)s” is not a partner type; use one of %(types)s.")
+            % {"value": cells["partner_type"], "types": ", ".join(sorted(found["types"]))}
         )
     tier = None
     if cells["tier"]:
         tier = found["tiers"].get(cells["tier"].casefold())
         if tier is None:
-            errors.append(f"tier: there is no tier named “{cells['tier']}”.")
+            errors.append(_("tier: there is no tier named “%(value)s”.") % {"value": cells["tier"]})
     manager = None
     if cells["manager"]:
         manager = found["managers"].get(cells["manager"].casefold())
         if manager is None:
-            errors.append(f"manager: no active partner manager “{cells['manager']}”.")
+            errors.append(
+                _("manager: no active partner manager “%(value)s”.") % {"value": cells["manager"]}
+            )
     if errors:
         return errors
     try:
@@ -186,14 +192,17 @@ def _registration_row(cells: dict, seen: dict, line: int, found: dict, *, actor,
     ref = cells["partner"].strip()
     partner = found["partners"].get(_partner_key(ref))
     if partner is None:
-        return [f"partner: no partner “{ref}” (use its exact name or id)."]
+        return [_("partner: no partner “%(value)s” (use its exact name or id).") % {"value": ref}]
     try:
         key = (partner.pk, normalize_domain(cells["customer_domain"]))
     except InvalidDomain:
         key = None
     if key is not None:
         if key in seen:
-            return [f"Duplicate of line {seen[key]}: the same partner and customer domain."]
+            return [
+                _("Duplicate of line %(line)s: the same partner and customer domain.")
+                % {"line": seen[key]}
+            ]
         seen[key] = line
     data = {k: v for k, v in cells.items() if k != "partner"}
     data = {k: (v if v != "" or k == "description" else None) for k, v in data.items()}
@@ -210,11 +219,14 @@ def _contact_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now)
     ref = cells["partner"].strip()
     partner = found["partners"].get(_partner_key(ref))
     if partner is None:
-        return [f"partner: no partner “{ref}” (use its exact name or id)."]
+        return [_("partner: no partner “%(value)s” (use its exact name or id).") % {"value": ref}]
     email = cells["email"].strip().lower()
     if email:
         if (partner.pk, email) in seen:
-            return [f"Duplicate of line {seen[partner.pk, email]}: the same partner and e-mail."]
+            return [
+                _("Duplicate of line %(line)s: the same partner and e-mail.")
+                % {"line": seen[partner.pk, email]}
+            ]
         seen[partner.pk, email] = line
     roles = [r for r in cells["roles"].replace(",", " ").replace(";", " ").split() if r]
     fields = {k: cells[k] for k in ("name", "email", "phone", "title", "notes")}
@@ -246,7 +258,7 @@ def _lead_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now) ->
     the rules at once. The same customer, contact and product twice in a file is a mistake."""
     route = ROUTE_VALUES.get(cells["route"].strip().lower())
     if route is None:
-        return [f"route: “{cells['route']}” is not yes or no."]
+        return [_("route: “%(value)s” is not yes or no.") % {"value": cells["route"]}]
     data = {k: v for k, v in cells.items() if k != "route"}
     customer = data["domain"] or data["contact_email"]
     try:
@@ -255,7 +267,10 @@ def _lead_row(cells: dict, seen: dict, line: int, found: dict, *, actor, now) ->
         customer = customer.casefold()  # the service says what is wrong with it
     key = (customer, data["contact_email"].lower(), data["product"].casefold())
     if key in seen:
-        return [f"Duplicate of line {seen[key]}: the same customer, contact and product."]
+        return [
+            _("Duplicate of line %(line)s: the same customer, contact and product.")
+            % {"line": seen[key]}
+        ]
     seen[key] = line
     try:
         lead_create(data=data, source=LeadSource.IMPORT, actor=actor, route=route, now=now)

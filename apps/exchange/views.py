@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.access import (
@@ -23,6 +23,7 @@ from apps.core.access import (
     staff_required,
 )
 from apps.core.errors import InvalidInput
+from apps.core.formatting import format_number
 from apps.funds.models import BatchStatus, PayoutBatch
 
 from . import csvio, exports, imports
@@ -264,11 +265,9 @@ def confirm(request, pk):
         return redirect("exchange:index")
     if outcome is not None:
         return redirect("exchange:preview", pk=batch.pk)
-    noun, target = IMPORTED[Kind(batch.kind)]
-    messages.success(
-        request,
-        f"Imported {batch.imported_count} {noun}{'s' if batch.imported_count != 1 else ''}.",
-    )
+    sentence, target = IMPORTED[Kind(batch.kind)]
+    count = batch.imported_count  # picks the plural form; written by the formatting layer
+    messages.success(request, sentence % {"n": format_number(count), "count": count})
     return redirect(reverse(target))
 
 
@@ -352,10 +351,22 @@ def portal_contacts_template(request):
 
 # What an import made, and the list it is seen in.
 IMPORTED = {
-    Kind.PARTNERS: ("partner", "partners:list"),
-    Kind.REGISTRATIONS: ("registration", "deals:queue"),
-    Kind.CONTACTS: ("contact", "partners:list"),
-    Kind.LEADS: ("lead", "leads:board"),
+    Kind.PARTNERS: (
+        ngettext_lazy("Imported %(n)s partner.", "Imported %(n)s partners.", "count"),
+        "partners:list",
+    ),
+    Kind.REGISTRATIONS: (
+        ngettext_lazy("Imported %(n)s registration.", "Imported %(n)s registrations.", "count"),
+        "deals:queue",
+    ),
+    Kind.CONTACTS: (
+        ngettext_lazy("Imported %(n)s contact.", "Imported %(n)s contacts.", "count"),
+        "partners:list",
+    ),
+    Kind.LEADS: (
+        ngettext_lazy("Imported %(n)s lead.", "Imported %(n)s leads.", "count"),
+        "leads:board",
+    ),
 }
 
 

@@ -11,10 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from apps.core import broker
-from apps.core.formatting import format_date, format_datetime
+from apps.core.formatting import format_date, format_datetime, format_money
 from apps.core.tasks import run_sweep
 
 from .models import Notification
@@ -30,29 +31,58 @@ def _key(key: str, recipient_id: int) -> str:
 class Text:
     """A sentence of a notification written in each recipient's own language (User.language,
     else LANGUAGE_CODE), not in the language of whoever caused it: a msgid marked with
-    gettext_noop and its parameters, translated when the notification is created."""
+    gettext_noop and its parameters, translated when the notification is created.
 
-    msgid: str
+    A sentence whose words follow a count is marked with `ngettext_lazy(singular, plural,
+    "<name of the count parameter>")` instead: its form is chosen in the recipient's language."""
+
+    msgid: str | Promise
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, language: str, time_zone: str = "") -> str:
         """Dates and moments among the parameters are written by the formatting layer in the
-        recipient's language, a moment in their time zone (blank: the program's)."""
+        recipient's language, a moment in their time zone (blank: the program's); an amount
+        (`Amount`) in the recipient's format; a label marked with gettext_lazy (a stage, a
+        status) in the recipient's language."""
         try:
             zone = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_current_timezone()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # a zone a tz update retired
             zone = timezone.get_current_timezone()
         with translation.override(language), timezone.override(zone):
-            text = gettext(self.msgid)
             values = {name: _written_value(value) for name, value in self.params.items()}
-        return text % values if self.params else text
+            if not isinstance(self.msgid, str):  # a plural, chosen by its count parameter
+                return str(self.msgid % values)
+            text = gettext(self.msgid)
+            return text % values if self.params else text
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount of money among a Text's parameters, written in each recipient's format."""
+
+    value: object
+    currency: str
+
+
+@dataclass(frozen=True)
+class Day:
+    """A moment among a Text's parameters written as its day, the day it is in each recipient's
+    time zone (a protection ending late in the evening keeps its local day)."""
+
+    moment: datetime
 
 
 def _written_value(value: object) -> object:
+    if isinstance(value, Day):
+        return format_date(value.moment)
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, date):
         return format_date(value)
+    if isinstance(value, Amount):
+        return format_money(value.value, value.currency)
+    if isinstance(value, Promise):
+        return str(value)
     return value
 
 

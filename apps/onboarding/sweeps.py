@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from apps.accounts import audiences
-from apps.core.formatting import format_date
 from apps.core.sweeps import due_offset, sweep
-from apps.notifications.services import Message, notify_batch
+from apps.notifications.services import Message, Text, notify_batch
 from apps.partners.models import ONBOARDING_DUE, TASK_OVERDUE_DUE, Partner, Task
 from apps.program.models import ProgramSettings
 
@@ -71,16 +71,27 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
     partner_link = reverse("partners:detail", args=[p.pk])
     offset = due_offset(today, due, offsets)
     if offset is not None:
-        days_left = (due - today).days
-        plural = "s" if days_left != 1 else ""
+        values = {"partner": p.name, "days": (due - today).days, "date": due}
         key = f"onboarding-due-{offset}d:{p.pk}:{due.isoformat()}"
         messages.append(
             Message(
                 audiences.vendor_side(p, admin_list),
                 "onboarding_due",
-                f"{p.name}: onboarding due in {days_left} day{plural}",
+                Text(
+                    ngettext_lazy(
+                        "%(partner)s: onboarding due in %(days)s day",
+                        "%(partner)s: onboarding due in %(days)s days",
+                        "days",
+                    ),
+                    values,
+                ),
                 key,
-                f"Onboarding is due on {format_date(due)}. Open tasks need finishing before then.",
+                Text(
+                    gettext_noop(
+                        "Onboarding is due on %(date)s. Open tasks need finishing before then."
+                    ),
+                    values,
+                ),
                 partner_link,
             )
         )
@@ -88,9 +99,16 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
             Message(
                 partner_users,
                 "onboarding_due",
-                f"Your onboarding is due in {days_left} day{plural}",
+                Text(
+                    ngettext_lazy(
+                        "Your onboarding is due in %(days)s day",
+                        "Your onboarding is due in %(days)s days",
+                        "days",
+                    ),
+                    values,
+                ),
                 key,
-                f"Finish your onboarding checklist by {format_date(due)}.",
+                Text(gettext_noop("Finish your onboarding checklist by %(date)s."), values),
                 reverse("portal:home"),
             )
         )
@@ -100,9 +118,16 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
             Message(
                 {*audiences.vendor_side(p, admin_list), *admin_list},
                 "onboarding_overdue",
-                f"{p.name} is overdue in onboarding (due {format_date(due)})",
+                Text(
+                    gettext_noop("%(partner)s is overdue in onboarding (due %(date)s)"),
+                    {"partner": p.name, "date": due},
+                ),
                 f"onboarding-overdue:{p.pk}:{due.isoformat()}",
-                "The partner is at risk: onboarding passed its due date unfinished.",
+                Text(
+                    gettext_noop(
+                        "The partner is at risk: onboarding passed its due date unfinished."
+                    )
+                ),
                 partner_link,
             )
         )
@@ -113,16 +138,16 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
 def _task_overdue(t, partner_users, admin_list) -> Message:
     if t.owner_side == "partner":
         recipients, link = partner_users, reverse("portal:tasks")
-        subject = f"Overdue onboarding task: {t.title}"
+        subject = gettext_noop("Overdue onboarding task: %(title)s")
     else:
         recipients = audiences.vendor_side(t.partner, admin_list)
         link = reverse("partners:detail", args=[t.partner_id])
-        subject = f"{t.partner.name}: overdue onboarding task “{t.title}”"
+        subject = gettext_noop("%(partner)s: overdue onboarding task “%(title)s”")
     return Message(
         recipients,
         "task_overdue",
-        subject,
+        Text(subject, {"partner": t.partner.name, "title": t.title}),
         f"task-overdue:{t.pk}:{t.due_date}",  # the ISO date
-        f"This task was due on {format_date(t.due_date)}.",
+        Text(gettext_noop("This task was due on %(date)s."), {"date": t.due_date}),
         link,
     )

@@ -47,22 +47,22 @@ def _staff(instance, user) -> bool:
     return bool(getattr(user, "is_staff_role", False))
 
 
-@condition("The partner is not qualified: its 4C score is below the program's threshold.")
+@condition(_("The partner is not qualified: its 4C score is below the program's threshold."))
 def qualified_by_4c(partner: Partner) -> bool:
     return partner.is_qualified
 
 
-@condition("The partner has no active (signed) agreement.")
+@condition(_("The partner has no active (signed) agreement."))
 def has_active_agreement(partner: Partner) -> bool:
     return partner.agreements.filter(status="active").exists()
 
 
-@condition("Some required onboarding tasks are not done yet.")
+@condition(_("Some required onboarding tasks are not done yet."))
 def onboarding_tasks_done(partner: Partner) -> bool:
     return not partner.open_required_tasks(Stage.ONBOARDING).exists()
 
 
-@condition("Some required expansion tasks are not done yet.")
+@condition(_("Some required expansion tasks are not done yet."))
 def expansion_tasks_done(partner: Partner) -> bool:
     return not partner.open_required_tasks(Stage.EXPANSION).exists()
 
@@ -375,7 +375,7 @@ class Task(RandomIdModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     owner_side = models.CharField(
-        max_length=10, choices=[("vendor", "Vendor (us)"), ("partner", "Partner")]
+        max_length=10, choices=[("vendor", _("Vendor (us)")), ("partner", _("Partner"))]
     )
     due_date = models.DateField(_("due on"), null=True, blank=True)
     required = models.BooleanField(default=True)

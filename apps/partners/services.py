@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_fsm import ConcurrentTransition
 
 from apps.core import exits, transitions
@@ -25,10 +26,11 @@ from apps.core.errors import (
     NotPermitted,
     TransitionNotAllowed,
 )
+from apps.core.formatting import format_number
 from apps.core.iso import COUNTRY_CODES, COUNTRY_ERROR
 from apps.core.signals import rows_written
 from apps.core.text import has_control_characters
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.program.models import PlaybookTaskTemplate, ProgramSettings, Tier
 
 from . import exit as own_exit
@@ -48,14 +50,25 @@ MAX_TEXT = 2000
 NEEDS_REASON = {"exit"}
 
 
+# Where a partner is, as the end of a sentence ("Acme is now in growth").
+STAGE_PHRASES = {
+    Stage.RECRUITMENT: gettext_lazy("in recruitment"),
+    Stage.ONBOARDING: gettext_lazy("in onboarding"),
+    Stage.GROWTH: gettext_lazy("in growth"),
+    Stage.EVALUATION: gettext_lazy("in evaluation"),
+    Stage.EXPANSION: gettext_lazy("in expansion"),
+    Stage.EXITED: gettext_lazy("exited"),
+}
+
+
 def stage_label(stage: str) -> str:
-    return "exited" if stage == Stage.EXITED else f"in {Stage(stage).label.lower()}"
+    return str(STAGE_PHRASES[Stage(stage)])
 
 
 def _clean_text(field: str, value: str | None, errors: dict) -> str:
     value = (value or "").strip()
     if len(value) > MAX_TEXT:
-        errors[field] = [f"Keep it under {MAX_TEXT} characters."]
+        errors[field] = [_("Keep it under %(n)s characters.") % {"n": format_number(MAX_TEXT)}]
     return value
 
 
@@ -88,7 +101,7 @@ def partner_transition(
     if errors:
         raise InvalidInput(errors)
     if actor is not None and not getattr(actor, "is_staff_role", False):
-        raise NotPermitted("Only partner managers and admins move a partner between stages.")
+        raise NotPermitted(_("Only partner managers and admins move a partner between stages."))
 
     with transaction.atomic():
         from_stage = partner.stage
@@ -137,8 +150,17 @@ def _tell_manager(partner: Partner, name: str, actor, now: datetime) -> None:
     notify(
         recipients=[manager],
         kind="partner-stage",
-        subject=f"{partner.name} is now {stage_label(partner.stage)}",
-        body=f"{partner.name}: {transitions.transition_label(partner, 'stage', name)}.",
+        subject=Text(
+            gettext_noop("%(partner)s is now %(stage)s"),
+            {"partner": partner.name, "stage": STAGE_PHRASES[Stage(partner.stage)]},
+        ),
+        body=Text(
+            gettext_noop("%(partner)s: %(transition)s."),
+            {
+                "partner": partner.name,
+                "transition": transitions.transition_label(partner, "stage", name),
+            },
+        ),
         key=f"partner-stage:{partner.pk}:{now.isoformat()}",
         link=f"/partners/{partner.pk}/",
     )
@@ -222,7 +244,7 @@ def task_set_done(*, task: Task, done: bool, actor, now: datetime | None = None)
 
 def partner_create(*, actor, **fields) -> Partner:
     if not actor.is_staff_role:
-        raise NotPermitted("Only partner managers and admins add partners.")
+        raise NotPermitted(_("Only partner managers and admins add partners."))
     # stage is protected: it is set only here, at creation, and by transitions afterwards.
     fields.pop("stage", None)
     tier = fields.pop("tier", None)
@@ -270,7 +292,7 @@ def _validate(partner: Partner, only: list[str] | None = None) -> None:
 
 def partner_update(*, partner: Partner, actor, **fields) -> Partner:
     if not actor.is_staff_role:
-        raise NotPermitted("Only partner managers and admins edit partners.")
+        raise NotPermitted(_("Only partner managers and admins edit partners."))
     fields.pop("stage", None)
     new_tier = fields.pop("tier", partner.tier)
     _clean_reach_fields(fields)
@@ -287,7 +309,9 @@ def partner_update(*, partner: Partner, actor, **fields) -> Partner:
                 partner.save(update_fields=changed)
             except ConcurrentTransition as exc:
                 raise ConcurrentChange(
-                    "This partner was changed by someone else meanwhile. Reload it and try again."
+                    _(
+                        "This partner was changed by someone else meanwhile. Reload it and try again."
+                    )
                 ) from exc
         # A ModelForm may have set partner.tier already: compare with the stored row.
         stored = Partner.objects.filter(pk=partner.pk).values_list("tier_id", flat=True).first()
@@ -372,9 +396,11 @@ def partner_propose_reach(
         notify(
             recipients=[partner.manager],
             kind="partner-reach",
-            subject=str(_("%s proposes the countries and specializations it serves"))
-            % partner.name,
-            body=str(_("Apply or dismiss the proposal on the partner's page.")),
+            subject=Text(
+                gettext_noop("%(partner)s proposes the countries and specializations it serves"),
+                {"partner": partner.name},
+            ),
+            body=Text(gettext_noop("Apply or dismiss the proposal on the partner's page.")),
             key=f"partner-reach:{partner.pk}:{partner.reach_proposed_at.isoformat()}",
             link=f"/partners/{partner.pk}/",
         )

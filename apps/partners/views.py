@@ -52,7 +52,7 @@ def stage_configs() -> dict[str, StageConfig]:
     """Display names and targets by stage (one query); missing rows fall back to defaults."""
     found = {c.stage: c for c in StageConfig.objects.all()}
     for stage in Stage:
-        found.setdefault(stage.value, StageConfig(stage=stage, display_name=stage.label))
+        found.setdefault(stage.value, StageConfig(stage=stage, display_name=str(stage.label)))
     return found
 
 
@@ -198,7 +198,9 @@ def partner_create_view(request):
         except InvalidInput as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"{partner.name} added in recruitment.")
+            messages.success(
+                request, _("%(partner)s added in recruitment.") % {"partner": partner.name}
+            )
             return redirect("partners:detail", pk=partner.pk)
     return render(
         request,
@@ -220,7 +222,7 @@ def partner_edit(request, pk: int):
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "Partner saved.")
+            messages.success(request, _("Partner saved."))
             return redirect("partners:detail", pk=partner.pk)
     return render(
         request,
@@ -244,7 +246,9 @@ def partner_reach_decide(request, pk: int):
     else:
         messages.success(
             request,
-            "Proposal applied." if request.POST.get("apply") == "1" else "Proposal dismissed.",
+            _("Proposal applied.")
+            if request.POST.get("apply") == "1"
+            else _("Proposal dismissed."),
         )
     return redirect("partners:detail", pk=partner.pk)
 
@@ -265,13 +269,13 @@ def _detail_response(request, partner, status=200, **extra):
 def partner_run_transition(request, pk: int, name: str):
     partner = _get_partner(request, pk)
     if name not in transitions.names(Partner, "stage"):
-        raise Http404("No such transition.")
+        raise Http404(_("No such transition."))
     form = TransitionForm(request.POST)
     errors: dict[str, list[str]] = {}
     if not form.is_valid():
         errors = {k: [str(m) for m in v] for k, v in form.errors.items() if k in ("note", "reason")}
         if not errors:
-            errors = {"general": ["This page is out of date; reload it and try again."]}
+            errors = {"general": [_("This page is out of date; reload it and try again.")]}
     else:
         outcome = _run(request, partner, name, form.cleaned_data)
         if not isinstance(outcome, dict):
@@ -286,7 +290,11 @@ def partner_run_transition(request, pk: int, name: str):
                 transition_errors={"name": name, **errors},
             )
         return _detail_response(request, partner, transition_errors={"name": name, **errors})
-    message = f"{partner.name}: {transitions.transition_label(partner, 'stage', name)} — now {stage_label(partner.stage)}."
+    message = _("%(partner)s: %(transition)s — now %(stage)s.") % {
+        "partner": partner.name,
+        "transition": transitions.transition_label(partner, "stage", name),
+        "stage": stage_label(partner.stage),
+    }
     if request.htmx:
         return _detail_response(request, partner, flash=message)
     messages.success(request, message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from apps.core.errors import InvalidInput, NotPermitted
 
@@ -11,7 +12,7 @@ from .models import ProgramSettings
 
 def _admin(actor) -> None:
     if not actor.is_admin:
-        raise NotPermitted("Only admins configure the program.")
+        raise NotPermitted(_("Only admins configure the program."))
 
 
 def program_settings_update(*, actor, **fields) -> ProgramSettings:

@@ -4,15 +4,16 @@ configuration live here); the partners app moves a partner through them."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    RECRUITMENT = "recruitment", "Recruitment"
-    ONBOARDING = "onboarding", "Onboarding"
-    GROWTH = "growth", "Growth"
-    EVALUATION = "evaluation", "Evaluation"
-    EXPANSION = "expansion", "Expansion"
-    EXITED = "exited", "Exited"
+    RECRUITMENT = "recruitment", _("Recruitment")
+    ONBOARDING = "onboarding", _("Onboarding")
+    GROWTH = "growth", _("Growth")
+    EVALUATION = "evaluation", _("Evaluation")
+    EXPANSION = "expansion", _("Expansion")
+    EXITED = "exited", _("Exited")
 
 
 ACTIVE_STAGES = (Stage.ONBOARDING, Stage.GROWTH, Stage.EVALUATION, Stage.EXPANSION)

@@ -118,7 +118,9 @@ def base_currency(request):
 @admin_required
 def stages(request):
     for stage in Stage:  # a stage row exists for every state of the machine
-        StageConfig.objects.get_or_create(stage=stage.value, defaults={"display_name": stage.label})
+        StageConfig.objects.get_or_create(
+            stage=stage.value, defaults={"display_name": str(stage.label)}
+        )
     qs = StageConfig.objects.order_by("id")
     formset = StageConfigFormSet(request.POST or None, queryset=qs)
     if request.method == "POST":

@@ -10,13 +10,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import can_proceed
 
 from apps.core import transitions
 from apps.core.access import PARTNER_ROLE_REFUSED, WORKS_TASKS, partner_role_allows
 from apps.core.errors import ConditionsUnmet, InvalidInput, NotPermitted, TransitionNotAllowed
 from apps.core.events import send_after_commit
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.partners.models import Partner, Stage
 from apps.partners.services import partner_transition
 
@@ -72,14 +73,14 @@ def _move_partner(
 def _require_staff(actor) -> None:
     # `None` is the system (demo data, sweeps); a partner user only reads QBRs.
     if actor is not None and not getattr(actor, "is_staff_role", False):
-        raise NotPermitted("Only partner managers and admins run QBRs.")
+        raise NotPermitted(_("Only partner managers and admins run QBRs."))
 
 
 def _validate_score(score) -> None:
     if score is None:
         return
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 10:
-        raise InvalidInput({"satisfaction_score": ["Give a score from 1 to 10."]})
+        raise InvalidInput({"satisfaction_score": [_("Give a score from 1 to 10.")]})
 
 
 @transaction.atomic
@@ -88,29 +89,30 @@ def qbr_schedule(
 ) -> QBR:
     _require_staff(actor)
     if timezone.is_naive(scheduled_for):
-        raise InvalidInput({"scheduled_for": ["Give a time zone."]})
+        raise InvalidInput({"scheduled_for": [_("Give a time zone.")]})
     quarter = quarter or quarters.label_for(scheduled_for)
     if not quarters.is_valid(quarter):
-        raise InvalidInput({"quarter": ["Write the quarter as YYYY-Qn, e.g. 2026-Q4."]})
+        raise InvalidInput({"quarter": [_("Write the quarter as YYYY-Qn, e.g. 2026-Q4.")]})
     if partner.stage == Stage.EXITED:
         raise ConditionsUnmet(
-            "An exited partner has no QBRs.",
+            _("An exited partner has no QBRs."),
             code="partner_inactive",
-            unmet=["The partner has exited."],
+            unmet=[_("The partner has exited.")],
         )
     if QBR.objects.filter(
         partner=partner, status__in=[Status.SCHEDULED, Status.IN_PROGRESS]
     ).exists():
         raise ConditionsUnmet(
-            "This partner already has an open QBR; hold or cancel it first.",
-            unmet=["The partner already has an open QBR."],
+            _("This partner already has an open QBR; hold or cancel it first."),
+            unmet=[_("The partner already has an open QBR.")],
         )
     try:
         with transaction.atomic():
             return QBR.objects.create(partner=partner, quarter=quarter, scheduled_for=scheduled_for)
     except IntegrityError as exc:  # someone scheduled one meanwhile
         raise ConditionsUnmet(
-            "This partner already has an open QBR.", unmet=["The partner already has an open QBR."]
+            _("This partner already has an open QBR."),
+            unmet=[_("The partner already has an open QBR.")],
         ) from exc
 
 
@@ -128,12 +130,13 @@ def qbr_update(
     _require_staff(actor)
     if not qbr.is_open:
         raise ConditionsUnmet(
-            f"This QBR is {transitions.state_label(qbr, 'status', qbr.status)}; its record can no longer be edited.",
-            unmet=["The QBR is no longer open."],
+            _("This QBR is %(status)s; its record can no longer be edited.")
+            % {"status": transitions.state_label(qbr, "status", qbr.status)},
+            unmet=[_("The QBR is no longer open.")],
         )
     _validate_score(satisfaction_score)
     if scheduled_for is not None and qbr.status != Status.SCHEDULED:
-        raise InvalidInput({"scheduled_for": ["A QBR that has started cannot be moved."]})
+        raise InvalidInput({"scheduled_for": [_("A QBR that has started cannot be moved.")]})
     fields = []
     for name, value in (
         ("notes", notes),
@@ -156,9 +159,9 @@ def qbr_update(
 def _check_completion(outcome: str, reason: str, satisfaction_score: int | None) -> None:
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
-        errors["outcome"] = ["Choose the outcome: continue, expand or exit."]
+        errors["outcome"] = [_("Choose the outcome: continue, expand or exit.")]
     if outcome == Outcome.EXIT and not (reason or "").strip():
-        errors["reason"] = ["Say why the partnership ends."]
+        errors["reason"] = [_("Say why the partnership ends.")]
     try:
         _validate_score(satisfaction_score)
     except InvalidInput as exc:
@@ -185,7 +188,7 @@ def qbr_transition(  # noqa: PLR0913 — each transition's input, named
     shown (`exit_preview`); the exit is refused if it would now do anything else."""
     now = now or timezone.now()
     if name not in ("start", "complete", "cancel"):
-        raise TransitionNotAllowed(f"There is no transition called “{name}”.")
+        raise TransitionNotAllowed(transitions.no_such_transition(name))
     if name == "complete":
         # Input first: a refused completion changes nothing at all.
         _check_completion(outcome, reason, satisfaction_score)
@@ -278,12 +281,16 @@ def _complete(  # noqa: PLR0913 — the completion's input, named
         notify(
             recipients=partner.users.filter(is_active=True),
             kind="qbr_completed",
-            subject=f"Your QBR summary for {qbr.quarter} is ready",
-            body=_(
-                "The summary of your %(quarter)s QBR is ready: how the quarter went, the "
-                "outcome and the action items agreed, with who does what by when."
-            )
-            % {"quarter": qbr.quarter},
+            subject=Text(
+                gettext_noop("Your QBR summary for %(quarter)s is ready"), {"quarter": qbr.quarter}
+            ),
+            body=Text(
+                gettext_noop(
+                    "The summary of your %(quarter)s QBR is ready: how the quarter went, the "
+                    "outcome and the action items agreed, with who does what by when."
+                ),
+                {"quarter": qbr.quarter},
+            ),
             key=f"qbr-completed:{qbr.pk}",
             link=reverse("portal:qbr_detail", args=[qbr.pk]),
         )
@@ -305,17 +312,17 @@ def action_item_create(
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
-        errors["title"] = ["Say what is to be done."]
+        errors["title"] = [_("Say what is to be done.")]
     elif len(title) > 200:
-        errors["title"] = ["At most 200 characters."]
+        errors["title"] = [_("At most 200 characters.")]
     if owner_side not in OwnerSide.values:
-        errors["owner_side"] = ["Choose vendor or partner."]
+        errors["owner_side"] = [_("Choose vendor or partner.")]
     if errors:
         raise InvalidInput(errors)
     if qbr.status == Status.CANCELLED:
         raise ConditionsUnmet(
-            "This QBR was cancelled; it takes no action items.",
-            unmet=["The QBR was cancelled."],
+            _("This QBR was cancelled; it takes no action items."),
+            unmet=[_("The QBR was cancelled.")],
         )
     return ActionItem.objects.create(qbr=qbr, title=title, owner_side=owner_side, due_date=due_date)
 
@@ -354,12 +361,12 @@ def action_item_update(
     if title is not None:
         title = title.strip()
         if not title or len(title) > 200:
-            raise InvalidInput({"title": ["Between 1 and 200 characters."]})
+            raise InvalidInput({"title": [_("Between 1 and 200 characters.")]})
         item.title = title
         fields.append("title")
     if owner_side is not None:
         if owner_side not in OwnerSide.values:
-            raise InvalidInput({"owner_side": ["Choose vendor or partner."]})
+            raise InvalidInput({"owner_side": [_("Choose vendor or partner.")]})
         item.owner_side = owner_side
         fields.append("owner_side")
     if due_date_set:

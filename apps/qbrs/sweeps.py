@@ -14,12 +14,11 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from apps.accounts import audiences
-from apps.core.formatting import format_date, format_datetime
 from apps.core.sweeps import sweep
-from apps.notifications.services import Message, notify_batch
+from apps.notifications.services import Message, Text, notify_batch
 from apps.partners.models import Partner, Stage
 from apps.program.models import ProgramSettings
 
@@ -90,10 +89,6 @@ def _reminder_days() -> list[int]:
     return sorted({int(d) for d in days if int(d) > 0})
 
 
-def _when(moment: datetime) -> str:
-    return format_datetime(moment)
-
-
 def _reminder_due(now: datetime, days: list[int]) -> Q:
     """The QBRs owed a reminder, each arm a range of qbr_reminder_due_idx: none sent yet and
     within the longest threshold; or the last sent at the next threshold up (any value between
@@ -130,8 +125,7 @@ def _upcoming(now: datetime, days: list[int]) -> int:
     messages: list[Message] = []
     for qbr, threshold in due:
         partner = qbr.partner
-        when = _when(qbr.scheduled_for)
-        subject = f"QBR {qbr.quarter} on {when}"
+        values = {"quarter": qbr.quarter, "partner": partner.name, "when": qbr.scheduled_for}
         # The date in the key: a QBR moved to another day is reminded again.
         key = f"qbr-{threshold}d:{qbr.pk}:{qbr.scheduled_for.date().isoformat()}"
         if partner.manager_id:
@@ -139,12 +133,14 @@ def _upcoming(now: datetime, days: list[int]) -> int:
                 Message(
                     recipients=[partner.manager],
                     kind="qbr_reminder",
-                    subject=f"{partner.name}: {subject}",
-                    body=gettext(
-                        "The %(quarter)s QBR with %(partner)s is on %(when)s: look over the "
-                        "partner's figures and last quarter's action items before it."
-                    )
-                    % {"quarter": qbr.quarter, "partner": partner.name, "when": when},
+                    subject=Text(gettext_noop("%(partner)s: QBR %(quarter)s on %(when)s"), values),
+                    body=Text(
+                        gettext_noop(
+                            "The %(quarter)s QBR with %(partner)s is on %(when)s: look over the "
+                            "partner's figures and last quarter's action items before it."
+                        ),
+                        values,
+                    ),
                     key=key,
                     link=reverse("qbrs:detail", args=[qbr.pk]),
                 )
@@ -153,12 +149,14 @@ def _upcoming(now: datetime, days: list[int]) -> int:
             Message(
                 recipients=users.get(partner.pk, []),
                 kind="qbr_reminder",
-                subject=f"Your {subject}",
-                body=gettext(
-                    "Your %(quarter)s QBR is on %(when)s. Bring your pipeline and the open "
-                    "action items; the agenda and last quarter's summary are in the portal."
-                )
-                % {"quarter": qbr.quarter, "when": when},
+                subject=Text(gettext_noop("Your QBR %(quarter)s on %(when)s"), values),
+                body=Text(
+                    gettext_noop(
+                        "Your %(quarter)s QBR is on %(when)s. Bring your pipeline and the open "
+                        "action items; the agenda and last quarter's summary are in the portal."
+                    ),
+                    values,
+                ),
                 key=key,
                 link=reverse("portal:qbr_detail", args=[qbr.pk]),
             )
@@ -186,8 +184,14 @@ def _overdue_qbrs(now: datetime) -> int:
             Message(
                 recipients=recipients,
                 kind="qbr_overdue",
-                subject=f"{partner.name}: QBR {qbr.quarter} is overdue",
-                body=f"It was due on {_when(qbr.scheduled_for)} and has not been held.",
+                subject=Text(
+                    gettext_noop("%(partner)s: QBR %(quarter)s is overdue"),
+                    {"partner": partner.name, "quarter": qbr.quarter},
+                ),
+                body=Text(
+                    gettext_noop("It was due on %(when)s and has not been held."),
+                    {"when": qbr.scheduled_for},
+                ),
                 key=f"qbr-overdue:{qbr.pk}:{qbr.scheduled_for.date().isoformat()}",
                 link=reverse("qbrs:detail", args=[qbr.pk]),
             )
@@ -213,18 +217,21 @@ def _overdue_action_items(now: datetime) -> int:
         partner = item.qbr.partner
         if item.owner_side == OwnerSide.PARTNER:
             recipients = users.get(partner.pk, [])
-            subject = f"Action item overdue: {item.title}"
+            subject = gettext_noop("Action item overdue: %(title)s")
             link = reverse("portal:qbr_detail", args=[item.qbr_id])
         else:
             recipients = [partner.manager] if partner.manager is not None else []
-            subject = f"{partner.name}: action item overdue: {item.title}"
+            subject = gettext_noop("%(partner)s: action item overdue: %(title)s")
             link = reverse("qbrs:detail", args=[item.qbr_id])
         messages.append(
             Message(
                 recipients=recipients,
                 kind="qbr_action_item_overdue",
-                subject=subject,
-                body=f"It was due on {format_date(item.due_date)} (QBR {item.qbr.quarter}).",
+                subject=Text(subject, {"partner": partner.name, "title": item.title}),
+                body=Text(
+                    gettext_noop("It was due on %(date)s (QBR %(quarter)s)."),
+                    {"date": item.due_date, "quarter": item.qbr.quarter},
+                ),
                 key=f"qbr-action-overdue:{item.pk}:{item.due_date}",  # the ISO date
                 link=link,
             )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core import exits
@@ -72,7 +73,11 @@ def qbr_new(request):
         except InvalidInput as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"{qbr.label} scheduled with {qbr.partner.name}.")
+            messages.success(
+                request,
+                _("%(qbr)s scheduled with %(partner)s.")
+                % {"qbr": qbr.label, "partner": qbr.partner.name},
+            )
             return redirect("qbrs:detail", qbr.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "qbrs/new.html", {"form": form}, status=status)
@@ -140,7 +145,9 @@ def qbr_detail(request, pk: int):
 def qbr_transition(request, pk: int, name: str):
     qbr = _page(request, pk)
     if name not in ("start", "complete", "cancel"):
-        return _done(request, qbr, f"There is no “{name}” for a QBR.", messages.ERROR)
+        return _done(
+            request, qbr, _("There is no “%(name)s” for a QBR.") % {"name": name}, messages.ERROR
+        )
     data = {}
     if name == "complete":
         form = CompleteForm(request.POST)

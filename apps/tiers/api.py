@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -107,7 +108,9 @@ class TierSerializer(RoleFieldsModelSerializer):
                 if f not in attrs
             ]
             if missing:
-                raise serializers.ValidationError({f: ["This field is required."] for f in missing})
+                raise serializers.ValidationError(
+                    {f: [_("This field is required.")] for f in missing}
+                )
         errors = tier_config_errors(
             instance=self.instance,
             name=value("name"),
@@ -166,7 +169,7 @@ class TierViewSet(viewsets.ModelViewSet):
                 serializer.save()
         except IntegrityError as exc:  # another admin took the name or rank meanwhile
             raise InvalidInput(
-                {"rank": ["Another tier took this name or rank meanwhile."]}
+                {"rank": [_("Another tier took this name or rank meanwhile.")]}
             ) from exc
 
     perform_create = _save
@@ -261,7 +264,7 @@ class ExchangeRateSerializer(RoleFieldsModelSerializer):
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             raise serializers.ValidationError(
-                {"effective_date": ["There is already a rate for this currency from this date."]}
+                {"effective_date": [_("There is already a rate for this currency from this date.")]}
             )
         return attrs
 

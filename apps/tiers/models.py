@@ -7,9 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_stubs_ext import StrOrPromise
 
 from apps.core.ids import RandomIdModel
 from apps.core.transitions import condition
+
+# Read in the language of whoever reads it (a notification's recipient, a page's user).
+NO_TIER = _("No tier")
 
 # Re-exported for apps/dashboard/metrics/deals.py until it reads rates through apps.program.money.
 
@@ -86,20 +90,20 @@ class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
         return f"{self.get_direction_display()} of {self.partner} to {self.proposed_label}"
 
     @property
-    def current_label(self) -> str:
-        return self.current_tier_name or "No tier"
+    def current_label(self) -> StrOrPromise:
+        return self.current_tier_name or NO_TIER
 
     @property
-    def proposed_label(self) -> str:
-        return self.proposed_tier_name or "No tier"
+    def proposed_label(self) -> StrOrPromise:
+        return self.proposed_tier_name or NO_TIER
 
     @condition(
-        "The partner's tier has changed since this was proposed; wait for the next evaluation."
+        _("The partner's tier has changed since this was proposed; wait for the next evaluation.")
     )
     def tier_unchanged(self) -> bool:
         return self.partner.tier_id == self.current_tier_id
 
-    @condition("The proposed tier no longer exists.")
+    @condition(_("The proposed tier no longer exists."))
     def target_exists(self) -> bool:
         return self.proposed_tier_id is not None or not self.proposed_tier_name
 
@@ -109,6 +113,7 @@ class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
         target=ProposalStatus.APPROVED,
         conditions=[tier_unchanged, target_exists],
         permission=_is_staff,
+        custom={"label": _("Approve")},
     )
     def approve(self) -> None:
         pass
@@ -118,6 +123,7 @@ class TierProposal(ConcurrentTransitionMixin, RandomIdModel):
         source=ProposalStatus.OPEN,
         target=ProposalStatus.DISMISSED,
         permission=_is_staff,
+        custom={"label": _("Dismiss")},
     )
     def dismiss(self) -> None:
         pass
@@ -156,12 +162,12 @@ class TierChange(models.Model):
         return f"{self.partner}: {self.from_label} → {self.to_label}"
 
     @property
-    def from_label(self) -> str:
-        return self.from_tier_name or "No tier"
+    def from_label(self) -> StrOrPromise:
+        return self.from_tier_name or NO_TIER
 
     @property
-    def to_label(self) -> str:
-        return self.to_tier_name or "No tier"
+    def to_label(self) -> StrOrPromise:
+        return self.to_tier_name or NO_TIER
 
 
 class TierStanding(models.Model):

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.access import admin_required, portal_required, staff_required
@@ -246,11 +246,11 @@ def proposal_act(request, pk: int, name: str):
     proposal = get_object_or_404(TierProposal.objects.select_related("partner"), pk=pk)
     error = ""
     if name not in ("approve", "dismiss"):
-        error = f"There is no action called “{name}”."
+        error = _("There is no action called “%(name)s”.") % {"name": name}
     else:
         note = request.POST.get("note", "")[:500]
         if "\x00" in note:  # PostgreSQL stores no NUL in text
-            error = "The note cannot contain a NUL character."
+            error = _("The note cannot contain a NUL character.")
         else:
             try:
                 proposal = proposal_transition(
@@ -273,13 +273,21 @@ def proposal_act(request, pk: int, name: str):
     if error:
         messages.error(request, error)
     else:
-        verb = "approved" if name == "approve" else "dismissed"
-        messages.success(
-            request,
-            f"{proposal.get_direction_display()} of {proposal.partner.name} to "
-            f"{proposal.proposed_label} {verb}.",
-        )
+        messages.success(request, _decided(proposal, name))
     return redirect("tiers:proposals")
+
+
+_DECIDED = {
+    ("promotion", "approve"): gettext_lazy("Promotion of %(partner)s to %(tier)s approved."),
+    ("promotion", "dismiss"): gettext_lazy("Promotion of %(partner)s to %(tier)s dismissed."),
+    ("demotion", "approve"): gettext_lazy("Demotion of %(partner)s to %(tier)s approved."),
+    ("demotion", "dismiss"): gettext_lazy("Demotion of %(partner)s to %(tier)s dismissed."),
+}
+
+
+def _decided(proposal: TierProposal, name: str) -> str:
+    sentence = _DECIDED[(proposal.direction, name)]
+    return sentence % {"partner": proposal.partner.name, "tier": proposal.proposed_label}
 
 
 def _chosen_ids(data) -> tuple[list[int], str]:

@@ -19,14 +19,15 @@ URL = "/api/v1/deal-registrations/"
 # production the outer one is BEGIN/COMMIT, not counted): the token with its user and company,
 # SAVEPOINT, the two advisory locks (one statement), the duplicate look-up, the insert in its
 # savepoint (3), conflict detection with its stored pairs (one statement), the history event,
-# the partner's manager, the notification (its key checked, inserted), RELEASE, the answer's
+# the partner's manager, the notification (its readers' languages, its key checked, inserted:
+# it is written in each reader's language), RELEASE, the answer's
 # `fund_request` (the funds app's field on registrations, one read) in the same transaction
 # (every API write's atomic block, apps/core/api.py answered_before_commit, around the
 # service's: one more SAVEPOINT and RELEASE), and after
 # commit the onboarding task it may complete (one UPDATE). Was 18: a look-up of the new random
 # id (full_clean's uniqueness check), a second savepoint around the insert, and the onboarding
 # receiver reading the partner before its update.
-SUBMISSION_QUERIES = 17
+SUBMISSION_QUERIES = 18
 
 
 def _client(user) -> APIClient:

@@ -179,8 +179,9 @@ def test_its_query_count_does_not_grow_with_partners(bob, count, django_assert_n
         )
     PartnerFactory.create_batch(5, stage=Stage.GROWTH, onboarding_due_date=DUE)
     # program settings, partners due, overdue tasks, partner users, admins (one query since
-    # apps.accounts.audiences), existing keys, bulk insert, the overdue tasks marked as told
-    with django_assert_num_queries(8):
+    # apps.accounts.audiences), the recipients' languages, existing keys, bulk insert, the
+    # overdue tasks marked as told
+    with django_assert_num_queries(9):
         result = run(days_before(7))
     assert result["due_soon"] == 5 and result["overdue_tasks"] == 5
     assert Notification.objects.count() == 5 * 2 + 5  # manager + user each; task owner

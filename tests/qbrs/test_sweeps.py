@@ -252,10 +252,11 @@ def test_it_reminds_in_constant_queries(bob, rows, django_assert_num_queries):
             scheduled_for=WHEN - D(days=2, hours=i),
         )
         ActionItemFactory(qbr=late, owner_side="vendor", due_date=datetime.date(2026, 12, 1))
-    # program settings; upcoming: QBRs due, their partner users, update, existing keys, insert;
-    # overdue QBRs: QBRs, update, existing keys, insert; action items (vendor-side: no partner
-    # users to look up): items, update, existing keys, insert
-    with django_assert_num_queries(14):
+    # program settings; upcoming: QBRs due, their partner users, update, recipients' languages,
+    # existing keys, insert; overdue QBRs: QBRs, update, recipients' languages, existing keys,
+    # insert; action items (vendor-side: no partner users to look up): items, update,
+    # recipients' languages, existing keys, insert
+    with django_assert_num_queries(17):
         result = qbr_reminders(WHEN - D(days=1))
     assert result == {"reminders": 2 * rows, "overdue_qbrs": rows, "overdue_action_items": rows}
 

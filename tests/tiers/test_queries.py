@@ -64,19 +64,20 @@ def sweep_queries(n, tiers, bob) -> list[list[str]]:
 #      one join of partners and standings); +1 on another day than the last run: the currencies
 #      the standings could not convert (the daily notice)
 #   +  what is due:
-#      day 0:  insert standings, insert proposals, recipients, existing keys, insert notifications
+#      day 0:  insert standings, insert proposals, recipients, their languages (each reads the
+#              notification in their own), existing keys, insert notifications
 #              (auto: one partner update per target tier, insert changes, reset clocks instead of
 #              inserting proposals)
 #      day 31: refresh open proposals' figures, update standings, insert demotion proposals,
-#              recipients, existing keys, insert notifications
+#              recipients, their languages, existing keys, insert notifications
 #      day 32: nothing new to propose or send
 #      (auto: and the promoted partners' standings note the tier they were placed in, per tier)
 EXPECTED = {
     # day 31 evaluates only the third whose grace period ran out (their figures unchanged, the
     # others' proposals keep theirs: one write fewer unless auto); day 32 finds no one to
     # evaluate: no aggregation, no writes but the mark's
-    False: [4 + 7 + 3 + 5 + 5, 4 + 7 + 3 + 5 + 3 + 5, 16],
-    True: [4 + 7 + 3 + 5 + 7 + 1, 4 + 7 + 3 + 5 + 3 + 5, 16],
+    False: [4 + 7 + 3 + 5 + 6, 4 + 7 + 3 + 5 + 3 + 6, 16],
+    True: [4 + 7 + 3 + 5 + 8 + 1, 4 + 7 + 3 + 5 + 3 + 6, 16],
 }
 
 

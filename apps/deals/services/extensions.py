@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
@@ -65,8 +65,18 @@ def extension_request_create(
     notify(
         recipients=vendor_side(registration.partner),
         kind="deal_extension_requested",
-        subject=f"Extension requested: {registration.customer_name} ({registration.partner.name})",
-        body=f"{registration.partner.name} asks for {days} more days of protection.",
+        subject=Text(
+            gettext_noop("Extension requested: %(customer)s (%(partner)s)"),
+            {"customer": registration.customer_name, "partner": registration.partner.name},
+        ),
+        body=Text(
+            ngettext_lazy(
+                "%(partner)s asks for %(days)s more day of protection.",
+                "%(partner)s asks for %(days)s more days of protection.",
+                "days",
+            ),
+            {"partner": registration.partner.name, "days": days},
+        ),
         key=f"deal-extension-request:{request.pk}",
         link=reverse("deals:detail", args=[registration.pk]),
     )
@@ -97,7 +107,7 @@ def extension_request_decline(
 ) -> ExtensionRequest:
     now = now or timezone.now()
     if not actor.is_staff_role:
-        raise NotPermitted("Only partner managers decide on extensions.")
+        raise NotPermitted(_("Only partner managers decide on extensions."))
     if request.status != ExtensionRequest.Decision.PENDING:
         raise DomainError(_("This request was already decided."), code="transition_not_allowed")
     reason = clean_text(reason, "reason", required=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
 from apps.core.errors import ConditionsUnmet, DomainError, InvalidInput, NotPermitted
+from apps.core.formatting import format_number
 from apps.notifications.services import Text, notify
 from apps.program.models import ProgramSettings, RejectionReason
 
@@ -50,7 +51,7 @@ def _transition_input(registration, name: str, data: dict) -> tuple[dict, str]:
         days = data.get("days")
         limit = min(90, rules.max_extension_days)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
-            raise InvalidInput({"days": [f"Extend by 1 to {limit} days."]})
+            raise InvalidInput({"days": [_("Extend by 1 to %(limit)s days.") % {"limit": limit}]})
         return {"days": days}, _extension_note(registration, days, data.get("reason"))
     if name == "mark_won":
         value = data.get("actual_value")
@@ -59,9 +60,13 @@ def _transition_input(registration, name: str, data: dict) -> tuple[dict, str]:
         try:
             value = Decimal(str(value))
         except InvalidOperation:
-            raise InvalidInput({"actual_value": ["Enter a number."]}) from None
+            raise InvalidInput({"actual_value": [_("Enter a number.")]}) from None
         if not value.is_finite() or value < 0 or value > MAX_VALUE:
-            raise InvalidInput({"actual_value": ["Enter a value between 0 and 999,999,999,999."]})
+            message = _("Enter a value between %(low)s and %(high)s.") % {
+                "low": format_number(0),
+                "high": format_number(999_999_999_999),
+            }
+            raise InvalidInput({"actual_value": [message]})
         value = value.quantize(Decimal("0.01"))
         return {"actual_value": value}, f"actual value {value} {registration.currency}"
     return {}, ""
@@ -78,11 +83,11 @@ def rejection_text(*, reason_code=None, reason=None) -> str:
         known = not isinstance(reason_code, bool) and code.isdigit() and len(code) <= 18
         picked = known and RejectionReason.objects.filter(pk=int(code), active=True).first()
         if not picked:
-            raise InvalidInput({"reason_code": ["Choose one of the rejection reasons."]})
+            raise InvalidInput({"reason_code": [_("Choose one of the rejection reasons.")]})
         label = picked.label
     words = clean_text(reason, "reason", required=False)
     if not (label or words):
-        raise InvalidInput({"reason": ["Choose a reason from the list, write one, or both."]})
+        raise InvalidInput({"reason": [_("Choose a reason from the list, write one, or both.")]})
     return f"{label} — {words}" if label and words else label or words
 
 
@@ -110,7 +115,9 @@ def _extension_note(registration: DealRegistration, days: int, reason) -> str:
     asked = pending_extension_days(registration)
     if asked is not None and days < asked:
         if not reason:
-            message = f"Say why fewer than the {asked} days asked for; the partner reads it."
+            message = _(
+                "Say why fewer than the %(asked)s days asked for; the partner reads it."
+            ) % {"asked": asked}
             raise InvalidInput({"reason": [message]})
         return f"+{days} of the {asked} days asked for: {reason}"
     return f"+{days} days" + (f": {reason}" if reason else "")
@@ -152,9 +159,12 @@ def registration_transition(
     now = now or timezone.now()
     system = actor is None or as_system
     if name not in transitions.names(registration, "status"):
-        raise DomainError(f"There is no transition called “{name}”.", code="transition_not_allowed")
+        raise DomainError(transitions.no_such_transition(name), code="transition_not_allowed")
     if not system and not transitions.permitted(registration, "status", name, actor):
-        raise NotPermitted(f"Your role may not {name.replace('_', ' ')} this registration.")
+        raise NotPermitted(
+            _("Your role may not run “%(action)s” on this registration.")
+            % {"action": transitions.transition_label(registration, "status", name)}
+        )
     if name in _EXCHANGE_INPUTS:  # the question or the answer: a comment too
         field, empty = _EXCHANGE_INPUTS[name]
         text = clean_body(input.get(field), field, empty=empty)
@@ -167,13 +177,19 @@ def registration_transition(
         require_active(registration.partner)
         if registration.duplicate_of_id:
             raise DomainProtected(
-                f"This registration is a second claim on {registration.customer_domain}, set "
-                "aside until an admin decides which registration keeps the customer."
+                _(
+                    "This registration is a second claim on %(domain)s, set aside until an "
+                    "admin decides which registration keeps the customer."
+                )
+                % {"domain": registration.customer_domain}
             )
         if registration.domain_holder().exists():
             raise DomainProtected(
-                "Another partner's approved registration already protects "
-                f"{registration.customer_domain}; this one cannot be approved while it does."
+                _(
+                    "Another partner's approved registration already protects %(domain)s; "
+                    "this one cannot be approved while it does."
+                )
+                % {"domain": registration.customer_domain}
             )
         kwargs["protection_days"] = registration.partner.protection_days
     _apply(registration, name, actor, system=system, now=now, **kwargs)
@@ -230,8 +246,11 @@ def _apply(registration: DealRegistration, name: str, actor, *, system: bool, no
 
 def _lost_race(registration: DealRegistration) -> DomainProtected:
     return DomainProtected(
-        f"Another registration for {registration.customer_domain} was approved a moment "
-        "ago; this one cannot be approved while it protects the customer."
+        _(
+            "Another registration for %(domain)s was approved a moment ago; this one cannot be "
+            "approved while it protects the customer."
+        )
+        % {"domain": registration.customer_domain}
     )
 
 
@@ -323,7 +342,10 @@ def _notify(registration: DealRegistration, name: str, note: str) -> None:
         notify(
             recipients=vendor_side(registration.partner),
             kind="deal_info_provided",
-            subject=f"Answer received: {c} ({registration.partner.name})",
+            subject=Text(
+                gettext_noop("Answer received: %(customer)s (%(partner)s)"),
+                {"customer": c, "partner": registration.partner.name},
+            ),
             body=note,
             key=f"deal-provide_info:{registration.pk}:{registration.review_from:%Y%m%d%H%M%S%f}",
             link=reverse("deals:detail", args=[registration.pk]),
@@ -332,12 +354,17 @@ def _notify(registration: DealRegistration, name: str, note: str) -> None:
         notify(
             recipients=vendor_side(registration.partner),
             kind="deal_withdrawn",
-            subject=f"Registration withdrawn: {c} ({registration.partner.name})",
-            body=_(
-                "%(partner)s withdrew its registration of %(customer)s: nothing is left to "
-                "decide, and the customer is free to be registered again."
-            )
-            % {"partner": registration.partner.name, "customer": c},
+            subject=Text(
+                gettext_noop("Registration withdrawn: %(customer)s (%(partner)s)"),
+                {"customer": c, "partner": registration.partner.name},
+            ),
+            body=Text(
+                gettext_noop(
+                    "%(partner)s withdrew its registration of %(customer)s: nothing is left to "
+                    "decide, and the customer is free to be registered again."
+                ),
+                {"partner": registration.partner.name, "customer": c},
+            ),
             key=f"deal-withdraw:{registration.pk}",
             link=reverse("deals:detail", args=[registration.pk]),
         )

@@ -8,11 +8,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import vendor_side
 from apps.core import extra_fields
 from apps.core.errors import DomainError, NotPermitted
-from apps.notifications.services import notify
+from apps.notifications.services import Amount, Text, notify
 
 from ..events import registration_submitted
 from ..models import DealRegistration, RegistrationEvent, Status
@@ -100,9 +101,19 @@ def registration_create(
     notify(
         recipients=vendor_side(partner),
         kind="deal_submitted",
-        subject=f"New deal registration from {partner.name}: {registration.customer_name}",
-        body=f"{partner.name} registered {registration.customer_name} "
-        f"({registration.customer_domain}), {registration.estimated_value} {registration.currency}.",
+        subject=Text(
+            gettext_noop("New deal registration from %(partner)s: %(customer)s"),
+            {"partner": partner.name, "customer": registration.customer_name},
+        ),
+        body=Text(
+            gettext_noop("%(partner)s registered %(customer)s (%(domain)s), %(value)s."),
+            {
+                "partner": partner.name,
+                "customer": registration.customer_name,
+                "domain": registration.customer_domain,
+                "value": Amount(registration.estimated_value, registration.currency),
+            },
+        ),
         key=f"deal-submitted:{registration.pk}",
         link=reverse("deals:detail", args=[registration.pk]),
     )

@@ -7,19 +7,25 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audiences import partner_users, vendor_side
 from apps.core import transitions
 from apps.core.events import send_after_commit
 from apps.core.formatting import format_date
 from apps.core.signals import rows_written
-from apps.notifications.services import notify
+from apps.notifications.services import Text, notify
 from apps.partners.models import Partner
 from apps.program.models import Tier
 
 from ..events import tier_changed
 from ..models import Direction, ProposalStatus, TierChange, TierProposal, TierStanding
 from .figures import figures_for
+
+TIER_CHANGED_BODY = gettext_noop(
+    "Your partner tier changed from %(from)s to %(to)s. "
+    "See your tier page for its benefits and what the next tier needs."
+)
 
 
 def direction_between(from_tier: Tier | None, to_tier: Tier | None) -> str:
@@ -100,23 +106,27 @@ def announce_tier_changed(change: TierChange) -> None:
 
 
 def _notify_change(change: TierChange, partner) -> None:
-    word = "promoted" if change.direction == Direction.PROMOTION else "moved"
+    if change.direction == Direction.PROMOTION:
+        subject = gettext_noop("%(partner)s promoted to %(to)s")
+    else:
+        subject = gettext_noop("%(partner)s moved to %(to)s")
+    labels = {"partner": partner.name, "from": change.from_label, "to": change.to_label}
     notify(
         recipients=vendor_side(partner),
         kind="tier_change",
-        subject=f"{partner.name} {word} to {change.to_label}",
-        body=f"{partner.name}: {change.from_label} → {change.to_label}. {change.reason}",
+        subject=Text(subject, labels),
+        body=Text(
+            gettext_noop("%(partner)s: %(from)s → %(to)s. %(reason)s"),
+            {**labels, "reason": change.reason},
+        ),
         key=f"tier-change:{change.pk}",
         link=_partner_link(partner),
     )
     notify(
         recipients=partner_users(partner.pk),
         kind="tier_change",
-        subject=f"Your company is now {change.to_label}",
-        body=(
-            f"Your partner tier changed from {change.from_label} to {change.to_label}. "
-            "See your tier page for its benefits and what the next tier needs."
-        ),
+        subject=Text(gettext_noop("Your company is now %(to)s"), labels),
+        body=Text(TIER_CHANGED_BODY, labels),
         key=f"tier-change:{change.pk}",
         link=portal_tier_link(),
     )

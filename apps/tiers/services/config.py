@@ -41,10 +41,12 @@ def tier_config_errors(
     others = list(tiers.exclude(pk=instance.pk) if instance is not None else tiers)
     errors: dict[str, list[str]] = {}
     if any(t.name.casefold() == name.casefold() for t in others):
-        errors.setdefault("name", []).append("Another tier already has this name.")
+        errors.setdefault("name", []).append(_("Another tier already has this name."))
     same_rank = next((t for t in others if t.rank == rank), None)
     if same_rank is not None:
-        errors.setdefault("rank", []).append(f"{same_rank.name} already has rank {rank}.")
+        errors.setdefault("rank", []).append(
+            _("%(tier)s already has rank %(rank)s.") % {"tier": same_rank.name, "rank": rank}
+        )
         return errors
     lower = [t for t in others if t.rank < rank]
     higher = [t for t in others if t.rank > rank]

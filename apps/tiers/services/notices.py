@@ -7,14 +7,15 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts import audiences
 from apps.accounts.models import User
 from apps.deals.figures import Figures
-from apps.notifications.services import Message, notify_batch
+from apps.notifications.services import Message, Text, notify_batch
 
 from ..models import Direction
-from .changes import portal_tier_link
+from .changes import TIER_CHANGED_BODY, portal_tier_link
 
 
 def _proposal_key(p) -> str:
@@ -35,15 +36,22 @@ def notify_evaluation(proposals, changes, partners, now: datetime) -> None:
     messages: list[dict] = []
     for p in proposals:
         partner = by_id[p.partner_id]
-        verb = "Promote" if p.direction == Direction.PROMOTION else "Demote"
+        if p.direction == Direction.PROMOTION:
+            subject = gettext_noop("Promote %(partner)s to %(to)s?")
+        else:
+            subject = gettext_noop("Demote %(partner)s to %(to)s?")
+        labels = {"partner": partner.name, "from": p.current_label, "to": p.proposed_label}
         messages.append(
             dict(
                 recipients=staff_of(partner),
                 kind="tier_proposal",
-                subject=f"{verb} {partner.name} to {p.proposed_label}?",
-                body=(
-                    f"The tier evaluation proposes moving {partner.name} from {p.current_label} "
-                    f"to {p.proposed_label}. Approve or dismiss it in the tier proposals queue."
+                subject=Text(subject, labels),
+                body=Text(
+                    gettext_noop(
+                        "The tier evaluation proposes moving %(partner)s from %(from)s to "
+                        "%(to)s. Approve or dismiss it in the tier proposals queue."
+                    ),
+                    labels,
                 ),
                 key=_proposal_key(p),
                 link=queue,
@@ -59,23 +67,28 @@ def _change_messages(
     c, partner, staff: Sequence[User | int], users: Sequence[User | int]
 ) -> list[dict]:
     key = f"tier-change:{c.pk}"
+    labels = {"partner": partner.name, "from": c.from_label, "to": c.to_label}
+    if c.direction == Direction.PROMOTION:
+        subject = gettext_noop("%(partner)s promoted to %(to)s")
+    else:
+        subject = gettext_noop("%(partner)s moved to %(to)s")
     return [
         dict(
             recipients=staff,
             kind="tier_change",
-            subject=f"{partner.name} promoted to {c.to_label}",
-            body=f"{partner.name}: {c.from_label} → {c.to_label}. {c.reason}",
+            subject=Text(subject, labels),
+            body=Text(
+                gettext_noop("%(partner)s: %(from)s → %(to)s. %(reason)s"),
+                {**labels, "reason": c.reason},
+            ),
             key=key,
             link=reverse("tiers:proposals"),
         ),
         dict(
             recipients=users,
             kind="tier_change",
-            subject=f"Your company is now {c.to_label}",
-            body=(
-                f"Your partner tier changed from {c.from_label} to {c.to_label}. "
-                "See your tier page for its benefits and what the next tier needs."
-            ),
+            subject=Text(gettext_noop("Your company is now %(to)s"), labels),
+            body=Text(TIER_CHANGED_BODY, labels),
             key=key,
             link=portal_tier_link(),
         ),
@@ -98,12 +111,17 @@ def notify_missing_currencies(currencies: list[str], now: datetime) -> None:
             dict(
                 recipients=admins,
                 kind="exchange_rate_missing",
-                subject=f"No exchange rate for {', '.join(currencies)}",
-                body=(
-                    "Won registrations in "
-                    + ", ".join(currencies)
-                    + " could not be converted to the base currency, so tier figures leave them "
-                    "out and no demotion is proposed for the partners concerned. Add the rates."
+                subject=Text(
+                    gettext_noop("No exchange rate for %(currencies)s"),
+                    {"currencies": ", ".join(currencies)},
+                ),
+                body=Text(
+                    gettext_noop(
+                        "Won registrations in %(currencies)s could not be converted to the base "
+                        "currency, so tier figures leave them out and no demotion is proposed for "
+                        "the partners concerned. Add the rates."
+                    ),
+                    {"currencies": ", ".join(currencies)},
                 ),
                 key=f"tier-missing-rate:{'-'.join(currencies)}:{timezone.localdate(now):%Y-%m-%d}",
                 link=reverse("tiers:rates"),
