@@ -19,7 +19,7 @@ from apps.core.access import WORKS_FUNDS, partner_role_allows
 from apps.core.errors import DomainError, InvalidInput, NotPermitted, TransitionNotAllowed
 from apps.core.formatting import format_money
 from apps.core.uploads import IMAGES, MB, PDF, clean_name, random_name, validate_upload
-from apps.notifications.services import Text, notify
+from apps.notifications.services import Amount, Text, notify
 
 from ..models import (
     ActivityType,
@@ -30,7 +30,6 @@ from ..models import (
     Movement,
     Status,
 )
-from ..notices import Money, MoneyText
 from .allocations import clean_amount
 from .ledger import insufficient, record
 
@@ -414,13 +413,13 @@ def _notify(fund_request: FundRequest, name: str, note: str) -> None:
             "note": note,
             "due": fund_request.claim_due,
             "reference": fund_request.payment_reference,
-            "amount": Money(amount or Decimal("0"), currency),
+            "amount": Amount(amount or Decimal("0"), currency),
         }
         notify(
             recipients=partner_users(fund_request.partner_id),
             kind=f"fund_{name}",
             subject=Text(subject, {"t": t}),
-            body=MoneyText(body, params),
+            body=Text(body, params),
             key=key,
             link=reverse("portal:fund_request", args=[fund_request.pk]),
         )
