@@ -36,6 +36,11 @@ UNCHECKED = {"notifications:list"}
 KNOWN_ENGLISH = {
     # marked, but with gettext at import: English whatever the reader's language (gettext_lazy)
     "portal:funds": ("apps/funds/portal.py ASKED", [str(text) for text in ASKED.values()]),
+    # not marked for translation at all
+    "portal:team_contacts_import_preview": (
+        "templates/exchange/preview.html",
+        ["Import preview", '"LINE"', " rows"],
+    ),
 }
 PARTNER_ROLES = ("partner-admin", "partner-member", "partner-finance")
 OUT = SCREENSHOTS / "all"
@@ -77,7 +82,8 @@ ENGLISH_IN_MAIN = """(words) => {
       if (el.hasAttribute(a)) texts.push(el.getAttribute(a));
     }
   }
-  return texts.map(t => t.replace(/\\s+/g, " ").trim())
+  // The security world's objects are named "Zqxmarker <English noun>": data, not the interface.
+  return texts.map(t => t.replace(/Zqxmarker(\\s+\\w+){0,2}/g, "").replace(/\\s+/g, " ").trim())
     .filter(t => word.test(t))
     .map(t => `"${t.match(word)[1]}" in "${t.slice(0, 80)}"`);
 }"""
