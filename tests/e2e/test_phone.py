@@ -1,6 +1,10 @@
 """The portal on a phone (375 × 812 CSS px): every portal page (tests/e2e/pages.py) without
 horizontal scrolling, with tap targets a finger hits, and the navigation behind a menu button.
 
+A list table fits too: no table in the content is wider than its card, and none scrolls sideways
+inside it (a table with the `stack` class turns each row into a block whose cells name their
+column, static/css/app.css).
+
 Tap targets (WCAG 2.5.5's 44 × 44 px, with the exceptions WCAG 2.5.5 and 2.5.8 make): a link,
 button or field is at least 44 px in both directions, or it is a link within a sentence (its
 size is the line's: "Inline"), or it is spaced so that a 44 px circle centred on it touches no
@@ -65,6 +69,47 @@ SMALL_TARGETS = """(tap) => {
 }"""
 
 
+# Runs in the page: the tables in <main> that do not fit the phone, each with what is too wide.
+# A table fits when it is no wider than the box it sits in (its card, else <main>) and nothing
+# between the two, the table included, scrolls sideways.
+WIDE_TABLES = """() => {
+  const name = t => t.id ? `#${t.id}` : `"${[...t.querySelectorAll("th")].slice(0, 2)
+    .map(th => th.innerText.trim()).join(" | ").slice(0, 50)}"`;
+  const scrolls = el => el.scrollWidth > el.clientWidth + 1;
+  return [...document.querySelectorAll("main table")]
+    .filter(t => t.getClientRects().length > 0 && !t.closest("[hidden]"))
+    .flatMap(t => {
+      const box = t.parentElement.closest(".card, main");
+      const inner = box.getBoundingClientRect();
+      const style = getComputedStyle(box);
+      const right = inner.right - parseFloat(style.borderRightWidth);
+      const found = [];
+      const edge = t.getBoundingClientRect().right;
+      if (edge > right + 1) found.push(`${Math.round(edge - right)}px wider than its box`);
+      for (let el = t; el && el !== box; el = el.parentElement) {
+        if (scrolls(el)) {
+          found.push(`scrolls sideways in <${el.tagName.toLowerCase()}${el.className
+            ? "." + el.className.trim().split(/\\s+/).join(".") : ""}> `
+            + `(${el.scrollWidth}px in ${el.clientWidth}px)`);
+        }
+      }
+      if (scrolls(box)) found.push(`its box scrolls sideways (${box.scrollWidth}px in ${box.clientWidth}px)`);
+      return found.map(f => `table ${name(t)}: ${f}`);
+    });
+}"""
+
+
+# Tables that still scroll sideways on a phone, in templates outside the portal's own (shared with
+# the manager's pages or not yet given the `stack` class): each must still be too wide, so an
+# entry goes when its table is fixed (class="stack" and a data-label on each cell).
+# {page: (template, how the failure names the table)}
+KNOWN_WIDE = {
+    "portal:team": ("templates/people/team.html", "<table.people>"),
+    "portal:team_contacts_import_preview": ("templates/exchange/preview.html", "#preview-rows"),
+    "portal:earnings": ("templates/funds/earnings/_totals.html", ".earning-totals>"),
+}
+
+
 def phone_context(browser, live_server, username: str):
     context = browser.new_context(viewport=PHONE, locale="en-US", has_touch=True, is_mobile=True)
     page = context.new_page()
@@ -99,6 +144,13 @@ def test_every_portal_page_fits_a_phone_with_tap_targets_a_finger_hits(
             width = page.evaluate("() => document.documentElement.scrollWidth")
             if width > PHONE["width"]:
                 problems.append(f"{entry.name} {entry.url}: {width}px wide, scrolls sideways")
+            wide = page.evaluate(WIDE_TABLES)
+            if entry.name in KNOWN_WIDE:
+                marker = KNOWN_WIDE[entry.name][1]
+                if not any(marker in w for w in wide):
+                    problems.append(f"{entry.name}: {marker} fits now, drop it from KNOWN_WIDE")
+                wide = [w for w in wide if marker not in w]
+            problems.extend(f"{entry.name} {entry.url}: {table}" for table in wide)
             for target in page.evaluate(SMALL_TARGETS, TAP):
                 problems.append(f"{entry.name} {entry.url}: small tap target {target}")
         context.close()
