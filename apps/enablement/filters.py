@@ -16,8 +16,12 @@ class ResourceFilter(django_filters.FilterSet):
     q = SearchFilter(
         method="search", label=_("Search"), help_text="Words in the title, summary or text"
     )
-    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label=_("Every phase"))
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label=_("Every kind"))
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=Phase.choices, empty_label=_("Every phase")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Kind.choices, empty_label=_("Every kind")
+    )
     tag = SearchFilter(
         field_name="tags", method="tagged", max_length=40, label=_("Tag"), help_text="One tag"
     )
@@ -35,7 +39,9 @@ class ResourceFilter(django_filters.FilterSet):
 
 
 class CourseFilter(django_filters.FilterSet):
-    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label=_("Every phase"))
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=Phase.choices, empty_label=_("Every phase")
+    )
 
     class Meta:
         model = Course

@@ -184,7 +184,8 @@ def _expired(batch: ImportBatch) -> bool:
 
 def _preview(request, batch: ImportBatch, columns: list[str], urls: dict):
     rows = sorted(batch.rows, key=lambda r: (not r["errors"], r["line"]))
-    shown = [dict(row, shown=[row["cells"].get(c, "") for c in columns]) for row in rows]
+    # Each cell with its column's name: on a phone a row is a card that labels its values.
+    shown = [dict(row, shown=[(c, row["cells"].get(c, "")) for c in columns]) for row in rows]
     return render(
         request,
         "exchange/preview.html",

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.access import WORKS_FUNDS, partner_role_required, portal_required
@@ -27,14 +28,16 @@ from .services import (
 
 # What each status asks of the partner, in a sentence (the "what is asked of them" column).
 ASKED = {
-    Status.DRAFT: _("Submit it for review when ready."),
-    Status.SUBMITTED: _("Nothing: your partner manager reviews it."),
-    Status.RETURNED: _("Make the changes asked and submit again."),
-    Status.APPROVED: _("Run the activity, then submit the claim with invoice and proof."),
-    Status.CLAIMED: _("Nothing: your partner manager reviews the claim."),
-    Status.CLAIM_RETURNED: _("Fix the claim as asked and submit it again."),
-    Status.CLAIM_APPROVED: _("Nothing: payment follows."),
-    Status.PAID: _("Nothing: paid."),
+    Status.DRAFT: gettext_lazy("Submit it for review when ready."),
+    Status.SUBMITTED: gettext_lazy("Nothing: your partner manager reviews it."),
+    Status.RETURNED: gettext_lazy("Make the changes asked and submit again."),
+    Status.APPROVED: gettext_lazy(
+        "Run the activity, then submit the claim with invoice and proof."
+    ),
+    Status.CLAIMED: gettext_lazy("Nothing: your partner manager reviews the claim."),
+    Status.CLAIM_RETURNED: gettext_lazy("Fix the claim as asked and submit it again."),
+    Status.CLAIM_APPROVED: gettext_lazy("Nothing: payment follows."),
+    Status.PAID: gettext_lazy("Nothing: paid."),
 }
 
 

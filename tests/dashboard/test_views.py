@@ -202,3 +202,19 @@ def test_it_states_the_review_times_error_beside_them(client_for, bob):
     # reviewed after 24 h, in the one-hour bucket (23 h, 24 h]: the median is 23.5 h, within 1 h
     assert 'id="kpi-review"' in page and "23.5 h" in page
     assert "times read from a histogram: off by less than 1.0 h" in page
+
+
+def test_a_german_dashboard_draws_its_charts_with_decimal_points(client_for, bob):
+    """SVG coordinates are for the browser, not for people: a German page must not write
+    `width="41,5"` (the bars vanished and the labels were cut to a letter)."""
+    import re
+
+    populate(3, manager=bob)
+    bob.language = "de"
+    bob.save(update_fields=["language"])
+    html = client_for(bob).get("/").content.decode()
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    assert svgs, "the dashboard draws charts"
+    coordinates = re.findall(r'\s(?:x|y|x1|x2|y1|y2|width|height|viewBox)="([^"]*)"', "".join(svgs))
+    assert any("." in value for value in coordinates), "some coordinate is fractional"
+    assert not [value for value in coordinates if "," in value]

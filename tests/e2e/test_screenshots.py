@@ -18,7 +18,6 @@ import time
 import pytest
 
 from apps.accounts.models import User
-from apps.funds.portal import ASKED
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import PASSWORD
 from tests.security.conftest import acme, charlie, dave, globex, world  # noqa: F401 (fixtures)
@@ -28,20 +27,13 @@ from .pages import AREAS, pages_for, seed
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LANGUAGES = {"en": "en-US", "de": "de-DE"}
-# The partner's pages not checked for English: the notifications' texts are stored in English by
-# the services that do not yet pass a Text (docs/localisation.md, "Notifications and e-mails").
+# The partner's pages not checked for English: a notification is written once, in the language
+# its recipient had when it was made, and the world's notifications are made before the users
+# here choose German (docs/localisation.md, "Notifications and e-mails").
 UNCHECKED = {"notifications:list"}
 # English found on a German page outside the portal's templates, each still there (an entry goes
 # when it is fixed): {page: (where, the English sentences it shows)}.
-KNOWN_ENGLISH = {
-    # marked, but with gettext at import: English whatever the reader's language (gettext_lazy)
-    "portal:funds": ("apps/funds/portal.py ASKED", [str(text) for text in ASKED.values()]),
-    # not marked for translation at all
-    "portal:team_contacts_import_preview": (
-        "templates/exchange/preview.html",
-        ["Import preview", '"LINE"', " rows"],
-    ),
-}
+KNOWN_ENGLISH: dict[str, tuple[str, list[str]]] = {}
 PARTNER_ROLES = ("partner-admin", "partner-member", "partner-finance")
 OUT = SCREENSHOTS / "all"
 

@@ -405,4 +405,4 @@ def test_the_partner_page_counts_registrations_by_status_in_words(client_for, bo
     user.save(update_fields=["language"])
     html = client_for(user).get(reverse("partners:detail", args=[partner.pk])).content.decode()
     section = html[html.index('class="card deals-section"') :]
-    assert "2 eingereicht" in section, section[:600]
+    assert "2 Eingereicht" in section, section[:600]  # a German noun-like label keeps its capital

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import translation
 
 from apps.core import formatting
 
@@ -81,3 +82,17 @@ def money(value, currency: str = "") -> str:
 @register.filter
 def iso(value) -> str:
     return formatting.iso_date(value)
+
+
+# Languages that capitalise nouns inside a sentence: a label lower-cased there misspells them.
+CAPITALISING = {"de"}
+
+
+@register.filter
+def inline(value) -> str:
+    """A label (a status, a stage, a kind) inside a sentence: lower case in English, French or
+    Spanish ("2 approved"); German keeps the label as written ("wartet auf partner" misspells
+    the noun)."""
+    text = str(value)
+    language = (translation.get_language() or "en").split("-")[0]
+    return text if language in CAPITALISING else text.lower()
