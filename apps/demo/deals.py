@@ -182,9 +182,30 @@ def seed(ctx: dict) -> None:
     conversations.seed(ctx)  # questions, answers and comments on some of them
 
 
+# The buyer each customer's registration names: people of the customer's country, picked by the
+# customer's name so a customer keeps its contact from one seed to the next.
+CONTACTS = {
+    "US": [("Jordan", "Reyes"), ("Emily", "Carter"), ("Marcus", "Bell"), ("Priya", "Natarajan")],
+    "GB": [("Oliver", "Hughes"), ("Amelia", "Clarke"), ("Harry", "Patel"), ("Sophie", "Turner")],
+    "DE": [("Jonas", "Becker"), ("Lena", "Hoffmann"), ("Felix", "Wagner")],
+    "FR": [("Camille", "Laurent"), ("Hugo", "Moreau"), ("Léa", "Girard")],
+    "NL": [("Daan", "de Vries"), ("Sanne", "Bakker")],
+    "JP": [("Haruto", "Sato"), ("Yui", "Tanaka")],
+}
+
+
+def contact_for(customer: str, country: str, domain: str) -> tuple[str, str]:
+    """(name, e-mail) of the buyer at `customer`, a person of its country."""
+    people = CONTACTS.get(country, CONTACTS["US"])
+    first, last = people[sum(map(ord, customer)) % len(people)]
+    local = first.lower().replace("é", "e")
+    return f"{first} {last}", f"{local}@{domain}"
+
+
 def story(ctx: dict, partner, *, user, customer_of: tuple, status, hours: int, value, product):
     """One registration as it went: submitted `hours` ago, reviewed, closed, with its events."""
     customer, domain, country, currency = customer_of
+    contact = contact_for(customer, country, normalize_domain(domain))
     now, manager = timezone.now(), ctx.get("manager")
     submitted = now - timedelta(hours=hours)
     reg = DealRegistration(
@@ -194,8 +215,8 @@ def story(ctx: dict, partner, *, user, customer_of: tuple, status, hours: int, v
         customer_name=customer,
         customer_domain=normalize_domain(domain),
         customer_country=country,
-        contact_name="Jordan Buyer",
-        contact_email=f"jordan@{normalize_domain(domain)}",
+        contact_name=contact[0],
+        contact_email=contact[1],
         product=product,
         estimated_value=Decimal(value),
         currency=currency,

@@ -14,6 +14,8 @@ from apps.program.models import ExchangeRate, Tier
 from apps.tiers.models import Direction, TierChange, TierProposal
 from apps.tiers.services import figures_for, qualifying_tier
 
+from .deals import contact_for
+
 RATES = [
     # currency, 1 unit in USD, effective days ago
     ("EUR", "1.08", 400),
@@ -41,8 +43,8 @@ def _won(partner, customer, domain, currency, value, *, days_ago, manager, now):
         customer_name=customer,
         customer_domain=domain,
         customer_country="GB",
-        contact_name="Jordan Buyer",
-        contact_email=f"jordan@{domain}",
+        contact_name=contact_for(customer, "GB", domain)[0],
+        contact_email=contact_for(customer, "GB", domain)[1],
         product="Analytics suite",
         estimated_value=Decimal(value),
         actual_value=Decimal(value),
