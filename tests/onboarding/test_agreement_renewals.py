@@ -131,7 +131,8 @@ def test_its_reminder_queries_do_not_grow_with_agreements(bob, count, django_ass
             Agreement.objects.filter(pk=a.pk).update(end_date=END + timedelta(days=365))
     # program settings, signed agreements starting, agreements not planned yet, agreements due,
     # partner users, admins (one query since apps.accounts.audiences), each one's next due day
-    # (one statement), existing keys, insert
-    with django_assert_num_queries(9):
+    # (one statement), the recipients' languages (each reads the reminder in their own), existing
+    # keys, insert
+    with django_assert_num_queries(10):
         result = run(at(END - timedelta(days=30)))
     assert result["reminders"] == 5
