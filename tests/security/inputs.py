@@ -113,6 +113,9 @@ def form_data(form) -> dict:
             if value:
                 data[bound.html_name] = "on"
             continue
+        if isinstance(bound.field, forms.MultipleChoiceField):  # ticked boxes: one value each
+            data[bound.html_name] = [str(v) for v in value or []]
+            continue
         data[bound.html_name] = "" if value is None else str(value)
     return data
 
