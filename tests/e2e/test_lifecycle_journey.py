@@ -62,7 +62,7 @@ def test_a_partner_goes_from_prospect_to_growth(page, live_server, login, shot, 
     login(bob)
     page.get_by_role("link", name="Partners").first.click()
     page.get_by_role("link", name="Add partner").click()
-    page.get_by_label("Name").fill("Stark Industries")
+    page.get_by_role("textbox", name="Name").fill("Stark Industries")
     page.get_by_label("Website").fill("https://stark.example")
     page.get_by_label("Type of partnership").select_option(label="Reseller")
     page.get_by_label("Partner manager").select_option(label="Bob")
@@ -130,7 +130,7 @@ def test_a_partner_goes_from_prospect_to_growth(page, live_server, login, shot, 
 
     # The partner completes its own task in the portal.
     login(pepper)
-    page.get_by_role("link", name="Onboarding").click()
+    page.get_by_role("link", name="Onboarding", exact=True).click()
     expect(page.get_by_role("button", name="Complete Kickoff call")).to_have_count(0)
     page.get_by_role("button", name="Complete Product training").click()
     expect(page.get_by_role("button", name="Reopen Product training")).to_be_visible()
