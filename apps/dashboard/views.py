@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from apps.core.access import staff_required
 from apps.core.sections import collect
 from apps.partners.models import Stage
+from apps.program.stages import stage_name
 
 from . import cache, charts, periods, snapshot
 from .forms import DashboardForm
@@ -108,8 +109,31 @@ def _moment(value: str | None):
     return moment if moment is not None and timezone.is_aware(moment) else None
 
 
+def _in_reader_language(figures: dict) -> None:
+    """Stage names as this reader reads them (`program.stages.stage_name`): a snapshot keeps the
+    names as configured, for readers of every language, and a default one ("Growth") is written
+    here in the page's language ("Wachstum")."""
+    if "funnel" not in figures:  # the quarter-over-quarter view names no stage
+        return
+    figures["stage_names"] = {
+        code: stage_name(code, name) for code, name in figures["stage_names"].items()
+    }
+    for step in figures["funnel"]["steps"]:
+        step["from_name"] = stage_name(step["from"], step["from_name"])
+        step["to_name"] = stage_name(step["to"], step["to_name"])
+    for row in figures["funnel"]["stages"]:
+        row["name"] = stage_name(row["stage"], row["name"])
+        for move in row["moves"]:
+            move["name"] = stage_name(move["to"], move["name"])
+    for row in figures["stay"]:
+        row["name"] = stage_name(row["stage"], row["name"])
+    for row in figures["bottlenecks"]["rows"]:
+        row["stage_name"] = stage_name(row["partner"].stage, row["stage_name"])
+
+
 def _page(request, period: periods.Period, mine: bool, figures: dict) -> dict:
     """What the page draws around the figures: charts, links, other apps' parts."""
+    _in_reader_language(figures)
     partner_filter = {"manager": request.user.pk} if mine else {}
     qbr_filter = {"mine": "1"} if mine else {}
     names = figures["stage_names"]

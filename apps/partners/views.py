@@ -52,7 +52,7 @@ def stage_configs() -> dict[str, StageConfig]:
     """Display names and targets by stage (one query); missing rows fall back to defaults."""
     found = {c.stage: c for c in StageConfig.objects.all()}
     for stage in Stage:
-        found.setdefault(stage.value, StageConfig(stage=stage, display_name=str(stage.label)))
+        found.setdefault(stage.value, StageConfig(stage=stage, display_name=""))  # its label
     return found
 
 
@@ -68,7 +68,7 @@ def partner_list(request):
             "partner": p,
             "days": p.days_in_stage(now),
             "target": configs[p.stage].target_days,
-            "stage_name": configs[p.stage].display_name,
+            "stage_name": configs[p.stage].name,
         }
         for p in page
     ]
@@ -104,7 +104,7 @@ def partner_board(request):
         columns.append(
             {
                 "stage": stage.value,
-                "name": config.display_name,
+                "name": config.name,
                 "target": config.target_days,
                 "count": counts[stage.value],
                 "cards": cards,
@@ -140,7 +140,7 @@ def _detail_context(request, partner: Partner, **extra) -> dict:
     settings = ProgramSettings.get()
     partner.known_threshold = settings.qualification_threshold
     rows = _transition_rows(partner, request.user)
-    labels = {stage: config.display_name for stage, config in configs.items()}
+    labels = {stage: config.name for stage, config in configs.items()}
     tasks = list(selectors.partner_tasks(partner))
     current = [
         t for t in tasks if t.stage == partner.stage and t.stage_visit == partner.stage_entered_at
@@ -157,7 +157,7 @@ def _detail_context(request, partner: Partner, **extra) -> dict:
     days = partner.days_in_stage()
     return {
         "partner": partner,
-        "stage_name": config.display_name,
+        "stage_name": config.name,
         "target_days": config.target_days,
         "days_in_stage": days,
         "over_target": config.target_days is not None and days > config.target_days,

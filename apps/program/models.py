@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import iso
 
-from .stages import Stage
+from .stages import Stage, stage_name
 
 
 class OwnerSide(models.TextChoices):
@@ -226,7 +226,12 @@ class StageConfig(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.display_name
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name on screen in the reader's language (`stages.stage_name`)."""
+        return stage_name(self.stage, self.display_name)
 
 
 class PlaybookTaskTemplate(models.Model):

@@ -4,6 +4,7 @@ configuration live here); the partners app moves a partner through them."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,16 @@ class Stage(models.TextChoices):
     EVALUATION = "evaluation", _("Evaluation")
     EXPANSION = "expansion", _("Expansion")
     EXITED = "exited", _("Exited")
+
+
+def stage_name(stage: str, configured: str) -> str:
+    """A stage's name on screen: the name an admin gave it (`StageConfig.display_name`), or,
+    while that is still the stage's own English label (as seeded), the label in the reader's
+    language: "Growth" reads "Wachstum" on a German page, a stage renamed "Scale" stays so."""
+    label = Stage(stage).label
+    with translation.override("en"):
+        english = str(label)
+    return configured if configured and configured != english else str(label)
 
 
 ACTIVE_STAGES = (Stage.ONBOARDING, Stage.GROWTH, Stage.EVALUATION, Stage.EXPANSION)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -118,9 +119,9 @@ def base_currency(request):
 @admin_required
 def stages(request):
     for stage in Stage:  # a stage row exists for every state of the machine
-        StageConfig.objects.get_or_create(
-            stage=stage.value, defaults={"display_name": str(stage.label)}
-        )
+        with translation.override("en"):  # the default name: shown in each reader's language
+            default = str(stage.label)
+        StageConfig.objects.get_or_create(stage=stage.value, defaults={"display_name": default})
     qs = StageConfig.objects.order_by("id")
     formset = StageConfigFormSet(request.POST or None, queryset=qs)
     if request.method == "POST":

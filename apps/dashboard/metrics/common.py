@@ -58,7 +58,7 @@ def stage_names() -> dict[str, StageConfig]:
     """Display names and targets by stage: one query; missing rows fall back to defaults."""
     found = {c.stage: c for c in StageConfig.objects.all()}
     for stage in Stage:
-        found.setdefault(stage.value, StageConfig(stage=stage, display_name=str(stage.label)))
+        found.setdefault(stage.value, StageConfig(stage=stage, display_name=""))  # its label
     return found
 
 
