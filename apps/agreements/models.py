@@ -11,7 +11,6 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core.ids import RandomIdModel
@@ -51,42 +50,38 @@ def _staff_or_own_partner(instance, user) -> bool:
     return bool(getattr(user, "is_partner_admin", False)) and user.partner_id == instance.partner_id
 
 
-@condition(gettext_noop("The end date has not passed yet."))
+@condition(_("The end date has not passed yet."))
 def has_ended(agreement: Agreement) -> bool:
     today = agreement.as_of or timezone.localdate()
     return agreement.end_date is not None and agreement.end_date < today
 
 
-@condition(
-    gettext_noop("There is no document to send: upload a PDF or keep a template for this kind.")
-)
+@condition(_("There is no document to send: upload a PDF or keep a template for this kind."))
 def has_document_or_template(agreement: Agreement) -> bool:
     return (
         bool(agreement.document) or AgreementTemplate.objects.filter(kind=agreement.kind).exists()
     )
 
 
-@condition(gettext_noop("The partner has no active portal admin to sign it: invite one first."))
+@condition(_("The partner has no active portal admin to sign it: invite one first."))
 def has_partner_signer(agreement: Agreement) -> bool:
     return agreement.partner.users.filter(
         is_active=True, role="partner", partner_role="admin"
     ).exists()
 
 
-@condition(gettext_noop("There is no document to sign."))
+@condition(_("There is no document to sign."))
 def has_document(agreement: Agreement) -> bool:
     return bool(agreement.document)
 
 
-@condition(gettext_noop("The start date has not come yet."))
+@condition(_("The start date has not come yet."))
 def has_started(agreement: Agreement) -> bool:
     today = agreement.as_of or timezone.localdate()
     return agreement.start_date <= today
 
 
-@condition(
-    gettext_noop("Its template asks for no countersignature, or it is countersigned already.")
-)
+@condition(_("Its template asks for no countersignature, or it is countersigned already."))
 def awaits_countersignature(agreement: Agreement) -> bool:
     return agreement.countersign_required and agreement.countersigned_at is None
 

@@ -26,7 +26,6 @@ from django.core.validators import (
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from apps.core import iso
@@ -248,12 +247,12 @@ def _system_only(fund_request, user) -> bool:
     return False  # run by the fund_claim_deadlines sweep (actor None), never by a person
 
 
-@condition(gettext_noop("An invoice is attached to the claim."))
+@condition(_("An invoice is attached to the claim."))
 def has_invoice(fund_request: FundRequest) -> bool:
     return fund_request.files.filter(kind=FundFile.Kind.INVOICE).exists()
 
 
-@condition(gettext_noop("A proof of performance is attached to the claim."))
+@condition(_("A proof of performance is attached to the claim."))
 def has_proof(fund_request: FundRequest) -> bool:
     return fund_request.files.filter(kind=FundFile.Kind.PROOF).exists()
 

@@ -454,3 +454,12 @@ def test_send_refuses_an_uploaded_document_no_one_can_read(api_for, bob, charlie
     assert response.status_code == 400
     assert "not a readable PDF" in response.json()["document"][0]
     assert Agreement.objects.get(pk=agreement.pk).status == Status.DRAFT
+
+
+def test_an_unmet_condition_is_said_in_the_readers_language(api_for, bob, acme):
+    agreement = _draft(acme, document=None)
+    response = api_for(bob).post(
+        f"/api/v1/agreements/{agreement.pk}/transitions/send/", HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert response.status_code == 409
+    assert response.json()["unmet"][0].startswith("Der Partner hat keinen aktiven Portal-Admin")
