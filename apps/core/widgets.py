@@ -14,6 +14,7 @@ from django import forms
 from django.utils.functional import Promise
 
 from apps.core.formatting import current_locale
+from apps.core.forms_renderer import render_input_option
 
 
 class CheckboxSelectMultipleWidget(forms.CheckboxSelectMultiple):
@@ -39,12 +40,10 @@ class CheckboxSelectMultipleWidget(forms.CheckboxSelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        ticked = [
-            str(option["label"])
-            for _group, options, _index in context["widget"]["optgroups"]
-            for option in options
-            if option["selected"]
-        ]
+        options = [o for _group, group, _index in context["widget"]["optgroups"] for o in group]
+        ticked = [str(option["label"]) for option in options if option["selected"]]
+        for option in options:  # written in Python: no template include per country
+            option["html"] = render_input_option(option)
         context["widget"].update(
             filter_label=self.filter_label,
             empty_text=self.empty_text,

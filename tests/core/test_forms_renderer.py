@@ -89,3 +89,33 @@ def test_the_country_picker_is_the_same_in_every_language(language):
 def test_other_widgets_keep_their_templates():
     widget = forms.RadioSelect(choices=[("a", "A")])
     assert widget.render("r", "a", renderer=OURS) == widget.render("r", "a", renderer=STOCK)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    "widget",
+    [
+        forms.CheckboxSelectMultiple(choices=[("DE", "Deutschland"), ("a<b", "<i> & 'q'")]),
+        forms.RadioSelect(choices=[("1", "One"), ("2", mark_safe("<b>Two</b>"))]),
+        forms.CheckboxSelectMultiple(choices=[(1, 1000), (Decimal("2.5"), "x")]),
+    ],
+)
+def test_a_checkbox_or_radio_option_is_written_as_its_templates_write_it(widget, language):
+    from apps.core.forms_renderer import render_input_option
+
+    with translation.override(language):
+        context = widget.get_context("f", ["DE", "2", "1"], {"id": "id_f", "required": True})
+        options = [o for _g, group, _i in context["widget"]["optgroups"] for o in group]
+        included = STOCK.engine.from_string("{% include option.template_name with widget=option %}")
+        for option in options:  # as the checklist's template included it, newlines and all
+            assert render_input_option(option) == included.render({"option": option})
+    assert any(o["selected"] for o in options)
+
+
+def test_the_countries_checklist_ticks_what_was_chosen():
+    from apps.core.widgets import CheckboxSelectMultipleWidget
+
+    widget = CheckboxSelectMultipleWidget(choices=[("", "")] and country_choices())
+    html = widget.render("countries", ["DE", "AT"], {"id": "id_countries"}, renderer=OURS)
+    assert html.count('type="checkbox"') == len(country_choices())
+    assert html.count(" checked") == 2 and "{% include" not in html
