@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import F
 
 ALL_PARTNERS = 0
 
@@ -159,6 +160,16 @@ class PartnerMoney(models.Model):
         indexes = [
             models.Index(fields=["due_at"], name="dash_money_due_idx"),
             models.Index(fields=["computed_at"], name="dash_money_computed_idx"),
+            # The page's ten best of each period, read in order instead of sorting every partner.
+            *(
+                models.Index(
+                    F(f"won_{days}").desc(),
+                    F("pipeline").desc(),
+                    "partner_id",
+                    name=f"dash_money_best_{days}_idx",
+                )
+                for days in (30, 90, 365)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import F, Q, Sum
 
 from apps.deals.models import DealRegistration
@@ -130,10 +131,24 @@ def figures(now: datetime, period: int | Window, manager=None, limit: int = 10) 
             missing=Sum(F("pipeline_missing") + F(lacking)),
         )
     }
-    missing: set[str] = set()
-    for pipeline_codes, won_codes in rows.filter(
-        Q(pipeline_missing__gt=0) | Q(**{f"{lacking}__gt": 0})
-    ).values_list("pipeline_missing_currencies", f"won_missing_currencies_{days}"):
-        missing.update(pipeline_codes or (), won_codes or ())
+    missing = _lacking_currencies(
+        rows.filter(Q(pipeline_missing__gt=0) | Q(**{f"{lacking}__gt": 0})), days
+    )
     base = ProgramSettings.get().base_currency.upper()
     return money_result(base, top, per_tier, missing)
+
+
+def _lacking_currencies(rows, days: int) -> set[str]:
+    """The currencies that lacked a rate among `rows`, gathered by PostgreSQL: the distinct
+    pairs of lists first (a handful), then their codes — a few codes back, not a row per partner
+    missing a rate (thousands in a program with an unrated currency)."""
+    codes = rows.values_list("pipeline_missing_currencies", f"won_missing_currencies_{days}")
+    sql, params = codes.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT code FROM "  # noqa: S608 — our SQL around the queryset's
+            f"(SELECT pipeline, won FROM ({sql}) m (pipeline, won) GROUP BY 1, 2) pairs, "
+            "unnest(COALESCE(pipeline, '{}') || COALESCE(won, '{}')) code",
+            params,
+        )
+        return {code for (code,) in cursor.fetchall()}

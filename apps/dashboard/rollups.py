@@ -207,30 +207,56 @@ def rebuild() -> None:
 # --- reading ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Split:
-    """A period [start, end] cut into whole local days (read from the roll-ups) and the
-    partial days at its ends (read from the registrations: at most two days' rows)."""
+    """A period [start, end] as whole local days (read from the roll-ups) corrected by the
+    parts of its first and last day that the rows themselves are counted for: each edge is
+    (from, to, from included, to included, sign) — +1 adds the rows of a partial day inside the
+    period, −1 takes out the rows of a whole day's part outside it. Each end takes the cheaper
+    of the two: a period ending now reads its last day from the roll-up and takes out the rows
+    after now (none: an index probe), instead of counting the day so far row by row."""
 
     first_day: date | None  # whole days first_day..last_day; None when there are none
     last_day: date | None
-    edges: tuple[tuple[datetime, datetime, bool], ...]  # (from, to, to included)
+    edges: tuple[tuple[datetime, datetime, bool, bool, int], ...]
 
 
-def split(start: datetime, end: datetime) -> Split:
+def split(start: datetime, end: datetime, present: datetime | None = None) -> Split:
+    """`present` (default: the clock) is the moment after which no row is expected: a period
+    ending at or after it takes its last day whole and subtracts the (empty) rest of it."""
     tz = timezone.get_current_timezone()
     start_day, end_day = timezone.localdate(start), timezone.localdate(end)
+    present = present or timezone.now()
 
     def midnight(day: date) -> datetime:
         return datetime.combine(day, time.min, tzinfo=tz)
 
+    half = timedelta(hours=12)
     if start_day == end_day:
-        return Split(None, None, ((start, end, True),))
-    first = start_day if start == midnight(start_day) else start_day + timedelta(days=1)
-    last = end_day - timedelta(days=1)
+        day_start, day_end = midnight(start_day), midnight(start_day + timedelta(days=1))
+        if end - start <= half and end < present:
+            return Split(None, None, ((start, end, True, True, 1),))
+        # The whole day, less what lies before the start and after the end.
+        return Split(
+            start_day,
+            start_day,
+            ((day_start, start, True, False, -1), (end, day_end, False, False, -1)),
+        )
     edges = []
-    if first != start_day:
-        edges.append((start, midnight(first), False))
-    edges.append((midnight(end_day), end, True))
-    return Split(first if first <= last else None, last if first <= last else None, tuple(edges))
+    first = start_day
+    if start != midnight(start_day):
+        if start - midnight(start_day) >= half:  # the rest of the first day is the smaller part
+            first = start_day + timedelta(days=1)
+            edges.append((start, midnight(first), True, False, 1))
+        else:  # the first day whole, less its hours before the start
+            edges.append((midnight(start_day), start, True, False, -1))
+    after = midnight(end_day + timedelta(days=1))
+    if end >= present or after - end <= half:  # the last day whole, less what follows the end
+        last = end_day
+        edges.append((end, after, False, False, -1))
+    else:
+        last = end_day - timedelta(days=1)
+        edges.append((midnight(end_day), end, True, True, 1))
+    whole = first <= last
+    return Split(first if whole else None, last if whole else None, tuple(edges))
 
 
 def percentiles(counts: dict[int, int], fractions: tuple[float, ...]) -> dict:

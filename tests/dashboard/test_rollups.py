@@ -226,3 +226,50 @@ def test_it_keeps_the_bucket_function_and_its_python_edges_in_step():
         if high > low:
             assert _buckets([low + 0.001]) == {bucket: 1}
     assert _buckets([rollups.OPEN_FROM + 1]) == {rollups.LAST_BUCKET: 1}
+
+
+moments = st.floats(min_value=-24 * 5, max_value=24 * 5, allow_nan=False).map(
+    lambda h: NOW + timedelta(hours=h)
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(moments, st.sampled_from(["submitted", "rejected", "won"])), max_size=12
+    ),
+    start=moments,
+    length=st.floats(min_value=0, max_value=24 * 6, allow_nan=False),
+    present=moments,
+)
+def test_it_counts_any_period_from_whole_days_and_signed_edges(rows, start, length, present):
+    """The period's figures read from the roll-ups' whole days, corrected by signed partial
+    days (rollups.split), equal a count over the rows — whatever the period, wherever the
+    clock stands, with rows before, inside and after it (a period ending now counts its last
+    day whole and takes out the rows after the end)."""
+    from apps.dashboard.metrics import deals as figures
+    from apps.dashboard.metrics.common import Window
+
+    DealRegistration.objects.all().delete()
+    partner = PartnerFactory(stage="growth")
+    for at, status in rows:
+        extra = {"reviewed_at": at + timedelta(hours=3)} if status == "rejected" else {}
+        if status == "won":
+            extra = {"approved_at": at, "closed_at": at + timedelta(hours=1)}
+        RegistrationFactory(partner=partner, submitted_at=at, status=status, **extra)
+    end = start + timedelta(hours=length)
+    cut = rollups.split(start, end, present)
+    got = figures.registrations(present, Window(start=start, end=end, days=1 + int(length // 24)))
+
+    def inside(moment) -> bool:
+        return moment is not None and start <= moment <= end
+
+    regs = list(DealRegistration.objects.all())
+    assert got["totals"]["submitted"] == sum(inside(r.submitted_at) for r in regs), cut
+    assert got["totals"]["rejected"] == sum(
+        r.status == "rejected" and inside(r.reviewed_at) for r in regs
+    )
+    assert got["reviewed"] == sum(inside(r.reviewed_at) for r in regs)
+    assert got["won"] == sum(r.status == "won" and inside(r.closed_at) for r in regs)

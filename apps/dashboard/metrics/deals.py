@@ -53,14 +53,22 @@ def _scope(manager) -> Q:
 
 
 def _at_edges(regs, field: str, cut: rollups.Split, grouped) -> list[dict]:
-    """`grouped(queryset)` over the registrations whose `field` falls in each partial day at
-    an end of the period: one statement, a UNION ALL of index range scans (an OR of the two
-    ranges would read the table's rows instead of the index alone)."""
+    """`grouped(queryset)` over the registrations whose `field` falls in each edge of the
+    period (the partial days the roll-ups' whole days are corrected by), each row with the
+    edge's `sign` (+1 to add, −1 to take out): one statement, a UNION ALL of index range scans
+    (an OR of the ranges would read the table's rows instead of the index alone)."""
     parts = [
         grouped(
-            regs.filter(**{f"{field}__gte": start, f"{field}__{'lte' if incl else 'lt'}": end})
-        ).order_by()
-        for start, end, incl in cut.edges
+            regs.filter(
+                **{
+                    f"{field}__{'gte' if low_in else 'gt'}": low,
+                    f"{field}__{'lte' if high_in else 'lt'}": high,
+                }
+            )
+        )
+        .annotate(sign=Value(sign))
+        .order_by()
+        for low, high, low_in, high_in, sign in cut.edges
     ]
     return list(parts[0].union(*parts[1:], all=True))
 
@@ -86,8 +94,8 @@ def _review_buckets(regs, manager, cut: rollups.Split) -> dict[int, int]:
         lambda qs: qs.annotate(bucket=bucket).values("bucket").annotate(c=Count("*")),
     )
     for row in edge:
-        counts[row["bucket"]] = counts.get(row["bucket"], 0) + row["c"]
-    return counts
+        counts[row["bucket"]] = counts.get(row["bucket"], 0) + row["sign"] * row["c"]
+    return {bucket: n for bucket, n in counts.items() if n}
 
 
 def registrations(now: datetime, period: int | Window, manager=None) -> dict:
@@ -100,7 +108,7 @@ def registrations(now: datetime, period: int | Window, manager=None) -> dict:
     w = window(now, period)
     sla = ProgramSettings.get().review_sla_hours
     regs = DealRegistration.objects.filter(_via_partner(manager))
-    cut = rollups.split(w.start, w.end)
+    cut = rollups.split(w.start, w.end, present=now)
     per_week: dict[str, dict[date, int]] = {"submitted": {}, "approved": {}, "rejected": {}}
     closed = {"won": 0, "lost": 0}
 
@@ -125,7 +133,8 @@ def registrations(now: datetime, period: int | Window, manager=None) -> dict:
         )
         for r in rows:
             week = r["week"]
-            add(key, timezone.localdate(week) if isinstance(week, datetime) else week, r["n"])
+            day = timezone.localdate(week) if isinstance(week, datetime) else week
+            add(key, day, r["sign"] * r["n"])
 
     edge_weeks("submitted", "submitted_at")
     edge_weeks("approved", "approved_at")
@@ -152,7 +161,7 @@ def registrations(now: datetime, period: int | Window, manager=None) -> dict:
         cut,
         lambda qs: qs.values("status").annotate(n=Count("closed_at")),
     ):
-        closed[row["status"]] += row["n"]
+        closed[row["status"]] += row["sign"] * row["n"]
     won, lost = closed["won"], closed["lost"]
     median, p90 = _hours(review.get(0.5)), _hours(review.get(0.9))
     error = max(
