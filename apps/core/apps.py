@@ -20,3 +20,8 @@ class CoreConfig(AppConfig):
         from .json_types import install
 
         install()
+
+        # Choice labels looked up, not all translated on each get_FOO_display() (choice_labels.py).
+        from .choice_labels import install as install_choice_labels
+
+        install_choice_labels()

@@ -28,11 +28,12 @@ def partner_detail(request, partner):
 
 
 def portal_home(request):
-    partner = request.user.partner
+    # The partner with what its audience rules read (its type and tier), loaded once for both.
+    partner = selectors.partner_of(request.user)
     kit = list(selectors.starter_kit(partner)[:12])
     seen = selectors.last_library_visit(request.user)
-    new_count = selectors.new_since(selectors.visible_resources(request.user), seen).count()
+    new_count = selectors.new_since(selectors.resources_for(partner), seen).count() if seen else 0
     return "enablement/_portal_home.html", {
         "kit": kit,
-        "new_count": new_count if seen else 0,
+        "new_count": new_count,
     }

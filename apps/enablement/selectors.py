@@ -61,9 +61,13 @@ def visible_resources(user) -> QuerySet[Resource]:
     if user.is_staff_role:
         return qs
     if user.is_partner_user and user.partner_id is not None:
-        partner = Partner.objects.select_related("partner_type", "tier").get(pk=user.partner_id)
-        return qs.filter(audience_q(partner))
+        return resources_for(partner_of(user))
     return qs.none()
+
+
+def resources_for(partner: Partner) -> QuerySet[Resource]:
+    """The library as `partner`'s people see it (its audience rules)."""
+    return Resource.objects.select_related("min_tier").filter(audience_q(partner))
 
 
 def search(qs: QuerySet[Resource], text: str) -> QuerySet[Resource]:
@@ -220,7 +224,8 @@ def last_library_visit(user) -> datetime | None:
 # --- courses and certifications ----------------------------------------------------------------
 
 
-def _partner_of(user) -> Partner:
+def partner_of(user) -> Partner:
+    """The user's partner with its type and tier, which the audience rules read."""
     return Partner.objects.select_related("partner_type", "tier").get(pk=user.partner_id)
 
 
@@ -231,7 +236,7 @@ def visible_courses(user) -> QuerySet[Course]:
     if user.is_staff_role:
         return qs
     if user.is_partner_user and user.partner_id is not None:
-        return qs.filter(audience_rules(_partner_of(user)), published=True)
+        return qs.filter(audience_rules(partner_of(user)), published=True)
     return qs.none()
 
 
