@@ -29,4 +29,5 @@ def _get_FIELD_display(self, field):  # noqa: N802 — Django's name
 
 
 def install() -> None:
-    Model._get_FIELD_display = _get_FIELD_display  # type: ignore[method-assign]
+    # Django calls it through get_FOO_display() (a partialmethod on each model class).
+    Model._get_FIELD_display = _get_FIELD_display  # type: ignore[attr-defined]  # noqa: SLF001
