@@ -23,6 +23,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils.translation import gettext as _
@@ -189,7 +190,10 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
                 share=ExpressionWrapper(
                     Cast(F("received") + 1, FloatField()) / Cast(F("weight"), FloatField()),
                     output_field=FloatField(),
-                )
+                ),
+                # How many matched, counted by the same statement before its LIMIT (a second
+                # COUNT would evaluate every partner's open leads again).
+                matched=Window(Count("pk")),
             )
             .select_related("tier")
             .order_by("share", "received", "pk")
@@ -203,7 +207,7 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
             partner.received,
             partner.open_leads,  # type: ignore[attr-defined]
         )
-        count = matching.count()
+        count = partner.matched  # type: ignore[attr-defined]
         explanation = _(
             "Rule “%(rule)s” (priority %(priority)d: %(conditions)s) matched %(count)d eligible "
             "partner(s). Weighted round robin: %(partner)s has weight %(weight)d (tier rank) and "

@@ -138,6 +138,22 @@ def test_cap_of_open_leads_per_partner():
     assert assignment is None and lead.status == Status.NEW
 
 
+def test_the_explanation_counts_the_eligible_partners_the_rule_matched():
+    """Counted by the choosing statement itself (a window over the matches): the partner at the
+    cap, the one outside the rule and the exited one are not among them."""
+    LeadSettings.objects.update_or_create(pk=1, defaults={"open_leads_cap": 1})
+    for n in range(3):
+        active(name=f"German {n}", countries=["DE"])
+    full = active(name="Full", countries=["DE"])
+    LeadFactory(partner=full, status=Status.ASSIGNED)
+    active(name="French", countries=["FR"])
+    active(name="Gone", countries=["DE"], stage=Stage.EXITED)
+    RuleFactory(countries=["DE"])
+    lead, assignment = route(country="DE")
+    assert "matched 3 eligible partner(s)" in assignment.explanation
+    assert lead.partner.name.startswith("German")
+
+
 @pytest.mark.parametrize("outcome", [Outcome.REJECTED, Outcome.LAPSED])
 def test_never_again_after_reject_or_lapse(outcome):
     first = active(name="First")
