@@ -207,7 +207,7 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
             partner.received,
             partner.open_leads,  # type: ignore[attr-defined]
         )
-        count = partner.matched  # type: ignore[attr-defined]
+        count = partner.matched
         explanation = _(
             "Rule “%(rule)s” (priority %(priority)d: %(conditions)s) matched %(count)d eligible "
             "partner(s). Weighted round robin: %(partner)s has weight %(weight)d (tier rank) and "
