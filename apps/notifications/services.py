@@ -133,42 +133,46 @@ def notify(
 
 def notify_batch(messages: Iterable[Message]) -> int:
     """notify() for many messages in two queries, whatever their number (for sweeps); three when
-    a message is written in each recipient's language (Text)."""
-    rows: dict[str, Notification] = {}
-    wanted = [(m, {getattr(r, "pk", r) for r in m.recipients}) for m in messages]
-    for m, _ids in wanted:
+    a message is written in each recipient's language (Text). The keys already used are found
+    first, so a sweep's repeat pass that meets the same due work writes no sentence again."""
+    wanted: dict[str, tuple[Message, int]] = {}
+    for m in messages:
+        for recipient in m.recipients:
+            recipient_id = getattr(recipient, "pk", recipient)
+            wanted.setdefault(_key(m.key, recipient_id), (m, recipient_id))
+    if not wanted:
+        return 0
+    existing = set(Notification.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    fresh = {key: found for key, found in wanted.items() if key not in existing}
+    for m in {id(m): m for m, _ in fresh.values()}.values():
         if not _written(m.body, settings.LANGUAGE_CODE).strip():
             # A notification says what happened and what to do, not only a subject line: an
             # empty body is a missing sentence in the code that sends it, refused loudly.
             raise ValueError(f"A “{m.kind}” notification needs a body ({m.subject!r}).")
     # One query more, only when a message is written per language.
     translated = {
-        pk
-        for m, ids in wanted
+        recipient_id
+        for m, recipient_id in fresh.values()
         if isinstance(m.subject, Text) or isinstance(m.body, Text)
-        for pk in ids
     }
     languages = _languages(translated) if translated else {}
-    for m, ids in wanted:
-        for recipient_id in ids:
-            language, zone = languages.get(recipient_id, (settings.LANGUAGE_CODE, ""))
-            row = Notification(
+    rows = []
+    for key, (m, recipient_id) in fresh.items():
+        language, zone = languages.get(recipient_id, (settings.LANGUAGE_CODE, ""))
+        rows.append(
+            Notification(
                 recipient_id=recipient_id,
                 kind=m.kind,
                 subject=_written(m.subject, language, zone)[:200],
                 body=_written(m.body, language, zone),
                 link=m.link[:500],
-                key=_key(m.key, recipient_id),
+                key=key,
             )
-            rows.setdefault(row.key, row)
-    if not rows:
-        return 0
-    existing = set(Notification.objects.filter(key__in=list(rows)).values_list("key", flat=True))
-    fresh = [row for key, row in rows.items() if key not in existing]
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
-    if fresh and settings.NOTIFY_NUDGE_DELIVERY:
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    if rows and settings.NOTIFY_NUDGE_DELIVERY:
         transaction.on_commit(_nudge_delivery)
-    return len(fresh)
+    return len(rows)
 
 
 # One nudge covers every notification committed before it runs: it is published with a short

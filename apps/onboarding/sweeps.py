@@ -19,6 +19,20 @@ from apps.program.models import ProgramSettings
 from .selectors import current_onboarding_tasks
 
 
+# Plural sentences made once: each ngettext_lazy() with a named count builds a class of its own
+# (about 0.7 ms), which every pass paid per partner within the reminder window.
+DUE_IN_DAYS = ngettext_lazy(
+    "%(partner)s: onboarding due in %(days)s day",
+    "%(partner)s: onboarding due in %(days)s days",
+    "days",
+)
+YOUR_DUE_IN_DAYS = ngettext_lazy(
+    "Your onboarding is due in %(days)s day",
+    "Your onboarding is due in %(days)s days",
+    "days",
+)
+
+
 @sweep("onboarding_deadlines")
 def onboarding_deadlines(now: datetime) -> dict:
     today = timezone.localdate(now)
@@ -78,11 +92,7 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
                 audiences.vendor_side(p, admin_list),
                 "onboarding_due",
                 Text(
-                    ngettext_lazy(
-                        "%(partner)s: onboarding due in %(days)s day",
-                        "%(partner)s: onboarding due in %(days)s days",
-                        "days",
-                    ),
+                    DUE_IN_DAYS,
                     values,
                 ),
                 key,
@@ -100,11 +110,7 @@ def _partner_deadline(p, today, offsets, *, partner_users, admin_list, messages)
                 partner_users,
                 "onboarding_due",
                 Text(
-                    ngettext_lazy(
-                        "Your onboarding is due in %(days)s day",
-                        "Your onboarding is due in %(days)s days",
-                        "days",
-                    ),
+                    YOUR_DUE_IN_DAYS,
                     values,
                 ),
                 key,

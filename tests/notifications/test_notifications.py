@@ -186,3 +186,32 @@ def test_every_scheduled_sweep_is_registered_and_every_sweep_is_scheduled(settin
     # and one more entry: the dashboard's keep-warm refresh (tests/dashboard/test_snapshot.py)
     others = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()} - {"sweeps.run"}
     assert others == {"dashboard.keep_warm"}
+
+
+def test_a_batch_writes_only_the_notifications_it_creates(bob, alice):
+    """A sweep's repeat pass meets the same due work: the keys already used are found first, and
+    no sentence is written again for them (nor are the readers' languages read)."""
+    from dataclasses import dataclass
+
+    from django.utils.translation import gettext_noop
+
+    from apps.notifications.services import Message, Text, notify_batch
+
+    written = []
+
+    @dataclass(frozen=True)
+    class Counted(Text):
+        def render(self, language, time_zone=""):
+            written.append(language)
+            return super().render(language, time_zone)
+
+    def batch():
+        body = Counted(gettext_noop("Finish your onboarding checklist by %(date)s."), {"date": 1})
+        return [Message([bob, alice], "onboarding_due", "Due", "k-1", body)]
+
+    assert notify_batch(batch()) == 2
+    assert len(written) == 3  # the body check, then one per reader
+    written.clear()
+    assert notify_batch(batch()) == 0
+    assert written == []
+    assert Notification.objects.filter(kind="onboarding_due").count() == 2
