@@ -18,7 +18,6 @@ from apps.program.models import ProgramSettings
 
 from .selectors import current_onboarding_tasks
 
-
 # Plural sentences made once: each ngettext_lazy() with a named count builds a class of its own
 # (about 0.7 ms), which every pass paid per partner within the reminder window.
 DUE_IN_DAYS = ngettext_lazy(
