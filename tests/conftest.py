@@ -3,12 +3,52 @@ Acme), dave (partner user of Globex) — two different partner companies."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import AdminFactory, ManagerFactory, PartnerFactory, PartnerUserFactory
+
+VACUUM_EVERY_SECONDS = 20.0
+_vacuumed = {"at": time.monotonic(), "conn": None}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Between tests, every 20 s, VACUUM the test database: each test's rolled-back transaction
+    leaves its rows behind as dead tuples, and with autovacuum off (as in CI's PostgreSQL) every
+    table kept growing for the whole run, each scan reading all the rows ever written: the
+    suite ran 16 tests a minute by the middle, 99 right after one VACUUM. Without truncating
+    (that waits for locks, seconds a table) and skipping what a live server still holds: about
+    70 ms."""
+    if nextitem is None:
+        _close_vacuum_connection()  # before pytest-django drops the test database
+    yield
+    if nextitem is None or time.monotonic() - _vacuumed["at"] < VACUUM_EVERY_SECONDS:
+        return
+    from django.db import connections
+
+    params = connections["default"].get_connection_params()
+    if not str(params.get("dbname", "")).startswith("test_"):
+        return  # the test database is not set up (yet): nothing of ours to vacuum
+    if _vacuumed["conn"] is None:
+        import psycopg
+
+        keep = ("host", "port", "user", "password", "dbname")
+        _vacuumed["conn"] = psycopg.connect(
+            **{k: v for k, v in params.items() if k in keep and v}, autocommit=True
+        )
+    _vacuumed["conn"].execute("VACUUM (ANALYZE, SKIP_LOCKED, TRUNCATE false)")
+    _vacuumed["at"] = time.monotonic()
+
+
+def _close_vacuum_connection() -> None:
+    if _vacuumed["conn"] is not None:
+        _vacuumed["conn"].close()
+        _vacuumed["conn"] = None
 
 
 @pytest.fixture(autouse=True)
