@@ -13,6 +13,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F
 
+# The rolling periods the dashboard offers, in days: the money store keeps a won value for each.
+PERIODS = (30, 90, 365)
+
 ALL_PARTNERS = 0
 
 
@@ -168,7 +171,7 @@ class PartnerMoney(models.Model):
                     "partner_id",
                     name=f"dash_money_best_{days}_idx",
                 )
-                for days in (30, 90, 365)
+                for days in PERIODS
             ),
         ]
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .metrics.common import Window
+from .models import PERIODS
 
-ROLLING = (30, 90, 365)
+ROLLING = PERIODS
 THIS_QUARTER, LAST_QUARTER, YEAR_TO_DATE, CUSTOM = "quarter", "last-quarter", "ytd", "custom"
 DEFAULT = "90"
 # The quarter-over-quarter view's snapshot key (not a period one picks).

@@ -48,20 +48,12 @@ ORDER = [
 ]
 
 
-def stage_configs() -> dict[str, StageConfig]:
-    """Display names and targets by stage (one query); missing rows fall back to defaults."""
-    found = {c.stage: c for c in StageConfig.objects.all()}
-    for stage in Stage:
-        found.setdefault(stage.value, StageConfig(stage=stage, display_name=""))  # its label
-    return found
-
-
 @staff_required
 def partner_list(request):
     filters = partner_filter(request.user, request.GET)
     qs, status = for_page(filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    configs = stage_configs()
+    configs = StageConfig.by_stage()
     now = timezone.now()
     rows = [
         {
@@ -84,7 +76,7 @@ def partner_list(request):
 
 @staff_required
 def partner_board(request):
-    configs = stage_configs()
+    configs = StageConfig.by_stage()
     counts = selectors.stage_counts()
     now = timezone.now()
     columns = []
@@ -136,7 +128,7 @@ def _transition_rows(partner: Partner, user) -> list[dict]:
 
 
 def _detail_context(request, partner: Partner, **extra) -> dict:
-    configs = stage_configs()
+    configs = StageConfig.by_stage()
     settings = ProgramSettings.get()
     partner.known_threshold = settings.qualification_threshold
     rows = _transition_rows(partner, request.user)

@@ -228,6 +228,15 @@ class StageConfig(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def by_stage(cls) -> dict[str, StageConfig]:
+        """Display names and targets by stage (one query); a stage without its row gets an
+        unsaved default (no name of its own: its label; no target)."""
+        found: dict[str, StageConfig] = {c.stage: c for c in StageConfig.objects.all()}
+        for stage in Stage:
+            found.setdefault(stage.value, StageConfig(stage=stage, display_name=""))
+        return found
+
     @property
     def name(self) -> str:
         """The name on screen in the reader's language (`stages.stage_name`)."""

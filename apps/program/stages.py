@@ -3,6 +3,8 @@ configuration live here); the partners app moves a partner through them."""
 
 from __future__ import annotations
 
+import functools
+
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +24,15 @@ def stage_name(stage: str, configured: str) -> str:
     while that is still the stage's own English label (as seeded), the label in the reader's
     language: "Growth" reads "Wachstum" on a German page, a stage renamed "Scale" stays so."""
     label = Stage(stage).label
+    return configured if configured and configured != _english()[stage] else str(label)
+
+
+@functools.cache
+def _english() -> dict[str, str]:
+    """Each stage's label in English, made once rather than by switching the language for
+    every name shown."""
     with translation.override("en"):
-        english = str(label)
-    return configured if configured and configured != english else str(label)
+        return {stage.value: str(stage.label) for stage in Stage}
 
 
 ACTIVE_STAGES = (Stage.ONBOARDING, Stage.GROWTH, Stage.EVALUATION, Stage.EXPANSION)

@@ -198,3 +198,25 @@ def test_a_period_not_stored_is_computed_from_the_registrations(acme):
     registration(acme, status="won", value="100", submitted_at=now, closed_at=now)
     assert money.figures(now, 7) == metrics.money(now, 7)
     assert not PartnerMoney.objects.filter(computed_at__gt=now).exists()
+
+
+def test_currencies_without_a_rate_are_named_once_whoever_lacks_them(acme):
+    """The lacking currencies come back as the codes themselves, each once, from the pipeline
+    and from the wins of the period alike; a win before the period names nothing."""
+    now = timezone.now()
+    globex = PartnerFactory(name="Globex", stage="growth")
+    registration(acme, status="approved", currency="CHF", value="10", submitted_at=now)
+    registration(globex, status="approved", currency="CHF", value="20", submitted_at=now)
+    registration(
+        globex, status="won", currency="JPY", value="3000", submitted_at=now, closed_at=now
+    )
+    old = now - timedelta(days=200)
+    registration(acme, status="won", currency="SEK", value="5", submitted_at=old, closed_at=old)
+    registration(acme, status="approved", currency="USD", value="7", submitted_at=now)
+    for days in money.WINDOWS:
+        stored = money.figures(now, days)
+        assert stored == metrics.money(now, days), days
+        expected = ["CHF", "JPY"] + (["SEK"] if days == 365 else [])
+        assert stored["missing_currencies"] == expected, days
+        assert stored["missing"] == 3 + (days == 365), days
+        assert stored["pipeline"] == Decimal("7.00"), days

@@ -11,7 +11,8 @@ from django.db.models import Q
 from apps.partners.models import Stage
 from apps.program.models import StageConfig
 
-PERIODS = (30, 90, 365)
+from ..models import PERIODS as PERIODS  # the periods offered, named here too
+
 # A stored figure (apps/dashboard/stores.py) is recomputed at least this often, whatever its
 # due moment says: the net under a moment the due computation might miss (a row dated in the
 # future, say).
@@ -54,12 +55,8 @@ def _hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600, 1)
 
 
-def stage_names() -> dict[str, StageConfig]:
-    """Display names and targets by stage: one query; missing rows fall back to defaults."""
-    found = {c.stage: c for c in StageConfig.objects.all()}
-    for stage in Stage:
-        found.setdefault(stage.value, StageConfig(stage=stage, display_name=""))  # its label
-    return found
+# Display names and targets by stage: one query.
+stage_names = StageConfig.by_stage
 
 
 def _cutoffs(names: dict[str, StageConfig], now: datetime, factor: float = 1.0) -> dict:
