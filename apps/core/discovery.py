@@ -8,6 +8,7 @@ An app without the module contributes nothing; an app whose module fails to impo
 
 from __future__ import annotations
 
+import functools
 from importlib import import_module
 from types import ModuleType
 
@@ -15,14 +16,18 @@ from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 
 
-def app_modules(name: str) -> list[ModuleType]:
+@functools.cache
+def app_modules(name: str) -> tuple[ModuleType, ...]:
     """Each PartnerOS app's module `name` (`apps/<app>/<name>.py`), in INSTALLED_APPS order.
     `core` is left out: its modules of these names are the machinery (apps/core/nav.py,
-    sections.py, api.py), not contributions."""
-    return [
+    sections.py, api.py), not contributions.
+
+    Found once per process: the installed apps are fixed once Django is set up (before that,
+    `get_app_configs` refuses), and every page asks (its navigation, its sections)."""
+    return tuple(
         import_module(f"{config.name}.{name}")
         for config in apps.get_app_configs()
         if config.name.startswith("apps.")
         and config.name != "apps.core"
         and module_has_submodule(config.module, name)
-    ]
+    )

@@ -48,17 +48,22 @@ def links_for(user) -> list[dict]:
         wanted = {"partner"}
     else:
         wanted = {"staff", "admin"} if user.is_admin else {"staff"}
-    return [
-        {
-            "label": link.label,
-            "url": reverse(link.url_name),
-            "name": link.url_name,
-            "prefixes": [reverse(link.url_name), *(reverse(n) for n in link.covers)],
-        }
-        for link in all_links()
-        if link.audience in wanted
-        and (link.partner_roles is None or partner_role_allows(user, link.partner_roles))
-    ]
+    links = []
+    for link in all_links():
+        if link.audience not in wanted:
+            continue
+        if link.partner_roles is not None and not partner_role_allows(user, link.partner_roles):
+            continue
+        url = reverse(link.url_name)
+        links.append(
+            {
+                "label": link.label,
+                "url": url,
+                "name": link.url_name,
+                "prefixes": [url, *(reverse(n) for n in link.covers)],
+            }
+        )
+    return links
 
 
 def settings_tabs() -> list[tuple[str, str | Promise]]:
