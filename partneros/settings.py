@@ -499,6 +499,9 @@ SPECTACULAR_SETTINGS = {
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 DASHBOARD_BACKGROUND_REFRESH = env_bool("DASHBOARD_BACKGROUND_REFRESH", not TESTING)
 DASHBOARD_STALE_MAX_SECONDS = int(os.environ.get("DASHBOARD_STALE_MAX_SECONDS", "600"))
+# A stale snapshot younger than this waits before its refresh is sent (the page says it is being
+# updated and polls): while writes keep coming, one refresh per interval, not one per view.
+DASHBOARD_REFRESH_MIN_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_MIN_SECONDS", "10"))
 # The beat refreshes the default view and the snapshots looked at in the last day this often
 # (under the maximum above, so a page opened after a quiet spell is not computed in the request).
 DASHBOARD_KEEP_WARM_SECONDS = int(os.environ.get("DASHBOARD_KEEP_WARM_SECONDS", "300"))

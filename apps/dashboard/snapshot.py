@@ -212,8 +212,24 @@ def _stale_max() -> float:
 REFRESH_TASK = "dashboard.refresh"
 
 
-def request_refresh(key: str, manager_pk) -> bool:
-    """Have a worker refresh this snapshot. True when one is on it (already, or from now)."""
+def _refresh_floor() -> float:
+    return float(getattr(settings, "DASHBOARD_REFRESH_MIN_SECONDS", 10))
+
+
+def request_refresh(
+    key: str, manager_pk, *, shown_at: datetime | None = None, now: datetime | None = None
+) -> bool:
+    """Have a worker refresh this snapshot. True when one is on it (already, or from now) or
+    will be: a snapshot computed less than DASHBOARD_REFRESH_MIN_SECONDS before `now` (its
+    `shown_at`) is refreshed once it is that old — the page showing it polls and asks again —
+    so while writes keep coming the worker computes one refresh per interval, not one per
+    write and view."""
+    if (
+        shown_at is not None
+        and now is not None
+        and (now - shown_at).total_seconds() < _refresh_floor()
+    ):
+        return True
     if not cache.claim(key, manager_pk):
         return True  # a refresh is running
     if broker.publish(signature(REFRESH_TASK), args=(key, manager_pk)):
@@ -248,7 +264,7 @@ def for_page(now: datetime, period: periods.Period, manager) -> tuple[dict, bool
         snapshot is not None
         and _background()
         and (now - snapshot["at"]).total_seconds() < _stale_max()
-        and request_refresh(period.key, manager_pk)
+        and request_refresh(period.key, manager_pk, shown_at=snapshot["at"], now=now)
     ):
         return snapshot, True
     return take(now, period, manager), False

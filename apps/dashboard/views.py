@@ -93,7 +93,7 @@ def fresh(request):
         or stored is None
         or stored["at"] > since
         # the refresh was lost (a worker died) or cannot be sent: the reload computes in the page
-        or not snapshot.request_refresh(period.key, manager_pk)
+        or not snapshot.request_refresh(period.key, manager_pk, shown_at=stored["at"], now=now)
     ):
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"

@@ -26,6 +26,7 @@ def published(settings, monkeypatch):
     """Background refresh on, as in production; what the page sends the worker is recorded
     (the task then runs in this process, where the test says)."""
     settings.DASHBOARD_BACKGROUND_REFRESH = True
+    settings.DASHBOARD_REFRESH_MIN_SECONDS = 0  # sent at once (the interval: its own test)
     sent = []
 
     def publish(task, *, args=(), countdown=None):
@@ -73,6 +74,38 @@ def test_it_shows_the_stale_snapshot_while_the_worker_refreshes_it(client_for, b
     assert after.context["updating"] is False
     assert after.context["money"]["pipeline"] - first.context["money"]["pipeline"] == 500000
     assert 'id="figures-updating"' not in after.content.decode()
+
+
+def test_a_refresh_waits_until_the_snapshot_is_the_interval_old(
+    client_for, bob, published, settings
+):
+    """Writes one after another: the page says the figures are being updated at once, but the
+    worker is sent one refresh per DASHBOARD_REFRESH_MIN_SECONDS, by the polling page."""
+    settings.DASHBOARD_REFRESH_MIN_SECONDS = 10
+    populate(2, manager=bob)
+    client = client_for(bob)
+    first = client.get("/")
+    approve_new_deal(bob)
+    stale = client.get("/")
+    assert stale.context["updating"] is True
+    assert stale.context["now"] == first.context["now"]
+    fresh_url = stale.context["fresh_url"]
+    assert client.get(fresh_url).status_code == 204  # still polling
+    approve_new_deal(bob, value="1000")
+    assert client.get("/").context["updating"] is True
+    assert published == []  # the snapshot is seconds old: its refresh waits
+
+    age_snapshot(11)
+    assert client.get(fresh_url).status_code == 204
+    assert published == [("dashboard.refresh", ("90", None))]
+    client.get("/")
+    assert client.get(fresh_url).status_code == 204
+    assert len(published) == 1  # one refresh for both writes
+    refresh(90, None)
+    assert client.get(fresh_url)["HX-Refresh"] == "true"
+    after = client.get("/")
+    assert after.context["updating"] is False
+    assert after.context["money"]["pipeline"] - first.context["money"]["pipeline"] == 501000
 
 
 def test_a_current_snapshot_is_shown_without_computing_a_figure(client_for, bob, published):
