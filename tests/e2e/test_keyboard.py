@@ -184,7 +184,7 @@ def test_a_manager_completes_a_qbr_with_the_keyboard_only(
     tab_to(page, page.get_by_role("button", name="Start QBR"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Complete with an outcome")).to_be_visible()
-    assert page.evaluate("() => document.activeElement !== document.body")
+    page.wait_for_function("() => document.activeElement !== document.body")  # after the swap
 
     # The outcome radios are one stop: Tab into the group, arrows to choose.
     first = page.get_by_role("radio").first
