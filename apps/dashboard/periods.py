@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from .metrics.common import Window
 from .models import PERIODS
 
-ROLLING = PERIODS
 THIS_QUARTER, LAST_QUARTER, YEAR_TO_DATE, CUSTOM = "quarter", "last-quarter", "ytd", "custom"
 DEFAULT = "90"
 # The quarter-over-quarter view's snapshot key (not a period one picks).
@@ -100,7 +99,7 @@ def resolve(key: str, now: datetime, first: date | None = None, last: date | Non
     """The period `key` at `now` (a custom range from `first` to `last`, both validated by the
     form). KeyError for a key that names none."""
     day = today(now)
-    if key.isdigit() and int(key) in ROLLING:
+    if key.isdigit() and int(key) in PERIODS:
         days = int(key)
         start = now - timedelta(days=days)
         return Period(key, Window(start=start, end=now, days=days), today(start), day)

@@ -29,7 +29,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from apps.core.postgresql.triggers import drop_statement_triggers, install_statement_triggers
+from apps.core.postgresql.triggers import (
+    Signed,
+    drop_statement_triggers,
+    install_statement_triggers,
+    signed_function,
+)
 
 from .models import ALL_PARTNERS, RegistrationDay, ReviewTime
 
@@ -141,30 +146,17 @@ def _upsert_reviews(changes: str) -> str:
 
 
 def _trigger_function(tz: str) -> str:
-    def both(rels: list[tuple[str, int]]) -> str:
+    def both(rels: Signed) -> str:
         counts = " UNION ALL ".join(_counts(rel, sign, tz) for rel, sign in rels)
         reviews = " UNION ALL ".join(_reviews(rel, sign, tz) for rel, sign in rels)
         return f"{_upsert_counts(counts)};\n{_upsert_reviews(reviews)};"
 
     # Our SQL; the only outside text, the time zone, is quoted by _time_zone().
-    return f"""
-CREATE OR REPLACE FUNCTION dashboard_rollup_registrations() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {both([("new_rows", 1)])}
-  ELSIF TG_OP = 'UPDATE' THEN
-    {both([("new_rows", 1), ("old_rows", -1)])}
-  ELSIF TG_OP = 'DELETE' THEN
-    {both([("old_rows", -1)])}
-  ELSE  -- TRUNCATE
-    DELETE FROM {COUNTS};
-    DELETE FROM {REVIEWS};
-  END IF;
-  RETURN NULL;
-END
-$$
-"""  # noqa: S608
+    return signed_function(
+        "dashboard_rollup_registrations",
+        both,
+        f"DELETE FROM {COUNTS}; DELETE FROM {REVIEWS};",  # noqa: S608
+    )
 
 
 def _time_zone() -> str:

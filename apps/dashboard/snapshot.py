@@ -216,19 +216,13 @@ def _refresh_floor() -> float:
     return float(getattr(settings, "DASHBOARD_REFRESH_MIN_SECONDS", 10))
 
 
-def request_refresh(
-    key: str, manager_pk, *, shown_at: datetime | None = None, now: datetime | None = None
-) -> bool:
+def request_refresh(key: str, manager_pk, *, shown_at: datetime | None, now: datetime) -> bool:
     """Have a worker refresh this snapshot. True when one is on it (already, or from now) or
     will be: a snapshot computed less than DASHBOARD_REFRESH_MIN_SECONDS before `now` (its
     `shown_at`) is refreshed once it is that old — the page showing it polls and asks again —
     so while writes keep coming the worker computes one refresh per interval, not one per
     write and view."""
-    if (
-        shown_at is not None
-        and now is not None
-        and (now - shown_at).total_seconds() < _refresh_floor()
-    ):
+    if shown_at is not None and (now - shown_at).total_seconds() < _refresh_floor():
         return True
     if not cache.claim(key, manager_pk):
         return True  # a refresh is running

@@ -412,3 +412,52 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead_id} → {self.partner_id} ({self.outcome})"
+
+
+class PartnerLeadLoad(models.Model):
+    """How many leads a partner holds open (assigned or accepted), kept by triggers on the leads
+    table (loads.py): what routing compares with the cap."""
+
+    partner = models.OneToOneField(
+        "partners.Partner",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # loads.py: a cascade may count after the partner is gone
+        related_name="lead_load",
+    )
+    open_leads = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.open_leads} open"
+
+
+class RuleShare(models.Model):
+    """How many leads a routing rule gave a partner (its assignments), kept by triggers on the
+    assignments table (loads.py): the weighted round robin's count."""
+
+    rule = models.ForeignKey(
+        RoutingRule,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the unique key below leads with it
+        related_name="+",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="lead_rule_shares",
+    )
+    received = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Covering: routing reads a rule's counts from the index alone.
+            models.UniqueConstraint(
+                fields=["rule", "partner"], include=["received"], name="leads_ruleshare_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rule {self.rule_id} → {self.partner_id}: {self.received}"

@@ -5,7 +5,8 @@ A partner is eligible for a lead when it is in an active stage, has not rejected
 it lapse before, and holds fewer open (assigned or accepted) leads than the cap. The active rules
 are tried by priority; the first with an eligible partner matching all its conditions wins, and
 among its matches the partner furthest behind its share goes next: a weighted round robin whose
-weight is the partner's tier rank (1 without a tier), counting the leads the rule gave each.
+weight is the partner's tier rank (1 without a tier), counting the leads the rule gave each. Both counts (open leads, leads the rule gave) are read
+from the tables loads.py keeps, joined, not counted per partner.
 """
 
 from __future__ import annotations
@@ -16,12 +17,10 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     Window,
 )
@@ -31,7 +30,7 @@ from django.utils.translation import ngettext
 
 from apps.partners.models import ACTIVE_STAGES, Partner
 
-from .models import NEVER_AGAIN, OPEN_WITH_PARTNER, Assignment, Lead, LeadSettings, RoutingRule
+from .models import NEVER_AGAIN, Assignment, Lead, LeadSettings, RoutingRule
 
 
 @dataclass
@@ -60,17 +59,8 @@ def excluded_partner_ids(lead: Lead) -> set[int]:
 
 
 def _open_leads():
-    return Coalesce(
-        Subquery(
-            Lead.objects.filter(partner=OuterRef("pk"), status__in=OPEN_WITH_PARTNER)
-            .order_by()
-            .values("partner")
-            .annotate(n=Count("pk"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+    """The partner's open leads, as loads.py keeps them (a join, not a count per partner)."""
+    return Coalesce(F("lead_load__open_leads"), Value(0))
 
 
 def eligible_partners(lead: Lead, *, cap: int, excluded: set[int]) -> QuerySet[Partner]:
@@ -99,18 +89,15 @@ def rule_matches(rule: RoutingRule, lead: Lead, type_ids: set[int]) -> Q:
     return q
 
 
-def _received(rule: RoutingRule):
-    return Coalesce(
-        Subquery(
-            Assignment.objects.filter(partner=OuterRef("pk"), rule=rule)
-            .order_by()
-            .values("partner")
-            .annotate(n=Count("pk"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
+def _with_share(partners: QuerySet[Partner], rule: RoutingRule) -> QuerySet[Partner]:
+    """`_share`: the rule's kept count for each partner (loads.py), joined; read `received`."""
+    return partners.annotate(
+        _share=FilteredRelation("lead_rule_shares", condition=Q(lead_rule_shares__rule=rule))
     )
+
+
+def _received():
+    return Coalesce(F("_share__received"), Value(0))
 
 
 def weight_of(partner: Partner) -> int:
@@ -185,7 +172,8 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
         # fewest received, then the oldest id. The share is a float8 division, exact for the
         # order (correctly rounded: equal fractions give equal floats).
         partner = (
-            matching.annotate(received=_received(rule), weight=_weight())
+            _with_share(matching, rule)
+            .annotate(received=_received(), weight=_weight())
             .annotate(
                 share=ExpressionWrapper(
                     Cast(F("received") + 1, FloatField()) / Cast(F("weight"), FloatField()),

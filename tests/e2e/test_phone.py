@@ -147,6 +147,12 @@ def test_every_portal_page_fits_a_phone_with_tap_targets_a_finger_hits(
                     problems.append(f"{entry.name}: {marker} fits now, drop it from KNOWN_WIDE")
                 wide = [w for w in wide if marker not in w]
             problems.extend(f"{entry.name} {entry.url}: {table}" for table in wide)
+            # A stacked cell shows its column's name beside it: never an empty one.
+            unlabelled = page.evaluate(
+                "() => document.querySelectorAll('main table.stack td[data-label=\"\"]').length"
+            )
+            if unlabelled:
+                problems.append(f"{entry.name} {entry.url}: {unlabelled} cells with no label")
             for target in page.evaluate(SMALL_TARGETS, TAP):
                 problems.append(f"{entry.name} {entry.url}: small tap target {target}")
         context.close()

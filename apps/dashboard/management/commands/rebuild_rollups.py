@@ -8,13 +8,16 @@ from django.utils import timezone
 
 from apps.dashboard import health, money, rollups
 from apps.dashboard.models import PartnerHealth, PartnerMoney, RegistrationDay, ReviewTime
+from apps.leads import loads
+from apps.leads.models import PartnerLeadLoad
 
 
 class Command(BaseCommand):
     help = (
         "Recompute the dashboard's roll-ups from the registrations, and every partner's health "
-        "score and money figures from their source rows (after writing with the triggers off, or after changing "
-        "TIME_ZONE). Writes to registrations wait meanwhile."
+        "score and money figures from their source rows, and the counts lead routing reads (after "
+        "writing with the triggers off, or after changing TIME_ZONE). Writes to registrations, "
+        "leads and assignments wait meanwhile."
     )
 
     def handle(self, *args, **options):
@@ -23,12 +26,14 @@ class Command(BaseCommand):
             rollups.rebuild()
             health.rebuild(timezone.now())
             money.rebuild(timezone.now())
+            loads.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rebuilt {RegistrationDay.objects.count():,} day rows and "
                 f"{ReviewTime.objects.count():,} review-time rows, "
                 f"scored {PartnerHealth.objects.count():,} active partners, "
-                f"summed the money of {PartnerMoney.objects.count():,} partners "
+                f"summed the money of {PartnerMoney.objects.count():,} partners, "
+                f"counted the open leads of {PartnerLeadLoad.objects.count():,} partners "
                 f"in {time.monotonic() - started:.1f} s."
             )
         )
