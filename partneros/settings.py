@@ -304,6 +304,7 @@ SWEEP_SCHEDULE = {
     "deal_review_sla": 900,
     "deal_expiry": 3600,
     "lead_acceptance": 300,
+    "lead_counts": 60,
     "deal_info_reminder": 3600,
     "fund_review_sla": 900,
     "fund_claim_deadlines": 3600,

@@ -415,8 +415,8 @@ class Assignment(models.Model):
 
 
 class PartnerLeadLoad(models.Model):
-    """How many leads a partner holds open (assigned or accepted), kept by triggers on the leads
-    table (loads.py): what routing compares with the cap."""
+    """How many leads a partner holds open (assigned or accepted), as of the last fold of the
+    changes (loads.py): with the changes not yet folded, what routing compares with the cap."""
 
     partner = models.OneToOneField(
         "partners.Partner",
@@ -432,8 +432,8 @@ class PartnerLeadLoad(models.Model):
 
 
 class RuleShare(models.Model):
-    """How many leads a routing rule gave a partner (its assignments), kept by triggers on the
-    assignments table (loads.py): the weighted round robin's count."""
+    """How many leads a routing rule gave a partner (its assignments), as of the last fold of
+    the changes (loads.py): with the changes not yet folded, the weighted round robin's count."""
 
     rule = models.ForeignKey(
         RoutingRule,
@@ -461,3 +461,28 @@ class RuleShare(models.Model):
 
     def __str__(self) -> str:
         return f"rule {self.rule_id} → {self.partner_id}: {self.received}"
+
+
+class LeadCountChange(models.Model):
+    """One statement's change to a partner's counts, appended by the triggers on leads and
+    assignments and folded into PartnerLeadLoad and RuleShare by the lead_counts sweep (loads.py).
+    Appended, never updated: writers never wait on one another for a count."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # as PartnerLeadLoad's
+        db_index=False,  # the index below leads with it
+        related_name="lead_count_changes",
+    )
+    rule_id = models.BigIntegerField(null=True)  # None: its open leads; else what the rule gave
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # Covering: the fold and routing read the changes from the index alone.
+            models.Index(fields=["partner", "rule_id"], include=["n"], name="leads_change_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}/{self.rule_id}: {self.n:+d}"

@@ -19,8 +19,10 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    Max,
     Q,
     QuerySet,
+    Sum,
     Value,
     Window,
 )
@@ -58,9 +60,17 @@ def excluded_partner_ids(lead: Lead) -> set[int]:
     )
 
 
+def _unfolded(which: Q):
+    """The partner's count changes not yet folded into its row (loads.py): few, summed over one
+    join. The statement is grouped by partner, so its row (one per partner) is read as Max()."""
+    return Coalesce(Sum("lead_count_changes__n", filter=which), Value(0))
+
+
 def _open_leads():
-    """The partner's open leads, as loads.py keeps them (a join, not a count per partner)."""
-    return Coalesce(F("lead_load__open_leads"), Value(0))
+    """The partner's open leads, as loads.py keeps them (not counted from its leads)."""
+    return Coalesce(Max("lead_load__open_leads"), Value(0)) + _unfolded(
+        Q(lead_count_changes__rule_id__isnull=True)
+    )
 
 
 def eligible_partners(lead: Lead, *, cap: int, excluded: set[int]) -> QuerySet[Partner]:
@@ -96,8 +106,11 @@ def _with_share(partners: QuerySet[Partner], rule: RoutingRule) -> QuerySet[Part
     )
 
 
-def _received():
-    return Coalesce(F("_share__received"), Value(0))
+def _received(rule: RoutingRule):
+    """What the rule gave the partner, as loads.py keeps it: annotate `_share` first."""
+    return Coalesce(Max("_share__received"), Value(0)) + _unfolded(
+        Q(lead_count_changes__rule_id=rule.pk)
+    )
 
 
 def weight_of(partner: Partner) -> int:
@@ -173,7 +186,7 @@ def choose(lead: Lead, *, settings: LeadSettings | None = None) -> Choice | None
         # order (correctly rounded: equal fractions give equal floats).
         partner = (
             _with_share(matching, rule)
-            .annotate(received=_received(), weight=_weight())
+            .annotate(received=_received(rule), weight=_weight())
             .annotate(
                 share=ExpressionWrapper(
                     Cast(F("received") + 1, FloatField()) / Cast(F("weight"), FloatField()),

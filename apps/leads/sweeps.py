@@ -6,7 +6,9 @@ manager when no partner matches. Due work is read through the partial index lead
 event (clock_due_at: the half-way mark, then the deadline, None once answered): a repeat pass
 finds nothing it handled.
 Each lead is changed under its row lock (services), so a partner's accept at the same moment
-wins or loses cleanly."""
+wins or loses cleanly.
+
+lead_counts: routing's kept counts (loads.py) fold their appended changes every minute."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import datetime
 
 from apps.core.sweeps import sweep
 
+from . import loads
 from .models import CLOCK_DUE, Lead, LeadSettings
 from .services import lead_lapse, lead_remind
 
@@ -31,3 +34,10 @@ def lead_acceptance(now: datetime) -> dict:
         else:
             reminded += lead_remind(lead=lead, now=now)
     return {"reminded": reminded, "recalled": recalled}
+
+
+@sweep("lead_counts")
+def lead_counts(now: datetime) -> dict:
+    """Fold the counts' appended changes into the partners' rows (loads.py), so routing reads
+    few of them. With none appended it deletes nothing from an empty table."""
+    return {"folded": loads.fold()}

@@ -27,6 +27,7 @@ PROVEN = {
     "fund_review_sla": "tests.funds.test_sweeps:test_a_repeat_sla_pass_reads_nothing_it_handled",
     "fund_claim_deadlines": "tests.funds.test_sweeps:test_a_repeat_deadline_pass_reads_none_it_reminded",
     "lead_acceptance": "tests.leads.test_sweep:test_a_repeat_pass_reads_no_lead_it_handled",
+    "lead_counts": "tests.leads.test_loads:test_a_repeat_fold_reads_no_change_it_folded",
     "notification_delivery": "tests.notifications.test_outbox_plan:"
     "test_a_repeat_delivery_pass_reads_none_of_the_notifications_it_sent",
     "onboarding_deadlines": "tests.onboarding.test_onboarding_sweep:"

@@ -6,23 +6,26 @@ ORM counts itself."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.core.errors import DomainError, InvalidInput, NotPermitted
+from apps.core.sweeps import run
 from apps.leads import loads
-from apps.leads.loads import LOADS, SHARES
+from apps.leads.loads import CHANGES, LOADS, SHARES
 from apps.leads.models import (
     OPEN_WITH_PARTNER,
     Assignment,
     Lead,
+    LeadCountChange,
     LeadSettings,
     PartnerLeadLoad,
     RoutingRule,
@@ -41,6 +44,7 @@ from apps.leads.services import (
 )
 from apps.partners.models import Stage
 from tests.factories import ManagerFactory, PartnerFactory, PartnerUserFactory
+from tests.sweep_plans import assert_reads_nothing_handled, scans_of
 
 from .factories import LeadFactory, RejectReasonFactory, RuleFactory
 
@@ -49,14 +53,26 @@ NOW = timezone.now()
 
 
 def _kept() -> tuple[set, set]:
-    """Every non-zero count (a count down to zero is the same as no row)."""
-    open_leads = set(
-        PartnerLeadLoad.objects.exclude(open_leads=0).values_list("partner_id", "open_leads")
+    """Every non-zero count as routing reads it: the row plus the changes not yet folded (a
+    count down to zero is the same as no row)."""
+    open_leads: Counter = Counter(
+        dict(PartnerLeadLoad.objects.values_list("partner_id", "open_leads"))
     )
-    shares = set(
-        RuleShare.objects.exclude(received=0).values_list("rule_id", "partner_id", "received")
+    shares: Counter = Counter(
+        {
+            (r, p): n
+            for r, p, n in RuleShare.objects.values_list("rule_id", "partner_id", "received")
+        }
     )
-    return open_leads, shares
+    for partner, rule, n in LeadCountChange.objects.values_list("partner_id", "rule_id", "n"):
+        if rule is None:
+            open_leads[partner] += n
+        else:
+            shares[(rule, partner)] += n
+    return (
+        {(p, n) for p, n in open_leads.items() if n},
+        {(r, p, n) for (r, p), n in shares.items() if n},
+    )
 
 
 def _counted() -> tuple[set, set]:
@@ -151,6 +167,9 @@ def test_the_counts_equal_a_recount_whatever_the_writes(operations):
     kept = _kept()
 
     assert kept == _counted()
+    loads.fold()
+    assert not LeadCountChange.objects.exists()
+    assert _kept() == kept
     loads.rebuild()
     assert _kept() == kept
 
@@ -158,10 +177,13 @@ def test_the_counts_equal_a_recount_whatever_the_writes(operations):
 def test_routing_reads_the_kept_counts():
     """A partner at the cap by the kept count is passed over, and the round robin goes by the
     rule's kept count of what it gave."""
-    ahead, full, behind = (PartnerFactory(stage=Stage.GROWTH) for _ in range(3))
+    ahead, full, behind, unfolded = (PartnerFactory(stage=Stage.GROWTH) for _ in range(4))
     rule = RuleFactory()
     RuleShare.objects.create(rule=rule, partner=ahead, received=5)
-    PartnerLeadLoad.objects.create(partner=full, open_leads=LeadSettings.get().open_leads_cap)
+    cap = LeadSettings.get().open_leads_cap
+    PartnerLeadLoad.objects.create(partner=full, open_leads=cap - 1)
+    LeadCountChange.objects.create(partner_id=full.pk, n=1)  # at the cap with its change
+    LeadCountChange.objects.create(partner_id=unfolded.pk, rule_id=rule.pk, n=2)  # given 2
 
     lead = LeadFactory()
     lead_route(lead=lead, now=NOW)
@@ -175,12 +197,13 @@ def test_the_counts_empty_with_the_tables_and_are_recounted_by_command():
     RuleFactory()
     lead_route(lead=LeadFactory(), now=NOW)
     assert _kept() == ({(partner.pk, 1)}, {(RoutingRule.objects.get().pk, partner.pk, 1)})
-    PartnerLeadLoad.objects.all().delete()
-    RuleShare.objects.all().delete()
+    for kept in (PartnerLeadLoad, RuleShare, LeadCountChange):
+        kept.objects.all().delete()
 
     call_command("rebuild_rollups", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
 
     assert _kept() == _counted() != (set(), set())
+    assert not LeadCountChange.objects.exists()  # recounted into the rows
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as bench/seed.py --flush does
         cursor.execute(f"TRUNCATE {Lead._meta.db_table} CASCADE")  # noqa: S608 — our table
@@ -199,6 +222,69 @@ def test_the_routing_statement_joins_the_counts_instead_of_counting_per_partner(
     assert choice is not None
     chooser = [q["sql"] for q in ctx.captured_queries if '"share"' in q["sql"]]
     assert len(chooser) == 1, [q["sql"] for q in ctx.captured_queries]
-    assert LOADS in chooser[0] and SHARES in chooser[0]
+    assert LOADS in chooser[0] and SHARES in chooser[0] and CHANGES in chooser[0]
     assert f'FROM "{Lead._meta.db_table}"' not in chooser[0]
     assert f'FROM "{Assignment._meta.db_table}"' not in chooser[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_moving_leads_between_two_partners_in_opposite_orders_never_wait_on_each_other():
+    """A lead rejected by one partner and routed to the other counts down the first, then up the
+    second, in one transaction. Two such crossing at once, each between its two statements when
+    the other runs, would each hold a count row the other needs (a deadlock) were the counts
+    added into the partners' rows; appended, both commit."""
+    first, second = (PartnerFactory(stage=Stage.GROWTH) for _ in range(2))
+    one = LeadFactory(status=Status.ASSIGNED, partner=first)
+    other = LeadFactory(status=Status.ASSIGNED, partner=second)
+    barrier = threading.Barrier(2, timeout=10)
+    errors: list[BaseException] = []
+
+    def move(lead: Lead, to) -> None:
+        try:
+            with transaction.atomic():
+                Lead.objects.filter(pk=lead.pk).update(partner=None, status=Status.NEW)
+                barrier.wait()  # both have counted down their partner
+                Lead.objects.filter(pk=lead.pk).update(partner=to, status=Status.ASSIGNED)
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=move, args=(one, second)),
+        threading.Thread(target=move, args=(other, first)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+
+    assert errors == []
+    assert _kept() == _counted() == ({(first.pk, 1), (second.pk, 1)}, set())
+
+
+def test_the_sweep_folds_the_changes_every_minute(settings):
+    assert settings.SWEEP_SCHEDULE["lead_counts"] == 60
+    partner = PartnerFactory(stage=Stage.GROWTH)
+    RuleFactory()
+    lead_route(lead=LeadFactory(), now=NOW)
+    assert LeadCountChange.objects.count() == 2  # its open lead, and what the rule gave it
+
+    assert run("lead_counts", NOW) == {"folded": 2}
+
+    assert not LeadCountChange.objects.exists()
+    assert PartnerLeadLoad.objects.get(partner=partner).open_leads == 1
+    assert RuleShare.objects.get(partner=partner).received == 1
+
+
+def test_a_repeat_fold_reads_no_change_it_folded():
+    PartnerFactory(stage=Stage.GROWTH)
+    RuleFactory()
+    for _ in range(3):
+        lead_route(lead=LeadFactory(), now=NOW)
+    assert run("lead_counts", NOW)["folded"] >= 3
+
+    result, scans = scans_of(lambda: run("lead_counts", NOW), (CHANGES,))
+
+    assert result == {"folded": 0}
+    assert_reads_nothing_handled(scans, {CHANGES: "leads_change_key"})

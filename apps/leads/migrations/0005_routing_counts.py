@@ -20,6 +20,18 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.CreateModel(
+            name='LeadCountChange',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('rule_id', models.BigIntegerField(null=True)),
+                ('n', models.IntegerField()),
+                ('partner', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='lead_count_changes', to='partners.partner')),
+            ],
+            options={
+                'indexes': [models.Index(fields=['partner', 'rule_id'], include=('n',), name='leads_change_key')],
+            },
+        ),
+        migrations.CreateModel(
             name='RuleShare',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
