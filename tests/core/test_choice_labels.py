@@ -4,6 +4,8 @@ languages — while translating only the label it returns."""
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from django.apps import apps
 from django.db.models import Model
@@ -31,6 +33,29 @@ FIELDS = [
 
 def test_it_is_the_one_in_use():
     assert Model._get_FIELD_display is choice_labels._get_FIELD_display
+    # What a model's get_FOO_display() calls: Django bound it when the class was built.
+    for model, field in FIELDS:
+        bound = inspect.getattr_static(model, f"get_{field.name}_display")
+        assert bound.func is choice_labels._get_FIELD_display, (model, field.name)
+
+
+def test_showing_a_label_translates_only_that_label(monkeypatch):
+    from apps.deals.models import DealRegistration, Status
+
+    assert len(Status.choices) > 3
+    translated: list[str] = []
+    trans = translation._trans  # noqa: SLF001 — where a lazy label is translated
+    original = trans.gettext
+
+    def counted(message):
+        translated.append(message)
+        return original(message)
+
+    monkeypatch.setattr(trans, "gettext", counted)
+    reg = DealRegistration(status="approved")
+    with translation.override("de"):
+        reg.get_status_display()
+    assert translated == ["Approved"]
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
