@@ -5,8 +5,9 @@ A partner is eligible for a lead when it is in an active stage, has not rejected
 it lapse before, and holds fewer open (assigned or accepted) leads than the cap. The active rules
 are tried by priority; the first with an eligible partner matching all its conditions wins, and
 among its matches the partner furthest behind its share goes next: a weighted round robin whose
-weight is the partner's tier rank (1 without a tier), counting the leads the rule gave each. Both counts (open leads, leads the rule gave) are read
-from the tables loads.py keeps, joined, not counted per partner.
+weight is the partner's tier rank (1 without a tier), counting the leads the rule gave each.
+Both counts (open leads, leads the rule gave) are read from the tables loads.py keeps, joined,
+not counted per partner.
 """
 
 from __future__ import annotations
