@@ -1,16 +1,18 @@
 # PartnerOS — `make run` and `make test` do all the set-up on a fresh machine.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The virtual environment's interpreter: Debian's optimised python3 when there (see the script).
+PYTHON ?= $(shell scripts/pick-python.sh)
 VENV := .venv
 PY := $(VENV)/bin/python
 LANGS ?= de fr es ja
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
 
 .PHONY: setup messages npm run test lint format bench drills migrate demo worker beat clean
 
 $(UV):
-	$(PYTHON) -m venv .tools
+	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv
 
 ## setup: the Debian packages (Chromium, Pango, fonts, gettext), the virtual environment from the

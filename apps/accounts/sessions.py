@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 
+from .backends import BACKEND, DJANGO_BACKEND
 from .models import UserSession
 
 
@@ -15,6 +16,12 @@ class SessionStore(DBStore):
     @classmethod
     def get_model_class(cls):
         return UserSession
+
+    def load(self):
+        data = super().load()
+        if data.get(BACKEND_SESSION_KEY) == DJANGO_BACKEND:  # signed in before the change
+            data[BACKEND_SESSION_KEY] = BACKEND
+        return data
 
     def create_model_instance(self, data):
         instance = cast(UserSession, super().create_model_instance(data))

@@ -9,6 +9,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, IntegerField, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, NullIf, Round
 
+from apps.accounts.models import User
 from apps.core.params import query_id
 from apps.partners.models import Partner, Task
 
@@ -225,7 +226,16 @@ def last_library_visit(user) -> datetime | None:
 
 
 def partner_of(user) -> Partner:
-    """The user's partner with its type and tier, which the audience rules read."""
+    """The user's partner with its type and tier, which the audience rules read: as the request
+    loaded them with the user (apps.accounts.backends), or read here."""
+    partner = user.partner if User.partner.is_cached(user) else None
+    if (
+        partner is not None
+        and partner.pk == user.partner_id
+        and Partner.partner_type.is_cached(partner)
+        and Partner.tier.is_cached(partner)
+    ):
+        return partner
     return Partner.objects.select_related("partner_type", "tier").get(pk=user.partner_id)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.backends import BACKEND
 from apps.accounts.models import Role
 from apps.accounts.selectors import team_users
 from apps.core.access import staff_required
@@ -139,7 +140,7 @@ def invitation_accept_view(request, token: str):
                 return render(request, "people/accept_refused.html", {"reason": reason}, status=410)
             form_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND)
             return redirect("portal:home")
     return render(
         request,

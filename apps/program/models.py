@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,6 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from apps.core import iso
 
 from .stages import Stage, stage_name
+
+# The program settings as one request read them (`ProgramSettings.get()`): a page's parts each ask
+# for them, and a request reads the row once. Outside a request (a task, a command, a test calling
+# a service) there is no memo and every call reads the row. Set and cleared by the request
+# signals (apps.program.apps), emptied by a save.
+_settings_memo: ContextVar[dict | None] = ContextVar("program_settings_memo", default=None)
+
+
+def settings_memo_start(**kwargs) -> None:
+    _settings_memo.set({})
+
+
+def settings_memo_end(**kwargs) -> None:
+    _settings_memo.set(None)
 
 
 class OwnerSide(models.TextChoices):
@@ -201,11 +217,28 @@ class ProgramSettings(models.Model):
     def __str__(self) -> str:
         return "Program settings"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        memo = _settings_memo.get()
+        if memo is not None:
+            # The rest of the request reads the row each time: what it saved may yet be rolled
+            # back, and a kept copy would outlive that.
+            memo.clear()
+            memo["saved"] = True
+
     @classmethod
     def get(cls) -> ProgramSettings:
+        """The program's settings row (made with the defaults the first time). Within a request,
+        read once: each caller gets its own copy, so one caller's unsaved change never reaches
+        another."""
+        memo = _settings_memo.get()
+        if memo and "row" in memo:
+            return copy.copy(memo["row"])
         obj = cls.objects.filter(pk=1).first()
         if obj is None:
             obj, _ = cls.objects.get_or_create(pk=1)
+        if memo is not None and not memo.get("saved"):
+            memo["row"] = copy.copy(obj)
         return obj
 
 
