@@ -112,6 +112,31 @@ def store(key: str | int, manager_pk, snapshot: dict) -> None:
         log.warning("dashboard cache: could not store a snapshot", exc_info=True)
 
 
+# The figures' part of the page as rendered for a stored snapshot (views.home): the same for every
+# staff reader of one language and time zone (and, for "my partners", one manager), so it is
+# rendered once per snapshot instead of once per view. Kept briefly: a refresh makes a new one.
+HTML_TTL = 120
+
+
+def html_key(period_key: str | int, manager_pk, at: datetime, language: str, zone: str) -> str:
+    return f"dashboard:html:{period_key}:{manager_pk or ''}:{at.isoformat()}:{language}:{zone}"
+
+
+def read_html(key: str) -> str | None:
+    try:
+        return cache.get(key)
+    except Exception:
+        log.warning("dashboard cache: unavailable", exc_info=True)
+        return None
+
+
+def store_html(key: str, html: str) -> None:
+    try:
+        cache.set(key, str(html), HTML_TTL)
+    except Exception:
+        log.warning("dashboard cache: could not store the figures' page part", exc_info=True)
+
+
 VIEWED = "dashboard:viewed"  # {"period key:manager_pk": when last viewed}: what the beat keeps warm
 VIEWED_FOR = 24 * 3600  # a view keeps its snapshot warm this long
 

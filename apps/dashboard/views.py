@@ -4,9 +4,11 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from apps.core.access import staff_required
@@ -72,7 +74,28 @@ def home(request):
         context["links"] = {"period": _list_url("home", {}, mine="1" if mine else "")}
     else:
         context |= {**figures, **_page(request, period, mine, figures)}
+        context["figures_html"] = _figures_html(request, period, mine, shown, context)
     return render(request, "dashboard/home.html", context)
+
+
+def _figures_html(request, period: periods.Period, mine: bool, shown: dict, context: dict):
+    """The figures' part of the page (its context made already: cheap beside rendering it). A
+    stored snapshot's is rendered once per language, time zone and manager ("my partners") and
+    kept (cache.read_html); a custom range's each time."""
+    kept = period.kept and cache.seconds() > 0
+    key = cache.html_key(
+        period.key,
+        request.user.pk if mine else None,
+        shown["at"],
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+    )
+    html = cache.read_html(key) if kept else None
+    if html is None:
+        html = render_to_string("dashboard/_figures.html", context)
+        if kept:
+            cache.store_html(key, html)
+    return mark_safe(html)  # noqa: S308 — rendered by our template, escaped there
 
 
 @staff_required
