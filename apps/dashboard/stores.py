@@ -26,10 +26,10 @@ from datetime import datetime
 
 from django.db import connection, models, transaction
 
+from apps.core.postgresql.ctes import with_ctes
 from apps.core.postgresql.triggers import drop_statement_triggers, install_statement_triggers
 
 from .metrics.common import sql_timestamp
-from .metrics.sql import with_ctes
 from .models import ALL_PARTNERS
 
 # Above this many partners to recompute, one pass over all of them costs less than the list.

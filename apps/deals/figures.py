@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
+from apps.core.postgresql.ctes import with_ctes
 from apps.program.models import Tier
 from apps.program.money import CENT, MONEY, base_currency, rate_to_base
 from apps.program.stages import ACTIVE_STAGES
@@ -87,18 +87,18 @@ def won_figures(partner_ids: list[int] | None, now: datetime, *, base: str | Non
         deals = deals.filter(partner__stage__in=ACTIVE_STAGES)
     else:
         deals = deals.filter(partner_id__in=partner_ids)
-    rows = (
-        deals.annotate(
-            won=Coalesce("actual_value", "estimated_value"),
-            rate=rate_to_base(base, on="closed_at__date"),
-        )
-        .values("partner_id", "currency")
-        .annotate(
-            deals=Count("pk"),
-            converted=Sum(F("won") * F("rate"), output_field=money),
-            unconverted=Sum("won", filter=Q(rate__isnull=True), output_field=money),
-        )
-        .order_by()
+    # The conversion built once and grouped in SQL: the ORM's grouped annotate() would build
+    # and compile the rate lookup again for each sum that reads it. Not materialized: the
+    # planner inlines it, so the statement runs as the ORM's would.
+    won = deals.annotate(
+        won=Coalesce("actual_value", "estimated_value", output_field=money),
+        rate=rate_to_base(base, on="closed_at__date"),
+    ).values("partner_id", "currency", "won", "rate")
+    rows = with_ctes(
+        {"won": won},
+        """SELECT partner_id, currency, COUNT(*) AS deals, SUM(won * rate) AS converted,
+                  SUM(won) FILTER (WHERE rate IS NULL) AS unconverted
+           FROM won GROUP BY partner_id, currency""",
     )
     result: dict[int, Figures] = {}
     for row in rows:

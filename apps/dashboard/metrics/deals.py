@@ -25,6 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
+from apps.core.postgresql.ctes import with_ctes
 from apps.deals.models import DealRegistration
 from apps.deals.models import Status as RegStatus
 from apps.partners.models import Partner
@@ -34,7 +35,6 @@ from .. import rollups
 from ..models import ALL_PARTNERS, RegistrationDay, ReviewTime
 from . import common
 from .common import Window, _hours, _rate, _via_partner, sql_timestamp, window
-from .sql import with_ctes
 
 REVIEW_DELAY = "reviewed_at - submitted_at"
 MONEY = DecimalField(max_digits=30, decimal_places=10)
@@ -496,12 +496,18 @@ def partner_money(partner_id: int, start: datetime, now: datetime) -> dict:
         Q(status=RegStatus.APPROVED)
         | Q(status=RegStatus.WON, closed_at__gte=start, closed_at__lte=now)
     )
-    agg = in_base_currency(regs, base, timezone.localdate(now)).aggregate(
-        pipeline=Sum("in_base", filter=Q(status=RegStatus.APPROVED), output_field=MONEY),
-        approved=Count("id", filter=Q(status=RegStatus.APPROVED)),
-        won=Sum("in_base", filter=Q(status=RegStatus.WON), output_field=MONEY),
-        won_deals=Count("id", filter=Q(status=RegStatus.WON)),
-        missing=Count("id", filter=Q(in_base__isnull=True)),
+    # The conversion built once, summed in SQL: aggregate() would build and compile it again
+    # for each of the five figures (about 15,000 Python calls, a fifth of the portal's home page).
+    (agg,) = with_ctes(
+        {"regs": in_base_currency(regs, base, timezone.localdate(now)).values("status", "in_base")},
+        """SELECT SUM(in_base) FILTER (WHERE status = %s) AS pipeline,
+                  COUNT(*) FILTER (WHERE status = %s) AS approved,
+                  SUM(in_base) FILTER (WHERE status = %s) AS won,
+                  COUNT(*) FILTER (WHERE status = %s) AS won_deals,
+                  COUNT(*) FILTER (WHERE in_base IS NULL) AS missing
+           FROM regs""",
+        [RegStatus.APPROVED, RegStatus.APPROVED, RegStatus.WON, RegStatus.WON],
+        materialized=("regs",),  # each row's rate looked up once, not once per figure
     )
     return {
         "base": base,

@@ -22,6 +22,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.postgresql.ctes import with_ctes
 from apps.deals.models import DealRegistration
 from apps.deals.models import Status as RegStatus
 from apps.enablement.models import Certification, CertificationStatus, ResourceOpen
@@ -33,7 +34,6 @@ from apps.qbrs.models import Status as QBRStatus
 
 from . import common
 from .common import _cutoffs, _partners, _via_partner, sql_timestamp, stage_names
-from .sql import with_ctes
 
 HEALTH_PARTS = [
     # key, label, how the points are earned

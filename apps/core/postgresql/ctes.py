@@ -1,4 +1,4 @@
-"""Joining grouped querysets in the database.
+"""Joining grouped querysets in the database (the dashboard's figures, the deals' won figures).
 
 The ORM builds each grouped aggregate (with the manager filter, the period, the currency
 conversion), but it cannot join two grouped results to each other, nor rank them and keep the
