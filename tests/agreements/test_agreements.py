@@ -375,9 +375,9 @@ def test_it_lists_agreement_pages_in_constant_queries(
     # session, user, count, page (partner joined)
     with django_assert_num_queries(4):
         assert manager.get(reverse("agreements:list")).status_code == 200
-    # session, user (+ partner for the access check), agreements (partner joined)
+    # session, user with its partner (the access check), agreements (partner joined)
     c = client_for(charlie)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert c.get(reverse("portal:agreements")).status_code == 200
 
 

@@ -317,4 +317,4 @@ def test_the_pages_and_lists_with_returns_cost_the_same_queries_at_any_size(
 # registrations, converted; the registrations
 # and leads lists: the count and the page with `fund_request` read in the page's own query (and
 # the leads' routing history for staff); files: the request and its files.
-PAGE_QUERIES = {"overview": 6, "my_funds": 7, "registrations": 2, "leads": 3, "files": 2}
+PAGE_QUERIES = {"overview": 6, "my_funds": 6, "registrations": 2, "leads": 3, "files": 2}

@@ -97,6 +97,6 @@ def test_it_lists_portal_tasks_in_constant_queries(
     partner = onboarding(charlie.partner)
     TaskFactory.create_batch(n, partner=partner)
     c = client_for(charlie)
-    # session, user, partner, latest onboarding visit, its tasks, current-stage tasks
-    with django_assert_num_queries(6):
+    # session, user with its partner, latest onboarding visit, its tasks, current-stage tasks
+    with django_assert_num_queries(5):
         assert c.get(reverse("portal:tasks")).status_code == 200

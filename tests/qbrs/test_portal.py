@@ -125,8 +125,8 @@ def test_it_lists_the_portal_qbrs_in_constant_queries(
         )
         ActionItemFactory(qbr=qbr)
     c = client_for(charlie)
-    # session, user, the user's partner (portal access), the upcoming QBR, count and page of
+    # session, the user with its partner (portal access), the upcoming QBR, count and page of
     # completed ones, the open action items
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         r = c.get(reverse("portal:qbrs"))
     assert r.status_code == 200
