@@ -9,7 +9,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, IntegerField, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, NullIf, Round
 
-from apps.accounts.models import User
 from apps.core.params import query_id
 from apps.partners.models import Partner, Task
 
@@ -226,16 +225,9 @@ def last_library_visit(user) -> datetime | None:
 
 
 def partner_of(user) -> Partner:
-    """The user's partner with its type and tier, which the audience rules read: as the request
-    loaded them with the user (apps.accounts.backends), or read here."""
-    partner = user.partner if User.partner.is_cached(user) else None
-    if (
-        partner is not None
-        and partner.pk == user.partner_id
-        and Partner.partner_type.is_cached(partner)
-        and Partner.tier.is_cached(partner)
-    ):
-        return partner
+    """The user's partner with its type and tier, which the audience rules read — read here, not
+    taken from `user.partner`: a user object kept across requests (an API client's) may carry
+    a partner read before its tier or type changed."""
     return Partner.objects.select_related("partner_type", "tier").get(pk=user.partner_id)
 
 

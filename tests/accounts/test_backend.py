@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.backends import BACKEND, DJANGO_BACKEND
 from apps.accounts.models import UserSession
 from apps.accounts.sessions import SessionStore
-from apps.enablement.selectors import partner_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +36,9 @@ def test_a_portal_page_reads_the_partner_with_the_user(client_for, charlie):
     user_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "accounts_user"' in q["sql"]]
     assert len(user_reads) == 1
     assert 'JOIN "partners_partner"' in user_reads[0]
-    # Neither the page's header (user.partner.name) nor the library's audience (the partner's
-    # type and tier) reads the partner again.
+    # The page's header and access checks (user.partner) do not read the partner again (the
+    # library's audience reads it fresh, joined to its type and tier: enablement's partner_of).
     assert _partner_reads(ctx.captured_queries) == []
-
-
-def test_partner_of_reads_the_partner_when_the_user_came_without_it(charlie, acme):
-    from apps.accounts.models import User
-
-    plain = User.objects.get(pk=charlie.pk)  # read without its partner
-    with CaptureQueriesContext(connection) as ctx:
-        partner = partner_of(plain)
-    assert partner.pk == acme.pk
-    assert len(ctx.captured_queries) == 1
 
 
 def test_a_session_signed_in_under_djangos_backend_stays_signed_in(charlie):
