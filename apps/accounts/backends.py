@@ -1,6 +1,6 @@
-"""The sign-in backend: Django's, loading the signed-in user with their partner (and what the
-portal's pages read of it: its type and tier) in the one query every request makes, instead of
-one more on the first `request.user.partner` of nearly every portal page."""
+"""The sign-in backend: Django's, loading the signed-in user with their partner in the one query
+every request makes, instead of one more on the first `request.user.partner` of nearly every
+portal page (the header, the access checks)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,7 @@ BACKEND = "apps.accounts.backends.UserBackend"
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
         try:
-            user = User._default_manager.select_related(
-                "partner__partner_type", "partner__tier"
-            ).get(pk=user_id)
+            user = User._default_manager.select_related("partner").get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
