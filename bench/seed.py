@@ -1013,11 +1013,20 @@ def _movement(allocation: dict, request: dict, kind: str, amount: Decimal) -> di
 
 def _analyze(model_list) -> None:
     """Statistics, and (outside a transaction) the visibility map a live database's
-    autovacuum keeps: without it PostgreSQL's index-only scans read the heap anyway."""
-    verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    autovacuum keeps: without it PostgreSQL's index-only scans read the heap anyway.
+
+    Outside a transaction the whole database is vacuumed, not only the tables written here: the
+    triggers fill the roll-ups (the dashboard's per-day counts and review-time histograms, the
+    routing counts) row by row as the batches arrive, leaving some 700,000 dead row versions at
+    the full size that a live database's autovacuum would have cleared long since. Left there,
+    the dashboard's review-time read visited 119,000 index entries for 15,000 live rows (16 ms
+    instead of 4)."""
     with connection.cursor() as cursor:
+        if not connection.in_atomic_block:
+            cursor.execute("VACUUM (ANALYZE)")
+            return
         for model in model_list:
-            cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def main(argv: list[str]) -> None:
