@@ -19,7 +19,11 @@ import pickle
 from collections.abc import Callable
 
 from django.core.cache.backends import redis as django_redis
-from django.utils.functional import Promise, lazy
+from django.utils.functional import (  # type: ignore[attr-defined]  # (the stubs)
+    Promise,
+    _lazy_proxy_unpickle,
+    lazy,
+)
 
 _LAZY: dict[tuple, Callable] = {}
 
@@ -36,8 +40,9 @@ def lazy_again(func, args, kwargs, *resultclasses):
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj):
         if isinstance(obj, Promise):
-            _unpickle, arguments = obj.__reduce__()
-            return lazy_again, arguments
+            reduced = obj.__reduce__()
+            if reduced[0] is _lazy_proxy_unpickle:  # a lazy() call; anything else as Django does
+                return lazy_again, reduced[1]
         return NotImplemented
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.utils.functional import Promise
 
 pytestmark = pytest.mark.redis
 
@@ -62,3 +63,16 @@ def test_a_value_pickled_by_djangos_serializer_still_reads():
     client.set(cache.make_and_validate_key("cache-test:old"), old)
     assert str(cache.get("cache-test:old")["label"]) == "Win rate"
     cache.delete("cache-test:old")
+
+
+class _OtherPromise(Promise):
+    """A promise that is not a `lazy()` call: it pickles as itself says."""
+
+    def __reduce__(self):
+        return (str, ("as it says",))
+
+
+def test_a_promise_that_is_not_a_lazy_call_pickles_as_it_says():
+    cache.set("cache-test:other", {"v": _OtherPromise()}, 30)
+    assert cache.get("cache-test:other") == {"v": "as it says"}
+    cache.delete("cache-test:other")
