@@ -262,7 +262,7 @@ else:
     # snapshots are computed by the worker and read by the pages), with no server to run.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "apps.core.cache.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }

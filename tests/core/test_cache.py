@@ -1,4 +1,5 @@
-"""The Redis cache keeps one client per connection pool (apps/core/cache.py)."""
+"""The caches (apps/core/cache.py): one Redis client per connection pool, and lazy texts pickled
+so that reading them back is cheap, in Redis and in the embedded file cache."""
 
 from __future__ import annotations
 
@@ -76,3 +77,23 @@ def test_a_promise_that_is_not_a_lazy_call_pickles_as_it_says():
     cache.set("cache-test:other", {"v": _OtherPromise()}, 30)
     assert cache.get("cache-test:other") == {"v": "as it says"}
     cache.delete("cache-test:other")
+
+
+def test_the_file_cache_pickles_lazy_texts_the_same_way(tmp_path):
+    """`make run`'s embedded cache (no Redis) reads lazy texts back through one proxy class too,
+    and they are still translated in the reader's language."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from apps.core.cache import FileBasedCache
+
+    files = FileBasedCache(str(tmp_path), {})
+    files.set("k", {"label": gettext_lazy("Win rate"), "n": 3}, 30)
+    first, second = files.get("k"), files.get("k")
+    assert isinstance(first["label"], Promise) and first["n"] == 3
+    assert type(first["label"]) is type(second["label"])
+    with translation.override("de"):
+        assert str(first["label"]) == translation.gettext("Win rate") != "Win rate"
+    assert files.add("k", 1) is False and files.touch("k", 60) is True
+    files.delete("k")
+    assert files.get("k") is None
