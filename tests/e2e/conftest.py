@@ -45,6 +45,28 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US"}
 
 
+@pytest.fixture(autouse=True)
+def _no_browser_left_open(browser):
+    """A browser context left open keeps its pages alive after the test: a signed-in page polls
+    the notification bell every 30 s, the live server answers with the login page once the
+    test's data is gone, and Django's test client, which records every template rendered in the
+    process, once read that login form as another test's response (a CI failure in
+    tests/tiers/test_config.py). A second person's browser is `other_page`, which closes."""
+    yield
+    left = list(browser.contexts)
+    for context in left:
+        context.close()
+    assert not left, f"{len(left)} browser context(s) left open: use other_page"
+
+
+@pytest.fixture
+def other_page(browser, browser_context_args):
+    """A second person's browser (its own cookies), closed after the test."""
+    context = browser.new_context(**browser_context_args)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def console_errors(page):
     """Collects console errors and page errors; the test fails if any appeared."""

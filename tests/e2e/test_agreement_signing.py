@@ -51,7 +51,7 @@ def test_an_admin_edits_a_template_with_its_preview(
 
 
 def test_a_partner_reads_and_signs_a_generated_agreement(
-    page, browser, live_server, login, shot, bob, charlie
+    page, other_page, live_server, login, shot, bob, charlie
 ):
     charlie.first_name, charlie.last_name = "Charlie", "Chaplin"
     charlie.save()
@@ -79,7 +79,7 @@ def test_a_partner_reads_and_signs_a_generated_agreement(
     agreement.refresh_from_db()
     assert agreement.document_generated and len(agreement.document_sha256) == 64
 
-    partner_page = browser.new_context().new_page()
+    partner_page = other_page
     errors: list[str] = []
     partner_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     partner_page.goto(f"{live_server.url}/accounts/login/")

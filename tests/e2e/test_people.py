@@ -29,7 +29,7 @@ def _emailed_link(address: str) -> str:
 
 
 def test_a_manager_invites_a_partner_user_who_accepts_and_lands_in_the_portal(
-    page, browser, live_server, login, shot, bob, acme
+    page, other_page, live_server, login, shot, bob, acme
 ):
     login(bob)
     page.goto(f"{live_server.url}/partners/{acme.pk}/")
@@ -45,7 +45,7 @@ def test_a_manager_invites_a_partner_user_who_accepts_and_lands_in_the_portal(
     shot("people-partner-page-pending-invitation")
 
     link = _emailed_link("ivy@acme.example")
-    invitee = browser.new_context().new_page()
+    invitee = other_page
     errors: list[str] = []
     invitee.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     invitee.goto(f"{live_server.url}{link}")
